@@ -1,0 +1,18 @@
+# Every dependency comes from a Debian -dev package (scripts/install-deps.sh installs them).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS system)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(CURL REQUIRED)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(OATH REQUIRED IMPORTED_TARGET liboath)
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+
+# Header-only: tl-expected, CLI11, kainjow mustache.
+find_path(TL_EXPECTED_INCLUDE tl/expected.hpp REQUIRED)
+find_path(CLI11_INCLUDE CLI/CLI.hpp REQUIRED)
+find_path(MUSTACHE_INCLUDE kainjow/mustache.hpp REQUIRED)

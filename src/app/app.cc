@@ -1,0 +1,176 @@
+#include "app/app.h"
+
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "audit/audit_log.h"
+#include "core/random.h"
+#include "identity/identity_api.h"
+#include "identity/identity_pages.h"
+#include "identity/identity_repository.h"
+#include "identity/password.h"
+#include "identity/secret_box.h"
+#include "identity/totp.h"
+#include "notify/mailer.h"
+#include "notify/sms.h"
+#include "storage/migrator.h"
+#include "storage/sqlite/sqlite_db.h"
+#include "web/static_assets.h"
+#include "web/views.h"
+
+namespace portico::app {
+
+core::Status parseListen(const std::string& listen, http::ServerConfig& server) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return core::fail(core::Error::invalid("--listen must be HOST:PORT, like 127.0.0.1:8080", "listen"));
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = -1;
+  try {
+    std::size_t used = 0;
+    port = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) port = -1;
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) {
+    return core::fail(core::Error::invalid("--listen has no valid port (0-65535)", "listen"));
+  }
+  server.host = host;
+  server.port = static_cast<unsigned short>(port);
+  return {};
+}
+
+struct App::Impl {
+  Impl(AppConfig c, const core::Clock& clk)
+      : config(std::move(c)),
+        clock(clk),
+        db(config.db_path),
+        secrets(identity::SecretBox::fromKeyFile(config.key_file.empty() ? config.db_path + ".key"
+                                                                        : config.key_file)),
+        hasher(config.light_password_hashing
+                   ? std::make_unique<identity::PasswordHasher>(crypto_pwhash_OPSLIMIT_MIN,
+                                                                crypto_pwhash_MEMLIMIT_MIN)
+                   : std::make_unique<identity::PasswordHasher>()),
+        audit(db, clock),
+        repo(db) {
+    storage::migrate(db, storage::builtinMigrations());
+    if (!config.smtp_url.empty()) {
+      mailer = std::make_unique<notify::SmtpMailer>(config.smtp_url, config.mail_from);
+    } else {
+      mailer = std::make_unique<notify::OutboxMailer>(
+          config.mail_outbox.empty() ? "outbox/mail" : config.mail_outbox, config.mail_from);
+    }
+    if (!config.sms_gateway_url.empty()) {
+      sms = std::make_unique<notify::HttpSmsGateway>(config.sms_gateway_url);
+    } else {
+      sms = std::make_unique<notify::OutboxSms>(config.sms_outbox.empty() ? "outbox/sms"
+                                                                         : config.sms_outbox);
+    }
+    identity_service = std::make_unique<identity::IdentityService>(
+        repo, audit, clock, *hasher, secrets, *mailer, *sms, views, config.public_url,
+        config.limits);
+    bool tls = config.public_url.starts_with("https://");
+    config.server.served_over_tls = tls;
+    guarded = std::make_unique<identity::GuardedRoutes>(router, *identity_service,
+                                                        identity::CookieSettings{tls});
+    wireRoutes();
+    config.server.html_error = [this](const http::Request& r, const core::Error& e) {
+      auto lang = web::negotiateLanguage(r.header("accept-language"));
+      nlohmann::json data = {{"heading", views.translate(lang, e.code == core::ErrorCode::NotFound
+                                                                   ? "error.not_found"
+                                                                   : "error.generic")},
+                             {"message", e.message},
+                             {"title", views.translate(lang, "error.title")}};
+      return http::Response::html(http::statusFor(e.code), views.page("error", lang, data));
+    };
+    server = std::make_unique<http::Server>(config.server, router);
+  }
+
+  void wireRoutes() {
+    router.add({"GET", "/healthz", [this](http::Request&) {
+                  storage::Query q(db.connection(), "SELECT 1");
+                  q.next();
+                  return http::Response::json(200, R"({"status":"ok"})");
+                }});
+    web::registerStaticAssets(router);
+    identity::registerIdentityApi(*guarded, *identity_service);
+    identity::registerIdentityPages(*guarded, *identity_service, views);
+  }
+
+  AppConfig config;
+  const core::Clock& clock;
+  storage::SqliteDb db;
+  identity::SecretBox secrets;
+  std::unique_ptr<identity::PasswordHasher> hasher;
+  audit::AuditLog audit;
+  identity::IdentityRepository repo;
+  web::Views views;
+  std::unique_ptr<notify::Mailer> mailer;
+  std::unique_ptr<notify::SmsSender> sms;
+  std::unique_ptr<identity::IdentityService> identity_service;
+  http::Router router;
+  std::unique_ptr<identity::GuardedRoutes> guarded;
+  std::unique_ptr<http::Server> server;
+};
+
+App::App(AppConfig config, const core::Clock& clock) {
+  core::initCrypto();
+  impl_ = std::make_unique<Impl>(std::move(config), clock);
+}
+
+App::~App() = default;
+
+std::string App::seedDemo() {
+  auto& i = *impl_;
+  auto now = i.clock.now();
+  auto link = i.identity_service->initOrganization("Northwind Service", "admin@northwind.example");
+  if (!link) throw std::runtime_error("demo: " + link.error().message);
+  auto org = i.repo.findOrganization("Northwind Service");
+  const std::string password = "correct horse battery staple";
+  struct DemoUser {
+    const char* email;
+    const char* first;
+    const char* last;
+    const char* lang;
+    bool totp;
+  };
+  const DemoUser users[] = {
+      {"staff@northwind.example", "Stella", "Staff", "en", true},
+      {"anna@acme.example", "Anna", "Lindqvist", "sv", true},
+      {"max@acme.example", "Max", "Müller", "de", true},
+      {"new@acme.example", "Nora", "New", "en", false},
+  };
+  std::string out = "Demo logins (password for all: \"" + password + "\"):\n";
+  for (const auto& u : users) {
+    auto id = i.repo.insertUser({u.email, i.hasher->hash(password), u.first, u.last, u.lang}, now);
+    if (!id) throw std::runtime_error("demo: " + id.error().message);
+    if (std::string(u.email).starts_with("staff")) i.repo.addStaff(*org, *id, "admin", now);
+    if (u.totp) {
+      std::string secret = identity::Totp::generateSecret();
+      i.repo.confirmTotp(*id, i.secrets.seal(secret), 0);
+      out += "  " + std::string(u.email) + "  TOTP key " + identity::Totp::base32(secret) +
+             "  (add it to an authenticator app, or: oathtool --totp -b " +
+             identity::Totp::base32(secret) + ")\n";
+    } else {
+      out += "  " + std::string(u.email) + "  no 2FA yet: the first sign-in sets it up\n";
+    }
+  }
+  out += "Administrator signup link for admin@northwind.example: " + *link + "\n";
+  return out;
+}
+
+void App::start() { impl_->server->start(); }
+unsigned short App::port() const { return impl_->server->port(); }
+void App::stop() { impl_->server->stop(); }
+void App::runUntilSignal() { impl_->server->runUntilSignal(); }
+storage::Db& App::db() { return impl_->db; }
+identity::IdentityService& App::identity() { return *impl_->identity_service; }
+const identity::GuardedRoutes& App::routes() const { return *impl_->guarded; }
+const AppConfig& App::config() const { return impl_->config; }
+
+}  // namespace portico::app

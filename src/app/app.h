@@ -1,0 +1,61 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "http/server.h"
+#include "identity/guard.h"
+#include "identity/identity_service.h"
+#include "storage/db.h"
+
+namespace portico::app {
+
+struct AppConfig {
+  std::string db_path = "portico.db";
+  std::string key_file;          // default: <db_path>.key
+  std::string public_url = "http://127.0.0.1:8080";
+  std::string mail_outbox;       // a folder: mail as .eml files
+  std::string smtp_url;          // or SMTP through libcurl
+  std::string mail_from = "portal@portico.local";
+  std::string sms_outbox;        // a folder: texts as .json files
+  std::string sms_gateway_url;   // or an HTTP gateway
+  http::ServerConfig server;
+  identity::IdentityLimits limits;
+  bool light_password_hashing = false;  // tests only: Argon2id at its minimum cost
+};
+
+// Parses "HOST:PORT" into the server config. InvalidInput if malformed.
+core::Status parseListen(const std::string& listen, http::ServerConfig& server);
+
+// The composition root: owns every component, wires services to storage and routes to services.
+// The only place that knows every module.
+class App {
+ public:
+  // Opens the database and applies migrations. Throws std::runtime_error (with a clear message)
+  // if the database cannot be opened or the configuration is unusable.
+  App(AppConfig config, const core::Clock& clock);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  void start();
+  unsigned short port() const;
+  void stop();
+  void runUntilSignal();
+
+  // Fills a fresh database with an organization and users whose 2FA is set up, for `portico
+  // demo`. Returns what to print: how to sign in.
+  std::string seedDemo();
+
+  storage::Db& db();
+  identity::IdentityService& identity();
+  const identity::GuardedRoutes& routes() const;
+  const AppConfig& config() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace portico::app

@@ -1,0 +1,130 @@
+// The portico command line: serve, migrate, init, demo.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "app/app.h"
+#include "core/clock.h"
+#include "storage/migrator.h"
+#include "storage/sqlite/sqlite_db.h"
+
+namespace {
+
+using portico::app::App;
+using portico::app::AppConfig;
+
+void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
+  cmd->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
+  cmd->add_option("--db", c.db_path, "SQLite database file")->capture_default_str();
+  cmd->add_option("--key-file", c.key_file, "File with the key that encrypts 2FA secrets (default: DB.key)");
+  cmd->add_option("--public-url", c.public_url, "Absolute URL of the portal, for links in mail")->capture_default_str();
+  cmd->add_option("--mail-outbox", c.mail_outbox, "Write mail as .eml files to this folder");
+  cmd->add_option("--smtp-url", c.smtp_url, "Send mail over SMTP, e.g. smtp://mail.example:25");
+  cmd->add_option("--mail-from", c.mail_from, "Sender address of mail")->capture_default_str();
+  cmd->add_option("--sms-outbox", c.sms_outbox, "Write texts as .json files to this folder");
+  cmd->add_option("--sms-gateway-url", c.sms_gateway_url, "POST texts as JSON to this HTTP gateway");
+  cmd->add_flag("--no-access-log", [&c](std::int64_t) { c.server.access_log = false; }, "Do not log each request");
+  cmd->set_config("--config", "", "Read flags from a TOML/INI file");
+}
+
+int serve(AppConfig config, const std::string& listen, const std::string& banner_extra) {
+  if (auto ok = portico::app::parseListen(listen, config.server); !ok) {
+    std::cerr << "portico: " << ok.error().message << "\n";
+    return 2;
+  }
+  portico::core::SystemClock clock;
+  App app(config, clock);
+  if (!banner_extra.empty()) std::cout << banner_extra;
+  app.start();
+  std::cout << "Portico is serving on http://" << listen << "  (public URL " << config.public_url
+            << ")\n";
+  std::cout << "Mail: " << (config.smtp_url.empty() ? "outbox " + (config.mail_outbox.empty() ? std::string("outbox/mail") : config.mail_outbox) : config.smtp_url)
+            << "   SMS: " << (config.sms_gateway_url.empty() ? "outbox " + (config.sms_outbox.empty() ? std::string("outbox/sms") : config.sms_outbox) : config.sms_gateway_url)
+            << "\nStop with Ctrl+C.\n"
+            << std::flush;
+  app.runUntilSignal();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Portico: a self-hosted customer portal server"};
+  cli.require_subcommand(1);
+
+  AppConfig serve_config;
+  std::string serve_listen = "127.0.0.1:8080";
+  auto* serve_cmd = cli.add_subcommand("serve", "Serve the portal (applies migrations first)");
+  addServeFlags(serve_cmd, serve_config, serve_listen);
+
+  std::string migrate_db;
+  auto* migrate_cmd = cli.add_subcommand("migrate", "Apply database migrations");
+  migrate_cmd->add_option("--db", migrate_db, "SQLite database file")->required();
+
+  AppConfig init_config;
+  std::string init_org;
+  std::string init_email;
+  auto* init_cmd = cli.add_subcommand("init", "Create an organization and its first staff administrator");
+  init_cmd->add_option("--db", init_config.db_path, "SQLite database file")->required();
+  init_cmd->add_option("--org", init_org, "Organization name")->required();
+  init_cmd->add_option("--admin-email", init_email, "The administrator's e-mail")->required();
+  init_cmd->add_option("--public-url", init_config.public_url, "Absolute URL of the portal")->capture_default_str();
+  init_cmd->add_option("--key-file", init_config.key_file, "Key file (default: DB.key)");
+
+  AppConfig demo_config;
+  demo_config.db_path = "var/demo.db";
+  demo_config.mail_outbox = "var/outbox/mail";
+  demo_config.sms_outbox = "var/outbox/sms";
+  std::string demo_listen = "127.0.0.1:8080";
+  auto* demo_cmd = cli.add_subcommand("demo", "Create a fresh database full of demo data, then serve");
+  addServeFlags(demo_cmd, demo_config, demo_listen);
+
+  CLI11_PARSE(cli, argc, argv);
+  spdlog::set_pattern("%v");
+
+  try {
+    if (*serve_cmd) {
+      return serve(serve_config, serve_listen, "");
+    }
+    if (*migrate_cmd) {
+      portico::storage::SqliteDb db(migrate_db);
+      auto applied = portico::storage::migrate(db, portico::storage::builtinMigrations());
+      for (const auto& name : applied) std::cout << "applied " << name << "\n";
+      std::cout << "schema version " << portico::storage::schemaVersion(db) << "\n";
+      return 0;
+    }
+    if (*init_cmd) {
+      portico::core::SystemClock clock;
+      App app(init_config, clock);
+      auto link = app.identity().initOrganization(init_org, init_email);
+      if (!link) {
+        std::cerr << "portico init: " << link.error().message << "\n";
+        return 1;
+      }
+      std::cout << "Organization \"" << init_org << "\" created. The administrator registers at:\n"
+                << *link << "\n";
+      return 0;
+    }
+    if (*demo_cmd) {
+      auto parent = std::filesystem::path(demo_config.db_path).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent);
+      for (const char* suffix : {"", "-wal", "-shm", ".key"}) {
+        std::filesystem::remove(demo_config.db_path + suffix);
+      }
+      std::string banner;
+      {
+        portico::core::SystemClock clock;
+        App app(demo_config, clock);
+        banner = app.seedDemo();
+      }
+      banner = "\nSign in at " + demo_config.public_url + "/login\n" + banner + "\n";
+      return serve(demo_config, demo_listen, banner);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "portico: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

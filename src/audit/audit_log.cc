@@ -1,0 +1,66 @@
+#include "audit/audit_log.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/text.h"
+
+namespace portico::audit {
+namespace {
+
+constexpr std::string_view kInsert =
+    "INSERT INTO audit_log (at, event, actor_user_id, subject_user_id, org_id, company_id, ip,"
+    " request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kForUser =
+    "SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
+    " detail FROM audit_log WHERE actor_user_id = ? OR subject_user_id = ?"
+    " ORDER BY id DESC LIMIT ?";
+constexpr std::string_view kSearch =
+    "SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
+    " detail FROM audit_log WHERE substr(event, 1, length(?)) = ? ORDER BY id DESC LIMIT ?";
+
+std::optional<std::int64_t> raw(const auto& id) {
+  return id ? std::optional<std::int64_t>(id->value) : std::nullopt;
+}
+
+Record read(storage::Query& q) {
+  return Record{q.getInt(0),       q.getInt(1),       q.getText(2),  q.getOptInt(3),
+                q.getOptInt(4),    q.getOptInt(5),    q.getOptInt(6), q.getText(7),
+                q.getText(8),      q.getText(9)};
+}
+
+}  // namespace
+
+void AuditLog::record(const Actor& actor, const Entry& e) {
+  auto& conn = db_.connection();
+  storage::Query(conn, kInsert)
+      .bind(clock_.now(), e.event, raw(actor.user), raw(e.subject), raw(e.org), raw(e.company),
+            actor.ip, actor.request_id, e.detail_json)
+      .run();
+  std::string event;
+  core::appendJsonEscaped(event, e.event);
+  spdlog::info(R"({{"audit":"{}","actor":{},"subject":{},"ip":"{}","rid":"{}"}})", event,
+               actor.user ? actor.user->value : 0, e.subject ? e.subject->value : 0, actor.ip,
+               actor.request_id);
+}
+
+std::vector<Record> AuditLog::forUser(core::UserId user, int limit) {
+  storage::Query q(db_.connection(), kForUser);
+  q.bind(user.value, user.value, limit);
+  std::vector<Record> out;
+  while (q.next()) {
+    out.push_back(read(q));
+  }
+  return out;
+}
+
+std::vector<Record> AuditLog::search(const std::string& prefix, int limit) {
+  storage::Query q(db_.connection(), kSearch);
+  q.bind(prefix, prefix, limit);
+  std::vector<Record> out;
+  while (q.next()) {
+    out.push_back(read(q));
+  }
+  return out;
+}
+
+}  // namespace portico::audit

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <compare>
+#include <cstdint>
+
+namespace portico::core {
+
+// Strong ids: a raw int64_t never crosses a module boundary.
+template <typename Tag>
+struct Id {
+  std::int64_t value = 0;
+  auto operator<=>(const Id&) const = default;
+  explicit operator bool() const { return value != 0; }
+};
+
+using UserId = Id<struct UserTag>;
+using OrgId = Id<struct OrgTag>;
+using SessionId = Id<struct SessionTag>;
+using CompanyId = Id<struct CompanyTag>;
+
+}  // namespace portico::core

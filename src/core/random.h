@@ -1,0 +1,22 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace portico::core {
+
+// Cryptographically secure randomness (libsodium). Thread-safe.
+// REQUIRES: initCrypto() was called once at start-up.
+void initCrypto();
+
+// `bytes` random bytes, URL-safe base64 without padding (a 32-byte token has 256 bits).
+std::string randomToken(std::size_t bytes = 32);
+
+// Raw random bytes.
+std::string randomBytes(std::size_t bytes);
+
+// A uniformly random number of `digits` decimal digits, zero-padded ("042917").
+std::string randomDigits(int digits);
+
+}  // namespace portico::core

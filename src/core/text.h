@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace portico::core {
+
+// URL-safe base64 without padding (RFC 4648 §5).
+std::string base64UrlEncode(std::string_view bytes);
+
+// Lower-case hex of bytes.
+std::string hexEncode(std::string_view bytes);
+
+// SHA-256 of `data` as lower-case hex; how tokens are stored (never the token itself).
+std::string sha256Hex(std::string_view data);
+
+// Compares in time independent of where the strings differ (length may leak).
+bool constantTimeEquals(std::string_view a, std::string_view b);
+
+// ASCII lower-casing; e-mail addresses are compared this way.
+std::string asciiLower(std::string_view s);
+
+// Without leading and trailing ASCII whitespace.
+std::string_view trim(std::string_view s);
+
+// True if `s` is well-formed UTF-8 (no overlong forms, no surrogates) with no NUL or other C0
+// control character except, when allow_newlines, CR, LF and TAB.
+bool isCleanUtf8(std::string_view s, bool allow_newlines = false);
+
+// Number of Unicode code points in well-formed UTF-8.
+std::size_t codePointCount(std::string_view s);
+
+// Appends `s` to `out` as the inside of a JSON string (quotes not included).
+void appendJsonEscaped(std::string& out, std::string_view s);
+
+// A rough e-mail shape check: one '@', non-empty local part, a dot in the domain, no spaces or
+// control characters, at most 254 bytes.
+bool looksLikeEmail(std::string_view s);
+
+}  // namespace portico::core

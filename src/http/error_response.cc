@@ -1,0 +1,78 @@
+#include "http/error_response.h"
+
+#include <string>
+
+#include "core/text.h"
+
+namespace portico::http {
+
+int statusFor(core::ErrorCode code) {
+  using core::ErrorCode;
+  switch (code) {
+    case ErrorCode::InvalidInput: return 400;
+    case ErrorCode::NotFound: return 404;
+    case ErrorCode::Conflict: return 409;
+    case ErrorCode::Unauthenticated: return 401;
+    case ErrorCode::Forbidden: return 403;
+    case ErrorCode::RateLimited: return 429;
+    case ErrorCode::Unavailable: return 503;
+    case ErrorCode::PayloadTooLarge: return 413;
+    case ErrorCode::Internal: return 500;
+  }
+  return 500;
+}
+
+Response jsonError(const core::Error& error) {
+  std::string body = R"({"error":{"code":")";
+  body += core::errorCodeName(error.code);
+  body += R"(","message":")";
+  core::appendJsonEscaped(body, error.message);
+  body += '"';
+  if (!error.field.empty()) {
+    body += R"(,"field":")";
+    core::appendJsonEscaped(body, error.field);
+    body += '"';
+  }
+  body += "}}";
+  auto r = Response::json(statusFor(error.code), std::move(body));
+  if (error.code == core::ErrorCode::RateLimited) {
+    r.setHeader("Retry-After", std::to_string(error.retry_after_s > 0 ? error.retry_after_s : 1));
+  }
+  if (error.code == core::ErrorCode::Unauthenticated) {
+    r.setHeader("WWW-Authenticate", "Bearer");
+  }
+  return r;
+}
+
+Response errorResponse(const Request& request, const core::Error& error,
+                       const HtmlErrorRenderer& html) {
+  if (request.isApi() || !html) {
+    if (request.isApi()) {
+      return jsonError(error);
+    }
+    std::string body = "<!doctype html><title>Error</title><p>";
+    std::string escaped;
+    for (char c : error.message) {
+      switch (c) {
+        case '<': escaped += "&lt;"; break;
+        case '>': escaped += "&gt;"; break;
+        case '&': escaped += "&amp;"; break;
+        case '"': escaped += "&quot;"; break;
+        default: escaped.push_back(c);
+      }
+    }
+    body += escaped + "</p>";
+    auto r = Response::html(statusFor(error.code), std::move(body));
+    if (error.code == core::ErrorCode::RateLimited) {
+      r.setHeader("Retry-After", std::to_string(error.retry_after_s > 0 ? error.retry_after_s : 1));
+    }
+    return r;
+  }
+  auto r = html(request, error);
+  if (error.code == core::ErrorCode::RateLimited) {
+    r.setHeader("Retry-After", std::to_string(error.retry_after_s > 0 ? error.retry_after_s : 1));
+  }
+  return r;
+}
+
+}  // namespace portico::http

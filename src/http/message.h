@@ -1,0 +1,52 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "http/url.h"
+
+namespace portico::http {
+
+// An HTTP request as handlers see it; Beast stays inside server.cc.
+struct Request {
+  std::string method;      // "GET", "POST", …
+  std::string path;        // percent-decoded path, without the query
+  std::string raw_query;   // as received, after '?'
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string remote_ip;
+  std::string request_id;
+  std::unordered_map<std::string, std::string> path_params;  // from "{name}" route segments
+
+  // The first header of that (lower-case) name, or "".
+  std::string_view header(std::string_view lower_name) const;
+  // The value of path parameter `name` (REQUIRES: the route declares it).
+  const std::string& param(const std::string& name) const { return path_params.at(name); }
+  // Parsed query; nullopt if malformed or a name repeats.
+  std::optional<Params> query() const { return parseFormEncoded(raw_query); }
+  // The value of cookie `name`, or "".
+  std::string cookie(std::string_view name) const;
+  bool isApi() const { return path.starts_with("/api/"); }
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  static Response json(int status, std::string body);
+  static Response html(int status, std::string body);
+  static Response text(int status, std::string body);
+  // 303 See Other to a same-site path.
+  static Response redirect(std::string location);
+  static Response noContent() { return Response{204, {}, {}}; }
+
+  void setHeader(std::string name, std::string value);
+  // The value of header `name` (case-insensitive), or "".
+  std::string_view header(std::string_view name) const;
+};
+
+}  // namespace portico::http

@@ -1,0 +1,450 @@
+#include "http/server.h"
+
+#include <utility>  // before asio with GCC 12 and C++20
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <ctime>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/random.h"
+#include "core/text.h"
+
+namespace portico::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::string_view kCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+// The Date header, formatted once per second per thread.
+const std::string& httpDate() {
+  thread_local std::time_t last = 0;
+  thread_local std::string value;
+  std::time_t now = std::time(nullptr);
+  if (now != last) {
+    last = now;
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    value = buf;
+  }
+  return value;
+}
+
+std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
+
+std::string nextRequestId() {
+  static const std::string prefix = core::hexEncode(core::randomBytes(4));
+  static std::atomic<std::uint64_t> counter{0};
+  return prefix + "-" + std::to_string(++counter);
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerConfig c, const Router& r) : config(std::move(c)), router(r) {}
+
+  class Connection;
+
+  ServerConfig config;
+  const Router& router;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::vector<std::thread> threads;
+  std::unique_ptr<asio::thread_pool> workers;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::size_t next_context = 0;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> queued_jobs{0};
+  std::atomic<bool> draining{false};
+  std::atomic<bool> stopped{false};
+  unsigned short bound_port = 0;
+  std::shared_ptr<spdlog::logger> access_log;
+
+  std::mutex live_mutex;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> live;
+
+  void accept();
+  Response dispatch(Request& request, const Route& route);
+  Response fail(const Request& request, const core::Error& error) {
+    return errorResponse(request, error, config.html_error);
+  }
+};
+
+class Server::Impl::Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    remote_ip_ = ec ? std::string() : ep.address().to_string();
+  }
+  ~Connection() {
+    server_.connections--;
+    std::lock_guard lock(server_.live_mutex);
+    server_.live.erase(this);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void start() {
+    {
+      std::lock_guard lock(server_.live_mutex);
+      server_.live.emplace(this, weak_from_this());
+    }
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+  // Called on shutdown: an idle connection closes now, a busy one after its response.
+  void drain() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->reading_) {
+        beast::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.socket().close(ec);
+      }
+    });
+  }
+
+ private:
+  void read() {
+    if (server_.draining) {
+      close();
+      return;
+    }
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_.config.header_limit));
+    parser_->body_limit(server_.config.body_limit);
+    stream_.expires_after(first_ ? server_.config.header_timeout : server_.config.idle_timeout);
+    first_ = false;
+    reading_ = true;
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->reading_ = false;
+                        self->onRead(ec);
+                      });
+  }
+
+  void onRead(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::bad_descriptor) {
+      close();
+      return;
+    }
+    started_ = std::chrono::steady_clock::now();
+    Request request;
+    request.remote_ip = remote_ip_;
+    request.request_id = nextRequestId();
+    if (ec) {
+      // The request could not be parsed: answer and close the connection.
+      request.method = "GET";
+      request.path = "/";
+      core::Error error = core::Error::invalid("Malformed HTTP request");
+      int status = 400;
+      if (ec == bhttp::error::header_limit) {
+        error.message = "Request headers too large";
+        status = 431;
+      } else if (ec == bhttp::error::body_limit) {
+        error = core::Error{core::ErrorCode::PayloadTooLarge, "Request body too large", {}, 0};
+        status = 413;
+      }
+      if (parser_ && parser_->is_header_done()) {
+        auto target = sv(parser_->get().target());
+        request.path = std::string(target.substr(0, target.find('?')));
+      }
+      Response response = server_.fail(request, error);
+      response.status = status;
+      keep_alive_ = false;
+      write(request, std::move(response));
+      return;
+    }
+
+    auto& msg = parser_->get();
+    keep_alive_ = msg.keep_alive() && !server_.draining;
+    request.method = std::string(msg.method_string());
+    auto target = sv(msg.target());
+    auto q = target.find('?');
+    auto decoded = percentDecode(target.substr(0, q), false);
+    if (q != std::string_view::npos) {
+      request.raw_query = std::string(target.substr(q + 1));
+    }
+    request.headers.reserve(16);
+    for (const auto& field : msg) {
+      request.headers.emplace_back(core::asciiLower(sv(field.name_string())),
+                                   std::string(field.value()));
+    }
+    request.body = std::move(msg.body());
+
+    if (!decoded || decoded->empty() || decoded->front() != '/' ||
+        decoded->find("/../") != std::string::npos || decoded->ends_with("/..")) {
+      request.path = target.starts_with("/api/") ? "/api/" : "/";
+      write(request, server_.fail(request, core::Error::invalid("Malformed request path")));
+      return;
+    }
+    request.path = std::move(*decoded);
+
+    auto match = server_.router.match(request.method, request.path, request.path_params);
+    if (match.outcome == Router::Outcome::NotFound) {
+      write(request, server_.fail(request, core::Error::notFound("No such page")));
+      return;
+    }
+    if (match.outcome == Router::Outcome::MethodNotAllowed) {
+      auto response = server_.fail(
+          request, core::Error{core::ErrorCode::InvalidInput, "Method not allowed", {}, 0});
+      response.status = 405;
+      response.setHeader("Allow", match.allow);
+      write(request, std::move(response));
+      return;
+    }
+    const Route& route = *match.route;
+    if (route.execution == Execution::Inline) {
+      Response response = server_.dispatch(request, route);
+      write(request, std::move(response));
+      return;
+    }
+    if (server_.queued_jobs.load() >= server_.config.max_queued_jobs) {
+      auto response = server_.fail(request, core::Error::unavailable("The server is busy"));
+      response.setHeader("Retry-After", "1");
+      write(request, std::move(response));
+      return;
+    }
+    server_.queued_jobs++;
+    auto shared_request = std::make_shared<Request>(std::move(request));
+    asio::post(*server_.workers, [self = shared_from_this(), shared_request, &route] {
+      Response response = self->server_.dispatch(*shared_request, route);
+      self->server_.queued_jobs--;
+      asio::post(self->stream_.get_executor(),
+                 [self, shared_request, response = std::move(response)]() mutable {
+                   self->write(*shared_request, std::move(response));
+                 });
+    });
+  }
+
+  void write(const Request& request, Response response) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    res->version(11);
+    res->result(static_cast<unsigned>(response.status));
+    bool has_cache_control = false;
+    for (auto& [name, value] : response.headers) {
+      if (name.size() == 13 && strncasecmp(name.c_str(), "cache-control", 13) == 0) {
+        has_cache_control = true;
+      }
+      res->insert(name, value);
+    }
+    if (!has_cache_control) {
+      res->set(bhttp::field::cache_control, "no-store");
+    }
+    res->set(bhttp::field::date, httpDate());
+    res->set(bhttp::field::server, "portico");
+    res->set("X-Request-Id", request.request_id);
+    res->set("X-Content-Type-Options", "nosniff");
+    res->set("X-Frame-Options", "DENY");
+    res->set("Referrer-Policy", "no-referrer");
+    res->set("Content-Security-Policy", beast::string_view(kCsp.data(), kCsp.size()));
+    res->set("Cross-Origin-Opener-Policy", "same-origin");
+    if (server_.config.served_over_tls) {
+      res->set(bhttp::field::strict_transport_security, "max-age=31536000; includeSubDomains");
+    }
+    res->keep_alive(keep_alive_);
+    std::size_t length = response.body.size();
+    if (request.method == "HEAD") {
+      res->content_length(length);
+    } else {
+      res->body() = std::move(response.body);
+      res->prepare_payload();
+    }
+    logAccess(request, response.status, length);
+    stream_.expires_after(server_.config.idle_timeout);
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (ec || !self->keep_alive_ || self->server_.draining) {
+        self->close();
+        return;
+      }
+      self->read();
+    });
+  }
+
+  void logAccess(const Request& request, int status, std::size_t bytes) {
+    if (!server_.access_log) {
+      return;
+    }
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::steady_clock::now() - started_)
+                  .count();
+    std::string path;
+    core::appendJsonEscaped(path, request.path);  // never the query: it may hold a token
+    std::string method;
+    core::appendJsonEscaped(method, request.method);
+    server_.access_log->info(
+        R"({{"rid":"{}","ip":"{}","method":"{}","path":"{}","status":{},"bytes":{},"us":{}}})",
+        request.request_id, remote_ip_, method, path, status, bytes, us);
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  Impl& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string remote_ip_;
+  bool first_ = true;
+  bool keep_alive_ = true;
+  bool reading_ = false;
+  std::chrono::steady_clock::time_point started_;
+};
+
+Response Server::Impl::dispatch(Request& request, const Route& route) {
+  try {
+    return route.handler(request);
+  } catch (const std::exception& e) {
+    spdlog::error(R"({{"rid":"{}","event":"unhandled_exception","what":"{}"}})",
+                  request.request_id, e.what());
+  } catch (...) {
+    spdlog::error(R"({{"rid":"{}","event":"unhandled_exception"}})", request.request_id);
+  }
+  return fail(request, core::Error::internal("Something went wrong; the error was logged as " +
+                                             request.request_id));
+}
+
+void Server::Impl::accept() {
+  auto& ctx = *contexts[next_context];
+  next_context = (next_context + 1) % contexts.size();
+  acceptor->async_accept(ctx, [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) {
+        return;
+      }
+    } else if (connections.load() >= config.max_connections || draining) {
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      connections++;
+      std::make_shared<Connection>(*this, std::move(socket))->start();
+    }
+    if (!draining && acceptor->is_open()) {
+      accept();
+    }
+  });
+}
+
+Server::Server(ServerConfig config, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(config), router)) {}
+
+Server::~Server() { stop(std::chrono::milliseconds(1000)); }
+
+void Server::start() {
+  auto& c = impl_->config;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int io = c.io_threads > 0 ? c.io_threads : cores;
+  int workers = c.worker_threads > 0 ? c.worker_threads : cores;
+  if (c.access_log) {
+    impl_->access_log = spdlog::get("access");
+    if (!impl_->access_log) {
+      if (!spdlog::thread_pool()) {
+        spdlog::init_thread_pool(8192, 1);
+      }
+      impl_->access_log = std::make_shared<spdlog::async_logger>(
+          "access", std::make_shared<spdlog::sinks::stdout_sink_mt>(), spdlog::thread_pool(),
+          spdlog::async_overflow_policy::overrun_oldest);
+      impl_->access_log->set_pattern("%v");
+      spdlog::register_logger(impl_->access_log);
+    }
+  }
+  for (int i = 0; i < io; ++i) {
+    impl_->contexts.push_back(std::make_unique<asio::io_context>(1));
+    impl_->guards.push_back(asio::make_work_guard(*impl_->contexts.back()));
+  }
+  impl_->workers = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(workers));
+  auto address = asio::ip::make_address(c.host);
+  tcp::endpoint endpoint(address, c.port);
+  impl_->acceptor = std::make_unique<tcp::acceptor>(*impl_->contexts[0]);
+  beast::error_code ec;
+  impl_->acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl_->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor->bind(endpoint, ec);
+  if (!ec) impl_->acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + c.host + ":" + std::to_string(c.port) + ": " +
+                             ec.message());
+  }
+  impl_->bound_port = impl_->acceptor->local_endpoint().port();
+  impl_->accept();
+  for (auto& ctx : impl_->contexts) {
+    impl_->threads.emplace_back([&ctx] { ctx->run(); });
+  }
+}
+
+unsigned short Server::port() const { return impl_->bound_port; }
+
+std::size_t Server::openConnections() const { return impl_->connections.load(); }
+
+void Server::stop(std::chrono::milliseconds grace) {
+  if (impl_->stopped.exchange(true) || impl_->contexts.empty()) {
+    return;
+  }
+  impl_->draining = true;
+  asio::post(*impl_->contexts[0], [this] {
+    beast::error_code ec;
+    impl_->acceptor->close(ec);
+  });
+  {
+    std::lock_guard lock(impl_->live_mutex);
+    for (auto& [ptr, weak] : impl_->live) {
+      if (auto conn = weak.lock()) {
+        conn->drain();
+      }
+    }
+  }
+  for (auto& g : impl_->guards) {
+    g.reset();
+  }
+  // Wait for in-flight requests up to the grace period, then stop hard.
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (impl_->connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  impl_->workers->join();
+  for (auto& ctx : impl_->contexts) {
+    ctx->stop();
+  }
+  for (auto& t : impl_->threads) {
+    t.join();
+  }
+  if (impl_->access_log) {
+    impl_->access_log->flush();
+  }
+}
+
+void Server::runUntilSignal() {
+  asio::io_context signals_ctx;
+  asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+  signals.async_wait([](beast::error_code, int) {});
+  signals_ctx.run();
+  spdlog::info(R"({{"event":"shutdown","detail":"signal received, draining"}})");
+  stop();
+}
+
+}  // namespace portico::http

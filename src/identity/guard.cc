@@ -1,0 +1,166 @@
+#include "identity/guard.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/random.h"
+#include "core/text.h"
+#include "http/error_response.h"
+#include "web/views.h"
+
+namespace portico::identity {
+
+std::string CookieSettings::cookie(const std::string& name, const std::string& value,
+                                   int max_age) const {
+  std::string c = name + "=" + value + "; Path=/; HttpOnly; SameSite=Lax";
+  if (max_age < 0) {
+    c += "; Max-Age=0";
+  } else if (max_age > 0) {
+    c += "; Max-Age=" + std::to_string(max_age);
+  }
+  if (secure) c += "; Secure";
+  return c;
+}
+
+Origin originOf(const http::Request& r) {
+  return Origin{r.remote_ip, std::string(r.header("user-agent")), r.request_id};
+}
+
+core::Result<nlohmann::json> parseJsonObject(const std::string& body) {
+  bool duplicate = false;
+  std::vector<std::vector<std::string>> keys;
+  auto cb = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) {
+      keys.emplace_back();
+    } else if (event == E::object_end) {
+      if (!keys.empty()) keys.pop_back();
+    } else if (event == E::key && !keys.empty()) {
+      auto k = parsed.get<std::string>();
+      for (const auto& seen : keys.back()) {
+        if (seen == k) duplicate = true;
+      }
+      keys.back().push_back(std::move(k));
+    }
+    (void)depth;
+    return true;
+  };
+  nlohmann::json j = nlohmann::json::parse(body, cb, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    return core::fail(core::Error::invalid("The request body is not valid JSON"));
+  }
+  if (duplicate) {
+    return core::fail(core::Error::invalid("A field is given more than once"));
+  }
+  if (!j.is_object()) {
+    return core::fail(core::Error::invalid("The request body must be a JSON object"));
+  }
+  return j;
+}
+
+core::Result<std::string> stringField(const nlohmann::json& body, const std::string& key,
+                                      std::size_t max_bytes) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::string();
+  if (!it->is_string()) {
+    return core::fail(core::Error::invalid("'" + key + "' must be a string", key));
+  }
+  auto s = it->get<std::string>();
+  if (s.size() > max_bytes) {
+    return core::fail(core::Error::invalid("'" + key + "' is too long", key));
+  }
+  if (!core::isCleanUtf8(s)) {
+    return core::fail(core::Error::invalid("'" + key + "' contains characters that are not allowed", key));
+  }
+  return s;
+}
+
+GuardedRoutes::GuardedRoutes(http::Router& router, IdentityService& identity,
+                             CookieSettings cookies)
+    : router_(router), identity_(identity), cookies_(std::move(cookies)) {}
+
+void GuardedRoutes::api(const std::string& method, const std::string& pattern, Access access,
+                        GuardedHandler handler, http::Execution execution) {
+  declared_.push_back({method, pattern, access});
+  router_.add({method, pattern,
+               [this, access, handler = std::move(handler)](http::Request& r) {
+                 Context ctx;
+                 ctx.origin = originOf(r);
+                 auto auth = r.header("authorization");
+                 if (auth.size() > 7 && strncasecmp(auth.data(), "Bearer ", 7) == 0) {
+                   ctx.principal = identity_.authenticate(std::string(core::trim(auth.substr(7))));
+                 }
+                 if (access != Access::Public && !ctx.principal) {
+                   return http::jsonError(core::Error::unauthenticated(
+                       "Sign in first: send a valid session token as 'Authorization: Bearer'"));
+                 }
+                 if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
+                   return http::jsonError(
+                       core::Error::forbidden("Complete two-factor authentication first"));
+                 }
+                 ctx.lang = ctx.principal ? std::string(languageOrDefault(ctx.principal->user.language))
+                                          : web::negotiateLanguage(r.header("accept-language"));
+                 return handler(r, ctx);
+               },
+               execution});
+}
+
+void GuardedRoutes::page(const std::string& method, const std::string& pattern, Access access,
+                         GuardedHandler handler, http::Execution execution) {
+  declared_.push_back({method, pattern, access});
+  router_.add({method, pattern,
+               [this, access, handler = std::move(handler)](http::Request& r) {
+                 Context ctx;
+                 ctx.origin = originOf(r);
+                 auto token = r.cookie(cookies_.sessionCookieName());
+                 if (!token.empty()) {
+                   ctx.principal = identity_.authenticate(token);
+                 }
+                 ctx.lang = ctx.principal ? std::string(languageOrDefault(ctx.principal->user.language))
+                                          : web::negotiateLanguage(r.header("accept-language"));
+                 // CSRF: the session's token when signed in, else a double-submit cookie.
+                 std::string expected;
+                 if (ctx.principal) {
+                   expected = ctx.principal->session.csrf_token;
+                 } else {
+                   expected = r.cookie(cookies_.csrfCookieName());
+                   if (expected.empty()) {
+                     expected = core::randomToken(32);
+                     ctx.set_csrf_cookie = cookies_.cookie(cookies_.csrfCookieName(), expected, 0);
+                   }
+                 }
+                 ctx.csrf = expected;
+                 if (r.method == "POST") {
+                   auto form = http::parseFormEncoded(r.body);
+                   if (!form) {
+                     return http::errorResponse(r, core::Error::invalid("The form could not be read"));
+                   }
+                   ctx.form = std::move(*form);
+                   auto given = http::findParam(ctx.form, "csrf");
+                   bool cross_site = r.header("sec-fetch-site") == "cross-site";
+                   if (cross_site || !given || ctx.set_csrf_cookie.size() > 0 ||
+                       !core::constantTimeEquals(*given, expected)) {
+                     auto resp = http::errorResponse(
+                         r, core::Error::forbidden(
+                                "The form has expired or did not come from this site; reload the page and try again"));
+                     if (!ctx.set_csrf_cookie.empty()) resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
+                     return resp;
+                   }
+                 }
+                 if (access != Access::Public && !ctx.principal) {
+                   std::string next = r.method == "GET" ? r.path : "/";
+                   return http::Response::redirect("/login?next=" + http::percentEncode(next));
+                 }
+                 if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
+                   return http::Response::redirect(ctx.principal->user.hasSecondFactor() ? "/mfa"
+                                                                                        : "/mfa/enroll");
+                 }
+                 auto resp = handler(r, ctx);
+                 if (!ctx.set_csrf_cookie.empty()) {
+                   resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
+                 }
+                 return resp;
+               },
+               execution});
+}
+
+}  // namespace portico::identity

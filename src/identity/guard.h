@@ -1,0 +1,82 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "http/router.h"
+#include "identity/identity_service.h"
+
+namespace portico::identity {
+
+// Who may call a route. Issue 3 adds permissions per company on top of SignedIn.
+enum class Access {
+  Public,      // anyone
+  PendingMfa,  // a session that may still be waiting for its second factor (the 2FA calls)
+  SignedIn,    // a session that has completed 2FA
+};
+
+// What a handler knows about its caller.
+struct Context {
+  std::optional<Principal> principal;
+  Origin origin;
+  std::string lang;             // the UI language: the user's, else the browser's
+  http::Params form;            // parsed form body (pages, POST)
+  std::string csrf;             // the CSRF token to put in forms (pages)
+  std::string set_csrf_cookie;  // a new CSRF cookie to set, if any (pages)
+};
+
+using GuardedHandler = std::function<http::Response(http::Request&, Context&)>;
+
+struct CookieSettings {
+  bool secure = false;  // served over TLS: Secure cookies with the __Host- prefix
+  std::string sessionCookieName() const { return secure ? "__Host-portico_session" : "portico_session"; }
+  std::string csrfCookieName() const { return secure ? "__Host-portico_csrf" : "portico_csrf"; }
+  // A Set-Cookie value: HttpOnly, SameSite=Lax, Path=/ (+ Secure), max_age < 0 deletes it.
+  std::string cookie(const std::string& name, const std::string& value, int max_age) const;
+};
+
+// Registers routes on the router with their access rule, resolving the caller first: a bearer
+// token for /api, the session cookie for pages (whose POSTs must carry the CSRF token).
+// Every route must be declared through here, which lets tests enumerate them.
+class GuardedRoutes {
+ public:
+  struct Declared {
+    std::string method;
+    std::string pattern;
+    Access access;
+  };
+
+  GuardedRoutes(http::Router& router, IdentityService& identity, CookieSettings cookies);
+
+  void api(const std::string& method, const std::string& pattern, Access access,
+           GuardedHandler handler, http::Execution execution = http::Execution::Inline);
+  void page(const std::string& method, const std::string& pattern, Access access,
+            GuardedHandler handler, http::Execution execution = http::Execution::Inline);
+
+  const std::vector<Declared>& declared() const { return declared_; }
+  const CookieSettings& cookies() const { return cookies_; }
+
+ private:
+  http::Router& router_;
+  IdentityService& identity_;
+  CookieSettings cookies_;
+  std::vector<Declared> declared_;
+};
+
+// Parses a JSON object body. InvalidInput for malformed JSON, a non-object, or a key given twice
+// (so {"role":"user","role":"admin"} cannot smuggle a value past a check).
+core::Result<nlohmann::json> parseJsonObject(const std::string& body);
+
+// The string at `key` ("" if absent); InvalidInput naming the field if it is present but not a
+// string, or longer than `max_bytes`, or not clean UTF-8.
+core::Result<std::string> stringField(const nlohmann::json& body, const std::string& key,
+                                      std::size_t max_bytes = 1024);
+
+// Origin of a request (address, user agent, request id).
+Origin originOf(const http::Request& request);
+
+}  // namespace portico::identity

@@ -1,0 +1,659 @@
+#include "identity/identity_service.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/random.h"
+#include "core/text.h"
+#include "identity/totp.h"
+
+namespace portico::identity {
+namespace {
+
+using core::Error;
+using core::fail;
+
+constexpr std::string_view kIssuer = "Portico";
+constexpr int kRecoveryCodes = 10;
+
+std::string normalizeRecoveryCode(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c == '-' || c == ' ') continue;
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+std::string formatRecoveryCode(const std::string& raw) {
+  std::string out;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (i > 0 && i % 4 == 0) out.push_back('-');
+    out.push_back(raw[i]);
+  }
+  return out;
+}
+
+std::string detail(std::initializer_list<std::pair<const char*, std::string>> kv) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : kv) j[k] = v;
+  return j.dump();
+}
+
+Error badCode() { return Error::invalid("The code is not valid", "code"); }
+
+}  // namespace
+
+std::string_view mfaStepName(MfaStep step) {
+  switch (step) {
+    case MfaStep::Verify: return "verify";
+    case MfaStep::Enroll: return "enroll";
+    case MfaStep::None: return "none";
+  }
+  return "verify";
+}
+
+IdentityService::IdentityService(IdentityRepository& repo, audit::AuditLog& audit,
+                                 const core::Clock& clock, const PasswordHasher& hasher,
+                                 const SecretBox& secrets, notify::Mailer& mailer,
+                                 notify::SmsSender& sms, const web::Views& views,
+                                 std::string public_url, IdentityLimits limits)
+    : repo_(repo), audit_(audit), clock_(clock), hasher_(hasher), secrets_(secrets),
+      mailer_(mailer), sms_(sms), views_(views), public_url_(std::move(public_url)),
+      limits_(limits) {
+  while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
+}
+
+audit::Actor IdentityService::actor(const Origin& o, std::optional<core::UserId> user) const {
+  return audit::Actor{user, o.ip, o.request_id};
+}
+
+std::optional<int> IdentityService::lockedFor(const std::string& bucket, int max, int window) {
+  auto now = clock_.now();
+  auto nth = repo_.nthRecentAttempt(bucket, now - window, max);
+  if (!nth) return std::nullopt;
+  return static_cast<int>(std::max<std::int64_t>(1, *nth + window - now));
+}
+
+core::Result<LoginResult> IdentityService::login(const std::string& email_in,
+                                                 const std::string& password,
+                                                 SessionKind kind, const Origin& origin) {
+  std::string email = core::asciiLower(core::trim(email_in));
+  if (email.empty() || password.empty() || email.size() > 254 ||
+      password.size() > PasswordPolicy::kMaxBytes) {
+    return fail(Error::invalid("E-mail and password are required", email.empty() ? "email" : "password"));
+  }
+  auto now = clock_.now();
+  std::string account_bucket = "login-account:" + email;
+  std::string ip_bucket = "login-ip:" + origin.ip;
+  if (auto wait = lockedFor(ip_bucket, limits_.ip_failures, limits_.ip_window_s)) {
+    return fail(Error::rateLimited(*wait));
+  }
+  if (auto wait = lockedFor(account_bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
+    audit_.record(actor(origin, std::nullopt),
+                  {"login.refused_locked", std::nullopt, std::nullopt, std::nullopt,
+                   detail({{"email", email}})});
+    return fail(Error::rateLimited(*wait));
+  }
+  auto user = repo_.findUserByEmail(email);
+  bool ok = false;
+  if (user && user->password_hash) {
+    ok = hasher_.verify(*user->password_hash, password);
+  } else {
+    hasher_.verifyDummy(password);  // as slow as a real check: no enumeration by timing
+  }
+  if (ok && user->status == UserStatus::Disabled) {
+    ok = false;
+  }
+  if (!ok) {
+    repo_.addAttempt(account_bucket, now);
+    repo_.addAttempt(ip_bucket, now);
+    audit_.record(actor(origin, std::nullopt),
+                  {"login.failed", user ? std::optional(user->id) : std::nullopt, std::nullopt,
+                   std::nullopt, detail({{"email", email}})});
+    if (repo_.countAttempts(account_bucket, now - limits_.lock_window_s) ==
+        limits_.account_failures_to_lock) {
+      audit_.record(actor(origin, std::nullopt),
+                    {"login.locked", user ? std::optional(user->id) : std::nullopt, std::nullopt,
+                     std::nullopt, detail({{"email", email}})});
+    }
+    return fail(Error::unauthenticated("Wrong e-mail or password"));
+  }
+  storage::Transaction tx(repo_.conn());
+  repo_.clearAttempts(account_bucket);
+  if (hasher_.needsRehash(*user->password_hash)) {
+    repo_.setPassword(user->id, hasher_.hash(password), now);
+  }
+  MfaStep step = MfaStep::Verify;
+  if (!user->hasSecondFactor()) {
+    step = repo_.mfaRequired(user->id) ? MfaStep::Enroll : MfaStep::None;
+  }
+  auto session = openSession(*user, kind, step == MfaStep::None, origin);
+  if (step == MfaStep::None) {
+    repo_.setLastLogin(user->id, now);
+  }
+  audit_.record(actor(origin, user->id),
+                {step == MfaStep::None ? "login.succeeded" : "login.password_ok", std::nullopt,
+                 std::nullopt, std::nullopt,
+                 detail({{"mfa", std::string(mfaStepName(step))}})});
+  tx.commit();
+  if (now % 64 == 0) {
+    repo_.pruneAttempts(now - 24 * 3600);
+  }
+  return LoginResult{session.token, step, session.principal};
+}
+
+IdentityService::NewSession IdentityService::openSession(const User& user, SessionKind kind,
+                                                         bool mfa_done, const Origin& origin) {
+  auto now = clock_.now();
+  Session s;
+  s.user_id = user.id;
+  s.kind = kind;
+  s.mfa_done = mfa_done;
+  s.csrf_token = core::randomToken(32);
+  s.created_at = now;
+  s.last_seen_at = now;
+  s.ip = origin.ip;
+  s.user_agent = origin.user_agent.substr(0, 300);
+  std::string token = core::randomToken(32);
+  s.id = repo_.insertSession(s, core::sha256Hex(token));
+  repo_.trimSessions(user.id, limits_.max_sessions_per_user);
+  return NewSession{token, Principal{s, user}};
+}
+
+std::optional<Principal> IdentityService::authenticate(const std::string& token) {
+  if (token.empty() || token.size() > 200) return std::nullopt;
+  auto p = repo_.findPrincipal(core::sha256Hex(token));
+  if (!p) return std::nullopt;
+  auto now = clock_.now();
+  const auto& s = p->session;
+  bool expired = p->user.status == UserStatus::Disabled ||
+                 now - s.last_seen_at > limits_.session_idle_s ||
+                 now - s.created_at > limits_.session_absolute_s ||
+                 (!s.mfa_done && now - s.created_at > limits_.pending_mfa_s);
+  if (expired) {
+    repo_.deleteSession(s.id);
+    return std::nullopt;
+  }
+  if (now - s.last_seen_at >= 60) {  // write at most once a minute per session
+    repo_.touchSession(s.id, now);
+    p->session.last_seen_at = now;
+  }
+  return p;
+}
+
+core::Result<TotpEnrolment> IdentityService::enrollTotp(const Principal& p, const Origin& origin) {
+  if (!p.mfaDone() && p.user.hasSecondFactor()) {
+    return fail(Error::forbidden("Enter a code of your existing second factor first"));
+  }
+  std::string secret = Totp::generateSecret();
+  repo_.setTotpPending(p.user.id, secrets_.seal(secret));
+  audit_.record(actor(origin, p.user.id), {"mfa.totp.enrolment_started", {}, {}, {}, "{}"});
+  auto uri = Totp::otpauthUri(kIssuer, p.user.email, secret);
+  return TotpEnrolment{Totp::base32(secret), uri, qrSvg(uri)};
+}
+
+std::string IdentityService::finishMfa(const Principal& p) {
+  std::optional<std::string> new_hash;
+  std::string token;
+  if (p.session.kind == SessionKind::Web) {
+    token = core::randomToken(32);  // a new cookie value once the second factor is done
+    new_hash = core::sha256Hex(token);
+  }
+  repo_.completeMfa(p.session.id, new_hash);
+  return token;
+}
+
+std::vector<std::string> IdentityService::issueRecoveryCodes(core::UserId user) {
+  std::vector<std::string> codes;
+  std::vector<std::string> hashes;
+  for (int i = 0; i < kRecoveryCodes; ++i) {
+    std::string raw = Totp::base32(core::randomBytes(10));  // 80 bits, 16 characters
+    hashes.push_back(core::sha256Hex(raw));
+    codes.push_back(formatRecoveryCode(raw));
+  }
+  repo_.replaceRecoveryCodes(user, hashes);
+  return codes;
+}
+
+core::Result<Enrolled> IdentityService::confirmTotp(const Principal& p,
+                                                                    const std::string& code,
+                                                                    const Origin& origin) {
+  if (!p.mfaDone() && p.user.hasSecondFactor()) {
+    return fail(Error::forbidden("Enter a code of your existing second factor first"));
+  }
+  auto now = clock_.now();
+  std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
+  if (auto wait = lockedFor(bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
+    return fail(Error::rateLimited(*wait));
+  }
+  auto user = repo_.findUser(p.user.id);
+  if (!user || !user->totp_pending_secret) {
+    return fail(Error::invalid("Start the authenticator set-up first"));
+  }
+  auto secret = secrets_.open(*user->totp_pending_secret);
+  if (!secret) {
+    return fail(Error::internal("The stored secret cannot be read"));
+  }
+  repo_.addAttempt(bucket, now);  // counted before checking, so parallel guesses cannot race
+  auto step = Totp::verify(*secret, code, now);
+  if (!step) {
+    audit_.record(actor(origin, p.user.id), {"mfa.totp.enrolment_failed", {}, {}, {}, "{}"});
+    return fail(badCode());
+  }
+  storage::Transaction tx(repo_.conn());
+  repo_.clearAttempts(bucket);
+  repo_.confirmTotp(p.user.id, *user->totp_pending_secret, *step);
+  auto codes = issueRecoveryCodes(p.user.id);
+  std::string token = p.mfaDone() ? std::string() : finishMfa(p);
+  tx.commit();
+  audit_.record(actor(origin, p.user.id), {"mfa.totp.enrolled", {}, {}, {}, "{}"});
+  notifyUser(*user, "mfa_changed");
+  return Enrolled{codes, token};
+}
+
+core::Status IdentityService::enrollSms(const Principal& p, const std::string& phone,
+                                        const Origin& origin) {
+  if (!p.mfaDone() && p.user.hasSecondFactor()) {
+    return fail(Error::forbidden("Enter a code of your existing second factor first"));
+  }
+  if (!notify::isE164(phone)) {
+    return fail(Error::invalid("Enter the phone number in international form, like +46701234567",
+                               "phone"));
+  }
+  auto now = clock_.now();
+  std::string user_bucket = "sms-user:" + std::to_string(p.user.id.value);
+  std::string phone_bucket = "sms-phone:" + phone;
+  if (auto wait = lockedFor(user_bucket, limits_.sms_per_user, 15 * 60)) {
+    return fail(Error::rateLimited(*wait, "Too many codes sent; wait before asking again"));
+  }
+  if (auto wait = lockedFor(phone_bucket, limits_.sms_per_phone_per_hour, 3600)) {
+    return fail(Error::rateLimited(*wait, "Too many codes sent; wait before asking again"));
+  }
+  std::string code = core::randomDigits(6);
+  repo_.insertSmsChallenge(p.user.id, p.session.id, "enroll", phone, core::sha256Hex(code), now,
+                           now + limits_.sms_code_s);
+  repo_.addAttempt(user_bucket, now);
+  repo_.addAttempt(phone_bucket, now);
+  auto lang = std::string(languageOrDefault(p.user.language));
+  auto sent = sms_.send(phone, views_.translate(lang, "sms.code") + " " + code);
+  if (!sent) return sent;
+  audit_.record(actor(origin, p.user.id), {"mfa.sms.enrolment_started", {}, {}, {}, "{}"});
+  return {};
+}
+
+core::Result<Enrolled> IdentityService::confirmSms(const Principal& p,
+                                                                   const std::string& code,
+                                                                   const Origin& origin) {
+  if (!p.mfaDone() && p.user.hasSecondFactor()) {
+    return fail(Error::forbidden("Enter a code of your existing second factor first"));
+  }
+  auto now = clock_.now();
+  std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
+  if (auto wait = lockedFor(bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
+    return fail(Error::rateLimited(*wait));
+  }
+  repo_.addAttempt(bucket, now);
+  auto challenge = repo_.findSmsChallenge(p.session.id, "enroll", now);
+  if (!challenge || !core::constantTimeEquals(challenge->code_hash, core::sha256Hex(code))) {
+    return fail(badCode());
+  }
+  storage::Transaction tx(repo_.conn());
+  if (!repo_.useSmsChallenge(challenge->id, now)) {
+    return fail(badCode());
+  }
+  repo_.clearAttempts(bucket);
+  repo_.setSmsPhone(p.user.id, challenge->phone);
+  auto codes = issueRecoveryCodes(p.user.id);
+  std::string token = p.mfaDone() ? std::string() : finishMfa(p);
+  tx.commit();
+  audit_.record(actor(origin, p.user.id), {"mfa.sms.enrolled", {}, {}, {}, "{}"});
+  if (auto user = repo_.findUser(p.user.id)) notifyUser(*user, "mfa_changed");
+  return Enrolled{codes, token};
+}
+
+core::Status IdentityService::sendSmsCode(const Principal& p, const Origin& origin) {
+  auto user = repo_.findUser(p.user.id);
+  if (!user || !user->sms_phone) {
+    return fail(Error::invalid("No phone is enrolled for text-message codes"));
+  }
+  auto now = clock_.now();
+  std::string user_bucket = "sms-user:" + std::to_string(p.user.id.value);
+  std::string phone_bucket = "sms-phone:" + *user->sms_phone;
+  if (auto wait = lockedFor(user_bucket, limits_.sms_per_user, 15 * 60)) {
+    return fail(Error::rateLimited(*wait, "Too many codes sent; wait before asking again"));
+  }
+  if (auto wait = lockedFor(phone_bucket, limits_.sms_per_phone_per_hour, 3600)) {
+    return fail(Error::rateLimited(*wait, "Too many codes sent; wait before asking again"));
+  }
+  std::string code = core::randomDigits(6);
+  repo_.insertSmsChallenge(p.user.id, p.session.id, "login", *user->sms_phone,
+                           core::sha256Hex(code), now, now + limits_.sms_code_s);
+  repo_.addAttempt(user_bucket, now);
+  repo_.addAttempt(phone_bucket, now);
+  auto sent = sms_.send(*user->sms_phone,
+                        views_.translate(languageOrDefault(user->language), "sms.code") + " " + code);
+  if (!sent) return sent;
+  audit_.record(actor(origin, p.user.id), {"mfa.sms.sent", {}, {}, {}, "{}"});
+  return {};
+}
+
+core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const std::string& code,
+                                                     const std::string& recovery_code,
+                                                     const Origin& origin) {
+  if (p.mfaDone()) {
+    return fail(Error::conflict("This session has already completed two-factor authentication"));
+  }
+  if (code.empty() == recovery_code.empty()) {
+    return fail(Error::invalid("Give either a code or a recovery code", "code"));
+  }
+  auto user = repo_.findUser(p.user.id);
+  if (!user || !user->hasSecondFactor()) {
+    return fail(Error::forbidden("Set up two-factor authentication first"));
+  }
+  auto now = clock_.now();
+  std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
+  std::string ip_bucket = "mfa-ip:" + origin.ip;
+  if (auto wait = lockedFor(ip_bucket, limits_.ip_failures, limits_.ip_window_s)) {
+    return fail(Error::rateLimited(*wait));
+  }
+  if (auto wait = lockedFor(bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
+    audit_.record(actor(origin, p.user.id), {"mfa.refused_locked", {}, {}, {}, "{}"});
+    return fail(Error::rateLimited(*wait));
+  }
+  // Count the attempt before checking it, in its own write, so parallel guesses cannot race past
+  // the limit; a success clears the count.
+  repo_.addAttempt(bucket, now);
+  repo_.addAttempt(ip_bucket, now);
+
+  storage::Transaction tx(repo_.conn());
+  std::string method;
+  if (!recovery_code.empty()) {
+    if (repo_.useRecoveryCode(p.user.id, core::sha256Hex(normalizeRecoveryCode(recovery_code)), now)) {
+      method = "recovery_code";
+    }
+  } else {
+    if (user->totp_secret) {
+      if (auto secret = secrets_.open(*user->totp_secret)) {
+        if (auto step = Totp::verify(*secret, code, now)) {
+          if (repo_.advanceTotpStep(p.user.id, *step)) {
+            method = "totp";
+          } else {
+            audit_.record(actor(origin, p.user.id), {"mfa.totp.replay_refused", {}, {}, {}, "{}"});
+          }
+        }
+      }
+    }
+    if (method.empty()) {
+      if (auto c = repo_.findSmsChallenge(p.session.id, "login", now)) {
+        if (core::constantTimeEquals(c->code_hash, core::sha256Hex(code)) &&
+            repo_.useSmsChallenge(c->id, now)) {
+          method = "sms";
+        }
+      }
+    }
+  }
+  if (method.empty()) {
+    tx.commit();  // keeps the replay audit entry
+    audit_.record(actor(origin, p.user.id),
+                  {"mfa.failed", {}, {}, {}, detail({{"kind", recovery_code.empty() ? "code" : "recovery_code"}})});
+    return fail(recovery_code.empty() ? badCode()
+                                      : Error::invalid("The recovery code is not valid", "recovery_code"));
+  }
+  repo_.clearAttempts(bucket);
+  std::string token = finishMfa(p);
+  repo_.setLastLogin(p.user.id, now);
+  audit_.record(actor(origin, p.user.id), {"login.succeeded", {}, {}, {}, detail({{"mfa", method}})});
+  tx.commit();
+  if (method == "recovery_code") {
+    notifyUser(*user, "recovery_code_used");
+  }
+  return token;
+}
+
+core::Result<std::vector<std::string>> IdentityService::regenerateRecoveryCodes(
+    const Principal& p, const Origin& origin) {
+  if (!p.mfaDone()) return fail(Error::forbidden("Complete two-factor authentication first"));
+  storage::Transaction tx(repo_.conn());
+  auto codes = issueRecoveryCodes(p.user.id);
+  audit_.record(actor(origin, p.user.id), {"mfa.recovery_codes.regenerated", {}, {}, {}, "{}"});
+  tx.commit();
+  return codes;
+}
+
+void IdentityService::logout(const Principal& p, const Origin& origin) {
+  repo_.deleteSession(p.session.id);
+  audit_.record(actor(origin, p.user.id), {"logout", {}, {}, {}, "{}"});
+}
+
+std::vector<Session> IdentityService::sessions(const Principal& p) {
+  return repo_.listSessions(p.user.id);
+}
+
+core::Status IdentityService::endSession(const Principal& p, core::SessionId id,
+                                         const Origin& origin) {
+  if (!repo_.deleteUserSession(p.user.id, id)) {
+    return fail(Error::notFound("No such session"));
+  }
+  audit_.record(actor(origin, p.user.id),
+                {"session.ended", {}, {}, {}, detail({{"session", std::to_string(id.value)}})});
+  return {};
+}
+
+core::Status IdentityService::requestPasswordReset(const std::string& email_in,
+                                                   const Origin& origin) {
+  std::string email = core::asciiLower(core::trim(email_in));
+  if (!core::looksLikeEmail(email)) {
+    return fail(Error::invalid("Enter a valid e-mail address", "email"));
+  }
+  auto now = clock_.now();
+  std::string ip_bucket = "reset-ip:" + origin.ip;
+  if (auto wait = lockedFor(ip_bucket, limits_.resets_per_ip, 15 * 60)) {
+    return fail(Error::rateLimited(*wait));
+  }
+  repo_.addAttempt(ip_bucket, now);
+  auto user = repo_.findUserByEmail(email);
+  std::string account_bucket = "reset-account:" + email;
+  // At most three mails an hour to one address; the answer is the same either way.
+  if (!user || user->status == UserStatus::Disabled ||
+      repo_.countAttempts(account_bucket, now - 3600) >= 3) {
+    return {};
+  }
+  repo_.addAttempt(account_bucket, now);
+  std::string token = core::randomToken(32);
+  repo_.insertPasswordReset(user->id, core::sha256Hex(token), now, now + limits_.reset_token_s);
+  audit_.record(actor(origin, std::nullopt), {"password.reset_requested", user->id, {}, {}, "{}"});
+  sendMail(*user, "password_reset",
+           {{"link", public_url_ + "/password-reset?token=" + token}});
+  return {};
+}
+
+core::Status IdentityService::confirmPasswordReset(const std::string& token,
+                                                   const std::string& password,
+                                                   const Origin& origin) {
+  auto now = clock_.now();
+  auto invalid = Error::invalid("This reset link is not valid or has expired; ask for a new one", "token");
+  if (token.empty() || token.size() > 200) return fail(invalid);
+  storage::Transaction tx(repo_.conn());
+  auto user_id = repo_.usePasswordReset(core::sha256Hex(token), now);
+  if (!user_id) return fail(invalid);
+  auto user = repo_.findUser(*user_id);
+  if (!user) return fail(invalid);
+  auto local = user->email.substr(0, user->email.find('@'));
+  if (auto ok = policy_.check(password, {local, "portico"}); !ok) return ok;
+  repo_.setPassword(user->id, hasher_.hash(password), now);
+  repo_.deleteUserSessions(user->id);  // a reset signs out everywhere
+  repo_.clearAttempts("login-account:" + user->email);
+  audit_.record(actor(origin, std::nullopt), {"password.reset", user->id, {}, {}, "{}"});
+  tx.commit();
+  notifyUser(*user, "password_changed");
+  return {};
+}
+
+core::Status IdentityService::changePassword(const Principal& p, const std::string& current,
+                                             const std::string& password, const Origin& origin) {
+  auto user = repo_.findUser(p.user.id);
+  if (!user || !user->password_hash || !hasher_.verify(*user->password_hash, current)) {
+    audit_.record(actor(origin, p.user.id), {"password.change_failed", {}, {}, {}, "{}"});
+    return fail(Error::forbidden("The current password is wrong"));
+  }
+  auto local = user->email.substr(0, user->email.find('@'));
+  if (auto ok = policy_.check(password, {local, "portico"}); !ok) return ok;
+  storage::Transaction tx(repo_.conn());
+  repo_.setPassword(user->id, hasher_.hash(password), clock_.now());
+  audit_.record(actor(origin, p.user.id), {"password.changed", {}, {}, {}, "{}"});
+  tx.commit();
+  notifyUser(*user, "password_changed");
+  return {};
+}
+
+core::Status IdentityService::updateProfile(const Principal& p, const std::string& first,
+                                            const std::string& last, const std::string& language,
+                                            const Origin& origin) {
+  auto f = std::string(core::trim(first));
+  auto l = std::string(core::trim(last));
+  if (f.empty() || f.size() > 100 || !core::isCleanUtf8(f)) {
+    return fail(Error::invalid("Enter your first name (at most 100 characters)", "first_name"));
+  }
+  if (l.empty() || l.size() > 100 || !core::isCleanUtf8(l)) {
+    return fail(Error::invalid("Enter your last name (at most 100 characters)", "last_name"));
+  }
+  if (!isSupportedLanguage(language)) {
+    return fail(Error::invalid("Choose one of the languages offered", "language"));
+  }
+  repo_.setProfile(p.user.id, f, l, language);
+  audit_.record(actor(origin, p.user.id), {"profile.updated", {}, {}, {}, "{}"});
+  return {};
+}
+
+core::Result<std::string> IdentityService::initOrganization(const std::string& org_name,
+                                                            const std::string& admin_email) {
+  auto name = std::string(core::trim(org_name));
+  auto email = core::asciiLower(core::trim(admin_email));
+  if (name.empty() || name.size() > 200 || !core::isCleanUtf8(name)) {
+    return fail(Error::invalid("The organization needs a name (at most 200 characters)", "org"));
+  }
+  if (!core::looksLikeEmail(email)) {
+    return fail(Error::invalid("The administrator's e-mail is not valid", "admin-email"));
+  }
+  auto now = clock_.now();
+  storage::Transaction tx(repo_.conn());
+  auto org = repo_.insertOrganization(name, now);
+  if (!org) return fail(org.error());
+  std::string token = core::randomToken(32);
+  SignupLink link;
+  link.org_id = *org;
+  link.email = email;
+  link.purpose = "org_admin";
+  link.expires_at = now + limits_.signup_link_s;
+  repo_.insertSignupLink(link, core::sha256Hex(token), now);
+  audit_.record({std::nullopt, "", "cli"},
+                {"organization.created", std::nullopt, *org, std::nullopt,
+                 detail({{"name", name}, {"admin_email", email}})});
+  tx.commit();
+  return public_url_ + "/signup?token=" + token;
+}
+
+core::Result<SignupInfo> IdentityService::signupInfo(const std::string& token) {
+  auto link = repo_.findSignupLink(core::sha256Hex(token));
+  if (!link || link->used_at || link->expires_at <= clock_.now()) {
+    return fail(Error::notFound("This signup link is not valid, was used already or has expired"));
+  }
+  return SignupInfo{link->email, ""};
+}
+
+core::Result<core::UserId> IdentityService::consumeSignupLink(const SignupLink& link,
+                                                              core::UserId user) {
+  if (!repo_.useSignupLink(link.id, user, clock_.now())) {
+    return fail(Error::notFound("This signup link is not valid, was used already or has expired"));
+  }
+  if (link.purpose == "org_admin") {
+    repo_.addStaff(link.org_id, user, "admin", clock_.now());
+  }
+  return user;
+}
+
+core::Result<core::UserId> IdentityService::signup(const std::string& token,
+                                                   const std::string& first,
+                                                   const std::string& last,
+                                                   const std::string& password,
+                                                   const std::string& language,
+                                                   const Origin& origin) {
+  auto f = std::string(core::trim(first));
+  auto l = std::string(core::trim(last));
+  if (f.empty() || f.size() > 100 || !core::isCleanUtf8(f)) {
+    return fail(Error::invalid("Enter your first name (at most 100 characters)", "first_name"));
+  }
+  if (l.empty() || l.size() > 100 || !core::isCleanUtf8(l)) {
+    return fail(Error::invalid("Enter your last name (at most 100 characters)", "last_name"));
+  }
+  auto link = repo_.findSignupLink(core::sha256Hex(token));
+  if (!link || link->used_at || link->expires_at <= clock_.now()) {
+    return fail(Error::notFound("This signup link is not valid, was used already or has expired"));
+  }
+  auto local = link->email.substr(0, link->email.find('@'));
+  if (auto ok = policy_.check(password, {local, "portico", f, l}); !ok) return fail(ok.error());
+  std::string hash = hasher_.hash(password);
+  storage::Transaction tx(repo_.conn());
+  auto user = repo_.insertUser(
+      {link->email, hash, f, l, std::string(languageOrDefault(language))}, clock_.now());
+  if (!user) {
+    return fail(Error::conflict("A login with this e-mail exists; sign in and open the link again"));
+  }
+  auto consumed = consumeSignupLink(*link, *user);
+  if (!consumed) return consumed;
+  audit_.record(actor(origin, *user), {"signup.completed", std::nullopt, link->org_id, std::nullopt,
+                                       detail({{"purpose", link->purpose}})});
+  tx.commit();
+  return *user;
+}
+
+core::Status IdentityService::signupExisting(const Principal& p, const std::string& token,
+                                             const Origin& origin) {
+  auto link = repo_.findSignupLink(core::sha256Hex(token));
+  if (!link || link->used_at || link->expires_at <= clock_.now()) {
+    return fail(Error::notFound("This signup link is not valid, was used already or has expired"));
+  }
+  if (link->email != p.user.email) {
+    return fail(Error::forbidden("This link was sent to another e-mail address"));
+  }
+  storage::Transaction tx(repo_.conn());
+  auto consumed = consumeSignupLink(*link, p.user.id);
+  if (!consumed) return fail(consumed.error());
+  audit_.record(actor(origin, p.user.id), {"signup.linked", std::nullopt, link->org_id,
+                                           std::nullopt, detail({{"purpose", link->purpose}})});
+  tx.commit();
+  return {};
+}
+
+void IdentityService::notifyUser(const User& user, const std::string& kind) {
+  sendMail(user, "security_notice",
+           {{"kind_" + kind, true}, {"account_link", public_url_ + "/account"}});
+}
+
+void IdentityService::sendMail(const User& user, const std::string& name,
+                               const nlohmann::json& data) {
+  auto lang = std::string(languageOrDefault(user.language));
+  nlohmann::json d = data;
+  d["first_name"] = user.first_name;
+  d["public_url"] = public_url_;
+  notify::MailMessage m;
+  m.to = user.email;
+  m.subject = views_.translate(lang, "mail." + name + ".subject");
+  m.text = views_.render("mail/" + name + ".text", lang, d);
+  m.html = views_.render("mail/" + name + ".html", lang, d);
+  if (auto sent = mailer_.send(m); !sent) {
+    spdlog::error(R"({{"event":"mail_failed","template":"{}","error":"{}"}})", name,
+                  sent.error().message);
+  }
+}
+
+std::string_view languageOrDefault(std::string_view language) {
+  return isSupportedLanguage(language) ? language : std::string_view("en");
+}
+
+bool isSupportedLanguage(std::string_view language) {
+  return language == "en" || language == "sv" || language == "de";
+}
+
+}  // namespace portico::identity

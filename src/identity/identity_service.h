@@ -1,0 +1,171 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "identity/identity_repository.h"
+#include "identity/password.h"
+#include "identity/secret_box.h"
+#include "notify/mailer.h"
+#include "notify/sms.h"
+#include "web/views.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace portico::identity {
+
+// Time limits and counters of sign-in; defaults follow SECURITY.md §(b).
+struct IdentityLimits {
+  int session_idle_s = 30 * 60;
+  int session_absolute_s = 12 * 60 * 60;
+  int pending_mfa_s = 10 * 60;          // a password-only session must finish 2FA within this
+  int max_sessions_per_user = 10;       // the oldest is ended beyond it
+  int reset_token_s = 60 * 60;
+  int signup_link_s = 7 * 24 * 60 * 60;
+  int sms_code_s = 5 * 60;
+  int account_failures_to_lock = 10;    // within lock_window_s
+  int lock_window_s = 15 * 60;          // and the lock lasts until the window has passed
+  int ip_failures = 30;                 // within ip_window_s
+  int ip_window_s = 5 * 60;
+  int sms_per_user = 3;                 // within 15 minutes
+  int sms_per_phone_per_hour = 10;
+  int resets_per_ip = 10;               // within 15 minutes
+};
+
+enum class MfaStep { Verify, Enroll, None };
+std::string_view mfaStepName(MfaStep step);
+
+struct LoginResult {
+  std::string token;  // the session token (bearer, or the cookie's value)
+  MfaStep mfa = MfaStep::Verify;
+  Principal principal;
+};
+
+struct TotpEnrolment {
+  std::string secret_base32;
+  std::string otpauth_uri;
+  std::string qr_svg;
+};
+
+// Where a request comes from: for throttling and the audit log.
+struct Origin {
+  std::string ip;
+  std::string user_agent;
+  std::string request_id;
+};
+
+// The outcome of a confirmed enrolment: the new recovery codes, and for a web session that just
+// completed 2FA its rotated cookie value ("" otherwise).
+struct Enrolled {
+  std::vector<std::string> recovery_codes;
+  std::string token;
+};
+
+struct SignupInfo {
+  std::string email;
+  std::string organization;
+};
+
+// The use cases of identity: sign-in with a second factor, sessions, password reset, admin
+// signup links, profile. Every outcome is audited. Thread-safe; blocking (password hashing):
+// call from worker threads.
+class IdentityService {
+ public:
+  IdentityService(IdentityRepository& repo, audit::AuditLog& audit, const core::Clock& clock,
+                  const PasswordHasher& hasher, const SecretBox& secrets, notify::Mailer& mailer,
+                  notify::SmsSender& sms, const web::Views& views, std::string public_url,
+                  IdentityLimits limits = {});
+
+  // Checks e-mail and password. Unauthenticated (one message for every wrong combination),
+  // RateLimited when the account or the address has failed too often.
+  core::Result<LoginResult> login(const std::string& email, const std::string& password,
+                                  SessionKind kind, const Origin& origin);
+  // The principal of a session token, if the session is alive (idle and absolute limits; a
+  // session still waiting for 2FA expires sooner). Disabled users have no principal.
+  std::optional<Principal> authenticate(const std::string& token);
+
+  // Starts TOTP enrolment with a fresh secret. Forbidden if the session has not completed 2FA
+  // and the user already has a factor (a password alone never adds a factor).
+  core::Result<TotpEnrolment> enrollTotp(const Principal& p, const Origin& origin);
+  // Confirms enrolment with a code of the pending secret: the factor is on, the session signed
+  // in, and a new set of recovery codes is returned (the old set is void).
+  core::Result<Enrolled> confirmTotp(const Principal& p, const std::string& code,
+                                                     const Origin& origin);
+  // Sends a code to `phone` to enrol it.
+  core::Status enrollSms(const Principal& p, const std::string& phone, const Origin& origin);
+  core::Result<Enrolled> confirmSms(const Principal& p, const std::string& code,
+                                                    const Origin& origin);
+  // Sends a login code to the user's enrolled phone.
+  core::Status sendSmsCode(const Principal& p, const Origin& origin);
+  // Completes sign-in with a TOTP or SMS code, or a recovery code. On success returns the new
+  // session token (rotated for web sessions; API tokens stay the same).
+  core::Result<std::string> verifyMfa(const Principal& p, const std::string& code,
+                                      const std::string& recovery_code, const Origin& origin);
+  // A new set of recovery codes (REQUIRES: 2FA done).
+  core::Result<std::vector<std::string>> regenerateRecoveryCodes(const Principal& p,
+                                                                 const Origin& origin);
+
+  void logout(const Principal& p, const Origin& origin);
+  std::vector<Session> sessions(const Principal& p);
+  // NotFound if `id` is not one of the caller's sessions.
+  core::Status endSession(const Principal& p, core::SessionId id, const Origin& origin);
+
+  // Always succeeds the same way, registered or not; mails a link when the e-mail has a login.
+  core::Status requestPasswordReset(const std::string& email, const Origin& origin);
+  // Sets the password and ends every session of the user (2FA stays as it was).
+  core::Status confirmPasswordReset(const std::string& token, const std::string& password,
+                                    const Origin& origin);
+  core::Status changePassword(const Principal& p, const std::string& current,
+                              const std::string& password, const Origin& origin);
+  core::Status updateProfile(const Principal& p, const std::string& first, const std::string& last,
+                             const std::string& language, const Origin& origin);
+
+  // Creates an organization with its first staff administrator's signup link (portico init).
+  // Returns the absolute signup URL.
+  core::Result<std::string> initOrganization(const std::string& org_name,
+                                             const std::string& admin_email);
+  // What a signup link is for, or NotFound if it is unknown, used or expired.
+  core::Result<SignupInfo> signupInfo(const std::string& token);
+  // Registers the link's e-mail as a new login. Conflict if that e-mail has a login already.
+  core::Result<core::UserId> signup(const std::string& token, const std::string& first,
+                                    const std::string& last, const std::string& password,
+                                    const std::string& language, const Origin& origin);
+  // An existing login takes the link (its e-mail must be the link's).
+  core::Status signupExisting(const Principal& p, const std::string& token, const Origin& origin);
+
+  const IdentityLimits& limits() const { return limits_; }
+  const std::string& publicUrl() const { return public_url_; }
+
+ private:
+  struct NewSession {
+    std::string token;
+    Principal principal;
+  };
+  NewSession openSession(const User& user, SessionKind kind, bool mfa_done, const Origin& origin);
+  std::vector<std::string> issueRecoveryCodes(core::UserId user);
+  // Marks the session signed in; returns its new token for web sessions, "" for API ones.
+  std::string finishMfa(const Principal& p);
+  std::optional<int> lockedFor(const std::string& bucket, int max, int window);
+  void notifyUser(const User& user, const std::string& kind);
+  void sendMail(const User& user, const std::string& template_name, const nlohmann::json& data);
+  audit::Actor actor(const Origin& o, std::optional<core::UserId> user) const;
+  core::Result<core::UserId> consumeSignupLink(const SignupLink& link, core::UserId user);
+
+  IdentityRepository& repo_;
+  audit::AuditLog& audit_;
+  const core::Clock& clock_;
+  const PasswordHasher& hasher_;
+  const SecretBox& secrets_;
+  notify::Mailer& mailer_;
+  notify::SmsSender& sms_;
+  const web::Views& views_;
+  PasswordPolicy policy_;
+  std::string public_url_;
+  IdentityLimits limits_;
+};
+
+}  // namespace portico::identity

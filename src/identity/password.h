@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace portico::identity {
+
+// Argon2id password hashing (libsodium). Thread-safe. Each call costs `memlimit` bytes of RAM and
+// tens of milliseconds of CPU: call it from worker threads, never an I/O thread.
+class PasswordHasher {
+ public:
+  // libsodium's INTERACTIVE profile: 64 MiB, t=2, p=1 — above the OWASP floor (19 MiB, t=2).
+  PasswordHasher();
+  // Other cost parameters (tests use light ones to stay fast).
+  PasswordHasher(unsigned long long opslimit, std::size_t memlimit);
+
+  std::string hash(std::string_view password) const;
+  bool verify(const std::string& stored_hash, std::string_view password) const;
+  // True when `stored_hash` uses weaker parameters than this hasher's: rehash at next login.
+  bool needsRehash(const std::string& stored_hash) const;
+  // Spends the time of one verification on nothing, so that an unknown e-mail answers as slowly
+  // as a known one.
+  void verifyDummy(std::string_view password) const;
+
+ private:
+  unsigned long long opslimit_;
+  std::size_t memlimit_;
+  std::string dummy_hash_;
+};
+
+// The password rules of NIST SP 800-63B: at least 8 code points, at most 1024 bytes, any
+// characters, no composition rules, not a common password, not the user's e-mail or the product
+// name.
+class PasswordPolicy {
+ public:
+  static constexpr std::size_t kMinCodePoints = 8;
+  static constexpr std::size_t kMaxBytes = 1024;
+
+  // Fails with InvalidInput (field "password") and a message saying what is wrong.
+  [[nodiscard]] core::Status check(std::string_view password,
+                                   const std::vector<std::string>& context_words) const;
+  // True if the block-list holds `password` (case-insensitive).
+  bool isBlocked(std::string_view password) const;
+  // Number of entries of the block-list.
+  std::size_t blockListSize() const;
+};
+
+}  // namespace portico::identity

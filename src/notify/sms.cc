@@ -1,0 +1,86 @@
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "core/random.h"
+#include "core/text.h"
+#include "notify/sms.h"
+
+namespace portico::notify {
+
+bool isE164(const std::string& phone) {
+  if (phone.size() < 9 || phone.size() > 16 || phone[0] != '+' || phone[1] == '0') {
+    return false;
+  }
+  for (std::size_t i = 1; i < phone.size(); ++i) {
+    if (phone[i] < '0' || phone[i] > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+OutboxSms::OutboxSms(std::string dir) : dir_(std::move(dir)) {
+  std::filesystem::create_directories(dir_);
+}
+
+core::Status OutboxSms::send(const std::string& to, const std::string& text) {
+  if (!isE164(to)) {
+    return core::fail(core::Error::invalid("Invalid phone number", "phone"));
+  }
+  static std::atomic<unsigned> sequence{0};
+  std::string id = fmt::format("{}-{}-{}", std::time(nullptr), ++sequence,
+                               core::hexEncode(core::randomBytes(4)));
+  auto tmp = std::filesystem::path(dir_) / ("." + id + ".tmp");
+  {
+    std::ofstream f(tmp, std::ios::binary);
+    f << nlohmann::json{{"to", to}, {"text", text}}.dump();
+    if (!f) {
+      return core::fail(core::Error::unavailable("Cannot write to the SMS outbox"));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, std::filesystem::path(dir_) / (id + ".json"), ec);
+  if (ec) {
+    return core::fail(core::Error::unavailable("Cannot write to the SMS outbox"));
+  }
+  return {};
+}
+
+HttpSmsGateway::HttpSmsGateway(std::string url) : url_(std::move(url)) {}
+
+core::Status HttpSmsGateway::send(const std::string& to, const std::string& text) {
+  if (!isE164(to)) {
+    return core::fail(core::Error::invalid("Invalid phone number", "phone"));
+  }
+  std::string body = nlohmann::json{{"to", to}, {"text", text}}.dump();
+  CURL* curl = curl_easy_init();
+  if (!curl) {
+    return core::fail(core::Error::unavailable("SMS is not available"));
+  }
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_easy_setopt(curl, CURLOPT_URL, url_.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 15L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  auto discard = +[](char*, std::size_t size, std::size_t n, void*) { return size * n; };
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+  CURLcode rc = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  if (rc != CURLE_OK || status < 200 || status >= 300) {
+    return core::fail(core::Error::unavailable("The SMS gateway did not accept the message"));
+  }
+  return {};
+}
+
+}  // namespace portico::notify

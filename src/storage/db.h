@@ -1,0 +1,138 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace portico::storage {
+
+// An unexpected database failure (I/O error, corruption, a bug in SQL). The request's last-resort
+// handler answers 500; nothing partial is committed because every use case runs in a Transaction.
+class DbError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A UNIQUE, CHECK or FOREIGN KEY constraint refused a write. Repositories turn it into Conflict.
+class ConstraintError : public DbError {
+ public:
+  using DbError::DbError;
+};
+
+// A prepared statement. Parameters are 1-based, columns 0-based.
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  virtual void bindNull(int index) = 0;
+  virtual void bindInt(int index, std::int64_t value) = 0;
+  virtual void bindText(int index, std::string_view value) = 0;
+  // Advances; true while a row is available. Throws ConstraintError or DbError.
+  virtual bool step() = 0;
+  virtual bool isNull(int column) = 0;
+  virtual std::int64_t getInt(int column) = 0;
+  virtual std::string getText(int column) = 0;
+  // Clears bindings and rewinds, ready for the next use.
+  virtual void reset() = 0;
+};
+
+// One connection, used by one thread at a time.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // The prepared statement for `sql`, cached for the life of the connection. Placeholders are `?`.
+  virtual Statement& prepare(std::string_view sql) = 0;
+  // Runs one or more statements without parameters (migrations, pragmas).
+  virtual void exec(std::string_view sql) = 0;
+  virtual std::int64_t lastInsertId() = 0;
+  virtual std::int64_t changes() = 0;
+  virtual void begin() = 0;  // a write transaction
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+};
+
+// The database. Thread-safe: each thread gets its own connection.
+class Db {
+ public:
+  virtual ~Db() = default;
+  // This thread's connection, opened on first use. Valid while the Db lives.
+  virtual Connection& connection() = 0;
+};
+
+// A bound, running use of a prepared statement; resets it when destroyed.
+//   Query q(conn, kFindUser); q.bind(email); if (q.next()) { id = q.getInt(0); }
+class Query {
+ public:
+  Query(Connection& conn, std::string_view sql) : stmt_(conn.prepare(sql)) {}
+  ~Query() { stmt_.reset(); }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  template <typename... Args>
+  Query& bind(const Args&... args) {
+    (bindOne(args), ...);
+    return *this;
+  }
+  bool next() { return stmt_.step(); }
+  // Runs a statement that returns no rows.
+  void run() {
+    while (stmt_.step()) {
+    }
+  }
+  bool isNull(int c) { return stmt_.isNull(c); }
+  std::int64_t getInt(int c) { return stmt_.getInt(c); }
+  std::string getText(int c) { return stmt_.getText(c); }
+  std::optional<std::int64_t> getOptInt(int c) {
+    return stmt_.isNull(c) ? std::nullopt : std::optional<std::int64_t>(stmt_.getInt(c));
+  }
+  std::optional<std::string> getOptText(int c) {
+    return stmt_.isNull(c) ? std::nullopt : std::optional<std::string>(stmt_.getText(c));
+  }
+
+ private:
+  void bindOne(std::nullptr_t) { stmt_.bindNull(++index_); }
+  void bindOne(std::int64_t v) { stmt_.bindInt(++index_, v); }
+  void bindOne(int v) { stmt_.bindInt(++index_, v); }
+  void bindOne(bool v) { stmt_.bindInt(++index_, v ? 1 : 0); }
+  void bindOne(std::string_view v) { stmt_.bindText(++index_, v); }
+  void bindOne(const std::string& v) { stmt_.bindText(++index_, v); }
+  void bindOne(const char* v) { stmt_.bindText(++index_, v); }
+  template <typename T>
+  void bindOne(const std::optional<T>& v) {
+    if (v) {
+      bindOne(*v);
+    } else {
+      stmt_.bindNull(++index_);
+    }
+  }
+
+  Statement& stmt_;
+  int index_ = 0;
+};
+
+// A write transaction for one use case: commits on commit(), rolls back otherwise.
+class Transaction {
+ public:
+  explicit Transaction(Connection& conn) : conn_(conn) { conn_.begin(); }
+  ~Transaction() {
+    if (!done_) {
+      try {
+        conn_.rollback();
+      } catch (...) {  // nothing more can be done in a destructor
+      }
+    }
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    conn_.commit();
+    done_ = true;
+  }
+
+ private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
+}  // namespace portico::storage

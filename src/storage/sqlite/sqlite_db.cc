@@ -1,0 +1,170 @@
+#include "storage/sqlite/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <string>
+#include <unordered_map>
+
+namespace portico::storage {
+namespace {
+
+std::atomic<std::uint64_t> next_instance{1};
+
+[[noreturn]] void throwFor(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  if ((rc & 0xFF) == SQLITE_CONSTRAINT) {
+    throw ConstraintError(msg);
+  }
+  throw DbError(msg);
+}
+
+class SqliteStatement final : public Statement {
+ public:
+  SqliteStatement(sqlite3* db, std::string_view sql) : db_(db) {
+    int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    if (rc != SQLITE_OK) {
+      throwFor(db, rc, "prepare");
+    }
+  }
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  void bindNull(int i) override { check(sqlite3_bind_null(stmt_, i)); }
+  void bindInt(int i, std::int64_t v) override { check(sqlite3_bind_int64(stmt_, i, v)); }
+  void bindText(int i, std::string_view v) override {
+    check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
+  bool step() override {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) {
+      return true;
+    }
+    if (rc == SQLITE_DONE) {
+      return false;
+    }
+    throwFor(db_, rc, "step");
+  }
+  bool isNull(int c) override { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+  std::int64_t getInt(int c) override { return sqlite3_column_int64(stmt_, c); }
+  std::string getText(int c) override {
+    auto* p = sqlite3_column_text(stmt_, c);
+    int n = sqlite3_column_bytes(stmt_, c);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n))
+             : std::string();
+  }
+  void reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) {
+      throwFor(db_, rc, "bind");
+    }
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(const std::string& path) {
+    int rc = sqlite3_open_v2(path.c_str(), &db_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw DbError("cannot open database " + path + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+         " PRAGMA mmap_size=268435456; PRAGMA cache_size=-16000;");
+  }
+  ~SqliteConnection() override { close(); }
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  void close() {
+    cache_.clear();
+    if (db_) {
+      sqlite3_close(db_);
+      db_ = nullptr;
+    }
+  }
+
+  Statement& prepare(std::string_view sql) override {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      auto stmt = std::make_unique<SqliteStatement>(db_, sql);
+      it = cache_.emplace(std::string(sql), std::move(stmt)).first;
+    }
+    return *it->second;
+  }
+  void exec(std::string_view sql) override {
+    std::string s(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      if ((rc & 0xFF) == SQLITE_CONSTRAINT) {
+        throw ConstraintError(msg);
+      }
+      throw DbError("exec: " + msg);
+    }
+  }
+  std::int64_t lastInsertId() override { return sqlite3_last_insert_rowid(db_); }
+  std::int64_t changes() override { return sqlite3_changes64(db_); }
+  void begin() override { exec("BEGIN IMMEDIATE"); }
+  void commit() override { exec("COMMIT"); }
+  void rollback() override { exec("ROLLBACK"); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>, Hash, std::equal_to<>> cache_;
+};
+
+SqliteDb::SqliteDb(std::string path) : path_(std::move(path)), instance_(next_instance++) {
+  // Open once now so that a bad path or a file that is not a database fails at start-up.
+  auto& conn = connection();
+  Query q(conn, "SELECT count(*) FROM sqlite_master");
+  q.next();
+}
+
+SqliteDb::~SqliteDb() {
+  std::lock_guard lock(mutex_);
+  for (auto& c : connections_) {
+    c->close();
+  }
+}
+
+Connection& SqliteDb::connection() {
+  thread_local std::unordered_map<std::uint64_t, std::weak_ptr<SqliteConnection>> mine;
+  auto it = mine.find(instance_);
+  if (it != mine.end()) {
+    if (auto c = it->second.lock()) {
+      return *c;
+    }
+  }
+  auto conn = std::make_shared<SqliteConnection>(path_);
+  {
+    std::lock_guard lock(mutex_);
+    connections_.push_back(conn);
+  }
+  mine[instance_] = conn;
+  return *conn;
+}
+
+}  // namespace portico::storage

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/db.h"
+
+namespace portico::storage {
+
+class SqliteConnection;
+
+// SQLite in WAL mode with synchronous=FULL, foreign keys on and a 5 s busy timeout. One connection
+// per thread, each with its own statement cache.
+class SqliteDb final : public Db {
+ public:
+  // Opens (creating if needed) the database file. Throws DbError if it cannot be opened or is not
+  // a database.
+  explicit SqliteDb(std::string path);
+  ~SqliteDb() override;
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  Connection& connection() override;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::uint64_t instance_;
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<SqliteConnection>> connections_;
+};
+
+}  // namespace portico::storage

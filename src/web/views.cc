@@ -1,0 +1,160 @@
+#include "web/views.h"
+
+#include <kainjow/mustache.hpp>
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+#include "core/embedded.h"
+
+namespace portico::web::templates {
+std::span<const core::EmbeddedFile> embeddedFiles();
+}
+namespace portico::web::i18n {
+std::span<const core::EmbeddedFile> embeddedFiles();
+}
+
+namespace portico::web {
+namespace {
+
+using kainjow::mustache::data;
+using kainjow::mustache::mustache;
+
+data toData(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::object: {
+      data d{data::type::object};
+      for (const auto& [k, v] : j.items()) {
+        d.set(k, toData(v));
+      }
+      return d;
+    }
+    case nlohmann::json::value_t::array: {
+      data d{data::type::list};
+      for (const auto& v : j) {
+        d.push_back(toData(v));
+      }
+      return d;
+    }
+    case nlohmann::json::value_t::string:
+      return data(j.get<std::string>());
+    case nlohmann::json::value_t::boolean:
+      return j.get<bool>() ? data(data::type::bool_true) : data(data::type::bool_false);
+    case nlohmann::json::value_t::null:
+      return data(data::type::bool_false);
+    default:
+      return data(j.dump());
+  }
+}
+
+}  // namespace
+
+std::string negotiateLanguage(std::string_view header) {
+  std::string best = "en";
+  double best_q = -1;
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    auto item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    double q = 1.0;
+    auto semi = item.find(';');
+    auto tag = item.substr(0, semi);
+    if (semi != std::string_view::npos) {
+      auto params = item.substr(semi + 1);
+      auto qpos = params.find("q=");
+      if (qpos != std::string_view::npos) {
+        try {
+          q = std::stod(std::string(params.substr(qpos + 2)));
+        } catch (...) {
+          q = 0;
+        }
+      }
+    }
+    std::string primary(tag.substr(0, tag.find('-')));
+    for (auto& c : primary) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto lang : kLanguages) {
+      if (primary == lang && q > best_q) {
+        best = std::string(lang);
+        best_q = q;
+      }
+    }
+  }
+  return best;
+}
+
+struct Views::Impl {
+  std::map<std::string, std::unique_ptr<mustache>, std::less<>> templates;
+  std::map<std::string, nlohmann::json, std::less<>> translations;
+  std::map<std::string, data, std::less<>> translation_data;
+};
+
+Views::Views() : impl_(std::make_unique<Impl>()) {
+  for (const auto& f : templates::embeddedFiles()) {
+    std::string name(f.name.substr(0, f.name.rfind(".mustache")));
+    auto t = std::make_unique<mustache>(std::string(f.data));
+    if (!t->is_valid()) {
+      throw std::runtime_error("template " + name + ": " + t->error_message());
+    }
+    impl_->templates.emplace(name, std::move(t));
+  }
+  nlohmann::json english;
+  for (const auto& f : i18n::embeddedFiles()) {
+    std::string lang(f.name.substr(0, f.name.find('.')));
+    impl_->translations[lang] = nlohmann::json::parse(f.data);
+  }
+  english = impl_->translations["en"];
+  for (auto& [lang, j] : impl_->translations) {
+    nlohmann::json merged = english;
+    merged.merge_patch(j);  // a key missing in a language falls back to English
+    j = merged;
+    impl_->translation_data.emplace(lang, toData(merged));
+  }
+}
+
+Views::~Views() = default;
+
+std::string Views::render(std::string_view name, std::string_view lang,
+                          const nlohmann::json& values) const {
+  auto it = impl_->templates.find(name);
+  if (it == impl_->templates.end()) {
+    throw std::out_of_range("no template " + std::string(name));
+  }
+  data d = toData(values.is_object() ? values : nlohmann::json::object());
+  auto t = impl_->translation_data.find(lang);
+  if (t == impl_->translation_data.end()) {
+    t = impl_->translation_data.find("en");
+  }
+  d.set("t", t->second);
+  d.set("lang", std::string(t->first));
+  return it->second->render(d);
+}
+
+std::string Views::page(std::string_view name, std::string_view lang,
+                        const nlohmann::json& values) const {
+  nlohmann::json layout = values;
+  layout["content"] = render(name, lang, values);
+  return render("layout", lang, layout);
+}
+
+std::string Views::translate(std::string_view lang, std::string_view key) const {
+  auto lookup = [&](std::string_view l) -> std::optional<std::string> {
+    auto it = impl_->translations.find(l);
+    if (it == impl_->translations.end()) return std::nullopt;
+    const nlohmann::json* node = &it->second;
+    std::string_view rest = key;
+    while (!rest.empty()) {
+      auto dot = rest.find('.');
+      std::string part(rest.substr(0, dot));
+      rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+      if (!node->is_object() || !node->contains(part)) return std::nullopt;
+      node = &(*node)[part];
+    }
+    return node->is_string() ? std::optional<std::string>(node->get<std::string>()) : std::nullopt;
+  };
+  if (auto v = lookup(lang)) return *v;
+  if (auto v = lookup("en")) return *v;
+  return std::string(key);
+}
+
+}  // namespace portico::web

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace portico::web {
+
+// The languages of the UI; the first is the fallback.
+inline constexpr std::string_view kLanguages[] = {"en", "sv", "de"};
+
+// Picks a supported language from an Accept-Language header ("sv-SE,sv;q=0.9,en;q=0.8"), or "en".
+std::string negotiateLanguage(std::string_view accept_language);
+
+// Logic-free Mustache templates (kainjow), compiled into the binary from templates/, with the
+// translations of i18n/<lang>.json available as {{t.section.key}}. {{x}} is HTML-escaped;
+// {{{x}}} is used only for markup we produced ourselves. Thread-safe after construction.
+class Views {
+ public:
+  Views();
+  ~Views();
+  Views(const Views&) = delete;
+  Views& operator=(const Views&) = delete;
+
+  // Renders template `name` ("login" → templates/login.mustache) with `data` and the translations
+  // of `lang`. Throws std::out_of_range for an unknown template (a bug).
+  std::string render(std::string_view name, std::string_view lang, const nlohmann::json& data) const;
+  // Renders `name` inside templates/layout.mustache: a whole HTML page.
+  std::string page(std::string_view name, std::string_view lang, const nlohmann::json& data) const;
+  // The translation of "section.key" in `lang`, falling back to English, then to the key itself.
+  std::string translate(std::string_view lang, std::string_view key) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace portico::web
