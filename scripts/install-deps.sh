@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# Installs what Portico needs to build, test and benchmark. Safe to run again: it only installs
-# what is missing. Usage: scripts/install-deps.sh [--build-only|--with-browser|--with-bench]
+# Installs what Portico needs to build and test: Debian -dev packages and, from npm, Pico CSS (bundled
+# into the binary at build time) and playwright-core (drives Debian's chromium in the browser test).
+# Safe to run again: it installs only what is missing.
 set -euo pipefail
-
-mode="${1:---with-browser}"
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
@@ -11,12 +10,9 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev liboath-dev libqrencode-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libkainjow-mustache-dev libgtest-dev libgmock-dev libexpected-dev
-  nodejs npm
+  john-data chromium oathtool
 )
-case "$mode" in
-  --with-browser) packages+=(chromium) ;;
-  --with-bench) packages+=(chromium wrk nginx) ;;
-esac
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -33,8 +29,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Front-end packages (CSS, the browser test driver) come from npm, bundled at build time.
 here="$(cd "$(dirname "$0")/.." && pwd)"
-if [ ! -d "$here/node_modules" ] || [ "$here/package.json" -nt "$here/node_modules/.installed" ]; then
-  (cd "$here" && npm install --no-audit --no-fund --loglevel=error && touch node_modules/.installed)
+if [ ! -f "$here/node_modules/.installed" ] || [ "$here/package.json" -nt "$here/node_modules/.installed" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed)
 fi

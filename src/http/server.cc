@@ -9,6 +9,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <ctime>
@@ -167,7 +168,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
         error = core::Error{core::ErrorCode::PayloadTooLarge, "Request body too large", {}, 0};
         status = 413;
       }
-      if (parser_ && parser_->is_header_done()) {
+      if (parser_) {  // the start line is parsed even when a limit stops the headers
         auto target = sv(parser_->get().target());
         request.path = std::string(target.substr(0, target.find('?')));
       }
@@ -264,6 +265,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
     if (server_.config.served_over_tls) {
       res->set(bhttp::field::strict_transport_security, "max-age=31536000; includeSubDomains");
     }
+    keep_alive_ = keep_alive_ && !server_.draining;
     res->keep_alive(keep_alive_);
     std::size_t length = response.body.size();
     if (request.method == "HEAD") {
@@ -275,8 +277,12 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
     logAccess(request, response.status, length);
     stream_.expires_after(server_.config.idle_timeout);
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      if (ec || !self->keep_alive_ || self->server_.draining) {
+      if (ec) {
         self->close();
+        return;
+      }
+      if (!self->keep_alive_ || self->server_.draining) {
+        self->lingerClose();
         return;
       }
       self->read();
@@ -305,6 +311,30 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
     stream_.socket().close(ec);
   }
 
+  // Half-closes, then reads and discards what the client still sends (up to a second), so that
+  // closing with unread data does not reset the connection and destroy the response in flight.
+  void lingerClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) {
+      close();
+      return;
+    }
+    stream_.expires_after(std::chrono::seconds(1));
+    discard();
+  }
+
+  void discard() {
+    stream_.async_read_some(asio::buffer(discard_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) {
+                                self->close();
+                              } else {
+                                self->discard();
+                              }
+                            });
+  }
+
   Impl& server_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -314,6 +344,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
   bool keep_alive_ = true;
   bool reading_ = false;
   std::chrono::steady_clock::time_point started_;
+  std::array<char, 4096> discard_buffer_{};
 };
 
 Response Server::Impl::dispatch(Request& request, const Route& route) {
@@ -418,13 +449,15 @@ void Server::stop(std::chrono::milliseconds grace) {
       }
     }
   }
-  for (auto& g : impl_->guards) {
-    g.reset();
-  }
-  // Wait for in-flight requests up to the grace period, then stop hard.
+  // Wait for in-flight requests up to the grace period, then stop hard. The work guards stay
+  // until then: a request on the worker pool has no pending I/O, and its response must still be
+  // written.
   auto deadline = std::chrono::steady_clock::now() + grace;
   while (impl_->connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (auto& g : impl_->guards) {
+    g.reset();
   }
   impl_->workers->join();
   for (auto& ctx : impl_->contexts) {

@@ -1,0 +1,35 @@
+# The two commands of the README, and a few more for developers.
+BUILD ?= build
+JOBS ?= 2
+
+.PHONY: deps build demo test test-asan bench format clean
+
+deps:
+	bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Fresh SQLite database with demo data, mail and SMS to var/outbox, serving on 127.0.0.1:8080.
+demo: build
+	$(BUILD)/src/app/portico demo --db var/demo.db --mail-outbox var/outbox/mail --sms-outbox var/outbox/sms --listen 127.0.0.1:8080
+
+# Every test: unit, integration (real server on loopback) and the browser test (chromium).
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The unit and integration tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPORTICO_SANITIZE=ON >/dev/null
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -LE browser
+
+bench: build
+	bash bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+clean:
+	rm -rf $(BUILD) build-asan var

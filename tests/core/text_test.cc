@@ -1,0 +1,61 @@
+#include "core/text.h"
+
+#include <gtest/gtest.h>
+
+#include "core/random.h"
+
+namespace portico::core {
+namespace {
+
+TEST(TextTest, CleanUtf8RejectsOverlongNulAndSurrogates) {
+  EXPECT_TRUE(isCleanUtf8("Grüße, 日本, 🙂"));
+  EXPECT_FALSE(isCleanUtf8(std::string("a\0b", 3)));
+  EXPECT_FALSE(isCleanUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(isCleanUtf8("\xed\xa0\x80"));      // UTF-16 surrogate
+  EXPECT_FALSE(isCleanUtf8("\xff"));
+  EXPECT_FALSE(isCleanUtf8("line\nbreak"));
+  EXPECT_TRUE(isCleanUtf8("line\nbreak", true));
+}
+
+TEST(TextTest, CodePointsAreCountedNotBytes) {
+  EXPECT_EQ(codePointCount("abc"), 3u);
+  EXPECT_EQ(codePointCount("åäö"), 3u);
+  EXPECT_EQ(codePointCount("🙂🙂"), 2u);
+}
+
+TEST(TextTest, JsonEscapingNeutralisesQuotesControlsAndMarkup) {
+  std::string out;
+  appendJsonEscaped(out, "a\"b\\c\n<script>\x01");
+  EXPECT_EQ(out, "a\\\"b\\\\c\\n\\u003cscript\\u003e\\u0001");
+}
+
+TEST(TextTest, TokensAreRandomAndLongEnough) {
+  initCrypto();
+  auto a = randomToken(32);
+  auto b = randomToken(32);
+  EXPECT_EQ(a.size(), 43u);  // 256 bits in base64url
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+}
+
+TEST(TextTest, ConstantTimeEqualsComparesContentAndLength) {
+  EXPECT_TRUE(constantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(constantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(constantTimeEquals("abc", "abcd"));
+}
+
+TEST(TextTest, Sha256MatchesKnownVector) {
+  EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(TextTest, EmailShape) {
+  EXPECT_TRUE(looksLikeEmail("anna@acme.example"));
+  EXPECT_FALSE(looksLikeEmail("anna"));
+  EXPECT_FALSE(looksLikeEmail("a@b@c.d"));
+  EXPECT_FALSE(looksLikeEmail("x\r\nBcc: evil@x.y"));
+  EXPECT_FALSE(looksLikeEmail("anna@localhost"));
+}
+
+}  // namespace
+}  // namespace portico::core

@@ -1,0 +1,50 @@
+#include "http/router.h"
+
+#include <gtest/gtest.h>
+
+namespace portico::http {
+namespace {
+
+Handler named(std::string name) {
+  return [name](Request&) { return Response::text(200, name); };
+}
+
+TEST(RouterTest, MatchesLiteralsBeforeParameters) {
+  Router r;
+  r.add({"GET", "/api/v1/companies/{id}", named("one")});
+  r.add({"GET", "/api/v1/companies/mine", named("mine")});
+  r.add({"GET", "/api/v1/companies/{id}/users/{user_id}", named("user")});
+  std::unordered_map<std::string, std::string> params;
+  auto m = r.match("GET", "/api/v1/companies/42", params);
+  ASSERT_EQ(m.outcome, Router::Outcome::Found);
+  EXPECT_EQ(m.route->pattern, "/api/v1/companies/{id}");
+  EXPECT_EQ(params["id"], "42");
+  params.clear();
+  m = r.match("GET", "/api/v1/companies/mine", params);
+  EXPECT_EQ(m.route->pattern, "/api/v1/companies/mine");
+  params.clear();
+  m = r.match("GET", "/api/v1/companies/7/users/9", params);
+  EXPECT_EQ(params["id"], "7");
+  EXPECT_EQ(params["user_id"], "9");
+}
+
+TEST(RouterTest, UnknownPathAndWrongMethod) {
+  Router r;
+  r.add({"GET", "/a", named("a")});
+  r.add({"POST", "/a", named("a")});
+  std::unordered_map<std::string, std::string> params;
+  EXPECT_EQ(r.match("GET", "/b", params).outcome, Router::Outcome::NotFound);
+  auto m = r.match("DELETE", "/a", params);
+  EXPECT_EQ(m.outcome, Router::Outcome::MethodNotAllowed);
+  EXPECT_EQ(m.allow, "GET, POST");
+  EXPECT_EQ(r.match("HEAD", "/a", params).outcome, Router::Outcome::Found);
+}
+
+TEST(RouterTest, DuplicateRouteIsABug) {
+  Router r;
+  r.add({"GET", "/a", named("a")});
+  EXPECT_THROW(r.add({"GET", "/a", named("b")}), std::logic_error);
+}
+
+}  // namespace
+}  // namespace portico::http

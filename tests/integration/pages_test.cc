@@ -1,0 +1,151 @@
+// The web UI without a browser: forms, CSRF, cookies, languages.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "support/test_server.h"
+
+namespace portico::testing {
+namespace {
+
+// A tiny cookie-keeping client for pages.
+class Browser {
+ public:
+  explicit Browser(TestServer& s, std::string lang = "en") : s_(s), lang_(std::move(lang)) {}
+
+  HttpResult get(const std::string& path) {
+    auto r = s_.request("GET", path, "", headers());
+    keep(r);
+    return r;
+  }
+  HttpResult post(const std::string& path, const std::string& form, bool with_csrf = true) {
+    std::string body = form;
+    if (with_csrf) body += (body.empty() ? "" : "&") + std::string("csrf=") + csrf_;
+    auto h = headers();
+    h.push_back("Content-Type: application/x-www-form-urlencoded");
+    auto r = s_.request("POST", path, body, h);
+    keep(r);
+    return r;
+  }
+  const std::string& csrf() const { return csrf_; }
+  std::string cookie(const std::string& name) const {
+    auto it = cookies_.find(name);
+    return it == cookies_.end() ? "" : it->second;
+  }
+
+ private:
+  std::vector<std::string> headers() const {
+    std::string c;
+    for (const auto& [k, v] : cookies_) c += k + "=" + v + "; ";
+    std::vector<std::string> h = {"Accept-Language: " + lang_};
+    if (!c.empty()) h.push_back("Cookie: " + c);
+    return h;
+  }
+  void keep(const HttpResult& r) {
+    for (auto [it, end] = r.headers.equal_range("set-cookie"); it != end; ++it) {
+      auto eq = it->second.find('=');
+      auto semi = it->second.find(';');
+      auto name = it->second.substr(0, eq);
+      auto value = it->second.substr(eq + 1, semi - eq - 1);
+      if (it->second.find("Max-Age=0") != std::string::npos) cookies_.erase(name); else cookies_[name] = value;
+    }
+    std::smatch m;
+    if (std::regex_search(r.body, m, std::regex("name=\"csrf\" value=\"([^\"]+)\""))) csrf_ = m[1].str();
+  }
+  TestServer& s_;
+  std::string lang_;
+  std::map<std::string, std::string> cookies_;
+  std::string csrf_;
+};
+
+TEST(PagesTest, SignInWithTotpThroughTheForms) {
+  TestServer server;
+  std::string secret;
+  server.signedInUser("web@acme.example", &secret);
+  server.clock().advance(30);
+  Browser b(server);
+  auto home = b.get("/");
+  EXPECT_EQ(home.status, 303);
+  EXPECT_EQ(home.header("location"), "/login?next=%2F");
+  auto login = b.get("/login");
+  EXPECT_EQ(login.status, 200);
+  EXPECT_NE(login.body.find("<label for=\"email\">"), std::string::npos);
+  auto r = b.post("/login", "email=web%40acme.example&password=violet+harbor+sunrise");
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(r.header("location"), "/mfa");
+  auto pre_mfa_cookie = b.cookie("portico_session");
+  EXPECT_EQ(b.get("/").header("location"), "/mfa");  // data pages wait for the second factor
+  b.get("/mfa");
+  r = b.post("/mfa", "code=000000");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("role=\"alert\""), std::string::npos);
+  r = b.post("/mfa", "code=" + server.totpCode(secret));
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_NE(b.cookie("portico_session"), pre_mfa_cookie);  // a new session id after 2FA
+  home = b.get("/");
+  EXPECT_EQ(home.status, 200);
+  EXPECT_NE(home.body.find("Test"), std::string::npos);
+  auto account = b.get("/account");
+  EXPECT_EQ(account.status, 200);
+  EXPECT_NE(account.body.find("web@acme.example"), std::string::npos);
+  // The old pre-2FA cookie is worthless.
+  EXPECT_EQ(server.request("GET", "/", "", {"Cookie: portico_session=" + pre_mfa_cookie}).status, 303);
+  r = b.post("/logout", "");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(b.get("/").status, 303);
+}
+
+TEST(PagesTest, FormsWithoutTheCsrfTokenAreRefused) {
+  TestServer server;
+  server.signedInUser("csrf@acme.example");
+  Browser b(server);
+  b.get("/login");
+  auto r = b.post("/login", "email=csrf%40acme.example&password=violet+harbor+sunrise", /*with_csrf=*/false);
+  EXPECT_EQ(r.status, 403);
+  r = b.post("/login", "email=csrf%40acme.example&password=violet+harbor+sunrise&csrf=forged", false);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(b.cookie("portico_session").empty());
+  // A cross-site form post is refused even with the token.
+  auto h = std::vector<std::string>{"Content-Type: application/x-www-form-urlencoded",
+                                    "Cookie: portico_csrf=" + b.cookie("portico_csrf"),
+                                    "Sec-Fetch-Site: cross-site"};
+  r = server.request("POST", "/login", "email=a%40b.c&password=x&csrf=" + b.cookie("portico_csrf"), h);
+  EXPECT_EQ(r.status, 403);
+}
+
+TEST(PagesTest, EnrolmentPageShowsQrAndKey) {
+  TestServer server;
+  auto link = server.initOrganization("Web Org", "enrol@acme.example");
+  Browser b(server, "sv-SE,sv;q=0.9");
+  auto page = b.get("/signup?token=" + TestServer::tokenOf(link));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("lang=\"sv\""), std::string::npos);
+  auto r = b.post("/signup", "token=" + TestServer::tokenOf(link) + "&first_name=Eva&last_name=Ek&password=violet+harbor+sunrise");
+  ASSERT_EQ(r.status, 303) << r.body;
+  b.get("/login");
+  r = b.post("/login", "email=enrol%40acme.example&password=violet+harbor+sunrise");
+  EXPECT_EQ(r.header("location"), "/mfa/enroll");
+  auto enrol = b.get("/mfa/enroll");
+  ASSERT_EQ(enrol.status, 200);
+  EXPECT_NE(enrol.body.find("<svg"), std::string::npos);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(enrol.body, m, std::regex("id=\"secret\"[^>]*>([A-Z2-7]{32})<")));
+  r = b.post("/mfa/enroll", "code=" + server.totpCode(m[1].str()));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("id=\"recovery-codes\""), std::string::npos);
+  EXPECT_EQ(b.get("/").status, 200);
+}
+
+TEST(PagesTest, UnsafeNextIsIgnored) {
+  TestServer server;
+  server.initOrganization("Next Org", "next@acme.example");
+  Browser b(server);
+  b.get("/login?next=//evil.example");
+  // Users without any organization need 2FA, so test the redirect target through the form value:
+  auto r = b.post("/login", "email=ghost%40acme.example&password=x&next=%2F%2Fevil.example");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.body.find("Location: //evil"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace portico::testing

@@ -1,0 +1,180 @@
+#include "support/test_server.h"
+
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/random.h"
+#include "core/text.h"
+#include "identity/totp.h"
+
+namespace portico::testing {
+namespace {
+
+std::int64_t realNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::vector<std::string> filesIn(const std::string& dir, const std::string& ext) {
+  std::vector<std::filesystem::path> paths;
+  if (std::filesystem::exists(dir)) {
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      if (e.path().extension() == ext) paths.push_back(e.path());
+    }
+  }
+  std::sort(paths.begin(), paths.end(), [](const auto& a, const auto& b) {
+    return std::filesystem::last_write_time(a) < std::filesystem::last_write_time(b) ||
+           (std::filesystem::last_write_time(a) == std::filesystem::last_write_time(b) && a < b);
+  });
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::ifstream f(p);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    out.push_back(ss.str());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string base32Decode(const std::string& in) {
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v = (c >= 'A' && c <= 'Z') ? c - 'A' : (c >= '2' && c <= '7') ? c - '2' + 26 : -1;
+    if (v < 0) continue;
+    buffer = (buffer << 5) | static_cast<std::uint32_t>(v);
+    bits += 5;
+    if (bits >= 8) {
+      out.push_back(static_cast<char>((buffer >> (bits - 8)) & 0xFF));
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+TestServer::TestServer(app::AppConfig c, bool light_hashing) : clock_(realNow()) {
+  core::initCrypto();
+  dir_ = (std::filesystem::temp_directory_path() / ("portico-test-" + core::randomToken(8))).string();
+  std::filesystem::create_directories(dir_);
+  c.db_path = dir_ + "/portico.db";
+  c.mail_outbox = dir_ + "/mail";
+  c.sms_outbox = dir_ + "/sms";
+  if (c.public_url == app::AppConfig{}.public_url) c.public_url = "http://portal.test";
+  c.server.host = "127.0.0.1";
+  c.server.port = 0;
+  c.server.access_log = false;
+  c.light_password_hashing = light_hashing;
+  app_ = std::make_unique<app::App>(c, clock_);
+  app_->start();
+}
+
+TestServer::~TestServer() {
+  app_->stop();
+  app_.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+HttpResult TestServer::request(const std::string& method, const std::string& path,
+                               const std::string& body, const std::vector<std::string>& headers) {
+  HttpResult result;
+  CURL* curl = curl_easy_init();
+  std::string url = "http://127.0.0.1:" + std::to_string(port()) + path;
+  curl_slist* list = nullptr;
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (!body.empty() || method == "POST" || method == "PATCH") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  auto write = +[](char* p, std::size_t s, std::size_t n, void* u) {
+    static_cast<std::string*>(u)->append(p, s * n);
+    return s * n;
+  };
+  auto header = +[](char* p, std::size_t s, std::size_t n, void* u) {
+    std::string line(p, s * n);
+    auto colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string name = core::asciiLower(line.substr(0, colon));
+      std::string value(core::trim(line.substr(colon + 1)));
+      static_cast<std::multimap<std::string, std::string>*>(u)->emplace(name, value);
+    }
+    return s * n;
+  };
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
+  CURLcode rc = curl_easy_perform(curl);
+  EXPECT_EQ(rc, CURLE_OK) << curl_easy_strerror(rc) << " " << method << " " << path;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  curl_slist_free_all(list);
+  curl_easy_cleanup(curl);
+  return result;
+}
+
+HttpResult TestServer::get(const std::string& path, const std::string& token) {
+  std::vector<std::string> h;
+  if (!token.empty()) h.push_back("Authorization: Bearer " + token);
+  return request("GET", path, "", h);
+}
+
+HttpResult TestServer::post(const std::string& path, const nlohmann::json& body,
+                            const std::string& token) {
+  std::vector<std::string> h = {"Content-Type: application/json"};
+  if (!token.empty()) h.push_back("Authorization: Bearer " + token);
+  return request("POST", path, body.dump(), h);
+}
+
+std::string TestServer::initOrganization(const std::string& org, const std::string& email) {
+  auto link = app_->identity().initOrganization(org, email);
+  EXPECT_TRUE(link) << (link ? "" : link.error().message);
+  return link ? *link : std::string();
+}
+
+std::string TestServer::tokenOf(const std::string& url) {
+  auto pos = url.find("token=");
+  return pos == std::string::npos ? std::string() : url.substr(pos + 6);
+}
+
+std::string TestServer::signedInUser(const std::string& email, std::string* secret_out,
+                                     std::vector<std::string>* codes_out) {
+  auto link = initOrganization("Org of " + email, email);
+  auto r = post("/api/v1/signup", {{"token", tokenOf(link)}, {"first_name", "Test"},
+                                   {"last_name", "User"}, {"password", kPassword}});
+  EXPECT_EQ(r.status, 201) << r.body;
+  r = post("/api/v1/auth/login", {{"email", email}, {"password", kPassword}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto token = r.json().value("token", "");
+  EXPECT_EQ(r.json().value("mfa", ""), "enroll");
+  r = post("/api/v1/auth/totp/enroll", nlohmann::json::object(), token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto secret = r.json().value("secret", "");
+  r = post("/api/v1/auth/totp/confirm", {{"code", totpCode(secret)}}, token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  if (secret_out) *secret_out = secret;
+  if (codes_out) *codes_out = r.json()["recovery_codes"].get<std::vector<std::string>>();
+  return token;
+}
+
+std::string TestServer::totpCode(const std::string& base32_secret, std::int64_t offset) const {
+  return identity::Totp::code(base32Decode(base32_secret), clock_.now() + offset);
+}
+
+std::vector<std::string> TestServer::mails() const { return filesIn(dir_ + "/mail", ".eml"); }
+std::vector<std::string> TestServer::texts() const { return filesIn(dir_ + "/sms", ".json"); }
+
+}  // namespace portico::testing

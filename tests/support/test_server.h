@@ -1,0 +1,74 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/app.h"
+#include "core/clock.h"
+
+namespace portico::testing {
+
+struct HttpResult {
+  long status = 0;
+  std::string body;
+  std::multimap<std::string, std::string> headers;  // names lower-cased
+  nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  std::string errorCode() const {
+    auto j = json();
+    return j.is_object() && j.contains("error") ? j["error"].value("code", "") : "";
+  }
+};
+
+// A real Portico server on an ephemeral loopback port, with a temporary SQLite database, mail
+// and SMS outboxes in a temporary folder, and a FakeClock the test moves.
+class TestServer {
+ public:
+  explicit TestServer(app::AppConfig overrides = {}, bool light_hashing = true);
+  ~TestServer();
+
+  HttpResult request(const std::string& method, const std::string& path,
+                     const std::string& body = "", const std::vector<std::string>& headers = {});
+  HttpResult get(const std::string& path, const std::string& token = "");
+  HttpResult post(const std::string& path, const nlohmann::json& body, const std::string& token = "");
+
+  // `portico init`: an organization and its admin's signup URL.
+  std::string initOrganization(const std::string& org, const std::string& email);
+  // The token part of a URL "…?token=T".
+  static std::string tokenOf(const std::string& url);
+
+  // Signs up through a fresh org link, logs in and enrols TOTP. Returns the session token;
+  // `secret_out` receives the raw TOTP secret, `codes_out` the recovery codes.
+  std::string signedInUser(const std::string& email, std::string* secret_out = nullptr,
+                           std::vector<std::string>* codes_out = nullptr);
+  // Code for a base32 secret at the fake clock's time (+ offset seconds).
+  std::string totpCode(const std::string& base32_secret, std::int64_t offset = 0) const;
+
+  // Files in the mail / SMS outbox, oldest first.
+  std::vector<std::string> mails() const;
+  std::vector<std::string> texts() const;
+
+  core::FakeClock& clock() { return clock_; }
+  app::App& app() { return *app_; }
+  unsigned short port() const { return app_->port(); }
+  const std::string& dir() const { return dir_; }
+
+  static constexpr const char* kPassword = "violet harbor sunrise";
+
+ private:
+  std::string dir_;
+  core::FakeClock clock_;
+  std::unique_ptr<app::App> app_;
+};
+
+// Decodes base32 (for secrets from the API).
+std::string base32Decode(const std::string& in);
+
+}  // namespace portico::testing
