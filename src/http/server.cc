@@ -441,14 +441,21 @@ void Server::stop(std::chrono::milliseconds grace) {
     beast::error_code ec;
     impl_->acceptor->close(ec);
   });
+  // Collect first, drain outside the lock: dropping the last reference to a connection runs its
+  // destructor, which takes the same lock.
+  std::vector<std::shared_ptr<Impl::Connection>> live;
   {
     std::lock_guard lock(impl_->live_mutex);
     for (auto& [ptr, weak] : impl_->live) {
       if (auto conn = weak.lock()) {
-        conn->drain();
+        live.push_back(std::move(conn));
       }
     }
   }
+  for (auto& conn : live) {
+    conn->drain();
+  }
+  live.clear();
   // Wait for in-flight requests up to the grace period, then stop hard. The work guards stay
   // until then: a request on the worker pool has no pending I/O, and its response must still be
   // written.
