@@ -402,6 +402,7 @@ void Server::start() {
           spdlog::async_overflow_policy::overrun_oldest);
       impl_->access_log->set_pattern("%v");
       spdlog::register_logger(impl_->access_log);
+      spdlog::flush_every(std::chrono::seconds(1));
     }
   }
   for (int i = 0; i < io; ++i) {

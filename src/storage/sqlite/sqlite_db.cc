@@ -85,8 +85,13 @@ class SqliteConnection final : public Connection {
       throw DbError("cannot open database " + path + ": " + msg);
     }
     sqlite3_busy_timeout(db_, 5000);
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-         " PRAGMA mmap_size=268435456; PRAGMA cache_size=-16000;");
+    try {
+      exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+           " PRAGMA mmap_size=268435456; PRAGMA cache_size=-16000;");
+    } catch (const DbError& e) {
+      close();
+      throw DbError("cannot use database " + path + ": " + e.what());
+    }
   }
   ~SqliteConnection() override { close(); }
   SqliteConnection(const SqliteConnection&) = delete;

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The command line: help for every command, clear errors for bad flags and unusable databases,
+# migrate and init on a fresh database.
+set -uo pipefail
+bin="$1"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail=0
+check() {  # check NAME EXPECTED_RC PATTERN -- command…
+  local name="$1" want_rc="$2" pattern="$3"
+  shift 4
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" != "$want_rc" ] || ! grep -qE -e "$pattern" <<<"$out"; then
+    echo "FAIL $name: rc=$rc (want $want_rc), output:"
+    echo "$out" | head -5
+    fail=1
+  else
+    echo "ok   $name"
+  fi
+}
+for cmd in serve migrate init demo; do
+  check "$cmd --help" 0 "Usage" -- "$bin" "$cmd" --help
+done
+check "unknown flag" 109 "not expected" -- "$bin" serve --bogus
+check "missing --db" 106 "--db is required" -- "$bin" migrate
+check "unopenable db" 1 "cannot open database" -- "$bin" migrate --db "$dir/no/such/dir/p.db"
+printf 'this is not a database at all, only text that is long enough to look like a file\n' > "$dir/junk.db"
+check "not a database" 1 "cannot use database .*junk.db" -- "$bin" migrate --db "$dir/junk.db"
+check "bad listen" 2 "HOST:PORT" -- "$bin" serve --db "$dir/p.db" --listen nonsense
+check "migrate" 0 "applied 0001_identity.sql" -- "$bin" migrate --db "$dir/p.db"
+check "migrate again" 0 "schema version 1" -- "$bin" migrate --db "$dir/p.db"
+check "init" 0 "^https://portal.example/signup\?token=[A-Za-z0-9_-]{43}$" -- \
+  "$bin" init --db "$dir/p.db" --org "Acme" --admin-email admin@acme.example --public-url https://portal.example
+check "init twice" 1 "already exists" -- "$bin" init --db "$dir/p.db" --org "Acme" --admin-email a@acme.example
+check "init bad email" 1 "not valid" -- "$bin" init --db "$dir/p.db" --org "Other" --admin-email nope
+exit $fail
