@@ -169,7 +169,7 @@ for ((i = 0; i < 300; i++)); do
 done
 grep -q 'Portico is serving on' "$WORK/portico.log" || { cat "$WORK/portico.log" >&2; die "portico did not start within 30 s"; }
 
-TOTP_KEY="$(sed -n "s/^ *${EMAIL//./\\.} *TOTP key \([A-Z2-7=]*\).*/\1/p" "$WORK/portico.log" | head -n1)"
+TOTP_KEY="$(sed -n "s/^ *${EMAIL//./\\.} *TOTP key \([A-Z2-7=]*\).*/\1/p" "$WORK/portico.log" | awk "NR == 1")"
 [[ -n "$TOTP_KEY" ]] || { cat "$WORK/portico.log" >&2; die "no TOTP key for $EMAIL in the demo banner"; }
 
 json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
@@ -459,9 +459,11 @@ if [[ $WRITE_DOCS == 1 ]]; then
   COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   CPU_MODEL="$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
   MEM="$(awk '/^MemTotal:/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
-  FLAGS="$(sed -n 's/^ *FLAGS = //p' build/build.ninja 2>/dev/null | head -n1 | grep -o -- '-O[0-9sgz]\|-g\b\|-DNDEBUG\|-fsanitize=[a-z,]*' | tr '\n' ' ' | sed 's/ $//')"
-  NGINX_VER="$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
-  WRK_VER="$(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}')"
+  FLAGS="$(awk '/^ *FLAGS = / && !done { done = 1; for (i = 3; i <= NF; i++)
+      if ($i ~ /^-O|^-g$|^-DNDEBUG$|^-fsanitize=/) out = out (out == "" ? "" : " ") $i }
+      END { print out }' build/build.ninja 2>/dev/null || true)"
+  NGINX_VER="$("$NGINX" -v 2>&1 | sed 's/^nginx version: nginx\///' || true)"
+  WRK_VER="$(wrk -v 2>&1 | awk 'NR == 1 {print $2}' || true)"
   if [[ $VERDICT == met ]]; then
     VERDICT_TEXT="**Met.** Portico's authenticated call reaches $RATIO× nginx's static throughput (needed: ≥ 0.33×) with a median p99 of $P_P99_MED ms (needed: < 10 ms), without error responses."
   else

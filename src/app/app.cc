@@ -76,9 +76,6 @@ struct App::Impl {
         config.limits);
     bool tls = config.public_url.starts_with("https://");
     config.server.served_over_tls = tls;
-    guarded = std::make_unique<identity::GuardedRoutes>(router, *identity_service,
-                                                        identity::CookieSettings{tls});
-    wireRoutes();
     config.server.html_error = [this](const http::Request& r, const core::Error& e) {
       auto lang = web::negotiateLanguage(r.header("accept-language"));
       nlohmann::json data = {{"heading", views.translate(lang, e.code == core::ErrorCode::NotFound
@@ -88,6 +85,9 @@ struct App::Impl {
                              {"title", views.translate(lang, "error.title")}};
       return http::Response::html(http::statusFor(e.code), views.page("error", lang, data));
     };
+    guarded = std::make_unique<identity::GuardedRoutes>(
+        router, *identity_service, identity::CookieSettings{tls}, config.server.html_error);
+    wireRoutes();
     server = std::make_unique<http::Server>(config.server, router);
   }
 

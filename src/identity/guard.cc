@@ -75,8 +75,9 @@ core::Result<std::string> stringField(const nlohmann::json& body, const std::str
 }
 
 GuardedRoutes::GuardedRoutes(http::Router& router, IdentityService& identity,
-                             CookieSettings cookies)
-    : router_(router), identity_(identity), cookies_(std::move(cookies)) {}
+                             CookieSettings cookies, http::HtmlErrorRenderer html_errors)
+    : router_(router), identity_(identity), cookies_(std::move(cookies)),
+      html_errors_(std::move(html_errors)) {}
 
 void GuardedRoutes::api(const std::string& method, const std::string& pattern, Access access,
                         GuardedHandler handler, http::Execution execution) {
@@ -132,7 +133,7 @@ void GuardedRoutes::page(const std::string& method, const std::string& pattern, 
                  if (r.method == "POST") {
                    auto form = http::parseFormEncoded(r.body);
                    if (!form) {
-                     return http::errorResponse(r, core::Error::invalid("The form could not be read"));
+                     return http::errorResponse(r, core::Error::invalid("The form could not be read"), html_errors_);
                    }
                    ctx.form = std::move(*form);
                    auto given = http::findParam(ctx.form, "csrf");
@@ -141,7 +142,8 @@ void GuardedRoutes::page(const std::string& method, const std::string& pattern, 
                        !core::constantTimeEquals(*given, expected)) {
                      auto resp = http::errorResponse(
                          r, core::Error::forbidden(
-                                "The form has expired or did not come from this site; reload the page and try again"));
+                                "The form has expired or did not come from this site; reload the page and try again"),
+                         html_errors_);
                      if (!ctx.set_csrf_cookie.empty()) resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
                      return resp;
                    }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "http/error_response.h"
 #include "http/router.h"
 #include "identity/identity_service.h"
 
@@ -50,7 +51,8 @@ class GuardedRoutes {
     Access access;
   };
 
-  GuardedRoutes(http::Router& router, IdentityService& identity, CookieSettings cookies);
+  GuardedRoutes(http::Router& router, IdentityService& identity, CookieSettings cookies,
+                http::HtmlErrorRenderer html_errors = {});
 
   void api(const std::string& method, const std::string& pattern, Access access,
            GuardedHandler handler, http::Execution execution = http::Execution::Inline);
@@ -64,6 +66,7 @@ class GuardedRoutes {
   http::Router& router_;
   IdentityService& identity_;
   CookieSettings cookies_;
+  http::HtmlErrorRenderer html_errors_;
   std::vector<Declared> declared_;
 };
 

@@ -182,10 +182,23 @@ std::optional<Principal> IdentityService::authenticate(const std::string& token)
   return p;
 }
 
-core::Result<TotpEnrolment> IdentityService::enrollTotp(const Principal& p, const Origin& origin) {
-  if (!p.mfaDone() && p.user.hasSecondFactor()) {
-    return fail(Error::forbidden("Enter a code of your existing second factor first"));
+core::Status IdentityService::mayChangeFactors(const Principal& p) const {
+  if (!p.mfaDone()) {
+    // During the first sign-in a user without a factor sets one up; a password alone never
+    // adds a factor to an account that has one.
+    if (p.user.hasSecondFactor()) {
+      return fail(Error::forbidden("Enter a code of your existing second factor first"));
+    }
+    return {};
   }
+  if (clock_.now() - p.session.created_at > limits_.recent_auth_s) {
+    return fail(Error::forbidden("Sign in again to change your second factor (the sign-in must be less than 15 minutes old)"));
+  }
+  return {};
+}
+
+core::Result<TotpEnrolment> IdentityService::enrollTotp(const Principal& p, const Origin& origin) {
+  if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   std::string secret = Totp::generateSecret();
   repo_.setTotpPending(p.user.id, secrets_.seal(secret));
   audit_.record(actor(origin, p.user.id), {"mfa.totp.enrolment_started", {}, {}, {}, "{}"});
@@ -219,9 +232,7 @@ std::vector<std::string> IdentityService::issueRecoveryCodes(core::UserId user) 
 core::Result<Enrolled> IdentityService::confirmTotp(const Principal& p,
                                                                     const std::string& code,
                                                                     const Origin& origin) {
-  if (!p.mfaDone() && p.user.hasSecondFactor()) {
-    return fail(Error::forbidden("Enter a code of your existing second factor first"));
-  }
+  if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   auto now = clock_.now();
   std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
   if (auto wait = lockedFor(bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
@@ -254,9 +265,7 @@ core::Result<Enrolled> IdentityService::confirmTotp(const Principal& p,
 
 core::Status IdentityService::enrollSms(const Principal& p, const std::string& phone,
                                         const Origin& origin) {
-  if (!p.mfaDone() && p.user.hasSecondFactor()) {
-    return fail(Error::forbidden("Enter a code of your existing second factor first"));
-  }
+  if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   if (!notify::isE164(phone)) {
     return fail(Error::invalid("Enter the phone number in international form, like +46701234567",
                                "phone"));
@@ -285,9 +294,7 @@ core::Status IdentityService::enrollSms(const Principal& p, const std::string& p
 core::Result<Enrolled> IdentityService::confirmSms(const Principal& p,
                                                                    const std::string& code,
                                                                    const Origin& origin) {
-  if (!p.mfaDone() && p.user.hasSecondFactor()) {
-    return fail(Error::forbidden("Enter a code of your existing second factor first"));
-  }
+  if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   auto now = clock_.now();
   std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
   if (auto wait = lockedFor(bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
@@ -414,6 +421,7 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
 core::Result<std::vector<std::string>> IdentityService::regenerateRecoveryCodes(
     const Principal& p, const Origin& origin) {
   if (!p.mfaDone()) return fail(Error::forbidden("Complete two-factor authentication first"));
+  if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   storage::Transaction tx(repo_.conn());
   auto codes = issueRecoveryCodes(p.user.id);
   audit_.record(actor(origin, p.user.id), {"mfa.recovery_codes.regenerated", {}, {}, {}, "{}"});

@@ -34,6 +34,7 @@ struct IdentityLimits {
   int sms_per_user = 3;                 // within 15 minutes
   int sms_per_phone_per_hour = 10;
   int resets_per_ip = 10;               // within 15 minutes
+  int recent_auth_s = 15 * 60;          // factor changes need a sign-in at most this old
 };
 
 enum class MfaStep { Verify, Enroll, None };
@@ -147,6 +148,9 @@ class IdentityService {
   };
   NewSession openSession(const User& user, SessionKind kind, bool mfa_done, const Origin& origin);
   std::vector<std::string> issueRecoveryCodes(core::UserId user);
+  // Whether the session may add or replace second factors now: during the first sign-in of a
+  // user without one, or within recent_auth_s of a complete sign-in.
+  core::Status mayChangeFactors(const Principal& p) const;
   // Marks the session signed in; returns its new token for web sessions, "" for API ones.
   std::string finishMfa(const Principal& p);
   std::optional<int> lockedFor(const std::string& bucket, int max, int window);

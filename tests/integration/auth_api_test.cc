@@ -81,6 +81,17 @@ TEST_F(AuthApiTest, WrongAndReusedTotpCodesAreRefused) {
   EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"code", server.totpCode(secret, -90)}}, t2).status, 400);  // outside window
 }
 
+TEST_F(AuthApiTest, ChangingFactorsNeedsARecentSignIn) {
+  auto token = server.signedInUser("recent@acme.example");
+  EXPECT_EQ(server.post("/api/v1/auth/totp/enroll", json::object(), token).status, 200);
+  EXPECT_EQ(server.post("/api/v1/auth/recovery-codes", json::object(), token).status, 200);
+  server.clock().advance(16 * 60);
+  EXPECT_EQ(server.get("/api/v1/me", token).status, 200);
+  EXPECT_EQ(server.post("/api/v1/auth/totp/enroll", json::object(), token).status, 403);
+  EXPECT_EQ(server.post("/api/v1/auth/sms/enroll", {{"phone", "+46701234567"}}, token).status, 403);
+  EXPECT_EQ(server.post("/api/v1/auth/recovery-codes", json::object(), token).status, 403);
+}
+
 TEST_F(AuthApiTest, RecoveryCodeWorksOnce) {
   std::vector<std::string> codes;
   server.signedInUser("rec@acme.example", nullptr, &codes);
