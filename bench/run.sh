@@ -469,6 +469,9 @@ if [[ $WRITE_DOCS == 1 ]]; then
   else
     VERDICT_TEXT="**Missed.** $(IFS=';'; echo "${REASONS[*]}" | sed 's/;/; /g')."
   fi
+  if ((DISTURBED_KEPT > 0 || QUIET_OK == 0)); then
+    VERDICT_TEXT+=" Caution: other processes were using the CPUs during this measurement (see \"interference\" below), so the figures are lower and noisier than on a quiet machine."
+  fi
   mkdir -p docs
   cat >docs/benchmarks.md <<EOF
 # Benchmarks

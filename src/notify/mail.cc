@@ -99,7 +99,7 @@ std::string buildEml(const MailMessage& m, const std::string& from, const std::s
   out += "Date: " + date + "\r\n";
   out += "Message-ID: <" + message_id + ">\r\n";
   out += "MIME-Version: 1.0\r\n";
-  out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n";
+  out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
   out += "\r\n";
   out += "--" + boundary + "\r\n";
   out += "Content-Type: text/plain; charset=UTF-8\r\n";
