@@ -25,10 +25,12 @@ namespace portico::app {
 core::Status parseListen(const std::string& listen, http::ServerConfig& server) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    return core::fail(core::Error::invalid("--listen must be HOST:PORT, like 127.0.0.1:8080", "listen"));
+    return core::fail(
+        core::Error::invalid("--listen must be HOST:PORT, like 127.0.0.1:8080", "listen"));
   }
   std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   int port = -1;
   try {
     std::size_t used = 0;
@@ -51,7 +53,7 @@ struct App::Impl {
         clock(clk),
         db(config.db_path),
         secrets(identity::SecretBox::fromKeyFile(config.key_file.empty() ? config.db_path + ".key"
-                                                                        : config.key_file)),
+                                                                         : config.key_file)),
         hasher(config.light_password_hashing
                    ? std::make_unique<identity::PasswordHasher>(crypto_pwhash_OPSLIMIT_MIN,
                                                                 crypto_pwhash_MEMLIMIT_MIN)
@@ -69,20 +71,20 @@ struct App::Impl {
       sms = std::make_unique<notify::HttpSmsGateway>(config.sms_gateway_url);
     } else {
       sms = std::make_unique<notify::OutboxSms>(config.sms_outbox.empty() ? "outbox/sms"
-                                                                         : config.sms_outbox);
+                                                                          : config.sms_outbox);
     }
-    identity_service = std::make_unique<identity::IdentityService>(
-        repo, audit, clock, *hasher, secrets, *mailer, *sms, views, config.public_url,
-        config.limits);
+    identity_service =
+        std::make_unique<identity::IdentityService>(repo, audit, clock, *hasher, secrets, *mailer,
+                                                    *sms, views, config.public_url, config.limits);
     bool tls = config.public_url.starts_with("https://");
     config.server.served_over_tls = tls;
     config.server.html_error = [this](const http::Request& r, const core::Error& e) {
       auto lang = web::negotiateLanguage(r.header("accept-language"));
-      nlohmann::json data = {{"heading", views.translate(lang, e.code == core::ErrorCode::NotFound
-                                                                   ? "error.not_found"
-                                                                   : "error.generic")},
-                             {"message", e.message},
-                             {"title", views.translate(lang, "error.title")}};
+      nlohmann::json data = {
+          {"heading", views.translate(lang, e.code == core::ErrorCode::NotFound ? "error.not_found"
+                                                                                : "error.generic")},
+          {"message", e.message},
+          {"title", views.translate(lang, "error.title")}};
       return http::Response::html(http::statusFor(e.code), views.page("error", lang, data));
     };
     guarded = std::make_unique<identity::GuardedRoutes>(

@@ -13,13 +13,13 @@ namespace portico::app {
 
 struct AppConfig {
   std::string db_path = "portico.db";
-  std::string key_file;          // default: <db_path>.key
+  std::string key_file;  // default: <db_path>.key
   std::string public_url = "http://127.0.0.1:8080";
-  std::string mail_outbox;       // a folder: mail as .eml files
-  std::string smtp_url;          // or SMTP through libcurl
+  std::string mail_outbox;  // a folder: mail as .eml files
+  std::string smtp_url;     // or SMTP through libcurl
   std::string mail_from = "portal@portico.local";
-  std::string sms_outbox;        // a folder: texts as .json files
-  std::string sms_gateway_url;   // or an HTTP gateway
+  std::string sms_outbox;       // a folder: texts as .json files
+  std::string sms_gateway_url;  // or an HTTP gateway
   http::ServerConfig server;
   identity::IdentityLimits limits;
   bool light_password_hashing = false;  // tests only: Argon2id at its minimum cost

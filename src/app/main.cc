@@ -1,7 +1,7 @@
 // The portico command line: serve, migrate, init, demo.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 
@@ -18,14 +18,19 @@ using portico::app::AppConfig;
 void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
   cmd->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
   cmd->add_option("--db", c.db_path, "SQLite database file")->capture_default_str();
-  cmd->add_option("--key-file", c.key_file, "File with the key that encrypts 2FA secrets (default: DB.key)");
-  cmd->add_option("--public-url", c.public_url, "Absolute URL of the portal, for links in mail")->capture_default_str();
+  cmd->add_option("--key-file", c.key_file,
+                  "File with the key that encrypts 2FA secrets (default: DB.key)");
+  cmd->add_option("--public-url", c.public_url, "Absolute URL of the portal, for links in mail")
+      ->capture_default_str();
   cmd->add_option("--mail-outbox", c.mail_outbox, "Write mail as .eml files to this folder");
   cmd->add_option("--smtp-url", c.smtp_url, "Send mail over SMTP, e.g. smtp://mail.example:25");
   cmd->add_option("--mail-from", c.mail_from, "Sender address of mail")->capture_default_str();
   cmd->add_option("--sms-outbox", c.sms_outbox, "Write texts as .json files to this folder");
-  cmd->add_option("--sms-gateway-url", c.sms_gateway_url, "POST texts as JSON to this HTTP gateway");
-  cmd->add_flag("--no-access-log", [&c](std::int64_t) { c.server.access_log = false; }, "Do not log each request");
+  cmd->add_option("--sms-gateway-url", c.sms_gateway_url,
+                  "POST texts as JSON to this HTTP gateway");
+  cmd->add_flag(
+      "--no-access-log", [&c](std::int64_t) { c.server.access_log = false; },
+      "Do not log each request");
   cmd->set_config("--config", "", "Read flags from a TOML/INI file");
 }
 
@@ -40,8 +45,16 @@ int serve(AppConfig config, const std::string& listen, const std::string& banner
   app.start();
   std::cout << "Portico is serving on http://" << listen << "  (public URL " << config.public_url
             << ")\n";
-  std::cout << "Mail: " << (config.smtp_url.empty() ? "outbox " + (config.mail_outbox.empty() ? std::string("outbox/mail") : config.mail_outbox) : config.smtp_url)
-            << "   SMS: " << (config.sms_gateway_url.empty() ? "outbox " + (config.sms_outbox.empty() ? std::string("outbox/sms") : config.sms_outbox) : config.sms_gateway_url)
+  std::cout << "Mail: "
+            << (config.smtp_url.empty()
+                    ? "outbox " + (config.mail_outbox.empty() ? std::string("outbox/mail")
+                                                              : config.mail_outbox)
+                    : config.smtp_url)
+            << "   SMS: "
+            << (config.sms_gateway_url.empty()
+                    ? "outbox " + (config.sms_outbox.empty() ? std::string("outbox/sms")
+                                                             : config.sms_outbox)
+                    : config.sms_gateway_url)
             << "\nStop with Ctrl+C.\n"
             << std::flush;
   app.runUntilSignal();
@@ -66,11 +79,13 @@ int main(int argc, char** argv) {
   AppConfig init_config;
   std::string init_org;
   std::string init_email;
-  auto* init_cmd = cli.add_subcommand("init", "Create an organization and its first staff administrator");
+  auto* init_cmd =
+      cli.add_subcommand("init", "Create an organization and its first staff administrator");
   init_cmd->add_option("--db", init_config.db_path, "SQLite database file")->required();
   init_cmd->add_option("--org", init_org, "Organization name")->required();
   init_cmd->add_option("--admin-email", init_email, "The administrator's e-mail")->required();
-  init_cmd->add_option("--public-url", init_config.public_url, "Absolute URL of the portal")->capture_default_str();
+  init_cmd->add_option("--public-url", init_config.public_url, "Absolute URL of the portal")
+      ->capture_default_str();
   init_cmd->add_option("--key-file", init_config.key_file, "Key file (default: DB.key)");
 
   AppConfig demo_config;
@@ -78,7 +93,8 @@ int main(int argc, char** argv) {
   demo_config.mail_outbox = "var/outbox/mail";
   demo_config.sms_outbox = "var/outbox/sms";
   std::string demo_listen = "127.0.0.1:8080";
-  auto* demo_cmd = cli.add_subcommand("demo", "Create a fresh database full of demo data, then serve");
+  auto* demo_cmd =
+      cli.add_subcommand("demo", "Create a fresh database full of demo data, then serve");
   addServeFlags(demo_cmd, demo_config, demo_listen);
 
   CLI11_PARSE(cli, argc, argv);

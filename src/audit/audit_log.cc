@@ -23,9 +23,8 @@ std::optional<std::int64_t> raw(const auto& id) {
 }
 
 Record read(storage::Query& q) {
-  return Record{q.getInt(0),       q.getInt(1),       q.getText(2),  q.getOptInt(3),
-                q.getOptInt(4),    q.getOptInt(5),    q.getOptInt(6), q.getText(7),
-                q.getText(8),      q.getText(9)};
+  return Record{q.getInt(0),    q.getInt(1),    q.getText(2), q.getOptInt(3), q.getOptInt(4),
+                q.getOptInt(5), q.getOptInt(6), q.getText(7), q.getText(8),   q.getText(9)};
 }
 
 }  // namespace

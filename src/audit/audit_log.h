@@ -19,11 +19,11 @@ struct Actor {
 };
 
 struct Entry {
-  std::string event;  // "login.succeeded", "mfa.totp.enrolled", …
+  std::string event;                    // "login.succeeded", "mfa.totp.enrolled", …
   std::optional<core::UserId> subject;  // the user the event is about, if not the actor
   std::optional<core::OrgId> org;
   std::optional<core::CompanyId> company;
-  std::string detail_json = "{}";       // extra facts; never a secret
+  std::string detail_json = "{}";  // extra facts; never a secret
 };
 
 struct Record {

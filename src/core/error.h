@@ -40,7 +40,8 @@ struct Error {
   static Error forbidden(std::string message = "Not allowed") {
     return {ErrorCode::Forbidden, std::move(message), {}, 0};
   }
-  static Error rateLimited(int retry_after_s, std::string message = "Too many attempts; try again later") {
+  static Error rateLimited(int retry_after_s,
+                           std::string message = "Too many attempts; try again later") {
     return {ErrorCode::RateLimited, std::move(message), {}, retry_after_s};
   }
   static Error unavailable(std::string message) {

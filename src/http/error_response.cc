@@ -9,15 +9,24 @@ namespace portico::http {
 int statusFor(core::ErrorCode code) {
   using core::ErrorCode;
   switch (code) {
-    case ErrorCode::InvalidInput: return 400;
-    case ErrorCode::NotFound: return 404;
-    case ErrorCode::Conflict: return 409;
-    case ErrorCode::Unauthenticated: return 401;
-    case ErrorCode::Forbidden: return 403;
-    case ErrorCode::RateLimited: return 429;
-    case ErrorCode::Unavailable: return 503;
-    case ErrorCode::PayloadTooLarge: return 413;
-    case ErrorCode::Internal: return 500;
+    case ErrorCode::InvalidInput:
+      return 400;
+    case ErrorCode::NotFound:
+      return 404;
+    case ErrorCode::Conflict:
+      return 409;
+    case ErrorCode::Unauthenticated:
+      return 401;
+    case ErrorCode::Forbidden:
+      return 403;
+    case ErrorCode::RateLimited:
+      return 429;
+    case ErrorCode::Unavailable:
+      return 503;
+    case ErrorCode::PayloadTooLarge:
+      return 413;
+    case ErrorCode::Internal:
+      return 500;
   }
   return 500;
 }
@@ -54,11 +63,20 @@ Response errorResponse(const Request& request, const core::Error& error,
     std::string escaped;
     for (char c : error.message) {
       switch (c) {
-        case '<': escaped += "&lt;"; break;
-        case '>': escaped += "&gt;"; break;
-        case '&': escaped += "&amp;"; break;
-        case '"': escaped += "&quot;"; break;
-        default: escaped.push_back(c);
+        case '<':
+          escaped += "&lt;";
+          break;
+        case '>':
+          escaped += "&gt;";
+          break;
+        case '&':
+          escaped += "&amp;";
+          break;
+        case '"':
+          escaped += "&quot;";
+          break;
+        default:
+          escaped.push_back(c);
       }
     }
     body += escaped + "</p>";

@@ -12,9 +12,9 @@ namespace portico::http {
 
 // An HTTP request as handlers see it; Beast stays inside server.cc.
 struct Request {
-  std::string method;      // "GET", "POST", …
-  std::string path;        // percent-decoded path, without the query
-  std::string raw_query;   // as received, after '?'
+  std::string method;     // "GET", "POST", …
+  std::string path;       // percent-decoded path, without the query
+  std::string raw_query;  // as received, after '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote_ip;

@@ -1,16 +1,18 @@
 #include "http/server.h"
 
-#include <utility>  // before asio with GCC 12 and C++20
+// clang-format off
+#include <utility>  // before Asio, with GCC 12 and C++20
+// clang-format on
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <ctime>
 #include <mutex>
@@ -276,17 +278,18 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
     }
     logAccess(request, response.status, length);
     stream_.expires_after(server_.config.idle_timeout);
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      if (ec) {
-        self->close();
-        return;
-      }
-      if (!self->keep_alive_ || self->server_.draining) {
-        self->lingerClose();
-        return;
-      }
-      self->read();
-    });
+    bhttp::async_write(stream_, *res,
+                       [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+                         if (ec) {
+                           self->close();
+                           return;
+                         }
+                         if (!self->keep_alive_ || self->server_.draining) {
+                           self->lingerClose();
+                           return;
+                         }
+                         self->read();
+                       });
   }
 
   void logAccess(const Request& request, int status, std::size_t bytes) {
@@ -351,8 +354,8 @@ Response Server::Impl::dispatch(Request& request, const Route& route) {
   try {
     return route.handler(request);
   } catch (const std::exception& e) {
-    spdlog::error(R"({{"rid":"{}","event":"unhandled_exception","what":"{}"}})",
-                  request.request_id, e.what());
+    spdlog::error(R"({{"rid":"{}","event":"unhandled_exception","what":"{}"}})", request.request_id,
+                  e.what());
   } catch (...) {
     spdlog::error(R"({{"rid":"{}","event":"unhandled_exception"}})", request.request_id);
   }

@@ -12,18 +12,18 @@ namespace portico::http {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
-  unsigned short port = 8080;          // 0: an ephemeral port (see Server::port())
-  int io_threads = 0;                  // 0: one per core
-  int worker_threads = 0;              // 0: one per core; runs Execution::Worker routes
-  std::size_t max_queued_jobs = 256;   // worker jobs waiting; beyond it, 503 + Retry-After
-  std::size_t header_limit = 8 * 1024;       // larger: 431
-  std::size_t body_limit = 1024 * 1024;      // larger: 413
+  unsigned short port = 8080;            // 0: an ephemeral port (see Server::port())
+  int io_threads = 0;                    // 0: one per core
+  int worker_threads = 0;                // 0: one per core; runs Execution::Worker routes
+  std::size_t max_queued_jobs = 256;     // worker jobs waiting; beyond it, 503 + Retry-After
+  std::size_t header_limit = 8 * 1024;   // larger: 431
+  std::size_t body_limit = 1024 * 1024;  // larger: 413
   std::chrono::milliseconds header_timeout{10'000};  // first request on a connection
   std::chrono::milliseconds idle_timeout{60'000};    // waiting for the next keep-alive request
-  std::size_t max_connections = 10'000;      // beyond it, new connections are closed at once
-  bool served_over_tls = false;              // adds HSTS (TLS terminates at a proxy)
+  std::size_t max_connections = 10'000;  // beyond it, new connections are closed at once
+  bool served_over_tls = false;          // adds HSTS (TLS terminates at a proxy)
   bool access_log = true;
-  HtmlErrorRenderer html_error;              // HTML error pages outside /api
+  HtmlErrorRenderer html_error;  // HTML error pages outside /api
 };
 
 // The HTTP/1.1 server: one io_context per I/O thread, an acceptor handing connections out in

@@ -71,8 +71,8 @@ std::optional<Params> parseFormEncoded(std::string_view in) {
     }
     auto eq = pair.find('=');
     auto name = percentDecode(pair.substr(0, eq), true);
-    auto value = percentDecode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1),
-                               true);
+    auto value = percentDecode(
+        eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
     if (!name || !value || name->empty()) {
       return std::nullopt;
     }

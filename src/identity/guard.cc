@@ -69,14 +69,17 @@ core::Result<std::string> stringField(const nlohmann::json& body, const std::str
     return core::fail(core::Error::invalid("'" + key + "' is too long", key));
   }
   if (!core::isCleanUtf8(s)) {
-    return core::fail(core::Error::invalid("'" + key + "' contains characters that are not allowed", key));
+    return core::fail(
+        core::Error::invalid("'" + key + "' contains characters that are not allowed", key));
   }
   return s;
 }
 
 GuardedRoutes::GuardedRoutes(http::Router& router, IdentityService& identity,
                              CookieSettings cookies, http::HtmlErrorRenderer html_errors)
-    : router_(router), identity_(identity), cookies_(std::move(cookies)),
+    : router_(router),
+      identity_(identity),
+      cookies_(std::move(cookies)),
       html_errors_(std::move(html_errors)) {}
 
 void GuardedRoutes::api(const std::string& method, const std::string& pattern, Access access,
@@ -98,8 +101,9 @@ void GuardedRoutes::api(const std::string& method, const std::string& pattern, A
                    return http::jsonError(
                        core::Error::forbidden("Complete two-factor authentication first"));
                  }
-                 ctx.lang = ctx.principal ? std::string(languageOrDefault(ctx.principal->user.language))
-                                          : web::negotiateLanguage(r.header("accept-language"));
+                 ctx.lang = ctx.principal
+                                ? std::string(languageOrDefault(ctx.principal->user.language))
+                                : web::negotiateLanguage(r.header("accept-language"));
                  return handler(r, ctx);
                },
                execution});
@@ -116,8 +120,9 @@ void GuardedRoutes::page(const std::string& method, const std::string& pattern, 
                  if (!token.empty()) {
                    ctx.principal = identity_.authenticate(token);
                  }
-                 ctx.lang = ctx.principal ? std::string(languageOrDefault(ctx.principal->user.language))
-                                          : web::negotiateLanguage(r.header("accept-language"));
+                 ctx.lang = ctx.principal
+                                ? std::string(languageOrDefault(ctx.principal->user.language))
+                                : web::negotiateLanguage(r.header("accept-language"));
                  // CSRF: the session's token when signed in, else a double-submit cookie.
                  std::string expected;
                  if (ctx.principal) {
@@ -133,7 +138,8 @@ void GuardedRoutes::page(const std::string& method, const std::string& pattern, 
                  if (r.method == "POST") {
                    auto form = http::parseFormEncoded(r.body);
                    if (!form) {
-                     return http::errorResponse(r, core::Error::invalid("The form could not be read"), html_errors_);
+                     return http::errorResponse(
+                         r, core::Error::invalid("The form could not be read"), html_errors_);
                    }
                    ctx.form = std::move(*form);
                    auto given = http::findParam(ctx.form, "csrf");
@@ -141,10 +147,12 @@ void GuardedRoutes::page(const std::string& method, const std::string& pattern, 
                    if (cross_site || !given || ctx.set_csrf_cookie.size() > 0 ||
                        !core::constantTimeEquals(*given, expected)) {
                      auto resp = http::errorResponse(
-                         r, core::Error::forbidden(
-                                "The form has expired or did not come from this site; reload the page and try again"),
+                         r,
+                         core::Error::forbidden("The form has expired or did not come from this "
+                                                "site; reload the page and try again"),
                          html_errors_);
-                     if (!ctx.set_csrf_cookie.empty()) resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
+                     if (!ctx.set_csrf_cookie.empty())
+                       resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
                      return resp;
                    }
                  }
@@ -153,8 +161,8 @@ void GuardedRoutes::page(const std::string& method, const std::string& pattern, 
                    return http::Response::redirect("/login?next=" + http::percentEncode(next));
                  }
                  if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
-                   return http::Response::redirect(ctx.principal->user.hasSecondFactor() ? "/mfa"
-                                                                                        : "/mfa/enroll");
+                   return http::Response::redirect(
+                       ctx.principal->user.hasSecondFactor() ? "/mfa" : "/mfa/enroll");
                  }
                  auto resp = handler(r, ctx);
                  if (!ctx.set_csrf_cookie.empty()) {

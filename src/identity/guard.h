@@ -1,11 +1,10 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "http/error_response.h"
 #include "http/router.h"
@@ -34,7 +33,9 @@ using GuardedHandler = std::function<http::Response(http::Request&, Context&)>;
 
 struct CookieSettings {
   bool secure = false;  // served over TLS: Secure cookies with the __Host- prefix
-  std::string sessionCookieName() const { return secure ? "__Host-portico_session" : "portico_session"; }
+  std::string sessionCookieName() const {
+    return secure ? "__Host-portico_session" : "portico_session";
+  }
   std::string csrfCookieName() const { return secure ? "__Host-portico_csrf" : "portico_csrf"; }
   // A Set-Cookie value: HttpOnly, SameSite=Lax, Path=/ (+ Secure), max_age < 0 deletes it.
   std::string cookie(const std::string& name, const std::string& value, int max_age) const;

@@ -23,7 +23,8 @@ struct Fields {
   const std::string& operator[](const std::string& k) const { return values.at(k); }
 };
 
-Fields readFields(const Request& r, std::initializer_list<std::pair<const char*, std::size_t>> names) {
+Fields readFields(const Request& r,
+                  std::initializer_list<std::pair<const char*, std::size_t>> names) {
   Fields f;
   auto body = parseJsonObject(r.body.empty() ? "{}" : r.body);
   if (!body) {
@@ -71,49 +72,59 @@ std::string meJson(const Principal& p) {
 }
 
 void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
-  routes.api("POST", "/api/v1/auth/login", Access::Public, [&identity](Request& r, Context& c) {
-    auto f = readFields(r, {{"email", 254}, {"password", 1024}});
-    if (f.error) return *f.error;
-    auto result = identity.login(f["email"], f["password"], SessionKind::Api, c.origin);
-    if (!result) return err(result.error());
-    return ok(200, {{"token", result->token}, {"mfa", mfaStepName(result->mfa)}});
-  }, Execution::Worker);
+  routes.api(
+      "POST", "/api/v1/auth/login", Access::Public,
+      [&identity](Request& r, Context& c) {
+        auto f = readFields(r, {{"email", 254}, {"password", 1024}});
+        if (f.error) return *f.error;
+        auto result = identity.login(f["email"], f["password"], SessionKind::Api, c.origin);
+        if (!result) return err(result.error());
+        return ok(200, {{"token", result->token}, {"mfa", mfaStepName(result->mfa)}});
+      },
+      Execution::Worker);
 
-  routes.api("POST", "/api/v1/auth/totp/enroll", Access::PendingMfa, [&identity](Request&, Context& c) {
-    auto e = identity.enrollTotp(*c.principal, c.origin);
-    if (!e) return err(e.error());
-    return ok(200, {{"secret", e->secret_base32}, {"otpauth_uri", e->otpauth_uri}, {"qr_svg", e->qr_svg}});
-  });
+  routes.api(
+      "POST", "/api/v1/auth/totp/enroll", Access::PendingMfa, [&identity](Request&, Context& c) {
+        auto e = identity.enrollTotp(*c.principal, c.origin);
+        if (!e) return err(e.error());
+        return ok(
+            200,
+            {{"secret", e->secret_base32}, {"otpauth_uri", e->otpauth_uri}, {"qr_svg", e->qr_svg}});
+      });
 
-  routes.api("POST", "/api/v1/auth/totp/confirm", Access::PendingMfa, [&identity](Request& r, Context& c) {
-    auto f = readFields(r, {{"code", 16}});
-    if (f.error) return *f.error;
-    auto e = identity.confirmTotp(*c.principal, f["code"], c.origin);
-    if (!e) return err(e.error());
-    return ok(200, {{"recovery_codes", e->recovery_codes}});
-  });
+  routes.api("POST", "/api/v1/auth/totp/confirm", Access::PendingMfa,
+             [&identity](Request& r, Context& c) {
+               auto f = readFields(r, {{"code", 16}});
+               if (f.error) return *f.error;
+               auto e = identity.confirmTotp(*c.principal, f["code"], c.origin);
+               if (!e) return err(e.error());
+               return ok(200, {{"recovery_codes", e->recovery_codes}});
+             });
 
-  routes.api("POST", "/api/v1/auth/sms/enroll", Access::PendingMfa, [&identity](Request& r, Context& c) {
-    auto f = readFields(r, {{"phone", 32}});
-    if (f.error) return *f.error;
-    auto s = identity.enrollSms(*c.principal, f["phone"], c.origin);
-    if (!s) return err(s.error());
-    return ok(202, {{"sent", true}});
-  });
+  routes.api("POST", "/api/v1/auth/sms/enroll", Access::PendingMfa,
+             [&identity](Request& r, Context& c) {
+               auto f = readFields(r, {{"phone", 32}});
+               if (f.error) return *f.error;
+               auto s = identity.enrollSms(*c.principal, f["phone"], c.origin);
+               if (!s) return err(s.error());
+               return ok(202, {{"sent", true}});
+             });
 
-  routes.api("POST", "/api/v1/auth/sms/confirm", Access::PendingMfa, [&identity](Request& r, Context& c) {
-    auto f = readFields(r, {{"code", 16}});
-    if (f.error) return *f.error;
-    auto e = identity.confirmSms(*c.principal, f["code"], c.origin);
-    if (!e) return err(e.error());
-    return ok(200, {{"recovery_codes", e->recovery_codes}});
-  });
+  routes.api("POST", "/api/v1/auth/sms/confirm", Access::PendingMfa,
+             [&identity](Request& r, Context& c) {
+               auto f = readFields(r, {{"code", 16}});
+               if (f.error) return *f.error;
+               auto e = identity.confirmSms(*c.principal, f["code"], c.origin);
+               if (!e) return err(e.error());
+               return ok(200, {{"recovery_codes", e->recovery_codes}});
+             });
 
-  routes.api("POST", "/api/v1/auth/sms/send", Access::PendingMfa, [&identity](Request&, Context& c) {
-    auto s = identity.sendSmsCode(*c.principal, c.origin);
-    if (!s) return err(s.error());
-    return ok(202, {{"sent", true}});
-  });
+  routes.api("POST", "/api/v1/auth/sms/send", Access::PendingMfa,
+             [&identity](Request&, Context& c) {
+               auto s = identity.sendSmsCode(*c.principal, c.origin);
+               if (!s) return err(s.error());
+               return ok(202, {{"sent", true}});
+             });
 
   routes.api("POST", "/api/v1/auth/mfa", Access::PendingMfa, [&identity](Request& r, Context& c) {
     auto f = readFields(r, {{"code", 16}, {"recovery_code", 64}});
@@ -123,77 +134,95 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
     return ok(200, {{"mfa", "done"}});
   });
 
-  routes.api("POST", "/api/v1/auth/recovery-codes", Access::SignedIn, [&identity](Request&, Context& c) {
-    auto codes = identity.regenerateRecoveryCodes(*c.principal, c.origin);
-    if (!codes) return err(codes.error());
-    return ok(200, {{"recovery_codes", *codes}});
-  });
+  routes.api("POST", "/api/v1/auth/recovery-codes", Access::SignedIn,
+             [&identity](Request&, Context& c) {
+               auto codes = identity.regenerateRecoveryCodes(*c.principal, c.origin);
+               if (!codes) return err(codes.error());
+               return ok(200, {{"recovery_codes", *codes}});
+             });
 
   routes.api("POST", "/api/v1/auth/logout", Access::PendingMfa, [&identity](Request&, Context& c) {
     identity.logout(*c.principal, c.origin);
     return Response::noContent();
   });
 
-  routes.api("POST", "/api/v1/auth/password-reset", Access::Public, [&identity](Request& r, Context& c) {
-    auto f = readFields(r, {{"email", 254}});
-    if (f.error) return *f.error;
-    auto s = identity.requestPasswordReset(f["email"], c.origin);
-    if (!s) return err(s.error());
-    return ok(202, {{"message", "If the address has a login, a reset link is on its way."}});
-  });
+  routes.api(
+      "POST", "/api/v1/auth/password-reset", Access::Public, [&identity](Request& r, Context& c) {
+        auto f = readFields(r, {{"email", 254}});
+        if (f.error) return *f.error;
+        auto s = identity.requestPasswordReset(f["email"], c.origin);
+        if (!s) return err(s.error());
+        return ok(202, {{"message", "If the address has a login, a reset link is on its way."}});
+      });
 
-  routes.api("POST", "/api/v1/auth/password-reset/confirm", Access::Public, [&identity](Request& r, Context& c) {
-    auto f = readFields(r, {{"token", 200}, {"password", 4096}});
-    if (f.error) return *f.error;
-    auto s = identity.confirmPasswordReset(f["token"], f["password"], c.origin);
-    if (!s) return err(s.error());
-    return ok(200, {{"message", "Password changed; sign in with the new password."}});
-  }, Execution::Worker);
+  routes.api(
+      "POST", "/api/v1/auth/password-reset/confirm", Access::Public,
+      [&identity](Request& r, Context& c) {
+        auto f = readFields(r, {{"token", 200}, {"password", 4096}});
+        if (f.error) return *f.error;
+        auto s = identity.confirmPasswordReset(f["token"], f["password"], c.origin);
+        if (!s) return err(s.error());
+        return ok(200, {{"message", "Password changed; sign in with the new password."}});
+      },
+      Execution::Worker);
 
-  routes.api("POST", "/api/v1/signup", Access::Public, [&identity](Request& r, Context& c) {
-    auto f = readFields(r, {{"token", 200}, {"first_name", 400}, {"last_name", 400},
-                            {"password", 4096}, {"language", 8}});
-    if (f.error) return *f.error;
-    if (f["token"].empty()) return err(core::Error::invalid("'token' is required", "token"));
-    // A signed-in login calls with the token alone to take the link.
-    auto auth = r.header("authorization");
-    if (f["password"].empty() && auth.size() > 7) {
-      auto p = identity.authenticate(std::string(core::trim(auth.substr(7))));
-      if (!p) return err(core::Error::unauthenticated());
-      if (!p->mfaDone()) return err(core::Error::forbidden("Complete two-factor authentication first"));
-      auto s = identity.signupExisting(*p, f["token"], c.origin);
-      if (!s) return err(s.error());
-      return ok(200, {{"user", json::parse(meJson(*p))["user"]}});
-    }
-    auto user = identity.signup(f["token"], f["first_name"], f["last_name"], f["password"],
-                                f["language"].empty() ? c.lang : f["language"], c.origin);
-    if (!user) return err(user.error());
-    return ok(201, {{"user", {{"id", user->value}}}, {"next", "Sign in, then set up two-factor authentication."}});
-  }, Execution::Worker);
+  routes.api(
+      "POST", "/api/v1/signup", Access::Public,
+      [&identity](Request& r, Context& c) {
+        auto f = readFields(r, {{"token", 200},
+                                {"first_name", 400},
+                                {"last_name", 400},
+                                {"password", 4096},
+                                {"language", 8}});
+        if (f.error) return *f.error;
+        if (f["token"].empty()) return err(core::Error::invalid("'token' is required", "token"));
+        // A signed-in login calls with the token alone to take the link.
+        auto auth = r.header("authorization");
+        if (f["password"].empty() && auth.size() > 7) {
+          auto p = identity.authenticate(std::string(core::trim(auth.substr(7))));
+          if (!p) return err(core::Error::unauthenticated());
+          if (!p->mfaDone())
+            return err(core::Error::forbidden("Complete two-factor authentication first"));
+          auto s = identity.signupExisting(*p, f["token"], c.origin);
+          if (!s) return err(s.error());
+          return ok(200, {{"user", json::parse(meJson(*p))["user"]}});
+        }
+        auto user = identity.signup(f["token"], f["first_name"], f["last_name"], f["password"],
+                                    f["language"].empty() ? c.lang : f["language"], c.origin);
+        if (!user) return err(user.error());
+        return ok(201, {{"user", {{"id", user->value}}},
+                        {"next", "Sign in, then set up two-factor authentication."}});
+      },
+      Execution::Worker);
 
-  routes.api("GET", "/api/v1/me", Access::SignedIn, [](Request&, Context& c) {
-    return Response::json(200, meJson(*c.principal));
-  });
+  routes.api("GET", "/api/v1/me", Access::SignedIn,
+             [](Request&, Context& c) { return Response::json(200, meJson(*c.principal)); });
 
   routes.api("PATCH", "/api/v1/me", Access::SignedIn, [&identity](Request& r, Context& c) {
     auto f = readFields(r, {{"first_name", 400}, {"last_name", 400}, {"language", 8}});
     if (f.error) return *f.error;
     const auto& u = c.principal->user;
-    auto s = identity.updateProfile(*c.principal, f["first_name"].empty() ? u.first_name : f["first_name"],
+    auto s = identity.updateProfile(*c.principal,
+                                    f["first_name"].empty() ? u.first_name : f["first_name"],
                                     f["last_name"].empty() ? u.last_name : f["last_name"],
                                     f["language"].empty() ? u.language : f["language"], c.origin);
     if (!s) return err(s.error());
-    auto fresh = identity.authenticate(std::string(core::trim(r.header("authorization").substr(7))));
+    auto fresh =
+        identity.authenticate(std::string(core::trim(r.header("authorization").substr(7))));
     return Response::json(200, meJson(fresh ? *fresh : *c.principal));
   });
 
-  routes.api("POST", "/api/v1/me/password", Access::SignedIn, [&identity](Request& r, Context& c) {
-    auto f = readFields(r, {{"current_password", 1024}, {"password", 4096}});
-    if (f.error) return *f.error;
-    auto s = identity.changePassword(*c.principal, f["current_password"], f["password"], c.origin);
-    if (!s) return err(s.error());
-    return ok(200, {{"message", "Password changed."}});
-  }, Execution::Worker);
+  routes.api(
+      "POST", "/api/v1/me/password", Access::SignedIn,
+      [&identity](Request& r, Context& c) {
+        auto f = readFields(r, {{"current_password", 1024}, {"password", 4096}});
+        if (f.error) return *f.error;
+        auto s =
+            identity.changePassword(*c.principal, f["current_password"], f["password"], c.origin);
+        if (!s) return err(s.error());
+        return ok(200, {{"message", "Password changed."}});
+      },
+      Execution::Worker);
 
   routes.api("GET", "/api/v1/sessions", Access::SignedIn, [&identity](Request&, Context& c) {
     json list = json::array();
@@ -203,20 +232,21 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
     return ok(200, {{"items", list}});
   });
 
-  routes.api("DELETE", "/api/v1/sessions/{id}", Access::SignedIn, [&identity](Request& r, Context& c) {
-    std::int64_t id = 0;
-    try {
-      std::size_t used = 0;
-      id = std::stoll(r.param("id"), &used);
-      if (used != r.param("id").size()) id = 0;
-    } catch (...) {
-      id = 0;
-    }
-    if (id <= 0) return err(core::Error::notFound("No such session"));
-    auto s = identity.endSession(*c.principal, core::SessionId{id}, c.origin);
-    if (!s) return err(s.error());
-    return Response::noContent();
-  });
+  routes.api("DELETE", "/api/v1/sessions/{id}", Access::SignedIn,
+             [&identity](Request& r, Context& c) {
+               std::int64_t id = 0;
+               try {
+                 std::size_t used = 0;
+                 id = std::stoll(r.param("id"), &used);
+                 if (used != r.param("id").size()) id = 0;
+               } catch (...) {
+                 id = 0;
+               }
+               if (id <= 0) return err(core::Error::notFound("No such session"));
+               auto s = identity.endSession(*c.principal, core::SessionId{id}, c.origin);
+               if (!s) return err(s.error());
+               return Response::noContent();
+             });
 }
 
 }  // namespace portico::identity

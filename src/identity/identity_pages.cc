@@ -1,8 +1,7 @@
 #include "identity/identity_pages.h"
 
-#include <nlohmann/json.hpp>
-
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "core/text.h"
 #include "http/error_response.h"
@@ -65,8 +64,8 @@ class Pages {
   Response signedIn(const Context& c, const std::string& token, const std::string& next) const {
     auto r = Response::redirect(http::isSafeRedirectPath(next) ? next : "/");
     if (!token.empty()) {
-      r.headers.emplace_back("Set-Cookie", routes_.cookies().cookie(
-                                               routes_.cookies().sessionCookieName(), token, 0));
+      r.headers.emplace_back(
+          "Set-Cookie", routes_.cookies().cookie(routes_.cookies().sessionCookieName(), token, 0));
     }
     (void)c;
     return r;
@@ -76,8 +75,8 @@ class Pages {
                          const std::string& token) const {
     auto r = render(c, "recovery_codes", {{"codes", codes}});
     if (!token.empty()) {
-      r.headers.emplace_back("Set-Cookie", routes_.cookies().cookie(
-                                               routes_.cookies().sessionCookieName(), token, 0));
+      r.headers.emplace_back(
+          "Set-Cookie", routes_.cookies().cookie(routes_.cookies().sessionCookieName(), token, 0));
     }
     return r;
   }
@@ -100,36 +99,46 @@ void Pages::registerAll() {
 
   routes_.page("GET", "/login", Access::Public, [this](Request& r, Context& c) {
     if (c.principal && c.principal->mfaDone()) return Response::redirect("/");
-    return render(c, "login", {{"next", queryValue(r, "next")}, {"reset_done", queryValue(r, "reset") == "1"},
-                               {"signed_up", queryValue(r, "signed_up") == "1"}});
+    return render(c, "login",
+                  {{"next", queryValue(r, "next")},
+                   {"reset_done", queryValue(r, "reset") == "1"},
+                   {"signed_up", queryValue(r, "signed_up") == "1"}});
   });
 
-  routes_.page("POST", "/login", Access::Public, [this, &id](Request&, Context& c) {
-    auto email = formValue(c, "email");
-    auto next = formValue(c, "next");
-    auto result = id.login(email, formValue(c, "password"), SessionKind::Web, c.origin);
-    if (!result) return withError(c, "login", {{"email", email}, {"next", next}}, result.error());
-    auto r = Response::redirect(result->mfa == MfaStep::None
-                                    ? (http::isSafeRedirectPath(next) ? next : "/")
-                                    : result->mfa == MfaStep::Enroll ? "/mfa/enroll" : "/mfa");
-    r.headers.emplace_back("Set-Cookie", routes_.cookies().cookie(routes_.cookies().sessionCookieName(),
-                                                                  result->token, 0));
-    return r;
-  }, Execution::Worker);
+  routes_.page(
+      "POST", "/login", Access::Public,
+      [this, &id](Request&, Context& c) {
+        auto email = formValue(c, "email");
+        auto next = formValue(c, "next");
+        auto result = id.login(email, formValue(c, "password"), SessionKind::Web, c.origin);
+        if (!result)
+          return withError(c, "login", {{"email", email}, {"next", next}}, result.error());
+        auto r = Response::redirect(result->mfa == MfaStep::None
+                                        ? (http::isSafeRedirectPath(next) ? next : "/")
+                                    : result->mfa == MfaStep::Enroll ? "/mfa/enroll"
+                                                                     : "/mfa");
+        r.headers.emplace_back(
+            "Set-Cookie",
+            routes_.cookies().cookie(routes_.cookies().sessionCookieName(), result->token, 0));
+        return r;
+      },
+      Execution::Worker);
 
   routes_.page("POST", "/logout", Access::PendingMfa, [this, &id](Request&, Context& c) {
     id.logout(*c.principal, c.origin);
     auto r = Response::redirect("/login");
-    r.headers.emplace_back("Set-Cookie", routes_.cookies().cookie(routes_.cookies().sessionCookieName(), "", -1));
+    r.headers.emplace_back("Set-Cookie",
+                           routes_.cookies().cookie(routes_.cookies().sessionCookieName(), "", -1));
     return r;
   });
 
   routes_.page("GET", "/mfa", Access::PendingMfa, [this](Request& r, Context& c) {
     if (c.principal->mfaDone()) return Response::redirect("/");
     if (!c.principal->user.hasSecondFactor()) return Response::redirect("/mfa/enroll");
-    return render(c, "mfa", {{"has_sms", c.principal->user.sms_phone.has_value()},
-                             {"sms_sent", queryValue(r, "sent") == "1"},
-                             {"recovery", queryValue(r, "recovery") == "1"}});
+    return render(c, "mfa",
+                  {{"has_sms", c.principal->user.sms_phone.has_value()},
+                   {"sms_sent", queryValue(r, "sent") == "1"},
+                   {"recovery", queryValue(r, "recovery") == "1"}});
   });
 
   routes_.page("POST", "/mfa", Access::PendingMfa, [this, &id](Request&, Context& c) {
@@ -138,8 +147,10 @@ void Pages::registerAll() {
     auto recovery = std::string(core::trim(formValue(c, "recovery_code")));
     auto token = id.verifyMfa(*c.principal, code, recovery, c.origin);
     if (!token) {
-      return withError(c, "mfa", {{"has_sms", c.principal->user.sms_phone.has_value()},
-                                  {"recovery", !recovery.empty()}}, token.error());
+      return withError(
+          c, "mfa",
+          {{"has_sms", c.principal->user.sms_phone.has_value()}, {"recovery", !recovery.empty()}},
+          token.error());
     }
     return signedIn(c, *token, "/");
   });
@@ -153,45 +164,49 @@ void Pages::registerAll() {
   auto enrolPage = [this, &id](Context& c, json extra, const core::Error* error) {
     auto e = id.enrollTotp(*c.principal, c.origin);
     if (!e) return Response::redirect("/mfa");
-    json data = {{"secret", e->secret_base32}, {"qr_svg", e->qr_svg}, {"otpauth_uri", e->otpauth_uri}};
+    json data = {
+        {"secret", e->secret_base32}, {"qr_svg", e->qr_svg}, {"otpauth_uri", e->otpauth_uri}};
     data.update(extra);
     if (error) return withError(c, "mfa_enroll", data, *error);
     return render(c, "mfa_enroll", data);
   };
 
-  routes_.page("GET", "/mfa/enroll", Access::PendingMfa, [enrolPage](Request&, Context& c) {
-    return enrolPage(c, json::object(), nullptr);
-  });
+  routes_.page("GET", "/mfa/enroll", Access::PendingMfa,
+               [enrolPage](Request&, Context& c) { return enrolPage(c, json::object(), nullptr); });
 
-  routes_.page("POST", "/mfa/enroll", Access::PendingMfa, [this, &id, enrolPage](Request&, Context& c) {
-    auto result = id.confirmTotp(*c.principal, std::string(core::trim(formValue(c, "code"))), c.origin);
-    if (!result) {
-      if (result.error().code == core::ErrorCode::InvalidInput) {
-        // Keep the secret the user has just scanned: show the same page with the error.
-        c.form.clear();
-        return withError(c, "mfa_code_retry", json::object(), result.error());
-      }
-      return withError(c, "mfa_code_retry", json::object(), result.error());
-    }
-    return recoveryCodes(c, result->recovery_codes, result->token);
-  });
+  routes_.page(
+      "POST", "/mfa/enroll", Access::PendingMfa, [this, &id, enrolPage](Request&, Context& c) {
+        auto result =
+            id.confirmTotp(*c.principal, std::string(core::trim(formValue(c, "code"))), c.origin);
+        if (!result) {
+          if (result.error().code == core::ErrorCode::InvalidInput) {
+            // Keep the secret the user has just scanned: show the same page with the error.
+            c.form.clear();
+            return withError(c, "mfa_code_retry", json::object(), result.error());
+          }
+          return withError(c, "mfa_code_retry", json::object(), result.error());
+        }
+        return recoveryCodes(c, result->recovery_codes, result->token);
+      });
 
-  routes_.page("POST", "/mfa/enroll/sms", Access::PendingMfa, [this, &id, enrolPage](Request&, Context& c) {
-    auto phone = std::string(core::trim(formValue(c, "phone")));
-    auto sent = id.enrollSms(*c.principal, phone, c.origin);
-    if (!sent) return enrolPage(c, {{"phone", phone}}, &sent.error());
-    return render(c, "mfa_sms_confirm", {{"phone", phone}});
-  });
+  routes_.page("POST", "/mfa/enroll/sms", Access::PendingMfa,
+               [this, &id, enrolPage](Request&, Context& c) {
+                 auto phone = std::string(core::trim(formValue(c, "phone")));
+                 auto sent = id.enrollSms(*c.principal, phone, c.origin);
+                 if (!sent) return enrolPage(c, {{"phone", phone}}, &sent.error());
+                 return render(c, "mfa_sms_confirm", {{"phone", phone}});
+               });
 
-  routes_.page("POST", "/mfa/enroll/sms/confirm", Access::PendingMfa, [this, &id](Request&, Context& c) {
-    auto result = id.confirmSms(*c.principal, std::string(core::trim(formValue(c, "code"))), c.origin);
-    if (!result) return withError(c, "mfa_sms_confirm", json::object(), result.error());
-    return recoveryCodes(c, result->recovery_codes, result->token);
-  });
+  routes_.page(
+      "POST", "/mfa/enroll/sms/confirm", Access::PendingMfa, [this, &id](Request&, Context& c) {
+        auto result =
+            id.confirmSms(*c.principal, std::string(core::trim(formValue(c, "code"))), c.origin);
+        if (!result) return withError(c, "mfa_sms_confirm", json::object(), result.error());
+        return recoveryCodes(c, result->recovery_codes, result->token);
+      });
 
-  routes_.page("GET", "/forgot", Access::Public, [this](Request&, Context& c) {
-    return render(c, "forgot", json::object());
-  });
+  routes_.page("GET", "/forgot", Access::Public,
+               [this](Request&, Context& c) { return render(c, "forgot", json::object()); });
 
   routes_.page("POST", "/forgot", Access::Public, [this, &id](Request&, Context& c) {
     auto email = formValue(c, "email");
@@ -204,12 +219,15 @@ void Pages::registerAll() {
     return render(c, "password_reset", {{"token", queryValue(r, "token")}});
   });
 
-  routes_.page("POST", "/password-reset", Access::Public, [this, &id](Request&, Context& c) {
-    auto token = formValue(c, "token");
-    auto s = id.confirmPasswordReset(token, formValue(c, "password"), c.origin);
-    if (!s) return withError(c, "password_reset", {{"token", token}}, s.error());
-    return Response::redirect("/login?reset=1");
-  }, Execution::Worker);
+  routes_.page(
+      "POST", "/password-reset", Access::Public,
+      [this, &id](Request&, Context& c) {
+        auto token = formValue(c, "token");
+        auto s = id.confirmPasswordReset(token, formValue(c, "password"), c.origin);
+        if (!s) return withError(c, "password_reset", {{"token", token}}, s.error());
+        return Response::redirect("/login?reset=1");
+      },
+      Execution::Worker);
 
   routes_.page("GET", "/signup", Access::Public, [this, &id](Request& r, Context& c) {
     auto token = queryValue(r, "token");
@@ -219,30 +237,38 @@ void Pages::registerAll() {
     return render(c, "signup", {{"token", token}, {"email", info->email}, {"existing", existing}});
   });
 
-  routes_.page("POST", "/signup", Access::Public, [this, &id](Request&, Context& c) {
-    auto token = formValue(c, "token");
-    if (c.principal && c.principal->mfaDone()) {
-      auto s = id.signupExisting(*c.principal, token, c.origin);
-      if (!s) return withError(c, "signup", {{"invalid", true}}, s.error());
-      return Response::redirect("/");
-    }
-    auto first = formValue(c, "first_name");
-    auto last = formValue(c, "last_name");
-    auto user = id.signup(token, first, last, formValue(c, "password"), c.lang, c.origin);
-    if (!user) {
-      auto info = id.signupInfo(token);
-      json data = {{"token", token}, {"first_name", first}, {"last_name", last}};
-      if (info) data["email"] = info->email; else data["invalid"] = true;
-      return withError(c, "signup", data, user.error());
-    }
-    return Response::redirect("/login?signed_up=1");
-  }, Execution::Worker);
+  routes_.page(
+      "POST", "/signup", Access::Public,
+      [this, &id](Request&, Context& c) {
+        auto token = formValue(c, "token");
+        if (c.principal && c.principal->mfaDone()) {
+          auto s = id.signupExisting(*c.principal, token, c.origin);
+          if (!s) return withError(c, "signup", {{"invalid", true}}, s.error());
+          return Response::redirect("/");
+        }
+        auto first = formValue(c, "first_name");
+        auto last = formValue(c, "last_name");
+        auto user = id.signup(token, first, last, formValue(c, "password"), c.lang, c.origin);
+        if (!user) {
+          auto info = id.signupInfo(token);
+          json data = {{"token", token}, {"first_name", first}, {"last_name", last}};
+          if (info)
+            data["email"] = info->email;
+          else
+            data["invalid"] = true;
+          return withError(c, "signup", data, user.error());
+        }
+        return Response::redirect("/login?signed_up=1");
+      },
+      Execution::Worker);
 
   auto accountData = [this, &id](const Context& c) {
     const auto& p = *c.principal;
     json sessions = json::array();
     for (const auto& s : id.sessions(p)) {
-      sessions.push_back({{"id", s.id.value}, {"ip", s.ip}, {"user_agent", s.user_agent},
+      sessions.push_back({{"id", s.id.value},
+                          {"ip", s.ip},
+                          {"user_agent", s.user_agent},
                           {"last_seen", formatTime(s.last_seen_at)},
                           {"current", s.id == p.session.id}});
     }
@@ -252,8 +278,10 @@ void Pages::registerAll() {
                            {"name", views_.translate(std::string(l), "language.name")},
                            {"selected", p.user.language == l}});
     }
-    return json{{"email", p.user.email}, {"first_name", p.user.first_name},
-                {"last_name", p.user.last_name}, {"languages", languages},
+    return json{{"email", p.user.email},
+                {"first_name", p.user.first_name},
+                {"last_name", p.user.last_name},
+                {"languages", languages},
                 {"totp", p.user.totp_secret.has_value()},
                 {"sms_phone", p.user.sms_phone ? *p.user.sms_phone : ""},
                 {"sessions", sessions}};
@@ -265,40 +293,47 @@ void Pages::registerAll() {
     return render(c, "account", data);
   });
 
-  routes_.page("POST", "/account/profile", Access::SignedIn, [this, &id, accountData](Request&, Context& c) {
-    auto s = id.updateProfile(*c.principal, formValue(c, "first_name"), formValue(c, "last_name"),
-                              formValue(c, "language"), c.origin);
-    if (!s) return withError(c, "account", accountData(c), s.error());
-    return Response::redirect("/account?saved=1");
-  });
+  routes_.page(
+      "POST", "/account/profile", Access::SignedIn, [this, &id, accountData](Request&, Context& c) {
+        auto s = id.updateProfile(*c.principal, formValue(c, "first_name"),
+                                  formValue(c, "last_name"), formValue(c, "language"), c.origin);
+        if (!s) return withError(c, "account", accountData(c), s.error());
+        return Response::redirect("/account?saved=1");
+      });
 
-  routes_.page("POST", "/account/password", Access::SignedIn, [this, &id, accountData](Request&, Context& c) {
-    auto s = id.changePassword(*c.principal, formValue(c, "current_password"), formValue(c, "password"), c.origin);
-    if (!s) return withError(c, "account", accountData(c), s.error());
-    return Response::redirect("/account?saved=1");
-  }, Execution::Worker);
+  routes_.page(
+      "POST", "/account/password", Access::SignedIn,
+      [this, &id, accountData](Request&, Context& c) {
+        auto s = id.changePassword(*c.principal, formValue(c, "current_password"),
+                                   formValue(c, "password"), c.origin);
+        if (!s) return withError(c, "account", accountData(c), s.error());
+        return Response::redirect("/account?saved=1");
+      },
+      Execution::Worker);
 
-  routes_.page("POST", "/account/sessions/{id}/end", Access::SignedIn, [this, &id, accountData](Request& r, Context& c) {
-    std::int64_t sid = std::atoll(r.param("id").c_str());
-    auto s = id.endSession(*c.principal, core::SessionId{sid}, c.origin);
-    if (!s) return withError(c, "account", accountData(c), s.error());
-    return Response::redirect("/account?saved=1");
-  });
+  routes_.page("POST", "/account/sessions/{id}/end", Access::SignedIn,
+               [this, &id, accountData](Request& r, Context& c) {
+                 std::int64_t sid = std::atoll(r.param("id").c_str());
+                 auto s = id.endSession(*c.principal, core::SessionId{sid}, c.origin);
+                 if (!s) return withError(c, "account", accountData(c), s.error());
+                 return Response::redirect("/account?saved=1");
+               });
 
-  routes_.page("POST", "/account/recovery-codes", Access::SignedIn, [this, &id](Request&, Context& c) {
-    auto codes = id.regenerateRecoveryCodes(*c.principal, c.origin);
-    if (!codes) return http::errorResponse(Request{}, codes.error());
-    return recoveryCodes(c, *codes, "");
-  });
+  routes_.page("POST", "/account/recovery-codes", Access::SignedIn,
+               [this, &id](Request&, Context& c) {
+                 auto codes = id.regenerateRecoveryCodes(*c.principal, c.origin);
+                 if (!codes) return http::errorResponse(Request{}, codes.error());
+                 return recoveryCodes(c, *codes, "");
+               });
 
-  routes_.page("GET", "/account/mfa/totp", Access::SignedIn, [enrolPage](Request&, Context& c) {
-    return enrolPage(c, json::object(), nullptr);
-  });
+  routes_.page("GET", "/account/mfa/totp", Access::SignedIn,
+               [enrolPage](Request&, Context& c) { return enrolPage(c, json::object(), nullptr); });
 }
 
 }  // namespace
 
-void registerIdentityPages(GuardedRoutes& routes, IdentityService& identity, const web::Views& views) {
+void registerIdentityPages(GuardedRoutes& routes, IdentityService& identity,
+                           const web::Views& views) {
   static std::vector<std::unique_ptr<Pages>> keep;  // handlers refer to it for the process' life
   keep.push_back(std::make_unique<Pages>(routes, identity, views));
   keep.back()->registerAll();

@@ -9,6 +9,7 @@ namespace portico::identity {
 // The web pages of identity: sign in, 2FA (enrolment with a QR code, code, recovery code, SMS),
 // forgot and reset password, signup through a link, account and security, the signed-in home.
 // Server-rendered; they work without JavaScript.
-void registerIdentityPages(GuardedRoutes& routes, IdentityService& identity, const web::Views& views);
+void registerIdentityPages(GuardedRoutes& routes, IdentityService& identity,
+                           const web::Views& views);
 
 }  // namespace portico::identity

@@ -21,7 +21,8 @@ constexpr std::string_view kSetPassword =
 constexpr std::string_view kSetProfile =
     "UPDATE users SET first_name = ?, last_name = ?, language = ? WHERE id = ?";
 constexpr std::string_view kSetLastLogin = "UPDATE users SET last_login_at = ? WHERE id = ?";
-constexpr std::string_view kSetTotpPending = "UPDATE users SET totp_pending_secret = ? WHERE id = ?";
+constexpr std::string_view kSetTotpPending =
+    "UPDATE users SET totp_pending_secret = ? WHERE id = ?";
 constexpr std::string_view kConfirmTotp =
     "UPDATE users SET totp_secret = ?, totp_pending_secret = NULL, totp_last_step = ? WHERE id = ?";
 constexpr std::string_view kAdvanceStep =
@@ -323,8 +324,9 @@ std::optional<SignupLink> IdentityRepository::findSignupLink(const std::string& 
   Query q(conn(), kFindSignup);
   q.bind(token_hash);
   if (!q.next()) return std::nullopt;
-  return SignupLink{q.getInt(0),     core::OrgId{q.getInt(1)}, q.getText(2), q.getText(3),
-                    q.getOptInt(4),  q.getInt(5),              q.getOptInt(6)};
+  return SignupLink{q.getInt(0),   core::OrgId{q.getInt(1)}, q.getText(2),
+                    q.getText(3),  q.getOptInt(4),           q.getInt(5),
+                    q.getOptInt(6)};
 }
 
 bool IdentityRepository::useSignupLink(std::int64_t id, core::UserId user, std::int64_t now) {

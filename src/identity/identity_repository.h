@@ -94,8 +94,8 @@ class IdentityRepository {
 
   // SMS challenges
   void insertSmsChallenge(core::UserId user, core::SessionId session, const std::string& purpose,
-                          const std::string& phone, const std::string& code_hash,
-                          std::int64_t now, std::int64_t expires_at);
+                          const std::string& phone, const std::string& code_hash, std::int64_t now,
+                          std::int64_t expires_at);
   // The newest unused, unexpired challenge of that session and purpose.
   std::optional<SmsChallenge> findSmsChallenge(core::SessionId session, const std::string& purpose,
                                                std::int64_t now);
@@ -105,7 +105,8 @@ class IdentityRepository {
   void addAttempt(const std::string& bucket, std::int64_t now);
   int countAttempts(const std::string& bucket, std::int64_t since);
   // Time of the n-th most recent attempt (1-based) since `since`, if there are that many.
-  std::optional<std::int64_t> nthRecentAttempt(const std::string& bucket, std::int64_t since, int n);
+  std::optional<std::int64_t> nthRecentAttempt(const std::string& bucket, std::int64_t since,
+                                               int n);
   void clearAttempts(const std::string& bucket);
   void pruneAttempts(std::int64_t before);
 

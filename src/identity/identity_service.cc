@@ -1,7 +1,8 @@
 #include "identity/identity_service.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
 
 #include "core/random.h"
 #include "core/text.h"
@@ -46,9 +47,12 @@ Error badCode() { return Error::invalid("The code is not valid", "code"); }
 
 std::string_view mfaStepName(MfaStep step) {
   switch (step) {
-    case MfaStep::Verify: return "verify";
-    case MfaStep::Enroll: return "enroll";
-    case MfaStep::None: return "none";
+    case MfaStep::Verify:
+      return "verify";
+    case MfaStep::Enroll:
+      return "enroll";
+    case MfaStep::None:
+      return "none";
   }
   return "verify";
 }
@@ -58,8 +62,15 @@ IdentityService::IdentityService(IdentityRepository& repo, audit::AuditLog& audi
                                  const SecretBox& secrets, notify::Mailer& mailer,
                                  notify::SmsSender& sms, const web::Views& views,
                                  std::string public_url, IdentityLimits limits)
-    : repo_(repo), audit_(audit), clock_(clock), hasher_(hasher), secrets_(secrets),
-      mailer_(mailer), sms_(sms), views_(views), public_url_(std::move(public_url)),
+    : repo_(repo),
+      audit_(audit),
+      clock_(clock),
+      hasher_(hasher),
+      secrets_(secrets),
+      mailer_(mailer),
+      sms_(sms),
+      views_(views),
+      public_url_(std::move(public_url)),
       limits_(limits) {
   while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
 }
@@ -76,12 +87,13 @@ std::optional<int> IdentityService::lockedFor(const std::string& bucket, int max
 }
 
 core::Result<LoginResult> IdentityService::login(const std::string& email_in,
-                                                 const std::string& password,
-                                                 SessionKind kind, const Origin& origin) {
+                                                 const std::string& password, SessionKind kind,
+                                                 const Origin& origin) {
   std::string email = core::asciiLower(core::trim(email_in));
   if (email.empty() || password.empty() || email.size() > 254 ||
       password.size() > PasswordPolicy::kMaxBytes) {
-    return fail(Error::invalid("E-mail and password are required", email.empty() ? "email" : "password"));
+    return fail(
+        Error::invalid("E-mail and password are required", email.empty() ? "email" : "password"));
   }
   auto now = clock_.now();
   std::string account_bucket = "login-account:" + email;
@@ -89,10 +101,10 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
   if (auto wait = lockedFor(ip_bucket, limits_.ip_failures, limits_.ip_window_s)) {
     return fail(Error::rateLimited(*wait));
   }
-  if (auto wait = lockedFor(account_bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
-    audit_.record(actor(origin, std::nullopt),
-                  {"login.refused_locked", std::nullopt, std::nullopt, std::nullopt,
-                   detail({{"email", email}})});
+  if (auto wait =
+          lockedFor(account_bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
+    audit_.record(actor(origin, std::nullopt), {"login.refused_locked", std::nullopt, std::nullopt,
+                                                std::nullopt, detail({{"email", email}})});
     return fail(Error::rateLimited(*wait));
   }
   auto user = repo_.findUserByEmail(email);
@@ -134,8 +146,7 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
   }
   audit_.record(actor(origin, user->id),
                 {step == MfaStep::None ? "login.succeeded" : "login.password_ok", std::nullopt,
-                 std::nullopt, std::nullopt,
-                 detail({{"mfa", std::string(mfaStepName(step))}})});
+                 std::nullopt, std::nullopt, detail({{"mfa", std::string(mfaStepName(step))}})});
   tx.commit();
   if (now % 64 == 0) {
     repo_.pruneAttempts(now - 24 * 3600);
@@ -192,7 +203,9 @@ core::Status IdentityService::mayChangeFactors(const Principal& p) const {
     return {};
   }
   if (clock_.now() - p.session.created_at > limits_.recent_auth_s) {
-    return fail(Error::forbidden("Sign in again to change your second factor (the sign-in must be less than 15 minutes old)"));
+    return fail(
+        Error::forbidden("Sign in again to change your second factor (the sign-in must be less "
+                         "than 15 minutes old)"));
   }
   return {};
 }
@@ -229,9 +242,8 @@ std::vector<std::string> IdentityService::issueRecoveryCodes(core::UserId user) 
   return codes;
 }
 
-core::Result<Enrolled> IdentityService::confirmTotp(const Principal& p,
-                                                                    const std::string& code,
-                                                                    const Origin& origin) {
+core::Result<Enrolled> IdentityService::confirmTotp(const Principal& p, const std::string& code,
+                                                    const Origin& origin) {
   if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   auto now = clock_.now();
   std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
@@ -267,8 +279,8 @@ core::Status IdentityService::enrollSms(const Principal& p, const std::string& p
                                         const Origin& origin) {
   if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   if (!notify::isE164(phone)) {
-    return fail(Error::invalid("Enter the phone number in international form, like +46701234567",
-                               "phone"));
+    return fail(
+        Error::invalid("Enter the phone number in international form, like +46701234567", "phone"));
   }
   auto now = clock_.now();
   std::string user_bucket = "sms-user:" + std::to_string(p.user.id.value);
@@ -291,9 +303,8 @@ core::Status IdentityService::enrollSms(const Principal& p, const std::string& p
   return {};
 }
 
-core::Result<Enrolled> IdentityService::confirmSms(const Principal& p,
-                                                                   const std::string& code,
-                                                                   const Origin& origin) {
+core::Result<Enrolled> IdentityService::confirmSms(const Principal& p, const std::string& code,
+                                                   const Origin& origin) {
   if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   auto now = clock_.now();
   std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
@@ -338,8 +349,9 @@ core::Status IdentityService::sendSmsCode(const Principal& p, const Origin& orig
                            core::sha256Hex(code), now, now + limits_.sms_code_s);
   repo_.addAttempt(user_bucket, now);
   repo_.addAttempt(phone_bucket, now);
-  auto sent = sms_.send(*user->sms_phone,
-                        views_.translate(languageOrDefault(user->language), "sms.code") + " " + code);
+  auto sent =
+      sms_.send(*user->sms_phone,
+                views_.translate(languageOrDefault(user->language), "sms.code") + " " + code);
   if (!sent) return sent;
   audit_.record(actor(origin, p.user.id), {"mfa.sms.sent", {}, {}, {}, "{}"});
   return {};
@@ -376,7 +388,8 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
   storage::Transaction tx(repo_.conn());
   std::string method;
   if (!recovery_code.empty()) {
-    if (repo_.useRecoveryCode(p.user.id, core::sha256Hex(normalizeRecoveryCode(recovery_code)), now)) {
+    if (repo_.useRecoveryCode(p.user.id, core::sha256Hex(normalizeRecoveryCode(recovery_code)),
+                              now)) {
       method = "recovery_code";
     }
   } else {
@@ -403,14 +416,20 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
   if (method.empty()) {
     tx.commit();  // keeps the replay audit entry
     audit_.record(actor(origin, p.user.id),
-                  {"mfa.failed", {}, {}, {}, detail({{"kind", recovery_code.empty() ? "code" : "recovery_code"}})});
-    return fail(recovery_code.empty() ? badCode()
-                                      : Error::invalid("The recovery code is not valid", "recovery_code"));
+                  {"mfa.failed",
+                   {},
+                   {},
+                   {},
+                   detail({{"kind", recovery_code.empty() ? "code" : "recovery_code"}})});
+    return fail(recovery_code.empty()
+                    ? badCode()
+                    : Error::invalid("The recovery code is not valid", "recovery_code"));
   }
   repo_.clearAttempts(bucket);
   std::string token = finishMfa(p);
   repo_.setLastLogin(p.user.id, now);
-  audit_.record(actor(origin, p.user.id), {"login.succeeded", {}, {}, {}, detail({{"mfa", method}})});
+  audit_.record(actor(origin, p.user.id),
+                {"login.succeeded", {}, {}, {}, detail({{"mfa", method}})});
   tx.commit();
   if (method == "recovery_code") {
     notifyUser(*user, "recovery_code_used");
@@ -471,8 +490,7 @@ core::Status IdentityService::requestPasswordReset(const std::string& email_in,
   std::string token = core::randomToken(32);
   repo_.insertPasswordReset(user->id, core::sha256Hex(token), now, now + limits_.reset_token_s);
   audit_.record(actor(origin, std::nullopt), {"password.reset_requested", user->id, {}, {}, "{}"});
-  sendMail(*user, "password_reset",
-           {{"link", public_url_ + "/password-reset?token=" + token}});
+  sendMail(*user, "password_reset", {{"link", public_url_ + "/password-reset?token=" + token}});
   return {};
 }
 
@@ -480,7 +498,8 @@ core::Status IdentityService::confirmPasswordReset(const std::string& token,
                                                    const std::string& password,
                                                    const Origin& origin) {
   auto now = clock_.now();
-  auto invalid = Error::invalid("This reset link is not valid or has expired; ask for a new one", "token");
+  auto invalid =
+      Error::invalid("This reset link is not valid or has expired; ask for a new one", "token");
   if (token.empty() || token.size() > 200) return fail(invalid);
   storage::Transaction tx(repo_.conn());
   auto user_id = repo_.usePasswordReset(core::sha256Hex(token), now);
@@ -581,12 +600,9 @@ core::Result<core::UserId> IdentityService::consumeSignupLink(const SignupLink& 
   return user;
 }
 
-core::Result<core::UserId> IdentityService::signup(const std::string& token,
-                                                   const std::string& first,
-                                                   const std::string& last,
-                                                   const std::string& password,
-                                                   const std::string& language,
-                                                   const Origin& origin) {
+core::Result<core::UserId> IdentityService::signup(
+    const std::string& token, const std::string& first, const std::string& last,
+    const std::string& password, const std::string& language, const Origin& origin) {
   auto f = std::string(core::trim(first));
   auto l = std::string(core::trim(last));
   if (f.empty() || f.size() > 100 || !core::isCleanUtf8(f)) {
@@ -603,10 +619,11 @@ core::Result<core::UserId> IdentityService::signup(const std::string& token,
   if (auto ok = policy_.check(password, {local, "portico", f, l}); !ok) return fail(ok.error());
   std::string hash = hasher_.hash(password);
   storage::Transaction tx(repo_.conn());
-  auto user = repo_.insertUser(
-      {link->email, hash, f, l, std::string(languageOrDefault(language))}, clock_.now());
+  auto user = repo_.insertUser({link->email, hash, f, l, std::string(languageOrDefault(language))},
+                               clock_.now());
   if (!user) {
-    return fail(Error::conflict("A login with this e-mail exists; sign in and open the link again"));
+    return fail(
+        Error::conflict("A login with this e-mail exists; sign in and open the link again"));
   }
   auto consumed = consumeSignupLink(*link, *user);
   if (!consumed) return consumed;

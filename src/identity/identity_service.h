@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,27 +15,25 @@
 #include "notify/sms.h"
 #include "web/views.h"
 
-#include <nlohmann/json_fwd.hpp>
-
 namespace portico::identity {
 
 // Time limits and counters of sign-in; defaults follow SECURITY.md §(b).
 struct IdentityLimits {
   int session_idle_s = 30 * 60;
   int session_absolute_s = 12 * 60 * 60;
-  int pending_mfa_s = 10 * 60;          // a password-only session must finish 2FA within this
-  int max_sessions_per_user = 10;       // the oldest is ended beyond it
+  int pending_mfa_s = 10 * 60;     // a password-only session must finish 2FA within this
+  int max_sessions_per_user = 10;  // the oldest is ended beyond it
   int reset_token_s = 60 * 60;
   int signup_link_s = 7 * 24 * 60 * 60;
   int sms_code_s = 5 * 60;
-  int account_failures_to_lock = 10;    // within lock_window_s
-  int lock_window_s = 15 * 60;          // and the lock lasts until the window has passed
-  int ip_failures = 30;                 // within ip_window_s
+  int account_failures_to_lock = 10;  // within lock_window_s
+  int lock_window_s = 15 * 60;        // and the lock lasts until the window has passed
+  int ip_failures = 30;               // within ip_window_s
   int ip_window_s = 5 * 60;
-  int sms_per_user = 3;                 // within 15 minutes
+  int sms_per_user = 3;  // within 15 minutes
   int sms_per_phone_per_hour = 10;
-  int resets_per_ip = 10;               // within 15 minutes
-  int recent_auth_s = 15 * 60;          // factor changes need a sign-in at most this old
+  int resets_per_ip = 10;       // within 15 minutes
+  int recent_auth_s = 15 * 60;  // factor changes need a sign-in at most this old
 };
 
 enum class MfaStep { Verify, Enroll, None };
@@ -95,11 +94,11 @@ class IdentityService {
   // Confirms enrolment with a code of the pending secret: the factor is on, the session signed
   // in, and a new set of recovery codes is returned (the old set is void).
   core::Result<Enrolled> confirmTotp(const Principal& p, const std::string& code,
-                                                     const Origin& origin);
+                                     const Origin& origin);
   // Sends a code to `phone` to enrol it.
   core::Status enrollSms(const Principal& p, const std::string& phone, const Origin& origin);
   core::Result<Enrolled> confirmSms(const Principal& p, const std::string& code,
-                                                    const Origin& origin);
+                                    const Origin& origin);
   // Sends a login code to the user's enrolled phone.
   core::Status sendSmsCode(const Principal& p, const Origin& origin);
   // Completes sign-in with a TOTP or SMS code, or a recovery code. On success returns the new

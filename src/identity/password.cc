@@ -68,7 +68,9 @@ void PasswordHasher::verifyDummy(std::string_view password) const {
 
 core::Status PasswordPolicy::check(std::string_view password,
                                    const std::vector<std::string>& context_words) const {
-  auto fail = [](std::string msg) { return core::fail(core::Error::invalid(std::move(msg), "password")); };
+  auto fail = [](std::string msg) {
+    return core::fail(core::Error::invalid(std::move(msg), "password"));
+  };
   if (password.size() > kMaxBytes) {
     return fail("The password is too long (at most 1024 bytes)");
   }

@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 
 #include <atomic>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -182,8 +182,8 @@ core::Status SmtpMailer::send(const MailMessage& m) {
   curl_slist_free_all(rcpt);
   curl_easy_cleanup(curl);
   if (rc != CURLE_OK) {
-    return core::fail(core::Error::unavailable(std::string("Mail delivery failed: ") +
-                                               curl_easy_strerror(rc)));
+    return core::fail(
+        core::Error::unavailable(std::string("Mail delivery failed: ") + curl_easy_strerror(rc)));
   }
   return {};
 }

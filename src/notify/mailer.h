@@ -7,10 +7,10 @@
 namespace portico::notify {
 
 struct MailMessage {
-  std::string to;         // one address
+  std::string to;  // one address
   std::string subject;
-  std::string text;       // plain-text part
-  std::string html;       // HTML part
+  std::string text;  // plain-text part
+  std::string html;  // HTML part
 };
 
 // Sends e-mail. Implementations: OutboxMailer (a folder of .eml files), SmtpMailer (libcurl).

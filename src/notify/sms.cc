@@ -1,15 +1,16 @@
+#include "notify/sms.h"
+
 #include <curl/curl.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/random.h"
 #include "core/text.h"
-#include "notify/sms.h"
 
 namespace portico::notify {
 

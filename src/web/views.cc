@@ -2,7 +2,6 @@
 
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
-
 #include <stdexcept>
 
 #include "core/embedded.h"

@@ -2,10 +2,9 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace portico::web {
 
@@ -27,7 +26,8 @@ class Views {
 
   // Renders template `name` ("login" → templates/login.mustache) with `data` and the translations
   // of `lang`. Throws std::out_of_range for an unknown template (a bug).
-  std::string render(std::string_view name, std::string_view lang, const nlohmann::json& data) const;
+  std::string render(std::string_view name, std::string_view lang,
+                     const nlohmann::json& data) const;
   // Renders `name` inside templates/layout.mustache: a whole HTML page.
   std::string page(std::string_view name, std::string_view lang, const nlohmann::json& data) const;
   // The translation of "section.key" in `lang`, falling back to English, then to the key itself.

@@ -10,8 +10,8 @@ namespace {
 TEST(TextTest, CleanUtf8RejectsOverlongNulAndSurrogates) {
   EXPECT_TRUE(isCleanUtf8("Grüße, 日本, 🙂"));
   EXPECT_FALSE(isCleanUtf8(std::string("a\0b", 3)));
-  EXPECT_FALSE(isCleanUtf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(isCleanUtf8("\xed\xa0\x80"));      // UTF-16 surrogate
+  EXPECT_FALSE(isCleanUtf8("\xc0\xaf"));      // overlong '/'
+  EXPECT_FALSE(isCleanUtf8("\xed\xa0\x80"));  // UTF-16 surrogate
   EXPECT_FALSE(isCleanUtf8("\xff"));
   EXPECT_FALSE(isCleanUtf8("line\nbreak"));
   EXPECT_TRUE(isCleanUtf8("line\nbreak", true));

@@ -11,8 +11,8 @@ TEST(UrlTest, PercentDecodeOnceAndRejectBadInput) {
   EXPECT_EQ(percentDecode("%252e", false), "%2e");  // decoded once only
   EXPECT_FALSE(percentDecode("%zz", false));
   EXPECT_FALSE(percentDecode("%2", false));
-  EXPECT_FALSE(percentDecode("%00", false));         // NUL
-  EXPECT_FALSE(percentDecode("%c0%af", false));      // overlong
+  EXPECT_FALSE(percentDecode("%00", false));     // NUL
+  EXPECT_FALSE(percentDecode("%c0%af", false));  // overlong
 }
 
 TEST(UrlTest, FormParsingRejectsRepeatedNames) {

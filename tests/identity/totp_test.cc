@@ -69,8 +69,9 @@ TEST(TotpTest, Base32AndOtpauthUri) {
   EXPECT_EQ(secret.size(), 20u);
   EXPECT_EQ(Totp::base32(secret).size(), 32u);
   auto uri = Totp::otpauthUri("Portico", "anna@acme.example", kSeed20);
-  EXPECT_EQ(uri, "otpauth://totp/Portico:anna%40acme.example?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-                 "&issuer=Portico&algorithm=SHA1&digits=6&period=30");
+  EXPECT_EQ(uri,
+            "otpauth://totp/Portico:anna%40acme.example?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+            "&issuer=Portico&algorithm=SHA1&digits=6&period=30");
 }
 
 TEST(TotpTest, QrCodeIsAnSvgWithoutScript) {

@@ -30,15 +30,18 @@ TEST_F(AuthApiTest, SignupLoginEnrolAndMe) {
 
 TEST_F(AuthApiTest, EmailIsCaseInsensitive) {
   server.signedInUser("case@acme.example");
-  auto r = server.post("/api/v1/auth/login", {{"email", "  CASE@Acme.Example "}, {"password", kPw}});
+  auto r =
+      server.post("/api/v1/auth/login", {{"email", "  CASE@Acme.Example "}, {"password", kPw}});
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["mfa"], "verify");
 }
 
 TEST_F(AuthApiTest, WrongPasswordAndUnknownUserAnswerTheSame) {
   server.signedInUser("known@acme.example");
-  auto wrong = server.post("/api/v1/auth/login", {{"email", "known@acme.example"}, {"password", "nope nope nope"}});
-  auto unknown = server.post("/api/v1/auth/login", {{"email", "ghost@acme.example"}, {"password", "nope nope nope"}});
+  auto wrong = server.post("/api/v1/auth/login",
+                           {{"email", "known@acme.example"}, {"password", "nope nope nope"}});
+  auto unknown = server.post("/api/v1/auth/login",
+                             {{"email", "ghost@acme.example"}, {"password", "nope nope nope"}});
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(wrong.body, unknown.body);
@@ -47,7 +50,8 @@ TEST_F(AuthApiTest, WrongPasswordAndUnknownUserAnswerTheSame) {
 TEST_F(AuthApiTest, TokenBeforeTwoFactorReachesOnlyTheTwoFactorCalls) {
   std::string secret;
   server.signedInUser("pending@acme.example", &secret);
-  auto r = server.post("/api/v1/auth/login", {{"email", "pending@acme.example"}, {"password", kPw}});
+  auto r =
+      server.post("/api/v1/auth/login", {{"email", "pending@acme.example"}, {"password", kPw}});
   auto token = r.json()["token"].get<std::string>();
   EXPECT_EQ(server.get("/api/v1/me", token).status, 403);
   EXPECT_EQ(server.get("/api/v1/sessions", token).status, 403);
@@ -66,7 +70,8 @@ TEST_F(AuthApiTest, WrongAndReusedTotpCodesAreRefused) {
   server.clock().advance(30);
   auto login = [&] {
     return server.post("/api/v1/auth/login", {{"email", "totp@acme.example"}, {"password", kPw}})
-        .json()["token"].get<std::string>();
+        .json()["token"]
+        .get<std::string>();
   };
   auto t1 = login();
   auto bad = server.post("/api/v1/auth/mfa", {{"code", "000000"}}, t1);
@@ -76,9 +81,11 @@ TEST_F(AuthApiTest, WrongAndReusedTotpCodesAreRefused) {
   EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"code", code}}, t1).status, 200);
   auto t2 = login();
   EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"code", code}}, t2).status, 400);  // no second use
-  EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"code", server.totpCode(secret, -30)}}, t2).status, 400);  // older step
+  EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"code", server.totpCode(secret, -30)}}, t2).status,
+            400);  // older step
   EXPECT_EQ(server.get("/api/v1/me", t2).status, 403);
-  EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"code", server.totpCode(secret, -90)}}, t2).status, 400);  // outside window
+  EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"code", server.totpCode(secret, -90)}}, t2).status,
+            400);  // outside window
 }
 
 TEST_F(AuthApiTest, ChangingFactorsNeedsARecentSignIn) {
@@ -97,7 +104,8 @@ TEST_F(AuthApiTest, RecoveryCodeWorksOnce) {
   server.signedInUser("rec@acme.example", nullptr, &codes);
   auto login = [&] {
     return server.post("/api/v1/auth/login", {{"email", "rec@acme.example"}, {"password", kPw}})
-        .json()["token"].get<std::string>();
+        .json()["token"]
+        .get<std::string>();
   };
   auto t1 = login();
   EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"recovery_code", codes[3]}}, t1).status, 200);
@@ -105,7 +113,8 @@ TEST_F(AuthApiTest, RecoveryCodeWorksOnce) {
   EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"recovery_code", codes[3]}}, t2).status, 400);
   // lower-case and without dashes is the same code
   std::string relaxed;
-  for (char c : codes[4]) if (c != '-') relaxed.push_back(static_cast<char>(std::tolower(c)));
+  for (char c : codes[4])
+    if (c != '-') relaxed.push_back(static_cast<char>(std::tolower(c)));
   EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"recovery_code", relaxed}}, t2).status, 200);
   auto mails = server.mails();
   ASSERT_FALSE(mails.empty());
@@ -139,7 +148,8 @@ TEST_F(AuthApiTest, SessionsExpireWhenIdleAndAtTheAbsoluteLimit) {
 TEST_F(AuthApiTest, PendingSessionExpiresAfterTenMinutes) {
   server.signedInUser("slow@acme.example");
   auto t = server.post("/api/v1/auth/login", {{"email", "slow@acme.example"}, {"password", kPw}})
-               .json()["token"].get<std::string>();
+               .json()["token"]
+               .get<std::string>();
   server.clock().advance(11 * 60);
   EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"code", "123456"}}, t).status, 401);
 }
@@ -149,47 +159,67 @@ TEST_F(AuthApiTest, SessionListAndEndingAnother) {
   auto t1 = server.signedInUser("multi@acme.example", &secret);
   server.clock().advance(30);
   auto t2 = server.post("/api/v1/auth/login", {{"email", "multi@acme.example"}, {"password", kPw}})
-                .json()["token"].get<std::string>();
+                .json()["token"]
+                .get<std::string>();
   ASSERT_EQ(server.post("/api/v1/auth/mfa", {{"code", server.totpCode(secret)}}, t2).status, 200);
   auto list = server.get("/api/v1/sessions", t1).json()["items"];
   ASSERT_EQ(list.size(), 2u);
   std::int64_t other = 0;
-  for (const auto& s : list) if (!s["current"].get<bool>()) other = s["id"];
-  EXPECT_EQ(server.request("DELETE", "/api/v1/sessions/" + std::to_string(other), "",
-                           {"Authorization: Bearer " + t1}).status, 204);
+  for (const auto& s : list)
+    if (!s["current"].get<bool>()) other = s["id"];
+  EXPECT_EQ(server
+                .request("DELETE", "/api/v1/sessions/" + std::to_string(other), "",
+                         {"Authorization: Bearer " + t1})
+                .status,
+            204);
   EXPECT_EQ(server.get("/api/v1/me", t2).status, 401);
   EXPECT_EQ(server.get("/api/v1/me", t1).status, 200);
   // someone else's or a made-up session id: 404
   auto t3 = server.signedInUser("else@acme.example");
   auto mine = server.get("/api/v1/sessions", t3).json()["items"][0]["id"].get<std::int64_t>();
-  EXPECT_EQ(server.request("DELETE", "/api/v1/sessions/" + std::to_string(mine), "",
-                           {"Authorization: Bearer " + t1}).status, 404);
-  EXPECT_EQ(server.request("DELETE", "/api/v1/sessions/abc", "", {"Authorization: Bearer " + t1}).status, 404);
+  EXPECT_EQ(server
+                .request("DELETE", "/api/v1/sessions/" + std::to_string(mine), "",
+                         {"Authorization: Bearer " + t1})
+                .status,
+            404);
+  EXPECT_EQ(
+      server.request("DELETE", "/api/v1/sessions/abc", "", {"Authorization: Bearer " + t1}).status,
+      404);
   EXPECT_EQ(server.get("/api/v1/me", t3).status, 200);
 }
 
 TEST_F(AuthApiTest, FailedPasswordsAreThrottledPerAccountThenRecover) {
   server.signedInUser("locked@acme.example");
   for (int i = 0; i < 10; ++i) {
-    EXPECT_EQ(server.post("/api/v1/auth/login", {{"email", "locked@acme.example"}, {"password", "wrong wrong"}},
-                          "").status, 401);
+    EXPECT_EQ(server
+                  .post("/api/v1/auth/login",
+                        {{"email", "locked@acme.example"}, {"password", "wrong wrong"}}, "")
+                  .status,
+              401);
   }
   auto r = server.post("/api/v1/auth/login", {{"email", "locked@acme.example"}, {"password", kPw}});
   EXPECT_EQ(r.status, 429);
   EXPECT_FALSE(r.header("retry-after").empty());
   EXPECT_EQ(r.errorCode(), "rate_limited");
   server.clock().advance(15 * 60 + 1);  // the lock does not last for ever
-  EXPECT_EQ(server.post("/api/v1/auth/login", {{"email", "locked@acme.example"}, {"password", kPw}}).status, 200);
+  EXPECT_EQ(server.post("/api/v1/auth/login", {{"email", "locked@acme.example"}, {"password", kPw}})
+                .status,
+            200);
 }
 
 TEST_F(AuthApiTest, FailedPasswordsAreThrottledPerAddress) {
   for (int i = 0; i < 30; ++i) {
-    server.post("/api/v1/auth/login", {{"email", "u" + std::to_string(i) + "@x.example"}, {"password", "wrong wrong"}});
+    server.post("/api/v1/auth/login",
+                {{"email", "u" + std::to_string(i) + "@x.example"}, {"password", "wrong wrong"}});
   }
-  auto r = server.post("/api/v1/auth/login", {{"email", "fresh@x.example"}, {"password", "wrong wrong"}});
+  auto r = server.post("/api/v1/auth/login",
+                       {{"email", "fresh@x.example"}, {"password", "wrong wrong"}});
   EXPECT_EQ(r.status, 429);
   server.clock().advance(5 * 60 + 1);
-  EXPECT_EQ(server.post("/api/v1/auth/login", {{"email", "fresh@x.example"}, {"password", "wrong wrong"}}).status, 401);
+  EXPECT_EQ(
+      server.post("/api/v1/auth/login", {{"email", "fresh@x.example"}, {"password", "wrong wrong"}})
+          .status,
+      401);
 }
 
 TEST_F(AuthApiTest, WrongCodesAreThrottledPerAccount) {
@@ -197,7 +227,8 @@ TEST_F(AuthApiTest, WrongCodesAreThrottledPerAccount) {
   server.signedInUser("guess@acme.example", &secret);
   server.clock().advance(30);
   auto t = server.post("/api/v1/auth/login", {{"email", "guess@acme.example"}, {"password", kPw}})
-               .json()["token"].get<std::string>();
+               .json()["token"]
+               .get<std::string>();
   for (int i = 0; i < 10; ++i) server.post("/api/v1/auth/mfa", {{"code", "000000"}}, t);
   auto r = server.post("/api/v1/auth/mfa", {{"code", server.totpCode(secret)}}, t);
   EXPECT_EQ(r.status, 429);
@@ -206,10 +237,16 @@ TEST_F(AuthApiTest, WrongCodesAreThrottledPerAccount) {
 
 TEST_F(AuthApiTest, SmsEnrolmentAndLoginCode) {
   auto link = server.initOrganization("SMS Org", "sms@acme.example");
-  ASSERT_EQ(server.post("/api/v1/signup", {{"token", TestServer::tokenOf(link)}, {"first_name", "S"},
-                                           {"last_name", "M"}, {"password", kPw}}).status, 201);
+  ASSERT_EQ(server
+                .post("/api/v1/signup", {{"token", TestServer::tokenOf(link)},
+                                         {"first_name", "S"},
+                                         {"last_name", "M"},
+                                         {"password", kPw}})
+                .status,
+            201);
   auto t = server.post("/api/v1/auth/login", {{"email", "sms@acme.example"}, {"password", kPw}})
-               .json()["token"].get<std::string>();
+               .json()["token"]
+               .get<std::string>();
   EXPECT_EQ(server.post("/api/v1/auth/sms/enroll", {{"phone", "0701234567"}}, t).status, 400);
   ASSERT_EQ(server.post("/api/v1/auth/sms/enroll", {{"phone", "+46701234567"}}, t).status, 202);
   auto texts = server.texts();
@@ -220,7 +257,10 @@ TEST_F(AuthApiTest, SmsEnrolmentAndLoginCode) {
   std::string text = sms["text"];
   ASSERT_TRUE(std::regex_search(text, m, std::regex("([0-9]{6})")));
   auto code = m[1].str();
-  EXPECT_EQ(server.post("/api/v1/auth/sms/confirm", {{"code", code == "000000" ? "111111" : "000000"}}, t).status, 400);
+  EXPECT_EQ(
+      server.post("/api/v1/auth/sms/confirm", {{"code", code == "000000" ? "111111" : "000000"}}, t)
+          .status,
+      400);
   auto r = server.post("/api/v1/auth/sms/confirm", {{"code", code}}, t);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["recovery_codes"].size(), 10u);
@@ -228,7 +268,8 @@ TEST_F(AuthApiTest, SmsEnrolmentAndLoginCode) {
 
   // Next login: a code by SMS, single use, expiring after five minutes.
   auto t2 = server.post("/api/v1/auth/login", {{"email", "sms@acme.example"}, {"password", kPw}})
-                .json()["token"].get<std::string>();
+                .json()["token"]
+                .get<std::string>();
   ASSERT_EQ(server.post("/api/v1/auth/sms/send", json::object(), t2).status, 202);
   text = json::parse(server.texts().back())["text"];
   ASSERT_TRUE(std::regex_search(text, m, std::regex("([0-9]{6})")));
@@ -258,14 +299,25 @@ TEST_F(AuthApiTest, PasswordResetWithoutEnumeration) {
   EXPECT_NE(eml.find("Content-Type: text/html"), std::string::npos);
   std::smatch m;
   std::string flat = std::regex_replace(eml, std::regex("=\r\n"), "");
-  ASSERT_TRUE(std::regex_search(flat, m, std::regex("http://portal\\.test/password-reset\\?token=3D([A-Za-z0-9_-]+)")));
+  ASSERT_TRUE(std::regex_search(
+      flat, m, std::regex("http://portal\\.test/password-reset\\?token=3D([A-Za-z0-9_-]+)")));
   auto token = m[1].str();
-  EXPECT_EQ(server.post("/api/v1/auth/password-reset/confirm", {{"token", token}, {"password", "password"}}).status, 400);
-  auto r = server.post("/api/v1/auth/password-reset/confirm", {{"token", token}, {"password", "a brand new passphrase"}});
+  EXPECT_EQ(
+      server
+          .post("/api/v1/auth/password-reset/confirm", {{"token", token}, {"password", "password"}})
+          .status,
+      400);
+  auto r = server.post("/api/v1/auth/password-reset/confirm",
+                       {{"token", token}, {"password", "a brand new passphrase"}});
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(server.post("/api/v1/auth/password-reset/confirm", {{"token", token}, {"password", "another new passphrase"}}).status, 400);
+  EXPECT_EQ(server
+                .post("/api/v1/auth/password-reset/confirm",
+                      {{"token", token}, {"password", "another new passphrase"}})
+                .status,
+            400);
   EXPECT_EQ(server.get("/api/v1/me", old_token).status, 401);  // signed out everywhere
-  auto login = server.post("/api/v1/auth/login", {{"email", "reset@acme.example"}, {"password", "a brand new passphrase"}});
+  auto login = server.post("/api/v1/auth/login", {{"email", "reset@acme.example"},
+                                                  {"password", "a brand new passphrase"}});
   EXPECT_EQ(login.status, 200);
   EXPECT_EQ(login.json()["mfa"], "verify");  // 2FA stays
 }
@@ -277,43 +329,73 @@ TEST_F(AuthApiTest, ExpiredResetLinkIsRefused) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(flat, m, std::regex("token=3D([A-Za-z0-9_-]+)")));
   server.clock().advance(61 * 60);
-  EXPECT_EQ(server.post("/api/v1/auth/password-reset/confirm", {{"token", m[1].str()}, {"password", "a brand new passphrase"}}).status, 400);
+  EXPECT_EQ(server
+                .post("/api/v1/auth/password-reset/confirm",
+                      {{"token", m[1].str()}, {"password", "a brand new passphrase"}})
+                .status,
+            400);
 }
 
 TEST_F(AuthApiTest, SignupLinkWorksOnceAndNotAfterExpiry) {
   auto link = server.initOrganization("Once Org", "once@acme.example");
   auto token = TestServer::tokenOf(link);
-  EXPECT_EQ(server.post("/api/v1/signup", {{"token", token}, {"first_name", "A"}, {"last_name", "B"},
-                                           {"password", "123"}}).status, 400);
-  EXPECT_EQ(server.post("/api/v1/signup", {{"token", token}, {"first_name", "A"}, {"last_name", "B"},
-                                           {"password", kPw}}).status, 201);
-  EXPECT_EQ(server.post("/api/v1/signup", {{"token", token}, {"first_name", "A"}, {"last_name", "B"},
-                                           {"password", kPw}}).status, 404);
+  EXPECT_EQ(
+      server
+          .post("/api/v1/signup",
+                {{"token", token}, {"first_name", "A"}, {"last_name", "B"}, {"password", "123"}})
+          .status,
+      400);
+  EXPECT_EQ(
+      server
+          .post("/api/v1/signup",
+                {{"token", token}, {"first_name", "A"}, {"last_name", "B"}, {"password", kPw}})
+          .status,
+      201);
+  EXPECT_EQ(
+      server
+          .post("/api/v1/signup",
+                {{"token", token}, {"first_name", "A"}, {"last_name", "B"}, {"password", kPw}})
+          .status,
+      404);
   auto late = server.initOrganization("Late Org", "late2@acme.example");
   server.clock().advance(7 * 24 * 3600 + 1);
-  EXPECT_EQ(server.post("/api/v1/signup", {{"token", TestServer::tokenOf(late)}, {"first_name", "A"},
-                                           {"last_name", "B"}, {"password", kPw}}).status, 404);
-  EXPECT_EQ(server.post("/api/v1/signup", {{"token", "made-up"}, {"first_name", "A"},
-                                           {"last_name", "B"}, {"password", kPw}}).status, 404);
+  EXPECT_EQ(server
+                .post("/api/v1/signup", {{"token", TestServer::tokenOf(late)},
+                                         {"first_name", "A"},
+                                         {"last_name", "B"},
+                                         {"password", kPw}})
+                .status,
+            404);
+  EXPECT_EQ(
+      server
+          .post("/api/v1/signup",
+                {{"token", "made-up"}, {"first_name", "A"}, {"last_name", "B"}, {"password", kPw}})
+          .status,
+      404);
 }
 
 TEST_F(AuthApiTest, ExistingLoginTakesALinkForItsOwnEmailOnly) {
   auto token = server.signedInUser("exist@acme.example");
   auto mine = server.initOrganization("Second Org", "exist@acme.example");
   auto theirs = server.initOrganization("Third Org", "other@acme.example");
-  EXPECT_EQ(server.post("/api/v1/signup", {{"token", TestServer::tokenOf(theirs)}}, token).status, 403);
-  EXPECT_EQ(server.post("/api/v1/signup", {{"token", TestServer::tokenOf(mine)}}, token).status, 200);
-  EXPECT_EQ(server.post("/api/v1/signup", {{"token", TestServer::tokenOf(mine)}}, token).status, 404);
+  EXPECT_EQ(server.post("/api/v1/signup", {{"token", TestServer::tokenOf(theirs)}}, token).status,
+            403);
+  EXPECT_EQ(server.post("/api/v1/signup", {{"token", TestServer::tokenOf(mine)}}, token).status,
+            200);
+  EXPECT_EQ(server.post("/api/v1/signup", {{"token", TestServer::tokenOf(mine)}}, token).status,
+            404);
 }
 
 TEST_F(AuthApiTest, BadInputGetsClearErrors) {
-  auto r = server.request("POST", "/api/v1/auth/login", "{not json", {"Content-Type: application/json"});
+  auto r =
+      server.request("POST", "/api/v1/auth/login", "{not json", {"Content-Type: application/json"});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.errorCode(), "invalid_input");
   EXPECT_FALSE(r.json()["error"]["message"].get<std::string>().empty());
   r = server.request("POST", "/api/v1/auth/login", R"(["a"])", {"Content-Type: application/json"});
   EXPECT_EQ(r.status, 400);
-  r = server.request("POST", "/api/v1/auth/login", R"({"email":"a@b.c","email":"x@y.z","password":"p"})",
+  r = server.request("POST", "/api/v1/auth/login",
+                     R"({"email":"a@b.c","email":"x@y.z","password":"p"})",
                      {"Content-Type: application/json"});
   EXPECT_EQ(r.status, 400);
   r = server.post("/api/v1/auth/login", {{"email", 42}, {"password", "x"}});
@@ -331,8 +413,9 @@ TEST_F(AuthApiTest, SecurityEventsAreAudited) {
   auto token = server.signedInUser("audit@acme.example");
   server.post("/api/v1/auth/login", {{"email", "audit@acme.example"}, {"password", "wrong wrong"}});
   server.post("/api/v1/auth/logout", json::object(), token);
-  storage::Query q(server.app().db().connection(),
-                   "SELECT group_concat(event, ' ') FROM (SELECT event FROM audit_log ORDER BY id)");
+  storage::Query q(
+      server.app().db().connection(),
+      "SELECT group_concat(event, ' ') FROM (SELECT event FROM audit_log ORDER BY id)");
   ASSERT_TRUE(q.next());
   auto events = q.getText(0);
   for (const char* e : {"organization.created", "signup.completed", "login.password_ok",
@@ -343,7 +426,8 @@ TEST_F(AuthApiTest, SecurityEventsAreAudited) {
 
 TEST_F(AuthApiTest, TokensAreStoredOnlyAsHashes) {
   auto token = server.signedInUser("hash@acme.example");
-  storage::Query q(server.app().db().connection(), "SELECT COUNT(*) FROM sessions WHERE token_hash = ?");
+  storage::Query q(server.app().db().connection(),
+                   "SELECT COUNT(*) FROM sessions WHERE token_hash = ?");
   q.bind(token);
   ASSERT_TRUE(q.next());
   EXPECT_EQ(q.getInt(0), 0);

@@ -50,7 +50,8 @@ TEST(HttpLimitsTest, SecurityHeadersOnEveryResponse) {
   TestServer server;
   for (const char* path : {"/healthz", "/login", "/api/v1/nothing", "/nothing"}) {
     auto r = server.get(path);
-    EXPECT_NE(r.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos) << path;
+    EXPECT_NE(r.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos)
+        << path;
     EXPECT_EQ(r.header("content-security-policy").find("unsafe-inline"), std::string::npos) << path;
     EXPECT_EQ(r.header("x-content-type-options"), "nosniff") << path;
     EXPECT_EQ(r.header("x-frame-options"), "DENY") << path;
@@ -65,7 +66,10 @@ TEST(HttpLimitsTest, SecurityHeadersOnEveryResponse) {
   auto css = server.get("/static/portico.css");
   EXPECT_EQ(css.status, 200);
   EXPECT_NE(css.header("cache-control").find("max-age"), std::string::npos);
-  EXPECT_EQ(server.request("GET", "/static/portico.css", "", {"If-None-Match: " + css.header("etag")}).status, 304);
+  EXPECT_EQ(
+      server.request("GET", "/static/portico.css", "", {"If-None-Match: " + css.header("etag")})
+          .status,
+      304);
 }
 
 TEST(HttpLimitsTest, HstsAndSecureCookiesWhenServedOverTls) {
@@ -98,14 +102,19 @@ TEST(HttpLimitsTest, OversizedHeadersAre431) {
 
 TEST(HttpLimitsTest, MalformedRequestsAre400AndClosed) {
   TestServer server;
-  auto reply = exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello");
+  auto reply = exchange(
+      server.port(),
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello");
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 400")) << reply.substr(0, 80);
   reply = exchange(server.port(), "NOT A REQUEST\r\n\r\n");
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 400")) << reply.substr(0, 80);
   reply = exchange(server.port(), "GET /%00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 400")) << reply.substr(0, 80);
-  reply = exchange(server.port(), "GET /static/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  EXPECT_TRUE(reply.starts_with("HTTP/1.1 400") || reply.starts_with("HTTP/1.1 404")) << reply.substr(0, 80);
+  reply = exchange(
+      server.port(),
+      "GET /static/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 400") || reply.starts_with("HTTP/1.1 404"))
+      << reply.substr(0, 80);
   EXPECT_EQ(reply.find("root:"), std::string::npos);
 }
 
@@ -115,7 +124,9 @@ TEST(HttpLimitsTest, KeepAliveServesSeveralRequestsOnOneConnection) {
                         "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
                         "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   std::size_t count = 0;
-  for (auto pos = reply.find("HTTP/1.1 200"); pos != std::string::npos; pos = reply.find("HTTP/1.1 200", pos + 1)) ++count;
+  for (auto pos = reply.find("HTTP/1.1 200"); pos != std::string::npos;
+       pos = reply.find("HTTP/1.1 200", pos + 1))
+    ++count;
   EXPECT_EQ(count, 2u);
 }
 
@@ -151,7 +162,8 @@ TEST(HttpLimitsTest, GracefulStopFinishesInFlightRequests) {
   server->signedInUser("drain@acme.example");
   HttpResult result;
   std::thread t([&] {
-    result = server->post("/api/v1/auth/login", {{"email", "drain@acme.example"}, {"password", TestServer::kPassword}});
+    result = server->post("/api/v1/auth/login",
+                          {{"email", "drain@acme.example"}, {"password", TestServer::kPassword}});
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   server->app().stop();

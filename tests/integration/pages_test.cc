@@ -47,10 +47,14 @@ class Browser {
       auto semi = it->second.find(';');
       auto name = it->second.substr(0, eq);
       auto value = it->second.substr(eq + 1, semi - eq - 1);
-      if (it->second.find("Max-Age=0") != std::string::npos) cookies_.erase(name); else cookies_[name] = value;
+      if (it->second.find("Max-Age=0") != std::string::npos)
+        cookies_.erase(name);
+      else
+        cookies_[name] = value;
     }
     std::smatch m;
-    if (std::regex_search(r.body, m, std::regex("name=\"csrf\" value=\"([^\"]+)\""))) csrf_ = m[1].str();
+    if (std::regex_search(r.body, m, std::regex("name=\"csrf\" value=\"([^\"]+)\"")))
+      csrf_ = m[1].str();
   }
   TestServer& s_;
   std::string lang_;
@@ -89,7 +93,8 @@ TEST(PagesTest, SignInWithTotpThroughTheForms) {
   EXPECT_EQ(account.status, 200);
   EXPECT_NE(account.body.find("web@acme.example"), std::string::npos);
   // The old pre-2FA cookie is worthless.
-  EXPECT_EQ(server.request("GET", "/", "", {"Cookie: portico_session=" + pre_mfa_cookie}).status, 303);
+  EXPECT_EQ(server.request("GET", "/", "", {"Cookie: portico_session=" + pre_mfa_cookie}).status,
+            303);
   r = b.post("/logout", "");
   EXPECT_EQ(r.status, 303);
   EXPECT_EQ(b.get("/").status, 303);
@@ -100,16 +105,19 @@ TEST(PagesTest, FormsWithoutTheCsrfTokenAreRefused) {
   server.signedInUser("csrf@acme.example");
   Browser b(server);
   b.get("/login");
-  auto r = b.post("/login", "email=csrf%40acme.example&password=violet+harbor+sunrise", /*with_csrf=*/false);
+  auto r = b.post("/login", "email=csrf%40acme.example&password=violet+harbor+sunrise",
+                  /*with_csrf=*/false);
   EXPECT_EQ(r.status, 403);
-  r = b.post("/login", "email=csrf%40acme.example&password=violet+harbor+sunrise&csrf=forged", false);
+  r = b.post("/login", "email=csrf%40acme.example&password=violet+harbor+sunrise&csrf=forged",
+             false);
   EXPECT_EQ(r.status, 403);
   EXPECT_TRUE(b.cookie("portico_session").empty());
   // A cross-site form post is refused even with the token.
   auto h = std::vector<std::string>{"Content-Type: application/x-www-form-urlencoded",
                                     "Cookie: portico_csrf=" + b.cookie("portico_csrf"),
                                     "Sec-Fetch-Site: cross-site"};
-  r = server.request("POST", "/login", "email=a%40b.c&password=x&csrf=" + b.cookie("portico_csrf"), h);
+  r = server.request("POST", "/login", "email=a%40b.c&password=x&csrf=" + b.cookie("portico_csrf"),
+                     h);
   EXPECT_EQ(r.status, 403);
 }
 
@@ -120,7 +128,8 @@ TEST(PagesTest, EnrolmentPageShowsQrAndKey) {
   auto page = b.get("/signup?token=" + TestServer::tokenOf(link));
   ASSERT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("lang=\"sv\""), std::string::npos);
-  auto r = b.post("/signup", "token=" + TestServer::tokenOf(link) + "&first_name=Eva&last_name=Ek&password=violet+harbor+sunrise");
+  auto r = b.post("/signup", "token=" + TestServer::tokenOf(link) +
+                                 "&first_name=Eva&last_name=Ek&password=violet+harbor+sunrise");
   ASSERT_EQ(r.status, 303) << r.body;
   b.get("/login");
   r = b.post("/login", "email=enrol%40acme.example&password=violet+harbor+sunrise");

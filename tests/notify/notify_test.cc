@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "core/random.h"
@@ -25,12 +25,13 @@ std::string tempDir() {
 }
 
 MailMessage sample() {
-  return {"anna@acme.example", "Återställ lösenord", "Hej Anna,\nöppna länken:\nhttps://portal.example/x?token=abc",
-          "<p>Hej Anna</p>"};
+  return {"anna@acme.example", "Återställ lösenord",
+          "Hej Anna,\nöppna länken:\nhttps://portal.example/x?token=abc", "<p>Hej Anna</p>"};
 }
 
 TEST(MailTest, EmlHasTextAndHtmlParts) {
-  auto eml = buildEml(sample(), "portal@portico.local", "Mon, 23 Nov 2026 10:00:00 +0000", "1@portico.local");
+  auto eml = buildEml(sample(), "portal@portico.local", "Mon, 23 Nov 2026 10:00:00 +0000",
+                      "1@portico.local");
   EXPECT_NE(eml.find("From: portal@portico.local\r\n"), std::string::npos);
   EXPECT_NE(eml.find("To: anna@acme.example\r\n"), std::string::npos);
   EXPECT_NE(eml.find("Subject: =?UTF-8?B?"), std::string::npos);
@@ -39,7 +40,8 @@ TEST(MailTest, EmlHasTextAndHtmlParts) {
   EXPECT_NE(eml.find("Content-Type: text/plain; charset=UTF-8"), std::string::npos);
   EXPECT_NE(eml.find("Content-Type: text/html; charset=UTF-8"), std::string::npos);
   EXPECT_NE(eml.find("token=3Dabc"), std::string::npos);  // quoted-printable '='
-  for (std::size_t pos = 0, next; (next = eml.find("\r\n", pos)) != std::string::npos; pos = next + 2) {
+  for (std::size_t pos = 0, next; (next = eml.find("\r\n", pos)) != std::string::npos;
+       pos = next + 2) {
     EXPECT_LE(next - pos, 78u) << "line too long at " << pos;
   }
 }
@@ -60,7 +62,8 @@ TEST(MailTest, OutboxWritesOneEmlPerMessage) {
   ASSERT_TRUE(mailer.send(sample()));
   ASSERT_TRUE(mailer.send(sample()));
   int n = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.path().extension() == ".eml";
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    n += e.path().extension() == ".eml";
   EXPECT_EQ(n, 2);
 }
 
@@ -103,10 +106,17 @@ class FakeSmtp {
       while (!data && (eol = buf.find("\r\n")) != std::string::npos) {
         std::string line = buf.substr(0, eol);
         buf.erase(0, eol + 2);
-        if (line.starts_with("EHLO") || line.starts_with("HELO")) say("250 fake\r\n");
-        else if (line.starts_with("DATA")) { say("354 go on\r\n"); data = true; }
-        else if (line.starts_with("QUIT")) { say("221 bye\r\n"); ::close(c); return; }
-        else say("250 ok\r\n");
+        if (line.starts_with("EHLO") || line.starts_with("HELO"))
+          say("250 fake\r\n");
+        else if (line.starts_with("DATA")) {
+          say("354 go on\r\n");
+          data = true;
+        } else if (line.starts_with("QUIT")) {
+          say("221 bye\r\n");
+          ::close(c);
+          return;
+        } else
+          say("250 ok\r\n");
       }
       if (data && buf.find("\r\n.\r\n") != std::string::npos) {
         buf.erase(0, buf.find("\r\n.\r\n") + 5);

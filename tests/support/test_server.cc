@@ -64,7 +64,8 @@ std::string base32Decode(const std::string& in) {
 
 TestServer::TestServer(app::AppConfig c, bool light_hashing) : clock_(realNow()) {
   core::initCrypto();
-  dir_ = (std::filesystem::temp_directory_path() / ("portico-test-" + core::randomToken(8))).string();
+  dir_ =
+      (std::filesystem::temp_directory_path() / ("portico-test-" + core::randomToken(8))).string();
   std::filesystem::create_directories(dir_);
   c.db_path = dir_ + "/portico.db";
   c.mail_outbox = dir_ + "/mail";
@@ -153,8 +154,10 @@ std::string TestServer::tokenOf(const std::string& url) {
 std::string TestServer::signedInUser(const std::string& email, std::string* secret_out,
                                      std::vector<std::string>* codes_out) {
   auto link = initOrganization("Org of " + email, email);
-  auto r = post("/api/v1/signup", {{"token", tokenOf(link)}, {"first_name", "Test"},
-                                   {"last_name", "User"}, {"password", kPassword}});
+  auto r = post("/api/v1/signup", {{"token", tokenOf(link)},
+                                   {"first_name", "Test"},
+                                   {"last_name", "User"},
+                                   {"password", kPassword}});
   EXPECT_EQ(r.status, 201) << r.body;
   r = post("/api/v1/auth/login", {{"email", email}, {"password", kPassword}});
   EXPECT_EQ(r.status, 200) << r.body;

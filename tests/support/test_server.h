@@ -2,10 +2,9 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "app/app.h"
 #include "core/clock.h"
@@ -37,7 +36,8 @@ class TestServer {
   HttpResult request(const std::string& method, const std::string& path,
                      const std::string& body = "", const std::vector<std::string>& headers = {});
   HttpResult get(const std::string& path, const std::string& token = "");
-  HttpResult post(const std::string& path, const nlohmann::json& body, const std::string& token = "");
+  HttpResult post(const std::string& path, const nlohmann::json& body,
+                  const std::string& token = "");
 
   // `portico init`: an organization and its admin's signup URL.
   std::string initOrganization(const std::string& org, const std::string& email);

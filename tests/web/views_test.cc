@@ -1,6 +1,7 @@
 #include "web/views.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace portico::web {
