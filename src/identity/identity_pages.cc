@@ -163,7 +163,11 @@ void Pages::registerAll() {
 
   auto enrolPage = [this, &id](Context& c, json extra, const core::Error* error) {
     auto e = id.enrollTotp(*c.principal, c.origin);
-    if (!e) return Response::redirect("/mfa");
+    if (!e) {
+      if (!c.principal->mfaDone()) return Response::redirect("/mfa");
+      return withError(c, "error", {{"heading", views_.translate(c.lang, "error.generic")}},
+                       e.error());
+    }
     json data = {
         {"secret", e->secret_base32}, {"qr_svg", e->qr_svg}, {"otpauth_uri", e->otpauth_uri}};
     data.update(extra);
@@ -179,11 +183,7 @@ void Pages::registerAll() {
         auto result =
             id.confirmTotp(*c.principal, std::string(core::trim(formValue(c, "code"))), c.origin);
         if (!result) {
-          if (result.error().code == core::ErrorCode::InvalidInput) {
-            // Keep the secret the user has just scanned: show the same page with the error.
-            c.form.clear();
-            return withError(c, "mfa_code_retry", json::object(), result.error());
-          }
+          // Keep the key the user has just scanned: ask for the code again.
           return withError(c, "mfa_code_retry", json::object(), result.error());
         }
         return recoveryCodes(c, result->recovery_codes, result->token);
