@@ -10,7 +10,8 @@ declare -A allowed=(
   [web]="core http web"
   [audit]="core storage audit"
   [identity]="core storage http notify web audit identity"
-  [app]="core storage http notify web audit identity app"
+  [access]="core storage http notify web audit identity access"
+  [app]="core storage http notify web audit identity access app"
 )
 status=0
 for dir in "${!allowed[@]}"; do

@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "access/access_api.h"
+#include "access/access_repository.h"
+#include "access/policy.h"
 #include "audit/audit_log.h"
 #include "core/random.h"
 #include "identity/identity_api.h"
@@ -59,7 +62,11 @@ struct App::Impl {
                                                                 crypto_pwhash_MEMLIMIT_MIN)
                    : std::make_unique<identity::PasswordHasher>()),
         audit(db, clock),
-        repo(db) {
+        repo(db),
+        access_repo(db),
+        policy(access_repo),
+        api_keys(access_repo, audit, clock),
+        signup_grants(access_repo, audit, clock) {
     storage::migrate(db, storage::builtinMigrations());
     if (!config.smtp_url.empty()) {
       mailer = std::make_unique<notify::SmtpMailer>(config.smtp_url, config.mail_from);
@@ -100,7 +107,11 @@ struct App::Impl {
                   return http::Response::json(200, R"({"status":"ok"})");
                 }});
     web::registerStaticAssets(router);
+    identity_service->setSignupGrants(&signup_grants);
+    guarded->setApiKeyVerifier(&api_keys);
     identity::registerIdentityApi(*guarded, *identity_service);
+    access::registerAccessApi(*guarded, policy);
+    access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
     identity::registerIdentityPages(*guarded, *identity_service, views);
   }
 
@@ -111,6 +122,10 @@ struct App::Impl {
   std::unique_ptr<identity::PasswordHasher> hasher;
   audit::AuditLog audit;
   identity::IdentityRepository repo;
+  access::AccessRepository access_repo;
+  access::Policy policy;
+  access::ApiKeys api_keys;
+  access::CompanySignupGrants signup_grants;
   web::Views views;
   std::unique_ptr<notify::Mailer> mailer;
   std::unique_ptr<notify::SmsSender> sms;
@@ -162,8 +177,30 @@ std::string App::seedDemo() {
       out += "  " + std::string(u.email) + "  no 2FA yet: the first sign-in sets it up\n";
     }
   }
+  auto company = [&](const char* ext, const char* name) {
+    return i.access_repo.upsertCompany(*org, {ext, name, "", true}, now).first.id;
+  };
+  auto acme_se = company("C-1001", "Acme Sverige AB");
+  auto acme_de = company("C-1002", "Acme Deutschland GmbH");
+  company("C-1003", "Globex Service Oy");
+  auto member = [&](const char* email, core::CompanyId c, const char* role) {
+    auto u = i.repo.findUserByEmail(email);
+    i.access_repo.putMembership(c, u->id, role, *access::presetPermissions(role), std::nullopt,
+                                now);
+  };
+  member("anna@acme.example", acme_se, "administrator");
+  member("anna@acme.example", acme_de, "user");
+  member("max@acme.example", acme_de, "member");
+  member("new@acme.example", acme_se, "support_user");
+  out +=
+      "Companies: anna@acme.example is an administrator of Acme Sverige AB and a user of Acme "
+      "Deutschland GmbH.\n";
   out += "Administrator signup link for admin@northwind.example: " + *link + "\n";
   return out;
+}
+
+core::Result<std::string> App::createApiKey(const std::string& org, const std::string& name) {
+  return impl_->api_keys.create(org, name, impl_->repo);
 }
 
 void App::start() { impl_->server->start(); }

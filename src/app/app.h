@@ -48,6 +48,9 @@ class App {
   // demo`. Returns what to print: how to sign in.
   std::string seedDemo();
 
+  // A new integration API key for the organization named `org` (shown once; stored hashed).
+  core::Result<std::string> createApiKey(const std::string& org, const std::string& name);
+
   storage::Db& db();
   identity::IdentityService& identity();
   const identity::GuardedRoutes& routes() const;

@@ -88,6 +88,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   init_cmd->add_option("--key-file", init_config.key_file, "Key file (default: DB.key)");
 
+  AppConfig key_config;
+  std::string key_org;
+  std::string key_name;
+  auto* key_cmd = cli.add_subcommand("api-key", "Manage integration API keys");
+  key_cmd->require_subcommand(1);
+  auto* key_create =
+      key_cmd->add_subcommand("create", "Create a key; it is printed once, on the last line");
+  key_create->add_option("--db", key_config.db_path, "SQLite database file")->required();
+  key_create->add_option("--org", key_org, "Organization name")->required();
+  key_create->add_option("--name", key_name, "A label for the key, like \"ERP\"")->required();
+  key_create->add_option("--key-file", key_config.key_file, "Key file (default: DB.key)");
+
   AppConfig demo_config;
   demo_config.db_path = "var/demo.db";
   demo_config.mail_outbox = "var/outbox/mail";
@@ -121,6 +133,19 @@ int main(int argc, char** argv) {
       }
       std::cout << "Organization \"" << init_org << "\" created. The administrator registers at:\n"
                 << *link << "\n";
+      return 0;
+    }
+    if (*key_create) {
+      portico::core::SystemClock clock;
+      App app(key_config, clock);
+      auto key = app.createApiKey(key_org, key_name);
+      if (!key) {
+        std::cerr << "portico api-key create: " << key.error().message << "\n";
+        return 1;
+      }
+      std::cout << "API key \"" << key_name << "\" for " << key_org
+                << " (shown only now; send it as 'Authorization: Bearer KEY'):\n"
+                << *key << "\n";
       return 0;
     }
     if (*demo_cmd) {

@@ -90,8 +90,23 @@ void GuardedRoutes::api(const std::string& method, const std::string& pattern, A
                  Context ctx;
                  ctx.origin = originOf(r);
                  auto auth = r.header("authorization");
+                 std::string bearer;
                  if (auth.size() > 7 && strncasecmp(auth.data(), "Bearer ", 7) == 0) {
-                   ctx.principal = identity_.authenticate(std::string(core::trim(auth.substr(7))));
+                   bearer = std::string(core::trim(auth.substr(7)));
+                 }
+                 if (access == Access::ApiKey) {
+                   if (!bearer.empty() && api_keys_) {
+                     ctx.integration_org = api_keys_->verify(bearer, ctx.origin);
+                   }
+                   if (!ctx.integration_org) {
+                     return http::jsonError(core::Error::unauthenticated(
+                         "Send a valid integration API key as 'Authorization: Bearer'"));
+                   }
+                   ctx.lang = "en";
+                   return handler(r, ctx);
+                 }
+                 if (!bearer.empty()) {
+                   ctx.principal = identity_.authenticate(bearer);
                  }
                  if (access != Access::Public && !ctx.principal) {
                    return http::jsonError(core::Error::unauthenticated(

@@ -17,11 +17,20 @@ enum class Access {
   Public,      // anyone
   PendingMfa,  // a session that may still be waiting for its second factor (the 2FA calls)
   SignedIn,    // a session that has completed 2FA
+  ApiKey,      // an organization's integration API key (never a session)
+};
+
+// Checks integration API keys; implemented by the access layer. Returns the key's organization.
+class ApiKeyVerifier {
+ public:
+  virtual ~ApiKeyVerifier() = default;
+  virtual std::optional<core::OrgId> verify(const std::string& key, const Origin& origin) = 0;
 };
 
 // What a handler knows about its caller.
 struct Context {
   std::optional<Principal> principal;
+  std::optional<core::OrgId> integration_org;  // Access::ApiKey routes: the key's organization
   Origin origin;
   std::string lang;             // the UI language: the user's, else the browser's
   http::Params form;            // parsed form body (pages, POST)
@@ -61,6 +70,8 @@ class GuardedRoutes {
             GuardedHandler handler, http::Execution execution = http::Execution::Inline);
 
   const std::vector<Declared>& declared() const { return declared_; }
+  // REQUIRES: set before serving when any route uses Access::ApiKey.
+  void setApiKeyVerifier(ApiKeyVerifier* verifier) { api_keys_ = verifier; }
   const CookieSettings& cookies() const { return cookies_; }
 
  private:
@@ -68,6 +79,7 @@ class GuardedRoutes {
   IdentityService& identity_;
   CookieSettings cookies_;
   http::HtmlErrorRenderer html_errors_;
+  ApiKeyVerifier* api_keys_ = nullptr;
   std::vector<Declared> declared_;
 };
 

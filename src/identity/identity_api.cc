@@ -54,20 +54,20 @@ json sessionJson(const Session& s, core::SessionId current) {
 
 }  // namespace
 
-std::string meJson(const Principal& p) {
+std::string userJson(const User& u) {
   std::string out;
-  out.reserve(256);
-  out += R"({"user":{"id":)";
-  out += std::to_string(p.user.id.value);
+  out.reserve(192);
+  out += R"({"id":)";
+  out += std::to_string(u.id.value);
   out += R"(,"email":")";
-  core::appendJsonEscaped(out, p.user.email);
+  core::appendJsonEscaped(out, u.email);
   out += R"(","first_name":")";
-  core::appendJsonEscaped(out, p.user.first_name);
+  core::appendJsonEscaped(out, u.first_name);
   out += R"(","last_name":")";
-  core::appendJsonEscaped(out, p.user.last_name);
+  core::appendJsonEscaped(out, u.last_name);
   out += R"(","language":")";
-  core::appendJsonEscaped(out, p.user.language);
-  out += R"("},"companies":[]})";
+  core::appendJsonEscaped(out, u.language);
+  out += R"("})";
   return out;
 }
 
@@ -185,7 +185,7 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
             return err(core::Error::forbidden("Complete two-factor authentication first"));
           auto s = identity.signupExisting(*p, f["token"], c.origin);
           if (!s) return err(s.error());
-          return ok(200, {{"user", json::parse(meJson(*p))["user"]}});
+          return ok(200, {{"user", json::parse(userJson(p->user))}});
         }
         auto user = identity.signup(f["token"], f["first_name"], f["last_name"], f["password"],
                                     f["language"].empty() ? c.lang : f["language"], c.origin);
@@ -194,9 +194,6 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
                         {"next", "Sign in, then set up two-factor authentication."}});
       },
       Execution::Worker);
-
-  routes.api("GET", "/api/v1/me", Access::SignedIn,
-             [](Request&, Context& c) { return Response::json(200, meJson(*c.principal)); });
 
   routes.api("PATCH", "/api/v1/me", Access::SignedIn, [&identity](Request& r, Context& c) {
     auto f = readFields(r, {{"first_name", 400}, {"last_name", 400}, {"language", 8}});
@@ -209,7 +206,8 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
     if (!s) return err(s.error());
     auto fresh =
         identity.authenticate(std::string(core::trim(r.header("authorization").substr(7))));
-    return Response::json(200, meJson(fresh ? *fresh : *c.principal));
+    return Response::json(200,
+                          R"({"user":)" + userJson((fresh ? *fresh : *c.principal).user) + "}");
   });
 
   routes.api(

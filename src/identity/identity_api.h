@@ -6,10 +6,12 @@
 namespace portico::identity {
 
 // The JSON API of identity (PRODUCT.md §6, auth rows): login, 2FA, logout, password reset,
-// signup, the caller's profile and sessions.
+// signup, the caller's profile (PATCH /api/v1/me; GET is the access layer's, with companies) and
+// sessions.
 void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity);
 
-// The JSON of GET /api/v1/me, written directly (a hot path).
-std::string meJson(const Principal& p);
+// {"id","email","first_name","last_name","language"}, written directly (GET /api/v1/me is a hot
+// path).
+std::string userJson(const User& user);
 
 }  // namespace portico::identity

@@ -79,6 +79,10 @@ constexpr std::string_view kFindSignup =
 constexpr std::string_view kUseSignup =
     "UPDATE signup_links SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL";
 
+constexpr std::string_view kExpireSignups =
+    "UPDATE signup_links SET expires_at = ? WHERE company_id = ? AND email = ? AND used_at IS NULL"
+    " AND expires_at > ?";
+
 constexpr std::string_view kInsertReset =
     "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)";
 constexpr std::string_view kFindReset =
@@ -332,6 +336,11 @@ std::optional<SignupLink> IdentityRepository::findSignupLink(const std::string& 
 bool IdentityRepository::useSignupLink(std::int64_t id, core::UserId user, std::int64_t now) {
   Query(conn(), kUseSignup).bind(now, user.value, id).run();
   return conn().changes() == 1;
+}
+
+void IdentityRepository::expireSignupLinks(core::CompanyId company, const std::string& email,
+                                           std::int64_t now) {
+  Query(conn(), kExpireSignups).bind(now, company.value, email, now).run();
 }
 
 void IdentityRepository::insertPasswordReset(core::UserId user, const std::string& token_hash,

@@ -83,6 +83,8 @@ class IdentityRepository {
   // Signup links
   void insertSignupLink(const SignupLink& link, const std::string& token_hash, std::int64_t now);
   std::optional<SignupLink> findSignupLink(const std::string& token_hash);
+  // Ends the unused links of that company and e-mail (a new one replaces them).
+  void expireSignupLinks(core::CompanyId company, const std::string& email, std::int64_t now);
   // Marks it used by `user`; false if it was used already (a concurrent signup won).
   bool useSignupLink(std::int64_t id, core::UserId user, std::int64_t now);
 

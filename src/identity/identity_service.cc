@@ -581,6 +581,39 @@ core::Result<std::string> IdentityService::initOrganization(const std::string& o
   return public_url_ + "/signup?token=" + token;
 }
 
+core::Result<std::int64_t> IdentityService::sendCompanyAdminSignup(
+    core::OrgId org, core::CompanyId company, const std::string& company_name,
+    const std::string& email_in, const std::string& requested_by, const Origin& origin) {
+  auto email = core::asciiLower(core::trim(email_in));
+  if (!core::looksLikeEmail(email)) {
+    return fail(Error::invalid("'email' is not a valid e-mail address", "email"));
+  }
+  auto now = clock_.now();
+  std::string token = core::randomToken(32);
+  storage::Transaction tx(repo_.conn());
+  repo_.expireSignupLinks(company, email, now);
+  SignupLink link;
+  link.org_id = org;
+  link.email = email;
+  link.purpose = "company_admin";
+  link.company_id = company.value;
+  link.expires_at = now + limits_.signup_link_s;
+  repo_.insertSignupLink(link, core::sha256Hex(token), now);
+  auto id = repo_.conn().lastInsertId();
+  audit_.record(actor(origin, std::nullopt),
+                {"signup.link_sent", std::nullopt, org, company,
+                 detail({{"email", email}, {"requested_by", requested_by}})});
+  tx.commit();
+  auto existing = repo_.findUserByEmail(email);
+  User recipient;
+  recipient.email = email;
+  recipient.language = existing ? existing->language : "en";
+  recipient.first_name = existing ? existing->first_name : "";
+  sendMail(recipient, "admin_signup",
+           {{"link", public_url_ + "/signup?token=" + token}, {"company", company_name}});
+  return id;
+}
+
 core::Result<SignupInfo> IdentityService::signupInfo(const std::string& token) {
   auto link = repo_.findSignupLink(core::sha256Hex(token));
   if (!link || link->used_at || link->expires_at <= clock_.now()) {
@@ -596,6 +629,8 @@ core::Result<core::UserId> IdentityService::consumeSignupLink(const SignupLink& 
   }
   if (link.purpose == "org_admin") {
     repo_.addStaff(link.org_id, user, "admin", clock_.now());
+  } else if (grants_) {
+    grants_->grant(link, user);
   }
   return user;
 }

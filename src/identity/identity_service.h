@@ -70,6 +70,15 @@ struct SignupInfo {
   std::string organization;
 };
 
+// Grants what a signup link promises once someone registers through it or takes it with an
+// existing login (a company administrator's membership); implemented by the access layer. Runs
+// inside the signup's transaction.
+class SignupGrants {
+ public:
+  virtual ~SignupGrants() = default;
+  virtual void grant(const SignupLink& link, core::UserId user) = 0;
+};
+
 // The use cases of identity: sign-in with a second factor, sessions, password reset, admin
 // signup links, profile. Every outcome is audited. Thread-safe; blocking (password hashing):
 // call from worker threads.
@@ -128,6 +137,16 @@ class IdentityService {
   // Returns the absolute signup URL.
   core::Result<std::string> initOrganization(const std::string& org_name,
                                              const std::string& admin_email);
+  // Mails `email` a link that makes whoever registers through it the administrator of
+  // `company` (the ERP manager's path). Replaces an unused earlier link for the same company and
+  // e-mail. Returns the link's id.
+  core::Result<std::int64_t> sendCompanyAdminSignup(core::OrgId org, core::CompanyId company,
+                                                    const std::string& company_name,
+                                                    const std::string& email,
+                                                    const std::string& requested_by,
+                                                    const Origin& origin);
+  void setSignupGrants(SignupGrants* grants) { grants_ = grants; }
+
   // What a signup link is for, or NotFound if it is unknown, used or expired.
   core::Result<SignupInfo> signupInfo(const std::string& token);
   // Registers the link's e-mail as a new login. Conflict if that e-mail has a login already.
@@ -169,6 +188,7 @@ class IdentityService {
   PasswordPolicy policy_;
   std::string public_url_;
   IdentityLimits limits_;
+  SignupGrants* grants_ = nullptr;
 };
 
 }  // namespace portico::identity

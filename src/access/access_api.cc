@@ -1,0 +1,224 @@
+#include "access/access_api.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/random.h"
+#include "core/text.h"
+#include "http/error_response.h"
+#include "identity/identity_api.h"
+#include "identity/identity_repository.h"
+
+namespace portico::access {
+namespace {
+
+using http::Request;
+using http::Response;
+using identity::Access;
+using identity::Context;
+using nlohmann::json;
+
+constexpr int kDefaultLimit = 50;
+constexpr int kMaxLimit = 200;
+
+void appendCompany(std::string& out, const CompanyAccess& a) {
+  out += R"({"id":)";
+  out += std::to_string(a.company.id.value);
+  out += R"(,"name":")";
+  core::appendJsonEscaped(out, a.company.name);
+  out += R"(","role":")";
+  core::appendJsonEscaped(out, a.role);
+  out += R"(","permissions":[)";
+  bool first = true;
+  for (auto p : a.permissions.list()) {
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += permissionName(p);
+    out += '"';
+  }
+  out += R"(],"sites":)";
+  if (a.all_sites) {
+    out += R"("all")";
+  } else {
+    out += '[';
+    for (std::size_t i = 0; i < a.sites.size(); ++i) {
+      if (i) out += ',';
+      out += std::to_string(a.sites[i]);
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
+// ?limit= (1..200, default 50) and the opaque ?cursor= of the previous page.
+core::Result<std::pair<std::size_t, std::size_t>> paging(const Request& r) {
+  auto q = r.query();
+  if (!q) return core::fail(core::Error::invalid("The query string is malformed"));
+  std::size_t limit = kDefaultLimit;
+  std::size_t offset = 0;
+  if (auto l = http::findParam(*q, "limit")) {
+    try {
+      std::size_t used = 0;
+      int v = std::stoi(*l, &used);
+      if (used != l->size() || v < 1 || v > kMaxLimit) throw std::out_of_range("limit");
+      limit = static_cast<std::size_t>(v);
+    } catch (...) {
+      return core::fail(core::Error::invalid("'limit' must be a number from 1 to 200", "limit"));
+    }
+  }
+  if (auto c = http::findParam(*q, "cursor")) {
+    try {
+      std::size_t used = 0;
+      auto v = std::stoll(*c, &used);
+      if (used != c->size() || v < 0) throw std::out_of_range("cursor");
+      offset = static_cast<std::size_t>(v);
+    } catch (...) {
+      return core::fail(core::Error::invalid("'cursor' is not valid", "cursor"));
+    }
+  }
+  return std::make_pair(limit, offset);
+}
+
+}  // namespace
+
+void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy) {
+  routes.api("GET", "/api/v1/me", Access::SignedIn, [&policy](Request&, Context& c) {
+    std::string out = R"({"user":)";
+    out += identity::userJson(c.principal->user);
+    out += R"(,"companies":[)";
+    bool first = true;
+    for (const auto& a : policy.companies(*c.principal)) {
+      if (!first) out += ',';
+      first = false;
+      appendCompany(out, a);
+    }
+    out += "]}";
+    return Response::json(200, std::move(out));
+  });
+
+  routes.api("GET", "/api/v1/companies", Access::SignedIn, [&policy](Request& r, Context& c) {
+    auto page = paging(r);
+    if (!page) return http::jsonError(page.error());
+    auto [limit, offset] = *page;
+    auto all = policy.companies(*c.principal);
+    std::string out = R"({"items":[)";
+    for (std::size_t i = offset; i < all.size() && i < offset + limit; ++i) {
+      if (i > offset) out += ',';
+      appendCompany(out, all[i]);
+    }
+    out += R"(],"next_cursor":)";
+    out += offset + limit < all.size() ? "\"" + std::to_string(offset + limit) + "\"" : "null";
+    out += '}';
+    return Response::json(200, std::move(out));
+  });
+
+  routes.api("GET", "/api/v1/companies/{id}", Access::SignedIn, [&policy](Request& r, Context& c) {
+    std::int64_t id = std::atoll(r.param("id").c_str());
+    auto a = id > 0 ? policy.company(*c.principal, core::CompanyId{id}) : std::nullopt;
+    if (!a) return http::jsonError(core::Error::notFound("No such company"));
+    std::string out;
+    appendCompany(out, *a);
+    return Response::json(200, std::move(out));
+  });
+}
+
+void registerIntegrationApi(identity::GuardedRoutes& routes, AccessRepository& repo,
+                            identity::IdentityService& identity, audit::AuditLog& audit,
+                            const core::Clock& clock) {
+  routes.api(
+      "POST", "/api/v1/integration/companies", Access::ApiKey,
+      [&repo, &audit, &clock](Request& r, Context& c) {
+        auto body = identity::parseJsonObject(r.body);
+        if (!body) return http::jsonError(body.error());
+        CompanyUpsert u;
+        for (auto [key, target, max] :
+             {std::tuple{"external_id", &u.external_id, 200}, std::tuple{"name", &u.name, 300},
+              std::tuple{"org_number", &u.org_number, 100}}) {
+          auto v = identity::stringField(*body, key, static_cast<std::size_t>(max));
+          if (!v) return http::jsonError(v.error());
+          *target = std::string(core::trim(*v));
+        }
+        if (u.external_id.empty()) {
+          return http::jsonError(core::Error::invalid("'external_id' is required", "external_id"));
+        }
+        if (u.name.empty()) {
+          return http::jsonError(core::Error::invalid("'name' is required", "name"));
+        }
+        if (body->contains("managed")) {
+          if (!(*body)["managed"].is_boolean()) {
+            return http::jsonError(
+                core::Error::invalid("'managed' must be true or false", "managed"));
+          }
+          u.managed = (*body)["managed"].get<bool>();
+        }
+        storage::Transaction tx(repo.conn());
+        auto [company, created] = repo.upsertCompany(*c.integration_org, u, clock.now());
+        audit.record({std::nullopt, c.origin.ip, c.origin.request_id},
+                     {created ? "company.created" : "company.updated", std::nullopt,
+                      *c.integration_org, company.id, json{{"external_id", u.external_id}}.dump()});
+        tx.commit();
+        return Response::json(created ? 201 : 200, json{{"id", company.id.value},
+                                                        {"external_id", u.external_id},
+                                                        {"name", company.name},
+                                                        {"org_number", company.org_number},
+                                                        {"managed", company.managed}}
+                                                       .dump());
+      });
+
+  routes.api(
+      "POST", "/api/v1/integration/companies/{external_id}/admin-signup", Access::ApiKey,
+      [&repo, &identity](Request& r, Context& c) {
+        auto company = repo.findCompanyByExternalId(*c.integration_org, r.param("external_id"));
+        if (!company) return http::jsonError(core::Error::notFound("No such company"));
+        auto body = identity::parseJsonObject(r.body);
+        if (!body) return http::jsonError(body.error());
+        auto email = identity::stringField(*body, "email", 254);
+        if (!email) return http::jsonError(email.error());
+        auto by = identity::stringField(*body, "requested_by", 200);
+        if (!by) return http::jsonError(by.error());
+        auto sent = identity.sendCompanyAdminSignup(*c.integration_org, company->id, company->name,
+                                                    *email, *by, c.origin);
+        if (!sent) return http::jsonError(sent.error());
+        return Response::json(202, json{{"sent", true}, {"company_id", company->id.value}}.dump());
+      });
+}
+
+core::Result<std::string> ApiKeys::create(const std::string& org, const std::string& name,
+                                          identity::IdentityRepository& identity_repo) {
+  auto org_id = identity_repo.findOrganization(org);
+  if (!org_id) return core::fail(core::Error::notFound("No organization named \"" + org + "\""));
+  auto label = std::string(core::trim(name));
+  if (label.empty() || label.size() > 200 || !core::isCleanUtf8(label)) {
+    return core::fail(
+        core::Error::invalid("The key needs a name (at most 200 characters)", "name"));
+  }
+  std::string key = "pk_" + core::randomToken(32);
+  storage::Transaction tx(repo_.conn());
+  repo_.insertApiKey(*org_id, label, core::sha256Hex(key), clock_.now());
+  audit_.record({std::nullopt, "", "cli"}, {"api_key.created", std::nullopt, *org_id, std::nullopt,
+                                            json{{"name", label}}.dump()});
+  tx.commit();
+  return key;
+}
+
+std::optional<core::OrgId> ApiKeys::verify(const std::string& key, const identity::Origin& o) {
+  if (!key.starts_with("pk_") || key.size() > 100) return std::nullopt;
+  auto found = repo_.findApiKey(core::sha256Hex(key));
+  if (!found) return std::nullopt;
+  repo_.touchApiKey(found->id, clock_.now());
+  audit_.record({std::nullopt, o.ip, o.request_id},
+                {"api_key.used", std::nullopt, found->org_id, std::nullopt,
+                 json{{"key", found->name}}.dump()});
+  return found->org_id;
+}
+
+void CompanySignupGrants::grant(const identity::SignupLink& link, core::UserId user) {
+  if (link.purpose != "company_admin" || !link.company_id) return;
+  core::CompanyId company{*link.company_id};
+  repo_.putMembership(company, user, "administrator", PermissionSet::all(), std::nullopt,
+                      clock_.now());
+  audit_.record({user, "", ""}, {"membership.granted", user, link.org_id, company,
+                                 json{{"role", "administrator"}, {"via", "admin_signup"}}.dump()});
+}
+
+}  // namespace portico::access

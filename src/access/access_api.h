@@ -1,0 +1,51 @@
+#pragma once
+
+#include "access/access_repository.h"
+#include "access/policy.h"
+#include "audit/audit_log.h"
+#include "core/clock.h"
+#include "identity/guard.h"
+#include "identity/identity_service.h"
+
+namespace portico::access {
+
+// The caller's companies: GET /api/v1/me (with companies), GET /api/v1/companies[/{id}].
+void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy);
+
+// The integration API for an organization's ERP, authenticated by API key:
+// POST /api/v1/integration/companies and …/companies/{external_id}/admin-signup.
+void registerIntegrationApi(identity::GuardedRoutes& routes, AccessRepository& repo,
+                            identity::IdentityService& identity, audit::AuditLog& audit,
+                            const core::Clock& clock);
+
+// API keys: created by the command line (printed once), verified on every integration call,
+// every use audited.
+class ApiKeys final : public identity::ApiKeyVerifier {
+ public:
+  ApiKeys(AccessRepository& repo, audit::AuditLog& audit, const core::Clock& clock)
+      : repo_(repo), audit_(audit), clock_(clock) {}
+  // A new key for the organization named `org`; NotFound if there is none.
+  core::Result<std::string> create(const std::string& org, const std::string& name,
+                                   identity::IdentityRepository& identity_repo);
+  std::optional<core::OrgId> verify(const std::string& key, const identity::Origin& o) override;
+
+ private:
+  AccessRepository& repo_;
+  audit::AuditLog& audit_;
+  const core::Clock& clock_;
+};
+
+// Gives the company administrator's membership promised by a company signup link.
+class CompanySignupGrants final : public identity::SignupGrants {
+ public:
+  CompanySignupGrants(AccessRepository& repo, audit::AuditLog& audit, const core::Clock& clock)
+      : repo_(repo), audit_(audit), clock_(clock) {}
+  void grant(const identity::SignupLink& link, core::UserId user) override;
+
+ private:
+  AccessRepository& repo_;
+  audit::AuditLog& audit_;
+  const core::Clock& clock_;
+};
+
+}  // namespace portico::access

@@ -1,0 +1,164 @@
+#include "access/access_repository.h"
+
+namespace portico::access {
+namespace {
+
+using storage::Query;
+
+constexpr std::string_view kMembershipsOf =
+    "SELECT c.id, c.org_id, c.external_id, c.name, c.org_number, c.managed, m.role,"
+    " m.permissions, m.all_sites, m.id FROM memberships m JOIN companies c ON c.id = m.company_id"
+    " WHERE m.user_id = ? ORDER BY c.name, c.id";
+constexpr std::string_view kMembership =
+    "SELECT c.id, c.org_id, c.external_id, c.name, c.org_number, c.managed, m.role,"
+    " m.permissions, m.all_sites, m.id FROM memberships m JOIN companies c ON c.id = m.company_id"
+    " WHERE m.user_id = ? AND m.company_id = ?";
+constexpr std::string_view kMembershipSites =
+    "SELECT site_id FROM membership_sites WHERE membership_id = ? ORDER BY site_id";
+constexpr std::string_view kPutMembership =
+    "INSERT INTO memberships (company_id, user_id, role, permissions, all_sites, invited_by,"
+    " created_at) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (user_id, company_id) DO UPDATE SET"
+    " role = excluded.role, permissions = excluded.permissions";
+constexpr std::string_view kFindCompany =
+    "SELECT id, org_id, external_id, name, org_number, managed FROM companies WHERE id = ?";
+constexpr std::string_view kFindCompanyByExternal =
+    "SELECT id, org_id, external_id, name, org_number, managed FROM companies"
+    " WHERE org_id = ? AND external_id = ?";
+constexpr std::string_view kInsertCompany =
+    "INSERT INTO companies (org_id, external_id, name, org_number, managed, created_at,"
+    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kUpdateCompany =
+    "UPDATE companies SET name = ?, org_number = ?, managed = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kInsertApiKey =
+    "INSERT INTO api_keys (org_id, name, key_hash, created_at) VALUES (?, ?, ?, ?)";
+constexpr std::string_view kFindApiKey =
+    "SELECT id, org_id, name FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL";
+constexpr std::string_view kTouchApiKey = "UPDATE api_keys SET last_used_at = ? WHERE id = ?";
+
+Company readCompany(Query& q) {
+  return Company{core::CompanyId{q.getInt(0)},
+                 core::OrgId{q.getInt(1)},
+                 q.getOptText(2),
+                 q.getText(3),
+                 q.getText(4),
+                 q.getInt(5) != 0};
+}
+
+CompanyAccess readAccess(Query& q, std::int64_t* membership_id) {
+  CompanyAccess a;
+  a.company = readCompany(q);
+  a.role = q.getText(6);
+  auto preset = presetPermissions(a.role);
+  a.permissions = preset ? *preset : PermissionSet::parse(q.getText(7));
+  a.all_sites = q.getInt(8) != 0;
+  *membership_id = q.getInt(9);
+  return a;
+}
+
+}  // namespace
+
+std::vector<CompanyAccess> AccessRepository::membershipsOf(core::UserId user) {
+  std::vector<std::pair<CompanyAccess, std::int64_t>> rows;
+  {
+    Query q(conn(), kMembershipsOf);
+    q.bind(user.value);
+    while (q.next()) {
+      std::int64_t mid = 0;
+      auto a = readAccess(q, &mid);
+      rows.emplace_back(std::move(a), mid);
+    }
+  }
+  std::vector<CompanyAccess> out;
+  out.reserve(rows.size());
+  for (auto& [a, mid] : rows) {
+    if (!a.all_sites) {
+      Query s(conn(), kMembershipSites);
+      s.bind(mid);
+      while (s.next()) a.sites.push_back(s.getInt(0));
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::optional<CompanyAccess> AccessRepository::membership(core::UserId user,
+                                                          core::CompanyId company) {
+  std::int64_t mid = 0;
+  std::optional<CompanyAccess> a;
+  {
+    Query q(conn(), kMembership);
+    q.bind(user.value, company.value);
+    if (!q.next()) return std::nullopt;
+    a = readAccess(q, &mid);
+  }
+  if (!a->all_sites) {
+    Query s(conn(), kMembershipSites);
+    s.bind(mid);
+    while (s.next()) a->sites.push_back(s.getInt(0));
+  }
+  return a;
+}
+
+void AccessRepository::putMembership(core::CompanyId company, core::UserId user,
+                                     const std::string& role, const PermissionSet& permissions,
+                                     std::optional<core::UserId> invited_by, std::int64_t now) {
+  std::optional<std::int64_t> inviter;
+  if (invited_by) inviter = invited_by->value;
+  Query(conn(), kPutMembership)
+      .bind(company.value, user.value, role, permissions.serialize(), inviter, now)
+      .run();
+}
+
+std::optional<Company> AccessRepository::findCompany(core::CompanyId id) {
+  Query q(conn(), kFindCompany);
+  q.bind(id.value);
+  if (!q.next()) return std::nullopt;
+  return readCompany(q);
+}
+
+std::optional<Company> AccessRepository::findCompanyByExternalId(core::OrgId org,
+                                                                 const std::string& external_id) {
+  Query q(conn(), kFindCompanyByExternal);
+  q.bind(org.value, external_id);
+  if (!q.next()) return std::nullopt;
+  return readCompany(q);
+}
+
+std::pair<Company, bool> AccessRepository::upsertCompany(core::OrgId org, const CompanyUpsert& u,
+                                                         std::int64_t now) {
+  if (auto existing = findCompanyByExternalId(org, u.external_id)) {
+    bool managed = u.managed.value_or(existing->managed);
+    Query(conn(), kUpdateCompany)
+        .bind(u.name, u.org_number, managed, now, existing->id.value)
+        .run();
+    existing->name = u.name;
+    existing->org_number = u.org_number;
+    existing->managed = managed;
+    return {*existing, false};
+  }
+  bool managed = u.managed.value_or(true);
+  Query(conn(), kInsertCompany)
+      .bind(org.value, u.external_id, u.name, u.org_number, managed, now, now)
+      .run();
+  Company c{
+      core::CompanyId{conn().lastInsertId()}, org, u.external_id, u.name, u.org_number, managed};
+  return {c, true};
+}
+
+void AccessRepository::insertApiKey(core::OrgId org, const std::string& name,
+                                    const std::string& key_hash, std::int64_t now) {
+  Query(conn(), kInsertApiKey).bind(org.value, name, key_hash, now).run();
+}
+
+std::optional<ApiKey> AccessRepository::findApiKey(const std::string& key_hash) {
+  Query q(conn(), kFindApiKey);
+  q.bind(key_hash);
+  if (!q.next()) return std::nullopt;
+  return ApiKey{q.getInt(0), core::OrgId{q.getInt(1)}, q.getText(2)};
+}
+
+void AccessRepository::touchApiKey(std::int64_t id, std::int64_t now) {
+  Query(conn(), kTouchApiKey).bind(now, id).run();
+}
+
+}  // namespace portico::access

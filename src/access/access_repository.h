@@ -1,0 +1,52 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "access/company.h"
+#include "core/result.h"
+#include "storage/db.h"
+
+namespace portico::access {
+
+struct ApiKey {
+  std::int64_t id = 0;
+  core::OrgId org_id;
+  std::string name;
+};
+
+// Storage of companies, memberships and API keys. Plain data access; the rules live in Policy
+// and the services. Joins the calling thread's open transaction.
+class AccessRepository {
+ public:
+  explicit AccessRepository(storage::Db& db) : db_(db) {}
+  storage::Connection& conn() { return db_.connection(); }
+
+  // Every membership of `user`, by company name.
+  std::vector<CompanyAccess> membershipsOf(core::UserId user);
+  // The membership of `user` in `company`, if any.
+  std::optional<CompanyAccess> membership(core::UserId user, core::CompanyId company);
+  // Adds (or replaces) the membership.
+  void putMembership(core::CompanyId company, core::UserId user, const std::string& role,
+                     const PermissionSet& permissions, std::optional<core::UserId> invited_by,
+                     std::int64_t now);
+
+  std::optional<Company> findCompany(core::CompanyId id);
+  std::optional<Company> findCompanyByExternalId(core::OrgId org, const std::string& external_id);
+  // Inserts or updates by (org, external id); `.second` is true when inserted.
+  std::pair<Company, bool> upsertCompany(core::OrgId org, const CompanyUpsert& upsert,
+                                         std::int64_t now);
+
+  void insertApiKey(core::OrgId org, const std::string& name, const std::string& key_hash,
+                    std::int64_t now);
+  // The live (not revoked) key with that hash.
+  std::optional<ApiKey> findApiKey(const std::string& key_hash);
+  void touchApiKey(std::int64_t id, std::int64_t now);
+
+ private:
+  storage::Db& db_;
+};
+
+}  // namespace portico::access

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "access/permissions.h"
+#include "core/ids.h"
+
+namespace portico::access {
+
+struct Company {
+  core::CompanyId id;
+  core::OrgId org_id;
+  std::optional<std::string> external_id;
+  std::string name;
+  std::string org_number;
+  bool managed = true;  // false: independent, administered only by its own administrators
+};
+
+// What a caller may do in one company, and why: the membership's role and permissions and its
+// site scope.
+struct CompanyAccess {
+  Company company;
+  std::string role;  // a preset id, or "custom"
+  PermissionSet permissions;
+  bool all_sites = true;
+  std::vector<std::int64_t> sites;  // when !all_sites
+
+  bool can(Permission p) const { return permissions.has(p); }
+};
+
+// An upsert from the integration API.
+struct CompanyUpsert {
+  std::string external_id;
+  std::string name;
+  std::string org_number;
+  std::optional<bool> managed;
+};
+
+}  // namespace portico::access

@@ -1,0 +1,256 @@
+// Companies, the integration API and the company administrator's signup, end to end.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "support/test_server.h"
+
+namespace portico::testing {
+namespace {
+
+using nlohmann::json;
+
+class AccessApiTest : public ::testing::Test {
+ protected:
+  AccessApiTest() {
+    server.initOrganization("Vendor", "staff@vendor.example");
+    server.initOrganization("Rival", "staff@rival.example");
+    key = *server.app().createApiKey("Vendor", "ERP");
+    rival_key = *server.app().createApiKey("Rival", "ERP");
+  }
+  HttpResult integration(const std::string& path, const json& body, const std::string& k) {
+    return server.post(path, body, k);
+  }
+  std::string lastSignupToken() {
+    std::string flat = std::regex_replace(server.mails().back(), std::regex("=\r\n"), "");
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(flat, m, std::regex("/signup\\?token=3D([A-Za-z0-9_-]+)")));
+    return m.size() > 1 ? m[1].str() : "";
+  }
+  // A company by external id, and its first administrator signed in with 2FA.
+  std::pair<std::int64_t, std::string> companyWithAdmin(const std::string& ext,
+                                                        const std::string& email) {
+    auto c = integration("/api/v1/integration/companies",
+                         {{"external_id", ext}, {"name", "Company " + ext}}, key);
+    EXPECT_EQ(c.status, 201) << c.body;
+    EXPECT_EQ(integration("/api/v1/integration/companies/" + ext + "/admin-signup",
+                          {{"email", email}, {"requested_by", "erp.manager"}}, key)
+                  .status,
+              202);
+    auto r = server.post("/api/v1/signup", {{"token", lastSignupToken()},
+                                            {"first_name", "Ada"},
+                                            {"last_name", "Admin"},
+                                            {"password", TestServer::kPassword}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto login =
+        server.post("/api/v1/auth/login", {{"email", email}, {"password", TestServer::kPassword}});
+    auto token = login.json()["token"].get<std::string>();
+    auto secret = server.post("/api/v1/auth/totp/enroll", json::object(), token)
+                      .json()["secret"]
+                      .get<std::string>();
+    EXPECT_EQ(
+        server.post("/api/v1/auth/totp/confirm", {{"code", server.totpCode(secret)}}, token).status,
+        200);
+    return {c.json()["id"].get<std::int64_t>(), token};
+  }
+
+  TestServer server;
+  std::string key;
+  std::string rival_key;
+};
+
+TEST_F(AccessApiTest, UpsertByExternalIdCreatesThenUpdates) {
+  auto r =
+      integration("/api/v1/integration/companies", {{"external_id", "C-1"}, {"name", "Acme"}}, key);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto id = r.json()["id"];
+  r = integration("/api/v1/integration/companies",
+                  {{"external_id", "C-1"}, {"name", "Acme AB"}, {"managed", false}}, key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["id"], id);
+  EXPECT_EQ(r.json()["name"], "Acme AB");
+  EXPECT_EQ(r.json()["managed"], false);
+  // The same external id in another organization is another company.
+  r = integration("/api/v1/integration/companies", {{"external_id", "C-1"}, {"name", "Rival Acme"}},
+                  rival_key);
+  EXPECT_EQ(r.status, 201);
+  EXPECT_NE(r.json()["id"], id);
+}
+
+TEST_F(AccessApiTest, UpsertRejectsBadInputAndChangesNothing) {
+  EXPECT_EQ(integration("/api/v1/integration/companies", {{"name", "No id"}}, key).status, 400);
+  EXPECT_EQ(integration("/api/v1/integration/companies", {{"external_id", "C-2"}}, key).status,
+            400);
+  EXPECT_EQ(integration("/api/v1/integration/companies", {{"external_id", "C-2"}, {"name", 7}}, key)
+                .status,
+            400);
+  EXPECT_EQ(integration("/api/v1/integration/companies",
+                        {{"external_id", "C-2"}, {"name", "X"}, {"managed", "yes"}}, key)
+                .status,
+            400);
+  storage::Query q(server.app().db().connection(), "SELECT COUNT(*) FROM companies");
+  ASSERT_TRUE(q.next());
+  EXPECT_EQ(q.getInt(0), 0);
+}
+
+TEST_F(AccessApiTest, IntegrationCallsNeedAValidKeyInTheHeader) {
+  json body = {{"external_id", "C-3"}, {"name", "X"}};
+  EXPECT_EQ(integration("/api/v1/integration/companies", body, "").status, 401);
+  EXPECT_EQ(integration("/api/v1/integration/companies", body, "pk_made_up").status, 401);
+  EXPECT_EQ(server
+                .request("POST", "/api/v1/integration/companies?key=" + key, body.dump(),
+                         {"Content-Type: application/json"})
+                .status,
+            401);
+  auto session = server.signedInUser("someone@acme.example");
+  EXPECT_EQ(integration("/api/v1/integration/companies", body, session).status, 401);
+  // and a key is no session
+  EXPECT_EQ(server.get("/api/v1/me", key).status, 401);
+  storage::Query q(server.app().db().connection(),
+                   "SELECT COUNT(*) FROM audit_log WHERE event = 'api_key.used'");
+  ASSERT_TRUE(q.next());
+  EXPECT_EQ(q.getInt(0), 0);
+}
+
+TEST_F(AccessApiTest, AdminSignupMakesTheCompanyAdministrator) {
+  auto [company, token] = companyWithAdmin("C-10", "erp.admin@acme.example");
+  auto me = server.get("/api/v1/me", token);
+  ASSERT_EQ(me.status, 200) << me.body;
+  auto companies = me.json()["companies"];
+  ASSERT_EQ(companies.size(), 1u);
+  EXPECT_EQ(companies[0]["id"], company);
+  EXPECT_EQ(companies[0]["role"], "administrator");
+  EXPECT_EQ(companies[0]["sites"], "all");
+  EXPECT_EQ(companies[0]["permissions"].size(), 21u);
+  auto one = server.get("/api/v1/companies/" + std::to_string(company), token);
+  EXPECT_EQ(one.status, 200);
+  EXPECT_EQ(one.json()["name"], "Company C-10");
+}
+
+TEST_F(AccessApiTest, AnotherCompanyAnswers404) {
+  auto [mine, token] = companyWithAdmin("C-20", "mine@acme.example");
+  auto theirs = integration("/api/v1/integration/companies",
+                            {{"external_id", "C-21"}, {"name", "Other"}}, key)
+                    .json()["id"]
+                    .get<std::int64_t>();
+  auto rival = integration("/api/v1/integration/companies",
+                           {{"external_id", "R-1"}, {"name", "Rival Co"}}, rival_key)
+                   .json()["id"]
+                   .get<std::int64_t>();
+  for (auto id : {theirs, rival, std::int64_t{999999}}) {
+    auto r = server.get("/api/v1/companies/" + std::to_string(id), token);
+    EXPECT_EQ(r.status, 404) << id;
+    EXPECT_EQ(r.errorCode(), "not_found");
+  }
+  EXPECT_EQ(server.get("/api/v1/companies/abc", token).status, 404);
+  auto list = server.get("/api/v1/companies", token).json()["items"];
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["id"], mine);
+}
+
+TEST_F(AccessApiTest, AdminSignupUnhappyPaths) {
+  integration("/api/v1/integration/companies", {{"external_id", "C-30"}, {"name", "X"}}, key);
+  EXPECT_EQ(integration("/api/v1/integration/companies/NOPE/admin-signup",
+                        {{"email", "a@acme.example"}}, key)
+                .status,
+            404);
+  // another organization's company is not reachable with this key
+  EXPECT_EQ(integration("/api/v1/integration/companies/C-30/admin-signup",
+                        {{"email", "a@acme.example"}}, rival_key)
+                .status,
+            404);
+  EXPECT_EQ(integration("/api/v1/integration/companies/C-30/admin-signup",
+                        {{"email", "not-an-email"}}, key)
+                .status,
+            400);
+  // A second request replaces the first link.
+  ASSERT_EQ(integration("/api/v1/integration/companies/C-30/admin-signup",
+                        {{"email", "b@acme.example"}}, key)
+                .status,
+            202);
+  auto first = lastSignupToken();
+  ASSERT_EQ(integration("/api/v1/integration/companies/C-30/admin-signup",
+                        {{"email", "b@acme.example"}}, key)
+                .status,
+            202);
+  auto second = lastSignupToken();
+  EXPECT_EQ(server
+                .post("/api/v1/signup", {{"token", first},
+                                         {"first_name", "B"},
+                                         {"last_name", "B"},
+                                         {"password", TestServer::kPassword}})
+                .status,
+            404);
+  EXPECT_EQ(server
+                .post("/api/v1/signup", {{"token", second},
+                                         {"first_name", "B"},
+                                         {"last_name", "B"},
+                                         {"password", TestServer::kPassword}})
+                .status,
+            201);
+  EXPECT_EQ(server
+                .post("/api/v1/signup", {{"token", second},
+                                         {"first_name", "B"},
+                                         {"last_name", "B"},
+                                         {"password", TestServer::kPassword}})
+                .status,
+            404);
+}
+
+TEST_F(AccessApiTest, AnExistingLoginAddsTheCompanyAfterSigningIn) {
+  auto [first, token] = companyWithAdmin("C-40", "multi@acme.example");
+  auto second = integration("/api/v1/integration/companies",
+                            {{"external_id", "C-41"}, {"name", "Second"}}, key)
+                    .json()["id"]
+                    .get<std::int64_t>();
+  ASSERT_EQ(integration("/api/v1/integration/companies/C-41/admin-signup",
+                        {{"email", "MULTI@acme.example"}}, key)
+                .status,
+            202);
+  auto link = lastSignupToken();
+  // Registering anew is refused: the e-mail has a login.
+  EXPECT_EQ(server
+                .post("/api/v1/signup", {{"token", link},
+                                         {"first_name", "M"},
+                                         {"last_name", "M"},
+                                         {"password", TestServer::kPassword}})
+                .status,
+            409);
+  EXPECT_EQ(server.post("/api/v1/signup", {{"token", link}}, token).status, 200);
+  auto list = server.get("/api/v1/companies", token).json()["items"];
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(server.get("/api/v1/companies/" + std::to_string(second), token).json()["role"],
+            "administrator");
+  (void)first;
+}
+
+TEST_F(AccessApiTest, CompaniesNeedTwoFactorAndPaginate) {
+  auto [a, token] = companyWithAdmin("C-50", "pages@acme.example");
+  for (const char* ext : {"C-51", "C-52"}) {
+    integration("/api/v1/integration/companies", {{"external_id", ext}, {"name", ext}}, key);
+    integration(std::string("/api/v1/integration/companies/") + ext + "/admin-signup",
+                {{"email", "pages@acme.example"}}, key);
+    ASSERT_EQ(server.post("/api/v1/signup", {{"token", lastSignupToken()}}, token).status, 200);
+  }
+  auto page1 = server.get("/api/v1/companies?limit=2", token);
+  ASSERT_EQ(page1.status, 200);
+  EXPECT_EQ(page1.json()["items"].size(), 2u);
+  auto cursor = page1.json()["next_cursor"].get<std::string>();
+  auto page2 = server.get("/api/v1/companies?limit=2&cursor=" + cursor, token);
+  EXPECT_EQ(page2.json()["items"].size(), 1u);
+  EXPECT_TRUE(page2.json()["next_cursor"].is_null());
+  EXPECT_EQ(server.get("/api/v1/companies?limit=0", token).status, 400);
+  EXPECT_EQ(server.get("/api/v1/companies?limit=201", token).status, 400);
+  EXPECT_EQ(server.get("/api/v1/companies?cursor=x", token).status, 400);
+  EXPECT_EQ(server.get("/api/v1/companies?limit=1&limit=2", token).status, 400);
+  auto pending = server
+                     .post("/api/v1/auth/login",
+                           {{"email", "pages@acme.example"}, {"password", TestServer::kPassword}})
+                     .json()["token"]
+                     .get<std::string>();
+  EXPECT_EQ(server.get("/api/v1/companies", pending).status, 403);
+  (void)a;
+}
+
+}  // namespace
+}  // namespace portico::testing
