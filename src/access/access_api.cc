@@ -122,6 +122,118 @@ void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy) {
   });
 }
 
+namespace {
+
+json memberJson(const Member& m) {
+  json perms = json::array();
+  for (auto p : m.permissions.list()) perms.push_back(std::string(permissionName(p)));
+  return {{"id", m.user_id.value},
+          {"email", m.email},
+          {"first_name", m.first_name},
+          {"last_name", m.last_name},
+          {"role", m.role},
+          {"permissions", perms},
+          {"sites", m.all_sites ? json("all") : json(m.sites)},
+          {"last_login_at", m.last_login_at ? json(*m.last_login_at) : json(nullptr)},
+          {"two_factor", m.has_second_factor},
+          {"invited_by", m.invited_by ? json(*m.invited_by) : json(nullptr)}};
+}
+
+std::optional<core::UserId> userParam(const Request& r) {
+  char* end = nullptr;
+  const auto& raw = r.param("user_id");
+  long long id = std::strtoll(raw.c_str(), &end, 10);
+  if (id <= 0 || !end || *end != '\0') return std::nullopt;
+  return core::UserId{id};
+}
+
+// Parses {role} | {permissions:[…]} and/or {sites:"all"|[ids]}.
+core::Result<RightsChange> parseRights(const std::string& body_text) {
+  auto body = identity::parseJsonObject(body_text);
+  if (!body) return core::fail(body.error());
+  RightsChange change;
+  for (const auto& [key, value] : body->items()) {
+    if (key == "role") {
+      if (!value.is_string())
+        return core::fail(core::Error::invalid("'role' must be a string", "role"));
+      change.role = value.get<std::string>();
+    } else if (key == "permissions") {
+      if (!value.is_array()) {
+        return core::fail(
+            core::Error::invalid("'permissions' must be a list of names", "permissions"));
+      }
+      PermissionSet set;
+      for (const auto& v : value) {
+        auto p = v.is_string() ? permissionFromName(v.get<std::string>()) : std::nullopt;
+        if (!p) {
+          return core::fail(core::Error::invalid("Unknown permission " + v.dump(), "permissions"));
+        }
+        set.add(*p);
+      }
+      change.permissions = set;
+    } else if (key == "sites") {
+      if (value == "all") {
+        change.all_sites = true;
+      } else if (value.is_array()) {
+        change.all_sites = false;
+        for (const auto& v : value) {
+          if (!v.is_number_integer()) {
+            return core::fail(
+                core::Error::invalid("'sites' must be \"all\" or a list of site ids", "sites"));
+          }
+          change.sites.push_back(v.get<std::int64_t>());
+        }
+      } else {
+        return core::fail(
+            core::Error::invalid("'sites' must be \"all\" or a list of site ids", "sites"));
+      }
+    } else {
+      return core::fail(core::Error::invalid("Unknown field '" + key + "'", key));
+    }
+  }
+  return change;
+}
+
+audit::Actor actorOf(const Context& c) {
+  return {c.principal->user.id, c.origin.ip, c.origin.request_id};
+}
+
+}  // namespace
+
+void registerMembersApi(CompanyRoutes& routes, MembershipService& members) {
+  routes.api("GET", "/api/v1/companies/{id}/users", Permission::UsersManage,
+             [&members](Request&, Context&, const CompanyAccess& a) {
+               json items = json::array();
+               for (const auto& m : members.members(a)) items.push_back(memberJson(m));
+               return Response::json(200, json{{"items", items}}.dump());
+             });
+
+  routes.api("PATCH", "/api/v1/companies/{id}/users/{user_id}", Permission::UsersManage,
+             [&members](Request& r, Context& c, const CompanyAccess& a) {
+               auto user = userParam(r);
+               if (!user)
+                 return http::jsonError(core::Error::notFound("No such member of this company"));
+               auto change = parseRights(r.body);
+               if (!change) return http::jsonError(change.error());
+               auto s = members.changeRights(a, *user, *change, actorOf(c));
+               if (!s) return http::jsonError(s.error());
+               for (const auto& m : members.members(a)) {
+                 if (m.user_id == *user) return Response::json(200, memberJson(m).dump());
+               }
+               return http::jsonError(core::Error::notFound("No such member of this company"));
+             });
+
+  routes.api("DELETE", "/api/v1/companies/{id}/users/{user_id}", Permission::UsersManage,
+             [&members](Request& r, Context& c, const CompanyAccess& a) {
+               auto user = userParam(r);
+               if (!user)
+                 return http::jsonError(core::Error::notFound("No such member of this company"));
+               auto s = members.remove(a, *user, actorOf(c));
+               if (!s) return http::jsonError(s.error());
+               return Response::noContent();
+             });
+}
+
 void registerIntegrationApi(identity::GuardedRoutes& routes, AccessRepository& repo,
                             identity::IdentityService& identity, audit::AuditLog& audit,
                             const core::Clock& clock) {

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "access/access_repository.h"
+#include "access/company_routes.h"
+#include "access/membership_service.h"
 #include "access/policy.h"
 #include "audit/audit_log.h"
 #include "core/clock.h"
@@ -11,6 +13,10 @@ namespace portico::access {
 
 // The caller's companies: GET /api/v1/me (with companies), GET /api/v1/companies[/{id}].
 void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy);
+
+// A company's members, for those with users.manage there:
+// GET /api/v1/companies/{id}/users, PATCH and DELETE /api/v1/companies/{id}/users/{user_id}.
+void registerMembersApi(CompanyRoutes& routes, MembershipService& members);
 
 // The integration API for an organization's ERP, authenticated by API key:
 // POST /api/v1/integration/companies and …/companies/{external_id}/admin-signup.

@@ -19,6 +19,22 @@ constexpr std::string_view kPutMembership =
     "INSERT INTO memberships (company_id, user_id, role, permissions, all_sites, invited_by,"
     " created_at) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (user_id, company_id) DO UPDATE SET"
     " role = excluded.role, permissions = excluded.permissions";
+constexpr std::string_view kMembers =
+    "SELECT u.id, u.email, u.first_name, u.last_name, m.role, m.permissions, m.all_sites, m.id,"
+    " u.last_login_at, (u.totp_secret IS NOT NULL OR u.sms_phone IS NOT NULL), i.email"
+    " FROM memberships m JOIN users u ON u.id = m.user_id LEFT JOIN users i ON i.id = m.invited_by"
+    " WHERE m.company_id = ? ORDER BY u.last_name, u.first_name, u.id";
+constexpr std::string_view kSetRights =
+    "UPDATE memberships SET role = ?, permissions = ?, all_sites = ? WHERE company_id = ?"
+    " AND user_id = ?";
+constexpr std::string_view kMembershipId =
+    "SELECT id FROM memberships WHERE company_id = ? AND user_id = ?";
+constexpr std::string_view kClearSites = "DELETE FROM membership_sites WHERE membership_id = ?";
+constexpr std::string_view kAddSite =
+    "INSERT INTO membership_sites (membership_id, site_id) VALUES (?, ?)";
+constexpr std::string_view kDeleteMembership =
+    "DELETE FROM memberships WHERE company_id = ? AND user_id = ?";
+constexpr std::string_view kSiteOfCompany = "SELECT 1 FROM sites WHERE id = ? AND company_id = ?";
 constexpr std::string_view kFindCompany =
     "SELECT id, org_id, external_id, name, org_number, managed FROM companies WHERE id = ?";
 constexpr std::string_view kFindCompanyByExternal =
@@ -107,6 +123,74 @@ void AccessRepository::putMembership(core::CompanyId company, core::UserId user,
   Query(conn(), kPutMembership)
       .bind(company.value, user.value, role, permissions.serialize(), inviter, now)
       .run();
+}
+
+std::vector<Member> AccessRepository::members(core::CompanyId company) {
+  std::vector<std::pair<Member, std::int64_t>> rows;
+  {
+    Query q(conn(), kMembers);
+    q.bind(company.value);
+    while (q.next()) {
+      Member m;
+      m.user_id = core::UserId{q.getInt(0)};
+      m.email = q.getText(1);
+      m.first_name = q.getText(2);
+      m.last_name = q.getText(3);
+      m.role = q.getText(4);
+      auto preset = presetPermissions(m.role);
+      m.permissions = preset ? *preset : PermissionSet::parse(q.getText(5));
+      m.all_sites = q.getInt(6) != 0;
+      m.last_login_at = q.getOptInt(8);
+      m.has_second_factor = q.getInt(9) != 0;
+      m.invited_by = q.getOptText(10);
+      rows.emplace_back(std::move(m), q.getInt(7));
+    }
+  }
+  std::vector<Member> out;
+  for (auto& [m, mid] : rows) {
+    if (!m.all_sites) {
+      Query s(conn(), kMembershipSites);
+      s.bind(mid);
+      while (s.next()) m.sites.push_back(s.getInt(0));
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+bool AccessRepository::setRights(core::CompanyId company, core::UserId user,
+                                 const std::string& role, const PermissionSet& permissions,
+                                 bool all_sites, const std::vector<std::int64_t>& sites) {
+  std::int64_t mid = 0;
+  {
+    Query q(conn(), kMembershipId);
+    q.bind(company.value, user.value);
+    if (!q.next()) return false;
+    mid = q.getInt(0);
+  }
+  Query(conn(), kSetRights)
+      .bind(role, permissions.serialize(), all_sites, company.value, user.value)
+      .run();
+  Query(conn(), kClearSites).bind(mid).run();
+  if (!all_sites) {
+    for (auto site : sites) Query(conn(), kAddSite).bind(mid, site).run();
+  }
+  return true;
+}
+
+bool AccessRepository::deleteMembership(core::CompanyId company, core::UserId user) {
+  Query(conn(), kDeleteMembership).bind(company.value, user.value).run();
+  return conn().changes() == 1;
+}
+
+bool AccessRepository::sitesBelongTo(core::CompanyId company,
+                                     const std::vector<std::int64_t>& sites) {
+  for (auto site : sites) {
+    Query q(conn(), kSiteOfCompany);
+    q.bind(site, company.value);
+    if (!q.next()) return false;
+  }
+  return true;
 }
 
 std::optional<Company> AccessRepository::findCompany(core::CompanyId id) {

@@ -33,6 +33,17 @@ class AccessRepository {
                      const PermissionSet& permissions, std::optional<core::UserId> invited_by,
                      std::int64_t now);
 
+  // The members of `company`, by last and first name.
+  std::vector<Member> members(core::CompanyId company);
+  // Sets role, permissions and site scope of an existing membership; false if there is none.
+  bool setRights(core::CompanyId company, core::UserId user, const std::string& role,
+                 const PermissionSet& permissions, bool all_sites,
+                 const std::vector<std::int64_t>& sites);
+  // Deletes the membership; false if there was none.
+  bool deleteMembership(core::CompanyId company, core::UserId user);
+  // True if every id is a site of `company`.
+  bool sitesBelongTo(core::CompanyId company, const std::vector<std::int64_t>& sites);
+
   std::optional<Company> findCompany(core::CompanyId id);
   std::optional<Company> findCompanyByExternalId(core::OrgId org, const std::string& external_id);
   // Inserts or updates by (org, external id); `.second` is true when inserted.

@@ -31,6 +31,29 @@ struct CompanyAccess {
   bool can(Permission p) const { return permissions.has(p); }
 };
 
+// A member of a company, as its administrators see it.
+struct Member {
+  core::UserId user_id;
+  std::string email;
+  std::string first_name;
+  std::string last_name;
+  std::string role;
+  PermissionSet permissions;
+  bool all_sites = true;
+  std::vector<std::int64_t> sites;
+  std::optional<std::int64_t> last_login_at;
+  bool has_second_factor = false;
+  std::optional<std::string> invited_by;  // the inviter's e-mail
+};
+
+// A change of a membership's rights: a role preset, or chosen permissions, and/or the sites.
+struct RightsChange {
+  std::optional<std::string> role;
+  std::optional<PermissionSet> permissions;
+  std::optional<bool> all_sites;
+  std::vector<std::int64_t> sites;  // when all_sites == false
+};
+
 // An upsert from the integration API.
 struct CompanyUpsert {
   std::string external_id;

@@ -66,7 +66,8 @@ struct App::Impl {
         access_repo(db),
         policy(access_repo),
         api_keys(access_repo, audit, clock),
-        signup_grants(access_repo, audit, clock) {
+        signup_grants(access_repo, audit, clock),
+        members(access_repo, audit) {
     storage::migrate(db, storage::builtinMigrations());
     if (!config.smtp_url.empty()) {
       mailer = std::make_unique<notify::SmtpMailer>(config.smtp_url, config.mail_from);
@@ -111,6 +112,8 @@ struct App::Impl {
     guarded->setApiKeyVerifier(&api_keys);
     identity::registerIdentityApi(*guarded, *identity_service);
     access::registerAccessApi(*guarded, policy);
+    company_routes = std::make_unique<access::CompanyRoutes>(*guarded, policy);
+    access::registerMembersApi(*company_routes, members);
     access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
     identity::registerIdentityPages(*guarded, *identity_service, views);
   }
@@ -126,6 +129,8 @@ struct App::Impl {
   access::Policy policy;
   access::ApiKeys api_keys;
   access::CompanySignupGrants signup_grants;
+  access::MembershipService members;
+  std::unique_ptr<access::CompanyRoutes> company_routes;
   web::Views views;
   std::unique_ptr<notify::Mailer> mailer;
   std::unique_ptr<notify::SmsSender> sms;
@@ -210,6 +215,8 @@ void App::runUntilSignal() { impl_->server->runUntilSignal(); }
 storage::Db& App::db() { return impl_->db; }
 identity::IdentityService& App::identity() { return *impl_->identity_service; }
 const identity::GuardedRoutes& App::routes() const { return *impl_->guarded; }
+const http::Router& App::router() const { return impl_->router; }
+const access::CompanyRoutes& App::companyRoutes() const { return *impl_->company_routes; }
 const AppConfig& App::config() const { return impl_->config; }
 
 }  // namespace portico::app

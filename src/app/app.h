@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "access/company_routes.h"
 #include "core/clock.h"
 #include "http/server.h"
 #include "identity/guard.h"
@@ -54,6 +55,10 @@ class App {
   storage::Db& db();
   identity::IdentityService& identity();
   const identity::GuardedRoutes& routes() const;
+  // Every route the server answers.
+  const http::Router& router() const;
+  // The routes about one company's records, with the permission each needs.
+  const access::CompanyRoutes& companyRoutes() const;
   const AppConfig& config() const;
 
  private:

@@ -252,5 +252,113 @@ TEST_F(AccessApiTest, CompaniesNeedTwoFactorAndPaginate) {
   (void)a;
 }
 
+class MembersApiTest : public AccessApiTest {
+ protected:
+  MembersApiTest() {
+    std::tie(company, admin) = companyWithAdmin("M-1", "admin@members.example");
+    std::tie(other_company, other_admin) = companyWithAdmin("M-2", "bob@members.example");
+    // Bob joins M-1 too, through a link (as administrator), then is made a member.
+    integration("/api/v1/integration/companies/M-1/admin-signup",
+                {{"email", "bob@members.example"}}, key);
+    EXPECT_EQ(server.post("/api/v1/signup", {{"token", lastSignupToken()}}, other_admin).status,
+              200);
+    bob = server.get("/api/v1/me", other_admin).json()["user"]["id"].get<std::int64_t>();
+    EXPECT_EQ(patch(bob, {{"role", "member"}}).status, 200);
+  }
+  std::string users(std::int64_t c = 0) {
+    return "/api/v1/companies/" + std::to_string(c ? c : company) + "/users";
+  }
+  HttpResult patch(std::int64_t user, const json& body, const std::string& token = "",
+                   std::int64_t c = 0) {
+    return server.request("PATCH", users(c) + "/" + std::to_string(user), body.dump(),
+                          {"Content-Type: application/json",
+                           "Authorization: Bearer " + (token.empty() ? admin : token)});
+  }
+  HttpResult remove(std::int64_t user, const std::string& token = "", std::int64_t c = 0) {
+    return server.request("DELETE", users(c) + "/" + std::to_string(user), "",
+                          {"Authorization: Bearer " + (token.empty() ? admin : token)});
+  }
+  std::int64_t company = 0, other_company = 0, bob = 0;
+  std::string admin, other_admin;
+};
+
+TEST_F(MembersApiTest, AdministratorSeesMembersWithRightsAndInviter) {
+  auto r = server.get(users(), admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto items = r.json()["items"];
+  ASSERT_EQ(items.size(), 2u);
+  for (const auto& m : items) {
+    EXPECT_TRUE(m["two_factor"].get<bool>());
+    if (m["id"] == bob) {
+      EXPECT_EQ(m["role"], "member");
+      EXPECT_EQ(m["sites"], "all");
+    } else {
+      EXPECT_EQ(m["role"], "administrator");
+    }
+  }
+}
+
+TEST_F(MembersApiTest, MembersWithoutUsersManageAreRefused) {
+  EXPECT_EQ(server.get(users(), other_admin).status, 403);  // a member of M-1
+  EXPECT_EQ(server.get("/api/v1/companies/" + std::to_string(company), other_admin).status, 200);
+  EXPECT_EQ(patch(bob, {{"role", "administrator"}}, other_admin).status, 403);
+  EXPECT_EQ(remove(bob, other_admin).status, 403);
+  // Another company's member list: 404 for someone who is not in it.
+  EXPECT_EQ(server.get(users(other_company), admin).status, 404);
+}
+
+TEST_F(MembersApiTest, ChangingRightsValidatesInput) {
+  EXPECT_EQ(patch(bob, {{"role", "superuser"}}).status, 400);
+  EXPECT_EQ(patch(bob, {{"permissions", {"invoices.view", "bogus"}}}).status, 400);
+  EXPECT_EQ(patch(bob, {{"role", "member"}, {"permissions", {"invoices.view"}}}).status, 400);
+  EXPECT_EQ(patch(bob, {{"sites", {999}}}).status, 400);
+  EXPECT_EQ(patch(bob, {{"company_id", other_company}}).status, 400);  // no mass assignment
+  EXPECT_EQ(patch(bob, json::object()).status, 400);
+  EXPECT_EQ(patch(999999, {{"role", "member"}}).status, 404);
+  auto r = patch(bob, {{"permissions", {"invoices.view", "support.open"}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["role"], "custom");
+  EXPECT_EQ(r.json()["permissions"], json({"invoices.view", "support.open"}));
+  auto me = server.get("/api/v1/companies/" + std::to_string(company), other_admin).json();
+  EXPECT_EQ(me["permissions"], json({"invoices.view", "support.open"}));
+}
+
+TEST_F(MembersApiTest, NobodyGrantsMoreThanTheyHold) {
+  // Bob manages users but may not pay invoices: he cannot make anyone an administrator.
+  ASSERT_EQ(patch(bob, {{"permissions", {"users.manage", "invoices.view"}}}).status, 200);
+  auto admin_id = server.get("/api/v1/me", admin).json()["user"]["id"].get<std::int64_t>();
+  EXPECT_EQ(patch(admin_id, {{"role", "member"}}, other_admin).status,
+            403);  // member has more views than bob
+  EXPECT_EQ(patch(bob, {{"role", "administrator"}}, other_admin).status, 403);
+  EXPECT_EQ(patch(bob, {{"permissions", {"users.manage"}}}, other_admin).status, 200);
+}
+
+TEST_F(MembersApiTest, TheLastUserManagerStays) {
+  auto admin_id = server.get("/api/v1/me", admin).json()["user"]["id"].get<std::int64_t>();
+  EXPECT_EQ(patch(admin_id, {{"role", "user"}}).status, 409);
+  EXPECT_EQ(remove(admin_id).status, 409);
+}
+
+TEST_F(MembersApiTest, RemovingAccessIsImmediateAndReversible) {
+  auto company_path = "/api/v1/companies/" + std::to_string(company);
+  ASSERT_EQ(server.get(company_path, other_admin).status, 200);
+  ASSERT_EQ(remove(bob).status, 204);
+  EXPECT_EQ(server.get(company_path, other_admin).status, 404);  // the very next request
+  auto mine = server.get("/api/v1/me", other_admin).json()["companies"];
+  ASSERT_EQ(mine.size(), 1u);  // other companies untouched
+  EXPECT_EQ(mine[0]["id"], other_company);
+  EXPECT_EQ(remove(bob).status, 404);
+  // Giving access again restores it.
+  integration("/api/v1/integration/companies/M-1/admin-signup", {{"email", "bob@members.example"}},
+              key);
+  EXPECT_EQ(server.post("/api/v1/signup", {{"token", lastSignupToken()}}, other_admin).status, 200);
+  EXPECT_EQ(server.get(company_path, other_admin).status, 200);
+  storage::Query q(
+      server.app().db().connection(),
+      "SELECT COUNT(*) FROM audit_log WHERE event IN ('membership.removed', 'membership.changed')");
+  ASSERT_TRUE(q.next());
+  EXPECT_GE(q.getInt(0), 2);
+}
+
 }  // namespace
 }  // namespace portico::testing

@@ -1,0 +1,34 @@
+#include "access/company_routes.h"
+
+#include <cstdlib>
+
+#include "http/error_response.h"
+
+namespace portico::access {
+
+void CompanyRoutes::api(const std::string& method, const std::string& pattern,
+                        Permission permission, CompanyHandler handler) {
+  declared_.push_back({method, pattern, permission});
+  routes_.api(
+      method, pattern, identity::Access::SignedIn,
+      [this, permission, handler = std::move(handler)](http::Request& r, identity::Context& c) {
+        const auto& raw = r.param("id");
+        char* end = nullptr;
+        long long id = std::strtoll(raw.c_str(), &end, 10);
+        std::optional<CompanyAccess> access;
+        if (id > 0 && end && *end == '\0') {
+          access = policy_.company(*c.principal, core::CompanyId{id});
+        }
+        if (!access) {
+          return http::jsonError(core::Error::notFound("No such company"));
+        }
+        if (!access->can(permission)) {
+          return http::jsonError(core::Error::forbidden("You need the permission '" +
+                                                        std::string(permissionName(permission)) +
+                                                        "' in this company"));
+        }
+        return handler(r, c, *access);
+      });
+}
+
+}  // namespace portico::access

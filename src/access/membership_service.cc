@@ -1,0 +1,103 @@
+#include "access/membership_service.h"
+
+#include <nlohmann/json.hpp>
+
+namespace portico::access {
+namespace {
+
+using core::Error;
+using core::fail;
+
+const Member* find(const std::vector<Member>& members, core::UserId user) {
+  for (const auto& m : members) {
+    if (m.user_id == user) return &m;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<Member> MembershipService::members(const CompanyAccess& caller) {
+  return repo_.members(caller.company.id);
+}
+
+bool MembershipService::anotherManager(const std::vector<Member>& members,
+                                       core::UserId except) const {
+  for (const auto& m : members) {
+    if (m.user_id != except && m.permissions.has(Permission::UsersManage)) return true;
+  }
+  return false;
+}
+
+core::Status MembershipService::changeRights(const CompanyAccess& caller, core::UserId target,
+                                             const RightsChange& change,
+                                             const audit::Actor& actor) {
+  if (change.role && change.permissions) {
+    return fail(Error::invalid("Give either 'role' or 'permissions', not both", "role"));
+  }
+  if (!change.role && !change.permissions && !change.all_sites) {
+    return fail(Error::invalid("Nothing to change: give 'role', 'permissions' or 'sites'"));
+  }
+  storage::Transaction tx(repo_.conn());
+  auto all = repo_.members(caller.company.id);
+  const Member* current = find(all, target);
+  if (!current) return fail(Error::notFound("No such member of this company"));
+
+  std::string role = current->role;
+  PermissionSet permissions = current->permissions;
+  if (change.role) {
+    auto preset = presetPermissions(*change.role);
+    if (!preset) {
+      return fail(Error::invalid("Unknown role '" + *change.role +
+                                     "'; use administrator, user, support_user, moderator, "
+                                     "member or read_only, or give 'permissions'",
+                                 "role"));
+    }
+    role = *change.role;
+    permissions = *preset;
+  } else if (change.permissions) {
+    role = "custom";
+    permissions = *change.permissions;
+  }
+  if (!permissions.subsetOf(caller.permissions)) {
+    return fail(Error::forbidden("You cannot grant permissions that you do not hold yourself"));
+  }
+  if (!permissions.has(Permission::UsersManage) &&
+      current->permissions.has(Permission::UsersManage) && !anotherManager(all, target)) {
+    return fail(Error::conflict("The company needs at least one member who manages users"));
+  }
+  bool all_sites = change.all_sites.value_or(current->all_sites);
+  const auto& sites = change.all_sites ? change.sites : current->sites;
+  if (!all_sites && (sites.empty() || !repo_.sitesBelongTo(caller.company.id, sites))) {
+    return fail(
+        Error::invalid("'sites' must be \"all\" or a list of this company's site ids", "sites"));
+  }
+  repo_.setRights(caller.company.id, target, role, permissions, all_sites, sites);
+  audit_.record(actor, {"membership.changed", target, caller.company.org_id, caller.company.id,
+                        nlohmann::json{{"old_role", current->role},
+                                       {"new_role", role},
+                                       {"old_permissions", current->permissions.serialize()},
+                                       {"new_permissions", permissions.serialize()},
+                                       {"all_sites", all_sites}}
+                            .dump()});
+  tx.commit();
+  return {};
+}
+
+core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId target,
+                                       const audit::Actor& actor) {
+  storage::Transaction tx(repo_.conn());
+  auto all = repo_.members(caller.company.id);
+  const Member* current = find(all, target);
+  if (!current) return fail(Error::notFound("No such member of this company"));
+  if (current->permissions.has(Permission::UsersManage) && !anotherManager(all, target)) {
+    return fail(Error::conflict("The company needs at least one member who manages users"));
+  }
+  repo_.deleteMembership(caller.company.id, target);
+  audit_.record(actor, {"membership.removed", target, caller.company.org_id, caller.company.id,
+                        nlohmann::json{{"role", current->role}}.dump()});
+  tx.commit();
+  return {};
+}
+
+}  // namespace portico::access

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <vector>
+
+#include "access/access_repository.h"
+#include "access/company.h"
+#include "audit/audit_log.h"
+#include "core/result.h"
+
+namespace portico::access {
+
+// Managing the members of a company: list, change rights, remove access. The caller's access
+// (from CompanyRoutes, which checked users.manage) is given; these add the finer rules: nobody
+// grants a permission they do not hold, and a company keeps at least one member who manages
+// users. Every change is audited with its owner. Thread-safe.
+class MembershipService {
+ public:
+  MembershipService(AccessRepository& repo, audit::AuditLog& audit) : repo_(repo), audit_(audit) {}
+
+  std::vector<Member> members(const CompanyAccess& caller);
+  // NotFound if `target` is not a member; InvalidInput for an unknown role, a bad permission or
+  // a site of another company; Forbidden when granting more than the caller holds; Conflict
+  // when the company would be left without a user manager.
+  core::Status changeRights(const CompanyAccess& caller, core::UserId target,
+                            const RightsChange& change, const audit::Actor& actor);
+  // Removes the membership at once: the user's next request already fails for this company.
+  core::Status remove(const CompanyAccess& caller, core::UserId target, const audit::Actor& actor);
+
+ private:
+  // True if some member other than `except` manages users.
+  bool anotherManager(const std::vector<Member>& members, core::UserId except) const;
+
+  AccessRepository& repo_;
+  audit::AuditLog& audit_;
+};
+
+}  // namespace portico::access
