@@ -7,6 +7,9 @@
 
 #include "access/access_api.h"
 #include "access/access_repository.h"
+#include "access/invitation_api.h"
+#include "access/invitation_repository.h"
+#include "access/invitation_service.h"
 #include "access/policy.h"
 #include "audit/audit_log.h"
 #include "core/random.h"
@@ -67,7 +70,8 @@ struct App::Impl {
         policy(access_repo),
         api_keys(access_repo, audit, clock),
         signup_grants(access_repo, audit, clock),
-        members(access_repo, audit) {
+        members(access_repo, audit),
+        invitation_repo(db) {
     storage::migrate(db, storage::builtinMigrations());
     if (!config.smtp_url.empty()) {
       mailer = std::make_unique<notify::SmtpMailer>(config.smtp_url, config.mail_from);
@@ -114,6 +118,10 @@ struct App::Impl {
     access::registerAccessApi(*guarded, policy);
     company_routes = std::make_unique<access::CompanyRoutes>(*guarded, policy);
     access::registerMembersApi(*company_routes, members);
+    invitations = std::make_unique<access::InvitationService>(invitation_repo, access_repo, policy,
+                                                              *identity_service, audit, clock);
+    access::registerInvitationApi(*guarded, *invitations, *identity_service);
+    access::registerInvitationPages(*guarded, *invitations, views);
     access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
     identity::registerIdentityPages(*guarded, *identity_service, views);
   }
@@ -131,6 +139,8 @@ struct App::Impl {
   access::CompanySignupGrants signup_grants;
   access::MembershipService members;
   std::unique_ptr<access::CompanyRoutes> company_routes;
+  access::InvitationRepository invitation_repo;
+  std::unique_ptr<access::InvitationService> invitations;
   web::Views views;
   std::unique_ptr<notify::Mailer> mailer;
   std::unique_ptr<notify::SmsSender> sms;

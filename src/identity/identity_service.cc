@@ -686,6 +686,36 @@ core::Status IdentityService::signupExisting(const Principal& p, const std::stri
   return {};
 }
 
+core::Result<core::UserId> IdentityService::createLogin(const std::string& email_in,
+                                                        const std::string& first,
+                                                        const std::string& last,
+                                                        const std::string& password,
+                                                        const std::string& language) {
+  auto email = core::asciiLower(core::trim(email_in));
+  auto f = std::string(core::trim(first));
+  auto l = std::string(core::trim(last));
+  if (f.empty() || f.size() > 100 || !core::isCleanUtf8(f)) {
+    return fail(Error::invalid("Enter your first name (at most 100 characters)", "first_name"));
+  }
+  if (l.empty() || l.size() > 100 || !core::isCleanUtf8(l)) {
+    return fail(Error::invalid("Enter your last name (at most 100 characters)", "last_name"));
+  }
+  auto local = email.substr(0, email.find('@'));
+  if (auto ok = policy_.check(password, {local, "portico", f, l}); !ok) return fail(ok.error());
+  return repo_.insertUser(
+      {email, hasher_.hash(password), f, l, std::string(languageOrDefault(language))},
+      clock_.now());
+}
+
+void IdentityService::mailTo(const std::string& email, const std::string& language,
+                             const std::string& name, const nlohmann::json& data) {
+  User recipient;
+  recipient.email = email;
+  recipient.language = std::string(languageOrDefault(language));
+  if (data.contains("first_name")) recipient.first_name = data["first_name"].get<std::string>();
+  sendMail(recipient, name, data);
+}
+
 void IdentityService::notifyUser(const User& user, const std::string& kind) {
   sendMail(user, "security_notice",
            {{"kind_" + kind, true}, {"account_link", public_url_ + "/account"}});

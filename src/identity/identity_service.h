@@ -137,6 +137,16 @@ class IdentityService {
   // Returns the absolute signup URL.
   core::Result<std::string> initOrganization(const std::string& org_name,
                                              const std::string& admin_email);
+  // Creates an active login (validating names, language and the password rules). Runs in the
+  // caller's transaction; hashes the password (slow: worker threads only). Conflict if the
+  // e-mail has a login.
+  core::Result<core::UserId> createLogin(const std::string& email, const std::string& first,
+                                         const std::string& last, const std::string& password,
+                                         const std::string& language);
+  // Sends one of the mail templates to an address (which may not have a login yet).
+  void mailTo(const std::string& email, const std::string& language,
+              const std::string& template_name, const nlohmann::json& data);
+
   // Mails `email` a link that makes whoever registers through it the administrator of
   // `company` (the ERP manager's path). Replaces an unused earlier link for the same company and
   // e-mail. Returns the link's id.

@@ -1,0 +1,246 @@
+#include "access/invitation_api.h"
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+#include "http/error_response.h"
+
+namespace portico::access {
+namespace {
+
+using http::Request;
+using http::Response;
+using identity::Access;
+using identity::Context;
+using nlohmann::json;
+
+json invitationJson(const Invitation& inv) {
+  json companies = json::array();
+  for (const auto& c : inv.companies) {
+    json perms = json::array();
+    for (auto p : c.permissions.list()) perms.push_back(std::string(permissionName(p)));
+    companies.push_back({{"company_id", c.company_id.value},
+                         {"company_name", c.company_name},
+                         {"role", c.role},
+                         {"permissions", perms},
+                         {"sites", c.sites.empty() ? json("all") : json(c.sites)}});
+  }
+  return {{"id", inv.id},
+          {"email", inv.email},
+          {"first_name", inv.first_name},
+          {"last_name", inv.last_name},
+          {"language", inv.language},
+          {"created_at", inv.created_at},
+          {"expires_at", inv.expires_at},
+          {"companies", companies}};
+}
+
+core::Result<NewInvitation> parseInvitation(const std::string& text) {
+  auto body = identity::parseJsonObject(text);
+  if (!body) return core::fail(body.error());
+  NewInvitation n;
+  for (auto [key, target] :
+       {std::pair{"email", &n.email}, std::pair{"first_name", &n.first_name},
+        std::pair{"last_name", &n.last_name}, std::pair{"language", &n.language}}) {
+    auto v = identity::stringField(*body, key, 254);
+    if (!v) return core::fail(v.error());
+    *target = *v;
+  }
+  auto list = body->find("companies");
+  if (list == body->end() || !list->is_array()) {
+    return core::fail(core::Error::invalid("'companies' must be a list", "companies"));
+  }
+  for (const auto& item : *list) {
+    if (!item.is_object() || !item.contains("company_id") ||
+        !item["company_id"].is_number_integer()) {
+      return core::fail(
+          core::Error::invalid("Each company needs a numeric 'company_id'", "companies"));
+    }
+    InvitedCompany c;
+    c.company_id = core::CompanyId{item["company_id"].get<std::int64_t>()};
+    bool has_role = item.contains("role");
+    bool has_perms = item.contains("permissions");
+    if (has_role == has_perms) {
+      return core::fail(
+          core::Error::invalid("Give each company either 'role' or 'permissions'", "companies"));
+    }
+    if (has_role) {
+      if (!item["role"].is_string() || item["role"] == "custom") {
+        return core::fail(core::Error::invalid("'role' must be a role id", "role"));
+      }
+      c.role = item["role"].get<std::string>();
+    } else {
+      c.role = "custom";
+      const auto& perms = item["permissions"];
+      if (perms == "all") {
+        c.permissions = allButUserManagement();
+      } else if (perms.is_array()) {
+        for (const auto& v : perms) {
+          auto p = v.is_string() ? permissionFromName(v.get<std::string>()) : std::nullopt;
+          if (!p)
+            return core::fail(
+                core::Error::invalid("Unknown permission " + v.dump(), "permissions"));
+          c.permissions.add(*p);
+        }
+      } else {
+        return core::fail(
+            core::Error::invalid("'permissions' must be a list or \"all\"", "permissions"));
+      }
+    }
+    if (item.contains("sites")) {
+      if (!item["sites"].is_array()) {
+        return core::fail(core::Error::invalid("'sites' must be a list of site ids", "sites"));
+      }
+      for (const auto& s : item["sites"]) {
+        if (!s.is_number_integer()) {
+          return core::fail(core::Error::invalid("'sites' must be a list of site ids", "sites"));
+        }
+        c.sites.push_back(s.get<std::int64_t>());
+      }
+    }
+    n.companies.push_back(std::move(c));
+  }
+  return n;
+}
+
+std::int64_t idParam(const Request& r) {
+  char* end = nullptr;
+  long long id = std::strtoll(r.param("id").c_str(), &end, 10);
+  return end && *end == '\0' && id > 0 ? id : 0;
+}
+
+}  // namespace
+
+void registerInvitationApi(identity::GuardedRoutes& routes, InvitationService& invitations,
+                           identity::IdentityService& identity) {
+  routes.api("POST", "/api/v1/invitations", Access::SignedIn,
+             [&invitations](Request& r, Context& c) {
+               auto n = parseInvitation(r.body);
+               if (!n) return http::jsonError(n.error());
+               auto inv = invitations.invite(*c.principal, std::move(*n), c.origin);
+               if (!inv) return http::jsonError(inv.error());
+               return Response::json(201, invitationJson(*inv).dump());
+             });
+
+  routes.api("GET", "/api/v1/invitations", Access::SignedIn, [&invitations](Request&, Context& c) {
+    json items = json::array();
+    for (const auto& inv : invitations.pending(*c.principal)) items.push_back(invitationJson(inv));
+    return Response::json(200, json{{"items", items}}.dump());
+  });
+
+  routes.api("DELETE", "/api/v1/invitations/{id}", Access::SignedIn,
+             [&invitations](Request& r, Context& c) {
+               auto s = invitations.revoke(*c.principal, idParam(r), c.origin);
+               if (!s) return http::jsonError(s.error());
+               return Response::noContent();
+             });
+
+  routes.api("POST", "/api/v1/invitations/{id}/resend", Access::SignedIn,
+             [&invitations](Request& r, Context& c) {
+               auto s = invitations.resend(*c.principal, idParam(r), c.origin);
+               if (!s) return http::jsonError(s.error());
+               return Response::json(202, R"({"sent":true})");
+             });
+
+  routes.api(
+      "POST", "/api/v1/invitations/accept", Access::Public,
+      [&invitations, &identity](Request& r, Context& c) {
+        auto body = identity::parseJsonObject(r.body);
+        if (!body) return http::jsonError(body.error());
+        std::map<std::string, std::string> f;
+        for (auto [key, max] : {std::pair{"token", 200}, std::pair{"first_name", 400},
+                                std::pair{"last_name", 400}, std::pair{"password", 4096}}) {
+          auto v = identity::stringField(*body, key, static_cast<std::size_t>(max));
+          if (!v) return http::jsonError(v.error());
+          f[key] = *v;
+        }
+        if (f["token"].empty())
+          return http::jsonError(core::Error::invalid("'token' is required", "token"));
+        auto auth = r.header("authorization");
+        if (f["password"].empty() && auth.size() > 7) {
+          auto p = identity.authenticate(std::string(core::trim(auth.substr(7))));
+          if (!p) return http::jsonError(core::Error::unauthenticated());
+          if (!p->mfaDone()) {
+            return http::jsonError(
+                core::Error::forbidden("Complete two-factor authentication first"));
+          }
+          auto s = invitations.acceptExisting(*p, f["token"], c.origin);
+          if (!s) return http::jsonError(s.error());
+          return Response::json(200, R"({"accepted":true})");
+        }
+        auto user = invitations.accept(f["token"], f["first_name"], f["last_name"], f["password"],
+                                       c.origin);
+        if (!user) return http::jsonError(user.error());
+        return Response::json(201, json{{"user", {{"id", user->value}}},
+                                        {"next", "Sign in, then set up two-factor authentication."}}
+                                       .dump());
+      },
+      http::Execution::Worker);
+}
+
+void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService& invitations,
+                             const web::Views& views) {
+  auto render = [&views](const Context& c, json data, int status) {
+    data["csrf"] = c.csrf;
+    data["title"] = views.translate(c.lang, "invitation.title");
+    if (c.principal && c.principal->mfaDone()) {
+      data["signed_in"] = true;
+      data["user_name"] = c.principal->user.first_name + " " + c.principal->user.last_name;
+    }
+    return Response::html(status, views.page("invitation_accept", c.lang, data));
+  };
+  auto describe = [](const Invitation& inv, json data) {
+    std::string names;
+    for (const auto& c : inv.companies) names += (names.empty() ? "" : ", ") + c.company_name;
+    data["companies"] = names;
+    data["email"] = inv.email;
+    return data;
+  };
+
+  routes.page("GET", "/invitations/accept", Access::Public,
+              [&invitations, render, describe](Request& r, Context& c) {
+                auto q = r.query();
+                auto token = q ? http::findParam(*q, "token").value_or("") : "";
+                auto inv = invitations.byToken(token);
+                if (!inv)
+                  return render(c, {{"invalid", true}, {"error", inv.error().message}}, 404);
+                bool existing = c.principal && c.principal->mfaDone();
+                return render(c,
+                              describe(*inv, {{"token", token},
+                                              {"existing", existing},
+                                              {"first_name", inv->first_name},
+                                              {"last_name", inv->last_name}}),
+                              200);
+              });
+
+  routes.page(
+      "POST", "/invitations/accept", Access::Public,
+      [&invitations, render, describe](Request&, Context& c) {
+        auto token = http::findParam(c.form, "token").value_or("");
+        if (c.principal && c.principal->mfaDone()) {
+          auto s = invitations.acceptExisting(*c.principal, token, c.origin);
+          if (!s)
+            return render(c, {{"invalid", true}, {"error", s.error().message}},
+                          http::statusFor(s.error().code));
+          return Response::redirect("/");
+        }
+        auto first = http::findParam(c.form, "first_name").value_or("");
+        auto last = http::findParam(c.form, "last_name").value_or("");
+        auto user = invitations.accept(token, first, last,
+                                       http::findParam(c.form, "password").value_or(""), c.origin);
+        if (!user) {
+          auto inv = invitations.byToken(token);
+          json data = {{"token", token},
+                       {"first_name", first},
+                       {"last_name", last},
+                       {"error", user.error().message}};
+          if (!inv) data["invalid"] = true;
+          return render(c, inv ? describe(*inv, data) : data, http::statusFor(user.error().code));
+        }
+        return Response::redirect("/login?signed_up=1");
+      },
+      http::Execution::Worker);
+}
+
+}  // namespace portico::access

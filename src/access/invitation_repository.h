@@ -1,0 +1,41 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "access/invitation.h"
+#include "storage/db.h"
+
+namespace portico::access {
+
+// Storage of invitations and licence counts. Joins the calling thread's open transaction.
+class InvitationRepository {
+ public:
+  explicit InvitationRepository(storage::Db& db) : db_(db) {}
+  storage::Connection& conn() { return db_.connection(); }
+
+  std::int64_t insert(const Invitation& invitation, const std::string& token_hash);
+  std::optional<Invitation> find(std::int64_t id);
+  std::optional<Invitation> findByToken(const std::string& token_hash);
+  // Pending (not accepted, not revoked, not expired) invitations naming `company`.
+  std::vector<Invitation> pendingFor(core::CompanyId company, std::int64_t now);
+  // Marks it accepted; false if it was accepted or revoked already (a concurrent accept won).
+  bool accept(std::int64_t id, core::UserId user, std::int64_t now);
+  void revoke(std::int64_t id, std::int64_t now);
+  void renew(std::int64_t id, const std::string& token_hash, std::int64_t expires_at);
+
+  // The organization's licence limit on active logins, if any.
+  std::optional<int> loginLimit(core::OrgId org);
+  // Active logins with a membership in the organization's companies, plus the e-mails of pending
+  // invitations that have no login yet: the seats in use.
+  int seatsInUse(core::OrgId org, std::int64_t now);
+  // True if `email` already holds a seat (an active login with a membership in the organization).
+  bool holdsSeat(core::OrgId org, const std::string& email);
+
+ private:
+  void loadCompanies(Invitation& invitation);
+  storage::Db& db_;
+};
+
+}  // namespace portico::access

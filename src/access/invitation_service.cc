@@ -1,0 +1,248 @@
+#include "access/invitation_service.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/random.h"
+#include "core/text.h"
+
+namespace portico::access {
+namespace {
+
+using core::Error;
+using core::fail;
+
+Error invalidToken() {
+  return Error::notFound("This invitation is not valid, was used already or has expired");
+}
+
+audit::Actor actorOf(const identity::Origin& o, std::optional<core::UserId> user) {
+  return {user, o.ip, o.request_id};
+}
+
+}  // namespace
+
+core::Result<Invitation> InvitationService::invite(const identity::Principal& p, NewInvitation n,
+                                                   const identity::Origin& origin) {
+  Invitation inv;
+  inv.email = core::asciiLower(core::trim(n.email));
+  inv.first_name = std::string(core::trim(n.first_name));
+  inv.last_name = std::string(core::trim(n.last_name));
+  inv.language = n.language.empty() ? "en" : n.language;
+  if (!core::looksLikeEmail(inv.email)) {
+    return fail(Error::invalid("'email' is not a valid e-mail address", "email"));
+  }
+  if (inv.first_name.empty() || inv.first_name.size() > 100 || !core::isCleanUtf8(inv.first_name)) {
+    return fail(Error::invalid("'first_name' is required (at most 100 characters)", "first_name"));
+  }
+  if (inv.last_name.empty() || inv.last_name.size() > 100 || !core::isCleanUtf8(inv.last_name)) {
+    return fail(Error::invalid("'last_name' is required (at most 100 characters)", "last_name"));
+  }
+  if (!identity::isSupportedLanguage(inv.language)) {
+    return fail(Error::invalid("'language' must be en, sv or de", "language"));
+  }
+  if (n.companies.empty() || n.companies.size() > 50) {
+    return fail(Error::invalid("Name between 1 and 50 companies", "companies"));
+  }
+  std::set<std::int64_t> seen;
+  std::optional<core::OrgId> org;
+  for (auto& c : n.companies) {
+    if (!seen.insert(c.company_id.value).second) {
+      return fail(Error::invalid("A company is named twice", "companies"));
+    }
+    auto access = policy_.company(p, c.company_id);
+    if (!access) return fail(Error::notFound("No such company"));
+    if (!access->can(Permission::UsersManage)) {
+      return fail(
+          Error::forbidden("You need the permission 'users.manage' in " + access->company.name));
+    }
+    if (org && *org != access->company.org_id) {
+      return fail(Error::invalid("All companies of one invitation must belong to one organization",
+                                 "companies"));
+    }
+    org = access->company.org_id;
+    if (c.role != "custom") {
+      auto preset = presetPermissions(c.role);
+      if (!preset) return fail(Error::invalid("Unknown role '" + c.role + "'", "role"));
+      c.permissions = *preset;
+    } else if (c.permissions.empty()) {
+      return fail(Error::invalid("Choose at least one permission", "permissions"));
+    }
+    if (!c.permissions.subsetOf(access->permissions)) {
+      return fail(Error::forbidden("You cannot grant permissions that you do not hold yourself"));
+    }
+    if (!c.sites.empty() && !access_.sitesBelongTo(c.company_id, c.sites)) {
+      return fail(Error::invalid("'sites' must be site ids of the company", "sites"));
+    }
+    c.company_name = access->company.name;
+  }
+  inv.org_id = *org;
+  inv.invited_by = p.user.id.value;
+  inv.created_at = clock_.now();
+  inv.expires_at = inv.created_at + kExpirySeconds;
+  inv.companies = std::move(n.companies);
+  std::string token = core::randomToken(32);
+
+  storage::Transaction tx(repo_.conn());
+  inv.id = repo_.insert(inv, core::sha256Hex(token));
+  if (auto limit = repo_.loginLimit(inv.org_id)) {
+    if (repo_.seatsInUse(inv.org_id, inv.created_at) > *limit) {
+      return fail(
+          Error::conflict("The licence limit of " + std::to_string(*limit) +
+                          " active logins is reached; ask your provider for more licences"));
+    }
+  }
+  nlohmann::json companies = nlohmann::json::array();
+  for (const auto& c : inv.companies) {
+    companies.push_back({{"company_id", c.company_id.value},
+                         {"role", c.role},
+                         {"permissions", c.permissions.serialize()}});
+  }
+  audit_.record(
+      actorOf(origin, p.user.id),
+      {"invitation.created", std::nullopt, inv.org_id,
+       inv.companies.size() == 1 ? std::optional(inv.companies[0].company_id) : std::nullopt,
+       nlohmann::json{{"invitation", inv.id}, {"email", inv.email}, {"companies", companies}}
+           .dump()});
+  tx.commit();
+  mail(inv, token, p.user.first_name + " " + p.user.last_name);
+  return inv;
+}
+
+void InvitationService::mail(const Invitation& inv, const std::string& token,
+                             const std::string& inviter) {
+  std::string names;
+  for (const auto& c : inv.companies) names += (names.empty() ? "" : ", ") + c.company_name;
+  identity_.mailTo(inv.email, inv.language, "invitation",
+                   {{"first_name", inv.first_name},
+                    {"inviter", inviter},
+                    {"companies", names},
+                    {"link", identity_.publicUrl() + "/invitations/accept?token=" + token}});
+}
+
+std::vector<Invitation> InvitationService::pending(const identity::Principal& p) {
+  std::vector<Invitation> out;
+  std::set<std::int64_t> seen;
+  auto now = clock_.now();
+  for (const auto& a : policy_.companies(p)) {
+    if (!a.can(Permission::UsersManage)) continue;
+    for (auto& inv : repo_.pendingFor(a.company.id, now)) {
+      if (seen.insert(inv.id).second) out.push_back(std::move(inv));
+    }
+  }
+  return out;
+}
+
+core::Result<Invitation> InvitationService::manageable(const identity::Principal& p,
+                                                       std::int64_t id) {
+  auto inv = repo_.find(id);
+  if (!inv || inv->accepted_at || inv->revoked_at)
+    return fail(Error::notFound("No such invitation"));
+  for (const auto& c : inv->companies) {
+    auto access = policy_.company(p, c.company_id);
+    if (!access) return fail(Error::notFound("No such invitation"));
+    if (!access->can(Permission::UsersManage)) {
+      return fail(
+          Error::forbidden("You need the permission 'users.manage' in " + access->company.name));
+    }
+  }
+  return *inv;
+}
+
+core::Status InvitationService::revoke(const identity::Principal& p, std::int64_t id,
+                                       const identity::Origin& o) {
+  auto inv = manageable(p, id);
+  if (!inv) return fail(inv.error());
+  storage::Transaction tx(repo_.conn());
+  repo_.revoke(id, clock_.now());
+  audit_.record(actorOf(o, p.user.id),
+                {"invitation.revoked", std::nullopt, inv->org_id, std::nullopt,
+                 nlohmann::json{{"invitation", id}, {"email", inv->email}}.dump()});
+  tx.commit();
+  return {};
+}
+
+core::Status InvitationService::resend(const identity::Principal& p, std::int64_t id,
+                                       const identity::Origin& o) {
+  auto inv = manageable(p, id);
+  if (!inv) return fail(inv.error());
+  std::string token = core::randomToken(32);
+  storage::Transaction tx(repo_.conn());
+  repo_.renew(id, core::sha256Hex(token), clock_.now() + kExpirySeconds);
+  audit_.record(actorOf(o, p.user.id),
+                {"invitation.resent", std::nullopt, inv->org_id, std::nullopt,
+                 nlohmann::json{{"invitation", id}, {"email", inv->email}}.dump()});
+  tx.commit();
+  mail(*inv, token, p.user.first_name + " " + p.user.last_name);
+  return {};
+}
+
+core::Result<Invitation> InvitationService::byToken(const std::string& token) {
+  if (token.empty() || token.size() > 200) return fail(invalidToken());
+  auto inv = repo_.findByToken(core::sha256Hex(token));
+  if (!inv || inv->accepted_at || inv->revoked_at || inv->expires_at <= clock_.now()) {
+    return fail(invalidToken());
+  }
+  return *inv;
+}
+
+void InvitationService::grant(const Invitation& inv, core::UserId user,
+                              const identity::Origin& origin) {
+  auto now = clock_.now();
+  std::optional<core::UserId> inviter;
+  if (inv.invited_by) inviter = core::UserId{*inv.invited_by};
+  for (const auto& c : inv.companies) {
+    access_.putMembership(c.company_id, user, c.role, c.permissions, inviter, now);
+    access_.setRights(c.company_id, user, c.role, c.permissions, c.sites.empty(), c.sites);
+    audit_.record(
+        actorOf(origin, user),
+        {"membership.granted", user, inv.org_id, c.company_id,
+         nlohmann::json{{"role", c.role}, {"via", "invitation"}, {"invitation", inv.id}}.dump()});
+  }
+}
+
+core::Result<core::UserId> InvitationService::accept(const std::string& token,
+                                                     const std::string& first,
+                                                     const std::string& last,
+                                                     const std::string& password,
+                                                     const identity::Origin& origin) {
+  auto inv = byToken(token);
+  if (!inv) return fail(inv.error());
+  storage::Transaction tx(repo_.conn());
+  auto user = identity_.createLogin(inv->email, first.empty() ? inv->first_name : first,
+                                    last.empty() ? inv->last_name : last, password, inv->language);
+  if (!user) {
+    if (user.error().code == core::ErrorCode::Conflict) {
+      return fail(
+          Error::conflict("A login with this e-mail exists; sign in and open the link again"));
+    }
+    return fail(user.error());
+  }
+  if (!repo_.accept(inv->id, *user, clock_.now())) return fail(invalidToken());
+  grant(*inv, *user, origin);
+  audit_.record(actorOf(origin, *user),
+                {"invitation.accepted", std::nullopt, inv->org_id, std::nullopt,
+                 nlohmann::json{{"invitation", inv->id}}.dump()});
+  tx.commit();
+  return *user;
+}
+
+core::Status InvitationService::acceptExisting(const identity::Principal& p,
+                                               const std::string& token,
+                                               const identity::Origin& origin) {
+  auto inv = byToken(token);
+  if (!inv) return fail(inv.error());
+  if (inv->email != p.user.email) {
+    return fail(Error::forbidden("This invitation was sent to another e-mail address"));
+  }
+  storage::Transaction tx(repo_.conn());
+  if (!repo_.accept(inv->id, p.user.id, clock_.now())) return fail(invalidToken());
+  grant(*inv, p.user.id, origin);
+  audit_.record(actorOf(origin, p.user.id),
+                {"invitation.accepted", std::nullopt, inv->org_id, std::nullopt,
+                 nlohmann::json{{"invitation", inv->id}}.dump()});
+  tx.commit();
+  return {};
+}
+
+}  // namespace portico::access

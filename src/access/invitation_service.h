@@ -1,0 +1,71 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "access/access_repository.h"
+#include "access/invitation.h"
+#include "access/invitation_repository.h"
+#include "access/policy.h"
+#include "audit/audit_log.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "identity/identity_service.h"
+
+namespace portico::access {
+
+struct NewInvitation {
+  std::string email;
+  std::string first_name;
+  std::string last_name;
+  std::string language = "en";
+  std::vector<InvitedCompany> companies;  // company_id, role ("custom" with permissions), sites
+};
+
+// Inviting people into companies: invite (one e-mail, several companies), list, revoke, resend,
+// accept (a new login, or an existing one adding the memberships). The inviter needs users.manage
+// in every named company and grants no more than they hold there; the organization's licence
+// limit is enforced. Thread-safe; accept() hashes a password (worker threads).
+class InvitationService {
+ public:
+  InvitationService(InvitationRepository& repo, AccessRepository& access, Policy& policy,
+                    identity::IdentityService& identity, audit::AuditLog& audit,
+                    const core::Clock& clock)
+      : repo_(repo),
+        access_(access),
+        policy_(policy),
+        identity_(identity),
+        audit_(audit),
+        clock_(clock) {}
+
+  static constexpr int kExpirySeconds = 7 * 24 * 3600;
+
+  core::Result<Invitation> invite(const identity::Principal& p, NewInvitation invitation,
+                                  const identity::Origin& origin);
+  // Pending invitations of the companies where the caller manages users.
+  std::vector<Invitation> pending(const identity::Principal& p);
+  core::Status revoke(const identity::Principal& p, std::int64_t id, const identity::Origin& o);
+  core::Status resend(const identity::Principal& p, std::int64_t id, const identity::Origin& o);
+  core::Result<core::UserId> accept(const std::string& token, const std::string& first,
+                                    const std::string& last, const std::string& password,
+                                    const identity::Origin& origin);
+  core::Status acceptExisting(const identity::Principal& p, const std::string& token,
+                              const identity::Origin& origin);
+  // The pending invitation of a token, or NotFound.
+  core::Result<Invitation> byToken(const std::string& token);
+
+ private:
+  // The invitation if the caller may manage it (users.manage in each of its companies).
+  core::Result<Invitation> manageable(const identity::Principal& p, std::int64_t id);
+  void grant(const Invitation& invitation, core::UserId user, const identity::Origin& origin);
+  void mail(const Invitation& invitation, const std::string& token, const std::string& inviter);
+
+  InvitationRepository& repo_;
+  AccessRepository& access_;
+  Policy& policy_;
+  identity::IdentityService& identity_;
+  audit::AuditLog& audit_;
+  const core::Clock& clock_;
+};
+
+}  // namespace portico::access

@@ -1,0 +1,266 @@
+// Invitations end to end: invite, list, accept (new and existing logins), revoke, resend, expiry,
+// rights and the licence limit.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "support/test_server.h"
+
+namespace portico::testing {
+namespace {
+
+using nlohmann::json;
+
+class InvitationApiTest : public ::testing::Test {
+ protected:
+  InvitationApiTest() {
+    server.initOrganization("Vendor", "staff@vendor.example");
+    key = *server.app().createApiKey("Vendor", "ERP");
+    admin = companyAdmin("A", "admin@a.example", &company);
+    other = companyAdmin("B", "other@b.example", &other_company);
+  }
+
+  std::string lastLink(const std::string& path) {
+    std::string flat = std::regex_replace(server.mails().back(), std::regex("=\r\n"), "");
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(flat, m, std::regex(path + "\\?token=3D([A-Za-z0-9_-]+)")));
+    return m.size() > 1 ? m[1].str() : "";
+  }
+
+  std::string signIn(const std::string& email) {
+    auto token =
+        server.post("/api/v1/auth/login", {{"email", email}, {"password", TestServer::kPassword}})
+            .json()["token"]
+            .get<std::string>();
+    auto secret = server.post("/api/v1/auth/totp/enroll", json::object(), token)
+                      .json()["secret"]
+                      .get<std::string>();
+    EXPECT_EQ(
+        server.post("/api/v1/auth/totp/confirm", {{"code", server.totpCode(secret)}}, token).status,
+        200);
+    return token;
+  }
+
+  std::string companyAdmin(const std::string& ext, const std::string& email,
+                           std::int64_t* company_out) {
+    auto c = server.post("/api/v1/integration/companies",
+                         {{"external_id", ext}, {"name", "Company " + ext}}, key);
+    *company_out = c.json()["id"].get<std::int64_t>();
+    server.post("/api/v1/integration/companies/" + ext + "/admin-signup", {{"email", email}}, key);
+    server.post("/api/v1/signup", {{"token", lastLink("/signup")},
+                                   {"first_name", "Ada"},
+                                   {"last_name", "Admin"},
+                                   {"password", TestServer::kPassword}});
+    return signIn(email);
+  }
+
+  HttpResult invite(const std::string& email, const json& companies,
+                    const std::string& token = "") {
+    return server.post("/api/v1/invitations",
+                       {{"email", email},
+                        {"first_name", "Ivy"},
+                        {"last_name", "Invitee"},
+                        {"language", "sv"},
+                        {"companies", companies}},
+                       token.empty() ? admin : token);
+  }
+
+  TestServer server;
+  std::string key, admin, other;
+  std::int64_t company = 0, other_company = 0;
+};
+
+TEST_F(InvitationApiTest, InviteAcceptAndSignIn) {
+  auto r = invite("ivy@a.example", json::array({{{"company_id", company}, {"role", "member"}}}));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["companies"][0]["role"], "member");
+  auto list = server.get("/api/v1/invitations", admin).json()["items"];
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["email"], "ivy@a.example");
+  EXPECT_EQ(server.get("/api/v1/invitations", other).json()["items"].size(), 0u);  // not B's
+  auto mail = server.mails().back();
+  EXPECT_NE(mail.find("To: ivy@a.example"), std::string::npos);
+  auto token = lastLink("/invitations/accept");
+  auto page = server.get("/invitations/accept?token=" + token);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Company A"), std::string::npos);
+  r = server.post("/api/v1/invitations/accept", {{"token", token},
+                                                 {"first_name", "Ivy"},
+                                                 {"last_name", "Invitee"},
+                                                 {"password", TestServer::kPassword}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(server
+                .post("/api/v1/invitations/accept", {{"token", token},
+                                                     {"first_name", "I"},
+                                                     {"last_name", "I"},
+                                                     {"password", TestServer::kPassword}})
+                .status,
+            404);
+  auto ivy = signIn("ivy@a.example");
+  auto me = server.get("/api/v1/me", ivy).json();
+  EXPECT_EQ(me["user"]["language"], "sv");
+  ASSERT_EQ(me["companies"].size(), 1u);
+  EXPECT_EQ(me["companies"][0]["role"], "member");
+  auto members =
+      server.get("/api/v1/companies/" + std::to_string(company) + "/users", admin).json()["items"];
+  bool found = false;
+  for (const auto& m : members) {
+    if (m["email"] == "ivy@a.example") {
+      found = true;
+      EXPECT_EQ(m["invited_by"], "admin@a.example");
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(server.get("/api/v1/invitations", admin).json()["items"].size(), 0u);
+}
+
+TEST_F(InvitationApiTest, RightsAreCheckedPerCompany) {
+  // A company where the inviter is not a member: 404; two organizations' worth of rules below.
+  EXPECT_EQ(
+      invite("x@a.example", json::array({{{"company_id", other_company}, {"role", "member"}}}))
+          .status,
+      404);
+  EXPECT_EQ(
+      invite("x@a.example", json::array({{{"company_id", company}, {"role", "member"}},
+                                         {{"company_id", other_company}, {"role", "member"}}}))
+          .status,
+      404);
+  EXPECT_EQ(
+      invite("x@a.example", json::array({{{"company_id", company}, {"role", "custom"}}})).status,
+      400);
+  EXPECT_EQ(
+      invite("x@a.example", json::array({{{"company_id", company}, {"role", "superuser"}}})).status,
+      400);
+  EXPECT_EQ(invite("x@a.example", json::array({{{"company_id", company}}})).status, 400);
+  EXPECT_EQ(invite("x@a.example",
+                   json::array({{{"company_id", company}, {"role", "member"}, {"sites", {4242}}}}))
+                .status,
+            400);
+  EXPECT_EQ(
+      invite("not-an-email", json::array({{{"company_id", company}, {"role", "member"}}})).status,
+      400);
+  EXPECT_EQ(invite("x@a.example", json::array()).status, 400);
+  auto all =
+      invite("all@a.example", json::array({{{"company_id", company}, {"permissions", "all"}}}));
+  ASSERT_EQ(all.status, 201);
+  EXPECT_EQ(all.json()["companies"][0]["role"], "custom");
+  EXPECT_EQ(all.json()["companies"][0]["permissions"].size(), 20u);  // all but users.manage
+  // Nothing was stored for the refused ones.
+  storage::Query q(server.app().db().connection(), "SELECT COUNT(*) FROM invitations");
+  ASSERT_TRUE(q.next());
+  EXPECT_EQ(q.getInt(0), 1);
+}
+
+TEST_F(InvitationApiTest, InvitersGrantNoMoreThanTheyHold) {
+  // Olga (admin of B) joins A through an invitation with only users.manage.
+  ASSERT_EQ(invite("other@b.example",
+                   json::array({{{"company_id", company}, {"permissions", {"users.manage"}}}}))
+                .status,
+            201);
+  ASSERT_EQ(
+      server.post("/api/v1/invitations/accept", {{"token", lastLink("/invitations/accept")}}, other)
+          .status,
+      200);
+  EXPECT_EQ(
+      invite("y@a.example", json::array({{{"company_id", company}, {"role", "member"}}}), other)
+          .status,
+      403);
+  EXPECT_EQ(
+      invite("y@a.example",
+             json::array({{{"company_id", company}, {"permissions", {"users.manage"}}}}), other)
+          .status,
+      201);
+  // A member without users.manage may not invite at all.
+  ASSERT_EQ(
+      invite("z@a.example", json::array({{{"company_id", company}, {"role", "member"}}})).status,
+      201);
+  server.post("/api/v1/invitations/accept", {{"token", lastLink("/invitations/accept")},
+                                             {"first_name", "Z"},
+                                             {"last_name", "Z"},
+                                             {"password", TestServer::kPassword}});
+  auto z = signIn("z@a.example");
+  EXPECT_EQ(
+      invite("w@a.example", json::array({{{"company_id", company}, {"role", "read_only"}}}), z)
+          .status,
+      403);
+}
+
+TEST_F(InvitationApiTest, AnExistingLoginAcceptsSignedInForItsOwnEmailOnly) {
+  ASSERT_EQ(
+      invite("other@b.example", json::array({{{"company_id", company}, {"role", "user"}}})).status,
+      201);
+  auto token = lastLink("/invitations/accept");
+  EXPECT_EQ(server.post("/api/v1/invitations/accept", {{"token", token}}, admin).status,
+            403);  // admin@a is not other@b
+  EXPECT_EQ(server
+                .post("/api/v1/invitations/accept", {{"token", token},
+                                                     {"first_name", "O"},
+                                                     {"last_name", "O"},
+                                                     {"password", TestServer::kPassword}})
+                .status,
+            409);
+  EXPECT_EQ(server.post("/api/v1/invitations/accept", {{"token", token}}, other).status, 200);
+  auto companies = server.get("/api/v1/companies", other).json()["items"];
+  EXPECT_EQ(companies.size(), 2u);
+}
+
+TEST_F(InvitationApiTest, RevokeResendAndExpiry) {
+  ASSERT_EQ(
+      invite("r@a.example", json::array({{{"company_id", company}, {"role", "member"}}})).status,
+      201);
+  auto id = server.get("/api/v1/invitations", admin).json()["items"][0]["id"].get<std::int64_t>();
+  auto first = lastLink("/invitations/accept");
+  EXPECT_EQ(
+      server.post("/api/v1/invitations/" + std::to_string(id) + "/resend", json::object(), other)
+          .status,
+      404);
+  ASSERT_EQ(
+      server.post("/api/v1/invitations/" + std::to_string(id) + "/resend", json::object(), admin)
+          .status,
+      202);
+  auto second = lastLink("/invitations/accept");
+  EXPECT_NE(first, second);
+  json accept = {{"first_name", "R"}, {"last_name", "R"}, {"password", TestServer::kPassword}};
+  accept["token"] = first;
+  EXPECT_EQ(server.post("/api/v1/invitations/accept", accept).status,
+            404);  // replaced by the resend
+  EXPECT_EQ(server
+                .request("DELETE", "/api/v1/invitations/" + std::to_string(id), "",
+                         {"Authorization: Bearer " + other})
+                .status,
+            404);
+  EXPECT_EQ(server
+                .request("DELETE", "/api/v1/invitations/" + std::to_string(id), "",
+                         {"Authorization: Bearer " + admin})
+                .status,
+            204);
+  accept["token"] = second;
+  EXPECT_EQ(server.post("/api/v1/invitations/accept", accept).status, 404);  // revoked
+  ASSERT_EQ(
+      invite("late@a.example", json::array({{{"company_id", company}, {"role", "member"}}})).status,
+      201);
+  accept["token"] = lastLink("/invitations/accept");
+  server.clock().advance(7 * 24 * 3600 + 1);
+  EXPECT_EQ(server.post("/api/v1/invitations/accept", accept).status, 404);  // expired
+}
+
+TEST_F(InvitationApiTest, TheLicenceLimitIsEnforcedAndNamed) {
+  storage::Query(server.app().db().connection(),
+                 "UPDATE organizations SET login_limit = 3 WHERE name = 'Vendor'")
+      .run();
+  // In use: admin@a and other@b. One more fits.
+  ASSERT_EQ(invite("third@a.example", json::array({{{"company_id", company}, {"role", "member"}}}))
+                .status,
+            201);
+  auto r = invite("fourth@a.example", json::array({{{"company_id", company}, {"role", "member"}}}));
+  EXPECT_EQ(r.status, 409);
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("licence limit of 3"),
+            std::string::npos);
+  // An existing login takes no new seat.
+  EXPECT_EQ(invite("other@b.example", json::array({{{"company_id", company}, {"role", "member"}}}))
+                .status,
+            201);
+}
+
+}  // namespace
+}  // namespace portico::testing
