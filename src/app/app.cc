@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "access/access_api.h"
+#include "access/access_pages.h"
 #include "access/access_repository.h"
 #include "access/invitation_api.h"
 #include "access/invitation_repository.h"
@@ -122,6 +123,7 @@ struct App::Impl {
                                                               *identity_service, audit, clock);
     access::registerInvitationApi(*guarded, *invitations, *identity_service);
     access::registerInvitationPages(*guarded, *invitations, views);
+    access::registerAccessPages(*guarded, policy, members, *invitations, views);
     access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
     identity::registerIdentityPages(*guarded, *identity_service, views);
   }

@@ -92,11 +92,6 @@ class Pages {
 void Pages::registerAll() {
   auto& id = identity_;
 
-  routes_.page("GET", "/", Access::SignedIn, [this](Request&, Context& c) {
-    const auto& u = c.principal->user;
-    return render(c, "home", {{"first_name", u.first_name}});
-  });
-
   routes_.page("GET", "/login", Access::Public, [this](Request& r, Context& c) {
     if (c.principal && c.principal->mfaDone()) return Response::redirect("/");
     return render(c, "login",

@@ -156,5 +156,74 @@ TEST(PagesTest, UnsafeNextIsIgnored) {
   EXPECT_EQ(r.body.find("Location: //evil"), std::string::npos);
 }
 
+TEST(PagesTest, HomeListsCompaniesAndTheCompanyPageManagesUsers) {
+  TestServer server;
+  server.initOrganization("Vendor", "staff@vendor.example");
+  auto key = *server.app().createApiKey("Vendor", "ERP");
+  auto mailedToken = [&](const std::string& path) {
+    std::string flat = std::regex_replace(server.mails().back(), std::regex("=\r\n"), "");
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(flat, m, std::regex(path + "\\?token=3D([A-Za-z0-9_-]+)")));
+    return m.size() > 1 ? m[1].str() : std::string();
+  };
+  std::int64_t ids[2];
+  int n = 0;
+  for (const char* ext : {"A", "B"}) {
+    ids[n++] = server
+                   .post("/api/v1/integration/companies",
+                         {{"external_id", ext}, {"name", std::string("Company ") + ext}}, key)
+                   .json()["id"]
+                   .get<std::int64_t>();
+  }
+  server.post("/api/v1/integration/companies/A/admin-signup", {{"email", "pa@a.example"}}, key);
+  server.post("/api/v1/signup", {{"token", mailedToken("/signup")},
+                                 {"first_name", "Pia"},
+                                 {"last_name", "Admin"},
+                                 {"password", TestServer::kPassword}});
+  auto api = server
+                 .post("/api/v1/auth/login",
+                       {{"email", "pa@a.example"}, {"password", TestServer::kPassword}})
+                 .json()["token"]
+                 .get<std::string>();
+  auto secret = server.post("/api/v1/auth/totp/enroll", nlohmann::json::object(), api)
+                    .json()["secret"]
+                    .get<std::string>();
+  ASSERT_EQ(
+      server.post("/api/v1/auth/totp/confirm", {{"code", server.totpCode(secret)}}, api).status,
+      200);
+  server.clock().advance(30);
+
+  Browser b(server);
+  b.get("/login");
+  ASSERT_EQ(
+      b.post("/login", "email=pa%40a.example&password=violet+harbor+sunrise").header("location"),
+      "/mfa");
+  b.get("/mfa");
+  ASSERT_EQ(b.post("/mfa", "code=" + server.totpCode(secret)).status, 303);
+  auto home = b.get("/");
+  ASSERT_EQ(home.status, 200);
+  EXPECT_NE(home.body.find("Company A"), std::string::npos);
+  EXPECT_EQ(home.body.find("Company B"), std::string::npos);
+  auto page = b.get("/companies/" + std::to_string(ids[0]));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("pa@a.example"), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"members\""), std::string::npos);
+  auto r = b.post("/companies/" + std::to_string(ids[0]) + "/invitations",
+                  "email=new%40a.example&first_name=Nils&last_name=New&language=sv&role=member");
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_NE(server.mails().back().find("To: new@a.example"), std::string::npos);
+  page = b.get("/companies/" + std::to_string(ids[0]));
+  EXPECT_NE(page.body.find("new@a.example"), std::string::npos);  // pending
+  r = b.post("/companies/" + std::to_string(ids[0]) + "/invitations",
+             "email=bad&first_name=N&last_name=N&language=sv&role=member");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("role=\"alert\""), std::string::npos);
+  EXPECT_EQ(b.get("/companies/" + std::to_string(ids[1])).status, 404);  // not hers
+  EXPECT_EQ(b.post("/companies/" + std::to_string(ids[1]) + "/invitations",
+                   "email=x%40a.example&first_name=X&last_name=X&language=en&role=member")
+                .status,
+            404);
+}
+
 }  // namespace
 }  // namespace portico::testing
