@@ -115,12 +115,11 @@ class Pages {
 
 }  // namespace
 
-void registerAccessPages(identity::GuardedRoutes& routes, Policy& policy,
-                         MembershipService& members, InvitationService& invitations,
-                         const web::Views& views) {
-  static std::vector<std::unique_ptr<Pages>> keep;  // handlers refer to it for the process' life
-  keep.push_back(std::make_unique<Pages>(policy, members, invitations, views));
-  Pages& pages = *keep.back();
+std::shared_ptr<void> registerAccessPages(identity::GuardedRoutes& routes, Policy& policy,
+                                          MembershipService& members,
+                                          InvitationService& invitations, const web::Views& views) {
+  auto owner = std::make_shared<Pages>(policy, members, invitations, views);
+  Pages& pages = *owner;
 
   routes.page("GET", "/", Access::SignedIn,
               [&pages](Request&, Context& c) { return pages.home(c); });
@@ -175,6 +174,7 @@ void registerAccessPages(identity::GuardedRoutes& routes, Policy& policy,
                   return pages.company(c, id, s.error().message, http::statusFor(s.error().code));
                 return Response::redirect("/companies/" + std::to_string(id));
               });
+  return owner;
 }
 
 }  // namespace portico::access

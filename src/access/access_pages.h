@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include "access/invitation_service.h"
 #include "access/membership_service.h"
 #include "access/policy.h"
@@ -10,8 +12,9 @@ namespace portico::access {
 
 // The signed-in home (every company of the caller on one page), a company's page (the caller's
 // rights there; for those who manage users: members, pending invitations, remove access, invite).
-void registerAccessPages(identity::GuardedRoutes& routes, Policy& policy,
-                         MembershipService& members, InvitationService& invitations,
-                         const web::Views& views);
+// The returned object holds the handlers' state: keep it for as long as the routes serve.
+std::shared_ptr<void> registerAccessPages(identity::GuardedRoutes& routes, Policy& policy,
+                                          MembershipService& members,
+                                          InvitationService& invitations, const web::Views& views);
 
 }  // namespace portico::access

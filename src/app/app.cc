@@ -123,9 +123,10 @@ struct App::Impl {
                                                               *identity_service, audit, clock);
     access::registerInvitationApi(*guarded, *invitations, *identity_service);
     access::registerInvitationPages(*guarded, *invitations, views);
-    access::registerAccessPages(*guarded, policy, members, *invitations, views);
+    page_state.push_back(
+        access::registerAccessPages(*guarded, policy, members, *invitations, views));
     access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
-    identity::registerIdentityPages(*guarded, *identity_service, views);
+    page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
   }
 
   AppConfig config;
@@ -149,6 +150,7 @@ struct App::Impl {
   std::unique_ptr<identity::IdentityService> identity_service;
   http::Router router;
   std::unique_ptr<identity::GuardedRoutes> guarded;
+  std::vector<std::shared_ptr<void>> page_state;  // state of the page handlers
   std::unique_ptr<http::Server> server;
 };
 

@@ -327,11 +327,11 @@ void Pages::registerAll() {
 
 }  // namespace
 
-void registerIdentityPages(GuardedRoutes& routes, IdentityService& identity,
-                           const web::Views& views) {
-  static std::vector<std::unique_ptr<Pages>> keep;  // handlers refer to it for the process' life
-  keep.push_back(std::make_unique<Pages>(routes, identity, views));
-  keep.back()->registerAll();
+std::shared_ptr<void> registerIdentityPages(GuardedRoutes& routes, IdentityService& identity,
+                                            const web::Views& views) {
+  auto pages = std::make_shared<Pages>(routes, identity, views);
+  pages->registerAll();
+  return pages;
 }
 
 }  // namespace portico::identity

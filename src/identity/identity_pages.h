@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include "identity/guard.h"
 #include "identity/identity_service.h"
 #include "web/views.h"
