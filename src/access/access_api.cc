@@ -87,7 +87,7 @@ void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy) {
     out += identity::userJson(c.principal->user);
     out += R"(,"companies":[)";
     bool first = true;
-    for (const auto& a : policy.companies(*c.principal)) {
+    for (const auto& a : policy.memberships(*c.principal)) {
       if (!first) out += ',';
       first = false;
       appendCompany(out, a);

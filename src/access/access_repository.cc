@@ -35,6 +35,11 @@ constexpr std::string_view kAddSite =
 constexpr std::string_view kDeleteMembership =
     "DELETE FROM memberships WHERE company_id = ? AND user_id = ?";
 constexpr std::string_view kSiteOfCompany = "SELECT 1 FROM sites WHERE id = ? AND company_id = ?";
+constexpr std::string_view kStaffRoles =
+    "SELECT org_id, role FROM staff_members WHERE user_id = ? ORDER BY org_id";
+constexpr std::string_view kCompaniesOf =
+    "SELECT id, org_id, external_id, name, org_number, managed FROM companies WHERE org_id = ?"
+    " ORDER BY name, id";
 constexpr std::string_view kFindCompany =
     "SELECT id, org_id, external_id, name, org_number, managed FROM companies WHERE id = ?";
 constexpr std::string_view kFindCompanyByExternal =
@@ -191,6 +196,22 @@ bool AccessRepository::sitesBelongTo(core::CompanyId company,
     if (!q.next()) return false;
   }
   return true;
+}
+
+std::vector<std::pair<core::OrgId, std::string>> AccessRepository::staffRoles(core::UserId user) {
+  Query q(conn(), kStaffRoles);
+  q.bind(user.value);
+  std::vector<std::pair<core::OrgId, std::string>> out;
+  while (q.next()) out.emplace_back(core::OrgId{q.getInt(0)}, q.getText(1));
+  return out;
+}
+
+std::vector<Company> AccessRepository::companiesOf(core::OrgId org) {
+  Query q(conn(), kCompaniesOf);
+  q.bind(org.value);
+  std::vector<Company> out;
+  while (q.next()) out.push_back(readCompany(q));
+  return out;
 }
 
 std::optional<Company> AccessRepository::findCompany(core::CompanyId id) {

@@ -44,6 +44,11 @@ class AccessRepository {
   // True if every id is a site of `company`.
   bool sitesBelongTo(core::CompanyId company, const std::vector<std::int64_t>& sites);
 
+  // The staff roles of `user`: (organization, role).
+  std::vector<std::pair<core::OrgId, std::string>> staffRoles(core::UserId user);
+  // Every company of the organization, by name.
+  std::vector<Company> companiesOf(core::OrgId org);
+
   std::optional<Company> findCompany(core::CompanyId id);
   std::optional<Company> findCompanyByExternalId(core::OrgId org, const std::string& external_id);
   // Inserts or updates by (org, external id); `.second` is true when inserted.

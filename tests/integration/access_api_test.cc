@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 
 #include "support/test_server.h"
 
@@ -250,6 +251,86 @@ TEST_F(AccessApiTest, CompaniesNeedTwoFactorAndPaginate) {
                      .get<std::string>();
   EXPECT_EQ(server.get("/api/v1/companies", pending).status, 403);
   (void)a;
+}
+
+TEST_F(AccessApiTest, StaffActInsideTheirOrganizationAndNotInIndependentCompanies) {
+  // Chief signs up through an organization link, then becomes a staff administrator of Vendor.
+  auto staff_link =
+      server.app().identity().initOrganization("Vendor Three", "chief@vendor.example");
+  ASSERT_TRUE(staff_link);
+  ASSERT_EQ(server
+                .post("/api/v1/signup", {{"token", TestServer::tokenOf(*staff_link)},
+                                         {"first_name", "C"},
+                                         {"last_name", "Hief"},
+                                         {"password", TestServer::kPassword}})
+                .status,
+            201);
+  storage::Query(
+      server.app().db().connection(),
+      "INSERT INTO staff_members (org_id, user_id, role, created_at) SELECT o.id, u.id, 'admin', 0"
+      " FROM organizations o, users u WHERE o.name = 'Vendor' AND u.email = 'chief@vendor.example'")
+      .run();
+  auto login = server.post("/api/v1/auth/login", {{"email", "chief@vendor.example"},
+                                                  {"password", TestServer::kPassword}});
+  auto staff = login.json()["token"].get<std::string>();
+  auto secret = server.post("/api/v1/auth/totp/enroll", json::object(), staff)
+                    .json()["secret"]
+                    .get<std::string>();
+  ASSERT_EQ(
+      server.post("/api/v1/auth/totp/confirm", {{"code", server.totpCode(secret)}}, staff).status,
+      200);
+
+  auto managed = integration("/api/v1/integration/companies",
+                             {{"external_id", "S-1"}, {"name", "Managed"}}, key)
+                     .json()["id"]
+                     .get<std::int64_t>();
+  auto independent =
+      integration("/api/v1/integration/companies",
+                  {{"external_id", "S-2"}, {"name", "Independent"}, {"managed", false}}, key)
+          .json()["id"]
+          .get<std::int64_t>();
+  auto rival = integration("/api/v1/integration/companies",
+                           {{"external_id", "S-3"}, {"name", "Rival's"}}, rival_key)
+                   .json()["id"]
+                   .get<std::int64_t>();
+  auto path = [](std::int64_t id) { return "/api/v1/companies/" + std::to_string(id); };
+
+  auto list = server.get("/api/v1/companies", staff).json()["items"];
+  std::set<std::int64_t> ids;
+  for (const auto& c : list) {
+    ids.insert(c["id"].get<std::int64_t>());
+    EXPECT_EQ(c["role"], "staff:admin");
+  }
+  EXPECT_TRUE(ids.count(managed));
+  EXPECT_TRUE(ids.count(independent));
+  EXPECT_FALSE(ids.count(rival));
+  EXPECT_EQ(server.get("/api/v1/me", staff).json()["companies"].size(), 0u);  // no memberships
+
+  EXPECT_EQ(server.get(path(managed) + "/users", staff).status, 200);
+  EXPECT_EQ(server
+                .post("/api/v1/invitations",
+                      {{"email", "m@managed.example"},
+                       {"first_name", "M"},
+                       {"last_name", "M"},
+                       {"companies", {{{"company_id", managed}, {"role", "moderator"}}}}},
+                      staff)
+                .status,
+            201);
+  // An independent company: visible, but its users are its own administrators' business.
+  EXPECT_EQ(server.get(path(independent), staff).status, 200);
+  EXPECT_EQ(server.get(path(independent) + "/users", staff).status, 403);
+  EXPECT_EQ(server
+                .post("/api/v1/invitations",
+                      {{"email", "i@ind.example"},
+                       {"first_name", "I"},
+                       {"last_name", "I"},
+                       {"companies", {{{"company_id", independent}, {"role", "member"}}}}},
+                      staff)
+                .status,
+            403);
+  // Another organization's company does not exist for them.
+  EXPECT_EQ(server.get(path(rival), staff).status, 404);
+  EXPECT_EQ(server.get(path(rival) + "/users", staff).status, 404);
 }
 
 class MembersApiTest : public AccessApiTest {
