@@ -8,6 +8,7 @@
 #include "access/access_api.h"
 #include "access/access_pages.h"
 #include "access/access_repository.h"
+#include "access/audit_api.h"
 #include "access/invitation_api.h"
 #include "access/invitation_repository.h"
 #include "access/invitation_service.h"
@@ -119,6 +120,7 @@ struct App::Impl {
     access::registerAccessApi(*guarded, policy);
     company_routes = std::make_unique<access::CompanyRoutes>(*guarded, policy);
     access::registerMembersApi(*company_routes, members);
+    access::registerCompanyAuditApi(*company_routes, audit, repo);
     invitations = std::make_unique<access::InvitationService>(invitation_repo, access_repo, policy,
                                                               *identity_service, audit, clock);
     access::registerInvitationApi(*guarded, *invitations, *identity_service);

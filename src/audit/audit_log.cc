@@ -14,6 +14,14 @@ constexpr std::string_view kForUser =
     "SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
     " detail FROM audit_log WHERE actor_user_id = ? OR subject_user_id = ?"
     " ORDER BY id DESC LIMIT ?";
+// Events of the company, and sign-ins and 2FA changes of its current members.
+constexpr std::string_view kForCompany =
+    "SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
+    " detail FROM audit_log WHERE (company_id = ? OR (company_id IS NULL AND"
+    " (substr(event, 1, 6) = 'login.' OR substr(event, 1, 4) = 'mfa.') AND actor_user_id IN"
+    " (SELECT user_id FROM memberships WHERE company_id = ?)))"
+    " AND substr(event, 1, length(?)) = ? AND at >= ? AND at < ? AND (? = 0 OR id < ?)"
+    " ORDER BY id DESC LIMIT ?";
 constexpr std::string_view kSearch =
     "SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
     " detail FROM audit_log WHERE substr(event, 1, length(?)) = ? ORDER BY id DESC LIMIT ?";
@@ -45,6 +53,18 @@ void AuditLog::record(const Actor& actor, const Entry& e) {
 std::vector<Record> AuditLog::forUser(core::UserId user, int limit) {
   storage::Query q(db_.connection(), kForUser);
   q.bind(user.value, user.value, limit);
+  std::vector<Record> out;
+  while (q.next()) {
+    out.push_back(read(q));
+  }
+  return out;
+}
+
+std::vector<Record> AuditLog::forCompany(core::CompanyId company, const std::string& prefix,
+                                         std::int64_t since, std::int64_t until,
+                                         std::int64_t before_id, int limit) {
+  storage::Query q(db_.connection(), kForCompany);
+  q.bind(company.value, company.value, prefix, prefix, since, until, before_id, before_id, limit);
   std::vector<Record> out;
   while (q.next()) {
     out.push_back(read(q));

@@ -48,6 +48,11 @@ class AuditLog {
   void record(const Actor& actor, const Entry& entry);
   // Newest first, events about or by `user`, at most `limit`.
   std::vector<Record> forUser(core::UserId user, int limit);
+  // A company's events, newest first, older than `before_id` (0: from the newest), filtered by
+  // event prefix (may be empty) and time range [since, until). At most `limit`.
+  std::vector<Record> forCompany(core::CompanyId company, const std::string& event_prefix,
+                                 std::int64_t since, std::int64_t until, std::int64_t before_id,
+                                 int limit);
   // Newest first; `event_prefix` filters ("login." matches all login events).
   std::vector<Record> search(const std::string& event_prefix, int limit);
 

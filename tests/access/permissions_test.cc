@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "access/audit_api.h"
+
 namespace portico::access {
 namespace {
 
@@ -38,6 +40,14 @@ TEST(PermissionsTest, RolePresetsFollowTheProductRules) {
   EXPECT_TRUE(read_only.subsetOf(member));
   EXPECT_FALSE(presetPermissions("custom"));
   EXPECT_FALSE(presetPermissions("superuser"));
+}
+
+TEST(CsvTest, CellsAreQuotedAndFormulasNeutralised) {
+  EXPECT_EQ(csvCell("plain"), "\"plain\"");
+  EXPECT_EQ(csvCell("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csvCell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+  EXPECT_EQ(csvCell("+1"), "\"'+1\"");
+  EXPECT_EQ(csvCell("@cmd"), "\"'@cmd\"");
 }
 
 }  // namespace

@@ -420,6 +420,54 @@ TEST_F(MembersApiTest, TheLastUserManagerStays) {
   EXPECT_EQ(remove(admin_id).status, 409);
 }
 
+TEST_F(MembersApiTest, UserManagersSeeTheCompanysAuditLog) {
+  auto r = server.get(users().substr(0, users().size() - 6) + "/audit", admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  bool change = false, login = false;
+  auto log = r.json();
+  for (const auto& e : log["items"]) {
+    if (e["event"] == "membership.changed") {
+      change = true;
+      EXPECT_EQ(e["actor"], "admin@members.example");
+      EXPECT_EQ(e["subject"], "bob@members.example");
+      EXPECT_EQ(e["detail"]["new_role"], "member");
+    }
+    if (e["event"].get<std::string>().starts_with("login.") && e["actor"] == "bob@members.example")
+      login = true;
+  }
+  EXPECT_TRUE(change) << r.body;
+  EXPECT_TRUE(login);
+  auto base = "/api/v1/companies/" + std::to_string(company);
+  auto filtered = server.get(base + "/audit?event=membership.&limit=1", admin).json();
+  ASSERT_EQ(filtered["items"].size(), 1u);
+  EXPECT_TRUE(filtered["items"][0]["event"].get<std::string>().starts_with("membership."));
+  auto older = server
+                   .get(base + "/audit?event=membership.&limit=1&cursor=" +
+                            filtered["next_cursor"].get<std::string>(),
+                        admin)
+                   .json();
+  ASSERT_EQ(older["items"].size(), 1u);
+  EXPECT_LT(older["items"][0]["id"].get<std::int64_t>(),
+            filtered["items"][0]["id"].get<std::int64_t>());
+  auto csv = server.get(base + "/audit.csv", admin);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.header("content-type").find("text/csv"), std::string::npos);
+  EXPECT_NE(csv.header("content-disposition").find("attachment"), std::string::npos);
+  EXPECT_TRUE(csv.body.starts_with("time,event,actor,subject,ip,detail\r\n"));
+  EXPECT_NE(csv.body.find("\"membership.changed\""), std::string::npos);
+  EXPECT_EQ(server.get(base + "/audit", other_admin).status, 403);  // bob is a member only
+  EXPECT_EQ(
+      server.get("/api/v1/companies/" + std::to_string(other_company) + "/audit", admin).status,
+      404);
+  EXPECT_EQ(server.get(base + "/audit?limit=0", admin).status, 400);
+  EXPECT_EQ(server.get(base + "/audit?since=yesterday", admin).status, 400);
+  // Another company's events never show.
+  auto everything = server.get(base + "/audit?limit=200", admin).json();
+  for (const auto& e : everything["items"]) {
+    EXPECT_NE(e["actor"], "nobody@else.example");
+  }
+}
+
 TEST_F(MembersApiTest, RemovingAccessIsImmediateAndReversible) {
   auto company_path = "/api/v1/companies/" + std::to_string(company);
   ASSERT_EQ(server.get(company_path, other_admin).status, 200);

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "access/company_routes.h"
+#include "audit/audit_log.h"
+#include "identity/identity_repository.h"
+
+namespace portico::access {
+
+// A company's audit log for its user managers (no portal we know offers this): who invited whom,
+// role and permission changes, removals, sign-ins and 2FA changes of its members.
+// GET /api/v1/companies/{id}/audit (?event=, ?since=, ?until=, ?limit=, ?cursor=) and
+// GET /api/v1/companies/{id}/audit.csv.
+void registerCompanyAuditApi(CompanyRoutes& routes, audit::AuditLog& audit,
+                             identity::IdentityRepository& users);
+
+// A CSV cell: quoted, quotes doubled, and a leading = + - @ neutralised so that spreadsheets do
+// not run it as a formula.
+std::string csvCell(const std::string& value);
+
+}  // namespace portico::access
