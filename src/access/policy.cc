@@ -1,13 +1,38 @@
 #include "access/policy.h"
 
+#include <atomic>
 #include <set>
+#include <unordered_map>
 
 namespace portico::access {
 namespace {
 
 PermissionSet views() { return *presetPermissions("read_only"); }
 
+std::atomic<std::uint64_t> next_instance{1};
+
+// Per thread: (policy instance, user) -> the user's memberships at an access version. Each I/O
+// thread keeps its own, so there is no locking; an entry is used only while the version read
+// with the session is unchanged.
+struct CacheKey {
+  std::uint64_t instance;
+  std::int64_t user;
+  bool operator==(const CacheKey&) const = default;
+};
+struct CacheKeyHash {
+  std::size_t operator()(const CacheKey& k) const {
+    return std::hash<std::uint64_t>{}(k.instance * 1000003u ^ static_cast<std::uint64_t>(k.user));
+  }
+};
+struct CacheEntry {
+  std::int64_t version;
+  std::vector<CompanyAccess> memberships;
+};
+constexpr std::size_t kMaxCachedUsers = 10'000;
+
 }  // namespace
+
+Policy::Policy(AccessRepository& repo) : repo_(repo), instance_(next_instance++) {}
 
 std::optional<CompanyAccess> Policy::staffAccess(const std::string& role, const Company& company) {
   PermissionSet granted;
@@ -35,7 +60,16 @@ std::optional<CompanyAccess> Policy::staffAccess(const std::string& role, const 
 
 std::vector<CompanyAccess> Policy::memberships(const identity::Principal& p) {
   if (!p.mfaDone()) return {};
-  return repo_.membershipsOf(p.user.id);
+  thread_local std::unordered_map<CacheKey, CacheEntry, CacheKeyHash> cache;
+  CacheKey key{instance_, p.user.id.value};
+  auto it = cache.find(key);
+  if (it != cache.end() && it->second.version == p.access_version) {
+    return it->second.memberships;
+  }
+  auto fresh = repo_.membershipsOf(p.user.id);
+  if (cache.size() >= kMaxCachedUsers) cache.clear();
+  cache[key] = CacheEntry{p.access_version, fresh};
+  return fresh;
 }
 
 std::vector<CompanyAccess> Policy::companies(const identity::Principal& p) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -22,7 +23,7 @@ namespace portico::access {
 // The role of such access is "staff:<role>".
 class Policy {
  public:
-  explicit Policy(AccessRepository& repo) : repo_(repo) {}
+  explicit Policy(AccessRepository& repo);
 
   // The companies the principal is a member of, by name.
   std::vector<CompanyAccess> memberships(const identity::Principal& p);
@@ -38,6 +39,7 @@ class Policy {
   static std::optional<CompanyAccess> staffAccess(const std::string& role, const Company& company);
 
   AccessRepository& repo_;
+  std::uint64_t instance_;  // keys this policy's entries in the per-thread cache
 };
 
 }  // namespace portico::access

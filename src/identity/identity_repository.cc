@@ -48,7 +48,8 @@ constexpr std::string_view kInsertSession =
 constexpr std::string_view kFindPrincipal =
     "SELECT s.id, s.user_id, s.kind, s.mfa_done, s.csrf_token, s.created_at, s.last_seen_at,"
     " s.ip, s.user_agent, u.email, u.first_name, u.last_name, u.language, u.status,"
-    " u.totp_secret IS NOT NULL, u.sms_phone, u.created_at"
+    " u.totp_secret IS NOT NULL, u.sms_phone, u.created_at,"
+    " (SELECT value FROM access_version WHERE id = 1)"
     " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?";
 constexpr std::string_view kTouchSession = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 constexpr std::string_view kCompleteMfa =
@@ -258,6 +259,7 @@ std::optional<Principal> IdentityRepository::findPrincipal(const std::string& to
   }
   p.user.sms_phone = q.getOptText(15);
   p.user.created_at = q.getInt(16);
+  p.access_version = q.getInt(17);
   return p;
 }
 

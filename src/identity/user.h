@@ -54,6 +54,9 @@ struct Session {
 struct Principal {
   Session session;
   User user;
+  // The access counter read with the session (see migrations/0004): equal values mean nothing
+  // the authorization policy reads has changed.
+  std::int64_t access_version = 0;
   bool mfaDone() const { return session.mfa_done; }
 };
 

@@ -471,6 +471,7 @@ TEST_F(MembersApiTest, UserManagersSeeTheCompanysAuditLog) {
 TEST_F(MembersApiTest, RemovingAccessIsImmediateAndReversible) {
   auto company_path = "/api/v1/companies/" + std::to_string(company);
   ASSERT_EQ(server.get(company_path, other_admin).status, 200);
+  ASSERT_EQ(server.get("/api/v1/me", other_admin).json()["companies"].size(), 2u);  // now cached
   ASSERT_EQ(remove(bob).status, 204);
   EXPECT_EQ(server.get(company_path, other_admin).status, 404);  // the very next request
   auto mine = server.get("/api/v1/me", other_admin).json()["companies"];

@@ -142,7 +142,6 @@ TEST(HttpLimitsTest, IdleAndSlowConnectionsDoNotStopServiceAndAreClosed) {
   auto r = server.get("/healthz");
   EXPECT_EQ(r.status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  EXPECT_LT(server.app().port(), 65536);  // still running
   // The server has closed them at its header timeout: reads see EOF.
   int closed = 0;
   for (int fd : idle) {

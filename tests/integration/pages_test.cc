@@ -145,15 +145,33 @@ TEST(PagesTest, EnrolmentPageShowsQrAndKey) {
   EXPECT_EQ(b.get("/").status, 200);
 }
 
-TEST(PagesTest, UnsafeNextIsIgnored) {
+TEST(PagesTest, AfterSignInOnlySameSitePathsAreFollowed) {
   TestServer server;
-  server.initOrganization("Next Org", "next@acme.example");
-  Browser b(server);
-  b.get("/login?next=//evil.example");
-  // Users without any organization need 2FA, so test the redirect target through the form value:
-  auto r = b.post("/login", "email=ghost%40acme.example&password=x&next=%2F%2Fevil.example");
-  EXPECT_EQ(r.status, 401);
-  EXPECT_EQ(r.body.find("Location: //evil"), std::string::npos);
+  auto link = server.initOrganization("Relaxed Org", "next@acme.example");
+  ASSERT_EQ(server
+                .post("/api/v1/signup", {{"token", TestServer::tokenOf(link)},
+                                         {"first_name", "N"},
+                                         {"last_name", "X"},
+                                         {"password", TestServer::kPassword}})
+                .status,
+            201);
+  // An organization that does not require 2FA: the password alone signs in, so `next` is used.
+  storage::Query(server.app().db().connection(),
+                 "UPDATE organizations SET require_mfa = 0 WHERE name = 'Relaxed Org'")
+      .run();
+  for (const auto& [next, expected] :
+       std::vector<std::pair<std::string, std::string>>{{"%2Faccount", "/account"},
+                                                        {"%2F%2Fevil.example", "/"},
+                                                        {"%2F%5Cevil.example", "/"},
+                                                        {"https%3A%2F%2Fevil.example", "/"},
+                                                        {"javascript%3Aalert(1)", "/"}}) {
+    Browser b(server);
+    b.get("/login");
+    auto r =
+        b.post("/login", "email=next%40acme.example&password=violet+harbor+sunrise&next=" + next);
+    ASSERT_EQ(r.status, 303) << r.body;
+    EXPECT_EQ(r.header("location"), expected) << next;
+  }
 }
 
 TEST(PagesTest, HomeListsCompaniesAndTheCompanyPageManagesUsers) {
