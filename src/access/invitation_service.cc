@@ -208,16 +208,13 @@ core::Result<core::UserId> InvitationService::accept(const std::string& token,
                                                      const identity::Origin& origin) {
   auto inv = byToken(token);
   if (!inv) return fail(inv.error());
+  auto login =
+      identity_.prepareLogin(inv->email, first.empty() ? inv->first_name : first,
+                             last.empty() ? inv->last_name : last, password, inv->language);
+  if (!login) return fail(login.error());
   storage::Transaction tx(repo_.conn());
-  auto user = identity_.createLogin(inv->email, first.empty() ? inv->first_name : first,
-                                    last.empty() ? inv->last_name : last, password, inv->language);
-  if (!user) {
-    if (user.error().code == core::ErrorCode::Conflict) {
-      return fail(
-          Error::conflict("A login with this e-mail exists; sign in and open the link again"));
-    }
-    return fail(user.error());
-  }
+  auto user = identity_.insertLogin(*login);
+  if (!user) return fail(user.error());
   if (!repo_.accept(inv->id, *user, clock_.now())) return fail(invalidToken());
   grant(*inv, *user, origin);
   audit_.record(actorOf(origin, *user),

@@ -638,28 +638,15 @@ core::Result<core::UserId> IdentityService::consumeSignupLink(const SignupLink& 
 core::Result<core::UserId> IdentityService::signup(
     const std::string& token, const std::string& first, const std::string& last,
     const std::string& password, const std::string& language, const Origin& origin) {
-  auto f = std::string(core::trim(first));
-  auto l = std::string(core::trim(last));
-  if (f.empty() || f.size() > 100 || !core::isCleanUtf8(f)) {
-    return fail(Error::invalid("Enter your first name (at most 100 characters)", "first_name"));
-  }
-  if (l.empty() || l.size() > 100 || !core::isCleanUtf8(l)) {
-    return fail(Error::invalid("Enter your last name (at most 100 characters)", "last_name"));
-  }
   auto link = repo_.findSignupLink(core::sha256Hex(token));
   if (!link || link->used_at || link->expires_at <= clock_.now()) {
     return fail(Error::notFound("This signup link is not valid, was used already or has expired"));
   }
-  auto local = link->email.substr(0, link->email.find('@'));
-  if (auto ok = policy_.check(password, {local, "portico", f, l}); !ok) return fail(ok.error());
-  std::string hash = hasher_.hash(password);
+  auto login = prepareLogin(link->email, first, last, password, language);
+  if (!login) return fail(login.error());
   storage::Transaction tx(repo_.conn());
-  auto user = repo_.insertUser({link->email, hash, f, l, std::string(languageOrDefault(language))},
-                               clock_.now());
-  if (!user) {
-    return fail(
-        Error::conflict("A login with this e-mail exists; sign in and open the link again"));
-  }
+  auto user = insertLogin(*login);
+  if (!user) return user;
   auto consumed = consumeSignupLink(*link, *user);
   if (!consumed) return consumed;
   audit_.record(actor(origin, *user), {"signup.completed", std::nullopt, link->org_id, std::nullopt,
@@ -686,11 +673,11 @@ core::Status IdentityService::signupExisting(const Principal& p, const std::stri
   return {};
 }
 
-core::Result<core::UserId> IdentityService::createLogin(const std::string& email_in,
-                                                        const std::string& first,
-                                                        const std::string& last,
-                                                        const std::string& password,
-                                                        const std::string& language) {
+core::Result<NewUser> IdentityService::prepareLogin(const std::string& email_in,
+                                                    const std::string& first,
+                                                    const std::string& last,
+                                                    const std::string& password,
+                                                    const std::string& language) const {
   auto email = core::asciiLower(core::trim(email_in));
   auto f = std::string(core::trim(first));
   auto l = std::string(core::trim(last));
@@ -702,9 +689,16 @@ core::Result<core::UserId> IdentityService::createLogin(const std::string& email
   }
   auto local = email.substr(0, email.find('@'));
   if (auto ok = policy_.check(password, {local, "portico", f, l}); !ok) return fail(ok.error());
-  return repo_.insertUser(
-      {email, hasher_.hash(password), f, l, std::string(languageOrDefault(language))},
-      clock_.now());
+  return NewUser{email, hasher_.hash(password), f, l, std::string(languageOrDefault(language))};
+}
+
+core::Result<core::UserId> IdentityService::insertLogin(const NewUser& user) {
+  auto id = repo_.insertUser(user, clock_.now());
+  if (!id) {
+    return fail(
+        Error::conflict("A login with this e-mail exists; sign in and open the link again"));
+  }
+  return id;
 }
 
 void IdentityService::mailTo(const std::string& email, const std::string& language,

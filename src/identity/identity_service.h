@@ -137,12 +137,14 @@ class IdentityService {
   // Returns the absolute signup URL.
   core::Result<std::string> initOrganization(const std::string& org_name,
                                              const std::string& admin_email);
-  // Creates an active login (validating names, language and the password rules). Runs in the
-  // caller's transaction; hashes the password (slow: worker threads only). Conflict if the
-  // e-mail has a login.
-  core::Result<core::UserId> createLogin(const std::string& email, const std::string& first,
-                                         const std::string& last, const std::string& password,
-                                         const std::string& language);
+  // Checks names, language and the password rules and hashes the password: a login ready to be
+  // inserted with insertLogin(). Slow (Argon2id): call it before opening a transaction, on a
+  // worker thread.
+  core::Result<NewUser> prepareLogin(const std::string& email, const std::string& first,
+                                     const std::string& last, const std::string& password,
+                                     const std::string& language) const;
+  // Inserts a prepared login, in the caller's transaction. Conflict if the e-mail has a login.
+  core::Result<core::UserId> insertLogin(const NewUser& user);
   // Sends one of the mail templates to an address (which may not have a login yet).
   void mailTo(const std::string& email, const std::string& language,
               const std::string& template_name, const nlohmann::json& data);
