@@ -113,7 +113,7 @@ void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy) {
   });
 
   routes.api("GET", "/api/v1/companies/{id}", Access::SignedIn, [&policy](Request& r, Context& c) {
-    std::int64_t id = std::atoll(r.param("id").c_str());
+    std::int64_t id = r.idParam("id");
     auto a = id > 0 ? policy.company(*c.principal, core::CompanyId{id}) : std::nullopt;
     if (!a) return http::jsonError(core::Error::notFound("No such company"));
     std::string out;
@@ -137,14 +137,6 @@ json memberJson(const Member& m) {
           {"last_login_at", m.last_login_at ? json(*m.last_login_at) : json(nullptr)},
           {"two_factor", m.has_second_factor},
           {"invited_by", m.invited_by ? json(*m.invited_by) : json(nullptr)}};
-}
-
-std::optional<core::UserId> userParam(const Request& r) {
-  char* end = nullptr;
-  const auto& raw = r.param("user_id");
-  long long id = std::strtoll(raw.c_str(), &end, 10);
-  if (id <= 0 || !end || *end != '\0') return std::nullopt;
-  return core::UserId{id};
 }
 
 // Parses {role} | {permissions:[…]} and/or {sites:"all"|[ids]}.
@@ -210,25 +202,25 @@ void registerMembersApi(CompanyRoutes& routes, MembershipService& members) {
 
   routes.api("PATCH", "/api/v1/companies/{id}/users/{user_id}", Permission::UsersManage,
              [&members](Request& r, Context& c, const CompanyAccess& a) {
-               auto user = userParam(r);
+               core::UserId user{r.idParam("user_id")};
                if (!user)
                  return http::jsonError(core::Error::notFound("No such member of this company"));
                auto change = parseRights(r.body);
                if (!change) return http::jsonError(change.error());
-               auto s = members.changeRights(a, *user, *change, actorOf(c));
+               auto s = members.changeRights(a, user, *change, actorOf(c));
                if (!s) return http::jsonError(s.error());
                for (const auto& m : members.members(a)) {
-                 if (m.user_id == *user) return Response::json(200, memberJson(m).dump());
+                 if (m.user_id == user) return Response::json(200, memberJson(m).dump());
                }
                return http::jsonError(core::Error::notFound("No such member of this company"));
              });
 
   routes.api("DELETE", "/api/v1/companies/{id}/users/{user_id}", Permission::UsersManage,
              [&members](Request& r, Context& c, const CompanyAccess& a) {
-               auto user = userParam(r);
+               core::UserId user{r.idParam("user_id")};
                if (!user)
                  return http::jsonError(core::Error::notFound("No such member of this company"));
-               auto s = members.remove(a, *user, actorOf(c));
+               auto s = members.remove(a, user, actorOf(c));
                if (!s) return http::jsonError(s.error());
                return Response::noContent();
              });

@@ -14,12 +14,6 @@ using identity::Access;
 using identity::Context;
 using nlohmann::json;
 
-std::int64_t numberParam(const Request& r, const std::string& name) {
-  char* end = nullptr;
-  long long v = std::strtoll(r.param(name).c_str(), &end, 10);
-  return end && *end == '\0' && v > 0 ? v : 0;
-}
-
 class Pages {
  public:
   Pages(Policy& policy, MembershipService& members, InvitationService& invitations,
@@ -125,18 +119,18 @@ std::shared_ptr<void> registerAccessPages(identity::GuardedRoutes& routes, Polic
               [&pages](Request&, Context& c) { return pages.home(c); });
 
   routes.page("GET", "/companies/{id}", Access::SignedIn, [&pages](Request& r, Context& c) {
-    return pages.company(c, numberParam(r, "id"), "", 200);
+    return pages.company(c, r.idParam("id"), "", 200);
   });
 
   routes.page("POST", "/companies/{id}/users/{user_id}/remove", Access::SignedIn,
               [&pages, &policy, &members](Request& r, Context& c) {
-                auto id = numberParam(r, "id");
+                auto id = r.idParam("id");
                 auto a = id ? policy.company(*c.principal, core::CompanyId{id}) : std::nullopt;
                 if (!a) return pages.notFound(c);
                 if (!a->can(Permission::UsersManage)) {
                   return pages.company(c, id, "You need the permission 'users.manage' here", 403);
                 }
-                auto s = members.remove(*a, core::UserId{numberParam(r, "user_id")},
+                auto s = members.remove(*a, core::UserId{r.idParam("user_id")},
                                         {c.principal->user.id, c.origin.ip, c.origin.request_id});
                 if (!s)
                   return pages.company(c, id, s.error().message, http::statusFor(s.error().code));
@@ -146,7 +140,7 @@ std::shared_ptr<void> registerAccessPages(identity::GuardedRoutes& routes, Polic
   routes.page(
       "POST", "/companies/{id}/invitations", Access::SignedIn,
       [&pages, &invitations](Request& r, Context& c) {
-        auto id = numberParam(r, "id");
+        auto id = r.idParam("id");
         auto field = [&c](const char* name) { return http::findParam(c.form, name).value_or(""); };
         NewInvitation n;
         n.email = field("email");
@@ -167,9 +161,8 @@ std::shared_ptr<void> registerAccessPages(identity::GuardedRoutes& routes, Polic
 
   routes.page("POST", "/companies/{id}/invitations/{invitation_id}/revoke", Access::SignedIn,
               [&pages, &invitations](Request& r, Context& c) {
-                auto id = numberParam(r, "id");
-                auto s =
-                    invitations.revoke(*c.principal, numberParam(r, "invitation_id"), c.origin);
+                auto id = r.idParam("id");
+                auto s = invitations.revoke(*c.principal, r.idParam("invitation_id"), c.origin);
                 if (!s)
                   return pages.company(c, id, s.error().message, http::statusFor(s.error().code));
                 return Response::redirect("/companies/" + std::to_string(id));

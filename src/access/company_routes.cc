@@ -1,7 +1,5 @@
 #include "access/company_routes.h"
 
-#include <cstdlib>
-
 #include "http/error_response.h"
 
 namespace portico::access {
@@ -12,11 +10,9 @@ void CompanyRoutes::api(const std::string& method, const std::string& pattern,
   routes_.api(
       method, pattern, identity::Access::SignedIn,
       [this, permission, handler = std::move(handler)](http::Request& r, identity::Context& c) {
-        const auto& raw = r.param("id");
-        char* end = nullptr;
-        long long id = std::strtoll(raw.c_str(), &end, 10);
+        std::int64_t id = r.idParam("id");
         std::optional<CompanyAccess> access;
-        if (id > 0 && end && *end == '\0') {
+        if (id > 0) {
           access = policy_.company(*c.principal, core::CompanyId{id});
         }
         if (!access) {

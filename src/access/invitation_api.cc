@@ -104,12 +104,6 @@ core::Result<NewInvitation> parseInvitation(const std::string& text) {
   return n;
 }
 
-std::int64_t idParam(const Request& r) {
-  char* end = nullptr;
-  long long id = std::strtoll(r.param("id").c_str(), &end, 10);
-  return end && *end == '\0' && id > 0 ? id : 0;
-}
-
 }  // namespace
 
 void registerInvitationApi(identity::GuardedRoutes& routes, InvitationService& invitations,
@@ -131,14 +125,14 @@ void registerInvitationApi(identity::GuardedRoutes& routes, InvitationService& i
 
   routes.api("DELETE", "/api/v1/invitations/{id}", Access::SignedIn,
              [&invitations](Request& r, Context& c) {
-               auto s = invitations.revoke(*c.principal, idParam(r), c.origin);
+               auto s = invitations.revoke(*c.principal, r.idParam("id"), c.origin);
                if (!s) return http::jsonError(s.error());
                return Response::noContent();
              });
 
   routes.api("POST", "/api/v1/invitations/{id}/resend", Access::SignedIn,
              [&invitations](Request& r, Context& c) {
-               auto s = invitations.resend(*c.principal, idParam(r), c.origin);
+               auto s = invitations.resend(*c.principal, r.idParam("id"), c.origin);
                if (!s) return http::jsonError(s.error());
                return Response::json(202, R"({"sent":true})");
              });

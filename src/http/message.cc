@@ -13,6 +13,17 @@ std::string_view Request::header(std::string_view lower_name) const {
   return {};
 }
 
+std::int64_t Request::idParam(const std::string& name) const {
+  const auto& raw = param(name);
+  if (raw.empty() || raw.size() > 18) return 0;
+  std::int64_t v = 0;
+  for (char c : raw) {
+    if (c < '0' || c > '9') return 0;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
 std::string Request::cookie(std::string_view name) const {
   auto v = findParam(parseCookies(header("cookie")), name);
   return v ? *v : std::string();

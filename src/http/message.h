@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,6 +26,8 @@ struct Request {
   std::string_view header(std::string_view lower_name) const;
   // The value of path parameter `name` (REQUIRES: the route declares it).
   const std::string& param(const std::string& name) const { return path_params.at(name); }
+  // Path parameter `name` as a positive id; 0 if it is not one ("abc", "-1", "1x", overflow).
+  std::int64_t idParam(const std::string& name) const;
   // Parsed query; nullopt if malformed or a name repeats.
   std::optional<Params> query() const { return parseFormEncoded(raw_query); }
   // The value of cookie `name`, or "".

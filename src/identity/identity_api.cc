@@ -232,14 +232,7 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
 
   routes.api("DELETE", "/api/v1/sessions/{id}", Access::SignedIn,
              [&identity](Request& r, Context& c) {
-               std::int64_t id = 0;
-               try {
-                 std::size_t used = 0;
-                 id = std::stoll(r.param("id"), &used);
-                 if (used != r.param("id").size()) id = 0;
-               } catch (...) {
-                 id = 0;
-               }
+               std::int64_t id = r.idParam("id");
                if (id <= 0) return err(core::Error::notFound("No such session"));
                auto s = identity.endSession(*c.principal, core::SessionId{id}, c.origin);
                if (!s) return err(s.error());

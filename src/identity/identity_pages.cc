@@ -308,7 +308,7 @@ void Pages::registerAll() {
 
   routes_.page("POST", "/account/sessions/{id}/end", Access::SignedIn,
                [this, &id, accountData](Request& r, Context& c) {
-                 std::int64_t sid = std::atoll(r.param("id").c_str());
+                 std::int64_t sid = r.idParam("id");
                  auto s = id.endSession(*c.principal, core::SessionId{sid}, c.origin);
                  if (!s) return withError(c, "account", accountData(c), s.error());
                  return Response::redirect("/account?saved=1");

@@ -48,3 +48,25 @@ TEST(RouterTest, DuplicateRouteIsABug) {
 
 }  // namespace
 }  // namespace portico::http
+
+namespace portico::http {
+namespace {
+
+TEST(RequestTest, IdParamAcceptsOnlyPositiveDecimalIds) {
+  Request r;
+  for (const auto& [raw, want] :
+       std::vector<std::pair<std::string, std::int64_t>>{{"42", 42},
+                                                         {"0", 0},
+                                                         {"-1", 0},
+                                                         {"1x", 0},
+                                                         {"abc", 0},
+                                                         {"", 0},
+                                                         {"99999999999999999999", 0},
+                                                         {"+5", 0}}) {
+    r.path_params["id"] = raw;
+    EXPECT_EQ(r.idParam("id"), want) << raw;
+  }
+}
+
+}  // namespace
+}  // namespace portico::http

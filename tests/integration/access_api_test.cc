@@ -22,37 +22,10 @@ class AccessApiTest : public ::testing::Test {
   HttpResult integration(const std::string& path, const json& body, const std::string& k) {
     return server.post(path, body, k);
   }
-  std::string lastSignupToken() {
-    std::string flat = std::regex_replace(server.mails().back(), std::regex("=\r\n"), "");
-    std::smatch m;
-    EXPECT_TRUE(std::regex_search(flat, m, std::regex("/signup\\?token=3D([A-Za-z0-9_-]+)")));
-    return m.size() > 1 ? m[1].str() : "";
-  }
-  // A company by external id, and its first administrator signed in with 2FA.
+  std::string lastSignupToken() { return server.mailedToken("/signup"); }
   std::pair<std::int64_t, std::string> companyWithAdmin(const std::string& ext,
                                                         const std::string& email) {
-    auto c = integration("/api/v1/integration/companies",
-                         {{"external_id", ext}, {"name", "Company " + ext}}, key);
-    EXPECT_EQ(c.status, 201) << c.body;
-    EXPECT_EQ(integration("/api/v1/integration/companies/" + ext + "/admin-signup",
-                          {{"email", email}, {"requested_by", "erp.manager"}}, key)
-                  .status,
-              202);
-    auto r = server.post("/api/v1/signup", {{"token", lastSignupToken()},
-                                            {"first_name", "Ada"},
-                                            {"last_name", "Admin"},
-                                            {"password", TestServer::kPassword}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    auto login =
-        server.post("/api/v1/auth/login", {{"email", email}, {"password", TestServer::kPassword}});
-    auto token = login.json()["token"].get<std::string>();
-    auto secret = server.post("/api/v1/auth/totp/enroll", json::object(), token)
-                      .json()["secret"]
-                      .get<std::string>();
-    EXPECT_EQ(
-        server.post("/api/v1/auth/totp/confirm", {{"code", server.totpCode(secret)}}, token).status,
-        200);
-    return {c.json()["id"].get<std::int64_t>(), token};
+    return server.companyWithAdmin(key, ext, email);
   }
 
   TestServer server;

@@ -20,38 +20,12 @@ class InvitationApiTest : public ::testing::Test {
     other = companyAdmin("B", "other@b.example", &other_company);
   }
 
-  std::string lastLink(const std::string& path) {
-    std::string flat = std::regex_replace(server.mails().back(), std::regex("=\r\n"), "");
-    std::smatch m;
-    EXPECT_TRUE(std::regex_search(flat, m, std::regex(path + "\\?token=3D([A-Za-z0-9_-]+)")));
-    return m.size() > 1 ? m[1].str() : "";
-  }
-
-  std::string signIn(const std::string& email) {
-    auto token =
-        server.post("/api/v1/auth/login", {{"email", email}, {"password", TestServer::kPassword}})
-            .json()["token"]
-            .get<std::string>();
-    auto secret = server.post("/api/v1/auth/totp/enroll", json::object(), token)
-                      .json()["secret"]
-                      .get<std::string>();
-    EXPECT_EQ(
-        server.post("/api/v1/auth/totp/confirm", {{"code", server.totpCode(secret)}}, token).status,
-        200);
+  std::string lastLink(const std::string& path) { return server.mailedToken(path); }
+  std::string signIn(const std::string& email) { return server.signInAndEnrol(email); }
+  std::string companyAdmin(const std::string& ext, const std::string& email, std::int64_t* id) {
+    auto [company_id, token] = server.companyWithAdmin(key, ext, email);
+    *id = company_id;
     return token;
-  }
-
-  std::string companyAdmin(const std::string& ext, const std::string& email,
-                           std::int64_t* company_out) {
-    auto c = server.post("/api/v1/integration/companies",
-                         {{"external_id", ext}, {"name", "Company " + ext}}, key);
-    *company_out = c.json()["id"].get<std::int64_t>();
-    server.post("/api/v1/integration/companies/" + ext + "/admin-signup", {{"email", email}}, key);
-    server.post("/api/v1/signup", {{"token", lastLink("/signup")},
-                                   {"first_name", "Ada"},
-                                   {"last_name", "Admin"},
-                                   {"password", TestServer::kPassword}});
-    return signIn(email);
   }
 
   HttpResult invite(const std::string& email, const json& companies,

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "core/random.h"
@@ -171,6 +172,44 @@ std::string TestServer::signedInUser(const std::string& email, std::string* secr
   if (secret_out) *secret_out = secret;
   if (codes_out) *codes_out = r.json()["recovery_codes"].get<std::vector<std::string>>();
   return token;
+}
+
+std::string TestServer::mailedToken(const std::string& path) const {
+  auto all = mails();
+  if (all.empty()) return {};
+  std::string flat = std::regex_replace(all.back(), std::regex("=\r\n"), "");
+  std::smatch m;
+  if (!std::regex_search(flat, m, std::regex(path + "\\?token=3D([A-Za-z0-9_-]+)"))) return {};
+  return m[1].str();
+}
+
+std::string TestServer::signInAndEnrol(const std::string& email) {
+  auto r = post("/api/v1/auth/login", {{"email", email}, {"password", kPassword}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto token = r.json().value("token", "");
+  r = post("/api/v1/auth/totp/enroll", nlohmann::json::object(), token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto secret = r.json().value("secret", "");
+  EXPECT_EQ(post("/api/v1/auth/totp/confirm", {{"code", totpCode(secret)}}, token).status, 200);
+  return token;
+}
+
+std::pair<std::int64_t, std::string> TestServer::companyWithAdmin(const std::string& api_key,
+                                                                  const std::string& ext,
+                                                                  const std::string& email) {
+  auto c = post("/api/v1/integration/companies", {{"external_id", ext}, {"name", "Company " + ext}},
+                api_key);
+  EXPECT_EQ(c.status, 201) << c.body;
+  EXPECT_EQ(post("/api/v1/integration/companies/" + ext + "/admin-signup",
+                 {{"email", email}, {"requested_by", "erp.manager"}}, api_key)
+                .status,
+            202);
+  auto r = post("/api/v1/signup", {{"token", mailedToken("/signup")},
+                                   {"first_name", "Ada"},
+                                   {"last_name", "Admin"},
+                                   {"password", kPassword}});
+  EXPECT_EQ(r.status, 201) << r.body;
+  return {c.json().value("id", std::int64_t{0}), signInAndEnrol(email)};
 }
 
 std::string TestServer::totpCode(const std::string& base32_secret, std::int64_t offset) const {

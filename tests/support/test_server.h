@@ -48,6 +48,16 @@ class TestServer {
   // `secret_out` receives the raw TOTP secret, `codes_out` the recovery codes.
   std::string signedInUser(const std::string& email, std::string* secret_out = nullptr,
                            std::vector<std::string>* codes_out = nullptr);
+  // The token of the link to `path` ("/signup", "/invitations/accept") in the newest mail.
+  std::string mailedToken(const std::string& path) const;
+  // Signs in a login that has no second factor yet and enrols TOTP; the signed-in token.
+  std::string signInAndEnrol(const std::string& email);
+  // Upserts company `ext` with `api_key`, mails its admin signup link to `email`, registers
+  // through it and signs in: {company id, session token}.
+  std::pair<std::int64_t, std::string> companyWithAdmin(const std::string& api_key,
+                                                        const std::string& ext,
+                                                        const std::string& email);
+
   // Code for a base32 secret at the fake clock's time (+ offset seconds).
   std::string totpCode(const std::string& base32_secret, std::int64_t offset = 0) const;
 
