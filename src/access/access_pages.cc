@@ -70,7 +70,7 @@ class Pages {
                         {"self", m.user_id == c.principal->user.id}});
       }
       json pending = json::array();
-      for (const auto& inv : invitations_.pending(*c.principal)) {
+      for (const auto& inv : invitations_.pendingIn(*a)) {
         for (const auto& ic : inv.companies) {
           if (ic.company_id == a->company.id) {
             pending.push_back(

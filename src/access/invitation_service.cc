@@ -123,14 +123,17 @@ void InvitationService::mail(const Invitation& inv, const std::string& token,
 std::vector<Invitation> InvitationService::pending(const identity::Principal& p) {
   std::vector<Invitation> out;
   std::set<std::int64_t> seen;
-  auto now = clock_.now();
   for (const auto& a : policy_.companies(p)) {
     if (!a.can(Permission::UsersManage)) continue;
-    for (auto& inv : repo_.pendingFor(a.company.id, now)) {
+    for (auto& inv : pendingIn(a)) {
       if (seen.insert(inv.id).second) out.push_back(std::move(inv));
     }
   }
   return out;
+}
+
+std::vector<Invitation> InvitationService::pendingIn(const CompanyAccess& company) {
+  return repo_.pendingFor(company.company.id, clock_.now());
 }
 
 core::Result<Invitation> InvitationService::manageable(const identity::Principal& p,

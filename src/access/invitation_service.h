@@ -44,6 +44,8 @@ class InvitationService {
                                   const identity::Origin& origin);
   // Pending invitations of the companies where the caller manages users.
   std::vector<Invitation> pending(const identity::Principal& p);
+  // Pending invitations naming one company (REQUIRES: the caller manages users there).
+  std::vector<Invitation> pendingIn(const CompanyAccess& company);
   core::Status revoke(const identity::Principal& p, std::int64_t id, const identity::Origin& o);
   core::Status resend(const identity::Principal& p, std::int64_t id, const identity::Origin& o);
   core::Result<core::UserId> accept(const std::string& token, const std::string& first,

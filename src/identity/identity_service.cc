@@ -41,6 +41,17 @@ std::string detail(std::initializer_list<std::pair<const char*, std::string>> kv
   return j.dump();
 }
 
+// A person's first and last name: present, at most 100 bytes, clean UTF-8.
+core::Status checkNames(const std::string& first, const std::string& last) {
+  if (first.empty() || first.size() > 100 || !core::isCleanUtf8(first)) {
+    return fail(Error::invalid("Enter your first name (at most 100 characters)", "first_name"));
+  }
+  if (last.empty() || last.size() > 100 || !core::isCleanUtf8(last)) {
+    return fail(Error::invalid("Enter your last name (at most 100 characters)", "last_name"));
+  }
+  return {};
+}
+
 Error badCode() { return Error::invalid("The code is not valid", "code"); }
 
 }  // namespace
@@ -539,12 +550,7 @@ core::Status IdentityService::updateProfile(const Principal& p, const std::strin
                                             const Origin& origin) {
   auto f = std::string(core::trim(first));
   auto l = std::string(core::trim(last));
-  if (f.empty() || f.size() > 100 || !core::isCleanUtf8(f)) {
-    return fail(Error::invalid("Enter your first name (at most 100 characters)", "first_name"));
-  }
-  if (l.empty() || l.size() > 100 || !core::isCleanUtf8(l)) {
-    return fail(Error::invalid("Enter your last name (at most 100 characters)", "last_name"));
-  }
+  if (auto ok = checkNames(f, l); !ok) return fail(ok.error());
   if (!isSupportedLanguage(language)) {
     return fail(Error::invalid("Choose one of the languages offered", "language"));
   }
@@ -681,12 +687,7 @@ core::Result<NewUser> IdentityService::prepareLogin(const std::string& email_in,
   auto email = core::asciiLower(core::trim(email_in));
   auto f = std::string(core::trim(first));
   auto l = std::string(core::trim(last));
-  if (f.empty() || f.size() > 100 || !core::isCleanUtf8(f)) {
-    return fail(Error::invalid("Enter your first name (at most 100 characters)", "first_name"));
-  }
-  if (l.empty() || l.size() > 100 || !core::isCleanUtf8(l)) {
-    return fail(Error::invalid("Enter your last name (at most 100 characters)", "last_name"));
-  }
+  if (auto ok = checkNames(f, l); !ok) return fail(ok.error());
   auto local = email.substr(0, email.find('@'));
   if (auto ok = policy_.check(password, {local, "portico", f, l}); !ok) return fail(ok.error());
   return NewUser{email, hasher_.hash(password), f, l, std::string(languageOrDefault(language))};

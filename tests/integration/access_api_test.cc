@@ -23,6 +23,15 @@ class AccessApiTest : public ::testing::Test {
     return server.post(path, body, k);
   }
   std::string lastSignupToken() { return server.mailedToken("/signup"); }
+  // Registers a new login through a signup link; the status.
+  long signUp(const std::string& token, const std::string& name = "B") {
+    return server
+        .post("/api/v1/signup", {{"token", token},
+                                 {"first_name", name},
+                                 {"last_name", name},
+                                 {"password", TestServer::kPassword}})
+        .status;
+  }
   std::pair<std::int64_t, std::string> companyWithAdmin(const std::string& ext,
                                                         const std::string& email) {
     return server.companyWithAdmin(key, ext, email);
@@ -148,27 +157,9 @@ TEST_F(AccessApiTest, AdminSignupUnhappyPaths) {
                 .status,
             202);
   auto second = lastSignupToken();
-  EXPECT_EQ(server
-                .post("/api/v1/signup", {{"token", first},
-                                         {"first_name", "B"},
-                                         {"last_name", "B"},
-                                         {"password", TestServer::kPassword}})
-                .status,
-            404);
-  EXPECT_EQ(server
-                .post("/api/v1/signup", {{"token", second},
-                                         {"first_name", "B"},
-                                         {"last_name", "B"},
-                                         {"password", TestServer::kPassword}})
-                .status,
-            201);
-  EXPECT_EQ(server
-                .post("/api/v1/signup", {{"token", second},
-                                         {"first_name", "B"},
-                                         {"last_name", "B"},
-                                         {"password", TestServer::kPassword}})
-                .status,
-            404);
+  EXPECT_EQ(signUp(first, "B"), 404);
+  EXPECT_EQ(signUp(second, "B"), 201);
+  EXPECT_EQ(signUp(second, "B"), 404);
 }
 
 TEST_F(AccessApiTest, AnExistingLoginAddsTheCompanyAfterSigningIn) {
@@ -183,13 +174,7 @@ TEST_F(AccessApiTest, AnExistingLoginAddsTheCompanyAfterSigningIn) {
             202);
   auto link = lastSignupToken();
   // Registering anew is refused: the e-mail has a login.
-  EXPECT_EQ(server
-                .post("/api/v1/signup", {{"token", link},
-                                         {"first_name", "M"},
-                                         {"last_name", "M"},
-                                         {"password", TestServer::kPassword}})
-                .status,
-            409);
+  EXPECT_EQ(signUp(link, "M"), 409);
   EXPECT_EQ(server.post("/api/v1/signup", {{"token", link}}, token).status, 200);
   auto list = server.get("/api/v1/companies", token).json()["items"];
   ASSERT_EQ(list.size(), 2u);
