@@ -1,17 +1,38 @@
 #include "access/access_repository.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
 namespace portico::access {
 namespace {
 
 using storage::Query;
 
+#define COMPANY_COLUMNS                                                                          \
+  "c.id, c.org_id, c.external_id, c.name, c.org_number, c.managed, c.department_id, c.agent_id," \
+  " c.agent_until"
+constexpr int kCompanyColumns = 9;
+
 constexpr std::string_view kMembershipsOf =
-    "SELECT c.id, c.org_id, c.external_id, c.name, c.org_number, c.managed, m.role,"
-    " m.permissions, m.all_sites, m.id FROM memberships m JOIN companies c ON c.id = m.company_id"
+    "SELECT " COMPANY_COLUMNS
+    ", m.role, m.permissions, m.all_sites, m.id"
+    " FROM memberships m JOIN companies c ON c.id = m.company_id"
     " WHERE m.user_id = ? ORDER BY c.name, c.id";
+// Companies allocated to an agent the user works for (read-only access).
+constexpr std::string_view kAgentCompaniesOf =
+    "SELECT " COMPANY_COLUMNS
+    ", a.name FROM agent_users au JOIN agents a ON a.id = au.agent_id"
+    " JOIN companies c ON c.agent_id = a.id AND c.org_id = a.org_id WHERE au.user_id = ?"
+    " ORDER BY c.name, c.id";
+// The contacts a login is linked to: (company, site or NULL for a company contact).
+constexpr std::string_view kLinkedContacts =
+    "SELECT company_id, site_id FROM contacts WHERE user_id = ? ORDER BY company_id, site_id";
 constexpr std::string_view kMembership =
-    "SELECT c.id, c.org_id, c.external_id, c.name, c.org_number, c.managed, m.role,"
-    " m.permissions, m.all_sites, m.id FROM memberships m JOIN companies c ON c.id = m.company_id"
+    "SELECT " COMPANY_COLUMNS
+    ", m.role, m.permissions, m.all_sites, m.id"
+    " FROM memberships m JOIN companies c ON c.id = m.company_id"
     " WHERE m.user_id = ? AND m.company_id = ?";
 constexpr std::string_view kMembershipSites =
     "SELECT site_id FROM membership_sites WHERE membership_id = ? ORDER BY site_id";
@@ -21,7 +42,8 @@ constexpr std::string_view kPutMembership =
     " role = excluded.role, permissions = excluded.permissions";
 constexpr std::string_view kMembers =
     "SELECT u.id, u.email, u.first_name, u.last_name, m.role, m.permissions, m.all_sites, m.id,"
-    " u.last_login_at, (u.totp_secret IS NOT NULL OR u.sms_phone IS NOT NULL), i.email"
+    " u.last_login_at, (u.totp_secret IS NOT NULL OR u.sms_phone IS NOT NULL), i.email,"
+    " u.status = 'disabled'"
     " FROM memberships m JOIN users u ON u.id = m.user_id LEFT JOIN users i ON i.id = m.invited_by"
     " WHERE m.company_id = ? ORDER BY u.last_name, u.first_name, u.id";
 constexpr std::string_view kSetRights =
@@ -37,14 +59,15 @@ constexpr std::string_view kDeleteMembership =
 constexpr std::string_view kSiteOfCompany = "SELECT 1 FROM sites WHERE id = ? AND company_id = ?";
 constexpr std::string_view kStaffRoles =
     "SELECT org_id, role FROM staff_members WHERE user_id = ? ORDER BY org_id";
+constexpr std::string_view kStaffDepartments =
+    "SELECT sd.department_id FROM staff_departments sd JOIN departments d"
+    " ON d.id = sd.department_id WHERE sd.user_id = ? AND d.org_id = ? ORDER BY 1";
 constexpr std::string_view kCompaniesOf =
-    "SELECT id, org_id, external_id, name, org_number, managed FROM companies WHERE org_id = ?"
-    " ORDER BY name, id";
+    "SELECT " COMPANY_COLUMNS " FROM companies c WHERE c.org_id = ? ORDER BY c.name, c.id";
 constexpr std::string_view kFindCompany =
-    "SELECT id, org_id, external_id, name, org_number, managed FROM companies WHERE id = ?";
+    "SELECT " COMPANY_COLUMNS " FROM companies c WHERE c.id = ?";
 constexpr std::string_view kFindCompanyByExternal =
-    "SELECT id, org_id, external_id, name, org_number, managed FROM companies"
-    " WHERE org_id = ? AND external_id = ?";
+    "SELECT " COMPANY_COLUMNS " FROM companies c WHERE c.org_id = ? AND c.external_id = ?";
 constexpr std::string_view kInsertCompany =
     "INSERT INTO companies (org_id, external_id, name, org_number, managed, created_at,"
     " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -62,17 +85,21 @@ Company readCompany(Query& q) {
                  q.getOptText(2),
                  q.getText(3),
                  q.getText(4),
-                 q.getInt(5) != 0};
+                 q.getInt(5) != 0,
+                 q.getOptInt(6),
+                 q.getOptInt(7),
+                 q.getOptInt(8)};
 }
 
 CompanyAccess readAccess(Query& q, std::int64_t* membership_id) {
   CompanyAccess a;
   a.company = readCompany(q);
-  a.role = q.getText(6);
+  constexpr int k = kCompanyColumns;
+  a.role = q.getText(k);
   auto preset = presetPermissions(a.role);
-  a.permissions = preset ? *preset : PermissionSet::parse(q.getText(7));
-  a.all_sites = q.getInt(8) != 0;
-  *membership_id = q.getInt(9);
+  a.permissions = preset ? *preset : PermissionSet::parse(q.getText(k + 1));
+  a.all_sites = q.getInt(k + 2) != 0;
+  *membership_id = q.getInt(k + 3);
   return a;
 }
 
@@ -89,16 +116,56 @@ std::vector<CompanyAccess> AccessRepository::membershipsOf(core::UserId user) {
       rows.emplace_back(std::move(a), mid);
     }
   }
+  // Linked contacts narrow a membership without an explicit site scope: a company contact
+  // keeps every site, site contacts alone give only their sites.
+  std::map<std::int64_t, std::vector<std::int64_t>> contact_sites;  // company -> sites
+  std::set<std::int64_t> company_contacts;
+  {
+    Query q(conn(), kLinkedContacts);
+    q.bind(user.value);
+    while (q.next()) {
+      if (auto site = q.getOptInt(1)) {
+        contact_sites[q.getInt(0)].push_back(*site);
+      } else {
+        company_contacts.insert(q.getInt(0));
+      }
+    }
+  }
   std::vector<CompanyAccess> out;
   out.reserve(rows.size());
+  std::set<std::int64_t> seen;
   for (auto& [a, mid] : rows) {
     if (!a.all_sites) {
       Query s(conn(), kMembershipSites);
       s.bind(mid);
       while (s.next()) a.sites.push_back(s.getInt(0));
+    } else if (auto it = contact_sites.find(a.company.id.value);
+               it != contact_sites.end() && !company_contacts.count(a.company.id.value)) {
+      a.all_sites = false;
+      a.sites = it->second;
+      a.sites_from_contacts = true;
     }
+    seen.insert(a.company.id.value);
     out.push_back(std::move(a));
   }
+  {
+    Query q(conn(), kAgentCompaniesOf);
+    q.bind(user.value);
+    while (q.next()) {
+      CompanyAccess a;
+      a.company = readCompany(q);
+      if (!seen.insert(a.company.id.value).second) continue;  // a membership wins
+      a.basis = Basis::Agent;
+      a.role = "agent";
+      a.permissions = *presetPermissions("read_only");
+      a.agent_name = q.getText(kCompanyColumns);
+      out.push_back(std::move(a));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const CompanyAccess& x, const CompanyAccess& y) {
+    return std::tie(x.company.name, x.company.id.value) <
+           std::tie(y.company.name, y.company.id.value);
+  });
   return out;
 }
 
@@ -148,6 +215,7 @@ std::vector<Member> AccessRepository::members(core::CompanyId company) {
       m.last_login_at = q.getOptInt(8);
       m.has_second_factor = q.getInt(9) != 0;
       m.invited_by = q.getOptText(10);
+      m.disabled = q.getInt(11) != 0;
       rows.emplace_back(std::move(m), q.getInt(7));
     }
   }
@@ -198,12 +266,26 @@ bool AccessRepository::sitesBelongTo(core::CompanyId company,
   return true;
 }
 
-std::vector<std::pair<core::OrgId, std::string>> AccessRepository::staffRoles(core::UserId user) {
-  Query q(conn(), kStaffRoles);
-  q.bind(user.value);
-  std::vector<std::pair<core::OrgId, std::string>> out;
-  while (q.next()) out.emplace_back(core::OrgId{q.getInt(0)}, q.getText(1));
+std::vector<StaffRole> AccessRepository::staffRoles(core::UserId user) {
+  std::vector<StaffRole> out;
+  {
+    Query q(conn(), kStaffRoles);
+    q.bind(user.value);
+    while (q.next()) out.push_back({core::OrgId{q.getInt(0)}, q.getText(1), {}});
+  }
+  for (auto& r : out) {
+    if (r.role != "department_admin") continue;
+    Query q(conn(), kStaffDepartments);
+    q.bind(user.value, r.org_id.value);
+    while (q.next()) r.departments.push_back(q.getInt(0));
+  }
   return out;
+}
+
+bool AccessRepository::loginDisabled(core::UserId user) {
+  Query q(conn(), "SELECT status = 'disabled' FROM users WHERE id = ?");
+  q.bind(user.value);
+  return q.next() && q.getInt(0) != 0;
 }
 
 std::vector<Company> AccessRepository::companiesOf(core::OrgId org) {
@@ -245,8 +327,13 @@ std::pair<Company, bool> AccessRepository::upsertCompany(core::OrgId org, const 
   Query(conn(), kInsertCompany)
       .bind(org.value, u.external_id, u.name, u.org_number, managed, now, now)
       .run();
-  Company c{
-      core::CompanyId{conn().lastInsertId()}, org, u.external_id, u.name, u.org_number, managed};
+  Company c;
+  c.id = core::CompanyId{conn().lastInsertId()};
+  c.org_id = org;
+  c.external_id = u.external_id;
+  c.name = u.name;
+  c.org_number = u.org_number;
+  c.managed = managed;
   return {c, true};
 }
 

@@ -24,7 +24,9 @@ class AccessRepository {
   explicit AccessRepository(storage::Db& db) : db_(db) {}
   storage::Connection& conn() { return db_.connection(); }
 
-  // Every membership of `user`, by company name.
+  // Every membership of `user` (site scope narrowed by linked contacts), and the companies
+  // allocated to the agents `user` works for, by company name; agent allocations may have
+  // expired (CompanyAccess::company.agent_until), which the policy checks.
   std::vector<CompanyAccess> membershipsOf(core::UserId user);
   // The membership of `user` in `company`, if any.
   std::optional<CompanyAccess> membership(core::UserId user, core::CompanyId company);
@@ -44,8 +46,10 @@ class AccessRepository {
   // True if every id is a site of `company`.
   bool sitesBelongTo(core::CompanyId company, const std::vector<std::int64_t>& sites);
 
-  // The staff roles of `user`: (organization, role).
-  std::vector<std::pair<core::OrgId, std::string>> staffRoles(core::UserId user);
+  // The staff roles of `user`, with the departments of a department administrator.
+  std::vector<StaffRole> staffRoles(core::UserId user);
+  // True if the login is disabled.
+  bool loginDisabled(core::UserId user);
   // Every company of the organization, by name.
   std::vector<Company> companiesOf(core::OrgId org);
 

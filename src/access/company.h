@@ -17,18 +17,33 @@ struct Company {
   std::string name;
   std::string org_number;
   bool managed = true;  // false: independent, administered only by its own administrators
+  std::optional<std::int64_t> department_id;
+  std::optional<std::int64_t> agent_id;     // the agent allocated to this customer, if any
+  std::optional<std::int64_t> agent_until;  // the end of the agent's allocation, if it has one
 };
 
-// What a caller may do in one company, and why: the membership's role and permissions and its
+// Where a caller's access to a company comes from.
+enum class Basis {
+  Membership,  // a membership: a role preset or chosen permissions
+  Agent,       // the company is allocated to an agent the caller works for: read-only
+  Staff,       // a staff role of the company's organization
+};
+
+// What a caller may do in one company, and why: the basis, the role and permissions and the
 // site scope.
 struct CompanyAccess {
   Company company;
-  std::string role;  // a preset id, or "custom"
+  Basis basis = Basis::Membership;
+  std::string role;  // a preset id, "custom", "agent", or "staff:<role>"
   PermissionSet permissions;
   bool all_sites = true;
   std::vector<std::int64_t> sites;  // when !all_sites
+  // The site scope comes from the contacts the login is linked to, not from the membership.
+  bool sites_from_contacts = false;
+  std::string agent_name;  // Basis::Agent: the agent the caller works for
 
   bool can(Permission p) const { return permissions.has(p); }
+  bool seesSite(std::int64_t site) const;
 };
 
 // A member of a company, as its administrators see it.
@@ -44,6 +59,14 @@ struct Member {
   std::optional<std::int64_t> last_login_at;
   bool has_second_factor = false;
   std::optional<std::string> invited_by;  // the inviter's e-mail
+  bool disabled = false;                  // the login is disabled
+};
+
+// A staff member's standing in their organization.
+struct StaffRole {
+  core::OrgId org_id;
+  std::string role;                       // admin, department_admin, content_creator, ...
+  std::vector<std::int64_t> departments;  // department_admin: the departments they administer
 };
 
 // A change of a membership's rights: a role preset, or chosen permissions, and/or the sites.

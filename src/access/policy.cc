@@ -1,5 +1,6 @@
 #include "access/policy.h"
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <unordered_map>
@@ -30,32 +31,84 @@ struct CacheEntry {
 };
 constexpr std::size_t kMaxCachedUsers = 10'000;
 
+std::string sitesText(const std::vector<std::int64_t>& sites) {
+  std::string out;
+  for (auto s : sites) out += (out.empty() ? "" : ", ") + std::to_string(s);
+  return out;
+}
+
 }  // namespace
 
-Policy::Policy(AccessRepository& repo) : repo_(repo), instance_(next_instance++) {}
+bool CompanyAccess::seesSite(std::int64_t site) const {
+  return all_sites || std::find(sites.begin(), sites.end(), site) != sites.end();
+}
 
-std::optional<CompanyAccess> Policy::staffAccess(const std::string& role, const Company& company) {
+std::string_view capabilityName(StaffCapability c) {
+  switch (c) {
+    case StaffCapability::Customers:
+      return "customers";
+    case StaffCapability::Users:
+      return "users";
+    case StaffCapability::Agents:
+      return "agents";
+    case StaffCapability::Personnel:
+      return "personnel";
+    case StaffCapability::Licences:
+      return "licences";
+    case StaffCapability::Audit:
+      return "audit";
+    case StaffCapability::Departments:
+      return "departments";
+  }
+  return "";
+}
+
+Policy::Policy(AccessRepository& repo, const core::Clock& clock)
+    : repo_(repo), clock_(clock), instance_(next_instance++) {}
+
+bool Policy::staffMay(const StaffRole& staff, StaffCapability capability) {
+  if (staff.role == "admin") return true;
+  if (staff.role == "department_admin" || staff.role == "content_creator") {
+    return capability == StaffCapability::Customers || capability == StaffCapability::Users;
+  }
+  return false;
+}
+
+bool Policy::staffReaches(const StaffRole& staff, const Company& company) {
+  if (staff.org_id != company.org_id) return false;
+  if (staff.role != "department_admin") return true;
+  return company.department_id && std::find(staff.departments.begin(), staff.departments.end(),
+                                            *company.department_id) != staff.departments.end();
+}
+
+std::optional<CompanyAccess> Policy::staffAccess(const StaffRole& staff, const Company& company) {
+  if (!staffReaches(staff, company)) return std::nullopt;
   PermissionSet granted;
-  if (role == "admin") {
+  if (staff.role == "admin" || staff.role == "department_admin") {
     granted = company.managed ? PermissionSet::all() : views();
-  } else if (role == "content_creator") {
+  } else if (staff.role == "content_creator") {
     granted = views();
     if (company.managed) {
       granted.add(Permission::CompanyProfile)
           .add(Permission::ContactsManage)
           .add(Permission::UsersManage);
     }
-  } else if (role == "support") {
+  } else if (staff.role == "support") {
     granted = views();
     granted.add(Permission::SupportOpen);
   } else {
-    return std::nullopt;
+    return std::nullopt;  // personnel
   }
   CompanyAccess a;
   a.company = company;
-  a.role = "staff:" + role;
+  a.basis = Basis::Staff;
+  a.role = "staff:" + staff.role;
   a.permissions = granted;
   return a;
+}
+
+bool Policy::live(const CompanyAccess& a) const {
+  return a.basis != Basis::Agent || !a.company.agent_until || *a.company.agent_until > clock_.now();
 }
 
 std::vector<CompanyAccess> Policy::memberships(const identity::Principal& p) {
@@ -63,13 +116,24 @@ std::vector<CompanyAccess> Policy::memberships(const identity::Principal& p) {
   thread_local std::unordered_map<CacheKey, CacheEntry, CacheKeyHash> cache;
   CacheKey key{instance_, p.user.id.value};
   auto it = cache.find(key);
-  if (it != cache.end() && it->second.version == p.access_version) {
-    return it->second.memberships;
+  if (it == cache.end() || it->second.version != p.access_version) {
+    auto fresh = repo_.membershipsOf(p.user.id);
+    if (cache.size() >= kMaxCachedUsers) cache.clear();
+    it = cache.insert_or_assign(key, CacheEntry{p.access_version, std::move(fresh)}).first;
   }
-  auto fresh = repo_.membershipsOf(p.user.id);
-  if (cache.size() >= kMaxCachedUsers) cache.clear();
-  cache[key] = CacheEntry{p.access_version, fresh};
-  return fresh;
+  std::vector<CompanyAccess> out;
+  out.reserve(it->second.memberships.size());
+  for (const auto& a : it->second.memberships) {
+    if (live(a)) out.push_back(a);
+  }
+  return out;
+}
+
+std::optional<StaffRole> Policy::staff(const identity::Principal& p) {
+  if (!p.mfaDone()) return std::nullopt;
+  auto roles = repo_.staffRoles(p.user.id);
+  if (roles.empty()) return std::nullopt;
+  return roles.front();
 }
 
 std::vector<CompanyAccess> Policy::companies(const identity::Principal& p) {
@@ -77,8 +141,9 @@ std::vector<CompanyAccess> Policy::companies(const identity::Principal& p) {
   if (!p.mfaDone()) return out;
   std::set<std::int64_t> seen;
   for (const auto& a : out) seen.insert(a.company.id.value);
-  for (const auto& [org, role] : repo_.staffRoles(p.user.id)) {
-    for (const auto& company : repo_.companiesOf(org)) {
+  for (const auto& role : repo_.staffRoles(p.user.id)) {
+    if (role.role == "personnel") continue;
+    for (const auto& company : repo_.companiesOf(role.org_id)) {
       if (seen.count(company.id.value)) continue;
       if (auto a = staffAccess(role, company)) {
         seen.insert(company.id.value);
@@ -89,17 +154,91 @@ std::vector<CompanyAccess> Policy::companies(const identity::Principal& p) {
   return out;
 }
 
-std::optional<CompanyAccess> Policy::company(const identity::Principal& p, core::CompanyId id) {
-  if (!p.mfaDone()) return std::nullopt;
-  if (auto m = repo_.membership(p.user.id, id)) return m;
-  auto staff = repo_.staffRoles(p.user.id);
+std::optional<CompanyAccess> Policy::staffAccessTo(core::UserId user, core::CompanyId id) {
+  auto staff = repo_.staffRoles(user);
   if (staff.empty()) return std::nullopt;
   auto company = repo_.findCompany(id);
   if (!company) return std::nullopt;
-  for (const auto& [org, role] : staff) {
-    if (org == company->org_id) return staffAccess(role, *company);
+  for (const auto& role : staff) {
+    if (auto a = staffAccess(role, *company)) return a;
   }
-  return std::nullopt;  // another organization's company
+  return std::nullopt;  // another organization's company, or not one of their departments
+}
+
+std::optional<CompanyAccess> Policy::company(const identity::Principal& p, core::CompanyId id) {
+  if (!p.mfaDone()) return std::nullopt;
+  for (auto& a : memberships(p)) {
+    if (a.company.id == id) return std::move(a);
+  }
+  return staffAccessTo(p.user.id, id);
+}
+
+Explanation Policy::explain(core::UserId subject, core::CompanyId company,
+                            std::optional<Permission> permission,
+                            std::optional<std::int64_t> site) {
+  Explanation e;
+  if (repo_.loginDisabled(subject)) {
+    e.steps.push_back({"login", false, "The login is disabled: it reaches nothing"});
+    return e;
+  }
+  std::optional<CompanyAccess> access;
+  for (auto& a : repo_.membershipsOf(subject)) {
+    if (a.company.id != company) continue;
+    if (a.basis == Basis::Membership) {
+      e.steps.push_back({"membership", true, "Member of " + a.company.name});
+      access = std::move(a);
+    } else if (live(a)) {
+      e.steps.push_back({"membership", false, "No membership in " + a.company.name});
+      e.steps.push_back({"agent", true,
+                         "Works for the agent " + a.agent_name +
+                             ", to which this customer is allocated: read-only access"});
+      access = std::move(a);
+    } else {
+      e.steps.push_back(
+          {"agent", false, "The allocation to the agent " + a.agent_name + " has ended"});
+    }
+  }
+  if (!access) {
+    if (e.steps.empty()) e.steps.push_back({"membership", false, "No membership in this company"});
+    access = staffAccessTo(subject, company);
+    if (access) {
+      e.steps.push_back(
+          {"staff", true,
+           "Staff role '" + access->role.substr(6) + "' of the company's organization" +
+               (access->company.managed ? "" : " (independent company: views only)")});
+    } else {
+      e.steps.push_back({"staff", false, "No staff role that reaches this company"});
+      return e;
+    }
+  }
+  e.sees_company = true;
+  if (access->basis == Basis::Membership) {
+    e.steps.push_back({"role", true,
+                       access->role == "custom"
+                           ? "Chosen permissions: " + access->permissions.serialize()
+                           : "Role preset '" + access->role + "'"});
+  }
+  bool allowed = true;
+  if (permission) {
+    bool holds = access->can(*permission);
+    e.steps.push_back({"permission", holds,
+                       std::string(holds ? "Holds" : "Does not hold") + " the permission '" +
+                           std::string(permissionName(*permission)) + "'"});
+    allowed = holds;
+  }
+  if (access->all_sites) {
+    e.steps.push_back({"sites", true, "Sees every site of the company"});
+  } else {
+    std::string from = access->sites_from_contacts
+                           ? " (from the site contacts the login is linked to)"
+                           : " (set on the membership)";
+    bool sees = !site || access->seesSite(*site);
+    e.steps.push_back({"sites", sees, "Sees only the sites " + sitesText(access->sites) + from});
+    allowed = allowed && sees;
+  }
+  e.allowed = allowed;
+  e.access = std::move(access);
+  return e;
 }
 
 }  // namespace portico::access

@@ -2,30 +2,66 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "access/access_repository.h"
 #include "access/company.h"
+#include "core/clock.h"
 #include "identity/user.h"
 
 namespace portico::access {
 
-// The one authorization policy: what a principal may see and do in which company. Every handler
-// that touches a company's records asks it. No caching: a removed membership is gone on the
-// caller's very next request. Thread-safe.
-// Staff act only inside their own organization:
-// - admin: every company; in an independent company only the *.view permissions (its users are
-//   administered by its own administrators alone).
-// - content_creator: customers and invitations: company.profile, contacts.manage, users.manage
-//   and the *.view permissions in managed companies; views only in independent ones.
-// - support: support.view, support.open and the *.view permissions.
-// - department_admin and personnel: nothing yet (departments and jobs come later).
-// The role of such access is "staff:<role>".
+// What the staff console lets a staff role do. Each console route names one.
+enum class StaffCapability {
+  Customers,    // customers, their sites and contacts, departments of a customer
+  Users,        // invitations and users of customers, disabling logins
+  Agents,       // agents and their allocations
+  Personnel,    // personnel records
+  Licences,     // the organization's licence limit
+  Audit,        // the organization's audit log
+  Departments,  // the organization's departments and their administrators
+};
+std::string_view capabilityName(StaffCapability capability);
+
+// One step of an explanation of access: what was checked, whether it passed, and the detail.
+struct ExplainStep {
+  std::string check;  // "login", "membership", "agent", "staff", "role", "permission", "sites"
+  bool passed = false;
+  std::string detail;
+};
+
+// Why a user may or may not do something in a company.
+struct Explanation {
+  bool sees_company = false;
+  bool allowed = false;  // sees the company, holds the permission and (if asked) sees the site
+  std::optional<CompanyAccess> access;
+  std::vector<ExplainStep> steps;
+};
+
+// The one authorization policy: what a principal may see and do in which company, and what a
+// staff member may do in the console. Every handler that touches a company's records asks it.
+// Thread-safe. A user's memberships are cached per thread and checked against the access
+// version read with the session, so a removed membership fails on the caller's very next request.
+// Access to a company comes from (the first that applies):
+// - a membership: its role preset or chosen permissions, and its site scope (explicit, else
+//   derived from linked contacts: a company contact sees every site, site contacts only theirs);
+// - an agent allocation: the read-only permissions in the customers allocated to the caller's
+//   agent, until the allocation ends;
+// - a staff role, only inside the staff member's own organization:
+//   admin: every company; in an independent company only the *.view permissions (its users are
+//     administered by its own administrators alone);
+//   department_admin: the same, but only for the companies of their departments;
+//   content_creator: company.profile, contacts.manage, users.manage and the *.view permissions
+//     in managed companies; views only in independent ones;
+//   support: support.open and the *.view permissions;
+//   personnel: no customer access (they see the jobs assigned to them).
+// The role of staff access is "staff:<role>", of agent access "agent".
 class Policy {
  public:
-  explicit Policy(AccessRepository& repo);
+  Policy(AccessRepository& repo, const core::Clock& clock);
 
-  // The companies the principal is a member of, by name.
+  // The companies the principal is a member of or an agent for, by name.
   std::vector<CompanyAccess> memberships(const identity::Principal& p);
   // Every company the principal may see: memberships, then the companies their staff roles
   // reach (each company once; a membership wins).
@@ -34,11 +70,26 @@ class Policy {
   // callers answer with 404 (never 403: ids leak nothing).
   std::optional<CompanyAccess> company(const identity::Principal& p, core::CompanyId company);
 
+  // The principal's staff standing, if they are staff (of their first organization).
+  std::optional<StaffRole> staff(const identity::Principal& p);
+  static bool staffMay(const StaffRole& staff, StaffCapability capability);
+  // True if the staff member reaches `company` in the console: same organization, and for a
+  // department administrator one of their departments.
+  static bool staffReaches(const StaffRole& staff, const Company& company);
+
+  // Why `subject` may or may not hold `permission` (and see `site`) in `company`. Reads fresh
+  // data (no cache). REQUIRES: the caller was allowed to ask (users.manage there, or staff).
+  Explanation explain(core::UserId subject, core::CompanyId company,
+                      std::optional<Permission> permission, std::optional<std::int64_t> site);
+
  private:
   // What a staff role grants in `company`, if anything.
-  static std::optional<CompanyAccess> staffAccess(const std::string& role, const Company& company);
+  static std::optional<CompanyAccess> staffAccess(const StaffRole& staff, const Company& company);
+  std::optional<CompanyAccess> staffAccessTo(core::UserId user, core::CompanyId company);
+  bool live(const CompanyAccess& a) const;
 
   AccessRepository& repo_;
+  const core::Clock& clock_;
   std::uint64_t instance_;  // keys this policy's entries in the per-thread cache
 };
 

@@ -69,7 +69,7 @@ struct App::Impl {
         audit(db, clock),
         repo(db),
         access_repo(db),
-        policy(access_repo),
+        policy(access_repo, clock),
         api_keys(access_repo, audit, clock),
         signup_grants(access_repo, audit, clock),
         members(access_repo, audit),

@@ -5,107 +5,19 @@
 // Env: PORTICO_BIN (default build/src/app/portico relative to the repo root),
 //      CHROMIUM (default /usr/bin/chromium), HEADED=1 to watch.
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import {
+  BIN, Harness, base32Decode, currentStep, expectPath, freePort, sleep, step, totp,
+} from './lib.mjs';
 
 const execFileP = promisify(execFile);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..');
-const BIN = path.resolve(repoRoot, process.env.PORTICO_BIN || 'build/src/app/portico');
-const TOTAL_TIMEOUT_MS = 120_000;
 
 const EMAIL = 'admin@browser.example';
 const PASSWORD = 'violet-harbor-sunrise-42';
 const FIRST = 'Ada';
 const LAST = 'Lovelace';
-
-const t0 = Date.now();
-function step(msg) {
-  console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`);
-}
-
-// ---------- RFC 4648 base32 + RFC 6238 TOTP ----------
-function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const clean = s.toUpperCase().replace(/[\s=-]/g, '');
-  let bits = 0, value = 0;
-  const out = [];
-  for (const ch of clean) {
-    const idx = alphabet.indexOf(ch);
-    if (idx < 0) throw new Error(`invalid base32 character ${JSON.stringify(ch)}`);
-    value = (value << 5) | idx;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-function totp(key, stepIndex) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(stepIndex));
-  const h = createHmac('sha1', key).update(msg).digest();
-  const off = h[h.length - 1] & 0x0f;
-  const bin = ((h[off] & 0x7f) << 24) | (h[off + 1] << 16) | (h[off + 2] << 8) | h[off + 3];
-  return String(bin % 1_000_000).padStart(6, '0');
-}
-
-const currentStep = () => Math.floor(Date.now() / 1000 / 30);
-
-// RFC 6238 appendix B test vector sanity check (SHA-1, T=59 -> 94287082 -> 287082).
-assert.equal(totp(Buffer.from('12345678901234567890'), Math.floor(59 / 30)), '287082');
-assert.equal(totp(Buffer.from('12345678901234567890'), Math.floor(1111111109 / 30)), '081804');
-
-// ---------- helpers ----------
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitHealthy(base, server, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`server exited early with code ${server.exitCode}`);
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.status === 200) return;
-      last = `status ${r.status}`;
-    } catch (e) {
-      last = e.message;
-    }
-    await sleep(100);
-  }
-  throw new Error(`server not healthy after ${timeoutMs} ms (${last})`);
-}
-
-function pathOf(page) {
-  const u = new URL(page.url());
-  return u.pathname + u.search;
-}
-
-async function expectPath(page, expected) {
-  await page.waitForURL((u) => u.pathname + u.search === expected, { timeout: 10_000 }).catch(() => {});
-  assert.equal(pathOf(page), expected, `expected to be on ${expected}, but on ${page.url()}`);
-}
 
 async function signIn(page, base) {
   await page.goto(`${base}/login`);
@@ -119,29 +31,8 @@ async function signOut(page) {
 }
 
 // ---------- main ----------
-let tmp, server, browser;
-let serverStderr = '';
-const guard = setTimeout(() => {
-  console.error(`FAIL: total timeout of ${TOTAL_TIMEOUT_MS / 1000} s exceeded`);
-  cleanup().finally(() => process.exit(2));
-}, TOTAL_TIMEOUT_MS);
-
-let cleanedUp = false;
-async function cleanup() {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, sleep(5000)]);
-    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-  }
-  if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => {});
-}
-
-async function main() {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'portico-browser-'));
+async function main(h) {
+  const tmp = await h.tempDir();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const db = path.join(tmp, 'p.db');
@@ -160,27 +51,16 @@ async function main() {
 
   // 2. serve
   step('serve: starting server');
-  server = spawn(BIN, [
+  await h.startServer([
     'serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--public-url', base,
     '--mail-outbox', path.join(tmp, 'mail'), '--sms-outbox', path.join(tmp, 'sms'), '--no-access-log',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.on('data', (d) => { serverStderr += d; });
-  server.stderr.on('data', (d) => { serverStderr += d; });
-  await waitHealthy(base, server);
+  ], base);
   step('serve: /healthz answered 200');
 
   // 3. browser
   step('browser: launching chromium');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: !process.env.HEADED,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext();
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.log(`  (page error: ${e.message})`));
+  await h.launchBrowser();
+  const page = await h.newPage();
 
   // 4. sign up
   step('signup: opening invitation link');
@@ -275,16 +155,4 @@ async function main() {
   step(`mfa: wrong code refused with alert "${alertText}", still on /mfa`);
 }
 
-let failed = false;
-try {
-  await main();
-  step('PASS');
-} catch (e) {
-  failed = true;
-  console.error(`FAIL: ${e.stack || e}`);
-  if (serverStderr) console.error(`--- server output ---\n${serverStderr.slice(-4000)}`);
-} finally {
-  await cleanup();
-  clearTimeout(guard);
-}
-process.exit(failed ? 1 : 0);
+await new Harness({ timeoutMs: 120_000 }).run(main);
