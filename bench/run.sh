@@ -5,6 +5,7 @@
 # Usage (from the repository root):
 #   bash bench/run.sh                 # run and print the summary
 #   bash bench/run.sh --write-docs    # also rewrite docs/benchmarks.md with the results
+#                                     # (keeping the section bench/companies.sh wrote, if any)
 #   bash bench/run.sh --help
 #
 # What it does:
@@ -40,6 +41,7 @@
 #      at least a third of nginx's static throughput, with p99 under 10 ms.
 #      Non-2xx responses and socket errors reported by wrk are counted and shown.
 #   8. Stops both servers and removes the temporary directory on exit (trap).
+# The functions shared with bench/companies.sh are in bench/lib.sh.
 #
 # Environment overrides (defaults in brackets; the docs record any that are set):
 #   BENCH_DURATION [10s]  BENCH_RUNS [3]  BENCH_THREADS [2]  BENCH_CONNECTIONS [64]
@@ -67,24 +69,18 @@ done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+source "$ROOT/bench/lib.sh"
+
 DURATION="${BENCH_DURATION:-10s}"
 RUNS="${BENCH_RUNS:-3}"
 THREADS="${BENCH_THREADS:-2}"
 CONNS="${BENCH_CONNECTIONS:-64}"
 WARMUP="${BENCH_WARMUP:-2s}"
-KEEP_TMP="${BENCH_KEEP_TMP:-0}"
-BIN="$ROOT/build/src/app/portico"
 LUA="$ROOT/bench/auth.lua"
 EMAIL="anna@acme.example"
 PASSWORD="correct horse battery staple"
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
-
 # ---------------------------------------------------------------- tools
-SUDO=""
-if [[ $EUID -ne 0 ]]; then SUDO="sudo"; fi
-
 have_nginx() { command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]]; }
 missing=()
 command -v wrk      >/dev/null 2>&1 || missing+=(wrk)
@@ -92,73 +88,14 @@ have_nginx                          || missing+=(nginx)
 command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
 command -v curl     >/dev/null 2>&1 || missing+=(curl)
 command -v pgrep    >/dev/null 2>&1 || missing+=(procps)
-if ((${#missing[@]})); then
-  log "installing missing packages: ${missing[*]}"
-  $SUDO apt-get update
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+install_missing "${missing[@]}"
 NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
 
 # ---------------------------------------------------------------- build
-if [[ ! -x "$BIN" ]]; then
-  if [[ ! -f build/build.ninja ]]; then
-    log "configuring build/ (Release, no tests)"
-    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPORTICO_TESTS=OFF
-  fi
-  log "building portico"
-  ninja -C build
-fi
-[[ -x "$BIN" ]] || die "no binary at $BIN after building"
+ensure_binary
 
 # ---------------------------------------------------------------- temp dir + cleanup
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/portico-bench.XXXXXX")"
-PORTICO_PID=""
-NGINX_PID=""
-SAMPLER_PID=""
-WRK_PID=""
-
-stop_pid() { # pid: TERM, wait up to 5 s, then KILL
-  local pid="$1" i
-  [[ -n "$pid" ]] || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  rm -f "$WORK/sampling" 2>/dev/null || true
-  stop_pid "$SAMPLER_PID"
-  stop_pid "$WRK_PID"
-  stop_pid "$PORTICO_PID"
-  stop_pid "$NGINX_PID"
-  if [[ "$KEEP_TMP" == 1 ]]; then
-    log "kept temp dir $WORK"
-  else
-    rm -rf "$WORK"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { # a loopback port nobody listens on, different from $1
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 40000))
-    [[ "$p" == "${1:-}" ]] && continue
-    port_in_use "$p" || { echo "$p"; return 0; }
-  done
-  return 1
-}
+make_workdir portico-bench
 
 # ---------------------------------------------------------------- portico
 PPORT="$(free_port)" || die "no free port"
@@ -167,37 +104,13 @@ log "starting portico demo on 127.0.0.1:$PPORT (temp dir $WORK)"
   --listen "127.0.0.1:$PPORT" --no-access-log >"$WORK/portico.log" 2>&1 &
 PORTICO_PID=$!
 PURL="http://127.0.0.1:$PPORT"
-for ((i = 0; i < 300; i++)); do
-  kill -0 "$PORTICO_PID" 2>/dev/null || { cat "$WORK/portico.log" >&2; die "portico exited during startup"; }
-  grep -q 'Portico is serving on' "$WORK/portico.log" && break
-  sleep 0.1
-done
-grep -q 'Portico is serving on' "$WORK/portico.log" || { cat "$WORK/portico.log" >&2; die "portico did not start within 30 s"; }
+wait_serving "$PORTICO_PID" "$WORK/portico.log"
 
-TOTP_KEY="$(sed -n "s/^ *${EMAIL//./\\.} *TOTP key \([A-Z2-7=]*\).*/\1/p" "$WORK/portico.log" | awk "NR == 1")"
-[[ -n "$TOTP_KEY" ]] || { cat "$WORK/portico.log" >&2; die "no TOTP key for $EMAIL in the demo banner"; }
+TOTP_KEY="$(demo_totp_key "$EMAIL" "$WORK/portico.log")"
 
-json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+sign_in "$PURL" "$EMAIL" "$PASSWORD" "$TOTP_KEY"
+TOKEN="$SIGNED_IN_TOKEN"
 
-# Sign in: password, then the TOTP code. A code can be refused at the edge of a
-# 30 s window, so try up to 3 windows.
-TOKEN=""
-for attempt in 1 2 3; do
-  login="$(curl -sS -X POST -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$PURL/api/v1/auth/login")" \
-    || die "login request failed"
-  tok="$(printf '%s' "$login" | json_field token)"
-  [[ -n "$tok" ]] || die "login gave no token: $login"
-  [[ "$(printf '%s' "$login" | json_field mfa)" == verify ]] || die "login did not ask for TOTP: $login"
-  code="$(oathtool --totp -b "$TOTP_KEY")"
-  status="$(curl -sS -o "$WORK/mfa.json" -w '%{http_code}' -X POST \
-    -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
-    -d "{\"code\":\"$code\"}" "$PURL/api/v1/auth/mfa")" || die "mfa request failed"
-  if [[ "$status" == 200 ]]; then TOKEN="$tok"; break; fi
-  log "TOTP step answered $status ($(cat "$WORK/mfa.json")), retrying in the next window"
-  sleep $((31 - $(date +%s) % 30))
-done
-[[ -n "$TOKEN" ]] || die "could not complete the TOTP step"
 
 mkdir -p "$WORK/www"
 status="$(curl -sS -D "$WORK/me.headers" -o "$WORK/www/me.json" -w '%{http_code}' \
@@ -257,75 +170,10 @@ N_BYTES="$(curl -sS "$NURL/me.json" | wc -c)"
 log "nginx serves /me.json: 200 with $N_BYTES bytes"
 
 # ---------------------------------------------------------------- RSS sampler
-rss_kb() { # VmRSS in kB, bash builtins only (the sampler should not load the machine)
-  local k v rest
-  while read -r k v rest; do
-    [[ "$k" == VmRSS: ]] && { echo "$v"; return 0; }
-  done <"/proc/$1/status" 2>/dev/null
-  echo 0
-}
 mapfile -t NGINX_PIDS < <(echo "$NGINX_PID"; pgrep -P "$NGINX_PID" 2>/dev/null || true)
-nginx_rss_kb() { # master + workers
-  local total=0 p
-  for p in "${NGINX_PIDS[@]}"; do total=$((total + $(rss_kb "$p"))); done
-  echo "$total"
-}
-PORTICO_RSS_IDLE="$(rss_kb "$PORTICO_PID")"
-NGINX_RSS_IDLE="$(nginx_rss_kb)"
-touch "$WORK/sampling"
-(
-  max_p=0 max_n=0
-  while [[ -e "$WORK/sampling" ]]; do
-    p="$(rss_kb "$PORTICO_PID")"; n="$(nginx_rss_kb)"
-    ((p > max_p)) && max_p=$p
-    ((n > max_n)) && max_n=$n
-    echo "$max_p $max_n" >"$WORK/rss.max.tmp" && mv -f "$WORK/rss.max.tmp" "$WORK/rss.max"
-    sleep 0.2
-  done
-) &
-SAMPLER_PID=$!
+start_rss_sampler
 
 # ---------------------------------------------------------------- is the machine quiet?
-cpu_busy_pct() { # share of all CPUs busy over 1 s, while both servers are idle
-  local a b
-  read -r -a a </proc/stat; sleep 1; read -r -a b </proc/stat
-  awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN { n = split(a, x, " "); split(b, y, " ");
-    tot = 0; idle = 0; for (i = 2; i <= n; i++) { d = y[i] - x[i]; tot += d; if (i == 5 || i == 6) idle += d }
-    printf "%.0f", (tot > 0 ? 100 * (tot - idle) / tot : 0) }'
-}
-steal_probe_pct() { # keep every CPU busy for 1 s and report the hypervisor's steal share
-  local a b pids=() i
-  read -r -a a </proc/stat
-  for ((i = 0; i < $(nproc); i++)); do
-    timeout 1 bash -c 'while :; do :; done' &
-    pids+=($!)
-  done
-  wait "${pids[@]}" 2>/dev/null || true
-  read -r -a b </proc/stat
-  awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN { n = split(a, x, " "); split(b, y, " ");
-    tot = 0; for (i = 2; i <= n; i++) tot += y[i] - x[i];
-    printf "%.0f", (tot > 0 ? 100 * (y[9] - x[9]) / tot : 0) }'
-}
-QUIET_WAIT="${BENCH_QUIET_WAIT:-300}"
-wait_quiet() { # wait up to QUIET_WAIT s until the CPUs are at most 15% busy without load and
-  # the hypervisor steals at most 3% of them under load; sets LAST_BUSY LAST_STEAL
-  local start=$SECONDS said=0
-  while :; do
-    LAST_BUSY="$(cpu_busy_pct)"
-    LAST_STEAL=0
-    if ((LAST_BUSY <= 15)); then
-      LAST_STEAL="$(steal_probe_pct)"
-      ((LAST_STEAL <= 3)) && return 0
-    fi
-    if ((SECONDS - start >= QUIET_WAIT)); then
-      log "WARNING: still not quiet after ${QUIET_WAIT} s (CPUs ${LAST_BUSY}% busy without load, steal ${LAST_STEAL}% under load); going on, figures will be low and noisy"
-      return 1
-    fi
-    ((said)) || log "machine not quiet (CPUs ${LAST_BUSY}% busy without load by other processes, hypervisor steal ${LAST_STEAL}% under load); waiting up to ${QUIET_WAIT} s"
-    said=1
-    sleep 2
-  done
-}
 QUIET_OK=1
 wait_quiet || QUIET_OK=0
 IDLE_BUSY=$LAST_BUSY
@@ -337,117 +185,17 @@ WRK_ARGS=(-t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA")
 WRK_CMD="wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/auth.lua URL"
 export PORTICO_TOKEN="$TOKEN"
 
-run_wrk() { # out args... : wrk in the background, so that the signal traps fire at once
-  local out="$1" rc=0
-  shift
-  wrk "$@" >"$out" 2>&1 &
-  WRK_PID=$!
-  wait "$WRK_PID" || rc=$?
-  WRK_PID=""
-  return "$rc"
-}
-
-to_ms() { # wrk latency ("880.00us", "4.88ms", "1.02s", "1.00m") -> milliseconds
-  awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
-    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
-    printf "%.2f", n }'
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-
-declare -a P_RPS P_P99 N_RPS N_P99
-P_NON2XX=0; N_NON2XX=0; P_SOCKERR=0; N_SOCKERR=0; P_REQS=0; N_REQS=0
-RUN_ROWS=""
-MAX_OTHER=0; MAX_STEAL=0
-
-# Interference check: CPU time the machine spent during a run that neither wrk
-# (and the script's other children) nor the two servers account for - other
-# processes, e.g. a build running at the same time - plus hypervisor steal.
-CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
-cpu_mark() { # sets C_TOTAL C_BUSY C_STEAL C_OURS (jiffies); run in the main shell
-  local u n sy id wa irq sirq st rest p f
-  read -r _ u n sy id wa irq sirq st rest </proc/stat
-  C_TOTAL=$((u + n + sy + id + wa + irq + sirq + st))
-  C_BUSY=$((u + n + sy + irq + sirq))
-  C_STEAL=$st
-  C_OURS=0
-  for p in "$PORTICO_PID" "${NGINX_PIDS[@]}"; do
-    if read -ra f <"/proc/$p/stat" 2>/dev/null; then C_OURS=$((C_OURS + f[13] + f[14])); fi
-  done
-  times >"$WORK/times" # the script's reaped children: wrk, curl, awk...
-  C_OURS=$((C_OURS + $(awk -v hz="$CLK_TCK" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) {
-      split($i, a, "m"); t += a[1] * 60 + a[2] }; printf "%.0f", t * hz }' "$WORK/times")))
-}
-
-disturbed() { ((R_OTHER > 10 || R_STEAL > 3)); }
-
-one_run() { # name url idx -> sets R_RPS R_P99 R_NON2XX R_SOCKERR R_REQS R_OTHER R_STEAL
-  local name="$1" url="$2" idx="$3" out="$WORK/wrk-$1-$3.txt"
-  local t0 b0 s0 o0
-  log "run $idx/$RUNS: $name ($url)"
-  cpu_mark; t0=$C_TOTAL b0=$C_BUSY s0=$C_STEAL o0=$C_OURS
-  run_wrk "$out" "${WRK_ARGS[@]}" "$url" || { cat "$out" >&2; die "wrk failed against $name"; }
-  cpu_mark
-  R_OTHER="$(awk -v b=$((C_BUSY - b0 - (C_OURS - o0))) -v t=$((C_TOTAL - t0)) 'BEGIN { v = (t > 0 ? 100 * b / t : 0); printf "%.0f", (v < 0 ? 0 : v) }')"
-  R_STEAL="$(awk -v s=$((C_STEAL - s0)) -v t=$((C_TOTAL - t0)) 'BEGIN { printf "%.0f", (t > 0 ? 100 * s / t : 0) }')"
-  ((R_OTHER > MAX_OTHER)) && MAX_OTHER=$R_OTHER
-  ((R_STEAL > MAX_STEAL)) && MAX_STEAL=$R_STEAL
-  if disturbed; then
-    log "WARNING: during this run other processes used ~${R_OTHER}% and steal took ${R_STEAL}% of the CPUs: figures are disturbed"
-  fi
-  sed 's/^/    /' "$out" >&2
-  R_RPS="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out")"
-  R_P99="$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")"
-  R_NON2XX="$(awk -F: '/Non-2xx or 3xx responses/ {gsub(/ /, "", $2); print $2}' "$out")"
-  R_NON2XX="${R_NON2XX:-0}"
-  R_SOCKERR="$(awk '/Socket errors:/ {gsub(/,/, ""); print $4 + $6 + $8 + $10}' "$out")"
-  R_SOCKERR="${R_SOCKERR:-0}"
-  R_REQS="$(awk '/requests in/ {print $1}' "$out")"
-  [[ -n "$R_RPS" && -n "$R_P99" ]] || { cat "$out" >&2; die "could not parse wrk output"; }
-  if ((R_NON2XX > 0)); then log "WARNING: $name run $idx had $R_NON2XX non-2xx/3xx responses"; fi
-  if ((R_SOCKERR > 0)); then log "WARNING: $name run $idx had $R_SOCKERR socket errors"; fi
-}
-
 log "warm-up: $WARMUP each (not counted)"
 run_wrk /dev/null -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "$PURL/api/v1/me" || die "warm-up against portico failed"
 run_wrk /dev/null -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "$NURL/me.json" || die "warm-up against nginx failed"
 
-# A run during which other processes took more than 10% of the CPUs, or the
-# hypervisor more than 3% (steal), is marked disturbed and repeated, at most
-# twice, after waiting for a quiet machine; its figures stay in the per-run
-# table but not in the medians. A third disturbed try is kept, marked so.
-REPEATED=0; DISTURBED_KEPT=0
-measure() { # name url idx -> appends to the P_/N_ arrays and totals
-  local name="$1" url="$2" idx="$3" attempt
-  for attempt in 1 2 3; do
-    one_run "$name" "$url" "$idx"
-    if [[ $name == portico ]]; then
-      P_NON2XX=$((P_NON2XX + R_NON2XX)); P_SOCKERR=$((P_SOCKERR + R_SOCKERR)); P_REQS=$((P_REQS + R_REQS))
-    else
-      N_NON2XX=$((N_NON2XX + R_NON2XX)); N_SOCKERR=$((N_SOCKERR + R_SOCKERR)); N_REQS=$((N_REQS + R_REQS))
-    fi
-    if ! disturbed || ((attempt == 3)); then
-      local note=""
-      if disturbed; then note=" (disturbed, kept)"; DISTURBED_KEPT=$((DISTURBED_KEPT + 1)); fi
-      RUN_ROWS+="| $idx | $name$note | $R_RPS | $R_P99 | $R_REQS | $R_NON2XX | $R_SOCKERR | $R_OTHER% | $R_STEAL% |"$'\n'
-      break
-    fi
-    RUN_ROWS+="| $idx | ~~$name~~ (disturbed, repeated) | $R_RPS | $R_P99 | $R_REQS | $R_NON2XX | $R_SOCKERR | $R_OTHER% | $R_STEAL% |"$'\n'
-    REPEATED=$((REPEATED + 1))
-    log "repeating $name run $idx (disturbed)"
-    wait_quiet || true
-  done
-  if [[ $name == portico ]]; then P_RPS+=("$R_RPS"); P_P99+=("$R_P99"); else N_RPS+=("$R_RPS"); N_P99+=("$R_P99"); fi
-}
-
+# measure (bench/lib.sh) repeats a disturbed run at most twice, see the interference check.
 for ((r = 1; r <= RUNS; r++)); do
   measure portico "$PURL/api/v1/me" "$r"
   measure nginx "$NURL/me.json" "$r"
 done
 
-sleep 1 # a few samples after the load
-rm -f "$WORK/sampling"
-stop_pid "$SAMPLER_PID"; SAMPLER_PID=""
-read -r PORTICO_RSS_MAX NGINX_RSS_MAX <"$WORK/rss.max"
+stop_rss_sampler
 
 # The session must still be valid: otherwise the runs measured error responses.
 status="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$PURL/api/v1/me" || true)"
@@ -455,13 +203,15 @@ status="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKE
 kill -0 "$PORTICO_PID" 2>/dev/null || die "portico is no longer running"
 
 # ---------------------------------------------------------------- summary
+read -ra P_RPS <<<"${RPS_OF[portico]}"; read -ra P_P99 <<<"${P99_OF[portico]}"
+read -ra N_RPS <<<"${RPS_OF[nginx]}"; read -ra N_P99 <<<"${P99_OF[nginx]}"
+P_NON2XX=${NON2XX_OF[portico]}; P_SOCKERR=${SOCKERR_OF[portico]}
+N_NON2XX=${NON2XX_OF[nginx]}; N_SOCKERR=${SOCKERR_OF[nginx]}
 P_RPS_MED="$(median "${P_RPS[@]}")"; P_P99_MED="$(median "${P_P99[@]}")"
 N_RPS_MED="$(median "${N_RPS[@]}")"; N_P99_MED="$(median "${N_P99[@]}")"
 RATIO="$(awk -v p="$P_RPS_MED" -v n="$N_RPS_MED" 'BEGIN { printf "%.2f", (n > 0 ? p / n : 0) }')"
-range() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "–" hi}'; }
 P_RPS_RANGE="$(range "${P_RPS[@]}")"; P_P99_RANGE="$(range "${P_P99[@]}")"
 N_RPS_RANGE="$(range "${N_RPS[@]}")"; N_P99_RANGE="$(range "${N_P99[@]}")"
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 
 TPUT_OK="$(awk -v p="$P_RPS_MED" -v n="$N_RPS_MED" 'BEGIN { print (3 * p >= n ? 1 : 0) }')"
 P99_OK="$(awk -v l="$P_P99_MED" 'BEGIN { print (l + 0 < 10 ? 1 : 0) }')"
@@ -499,11 +249,7 @@ if [[ $WRITE_DOCS == 1 ]]; then
     [[ -n "${!v:-}" ]] && CMD="$v=${!v} $CMD"
   done
   COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  CPU_MODEL="$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
-  MEM="$(awk '/^MemTotal:/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
-  FLAGS="$(awk '/^ *FLAGS = / && !done { done = 1; for (i = 3; i <= NF; i++)
-      if ($i ~ /^-O|^-g$|^-DNDEBUG$|^-fsanitize=/) out = out (out == "" ? "" : " ") $i }
-      END { print out }' build/build.ninja 2>/dev/null || true)"
+  FLAGS="$(build_flags)"
   NGINX_VER="$("$NGINX" -v 2>&1 | sed 's/^nginx version: nginx\///' || true)"
   WRK_VER="$(wrk -v 2>&1 | awk 'NR == 1 {print $2}' || true)"
   if [[ $VERDICT == met ]]; then
@@ -515,6 +261,8 @@ if [[ $WRITE_DOCS == 1 ]]; then
     VERDICT_TEXT+=" Caution: other processes were using the CPUs during this measurement (see \"interference\" below), so the figures are lower and noisier than on a quiet machine."
   fi
   mkdir -p docs
+  # bench/companies.sh keeps its own section at the end of the file: carry it over.
+  COMPANIES_SECTION="$(awk '/^## Companies at scale/ { keep = 1 } keep' docs/benchmarks.md 2>/dev/null || true)"
   cat >docs/benchmarks.md <<EOF
 # Benchmarks
 
@@ -532,7 +280,7 @@ Result: $VERDICT_TEXT
 | --- | --- |
 | date | $(date -u '+%Y-%m-%d %H:%M UTC') |
 | commit | \`$COMMIT\` (the working tree may hold uncommitted changes) |
-| machine | $(nproc) CPUs, $CPU_MODEL, $MEM RAM, Linux $(uname -r) |
+| machine | $(machine_info) |
 | build | \`build/src/app/portico\` built $(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC'), compiler flags: \`${FLAGS:-unknown}\` |
 | tools | wrk $WRK_VER, nginx $NGINX_VER |
 | command | \`$CMD\` |
@@ -583,5 +331,6 @@ $PER_RUN
 - Runs are short (10 s by default); expect a few percent of noise between runs and more on
   shared or virtual machines.
 EOF
+  if [[ -n "$COMPANIES_SECTION" ]]; then printf '\n%s\n' "$COMPANIES_SECTION" >>docs/benchmarks.md; fi
   log "wrote docs/benchmarks.md"
 fi

@@ -11,7 +11,9 @@ declare -A allowed=(
   [audit]="core storage audit"
   [identity]="core storage http notify web audit identity"
   [access]="core storage http notify web audit identity access"
-  [app]="core storage http notify web audit identity access app"
+  [directory]="core storage http notify web audit identity access directory"
+  [console]="core storage http notify web audit identity access directory console"
+  [app]="core storage http notify web audit identity access directory console app"
 )
 status=0
 for dir in "${!allowed[@]}"; do

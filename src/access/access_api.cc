@@ -1,6 +1,8 @@
 #include "access/access_api.h"
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "core/random.h"
 #include "core/text.h"
@@ -223,6 +225,81 @@ void registerMembersApi(CompanyRoutes& routes, MembershipService& members) {
                auto s = members.remove(a, user, actorOf(c));
                if (!s) return http::jsonError(s.error());
                return Response::noContent();
+             });
+}
+
+std::string_view basisName(Basis b) {
+  switch (b) {
+    case Basis::Membership:
+      return "membership";
+    case Basis::Agent:
+      return "agent";
+    case Basis::Staff:
+      return "staff";
+  }
+  return "";
+}
+
+json explanationJson(const Explanation& e, core::UserId subject, core::CompanyId company,
+                     std::optional<Permission> permission) {
+  json steps = json::array();
+  for (const auto& s : e.steps) {
+    steps.push_back({{"check", s.check}, {"passed", s.passed}, {"detail", s.detail}});
+  }
+  json out = {{"user_id", subject.value},
+              {"company_id", company.value},
+              {"permission", permission ? json(std::string(permissionName(*permission))) : json()},
+              {"sees_company", e.sees_company},
+              {"allowed", e.allowed},
+              {"steps", steps},
+              {"access", json()}};
+  if (e.access) {
+    json perms = json::array();
+    for (auto p : e.access->permissions.list()) perms.push_back(std::string(permissionName(p)));
+    out["access"] = {{"basis", basisName(e.access->basis)},
+                     {"role", e.access->role},
+                     {"permissions", perms},
+                     {"sites", e.access->all_sites ? json("all") : json(e.access->sites)}};
+  }
+  return out;
+}
+
+core::Result<std::tuple<core::UserId, std::optional<Permission>, std::optional<std::int64_t>>>
+explainQuery(const Request& r) {
+  auto q = r.query();
+  if (!q) return core::fail(core::Error::invalid("The query string is malformed"));
+  auto number = [](const std::string& text) -> std::int64_t {
+    char* end = nullptr;
+    long long v = std::strtoll(text.c_str(), &end, 10);
+    return (end && *end == '\0' && !text.empty() && v > 0) ? v : 0;
+  };
+  auto user = http::findParam(*q, "user_id");
+  std::int64_t user_id = user ? number(*user) : 0;
+  if (!user_id) return core::fail(core::Error::invalid("'user_id' is required", "user_id"));
+  std::optional<Permission> permission;
+  if (auto p = http::findParam(*q, "permission"); p && !p->empty()) {
+    permission = permissionFromName(*p);
+    if (!permission) {
+      return core::fail(core::Error::invalid("Unknown permission '" + *p + "'", "permission"));
+    }
+  }
+  std::optional<std::int64_t> site;
+  if (auto s = http::findParam(*q, "site_id"); s && !s->empty()) {
+    site = number(*s);
+    if (!*site) return core::fail(core::Error::invalid("'site_id' must be a site id", "site_id"));
+  }
+  return std::tuple{core::UserId{user_id}, permission, site};
+}
+
+void registerExplainApi(CompanyRoutes& routes, Policy& policy) {
+  routes.api("GET", "/api/v1/companies/{id}/explain", Permission::UsersManage,
+             [&policy](Request& r, Context&, const CompanyAccess& a) {
+               auto q = explainQuery(r);
+               if (!q) return http::jsonError(q.error());
+               auto [user, permission, site] = *q;
+               auto e = policy.explain(user, a.company.id, permission, site);
+               return Response::json(200,
+                                     explanationJson(e, user, a.company.id, permission).dump());
              });
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "access/access_repository.h"
 #include "access/company_routes.h"
 #include "access/membership_service.h"
@@ -17,6 +19,12 @@ void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy);
 // A company's members, for those with users.manage there:
 // GET /api/v1/companies/{id}/users, PATCH and DELETE /api/v1/companies/{id}/users/{user_id}.
 void registerMembersApi(CompanyRoutes& routes, MembershipService& members);
+
+// Why a user may or may not do something in a company, for those with users.manage there:
+// GET /api/v1/companies/{id}/explain?user_id=&permission=&site_id=.
+void registerExplainApi(CompanyRoutes& routes, Policy& policy);
+nlohmann::json explanationJson(const Explanation& e, core::UserId subject, core::CompanyId company,
+                               std::optional<Permission> permission);
 
 // The integration API for an organization's ERP, authenticated by API key:
 // POST /api/v1/integration/companies and …/companies/{external_id}/admin-signup.

@@ -5,7 +5,7 @@
 namespace portico::access {
 
 void CompanyRoutes::api(const std::string& method, const std::string& pattern,
-                        Permission permission, CompanyHandler handler) {
+                        std::optional<Permission> permission, CompanyHandler handler) {
   declared_.push_back({method, pattern, permission});
   routes_.api(
       method, pattern, identity::Access::SignedIn,
@@ -18,9 +18,9 @@ void CompanyRoutes::api(const std::string& method, const std::string& pattern,
         if (!access) {
           return http::jsonError(core::Error::notFound("No such company"));
         }
-        if (!access->can(permission)) {
+        if (permission && !access->can(*permission)) {
           return http::jsonError(core::Error::forbidden("You need the permission '" +
-                                                        std::string(permissionName(permission)) +
+                                                        std::string(permissionName(*permission)) +
                                                         "' in this company"));
         }
         return handler(r, c, *access);

@@ -13,8 +13,10 @@
 #include "access/invitation_repository.h"
 #include "access/invitation_service.h"
 #include "access/policy.h"
+#include "access/staff_routes.h"
 #include "audit/audit_log.h"
 #include "core/random.h"
+#include "directory/directory_api.h"
 #include "identity/identity_api.h"
 #include "identity/identity_pages.h"
 #include "identity/identity_repository.h"
@@ -73,7 +75,9 @@ struct App::Impl {
         api_keys(access_repo, audit, clock),
         signup_grants(access_repo, audit, clock),
         members(access_repo, audit),
-        invitation_repo(db) {
+        invitation_repo(db),
+        directory_repo(db),
+        directory(directory_repo, audit, clock) {
     storage::migrate(db, storage::builtinMigrations());
     if (!config.smtp_url.empty()) {
       mailer = std::make_unique<notify::SmtpMailer>(config.smtp_url, config.mail_from);
@@ -121,6 +125,10 @@ struct App::Impl {
     company_routes = std::make_unique<access::CompanyRoutes>(*guarded, policy);
     access::registerMembersApi(*company_routes, members);
     access::registerCompanyAuditApi(*company_routes, audit, repo);
+    access::registerExplainApi(*company_routes, policy);
+    directory::registerDirectoryApi(*company_routes, directory);
+    staff_routes =
+        std::make_unique<access::StaffRoutes>(*guarded, policy, config.server.html_error);
     invitations = std::make_unique<access::InvitationService>(invitation_repo, access_repo, policy,
                                                               *identity_service, audit, clock);
     access::registerInvitationApi(*guarded, *invitations, *identity_service);
@@ -145,6 +153,9 @@ struct App::Impl {
   access::MembershipService members;
   std::unique_ptr<access::CompanyRoutes> company_routes;
   access::InvitationRepository invitation_repo;
+  directory::DirectoryRepository directory_repo;
+  directory::DirectoryService directory;
+  std::unique_ptr<access::StaffRoutes> staff_routes;
   std::unique_ptr<access::InvitationService> invitations;
   web::Views views;
   std::unique_ptr<notify::Mailer> mailer;
@@ -233,6 +244,7 @@ identity::IdentityService& App::identity() { return *impl_->identity_service; }
 const identity::GuardedRoutes& App::routes() const { return *impl_->guarded; }
 const http::Router& App::router() const { return impl_->router; }
 const access::CompanyRoutes& App::companyRoutes() const { return *impl_->company_routes; }
+const access::StaffRoutes& App::staffRoutes() const { return *impl_->staff_routes; }
 const AppConfig& App::config() const { return impl_->config; }
 
 }  // namespace portico::app

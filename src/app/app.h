@@ -4,6 +4,7 @@
 #include <string>
 
 #include "access/company_routes.h"
+#include "access/staff_routes.h"
 #include "core/clock.h"
 #include "http/server.h"
 #include "identity/guard.h"
@@ -59,6 +60,7 @@ class App {
   const http::Router& router() const;
   // The routes about one company's records, with the permission each needs.
   const access::CompanyRoutes& companyRoutes() const;
+  const access::StaffRoutes& staffRoutes() const;
   const AppConfig& config() const;
 
  private:

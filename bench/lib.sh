@@ -1,0 +1,336 @@
+# shellcheck shell=bash disable=SC2034 # (globals set here are read by the sourcing script)
+# bench/lib.sh - functions shared by bench/run.sh and bench/companies.sh. Source it (after
+# `set -euo pipefail` and setting ROOT, the repository root, which must be the current
+# directory); it does nothing on its own.
+#
+# The scripts keep their state in globals, which these functions read and set:
+#   WORK          the temporary directory (make_workdir)
+#   PORTICO_PID   the portico server under test; NGINX_PID and NGINX_PIDS (master + workers)
+#                 for run.sh; DEMO_PID for companies.sh's seeding server. cleanup stops them all.
+#   RUNS          the number of counted runs (for the log lines)
+#   QUIET_WAIT    seconds wait_quiet waits for a quiet machine [BENCH_QUIET_WAIT, 300]
+#   MAX_TRIES     tries of a disturbed run, the last one is kept [3]
+#   before_run    if the script defines this function, measure calls it as
+#                 `before_run NAME URL` before every try (e.g. to set PORTICO_TOKEN)
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- tools, binary
+SUDO=""
+if [[ $EUID -ne 0 ]]; then SUDO="sudo"; fi
+
+install_missing() { # package... : apt-get update, then install them (nothing when none given)
+  (($#)) || return 0
+  log "installing missing packages: $*"
+  $SUDO apt-get update
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
+}
+
+BIN="$ROOT/build/src/app/portico"
+ensure_binary() { # builds build/src/app/portico with ninja if it is missing
+  if [[ ! -x "$BIN" ]]; then
+    if [[ ! -f build/build.ninja ]]; then
+      log "configuring build/ (Release, no tests)"
+      cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPORTICO_TESTS=OFF
+    fi
+    log "building portico"
+    ninja -C build
+  fi
+  [[ -x "$BIN" ]] || die "no binary at $BIN after building"
+}
+
+# ---------------------------------------------------------------- temp dir + cleanup
+WORK=""
+PORTICO_PID=""
+NGINX_PID=""
+NGINX_PIDS=()
+DEMO_PID=""
+SAMPLER_PID=""
+WRK_PID=""
+KEEP_TMP="${BENCH_KEEP_TMP:-0}"
+
+stop_pid() { # pid: TERM, wait up to 5 s, then KILL
+  local pid="$1" i
+  [[ -n "$pid" ]] || return 0
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  rm -f "$WORK/sampling" 2>/dev/null || true
+  stop_pid "$SAMPLER_PID"
+  stop_pid "$WRK_PID"
+  stop_pid "$DEMO_PID"
+  stop_pid "$PORTICO_PID"
+  stop_pid "$NGINX_PID"
+  if [[ "$KEEP_TMP" == 1 ]]; then
+    log "kept temp dir $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+
+make_workdir() { # prefix: creates WORK and sets the traps that clean up on exit
+  WORK="$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")"
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { # a loopback port nobody listens on, different from $1
+  local p i
+  for ((i = 0; i < 200; i++)); do
+    p=$((20000 + RANDOM % 40000))
+    [[ "$p" == "${1:-}" ]] && continue
+    port_in_use "$p" || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------- portico
+wait_serving() { # pid logfile: until portico logs that it serves (30 s at most)
+  local pid="$1" logfile="$2" i
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$pid" 2>/dev/null || { cat "$logfile" >&2; die "portico exited during startup"; }
+    grep -q 'Portico is serving on' "$logfile" && break
+    sleep 0.1
+  done
+  grep -q 'Portico is serving on' "$logfile" || { cat "$logfile" >&2; die "portico did not start within 30 s"; }
+}
+
+demo_totp_key() { # email logfile: the TOTP key `portico demo` printed for that user
+  local key
+  key="$(sed -n "s/^ *${1//./\\.} *TOTP key \([A-Z2-7=]*\).*/\1/p" "$2" | awk "NR == 1")"
+  [[ -n "$key" ]] || { cat "$2" >&2; die "no TOTP key for $1 in the demo banner"; }
+  echo "$key"
+}
+
+json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+
+# Sign in: password, then the TOTP code. A code can be refused at the edge of a
+# 30 s window, so try up to 3 windows.
+sign_in() { # url email password totp-key -> sets SIGNED_IN_TOKEN
+  local url="$1" email="$2" password="$3" key="$4" attempt login tok code status
+  SIGNED_IN_TOKEN=""
+  for attempt in 1 2 3; do
+    login="$(curl -sS -X POST -H 'Content-Type: application/json' \
+      -d "{\"email\":\"$email\",\"password\":\"$password\"}" "$url/api/v1/auth/login")" \
+      || die "login request failed"
+    tok="$(printf '%s' "$login" | json_field token)"
+    [[ -n "$tok" ]] || die "login gave no token: $login"
+    [[ "$(printf '%s' "$login" | json_field mfa)" == verify ]] || die "login did not ask for TOTP: $login"
+    code="$(oathtool --totp -b "$key")"
+    status="$(curl -sS -o "$WORK/mfa.json" -w '%{http_code}' -X POST \
+      -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+      -d "{\"code\":\"$code\"}" "$url/api/v1/auth/mfa")" || die "mfa request failed"
+    if [[ "$status" == 200 ]]; then SIGNED_IN_TOKEN="$tok"; break; fi
+    log "TOTP step answered $status ($(cat "$WORK/mfa.json")), retrying in the next window"
+    sleep $((31 - $(date +%s) % 30))
+  done
+  [[ -n "$SIGNED_IN_TOKEN" ]] || die "could not complete the TOTP step"
+}
+
+# ---------------------------------------------------------------- RSS sampler
+rss_kb() { # VmRSS in kB, bash builtins only (the sampler should not load the machine)
+  local k v rest
+  while read -r k v rest; do
+    [[ "$k" == VmRSS: ]] && { echo "$v"; return 0; }
+  done <"/proc/$1/status" 2>/dev/null
+  echo 0
+}
+nginx_rss_kb() { # master + workers (0 without nginx)
+  local total=0 p
+  for p in "${NGINX_PIDS[@]}"; do total=$((total + $(rss_kb "$p"))); done
+  echo "$total"
+}
+start_rss_sampler() { # sets PORTICO_RSS_IDLE NGINX_RSS_IDLE; samples every 0.2 s into WORK/rss.max
+  PORTICO_RSS_IDLE="$(rss_kb "$PORTICO_PID")"
+  NGINX_RSS_IDLE="$(nginx_rss_kb)"
+  touch "$WORK/sampling"
+  (
+    max_p=0 max_n=0
+    while [[ -e "$WORK/sampling" ]]; do
+      p="$(rss_kb "$PORTICO_PID")"; n="$(nginx_rss_kb)"
+      ((p > max_p)) && max_p=$p
+      ((n > max_n)) && max_n=$n
+      echo "$max_p $max_n" >"$WORK/rss.max.tmp" && mv -f "$WORK/rss.max.tmp" "$WORK/rss.max"
+      sleep 0.2
+    done
+  ) &
+  SAMPLER_PID=$!
+}
+stop_rss_sampler() { # a few samples after the load, then sets PORTICO_RSS_MAX NGINX_RSS_MAX
+  sleep 1
+  rm -f "$WORK/sampling"
+  stop_pid "$SAMPLER_PID"; SAMPLER_PID=""
+  read -r PORTICO_RSS_MAX NGINX_RSS_MAX <"$WORK/rss.max"
+}
+
+# ---------------------------------------------------------------- is the machine quiet?
+cpu_busy_pct() { # share of all CPUs busy over 1 s, while the servers are idle
+  local a b
+  read -r -a a </proc/stat; sleep 1; read -r -a b </proc/stat
+  awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN { n = split(a, x, " "); split(b, y, " ");
+    tot = 0; idle = 0; for (i = 2; i <= n; i++) { d = y[i] - x[i]; tot += d; if (i == 5 || i == 6) idle += d }
+    printf "%.0f", (tot > 0 ? 100 * (tot - idle) / tot : 0) }'
+}
+steal_probe_pct() { # keep every CPU busy for 1 s and report the hypervisor's steal share
+  local a b pids=() i
+  read -r -a a </proc/stat
+  for ((i = 0; i < $(nproc); i++)); do
+    timeout 1 bash -c 'while :; do :; done' &
+    pids+=($!)
+  done
+  wait "${pids[@]}" 2>/dev/null || true
+  read -r -a b </proc/stat
+  awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN { n = split(a, x, " "); split(b, y, " ");
+    tot = 0; for (i = 2; i <= n; i++) tot += y[i] - x[i];
+    printf "%.0f", (tot > 0 ? 100 * (y[9] - x[9]) / tot : 0) }'
+}
+QUIET_WAIT="${BENCH_QUIET_WAIT:-300}"
+wait_quiet() { # wait up to QUIET_WAIT s until the CPUs are at most 15% busy without load and
+  # the hypervisor steals at most 3% of them under load; sets LAST_BUSY LAST_STEAL
+  local start=$SECONDS said=0
+  while :; do
+    LAST_BUSY="$(cpu_busy_pct)"
+    LAST_STEAL=0
+    if ((LAST_BUSY <= 15)); then
+      LAST_STEAL="$(steal_probe_pct)"
+      ((LAST_STEAL <= 3)) && return 0
+    fi
+    if ((SECONDS - start >= QUIET_WAIT)); then
+      log "WARNING: still not quiet after ${QUIET_WAIT} s (CPUs ${LAST_BUSY}% busy without load, steal ${LAST_STEAL}% under load); going on, figures will be low and noisy"
+      return 1
+    fi
+    ((said)) || log "machine not quiet (CPUs ${LAST_BUSY}% busy without load by other processes, hypervisor steal ${LAST_STEAL}% under load); waiting up to ${QUIET_WAIT} s"
+    said=1
+    sleep 2
+  done
+}
+
+# ---------------------------------------------------------------- load
+run_wrk() { # out args... : wrk in the background, so that the signal traps fire at once
+  local out="$1" rc=0
+  shift
+  wrk "$@" >"$out" 2>&1 &
+  WRK_PID=$!
+  wait "$WRK_PID" || rc=$?
+  WRK_PID=""
+  return "$rc"
+}
+
+to_ms() { # wrk latency ("880.00us", "4.88ms", "1.02s", "1.00m") -> milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
+    printf "%.2f", n }'
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+range() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "–" hi}'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+
+# Per name (the key): the counted runs' req/s and p99 (space-separated lists), and the totals
+# over all runs, repeated ones included.
+declare -A RPS_OF=() P99_OF=() NON2XX_OF=() SOCKERR_OF=() REQS_OF=()
+RUN_ROWS=""
+MAX_OTHER=0; MAX_STEAL=0
+REPEATED=0; DISTURBED_KEPT=0
+MAX_TRIES=3
+
+# Interference check: CPU time the machine spent during a run that neither wrk
+# (and the script's other children) nor the servers account for - other
+# processes, e.g. a build running at the same time - plus hypervisor steal.
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+cpu_mark() { # sets C_TOTAL C_BUSY C_STEAL C_OURS (jiffies); run in the main shell
+  local u n sy id wa irq sirq st rest p f
+  read -r _ u n sy id wa irq sirq st rest </proc/stat
+  C_TOTAL=$((u + n + sy + id + wa + irq + sirq + st))
+  C_BUSY=$((u + n + sy + irq + sirq))
+  C_STEAL=$st
+  C_OURS=0
+  for p in "$PORTICO_PID" "${NGINX_PIDS[@]}"; do
+    if read -ra f <"/proc/$p/stat" 2>/dev/null; then C_OURS=$((C_OURS + f[13] + f[14])); fi
+  done
+  times >"$WORK/times" # the script's reaped children: wrk, curl, awk...
+  C_OURS=$((C_OURS + $(awk -v hz="$CLK_TCK" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) {
+      split($i, a, "m"); t += a[1] * 60 + a[2] }; printf "%.0f", t * hz }' "$WORK/times")))
+}
+
+disturbed() { ((R_OTHER > 10 || R_STEAL > 3)); }
+
+one_run() { # name url idx -> sets R_RPS R_P99 R_NON2XX R_SOCKERR R_REQS R_OTHER R_STEAL
+  local name="$1" url="$2" idx="$3" out="$WORK/wrk-$1-$3.txt"
+  local t0 b0 s0 o0
+  log "run $idx/$RUNS: $name ($url)"
+  cpu_mark; t0=$C_TOTAL b0=$C_BUSY s0=$C_STEAL o0=$C_OURS
+  run_wrk "$out" "${WRK_ARGS[@]}" "$url" || { cat "$out" >&2; die "wrk failed against $name"; }
+  cpu_mark
+  R_OTHER="$(awk -v b=$((C_BUSY - b0 - (C_OURS - o0))) -v t=$((C_TOTAL - t0)) 'BEGIN { v = (t > 0 ? 100 * b / t : 0); printf "%.0f", (v < 0 ? 0 : v) }')"
+  R_STEAL="$(awk -v s=$((C_STEAL - s0)) -v t=$((C_TOTAL - t0)) 'BEGIN { printf "%.0f", (t > 0 ? 100 * s / t : 0) }')"
+  ((R_OTHER > MAX_OTHER)) && MAX_OTHER=$R_OTHER
+  ((R_STEAL > MAX_STEAL)) && MAX_STEAL=$R_STEAL
+  if disturbed; then
+    log "WARNING: during this run other processes used ~${R_OTHER}% and steal took ${R_STEAL}% of the CPUs: figures are disturbed"
+  fi
+  sed 's/^/    /' "$out" >&2
+  R_RPS="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out")"
+  R_P99="$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")"
+  R_NON2XX="$(awk -F: '/Non-2xx or 3xx responses/ {gsub(/ /, "", $2); print $2}' "$out")"
+  R_NON2XX="${R_NON2XX:-0}"
+  R_SOCKERR="$(awk '/Socket errors:/ {gsub(/,/, ""); print $4 + $6 + $8 + $10}' "$out")"
+  R_SOCKERR="${R_SOCKERR:-0}"
+  R_REQS="$(awk '/requests in/ {print $1}' "$out")"
+  [[ -n "$R_RPS" && -n "$R_P99" ]] || { cat "$out" >&2; die "could not parse wrk output"; }
+  if ((R_NON2XX > 0)); then log "WARNING: $name run $idx had $R_NON2XX non-2xx/3xx responses"; fi
+  if ((R_SOCKERR > 0)); then log "WARNING: $name run $idx had $R_SOCKERR socket errors"; fi
+}
+
+# A run during which other processes took more than 10% of the CPUs, or the
+# hypervisor more than 3% (steal), is marked disturbed and repeated, at most
+# MAX_TRIES - 1 times, after waiting for a quiet machine; its figures stay in the
+# per-run table but not in the medians. The last disturbed try is kept, marked so.
+measure() { # name url idx -> appends to RPS_OF P99_OF and the totals, a row to RUN_ROWS
+  local name="$1" url="$2" idx="$3" attempt
+  for ((attempt = 1; attempt <= MAX_TRIES; attempt++)); do
+    if declare -F before_run >/dev/null; then before_run "$name" "$url"; fi
+    one_run "$name" "$url" "$idx"
+    NON2XX_OF[$name]=$((${NON2XX_OF[$name]:-0} + R_NON2XX))
+    SOCKERR_OF[$name]=$((${SOCKERR_OF[$name]:-0} + R_SOCKERR))
+    REQS_OF[$name]=$((${REQS_OF[$name]:-0} + R_REQS))
+    if ! disturbed || ((attempt == MAX_TRIES)); then
+      local note=""
+      if disturbed; then note=" (disturbed, kept)"; DISTURBED_KEPT=$((DISTURBED_KEPT + 1)); fi
+      RUN_ROWS+="| $idx | $name$note | $R_RPS | $R_P99 | $R_REQS | $R_NON2XX | $R_SOCKERR | $R_OTHER% | $R_STEAL% |"$'\n'
+      break
+    fi
+    RUN_ROWS+="| $idx | ~~$name~~ (disturbed, repeated) | $R_RPS | $R_P99 | $R_REQS | $R_NON2XX | $R_SOCKERR | $R_OTHER% | $R_STEAL% |"$'\n'
+    REPEATED=$((REPEATED + 1))
+    log "repeating $name run $idx (disturbed)"
+    wait_quiet || true
+  done
+  RPS_OF[$name]="${RPS_OF[$name]:-}${RPS_OF[$name]:+ }$R_RPS"
+  P99_OF[$name]="${P99_OF[$name]:-}${P99_OF[$name]:+ }$R_P99"
+}
+
+# ---------------------------------------------------------------- docs
+machine_info() { # "2 CPUs, MODEL, 24 GiB RAM, Linux RELEASE"
+  local cpu mem
+  cpu="$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+  mem="$(awk '/^MemTotal:/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "$(nproc) CPUs, $cpu, $mem RAM, Linux $(uname -r)"
+}
+build_flags() { # the optimisation/debug/sanitizer flags build/ was configured with
+  awk '/^ *FLAGS = / && !done { done = 1; for (i = 3; i <= NF; i++)
+      if ($i ~ /^-O|^-g$|^-DNDEBUG$|^-fsanitize=/) out = out (out == "" ? "" : " ") $i }
+      END { print out }' build/build.ninja 2>/dev/null || true
+}

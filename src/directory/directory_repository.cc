@@ -1,0 +1,134 @@
+#include "directory/directory_repository.h"
+
+namespace portico::directory {
+namespace {
+
+using storage::Query;
+
+constexpr std::string_view kSites =
+    "SELECT id, company_id, external_id, name, address FROM sites WHERE company_id = ?"
+    " ORDER BY name, id";
+constexpr std::string_view kSite =
+    "SELECT id, company_id, external_id, name, address FROM sites WHERE company_id = ? AND id = ?";
+constexpr std::string_view kInsertSite =
+    "INSERT INTO sites (company_id, external_id, name, address) VALUES (?, ?, ?, ?)";
+constexpr std::string_view kUpdateSite =
+    "UPDATE sites SET name = ?, address = ? WHERE id = ? AND company_id = ?";
+constexpr std::string_view kDeleteSite = "DELETE FROM sites WHERE company_id = ? AND id = ?";
+constexpr std::string_view kContactColumns =
+    "SELECT c.id, c.company_id, c.site_id, c.first_name, c.last_name, c.job_title, c.email,"
+    " c.phone, c.user_id, COALESCE(u.email, '') FROM contacts c LEFT JOIN users u"
+    " ON u.id = c.user_id ";
+constexpr std::string_view kInsertContact =
+    "INSERT INTO contacts (company_id, site_id, first_name, last_name, job_title, email, phone,"
+    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kUpdateContact =
+    "UPDATE contacts SET site_id = ?, first_name = ?, last_name = ?, job_title = ?, email = ?,"
+    " phone = ?, updated_at = ? WHERE id = ? AND company_id = ?";
+constexpr std::string_view kDeleteContact = "DELETE FROM contacts WHERE company_id = ? AND id = ?";
+constexpr std::string_view kLinkContact =
+    "UPDATE contacts SET user_id = ?, updated_at = ? WHERE id = ?";
+
+Site readSite(Query& q) {
+  return Site{q.getInt(0), core::CompanyId{q.getInt(1)}, q.getOptText(2), q.getText(3),
+              q.getText(4)};
+}
+
+Contact readContact(Query& q) {
+  Contact c;
+  c.id = q.getInt(0);
+  c.company_id = core::CompanyId{q.getInt(1)};
+  c.site_id = q.getOptInt(2);
+  c.first_name = q.getText(3);
+  c.last_name = q.getText(4);
+  c.job_title = q.getText(5);
+  c.email = q.getText(6);
+  c.phone = q.getText(7);
+  c.user_id = q.getOptInt(8);
+  c.user_email = q.getText(9);
+  return c;
+}
+
+}  // namespace
+
+std::vector<Site> DirectoryRepository::sites(core::CompanyId company) {
+  Query q(conn(), kSites);
+  q.bind(company.value);
+  std::vector<Site> out;
+  while (q.next()) out.push_back(readSite(q));
+  return out;
+}
+
+std::optional<Site> DirectoryRepository::site(core::CompanyId company, std::int64_t id) {
+  Query q(conn(), kSite);
+  q.bind(company.value, id);
+  if (!q.next()) return std::nullopt;
+  return readSite(q);
+}
+
+std::int64_t DirectoryRepository::insertSite(const Site& s) {
+  Query(conn(), kInsertSite).bind(s.company_id.value, s.external_id, s.name, s.address).run();
+  return conn().lastInsertId();
+}
+
+void DirectoryRepository::updateSite(const Site& s) {
+  Query(conn(), kUpdateSite).bind(s.name, s.address, s.id, s.company_id.value).run();
+}
+
+bool DirectoryRepository::deleteSite(core::CompanyId company, std::int64_t id) {
+  Query(conn(), kDeleteSite).bind(company.value, id).run();
+  return conn().changes() == 1;
+}
+
+std::vector<Contact> DirectoryRepository::contacts(core::CompanyId company) {
+  Query q(conn(), std::string(kContactColumns) +
+                      "WHERE c.company_id = ? ORDER BY c.last_name, c.first_name, c.id");
+  q.bind(company.value);
+  std::vector<Contact> out;
+  while (q.next()) out.push_back(readContact(q));
+  return out;
+}
+
+std::optional<Contact> DirectoryRepository::contact(core::CompanyId company, std::int64_t id) {
+  Query q(conn(), std::string(kContactColumns) + "WHERE c.company_id = ? AND c.id = ?");
+  q.bind(company.value, id);
+  if (!q.next()) return std::nullopt;
+  return readContact(q);
+}
+
+std::int64_t DirectoryRepository::insertContact(const Contact& c, std::int64_t now) {
+  Query(conn(), kInsertContact)
+      .bind(c.company_id.value, c.site_id, c.first_name, c.last_name, c.job_title, c.email, c.phone,
+            now, now)
+      .run();
+  return conn().lastInsertId();
+}
+
+void DirectoryRepository::updateContact(const Contact& c, std::int64_t now) {
+  Query(conn(), kUpdateContact)
+      .bind(c.site_id, c.first_name, c.last_name, c.job_title, c.email, c.phone, now, c.id,
+            c.company_id.value)
+      .run();
+}
+
+bool DirectoryRepository::deleteContact(core::CompanyId company, std::int64_t id) {
+  Query(conn(), kDeleteContact).bind(company.value, id).run();
+  return conn().changes() == 1;
+}
+
+std::optional<std::int64_t> DirectoryRepository::memberByEmail(core::CompanyId company,
+                                                               const std::string& email) {
+  Query q(conn(),
+          "SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id AND m.company_id = ?"
+          " WHERE u.email = ?");
+  q.bind(company.value, email);
+  if (!q.next()) return std::nullopt;
+  return q.getInt(0);
+}
+
+void DirectoryRepository::linkContact(std::int64_t id, std::optional<std::int64_t> user,
+                                      std::int64_t now) {
+  Query(conn(), kLinkContact).bind(user, now, id).run();
+}
+
+}  // namespace portico::directory

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "directory/directory.h"
+#include "storage/db.h"
+
+namespace portico::directory {
+
+// Storage of sites and contacts. Plain data access; joins the calling thread's transaction.
+class DirectoryRepository {
+ public:
+  explicit DirectoryRepository(storage::Db& db) : db_(db) {}
+  storage::Connection& conn() { return db_.connection(); }
+
+  std::vector<Site> sites(core::CompanyId company);
+  std::optional<Site> site(core::CompanyId company, std::int64_t id);
+  std::int64_t insertSite(const Site& site);
+  void updateSite(const Site& site);
+  bool deleteSite(core::CompanyId company, std::int64_t id);
+
+  std::vector<Contact> contacts(core::CompanyId company);
+  std::optional<Contact> contact(core::CompanyId company, std::int64_t id);
+  std::int64_t insertContact(const Contact& contact, std::int64_t now);
+  void updateContact(const Contact& contact, std::int64_t now);
+  bool deleteContact(core::CompanyId company, std::int64_t id);
+  // The id of the member of `company` with that (lower-case) e-mail.
+  std::optional<std::int64_t> memberByEmail(core::CompanyId company, const std::string& email);
+  void linkContact(std::int64_t id, std::optional<std::int64_t> user, std::int64_t now);
+
+ private:
+  storage::Db& db_;
+};
+
+}  // namespace portico::directory

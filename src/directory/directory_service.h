@@ -1,0 +1,52 @@
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <vector>
+
+#include "access/company.h"
+#include "audit/audit_log.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "directory/directory_repository.h"
+
+namespace portico::directory {
+
+// A company's sites and contacts. The caller's CompanyAccess (checked by CompanyRoutes) is given;
+// these add the finer rules: a site-scoped caller sees only its sites and their contacts, every
+// site named belongs to the company, a contact links only to a login that is a member of the
+// company. Every change is audited. Thread-safe.
+class DirectoryService {
+ public:
+  DirectoryService(DirectoryRepository& repo, audit::AuditLog& audit, const core::Clock& clock)
+      : repo_(repo), audit_(audit), clock_(clock) {}
+
+  std::vector<Site> sites(const access::CompanyAccess& caller);
+  core::Result<Site> createSite(const access::CompanyAccess& caller, const nlohmann::json& body,
+                                const audit::Actor& actor);
+  core::Result<Site> updateSite(const access::CompanyAccess& caller, std::int64_t id,
+                                const nlohmann::json& body, const audit::Actor& actor);
+  core::Status deleteSite(const access::CompanyAccess& caller, std::int64_t id,
+                          const audit::Actor& actor);
+
+  std::vector<Contact> contacts(const access::CompanyAccess& caller);
+  core::Result<Contact> contact(const access::CompanyAccess& caller, std::int64_t id);
+  // Creates, or (id > 0) updates, a contact from the fields of `body`: first_name, last_name,
+  // job_title, email, phone, site_id (null or absent: a company contact).
+  core::Result<Contact> saveContact(const access::CompanyAccess& caller, std::int64_t id,
+                                    const nlohmann::json& body, const audit::Actor& actor);
+  core::Status deleteContact(const access::CompanyAccess& caller, std::int64_t id,
+                             const audit::Actor& actor);
+  // Links the contact to the member with that e-mail, or unlinks it (empty e-mail).
+  core::Result<Contact> link(const access::CompanyAccess& caller, std::int64_t id,
+                             const std::string& email, const audit::Actor& actor);
+
+ private:
+  void audit(const audit::Actor& actor, const access::CompanyAccess& caller,
+             const std::string& event, const nlohmann::json& detail);
+
+  DirectoryRepository& repo_;
+  audit::AuditLog& audit_;
+  const core::Clock& clock_;
+};
+
+}  // namespace portico::directory
