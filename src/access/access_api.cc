@@ -102,14 +102,15 @@ void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy) {
     auto page = paging(r);
     if (!page) return http::jsonError(page.error());
     auto [limit, offset] = *page;
-    auto all = policy.companies(*c.principal);
+    bool more = false;
+    auto items = policy.companies(*c.principal, offset, limit, &more);
     std::string out = R"({"items":[)";
-    for (std::size_t i = offset; i < all.size() && i < offset + limit; ++i) {
-      if (i > offset) out += ',';
-      appendCompany(out, all[i]);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i) out += ',';
+      appendCompany(out, items[i]);
     }
     out += R"(],"next_cursor":)";
-    out += offset + limit < all.size() ? "\"" + std::to_string(offset + limit) + "\"" : "null";
+    out += more ? "\"" + std::to_string(offset + limit) + "\"" : "null";
     out += '}';
     return Response::json(200, std::move(out));
   });

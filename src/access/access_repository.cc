@@ -256,6 +256,15 @@ bool AccessRepository::deleteMembership(core::CompanyId company, core::UserId us
   return conn().changes() == 1;
 }
 
+int AccessRepository::deleteMembershipsInOrg(core::UserId user, core::OrgId org) {
+  Query(conn(),
+        "DELETE FROM memberships WHERE user_id = ? AND company_id IN (SELECT id FROM companies"
+        " WHERE org_id = ?)")
+      .bind(user.value, org.value)
+      .run();
+  return static_cast<int>(conn().changes());
+}
+
 bool AccessRepository::sitesBelongTo(core::CompanyId company,
                                      const std::vector<std::int64_t>& sites) {
   for (auto site : sites) {
@@ -279,6 +288,25 @@ std::vector<StaffRole> AccessRepository::staffRoles(core::UserId user) {
     q.bind(user.value, r.org_id.value);
     while (q.next()) r.departments.push_back(q.getInt(0));
   }
+  return out;
+}
+
+std::vector<Company> AccessRepository::staffCompaniesPage(core::UserId user, const StaffRole& staff,
+                                                          std::size_t offset, std::size_t limit) {
+  Query q(
+      conn(),
+      "SELECT " COMPANY_COLUMNS
+      " FROM companies c WHERE c.org_id = ?"
+      " AND (? = 0 OR c.department_id IN (SELECT department_id FROM staff_departments"
+      " WHERE user_id = ?))"
+      " AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = ? AND m.company_id = c.id)"
+      " AND (c.agent_id IS NULL OR NOT EXISTS (SELECT 1 FROM agent_users au"
+      " WHERE au.user_id = ? AND au.agent_id = c.agent_id))"
+      " ORDER BY c.name, c.id LIMIT ? OFFSET ?");
+  q.bind(staff.org_id.value, staff.role == "department_admin", user.value, user.value, user.value,
+         static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset));
+  std::vector<Company> out;
+  while (q.next()) out.push_back(readCompany(q));
   return out;
 }
 

@@ -43,11 +43,18 @@ class AccessRepository {
                  const std::vector<std::int64_t>& sites);
   // Deletes the membership; false if there was none.
   bool deleteMembership(core::CompanyId company, core::UserId user);
+  // Deletes every membership of `user` in the organization's companies; the number deleted.
+  int deleteMembershipsInOrg(core::UserId user, core::OrgId org);
   // True if every id is a site of `company`.
   bool sitesBelongTo(core::CompanyId company, const std::vector<std::int64_t>& sites);
 
   // The staff roles of `user`, with the departments of a department administrator.
   std::vector<StaffRole> staffRoles(core::UserId user);
+  // A page of the companies a staff member reaches (their organization's, a department
+  // administrator's departments'), by name, leaving out those `user` is a member of or an agent
+  // for (memberships come first in a listing).
+  std::vector<Company> staffCompaniesPage(core::UserId user, const StaffRole& staff,
+                                          std::size_t offset, std::size_t limit);
   // True if the login is disabled.
   bool loginDisabled(core::UserId user);
   // Every company of the organization, by name.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "access/company_routes.h"
+#include "access/staff_routes.h"
 #include "audit/audit_log.h"
 #include "identity/identity_repository.h"
 
@@ -12,6 +13,11 @@ namespace portico::access {
 // GET /api/v1/companies/{id}/audit.csv.
 void registerCompanyAuditApi(CompanyRoutes& routes, audit::AuditLog& audit,
                              identity::IdentityRepository& users);
+
+// The organization's audit log for its staff (capability audit): GET /api/v1/staff/audit and
+// /api/v1/staff/audit.csv, with the filters above plus ?company= (id) and ?actor= (e-mail).
+void registerOrgAuditApi(StaffRoutes& routes, audit::AuditLog& audit,
+                         identity::IdentityRepository& users);
 
 // A CSV cell: quoted, quotes doubled, and a leading = + - @ neutralised so that spreadsheets do
 // not run it as a formula.

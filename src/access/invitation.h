@@ -32,6 +32,8 @@ struct Invitation {
   std::int64_t expires_at = 0;
   std::optional<std::int64_t> accepted_at;
   std::optional<std::int64_t> revoked_at;
+  bool by_staff = false;  // made by staff: listed on the organization side
+  std::optional<std::int64_t> accepted_by;
   std::vector<InvitedCompany> companies;
 };
 

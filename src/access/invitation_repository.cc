@@ -7,19 +7,26 @@ using storage::Query;
 
 constexpr std::string_view kInsert =
     "INSERT INTO invitations (org_id, email, first_name, last_name, language, token_hash,"
-    " invited_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " invited_by, created_at, expires_at, by_staff) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// Invitations staff made, listed on the organization side: pending and accepted ones.
+constexpr std::string_view kByStaff =
+    "SELECT id, org_id, email, first_name, last_name, language, invited_by, created_at,"
+    " expires_at, accepted_at, revoked_at, by_staff, accepted_by FROM invitations"
+    " WHERE org_id = ? AND by_staff = 1 AND revoked_at IS NULL ORDER BY id DESC LIMIT ?";
 constexpr std::string_view kInsertCompany =
     "INSERT INTO invitation_companies (invitation_id, company_id, role, permissions, sites)"
     " VALUES (?, ?, ?, ?, ?)";
 constexpr std::string_view kFind =
     "SELECT id, org_id, email, first_name, last_name, language, invited_by, created_at,"
-    " expires_at, accepted_at, revoked_at FROM invitations WHERE id = ?";
+    " expires_at, accepted_at, revoked_at, by_staff, accepted_by FROM invitations WHERE id = ?";
 constexpr std::string_view kFindByToken =
     "SELECT id, org_id, email, first_name, last_name, language, invited_by, created_at,"
-    " expires_at, accepted_at, revoked_at FROM invitations WHERE token_hash = ?";
+    " expires_at, accepted_at, revoked_at, by_staff, accepted_by FROM invitations WHERE token_hash "
+    "= ?";
 constexpr std::string_view kPendingFor =
     "SELECT i.id, i.org_id, i.email, i.first_name, i.last_name, i.language, i.invited_by,"
-    " i.created_at, i.expires_at, i.accepted_at, i.revoked_at FROM invitations i"
+    " i.created_at, i.expires_at, i.accepted_at, i.revoked_at, i.by_staff, i.accepted_by"
+    " FROM invitations i"
     " JOIN invitation_companies ic ON ic.invitation_id = i.id WHERE ic.company_id = ?"
     " AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ? ORDER BY i.id";
 constexpr std::string_view kCompanies =
@@ -54,6 +61,8 @@ Invitation read(Query& q) {
   i.expires_at = q.getInt(8);
   i.accepted_at = q.getOptInt(9);
   i.revoked_at = q.getOptInt(10);
+  i.by_staff = q.getInt(11) != 0;
+  i.accepted_by = q.getOptInt(12);
   return i;
 }
 
@@ -79,7 +88,7 @@ std::vector<std::int64_t> splitSites(const std::string& text) {
 std::int64_t InvitationRepository::insert(const Invitation& i, const std::string& token_hash) {
   Query(conn(), kInsert)
       .bind(i.org_id.value, i.email, i.first_name, i.last_name, i.language, token_hash,
-            i.invited_by, i.created_at, i.expires_at)
+            i.invited_by, i.created_at, i.expires_at, i.by_staff)
       .run();
   auto id = conn().lastInsertId();
   for (const auto& c : i.companies) {
@@ -103,6 +112,17 @@ void InvitationRepository::loadCompanies(Invitation& invitation) {
     c.sites = splitSites(q.getText(4));
     invitation.companies.push_back(std::move(c));
   }
+}
+
+std::vector<Invitation> InvitationRepository::byStaff(core::OrgId org, int limit) {
+  std::vector<Invitation> out;
+  {
+    Query q(conn(), kByStaff);
+    q.bind(org.value, limit);
+    while (q.next()) out.push_back(read(q));
+  }
+  for (auto& i : out) loadCompanies(i);
+  return out;
 }
 
 std::optional<Invitation> InvitationRepository::find(std::int64_t id) {

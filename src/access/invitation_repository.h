@@ -17,6 +17,8 @@ class InvitationRepository {
 
   std::int64_t insert(const Invitation& invitation, const std::string& token_hash);
   std::optional<Invitation> find(std::int64_t id);
+  // The organization's staff-made invitations that are not revoked, newest first.
+  std::vector<Invitation> byStaff(core::OrgId org, int limit);
   std::optional<Invitation> findByToken(const std::string& token_hash);
   // Pending (not accepted, not revoked, not expired) invitations naming `company`.
   std::vector<Invitation> pendingFor(core::CompanyId company, std::int64_t now);

@@ -75,6 +75,7 @@ core::Result<Invitation> InvitationService::invite(const identity::Principal& p,
       return fail(Error::invalid("'sites' must be site ids of the company", "sites"));
     }
     c.company_name = access->company.name;
+    if (access->basis == Basis::Staff) inv.by_staff = true;
   }
   inv.org_id = *org;
   inv.invited_by = p.user.id.value;
@@ -123,7 +124,16 @@ void InvitationService::mail(const Invitation& inv, const std::string& token,
 std::vector<Invitation> InvitationService::pending(const identity::Principal& p) {
   std::vector<Invitation> out;
   std::set<std::int64_t> seen;
-  for (const auto& a : policy_.companies(p)) {
+  // Staff see the organization's staff-made invitations; portal administrators those of the
+  // companies where they manage users (and never, on the organization side, theirs to staff).
+  if (auto staff = policy_.staff(p); staff && Policy::staffMay(*staff, StaffCapability::Users)) {
+    auto now = clock_.now();
+    for (auto& inv : repo_.byStaff(staff->org_id, 500)) {
+      if (inv.accepted_at || inv.expires_at <= now) continue;
+      if (manageable(p, inv.id) && seen.insert(inv.id).second) out.push_back(std::move(inv));
+    }
+  }
+  for (const auto& a : policy_.memberships(p)) {
     if (!a.can(Permission::UsersManage)) continue;
     for (auto& inv : pendingIn(a)) {
       if (seen.insert(inv.id).second) out.push_back(std::move(inv));
@@ -177,6 +187,50 @@ core::Status InvitationService::resend(const identity::Principal& p, std::int64_
                  nlohmann::json{{"invitation", id}, {"email", inv->email}}.dump()});
   tx.commit();
   mail(*inv, token, p.user.first_name + " " + p.user.last_name);
+  return {};
+}
+
+std::vector<Invitation> InvitationService::staffInvitations(const StaffRole& staff) {
+  std::vector<Invitation> out;
+  for (auto& inv : repo_.byStaff(staff.org_id, 500)) {
+    bool reachable = true;
+    for (const auto& c : inv.companies) {
+      auto company = access_.findCompany(c.company_id);
+      if (!company || !Policy::staffReaches(staff, *company)) reachable = false;
+    }
+    if (reachable) out.push_back(std::move(inv));
+  }
+  return out;
+}
+
+core::Status InvitationService::deleteStaffInvitation(const StaffRole& staff, std::int64_t id,
+                                                      const identity::Origin& o,
+                                                      core::UserId actor) {
+  auto inv = repo_.find(id);
+  if (!inv || !inv->by_staff || inv->revoked_at || inv->org_id != staff.org_id) {
+    return fail(Error::notFound("No such invitation"));
+  }
+  for (const auto& c : inv->companies) {
+    auto company = access_.findCompany(c.company_id);
+    if (!company || !Policy::staffReaches(staff, *company)) {
+      return fail(Error::notFound("No such invitation"));
+    }
+  }
+  storage::Transaction tx(repo_.conn());
+  repo_.revoke(id, clock_.now());
+  int removed = 0;
+  if (inv->accepted_by) {
+    // The person it brought in leaves every company of the organization.
+    removed = access_.deleteMembershipsInOrg(core::UserId{*inv->accepted_by}, staff.org_id);
+  }
+  audit_.record(
+      actorOf(o, actor),
+      {"invitation.deleted",
+       inv->accepted_by ? std::optional(core::UserId{*inv->accepted_by}) : std::nullopt,
+       inv->org_id, std::nullopt,
+       nlohmann::json{{"invitation", id}, {"email", inv->email}, {"memberships_removed", removed}}
+           .dump()});
+  tx.commit();
   return {};
 }
 

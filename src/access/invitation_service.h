@@ -47,6 +47,13 @@ class InvitationService {
   // Pending invitations naming one company (REQUIRES: the caller manages users there).
   std::vector<Invitation> pendingIn(const CompanyAccess& company);
   core::Status revoke(const identity::Principal& p, std::int64_t id, const identity::Origin& o);
+  // The staff-made invitations of the staff member's organization (pending and accepted) that
+  // reach only companies they reach: the organization side's list.
+  std::vector<Invitation> staffInvitations(const StaffRole& staff);
+  // Deletes a staff-made invitation: a pending one is revoked; an accepted one also removes the
+  // person it brought in from every company of the organization. NotFound for any other.
+  core::Status deleteStaffInvitation(const StaffRole& staff, std::int64_t id,
+                                     const identity::Origin& o, core::UserId actor);
   core::Status resend(const identity::Principal& p, std::int64_t id, const identity::Origin& o);
   core::Result<core::UserId> accept(const std::string& token, const std::string& first,
                                     const std::string& last, const std::string& password,

@@ -154,6 +154,31 @@ std::vector<CompanyAccess> Policy::companies(const identity::Principal& p) {
   return out;
 }
 
+std::vector<CompanyAccess> Policy::companies(const identity::Principal& p, std::size_t offset,
+                                             std::size_t limit, bool* more) {
+  *more = false;
+  auto own = memberships(p);
+  std::vector<CompanyAccess> out;
+  for (std::size_t i = offset; i < own.size() && out.size() < limit; ++i) out.push_back(own[i]);
+  if (offset + limit < own.size()) {
+    *more = true;
+    return out;
+  }
+  auto staff = this->staff(p);
+  if (!staff || staff->role == "personnel") return out;
+  std::size_t staff_offset = offset > own.size() ? offset - own.size() : 0;
+  std::size_t wanted = limit - out.size();
+  auto page = repo_.staffCompaniesPage(p.user.id, *staff, staff_offset, wanted + 1);
+  for (const auto& company : page) {
+    if (out.size() == limit) {
+      *more = true;
+      break;
+    }
+    if (auto a = staffAccess(*staff, company)) out.push_back(std::move(*a));
+  }
+  return out;
+}
+
 std::optional<CompanyAccess> Policy::staffAccessTo(core::UserId user, core::CompanyId id) {
   auto staff = repo_.staffRoles(user);
   if (staff.empty()) return std::nullopt;

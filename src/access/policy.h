@@ -66,6 +66,11 @@ class Policy {
   // Every company the principal may see: memberships, then the companies their staff roles
   // reach (each company once; a membership wins).
   std::vector<CompanyAccess> companies(const identity::Principal& p);
+  // One page of companies(): `limit` from `offset`; `more` tells whether another page follows.
+  // Staff companies are paged in the database, so an organization's thousands of customers
+  // cost no more than one page.
+  std::vector<CompanyAccess> companies(const identity::Principal& p, std::size_t offset,
+                                       std::size_t limit, bool* more);
   // The principal's access to `company`; nullopt if it may not see the company at all, which
   // callers answer with 404 (never 403: ids leak nothing).
   std::optional<CompanyAccess> company(const identity::Principal& p, core::CompanyId company);

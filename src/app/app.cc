@@ -15,6 +15,7 @@
 #include "access/policy.h"
 #include "access/staff_routes.h"
 #include "audit/audit_log.h"
+#include "console/console_api.h"
 #include "core/random.h"
 #include "directory/directory_api.h"
 #include "identity/identity_api.h"
@@ -77,7 +78,8 @@ struct App::Impl {
         members(access_repo, audit),
         invitation_repo(db),
         directory_repo(db),
-        directory(directory_repo, audit, clock) {
+        directory(directory_repo, audit, clock),
+        console_repo(db) {
     storage::migrate(db, storage::builtinMigrations());
     if (!config.smtp_url.empty()) {
       mailer = std::make_unique<notify::SmtpMailer>(config.smtp_url, config.mail_from);
@@ -129,9 +131,13 @@ struct App::Impl {
     directory::registerDirectoryApi(*company_routes, directory);
     staff_routes =
         std::make_unique<access::StaffRoutes>(*guarded, policy, config.server.html_error);
+    access::registerOrgAuditApi(*staff_routes, audit, repo);
     invitations = std::make_unique<access::InvitationService>(invitation_repo, access_repo, policy,
                                                               *identity_service, audit, clock);
     access::registerInvitationApi(*guarded, *invitations, *identity_service);
+    console = std::make_unique<console::ConsoleService>(console_repo, access_repo, invitation_repo,
+                                                        *identity_service, audit, clock);
+    console::registerConsoleApi(*staff_routes, *console, *invitations);
     access::registerInvitationPages(*guarded, *invitations, views);
     page_state.push_back(
         access::registerAccessPages(*guarded, policy, members, *invitations, views));
@@ -156,6 +162,8 @@ struct App::Impl {
   directory::DirectoryRepository directory_repo;
   directory::DirectoryService directory;
   std::unique_ptr<access::StaffRoutes> staff_routes;
+  console::ConsoleRepository console_repo;
+  std::unique_ptr<console::ConsoleService> console;
   std::unique_ptr<access::InvitationService> invitations;
   web::Views views;
   std::unique_ptr<notify::Mailer> mailer;

@@ -22,6 +22,12 @@ constexpr std::string_view kForCompany =
     " (SELECT user_id FROM memberships WHERE company_id = ?)))"
     " AND substr(event, 1, length(?)) = ? AND at >= ? AND at < ? AND (? = 0 OR id < ?)"
     " ORDER BY id DESC LIMIT ?";
+constexpr std::string_view kForOrg =
+    "SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
+    " detail FROM audit_log WHERE (org_id = ? OR company_id IN (SELECT id FROM companies"
+    " WHERE org_id = ?)) AND (? IS NULL OR company_id = ?) AND (? IS NULL OR actor_user_id = ?)"
+    " AND substr(event, 1, length(?)) = ? AND at >= ? AND at < ? AND (? = 0 OR id < ?)"
+    " ORDER BY id DESC LIMIT ?";
 constexpr std::string_view kSearch =
     "SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
     " detail FROM audit_log WHERE substr(event, 1, length(?)) = ? ORDER BY id DESC LIMIT ?";
@@ -69,6 +75,18 @@ std::vector<Record> AuditLog::forCompany(core::CompanyId company, const std::str
   while (q.next()) {
     out.push_back(read(q));
   }
+  return out;
+}
+
+std::vector<Record> AuditLog::forOrg(core::OrgId org, std::optional<core::CompanyId> company,
+                                     std::optional<core::UserId> actor, const std::string& prefix,
+                                     std::int64_t since, std::int64_t until, std::int64_t before_id,
+                                     int limit) {
+  storage::Query q(db_.connection(), kForOrg);
+  q.bind(org.value, org.value, raw(company), raw(company), raw(actor), raw(actor), prefix, prefix,
+         since, until, before_id, before_id, limit);
+  std::vector<Record> out;
+  while (q.next()) out.push_back(read(q));
   return out;
 }
 

@@ -53,6 +53,12 @@ class AuditLog {
   std::vector<Record> forCompany(core::CompanyId company, const std::string& event_prefix,
                                  std::int64_t since, std::int64_t until, std::int64_t before_id,
                                  int limit);
+  // An organization's events (its own, and those of its companies), newest first, with the
+  // optional filters of forCompany plus one company and one actor.
+  std::vector<Record> forOrg(core::OrgId org, std::optional<core::CompanyId> company,
+                             std::optional<core::UserId> actor, const std::string& event_prefix,
+                             std::int64_t since, std::int64_t until, std::int64_t before_id,
+                             int limit);
   // Newest first; `event_prefix` filters ("login." matches all login events).
   std::vector<Record> search(const std::string& event_prefix, int limit);
 

@@ -1,9 +1,11 @@
 #include "identity/identity_api.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
 #include "http/error_response.h"
+#include "identity/notifications.h"
 
 namespace portico::identity {
 namespace {
@@ -50,6 +52,29 @@ json sessionJson(const Session& s, core::SessionId current) {
           {"ip", s.ip},
           {"user_agent", s.user_agent},
           {"current", s.id == current}};
+}
+
+json notificationsJson(const std::vector<NotificationSetting>& settings) {
+  json list = json::array();
+  for (const auto& s : settings) list.push_back({{"kind", s.kind}, {"enabled", s.enabled}});
+  return {{"notifications", list}};
+}
+
+// {"kind": bool, ...}: every key a kind of the catalog, every value a boolean.
+core::Result<std::map<std::string, bool>> readNotificationChanges(const Request& r) {
+  auto body = parseJsonObject(r.body.empty() ? "{}" : r.body);
+  if (!body) return core::fail(body.error());
+  std::map<std::string, bool> changes;
+  for (const auto& [kind, value] : body->items()) {
+    if (!isNotificationKind(kind)) {
+      return core::fail(core::Error::invalid("'" + kind + "' is not a kind of notification", kind));
+    }
+    if (!value.is_boolean()) {
+      return core::fail(core::Error::invalid("'" + kind + "' must be true or false", kind));
+    }
+    changes[kind] = value.get<bool>();
+  }
+  return changes;
 }
 
 }  // namespace
@@ -221,6 +246,20 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
         return ok(200, {{"message", "Password changed."}});
       },
       Execution::Worker);
+
+  routes.api(
+      "GET", "/api/v1/me/notifications", Access::SignedIn, [&identity](Request&, Context& c) {
+        return ok(200, notificationsJson(identity.notificationSettings(c.principal->user.id)));
+      });
+
+  routes.api(
+      "PUT", "/api/v1/me/notifications", Access::SignedIn, [&identity](Request& r, Context& c) {
+        auto changes = readNotificationChanges(r);
+        if (!changes) return err(changes.error());
+        auto s = identity.setNotifications(*c.principal, *changes, c.origin);
+        if (!s) return err(s.error());
+        return ok(200, notificationsJson(identity.notificationSettings(c.principal->user.id)));
+      });
 
   routes.api("GET", "/api/v1/sessions", Access::SignedIn, [&identity](Request&, Context& c) {
     json list = json::array();

@@ -1,10 +1,12 @@
 #include "identity/identity_pages.h"
 
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
 #include "http/error_response.h"
+#include "identity/notifications.h"
 
 namespace portico::identity {
 namespace {
@@ -273,18 +275,28 @@ void Pages::registerAll() {
                            {"name", views_.translate(std::string(l), "language.name")},
                            {"selected", p.user.language == l}});
     }
+    json notifications = json::array();
+    auto settings = id.notificationSettings(p.user.id);  // in catalog order
+    auto kinds = notificationKinds();
+    for (std::size_t i = 0; i < settings.size() && i < kinds.size(); ++i) {
+      notifications.push_back({{"kind", settings[i].kind},
+                               {"label", views_.translate(c.lang, kinds[i].label_key)},
+                               {"enabled", settings[i].enabled}});
+    }
     return json{{"email", p.user.email},
                 {"first_name", p.user.first_name},
                 {"last_name", p.user.last_name},
                 {"languages", languages},
                 {"totp", p.user.totp_secret.has_value()},
                 {"sms_phone", p.user.sms_phone ? *p.user.sms_phone : ""},
-                {"sessions", sessions}};
+                {"sessions", sessions},
+                {"notifications", notifications}};
   };
 
   routes_.page("GET", "/account", Access::SignedIn, [this, accountData](Request& r, Context& c) {
     auto data = accountData(c);
     data["saved"] = queryValue(r, "saved") == "1";
+    data["notifications_saved"] = queryValue(r, "saved") == "notifications";
     return render(c, "account", data);
   });
 
@@ -295,6 +307,28 @@ void Pages::registerAll() {
         if (!s) return withError(c, "account", accountData(c), s.error());
         return Response::redirect("/account?saved=1");
       });
+
+  // One checkbox "notify.<kind>" per kind (the form parser refuses a name given twice): the
+  // kinds checked are on, every other kind is off.
+  routes_.page("POST", "/account/notifications", Access::SignedIn,
+               [this, &id, accountData](Request&, Context& c) {
+                 constexpr std::string_view kPrefix = "notify.";
+                 std::map<std::string, bool> changes;
+                 for (const auto& k : notificationKinds()) changes[std::string(k.id)] = false;
+                 for (const auto& [name, value] : c.form) {
+                   if (!name.starts_with(kPrefix)) continue;
+                   auto kind = name.substr(kPrefix.size());
+                   if (!isNotificationKind(kind)) {
+                     return withError(
+                         c, "account", accountData(c),
+                         core::Error::invalid("The form names an unknown kind of notification"));
+                   }
+                   changes[kind] = true;
+                 }
+                 auto s = id.setNotifications(*c.principal, changes, c.origin);
+                 if (!s) return withError(c, "account", accountData(c), s.error());
+                 return Response::redirect("/account?saved=notifications#notifications");
+               });
 
   routes_.page(
       "POST", "/account/password", Access::SignedIn,

@@ -29,6 +29,7 @@ constexpr std::string_view kAdvanceStep =
     "UPDATE users SET totp_last_step = ? WHERE id = ?"
     " AND (totp_last_step IS NULL OR totp_last_step < ?)";
 constexpr std::string_view kSetSmsPhone = "UPDATE users SET sms_phone = ? WHERE id = ?";
+constexpr std::string_view kSetStatus = "UPDATE users SET status = ? WHERE id = ?";
 constexpr std::string_view kMfaOptional =
     "SELECT COUNT(*), COALESCE(SUM(o.require_mfa), 0) FROM staff_members s"
     " JOIN organizations o ON o.id = s.org_id WHERE s.user_id = ?";
@@ -63,6 +64,14 @@ constexpr std::string_view kListSessions =
 constexpr std::string_view kTrimSessions =
     "DELETE FROM sessions WHERE user_id = ? AND id NOT IN (SELECT id FROM sessions"
     " WHERE user_id = ? ORDER BY id DESC LIMIT ?)";
+
+constexpr std::string_view kListNotificationPrefs =
+    "SELECT kind, enabled FROM notification_preferences WHERE user_id = ?";
+constexpr std::string_view kFindNotificationPref =
+    "SELECT enabled FROM notification_preferences WHERE user_id = ? AND kind = ?";
+constexpr std::string_view kSetNotificationPref =
+    "INSERT INTO notification_preferences (user_id, kind, enabled) VALUES (?, ?, ?)"
+    " ON CONFLICT (user_id, kind) DO UPDATE SET enabled = excluded.enabled";
 
 constexpr std::string_view kInsertOrg =
     "INSERT INTO organizations (name, require_mfa, created_at) VALUES (?, 1, ?)";
@@ -108,6 +117,18 @@ constexpr std::string_view kNthAttempt =
     "SELECT at FROM auth_attempts WHERE bucket = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?";
 constexpr std::string_view kClearAttempts = "DELETE FROM auth_attempts WHERE bucket = ?";
 constexpr std::string_view kPruneAttempts = "DELETE FROM auth_attempts WHERE at < ?";
+
+std::string_view statusName(UserStatus s) {
+  switch (s) {
+    case UserStatus::Invited:
+      return "invited";
+    case UserStatus::Disabled:
+      return "disabled";
+    case UserStatus::Active:
+      return "active";
+  }
+  return "active";
+}
 
 UserStatus statusFrom(const std::string& s) {
   if (s == "invited") return UserStatus::Invited;
@@ -204,6 +225,10 @@ void IdentityRepository::setSmsPhone(core::UserId id, const std::optional<std::s
   Query(conn(), kSetSmsPhone).bind(phone, id.value).run();
 }
 
+void IdentityRepository::setStatus(core::UserId id, UserStatus status) {
+  Query(conn(), kSetStatus).bind(statusName(status), id.value).run();
+}
+
 bool IdentityRepository::mfaRequired(core::UserId id) {
   Query q(conn(), kMfaOptional);
   q.bind(id.value);
@@ -295,6 +320,27 @@ std::vector<Session> IdentityRepository::listSessions(core::UserId user) {
 
 void IdentityRepository::trimSessions(core::UserId user, int keep) {
   Query(conn(), kTrimSessions).bind(user.value, user.value, keep).run();
+}
+
+std::map<std::string, bool> IdentityRepository::notificationPreferences(core::UserId user) {
+  Query q(conn(), kListNotificationPrefs);
+  q.bind(user.value);
+  std::map<std::string, bool> out;
+  while (q.next()) out[q.getText(0)] = q.getInt(1) != 0;
+  return out;
+}
+
+std::optional<bool> IdentityRepository::notificationPreference(core::UserId user,
+                                                               const std::string& kind) {
+  Query q(conn(), kFindNotificationPref);
+  q.bind(user.value, kind);
+  if (!q.next()) return std::nullopt;
+  return q.getInt(0) != 0;
+}
+
+void IdentityRepository::setNotificationPreference(core::UserId user, const std::string& kind,
+                                                   bool enabled) {
+  Query(conn(), kSetNotificationPref).bind(user.value, kind, enabled).run();
 }
 
 core::Result<core::OrgId> IdentityRepository::insertOrganization(const std::string& name,

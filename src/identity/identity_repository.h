@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,7 @@ class IdentityRepository {
   // Moves totp_last_step forward to `step`; false if it is not ahead (a replayed code).
   bool advanceTotpStep(core::UserId id, std::int64_t step);
   void setSmsPhone(core::UserId id, const std::optional<std::string>& phone);
+  void setStatus(core::UserId id, UserStatus status);
   // True if the user is an organization's staff or (later) a company member only of
   // organizations that do not require 2FA. Users with no organization need 2FA.
   bool mfaRequired(core::UserId id);
@@ -74,6 +76,13 @@ class IdentityRepository {
   std::vector<Session> listSessions(core::UserId user);
   // Deletes the oldest sessions of `user` beyond `keep`.
   void trimSessions(core::UserId user, int keep);
+
+  // Notification preferences: only the kinds a user has set are stored (every kind is on by
+  // default). The kinds the user has set, with their value.
+  std::map<std::string, bool> notificationPreferences(core::UserId user);
+  // The stored value for one kind, if the user has set it.
+  std::optional<bool> notificationPreference(core::UserId user, const std::string& kind);
+  void setNotificationPreference(core::UserId user, const std::string& kind, bool enabled);
 
   // Staff and organizations
   core::Result<core::OrgId> insertOrganization(const std::string& name, std::int64_t now);

@@ -516,7 +516,7 @@ core::Status IdentityService::confirmPasswordReset(const std::string& token,
   auto user_id = repo_.usePasswordReset(core::sha256Hex(token), now);
   if (!user_id) return fail(invalid);
   auto user = repo_.findUser(*user_id);
-  if (!user) return fail(invalid);
+  if (!user || user->status == UserStatus::Disabled) return fail(invalid);
   auto local = user->email.substr(0, user->email.find('@'));
   if (auto ok = policy_.check(password, {local, "portico"}); !ok) return ok;
   repo_.setPassword(user->id, hasher_.hash(password), now);
@@ -556,6 +556,89 @@ core::Status IdentityService::updateProfile(const Principal& p, const std::strin
   }
   repo_.setProfile(p.user.id, f, l, language);
   audit_.record(actor(origin, p.user.id), {"profile.updated", {}, {}, {}, "{}"});
+  return {};
+}
+
+std::vector<NotificationSetting> IdentityService::notificationSettings(core::UserId user) {
+  auto stored = repo_.notificationPreferences(user);
+  std::vector<NotificationSetting> out;
+  for (const auto& k : notificationKinds()) {
+    auto it = stored.find(std::string(k.id));
+    out.push_back({std::string(k.id), it == stored.end() || it->second});
+  }
+  return out;
+}
+
+core::Status IdentityService::setNotifications(const Principal& p,
+                                               const std::map<std::string, bool>& changes,
+                                               const Origin& origin) {
+  for (const auto& [kind, enabled] : changes) {
+    if (!isNotificationKind(kind)) {
+      return fail(Error::invalid("'" + kind + "' is not a kind of notification", kind));
+    }
+  }
+  // Only what differs from the current setting is written (and audited): a form that saves every
+  // box stores nothing for the kinds left as they were.
+  nlohmann::json changed = nlohmann::json::object();
+  storage::Transaction tx(repo_.conn());
+  for (const auto& current : notificationSettings(p.user.id)) {
+    auto it = changes.find(current.kind);
+    if (it == changes.end() || it->second == current.enabled) continue;
+    repo_.setNotificationPreference(p.user.id, current.kind, it->second);
+    changed[current.kind] = it->second;
+  }
+  if (changed.empty()) return {};
+  audit_.record(actor(origin, p.user.id), {"notifications.updated", {}, {}, {}, changed.dump()});
+  tx.commit();
+  return {};
+}
+
+std::optional<User> IdentityService::notificationRecipient(core::UserId user,
+                                                           std::string_view kind) {
+  if (!isNotificationKind(kind)) return std::nullopt;
+  auto u = repo_.findUser(user);
+  if (!u || u->status == UserStatus::Disabled) return std::nullopt;
+  if (!repo_.notificationPreference(user, std::string(kind)).value_or(true)) return std::nullopt;
+  return u;
+}
+
+bool IdentityService::wantsNotification(core::UserId user, std::string_view kind) {
+  return notificationRecipient(user, kind).has_value();
+}
+
+bool IdentityService::notify(core::UserId user, std::string_view kind,
+                             const std::string& template_name, nlohmann::json vars) {
+  if (!isNotificationKind(kind)) {
+    spdlog::error(R"({{"event":"notification_unknown_kind","kind":"{}"}})", kind);  // a bug
+    return false;
+  }
+  auto recipient = notificationRecipient(user, kind);
+  if (!recipient) return false;
+  if (!vars.is_object()) vars = nlohmann::json::object();
+  vars["account_link"] = public_url_ + "/account#notifications";
+  return sendMail(*recipient, template_name, vars);
+}
+
+core::Status IdentityService::disableLogin(core::UserId target, const audit::Actor& by) {
+  storage::Transaction tx(repo_.conn());
+  auto user = repo_.findUser(target);
+  if (!user) return fail(Error::notFound("No such login"));
+  if (user->status == UserStatus::Disabled) return {};
+  repo_.setStatus(target, UserStatus::Disabled);
+  repo_.deleteUserSessions(target);  // its very next request is unauthenticated
+  audit_.record(by, {"user.disabled", target, {}, {}, detail({{"email", user->email}})});
+  tx.commit();
+  return {};
+}
+
+core::Status IdentityService::enableLogin(core::UserId target, const audit::Actor& by) {
+  storage::Transaction tx(repo_.conn());
+  auto user = repo_.findUser(target);
+  if (!user) return fail(Error::notFound("No such login"));
+  if (user->status != UserStatus::Disabled) return {};
+  repo_.setStatus(target, UserStatus::Active);
+  audit_.record(by, {"user.enabled", target, {}, {}, detail({{"email", user->email}})});
+  tx.commit();
   return {};
 }
 
@@ -716,7 +799,7 @@ void IdentityService::notifyUser(const User& user, const std::string& kind) {
            {{"kind_" + kind, true}, {"account_link", public_url_ + "/account"}});
 }
 
-void IdentityService::sendMail(const User& user, const std::string& name,
+bool IdentityService::sendMail(const User& user, const std::string& name,
                                const nlohmann::json& data) {
   auto lang = std::string(languageOrDefault(user.language));
   nlohmann::json d = data;
@@ -730,7 +813,9 @@ void IdentityService::sendMail(const User& user, const std::string& name,
   if (auto sent = mailer_.send(m); !sent) {
     spdlog::error(R"({{"event":"mail_failed","template":"{}","error":"{}"}})", name,
                   sent.error().message);
+    return false;
   }
+  return true;
 }
 
 std::string_view languageOrDefault(std::string_view language) {

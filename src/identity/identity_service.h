@@ -1,14 +1,17 @@
 #pragma once
 
+#include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "identity/identity_repository.h"
+#include "identity/notifications.h"
 #include "identity/password.h"
 #include "identity/secret_box.h"
 #include "notify/mailer.h"
@@ -133,6 +136,35 @@ class IdentityService {
   core::Status updateProfile(const Principal& p, const std::string& first, const std::string& last,
                              const std::string& language, const Origin& origin);
 
+  // Every kind of the catalog (notifications.h), in its order, with whether `user` gets it.
+  std::vector<NotificationSetting> notificationSettings(core::UserId user);
+  // Turns the given kinds on or off; kinds not given stay as they were. InvalidInput naming the
+  // kind if one is not in the catalog, and then nothing changes. Only the kinds whose setting
+  // changes are stored, and audited as "notifications.updated".
+  core::Status setNotifications(const Principal& p, const std::map<std::string, bool>& changes,
+                                const Origin& origin);
+  // Whether `user` gets e-mails of `kind`: false for a kind not in the catalog, an unknown or
+  // disabled login, or a kind the user has turned off.
+  bool wantsNotification(core::UserId user, std::string_view kind);
+  // Mails templates/mail/<template_name>.{text,html}.mustache (subject "mail.<name>.subject") to
+  // the user's e-mail, in the user's language, if wantsNotification(user, kind). `vars` fill the
+  // template; first_name, public_url and account_link (where the user turns notifications off)
+  // are added. Returns whether the mail went out (a mailer failure is logged and answers false).
+  // Call it once the change it reports has committed. REQUIRES: the template exists.
+  bool notify(core::UserId user, std::string_view kind, const std::string& template_name,
+              nlohmann::json vars);
+
+  // Disables a login: its status becomes 'disabled' and every session of it ends at once, so its
+  // next request answers 401; it can no longer sign in (login answers as for a wrong password)
+  // and is mailed no password reset link and no notification. Audited as "user.disabled" with
+  // `by` as the actor. NotFound if there is no such login; disabling a disabled login changes
+  // nothing. Who may do this is the caller's decision.
+  core::Status disableLogin(core::UserId target, const audit::Actor& by);
+  // Makes a disabled login active again (it signs in as before; its sessions stay ended). Audited
+  // as "user.enabled". NotFound if there is no such login; a login that is not disabled is left
+  // as it is.
+  core::Status enableLogin(core::UserId target, const audit::Actor& by);
+
   // Creates an organization with its first staff administrator's signup link (portico init).
   // Returns the absolute signup URL.
   core::Result<std::string> initOrganization(const std::string& org_name,
@@ -185,7 +217,10 @@ class IdentityService {
   std::string finishMfa(const Principal& p);
   std::optional<int> lockedFor(const std::string& bucket, int max, int window);
   void notifyUser(const User& user, const std::string& kind);
-  void sendMail(const User& user, const std::string& template_name, const nlohmann::json& data);
+  // The login to mail about `kind`, if wantsNotification().
+  std::optional<User> notificationRecipient(core::UserId user, std::string_view kind);
+  // Renders and sends a mail template to the user; false (logged) if the mailer fails.
+  bool sendMail(const User& user, const std::string& template_name, const nlohmann::json& data);
   audit::Actor actor(const Origin& o, std::optional<core::UserId> user) const;
   core::Result<core::UserId> consumeSignupLink(const SignupLink& link, core::UserId user);
 

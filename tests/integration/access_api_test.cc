@@ -411,7 +411,7 @@ TEST_F(MembersApiTest, UserManagersSeeTheCompanysAuditLog) {
   ASSERT_EQ(csv.status, 200);
   EXPECT_NE(csv.header("content-type").find("text/csv"), std::string::npos);
   EXPECT_NE(csv.header("content-disposition").find("attachment"), std::string::npos);
-  EXPECT_TRUE(csv.body.starts_with("time,event,actor,subject,ip,detail\r\n"));
+  EXPECT_TRUE(csv.body.starts_with("time,event,actor,subject,company,ip,detail\r\n"));
   EXPECT_NE(csv.body.find("\"membership.changed\""), std::string::npos);
   EXPECT_EQ(server.get(base + "/audit", other_admin).status, 403);  // bob is a member only
   EXPECT_EQ(

@@ -1,0 +1,341 @@
+#include "console/console_service.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+
+namespace portico::console {
+namespace {
+
+using access::Company;
+using access::Policy;
+using access::StaffRole;
+using core::Error;
+using core::fail;
+using nlohmann::json;
+
+Error noCustomer() { return Error::notFound("No such customer"); }
+
+core::Result<std::string> name(const json& body, const char* key, std::size_t max,
+                               const std::string& fallback, bool required = true) {
+  auto it = body.find(key);
+  if (it == body.end()) {
+    if (required && fallback.empty()) {
+      return fail(Error::invalid(std::string("'") + key + "' is required", key));
+    }
+    return fallback;
+  }
+  if (!it->is_string()) return fail(Error::invalid(std::string("'") + key + "' must be text", key));
+  std::string v(core::trim(it->get<std::string>()));
+  if ((required && v.empty()) || v.size() > max || !core::isCleanUtf8(v)) {
+    return fail(Error::invalid(std::string("'") + key + "' must be " +
+                                   (required ? "given and " : "") + "at most " +
+                                   std::to_string(max) + " characters",
+                               key));
+  }
+  return v;
+}
+
+core::Result<std::string> plainName(const std::string& text, std::size_t max) {
+  std::string v(core::trim(text));
+  if (v.empty() || v.size() > max || !core::isCleanUtf8(v)) {
+    return fail(Error::invalid(
+        "'name' is required (at most " + std::to_string(max) + " characters)", "name"));
+  }
+  return v;
+}
+
+}  // namespace
+
+void ConsoleService::record(const audit::Actor& actor, const StaffRole& staff,
+                            const std::string& event, std::optional<core::CompanyId> company,
+                            const json& detail, std::optional<core::UserId> subject) {
+  audit_.record(actor, {event, subject, staff.org_id, company, detail.dump()});
+}
+
+std::vector<Company> ConsoleService::customers(const StaffRole& staff, const std::string& search,
+                                               std::size_t offset, std::size_t limit) {
+  std::optional<std::vector<std::int64_t>> departments;
+  if (staff.role == "department_admin") departments = staff.departments;
+  return repo_.customers(staff.org_id, std::string(core::trim(search)), departments, offset, limit);
+}
+
+core::Result<Company> ConsoleService::customer(const StaffRole& staff, core::CompanyId id) {
+  auto c = access_.findCompany(id);
+  if (!c || !Policy::staffReaches(staff, *c)) return fail(noCustomer());
+  return *c;
+}
+
+core::Result<Company> ConsoleService::saveCustomer(const StaffRole& staff,
+                                                   std::optional<core::CompanyId> id,
+                                                   const json& body, const audit::Actor& actor) {
+  Company c;
+  if (id) {
+    auto existing = customer(staff, *id);
+    if (!existing) return fail(existing.error());
+    c = *existing;
+  }
+  for (const auto& [key, value] : body.items()) {
+    if (key != "name" && key != "external_id" && key != "org_number" && key != "managed" &&
+        key != "department_id") {
+      return fail(Error::invalid("Unknown field '" + key + "'", key));
+    }
+  }
+  auto n = name(body, "name", 200, c.name);
+  if (!n) return fail(n.error());
+  c.name = *n;
+  auto org_number = name(body, "org_number", 40, c.org_number, false);
+  if (!org_number) return fail(org_number.error());
+  c.org_number = *org_number;
+  if (auto it = body.find("external_id"); it != body.end()) {
+    if (it->is_null()) {
+      c.external_id.reset();
+    } else {
+      auto ext = name(body, "external_id", 100, "");
+      if (!ext) return fail(ext.error());
+      c.external_id = *ext;
+    }
+  }
+  if (auto it = body.find("managed"); it != body.end()) {
+    if (!it->is_boolean())
+      return fail(Error::invalid("'managed' must be true or false", "managed"));
+    c.managed = it->get<bool>();
+  }
+  if (auto it = body.find("department_id"); it != body.end()) {
+    if (it->is_null()) {
+      c.department_id.reset();
+    } else if (!it->is_number_integer() ||
+               !repo_.departmentOf(staff.org_id, it->get<std::int64_t>())) {
+      return fail(Error::invalid("'department_id' must be a department of your organization",
+                                 "department_id"));
+    } else {
+      c.department_id = it->get<std::int64_t>();
+    }
+  }
+  c.org_id = staff.org_id;
+  if (!Policy::staffReaches(staff, c)) {
+    return fail(Error::invalid("Choose one of your departments", "department_id"));
+  }
+  storage::Transaction tx(repo_.conn());
+  if (c.external_id && repo_.externalIdTaken(staff.org_id, *c.external_id, c.id.value)) {
+    return fail(Error::conflict("Another customer has the external id '" + *c.external_id + "'"));
+  }
+  auto now = clock_.now();
+  if (id) {
+    repo_.updateCustomer(c, now);
+  } else {
+    c.id = core::CompanyId{repo_.insertCustomer(staff.org_id, c, now)};
+  }
+  record(actor, staff, id ? "customer.updated" : "customer.created", c.id,
+         {{"name", c.name},
+          {"managed", c.managed},
+          {"department_id", c.department_id ? json(*c.department_id) : json()}});
+  tx.commit();
+  return c;
+}
+
+core::Result<Company> ConsoleService::allocate(const StaffRole& staff, core::CompanyId id,
+                                               std::optional<std::int64_t> agent,
+                                               std::optional<std::int64_t> until,
+                                               const audit::Actor& actor) {
+  auto c = customer(staff, id);
+  if (!c) return fail(c.error());
+  std::string agent_name;
+  if (agent) {
+    auto a = repo_.agent(staff.org_id, *agent);
+    if (!a)
+      return fail(Error::invalid("'agent_id' must be an agent of your organization", "agent_id"));
+    agent_name = a->name;
+    if (until && *until <= clock_.now()) {
+      return fail(Error::invalid("'until' must be in the future", "until"));
+    }
+  }
+  storage::Transaction tx(repo_.conn());
+  repo_.setAgent(id, agent, agent ? until : std::nullopt, clock_.now());
+  record(actor, staff, agent ? "agent.allocated" : "agent.unallocated", id,
+         {{"agent", agent ? json(*agent) : json(c->agent_id ? json(*c->agent_id) : json())},
+          {"name", agent_name},
+          {"until", until && agent ? json(*until) : json()}});
+  tx.commit();
+  c->agent_id = agent;
+  c->agent_until = agent ? until : std::nullopt;
+  return *c;
+}
+
+std::vector<Department> ConsoleService::departments(const StaffRole& staff) {
+  return repo_.departments(staff.org_id);
+}
+
+core::Result<Department> ConsoleService::createDepartment(const StaffRole& staff,
+                                                          const std::string& text,
+                                                          const audit::Actor& actor) {
+  auto n = plainName(text, 100);
+  if (!n) return fail(n.error());
+  storage::Transaction tx(repo_.conn());
+  auto id = repo_.insertDepartment(staff.org_id, *n);
+  if (!id) return fail(Error::conflict("There is a department named '" + *n + "' already"));
+  record(actor, staff, "department.created", std::nullopt, {{"id", *id}, {"name", *n}});
+  tx.commit();
+  return Department{*id, *n, 0};
+}
+
+core::Status ConsoleService::setDepartments(const StaffRole& staff, core::UserId user,
+                                            const std::vector<std::int64_t>& departments,
+                                            const audit::Actor& actor) {
+  auto role = repo_.staffRole(staff.org_id, user);
+  if (!role) return fail(Error::notFound("No such staff member"));
+  if (*role != "department_admin") {
+    return fail(Error::invalid("Only a department administrator has departments", "user_id"));
+  }
+  for (auto d : departments) {
+    if (!repo_.departmentOf(staff.org_id, d)) {
+      return fail(
+          Error::invalid("'departments' must be departments of your organization", "departments"));
+    }
+  }
+  storage::Transaction tx(repo_.conn());
+  repo_.setStaffDepartments(user, departments);
+  record(actor, staff, "staff.departments_changed", std::nullopt, {{"departments", departments}},
+         user);
+  tx.commit();
+  return {};
+}
+
+std::vector<Agent> ConsoleService::agents(const StaffRole& staff) {
+  return repo_.agents(staff.org_id);
+}
+
+core::Result<Agent> ConsoleService::createAgent(const StaffRole& staff, const std::string& text,
+                                                const audit::Actor& actor) {
+  auto n = plainName(text, 200);
+  if (!n) return fail(n.error());
+  storage::Transaction tx(repo_.conn());
+  auto id = repo_.insertAgent(staff.org_id, *n, clock_.now());
+  if (!id) return fail(Error::conflict("There is an agent named '" + *n + "' already"));
+  record(actor, staff, "agent.created", std::nullopt, {{"id", *id}, {"name", *n}});
+  tx.commit();
+  return Agent{*id, *n, {}, {}};
+}
+
+core::Result<Agent> ConsoleService::addAgentUser(const StaffRole& staff, std::int64_t agent,
+                                                 const std::string& email,
+                                                 const audit::Actor& actor) {
+  if (!repo_.agent(staff.org_id, agent)) return fail(Error::notFound("No such agent"));
+  auto user = repo_.userByEmail(core::asciiLower(core::trim(email)));
+  if (!user) {
+    return fail(
+        Error::invalid("There is no login with this e-mail; the agent's people sign in "
+                       "with a login of their own",
+                       "email"));
+  }
+  if (repo_.staffRole(staff.org_id, *user)) {
+    return fail(Error::invalid("A staff login cannot act for an agent", "email"));
+  }
+  storage::Transaction tx(repo_.conn());
+  repo_.addAgentUser(agent, *user);
+  record(actor, staff, "agent.user_added", std::nullopt, {{"agent", agent}}, *user);
+  tx.commit();
+  return *repo_.agent(staff.org_id, agent);
+}
+
+core::Status ConsoleService::removeAgentUser(const StaffRole& staff, std::int64_t agent,
+                                             core::UserId user, const audit::Actor& actor) {
+  if (!repo_.agent(staff.org_id, agent)) return fail(Error::notFound("No such agent"));
+  storage::Transaction tx(repo_.conn());
+  if (!repo_.removeAgentUser(agent, user)) {
+    return fail(Error::notFound("This login does not act for the agent"));
+  }
+  record(actor, staff, "agent.user_removed", std::nullopt, {{"agent", agent}}, user);
+  tx.commit();
+  return {};
+}
+
+std::vector<PersonnelRecord> ConsoleService::personnel(const StaffRole& staff) {
+  return repo_.personnel(staff.org_id);
+}
+
+core::Result<PersonnelRecord> ConsoleService::createPersonnel(const StaffRole& staff,
+                                                              const json& body,
+                                                              const audit::Actor& actor) {
+  PersonnelRecord p;
+  auto n = name(body, "name", 200, "");
+  if (!n) return fail(n.error());
+  auto title = name(body, "title", 100, "", false);
+  if (!title) return fail(title.error());
+  auto phone = name(body, "phone", 40, "", false);
+  if (!phone) return fail(phone.error());
+  auto email = name(body, "email", 254, "", false);
+  if (!email) return fail(email.error());
+  p.name = *n;
+  p.title = *title;
+  p.phone = *phone;
+  if (!email->empty()) {
+    auto user = repo_.userByEmail(core::asciiLower(*email));
+    if (!user || !repo_.staffRole(staff.org_id, *user)) {
+      return fail(Error::invalid("Only a staff login of your organization can be linked", "email"));
+    }
+    if (repo_.personnelLinked(staff.org_id, *user)) {
+      return fail(Error::conflict("This login is linked to another personnel record"));
+    }
+    p.user_id = user->value;
+    p.user_email = core::asciiLower(*email);
+  }
+  storage::Transaction tx(repo_.conn());
+  p.id = repo_.insertPersonnel(staff.org_id, p, clock_.now());
+  record(actor, staff, "personnel.created", std::nullopt, {{"id", p.id}, {"name", p.name}},
+         p.user_id ? std::optional(core::UserId{*p.user_id}) : std::nullopt);
+  tx.commit();
+  return p;
+}
+
+core::Status ConsoleService::deletePersonnel(const StaffRole& staff, std::int64_t id,
+                                             const audit::Actor& actor) {
+  storage::Transaction tx(repo_.conn());
+  if (!repo_.deletePersonnel(staff.org_id, id)) return fail(Error::notFound("No such record"));
+  record(actor, staff, "personnel.deleted", std::nullopt, {{"id", id}});
+  tx.commit();
+  return {};
+}
+
+Licences ConsoleService::licences(const StaffRole& staff) {
+  return Licences{invitations_.loginLimit(staff.org_id),
+                  invitations_.seatsInUse(staff.org_id, clock_.now())};
+}
+
+core::Result<Licences> ConsoleService::setLicenceLimit(const StaffRole& staff,
+                                                       std::optional<int> limit,
+                                                       const audit::Actor& actor) {
+  if (limit && (*limit < 0 || *limit > 1'000'000)) {
+    return fail(Error::invalid("'limit' must be a number from 0 to 1000000, or null", "limit"));
+  }
+  storage::Transaction tx(repo_.conn());
+  repo_.setLoginLimit(staff.org_id, limit);
+  record(actor, staff, "licences.changed", std::nullopt,
+         {{"limit", limit ? json(*limit) : json()}});
+  tx.commit();
+  return licences(staff);
+}
+
+std::vector<Login> ConsoleService::logins(const StaffRole& staff, const std::string& search,
+                                          std::size_t offset, std::size_t limit) {
+  return repo_.logins(staff.org_id, std::string(core::trim(search)), offset, limit);
+}
+
+core::Result<Login> ConsoleService::setLoginEnabled(const StaffRole& staff, core::UserId user,
+                                                    bool enabled, const audit::Actor& actor) {
+  auto login = repo_.login(staff.org_id, user);
+  if (!login) return fail(Error::notFound("No such login"));
+  if (actor.user && *actor.user == user) {
+    return fail(Error::conflict("You cannot disable your own login"));
+  }
+  if (repo_.belongsElsewhere(staff.org_id, user)) {
+    return fail(
+        Error::conflict("This login belongs to another organization too: remove its "
+                        "access to your companies instead"));
+  }
+  auto s = enabled ? identity_.enableLogin(user, actor) : identity_.disableLogin(user, actor);
+  if (!s) return fail(s.error());
+  return *repo_.login(staff.org_id, user);
+}
+
+}  // namespace portico::console
