@@ -1,8 +1,13 @@
 #include "access/access_pages.h"
 
+#include <algorithm>
+#include <climits>
 #include <cstdlib>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "access/audit_api.h"
+#include "core/text.h"
 #include "http/error_response.h"
 
 namespace portico::access {
@@ -14,159 +19,521 @@ using identity::Access;
 using identity::Context;
 using nlohmann::json;
 
+constexpr std::size_t kHomePageSize = 50;
+constexpr int kAuditPageSize = 100;
+
+std::string formatUtc(std::int64_t t, const char* format) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+// A non-negative number written in decimal digits only; nullopt otherwise.
+std::optional<std::int64_t> digits(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t v = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + (ch - '0');
+  }
+  return v;
+}
+
+std::string companyPath(const CompanyAccess& a) {
+  return "/companies/" + std::to_string(a.company.id.value);
+}
+
+}  // namespace
+
+std::string dateText(std::int64_t t) { return formatUtc(t, "%Y-%m-%d"); }
+std::string timeText(std::int64_t t) { return formatUtc(t, "%Y-%m-%d %H:%M UTC"); }
+
+std::optional<std::int64_t> parseDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto y = digits(text.substr(0, 4));
+  auto m = digits(text.substr(5, 2));
+  auto d = digits(text.substr(8, 2));
+  if (!y || !m || !d || *y < 1970 || *m < 1 || *m > 12 || *d < 1 || *d > 31) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = static_cast<int>(*y) - 1900;
+  tm.tm_mon = static_cast<int>(*m) - 1;
+  tm.tm_mday = static_cast<int>(*d);
+  auto t = timegm(&tm);
+  if (tm.tm_mday != static_cast<int>(*d)) return std::nullopt;  // 31 April rolled over
+  return static_cast<std::int64_t>(t);
+}
+
+std::string formField(const Context& c, std::string_view name) {
+  return http::findParam(c.form, name).value_or("");
+}
+
+std::string queryField(const Request& r, std::string_view name) {
+  auto q = r.query();
+  if (!q) return {};
+  return http::findParam(*q, name).value_or("");
+}
+
+std::string roleLabel(const PageRenderer& pages, const Context& c, const std::string& role) {
+  if (role.starts_with("staff:")) {
+    return pages.translate(c, "role.staff") + " (" + role.substr(6) + ")";
+  }
+  return pages.translate(c, "role." + role);
+}
+
+Response PageRenderer::render(const Context& c, const std::string& name, json data,
+                              int status) const {
+  data["csrf"] = c.csrf;
+  if (!data.contains("title")) data["title"] = views_.translate(c.lang, name + ".title");
+  data["signed_in"] = true;
+  data["user_name"] = c.principal->user.first_name + " " + c.principal->user.last_name;
+  if (auto staff = policy_.staff(*c.principal); staff && Policy::staffMay(*staff, kConsoleStart)) {
+    data["staff_console"] = true;
+  }
+  return Response::html(status, views_.page(name, c.lang, data));
+}
+
+Response PageRenderer::error(const Context& c, const core::Error& e) const {
+  const char* heading = e.code == core::ErrorCode::NotFound    ? "error.not_found"
+                        : e.code == core::ErrorCode::Forbidden ? "error.forbidden"
+                                                               : "error.generic";
+  return render(c, "error",
+                {{"title", views_.translate(c.lang, "error.title")},
+                 {"heading", views_.translate(c.lang, heading)},
+                 {"message", e.message}},
+                http::statusFor(e.code));
+}
+
+Response PageRenderer::notFound(const Context& c) const {
+  return error(c, core::Error::notFound(views_.translate(c.lang, "company.not_found")));
+}
+
+void CompanyPages::page(const std::string& method, const std::string& pattern,
+                        std::optional<Permission> permission, CompanyHandler handler) {
+  routes_.page(method, pattern, Access::SignedIn,
+               [this, permission, handler = std::move(handler)](Request& r, Context& c) {
+                 auto id = r.idParam("id");
+                 auto a = id ? policy_.company(*c.principal, core::CompanyId{id}) : std::nullopt;
+                 if (!a) return pages_.notFound(c);
+                 if (permission && !a->can(*permission)) {
+                   return pages_.error(
+                       c, core::Error::forbidden(pages_.translate(c, "company.needs_permission") +
+                                                 " " + std::string(permissionName(*permission))));
+                 }
+                 return handler(r, c, *a);
+               });
+}
+
+json companyMenu(const PageRenderer& pages, const Context& c, const CompanyAccess& a) {
+  auto base = companyPath(a);
+  json menu = json::array();
+  auto add = [&](const std::string& href, const char* key) {
+    menu.push_back({{"href", href}, {"label", pages.translate(c, key)}});
+  };
+  add(base, "company.menu.overview");
+  add(base + "/sites", "company.menu.sites");
+  if (a.can(Permission::ContactsManage)) add(base + "/contacts", "company.menu.contacts");
+  if (a.can(Permission::UsersManage)) {
+    add(base + "#members", "company.menu.users");
+    add(base + "/audit", "company.menu.audit");
+    add(base + "/explain", "company.menu.explain");
+  }
+  return menu;
+}
+
+core::Result<AuditPageFilter> auditPageFilter(const Request& r, const PageRenderer& pages,
+                                              const Context& c) {
+  AuditPageFilter f;
+  auto q = r.query();
+  if (!q) return core::fail(core::Error::invalid(pages.translate(c, "audit.bad_query")));
+  f.event = std::string(core::trim(http::findParam(*q, "event").value_or("")));
+  f.from = std::string(core::trim(http::findParam(*q, "from").value_or("")));
+  f.to = std::string(core::trim(http::findParam(*q, "to").value_or("")));
+  if (f.event.size() > 100) {
+    return core::fail(core::Error::invalid(pages.translate(c, "audit.bad_event"), "event"));
+  }
+  if (!f.from.empty()) {
+    auto t = parseDate(f.from);
+    if (!t) return core::fail(core::Error::invalid(pages.translate(c, "audit.bad_date"), "from"));
+    f.since = *t;
+  }
+  if (!f.to.empty()) {
+    auto t = parseDate(f.to);
+    if (!t) return core::fail(core::Error::invalid(pages.translate(c, "audit.bad_date"), "to"));
+    f.until = *t + 86400;  // the whole day
+  }
+  if (auto cursor = http::findParam(*q, "cursor"); cursor && !cursor->empty()) {
+    auto v = digits(*cursor);
+    if (!v || *v == 0) {
+      return core::fail(core::Error::invalid(pages.translate(c, "audit.bad_query"), "cursor"));
+    }
+    f.before_id = *v;
+  }
+  return f;
+}
+
+std::string auditExportQuery(const AuditPageFilter& f) {
+  std::string q = "event=" + http::percentEncode(f.event);
+  if (f.since > 0) q += "&since=" + std::to_string(f.since);
+  if (f.until != INT64_MAX) q += "&until=" + std::to_string(f.until);
+  return q;
+}
+
+json auditRowsJson(const std::vector<AuditRow>& rows) {
+  json out = json::array();
+  for (const auto& row : rows) {
+    const auto& rec = row.record;
+    out.push_back({{"at", timeText(rec.at)},
+                   {"event", rec.event},
+                   {"actor", row.actor},
+                   {"subject", row.subject},
+                   {"company_id", rec.company_id ? json(std::to_string(*rec.company_id)) : json()},
+                   {"ip", rec.ip},
+                   {"detail", rec.detail_json == "{}" ? std::string() : rec.detail_json}});
+  }
+  return out;
+}
+
+namespace {
+
 class Pages {
  public:
-  Pages(Policy& policy, MembershipService& members, InvitationService& invitations,
-        const web::Views& views)
-      : policy_(policy), members_(members), invitations_(invitations), views_(views) {}
+  Pages(identity::GuardedRoutes& routes, AccessPagesDeps deps, const web::Views& views)
+      : deps_(std::move(deps)), pages_(views, deps_.policy), company_pages_(routes, deps_.policy, pages_) {}
 
-  Response render(const Context& c, const std::string& name, json data, int status = 200) const {
-    data["csrf"] = c.csrf;
-    if (!data.contains("title")) data["title"] = views_.translate(c.lang, name + ".title");
-    data["signed_in"] = true;
-    data["user_name"] = c.principal->user.first_name + " " + c.principal->user.last_name;
-    return Response::html(status, views_.page(name, c.lang, data));
-  }
+  void registerAll(identity::GuardedRoutes& routes);
 
-  std::string roleName(const Context& c, const std::string& role) const {
-    return views_.translate(c.lang, "role." + role);
-  }
-
-  Response home(Context& c) const {
+ private:
+  Response home(Request& r, Context& c) const {
+    std::size_t offset = 0;
+    if (auto v = digits(queryField(r, "cursor")); v && *v < 1'000'000'000) {
+      offset = static_cast<std::size_t>(*v);
+    }
+    bool more = false;
     json companies = json::array();
-    for (const auto& a : policy_.companies(*c.principal)) {
+    for (const auto& a : deps_.policy.companies(*c.principal, offset, kHomePageSize, &more)) {
       companies.push_back({{"id", a.company.id.value},
                            {"name", a.company.name},
-                           {"role", roleName(c, a.role)},
+                           {"role", roleLabel(pages_, c, a.role)},
                            {"manages_users", a.can(Permission::UsersManage)}});
     }
-    return render(c, "home",
-                  {{"first_name", c.principal->user.first_name},
-                   {"companies", companies},
-                   {"has_companies", !companies.empty()}});
+    json data = {{"first_name", c.principal->user.first_name},
+                 {"companies", companies},
+                 {"has_companies", !companies.empty()},
+                 {"first_page", offset == 0},
+                 {"next_cursor", more ? json(std::to_string(offset + kHomePageSize)) : json()},
+                 {"prev_cursor", offset > 0 ? json(std::to_string(offset > kHomePageSize
+                                                                      ? offset - kHomePageSize
+                                                                      : 0))
+                                            : json()}};
+    data["paged"] = more || offset > 0;
+    return pages_.render(c, "home", data);
   }
 
-  Response company(Context& c, std::int64_t id, const std::string& error, int status) const {
-    auto a = id ? policy_.company(*c.principal, core::CompanyId{id}) : std::nullopt;
-    if (!a) return notFound(c);
+  // The names of the sites `a` sees ("all" or a list); site ids without a name are shown as ids.
+  std::string sitesText(const Context& c, bool all_sites, const std::vector<std::int64_t>& sites,
+                        const std::map<std::int64_t, std::string>& names) const {
+    if (all_sites) return pages_.translate(c, "company.sites_all");
+    if (sites.empty()) return pages_.translate(c, "company.sites_none");
+    std::string out;
+    for (auto s : sites) {
+      auto it = names.find(s);
+      out += (out.empty() ? "" : ", ") + (it != names.end() ? it->second : "#" + std::to_string(s));
+    }
+    return out;
+  }
+
+  // The company page; `error` and `form` (the invitation form's values) after a failed POST.
+  Response company(Context& c, const CompanyAccess& a, const std::string& error = "",
+                   int status = 200, const json& form = json::object()) const {
     json perms = json::array();
-    for (auto p : a->permissions.list()) perms.push_back(std::string(permissionName(p)));
-    json data = {{"title", a->company.name},
-                 {"company_id", a->company.id.value},
-                 {"company_name", a->company.name},
-                 {"role", roleName(c, a->role)},
+    for (auto p : a.permissions.list()) perms.push_back(std::string(permissionName(p)));
+    auto names = deps_.site_names(a.company.id);
+    json data = {{"title", a.company.name},
+                 {"company_id", a.company.id.value},
+                 {"company_name", a.company.name},
+                 {"role", roleLabel(pages_, c, a.role)},
                  {"permissions", perms},
-                 {"all_sites", a->all_sites}};
+                 {"all_sites", a.all_sites},
+                 {"sites", sitesText(c, a.all_sites, a.sites, names)},
+                 {"menu", companyMenu(pages_, c, a)}};
+    if (auto staff = deps_.policy.staff(*c.principal);
+        staff && Policy::staffMay(*staff, StaffCapability::Customers) &&
+        Policy::staffReaches(*staff, a.company)) {
+      data["console_link"] = "/staff/customers/" + std::to_string(a.company.id.value);
+    }
     if (!error.empty()) data["error"] = error;
-    if (a->can(Permission::UsersManage)) {
+    if (a.can(Permission::UsersManage)) {
       json list = json::array();
-      for (const auto& m : members_.members(*a)) {
-        list.push_back({{"id", m.user_id.value},
-                        {"name", m.first_name + " " + m.last_name},
-                        {"email", m.email},
-                        {"role", roleName(c, m.role)},
-                        {"two_factor", m.has_second_factor},
-                        {"invited_by", m.invited_by.value_or("")},
-                        {"self", m.user_id == c.principal->user.id}});
+      for (const auto& m : deps_.members.members(a)) {
+        bool all_sites = m.all_sites;
+        auto sites = m.sites;
+        if (all_sites) {
+          // Linked contacts may narrow a membership of all sites: ask the policy, which knows how.
+          if (auto e = deps_.policy.explain(m.user_id, a.company.id, std::nullopt, std::nullopt);
+              e.access && e.access->basis == Basis::Membership) {
+            all_sites = e.access->all_sites;
+            sites = e.access->sites;
+          }
+        }
+        list.push_back(
+            {{"id", m.user_id.value},
+             {"name", m.first_name + " " + m.last_name},
+             {"email", m.email},
+             {"role", roleLabel(pages_, c, m.role)},
+             {"sites", sitesText(c, all_sites, sites, names)},
+             {"last_login", m.last_login_at ? dateText(*m.last_login_at)
+                                            : pages_.translate(c, "company.never")},
+             {"two_factor", m.has_second_factor},
+             {"invited_by", m.invited_by ? json(*m.invited_by) : json()},
+             {"disabled", m.disabled},
+             {"self", m.user_id == c.principal->user.id}});
       }
       json pending = json::array();
-      for (const auto& inv : invitations_.pendingIn(*a)) {
+      for (const auto& inv : deps_.invitations.pendingIn(a)) {
         for (const auto& ic : inv.companies) {
-          if (ic.company_id == a->company.id) {
-            pending.push_back(
-                {{"id", inv.id}, {"email", inv.email}, {"role", roleName(c, ic.role)}});
+          if (ic.company_id == a.company.id) {
+            pending.push_back({{"id", inv.id},
+                               {"email", inv.email},
+                               {"role", roleLabel(pages_, c, ic.role)},
+                               {"expires", dateText(inv.expires_at)}});
           }
         }
       }
+      auto chosen_role = form.value("role", std::string("member"));
       json roles = json::array();
       for (const auto& preset : rolePresets()) {
-        if (preset.permissions.subsetOf(a->permissions)) {
-          roles.push_back(
-              {{"id", std::string(preset.id)}, {"name", roleName(c, std::string(preset.id))}});
+        if (preset.permissions.subsetOf(a.permissions)) {
+          roles.push_back({{"id", std::string(preset.id)},
+                           {"name", roleLabel(pages_, c, std::string(preset.id))},
+                           {"selected", preset.id == chosen_role}});
         }
+      }
+      auto chosen_language = form.value("language", c.lang);
+      json languages = json::array();
+      for (auto [code, name] : {std::pair{"en", "English"}, std::pair{"sv", "Svenska"},
+                                std::pair{"de", "Deutsch"}}) {
+        languages.push_back(
+            {{"code", code}, {"name", name}, {"selected", chosen_language == code}});
       }
       data["manages_users"] = true;
       data["members"] = list;
       data["has_pending"] = !pending.empty();
       data["pending"] = pending;
       data["roles"] = roles;
+      data["languages"] = languages;
+      data["form"] = form;
     }
-    return render(c, "company", data, status);
+    return pages_.render(c, "company", data, status);
   }
 
-  Response notFound(const Context& c) const {
-    return render(c, "error",
-                  {{"heading", views_.translate(c.lang, "error.not_found")},
-                   {"message", views_.translate(c.lang, "company.not_found")}},
-                  404);
+  Response audit(Request& r, Context& c, const CompanyAccess& a) const {
+    json data = {{"company_id", a.company.id.value},
+                 {"company_name", a.company.name},
+                 {"title", pages_.translate(c, "audit.title") + " · " + a.company.name}};
+    auto f = auditPageFilter(r, pages_, c);
+    if (!f) {
+      data["error"] = f.error().message;
+      data["filter"] = {{"event", queryField(r, "event")},
+                        {"from", queryField(r, "from")},
+                        {"to", queryField(r, "to")}};
+      data["rows"] = json::array();
+      return pages_.render(c, "company_audit", data, http::statusFor(f.error().code));
+    }
+    auto records = deps_.audit.forCompany(a.company.id, f->event, f->since, f->until,
+                                          f->before_id, kAuditPageSize + 1);
+    bool more = records.size() > static_cast<std::size_t>(kAuditPageSize);
+    if (more) records.pop_back();
+    auto query = auditExportQuery(*f);
+    data["filter"] = {{"event", f->event}, {"from", f->from}, {"to", f->to}};
+    data["rows"] = auditRowsJson(auditRows(records, deps_.users));
+    data["has_rows"] = !records.empty();
+    data["csv_link"] = companyPath(a) + "/audit.csv?" + query;
+    if (more) {
+      data["older_link"] = companyPath(a) + "/audit?event=" + http::percentEncode(f->event) +
+                           "&from=" + http::percentEncode(f->from) +
+                           "&to=" + http::percentEncode(f->to) +
+                           "&cursor=" + std::to_string(records.back().id);
+    }
+    return pages_.render(c, "company_audit", data);
   }
 
-  Policy& policy_;
-  MembershipService& members_;
-  InvitationService& invitations_;
-  const web::Views& views_;
+  Response explain(Request& r, Context& c, const CompanyAccess& a) const {
+    auto user_text = queryField(r, "user_id");
+    auto permission_text = queryField(r, "permission");
+    auto site_text = queryField(r, "site_id");
+    auto members = deps_.members.members(a);
+    auto names = deps_.site_names(a.company.id);
+    json member_options = json::array();
+    const Member* subject = nullptr;
+    for (const auto& m : members) {
+      bool chosen = std::to_string(m.user_id.value) == user_text;
+      if (chosen) subject = &m;
+      member_options.push_back({{"id", m.user_id.value},
+                                {"label", m.first_name + " " + m.last_name + " <" + m.email + ">"},
+                                {"selected", chosen}});
+    }
+    json permission_options = json::array();
+    for (int i = 0; i < kPermissionCount; ++i) {
+      auto name = std::string(permissionName(static_cast<Permission>(i)));
+      permission_options.push_back({{"name", name}, {"selected", name == permission_text}});
+    }
+    json site_options = json::array();
+    for (const auto& [id, name] : names) {
+      site_options.push_back(
+          {{"id", id}, {"name", name}, {"selected", std::to_string(id) == site_text}});
+    }
+    json data = {{"company_id", a.company.id.value},
+                 {"company_name", a.company.name},
+                 {"title", pages_.translate(c, "explain.title") + " · " + a.company.name},
+                 {"members", member_options},
+                 {"permissions", permission_options},
+                 {"sites", site_options},
+                 {"has_sites", !site_options.empty()}};
+    if (user_text.empty()) return pages_.render(c, "explain", data);
+
+    auto fail = [&](const char* key) {
+      data["error"] = pages_.translate(c, key);
+      return pages_.render(c, "explain", data, 400);
+    };
+    if (!subject) return fail("explain.bad_member");
+    std::optional<Permission> permission;
+    if (!permission_text.empty()) {
+      permission = permissionFromName(permission_text);
+      if (!permission) return fail("explain.bad_permission");
+    }
+    std::optional<std::int64_t> site;
+    if (!site_text.empty()) {
+      auto v = digits(site_text);
+      if (!v || !names.count(*v)) return fail("explain.bad_site");
+      site = *v;
+    }
+    auto e = deps_.policy.explain(subject->user_id, a.company.id, permission, site);
+    json steps = json::array();
+    for (const auto& s : e.steps) {
+      steps.push_back({{"check", pages_.translate(c, "explain.check." + s.check)},
+                       {"passed", s.passed},
+                       {"detail", s.detail}});
+    }
+    std::string question = subject->first_name + " " + subject->last_name;
+    data["result"] = {
+        {"subject", question},
+        {"steps", steps},
+        {"allowed", e.allowed},
+        {"permission", permission ? json(std::string(permissionName(*permission))) : json()},
+        {"site", site ? json(names[*site]) : json()},
+        {"view_as", companyPath(a) + "/view-as/" + std::to_string(subject->user_id.value)}};
+    return pages_.render(c, "explain", data);
+  }
+
+  Response viewAs(Request& r, Context& c, const CompanyAccess& a) const {
+    auto user = r.idParam("user_id");
+    std::optional<Member> subject;
+    for (auto& m : deps_.members.members(a)) {
+      if (m.user_id.value == user) subject = std::move(m);
+    }
+    if (!subject) {
+      return pages_.error(c, core::Error::notFound(pages_.translate(c, "view_as.not_member")));
+    }
+    auto e = deps_.policy.explain(subject->user_id, a.company.id, std::nullopt, std::nullopt);
+    std::string name = subject->first_name + " " + subject->last_name;
+    json data = {{"company_id", a.company.id.value},
+                 {"company_name", a.company.name},
+                 {"title", pages_.translate(c, "view_as.title") + " · " + name},
+                 {"subject_name", name},
+                 {"subject_email", subject->email},
+                 {"subject_id", subject->user_id.value},
+                 {"read_only_preview", true}};
+    if (e.access) {
+      json perms = json::array();
+      for (auto p : e.access->permissions.list()) perms.push_back(std::string(permissionName(p)));
+      json menu = json::array();
+      for (const auto& item : companyMenu(pages_, c, *e.access)) menu.push_back(item["label"]);
+      data["access"] = {
+          {"role", roleLabel(pages_, c, e.access->role)},
+          {"permissions", perms},
+          {"has_permissions", !perms.empty()},
+          {"sites", sitesText(c, e.access->all_sites, e.access->sites,
+                              deps_.site_names(a.company.id))},
+          {"menu", menu}};
+    }
+    return pages_.render(c, "view_as", data);
+  }
+
+  AccessPagesDeps deps_;
+  PageRenderer pages_;
+  CompanyPages company_pages_;
 };
+
+void Pages::registerAll(identity::GuardedRoutes& routes) {
+  routes.page("GET", "/", Access::SignedIn,
+              [this](Request& r, Context& c) { return home(r, c); });
+
+  auto& cp = company_pages_;
+  cp.page("GET", "/companies/{id}", CompanyRoutes::kAnyAccess,
+          [this](Request&, Context& c, const CompanyAccess& a) { return company(c, a); });
+
+  cp.page("POST", "/companies/{id}/users/{user_id}/remove", Permission::UsersManage,
+          [this](Request& r, Context& c, const CompanyAccess& a) {
+            auto s = deps_.members.remove(a, core::UserId{r.idParam("user_id")},
+                                          {c.principal->user.id, c.origin.ip, c.origin.request_id});
+            if (!s) return company(c, a, s.error().message, http::statusFor(s.error().code));
+            return Response::redirect(companyPath(a) + "#members");
+          });
+
+  // Inviting and revoking check users.manage in the service (a staff invitation may name
+  // several companies); the page only needs to see the company.
+  cp.page("POST", "/companies/{id}/invitations", CompanyRoutes::kAnyAccess,
+          [this](Request&, Context& c, const CompanyAccess& a) {
+            NewInvitation n;
+            n.email = formField(c, "email");
+            n.first_name = formField(c, "first_name");
+            n.last_name = formField(c, "last_name");
+            n.language = formField(c, "language");
+            InvitedCompany ic;
+            ic.company_id = a.company.id;
+            ic.role = formField(c, "role");
+            json form = {{"email", n.email},
+                         {"first_name", n.first_name},
+                         {"last_name", n.last_name},
+                         {"language", n.language},
+                         {"role", ic.role}};
+            n.companies.push_back(ic);
+            auto inv = deps_.invitations.invite(*c.principal, std::move(n), c.origin);
+            if (!inv) {
+              return company(c, a, inv.error().message, http::statusFor(inv.error().code), form);
+            }
+            return Response::redirect(companyPath(a) + "#members");
+          });
+
+  cp.page("POST", "/companies/{id}/invitations/{invitation_id}/revoke", CompanyRoutes::kAnyAccess,
+          [this](Request& r, Context& c, const CompanyAccess& a) {
+            auto s = deps_.invitations.revoke(*c.principal, r.idParam("invitation_id"), c.origin);
+            if (!s) return company(c, a, s.error().message, http::statusFor(s.error().code));
+            return Response::redirect(companyPath(a) + "#members");
+          });
+
+  cp.page("GET", "/companies/{id}/audit", Permission::UsersManage,
+          [this](Request& r, Context& c, const CompanyAccess& a) { return audit(r, c, a); });
+  cp.page("GET", "/companies/{id}/audit.csv", Permission::UsersManage,
+          [this](Request& r, Context& c, const CompanyAccess& a) {
+            auto csv = companyAuditCsv(r, a, deps_.audit, deps_.users);
+            return csv ? std::move(*csv) : pages_.error(c, csv.error());
+          });
+  cp.page("GET", "/companies/{id}/explain", Permission::UsersManage,
+          [this](Request& r, Context& c, const CompanyAccess& a) { return explain(r, c, a); });
+  cp.page("GET", "/companies/{id}/view-as/{user_id}", Permission::UsersManage,
+          [this](Request& r, Context& c, const CompanyAccess& a) { return viewAs(r, c, a); });
+}
 
 }  // namespace
 
-std::shared_ptr<void> registerAccessPages(identity::GuardedRoutes& routes, Policy& policy,
-                                          MembershipService& members,
-                                          InvitationService& invitations, const web::Views& views) {
-  auto owner = std::make_shared<Pages>(policy, members, invitations, views);
-  Pages& pages = *owner;
-
-  routes.page("GET", "/", Access::SignedIn,
-              [&pages](Request&, Context& c) { return pages.home(c); });
-
-  routes.page("GET", "/companies/{id}", Access::SignedIn, [&pages](Request& r, Context& c) {
-    return pages.company(c, r.idParam("id"), "", 200);
-  });
-
-  routes.page("POST", "/companies/{id}/users/{user_id}/remove", Access::SignedIn,
-              [&pages, &policy, &members](Request& r, Context& c) {
-                auto id = r.idParam("id");
-                auto a = id ? policy.company(*c.principal, core::CompanyId{id}) : std::nullopt;
-                if (!a) return pages.notFound(c);
-                if (!a->can(Permission::UsersManage)) {
-                  return pages.company(c, id, "You need the permission 'users.manage' here", 403);
-                }
-                auto s = members.remove(*a, core::UserId{r.idParam("user_id")},
-                                        {c.principal->user.id, c.origin.ip, c.origin.request_id});
-                if (!s)
-                  return pages.company(c, id, s.error().message, http::statusFor(s.error().code));
-                return Response::redirect("/companies/" + std::to_string(id));
-              });
-
-  routes.page(
-      "POST", "/companies/{id}/invitations", Access::SignedIn,
-      [&pages, &invitations](Request& r, Context& c) {
-        auto id = r.idParam("id");
-        auto field = [&c](const char* name) { return http::findParam(c.form, name).value_or(""); };
-        NewInvitation n;
-        n.email = field("email");
-        n.first_name = field("first_name");
-        n.last_name = field("last_name");
-        n.language = field("language");
-        InvitedCompany ic;
-        ic.company_id = core::CompanyId{id};
-        ic.role = field("role");
-        n.companies.push_back(ic);
-        auto inv = invitations.invite(*c.principal, std::move(n), c.origin);
-        if (!inv) {
-          if (inv.error().code == core::ErrorCode::NotFound) return pages.notFound(c);
-          return pages.company(c, id, inv.error().message, http::statusFor(inv.error().code));
-        }
-        return Response::redirect("/companies/" + std::to_string(id));
-      });
-
-  routes.page("POST", "/companies/{id}/invitations/{invitation_id}/revoke", Access::SignedIn,
-              [&pages, &invitations](Request& r, Context& c) {
-                auto id = r.idParam("id");
-                auto s = invitations.revoke(*c.principal, r.idParam("invitation_id"), c.origin);
-                if (!s)
-                  return pages.company(c, id, s.error().message, http::statusFor(s.error().code));
-                return Response::redirect("/companies/" + std::to_string(id));
-              });
+std::shared_ptr<void> registerAccessPages(identity::GuardedRoutes& routes, AccessPagesDeps deps,
+                                          const web::Views& views) {
+  auto owner = std::make_shared<Pages>(routes, std::move(deps), views);
+  owner->registerAll(routes);
   return owner;
 }
 

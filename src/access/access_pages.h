@@ -1,20 +1,130 @@
 #pragma once
 
+#include <climits>
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
+#include "access/audit_api.h"
+#include "access/company_routes.h"
 #include "access/invitation_service.h"
 #include "access/membership_service.h"
 #include "access/policy.h"
+#include "audit/audit_log.h"
 #include "identity/guard.h"
+#include "identity/identity_repository.h"
 #include "web/views.h"
 
 namespace portico::access {
 
-// The signed-in home (every company of the caller on one page), a company's page (the caller's
-// rights there; for those who manage users: members, pending invitations, remove access, invite).
+// Dates on pages, in UTC: "2024-05-01", "2024-05-01 12:30 UTC".
+std::string dateText(std::int64_t t);
+std::string timeText(std::int64_t t);
+// The start (00:00:00 UTC) of the day written as YYYY-MM-DD, as seconds since 1970; nullopt if
+// `text` is not such a date.
+std::optional<std::int64_t> parseDate(std::string_view text);
+// The value of form field `name` ("" if absent).
+std::string formField(const identity::Context& c, std::string_view name);
+// The value of query parameter `name` ("" if absent or the query is malformed).
+std::string queryField(const http::Request& r, std::string_view name);
+
+// The staff console's start page needs this capability; the layout links the console for staff
+// who hold it.
+inline constexpr StaffCapability kConsoleStart = StaffCapability::Customers;
+
+// Renders the pages of signed-in callers inside the layout, with what every such page needs: the
+// CSRF token, the user's name, the title ("<name>.title" unless `data` has one) and, for staff
+// who may open it, the link to the staff console. Thread-safe.
+class PageRenderer {
+ public:
+  PageRenderer(const web::Views& views, Policy& policy) : views_(views), policy_(policy) {}
+
+  http::Response render(const identity::Context& c, const std::string& name, nlohmann::json data,
+                        int status = 200) const;
+  // The error page for `e`, with its status (404 for NotFound, 403 for Forbidden, …).
+  http::Response error(const identity::Context& c, const core::Error& e) const;
+  // 404: no such company among the caller's.
+  http::Response notFound(const identity::Context& c) const;
+  std::string translate(const identity::Context& c, std::string_view key) const {
+    return views_.translate(c.lang, key);
+  }
+
+ private:
+  const web::Views& views_;
+  Policy& policy_;
+};
+
+// Page routes about one company, named "{id}" in the pattern (the pages' CompanyRoutes). Before
+// the handler runs, the caller must be signed in with 2FA (GuardedRoutes: else the sign-in page),
+// see the company (else the 404 page) and hold `permission` there (else the 403 page;
+// CompanyRoutes::kAnyAccess: seeing the company is enough).
+class CompanyPages {
+ public:
+  CompanyPages(identity::GuardedRoutes& routes, Policy& policy, const PageRenderer& pages)
+      : routes_(routes), policy_(policy), pages_(pages) {}
+
+  void page(const std::string& method, const std::string& pattern,
+            std::optional<Permission> permission, CompanyHandler handler);
+
+ private:
+  identity::GuardedRoutes& routes_;
+  Policy& policy_;
+  const PageRenderer& pages_;
+};
+
+// A role as people read it: a preset's name, "Staff (admin)", "Agent (read-only)".
+std::string roleLabel(const PageRenderer& pages, const identity::Context& c,
+                      const std::string& role);
+
+// The filters of the audit pages: ?event= (a prefix), ?from= and ?to= (dates, both days
+// included) and ?cursor= (records older than that id).
+struct AuditPageFilter {
+  std::string event;
+  std::string from;
+  std::string to;
+  std::int64_t since = 0;
+  std::int64_t until = INT64_MAX;
+  std::int64_t before_id = 0;
+};
+// InvalidInput, with a translated message, for a malformed date, event or cursor.
+core::Result<AuditPageFilter> auditPageFilter(const http::Request& r, const PageRenderer& pages,
+                                              const identity::Context& c);
+// The same filters as the query of the CSV export ("event=…&since=…&until=…").
+std::string auditExportQuery(const AuditPageFilter& f);
+// Audit rows as the audit templates show them.
+nlohmann::json auditRowsJson(const std::vector<AuditRow>& rows);
+
+// The names of a company's sites by id. Sites belong to the directory layer above, which
+// supplies this.
+using SiteNames = std::function<std::map<std::int64_t, std::string>(core::CompanyId)>;
+
+// The company menu that `access` gives: [{"href", "label"}], only the pages it may use.
+nlohmann::json companyMenu(const PageRenderer& pages, const identity::Context& c,
+                           const CompanyAccess& access);
+
+// What the pages of this layer use.
+struct AccessPagesDeps {
+  Policy& policy;
+  MembershipService& members;
+  InvitationService& invitations;
+  audit::AuditLog& audit;
+  identity::IdentityRepository& users;
+  SiteNames site_names;
+};
+
+// The signed-in home (the caller's companies, a page at a time; the staff console for staff), a
+// company's page (the caller's rights and menu; for those who manage users the access review:
+// members with role, sites, last sign-in, 2FA and inviter, remove access, pending invitations,
+// invite), and for those who manage users the company's audit log (and its CSV), "explain
+// access" and the read-only "view as" preview of a member.
 // The returned object holds the handlers' state: keep it for as long as the routes serve.
-std::shared_ptr<void> registerAccessPages(identity::GuardedRoutes& routes, Policy& policy,
-                                          MembershipService& members,
-                                          InvitationService& invitations, const web::Views& views);
+std::shared_ptr<void> registerAccessPages(identity::GuardedRoutes& routes, AccessPagesDeps deps,
+                                          const web::Views& views);
 
 }  // namespace portico::access

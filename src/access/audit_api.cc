@@ -64,22 +64,27 @@ std::string isoTime(std::int64_t t) {
   return buf;
 }
 
-// E-mails of the users named in the records, looked up once each.
-std::map<std::int64_t, std::string> emailsOf(const std::vector<audit::Record>& records,
-                                             identity::IdentityRepository& users) {
-  std::map<std::int64_t, std::string> out;
-  for (const auto& r : records) {
-    for (auto id : {r.actor_user_id, r.subject_user_id}) {
-      if (id && !out.count(*id)) {
-        auto u = users.findUser(core::UserId{*id});
-        out[*id] = u ? u->email : "";
-      }
+}  // namespace
+
+std::vector<AuditRow> auditRows(const std::vector<audit::Record>& records,
+                                identity::IdentityRepository& users) {
+  std::map<std::int64_t, std::string> emails;
+  auto email = [&](const std::optional<std::int64_t>& id) -> std::string {
+    if (!id) return "";
+    auto it = emails.find(*id);
+    if (it == emails.end()) {
+      auto u = users.findUser(core::UserId{*id});
+      it = emails.emplace(*id, u ? u->email : "").first;
     }
+    return it->second;
+  };
+  std::vector<AuditRow> out;
+  out.reserve(records.size());
+  for (const auto& r : records) {
+    out.push_back({r, isoTime(r.at), email(r.actor_user_id), email(r.subject_user_id)});
   }
   return out;
 }
-
-}  // namespace
 
 std::string csvCell(const std::string& value) {
   std::string v = value;
@@ -101,18 +106,17 @@ Response auditPage(std::vector<audit::Record> records, int limit,
                    identity::IdentityRepository& users) {
   bool more = static_cast<int>(records.size()) > limit;
   if (more) records.pop_back();
-  auto emails = emailsOf(records, users);
   json items = json::array();
-  for (const auto& rec : records) {
-    items.push_back(
-        {{"id", rec.id},
-         {"at", isoTime(rec.at)},
-         {"event", rec.event},
-         {"actor", rec.actor_user_id ? json(emails[*rec.actor_user_id]) : json(nullptr)},
-         {"subject", rec.subject_user_id ? json(emails[*rec.subject_user_id]) : json(nullptr)},
-         {"company_id", rec.company_id ? json(*rec.company_id) : json(nullptr)},
-         {"ip", rec.ip},
-         {"detail", json::parse(rec.detail_json, nullptr, false)}});
+  for (const auto& row : auditRows(records, users)) {
+    const auto& rec = row.record;
+    items.push_back({{"id", rec.id},
+                     {"at", row.at},
+                     {"event", rec.event},
+                     {"actor", rec.actor_user_id ? json(row.actor) : json(nullptr)},
+                     {"subject", rec.subject_user_id ? json(row.subject) : json(nullptr)},
+                     {"company_id", rec.company_id ? json(*rec.company_id) : json(nullptr)},
+                     {"ip", rec.ip},
+                     {"detail", json::parse(rec.detail_json, nullptr, false)}});
   }
   json next = more ? json(std::to_string(records.back().id)) : json(nullptr);
   return Response::json(200, json{{"items", items}, {"next_cursor", next}}.dump());
@@ -120,12 +124,11 @@ Response auditPage(std::vector<audit::Record> records, int limit,
 
 Response auditCsv(const std::vector<audit::Record>& records, identity::IdentityRepository& users,
                   const std::string& filename) {
-  auto emails = emailsOf(records, users);
   std::string csv = "time,event,actor,subject,company,ip,detail\r\n";
-  for (const auto& rec : records) {
-    csv += csvCell(isoTime(rec.at)) + "," + csvCell(rec.event) + "," +
-           csvCell(rec.actor_user_id ? emails[*rec.actor_user_id] : "") + "," +
-           csvCell(rec.subject_user_id ? emails[*rec.subject_user_id] : "") + "," +
+  for (const auto& row : auditRows(records, users)) {
+    const auto& rec = row.record;
+    csv += csvCell(row.at) + "," + csvCell(rec.event) + "," + csvCell(row.actor) + "," +
+           csvCell(row.subject) + "," +
            csvCell(rec.company_id ? std::to_string(*rec.company_id) : "") + "," + csvCell(rec.ip) +
            "," + csvCell(rec.detail_json) + "\r\n";
   }
@@ -166,6 +169,34 @@ core::Status orgFilters(const Request& r, identity::IdentityRepository& users,
 
 }  // namespace
 
+core::Result<Response> companyAuditCsv(const Request& r, const CompanyAccess& a,
+                                       audit::AuditLog& audit,
+                                       identity::IdentityRepository& users) {
+  auto f = parseFilter(r, 10000);
+  if (!f) return core::fail(f.error());
+  csvLimit(r, *f);
+  return auditCsv(
+      audit.forCompany(a.company.id, f->event, f->since, f->until, f->before_id, f->limit), users,
+      "audit-company-" + std::to_string(a.company.id.value) + ".csv");
+}
+
+core::Result<Response> orgAuditCsv(const Request& r, const StaffRole& staff, audit::AuditLog& audit,
+                                   identity::IdentityRepository& users) {
+  auto f = parseFilter(r, 10000);
+  if (!f) return core::fail(f.error());
+  csvLimit(r, *f);
+  std::optional<core::CompanyId> company;
+  std::optional<core::UserId> actor;
+  bool nobody = false;
+  if (auto s = orgFilters(r, users, company, actor, nobody); !s) return core::fail(s.error());
+  std::vector<audit::Record> records;
+  if (!nobody) {
+    records = audit.forOrg(staff.org_id, company, actor, f->event, f->since, f->until, f->before_id,
+                           f->limit);
+  }
+  return auditCsv(records, users, "audit.csv");
+}
+
 void registerCompanyAuditApi(CompanyRoutes& routes, audit::AuditLog& audit,
                              identity::IdentityRepository& users) {
   routes.api("GET", "/api/v1/companies/{id}/audit", Permission::UsersManage,
@@ -176,42 +207,37 @@ void registerCompanyAuditApi(CompanyRoutes& routes, audit::AuditLog& audit,
                                                  f->before_id, f->limit + 1),
                                 f->limit, users);
              });
-  routes.api(
-      "GET", "/api/v1/companies/{id}/audit.csv", Permission::UsersManage,
-      [&audit, &users](Request& r, Context&, const CompanyAccess& a) {
-        auto f = parseFilter(r, 10000);
-        if (!f) return http::jsonError(f.error());
-        csvLimit(r, *f);
-        return auditCsv(
-            audit.forCompany(a.company.id, f->event, f->since, f->until, f->before_id, f->limit),
-            users, "audit-company-" + std::to_string(a.company.id.value) + ".csv");
-      });
+  routes.api("GET", "/api/v1/companies/{id}/audit.csv", Permission::UsersManage,
+             [&audit, &users](Request& r, Context&, const CompanyAccess& a) {
+               auto csv = companyAuditCsv(r, a, audit, users);
+               return csv ? std::move(*csv) : http::jsonError(csv.error());
+             });
 }
 
 void registerOrgAuditApi(StaffRoutes& routes, audit::AuditLog& audit,
                          identity::IdentityRepository& users) {
-  for (bool csv : {false, true}) {
-    routes.api("GET", csv ? "/api/v1/staff/audit.csv" : "/api/v1/staff/audit",
-               StaffCapability::Audit,
-               [&audit, &users, csv](Request& r, Context&, const StaffRole& staff) {
-                 auto f = parseFilter(r, csv ? 10000 : 200);
-                 if (!f) return http::jsonError(f.error());
-                 if (csv) csvLimit(r, *f);
-                 std::optional<core::CompanyId> company;
-                 std::optional<core::UserId> actor;
-                 bool nobody = false;
-                 if (auto s = orgFilters(r, users, company, actor, nobody); !s) {
-                   return http::jsonError(s.error());
-                 }
-                 std::vector<audit::Record> records;
-                 if (!nobody) {
-                   records = audit.forOrg(staff.org_id, company, actor, f->event, f->since,
-                                          f->until, f->before_id, csv ? f->limit : f->limit + 1);
-                 }
-                 if (csv) return auditCsv(records, users, "audit.csv");
-                 return auditPage(std::move(records), f->limit, users);
-               });
-  }
+  routes.api("GET", "/api/v1/staff/audit", StaffCapability::Audit,
+             [&audit, &users](Request& r, Context&, const StaffRole& staff) {
+               auto f = parseFilter(r, 200);
+               if (!f) return http::jsonError(f.error());
+               std::optional<core::CompanyId> company;
+               std::optional<core::UserId> actor;
+               bool nobody = false;
+               if (auto s = orgFilters(r, users, company, actor, nobody); !s) {
+                 return http::jsonError(s.error());
+               }
+               std::vector<audit::Record> records;
+               if (!nobody) {
+                 records = audit.forOrg(staff.org_id, company, actor, f->event, f->since, f->until,
+                                        f->before_id, f->limit + 1);
+               }
+               return auditPage(std::move(records), f->limit, users);
+             });
+  routes.api("GET", "/api/v1/staff/audit.csv", StaffCapability::Audit,
+             [&audit, &users](Request& r, Context&, const StaffRole& staff) {
+               auto csv = orgAuditCsv(r, staff, audit, users);
+               return csv ? std::move(*csv) : http::jsonError(csv.error());
+             });
 }
 
 }  // namespace portico::access

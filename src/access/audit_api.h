@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "access/company_routes.h"
 #include "access/staff_routes.h"
 #include "audit/audit_log.h"
@@ -18,6 +21,28 @@ void registerCompanyAuditApi(CompanyRoutes& routes, audit::AuditLog& audit,
 // /api/v1/staff/audit.csv, with the filters above plus ?company= (id) and ?actor= (e-mail).
 void registerOrgAuditApi(StaffRoutes& routes, audit::AuditLog& audit,
                          identity::IdentityRepository& users);
+
+// One audit record as people read it: the time in ISO 8601 (UTC) and the e-mails of the actor
+// and the subject ("" if none).
+struct AuditRow {
+  audit::Record record;
+  std::string at;
+  std::string actor;
+  std::string subject;
+};
+// The rows of `records`, looking each user up once.
+std::vector<AuditRow> auditRows(const std::vector<audit::Record>& records,
+                                identity::IdentityRepository& users);
+
+// The CSV exports behind GET /api/v1/companies/{id}/audit.csv and /api/v1/staff/audit.csv, with
+// the filters of the request's query (as above; without ?limit= up to 10,000 rows). The pages
+// serve the same exports. InvalidInput for a malformed filter.
+core::Result<http::Response> companyAuditCsv(const http::Request& request,
+                                             const CompanyAccess& access, audit::AuditLog& audit,
+                                             identity::IdentityRepository& users);
+core::Result<http::Response> orgAuditCsv(const http::Request& request, const StaffRole& staff,
+                                         audit::AuditLog& audit,
+                                         identity::IdentityRepository& users);
 
 // A CSV cell: quoted, quotes doubled, and a leading = + - @ neutralised so that spreadsheets do
 // not run it as a formula.

@@ -68,7 +68,7 @@ core::Result<Invitation> InvitationService::invite(const identity::Principal& p,
     } else if (c.permissions.empty()) {
       return fail(Error::invalid("Choose at least one permission", "permissions"));
     }
-    if (!c.permissions.subsetOf(access->permissions)) {
+    if (access->basis != Basis::Staff && !c.permissions.subsetOf(access->permissions)) {
       return fail(Error::forbidden("You cannot grant permissions that you do not hold yourself"));
     }
     if (!c.sites.empty() && !access_.sitesBelongTo(c.company_id, c.sites)) {

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "identity/notifications.h"
+
 namespace portico::access {
 namespace {
 
@@ -59,7 +61,7 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
     role = "custom";
     permissions = *change.permissions;
   }
-  if (!permissions.subsetOf(caller.permissions)) {
+  if (caller.basis != Basis::Staff && !permissions.subsetOf(caller.permissions)) {
     return fail(Error::forbidden("You cannot grant permissions that you do not hold yourself"));
   }
   if (!permissions.has(Permission::UsersManage) &&
@@ -81,6 +83,10 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
                                        {"all_sites", all_sites}}
                             .dump()});
   tx.commit();
+  if (notifier_) {
+    notifier_->notify(target, identity::kAccessChanges, "access_changed",
+                      {{"company", caller.company.name}, {"change_changed", true}});
+  }
   return {};
 }
 
@@ -97,6 +103,10 @@ core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId
   audit_.record(actor, {"membership.removed", target, caller.company.org_id, caller.company.id,
                         nlohmann::json{{"role", current->role}}.dump()});
   tx.commit();
+  if (notifier_) {
+    notifier_->notify(target, identity::kAccessChanges, "access_changed",
+                      {{"company", caller.company.name}, {"change_removed", true}});
+  }
   return {};
 }
 

@@ -6,6 +6,7 @@
 #include "access/company.h"
 #include "audit/audit_log.h"
 #include "core/result.h"
+#include "identity/identity_service.h"
 
 namespace portico::access {
 
@@ -16,6 +17,8 @@ namespace portico::access {
 class MembershipService {
  public:
   MembershipService(AccessRepository& repo, audit::AuditLog& audit) : repo_(repo), audit_(audit) {}
+  // Tells members of changes to their access (kind access.changes), if set.
+  void setNotifier(identity::IdentityService* notifier) { notifier_ = notifier; }
 
   std::vector<Member> members(const CompanyAccess& caller);
   // NotFound if `target` is not a member; InvalidInput for an unknown role, a bad permission or
@@ -32,6 +35,7 @@ class MembershipService {
 
   AccessRepository& repo_;
   audit::AuditLog& audit_;
+  identity::IdentityService* notifier_ = nullptr;
 };
 
 }  // namespace portico::access

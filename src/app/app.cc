@@ -16,8 +16,10 @@
 #include "access/staff_routes.h"
 #include "audit/audit_log.h"
 #include "console/console_api.h"
+#include "console/console_pages.h"
 #include "core/random.h"
 #include "directory/directory_api.h"
+#include "directory/directory_pages.h"
 #include "identity/identity_api.h"
 #include "identity/identity_pages.h"
 #include "identity/identity_repository.h"
@@ -121,6 +123,7 @@ struct App::Impl {
                 }});
     web::registerStaticAssets(router);
     identity_service->setSignupGrants(&signup_grants);
+    members.setNotifier(identity_service.get());
     guarded->setApiKeyVerifier(&api_keys);
     identity::registerIdentityApi(*guarded, *identity_service);
     access::registerAccessApi(*guarded, policy);
@@ -139,8 +142,13 @@ struct App::Impl {
                                                         *identity_service, audit, clock);
     console::registerConsoleApi(*staff_routes, *console, *invitations);
     access::registerInvitationPages(*guarded, *invitations, views);
-    page_state.push_back(
-        access::registerAccessPages(*guarded, policy, members, *invitations, views));
+    page_state.push_back(access::registerAccessPages(
+        *guarded,
+        {policy, members, *invitations, audit, repo, directory::siteNamesFrom(directory_repo)},
+        views));
+    page_state.push_back(directory::registerDirectoryPages(*guarded, policy, directory, views));
+    page_state.push_back(console::registerConsolePages(*staff_routes, *console, *invitations,
+                                                       audit, repo, views));
     access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
   }

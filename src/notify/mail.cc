@@ -123,7 +123,7 @@ core::Status OutboxMailer::send(const MailMessage& m) {
     return s;
   }
   static std::atomic<unsigned> sequence{0};
-  std::string id = fmt::format("{}-{}-{}", std::time(nullptr), ++sequence,
+  std::string id = fmt::format("{}-{:08}-{}", std::time(nullptr), ++sequence,
                                core::hexEncode(core::randomBytes(4)));
   std::string eml = buildEml(m, from_, rfc5322Now(), id + "@" + domainOf(from_));
   auto final_path = std::filesystem::path(dir_) / (id + ".eml");

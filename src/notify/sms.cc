@@ -35,7 +35,7 @@ core::Status OutboxSms::send(const std::string& to, const std::string& text) {
     return core::fail(core::Error::invalid("Invalid phone number", "phone"));
   }
   static std::atomic<unsigned> sequence{0};
-  std::string id = fmt::format("{}-{}-{}", std::time(nullptr), ++sequence,
+  std::string id = fmt::format("{}-{:08}-{}", std::time(nullptr), ++sequence,
                                core::hexEncode(core::randomBytes(4)));
   auto tmp = std::filesystem::path(dir_) / ("." + id + ".tmp");
   {

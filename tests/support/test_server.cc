@@ -30,10 +30,9 @@ std::vector<std::string> filesIn(const std::string& dir, const std::string& ext)
       if (e.path().extension() == ext) paths.push_back(e.path());
     }
   }
-  std::sort(paths.begin(), paths.end(), [](const auto& a, const auto& b) {
-    return std::filesystem::last_write_time(a) < std::filesystem::last_write_time(b) ||
-           (std::filesystem::last_write_time(a) == std::filesystem::last_write_time(b) && a < b);
-  });
+  // Outbox names start with the time in seconds and a zero-padded sequence number: their order
+  // is the order of sending (file times are too coarse to tell messages of one tick apart).
+  std::sort(paths.begin(), paths.end());
   std::vector<std::string> out;
   for (const auto& p : paths) {
     std::ifstream f(p);
@@ -210,6 +209,21 @@ std::pair<std::int64_t, std::string> TestServer::companyWithAdmin(const std::str
                                    {"password", kPassword}});
   EXPECT_EQ(r.status, 201) << r.body;
   return {c.json().value("id", std::int64_t{0}), signInAndEnrol(email)};
+}
+
+std::string TestServer::staffMember(const std::string& org, const std::string& email,
+                                    const std::string& role) {
+  auto token = signedInUser(email);  // staff admin of an organization of their own ...
+  sql("UPDATE staff_members SET org_id = (SELECT id FROM organizations WHERE name = ?), role = ?"
+      " WHERE user_id = (SELECT id FROM users WHERE email = ?)",
+      {org, role, email});  // ... moved into `org` with `role`
+  return token;
+}
+
+void TestServer::sql(const std::string& statement, const std::vector<std::string>& params) {
+  storage::Query q(app_->db().connection(), statement);
+  for (const auto& p : params) q.bind(p);
+  q.run();
 }
 
 std::string TestServer::totpCode(const std::string& base32_secret, std::int64_t offset) const {

@@ -58,6 +58,13 @@ class TestServer {
                                                         const std::string& ext,
                                                         const std::string& email);
 
+  // A new login that is staff of the organization named `org` with `role` (admin,
+  // department_admin, content_creator, support, personnel), signed in with 2FA: its token.
+  std::string staffMember(const std::string& org, const std::string& email,
+                          const std::string& role);
+  // Runs one SQL statement with text parameters (test set-up only).
+  void sql(const std::string& statement, const std::vector<std::string>& params = {});
+
   // Code for a base32 secret at the fake clock's time (+ offset seconds).
   std::string totpCode(const std::string& base32_secret, std::int64_t offset = 0) const;
 
