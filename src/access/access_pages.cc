@@ -201,7 +201,9 @@ namespace {
 class Pages {
  public:
   Pages(identity::GuardedRoutes& routes, AccessPagesDeps deps, const web::Views& views)
-      : deps_(std::move(deps)), pages_(views, deps_.policy), company_pages_(routes, deps_.policy, pages_) {}
+      : deps_(std::move(deps)),
+        pages_(views, deps_.policy),
+        company_pages_(routes, deps_.policy, pages_) {}
 
   void registerAll(identity::GuardedRoutes& routes);
 
@@ -219,15 +221,15 @@ class Pages {
                            {"role", roleLabel(pages_, c, a.role)},
                            {"manages_users", a.can(Permission::UsersManage)}});
     }
-    json data = {{"first_name", c.principal->user.first_name},
-                 {"companies", companies},
-                 {"has_companies", !companies.empty()},
-                 {"first_page", offset == 0},
-                 {"next_cursor", more ? json(std::to_string(offset + kHomePageSize)) : json()},
-                 {"prev_cursor", offset > 0 ? json(std::to_string(offset > kHomePageSize
-                                                                      ? offset - kHomePageSize
-                                                                      : 0))
-                                            : json()}};
+    json data = {
+        {"first_name", c.principal->user.first_name},
+        {"companies", companies},
+        {"has_companies", !companies.empty()},
+        {"first_page", offset == 0},
+        {"next_cursor", more ? json(std::to_string(offset + kHomePageSize)) : json()},
+        {"prev_cursor",
+         offset > 0 ? json(std::to_string(offset > kHomePageSize ? offset - kHomePageSize : 0))
+                    : json()}};
     data["paged"] = more || offset > 0;
     return pages_.render(c, "home", data);
   }
@@ -278,18 +280,17 @@ class Pages {
             sites = e.access->sites;
           }
         }
-        list.push_back(
-            {{"id", m.user_id.value},
-             {"name", m.first_name + " " + m.last_name},
-             {"email", m.email},
-             {"role", roleLabel(pages_, c, m.role)},
-             {"sites", sitesText(c, all_sites, sites, names)},
-             {"last_login", m.last_login_at ? dateText(*m.last_login_at)
-                                            : pages_.translate(c, "company.never")},
-             {"two_factor", m.has_second_factor},
-             {"invited_by", m.invited_by ? json(*m.invited_by) : json()},
-             {"disabled", m.disabled},
-             {"self", m.user_id == c.principal->user.id}});
+        list.push_back({{"id", m.user_id.value},
+                        {"name", m.first_name + " " + m.last_name},
+                        {"email", m.email},
+                        {"role", roleLabel(pages_, c, m.role)},
+                        {"sites", sitesText(c, all_sites, sites, names)},
+                        {"last_login", m.last_login_at ? dateText(*m.last_login_at)
+                                                       : pages_.translate(c, "company.never")},
+                        {"two_factor", m.has_second_factor},
+                        {"invited_by", m.invited_by ? json(*m.invited_by) : json()},
+                        {"disabled", m.disabled},
+                        {"self", m.user_id == c.principal->user.id}});
       }
       json pending = json::array();
       for (const auto& inv : deps_.invitations.pendingIn(a)) {
@@ -313,8 +314,8 @@ class Pages {
       }
       auto chosen_language = form.value("language", c.lang);
       json languages = json::array();
-      for (auto [code, name] : {std::pair{"en", "English"}, std::pair{"sv", "Svenska"},
-                                std::pair{"de", "Deutsch"}}) {
+      for (auto [code, name] :
+           {std::pair{"en", "English"}, std::pair{"sv", "Svenska"}, std::pair{"de", "Deutsch"}}) {
         languages.push_back(
             {{"code", code}, {"name", name}, {"selected", chosen_language == code}});
       }
@@ -342,8 +343,8 @@ class Pages {
       data["rows"] = json::array();
       return pages_.render(c, "company_audit", data, http::statusFor(f.error().code));
     }
-    auto records = deps_.audit.forCompany(a.company.id, f->event, f->since, f->until,
-                                          f->before_id, kAuditPageSize + 1);
+    auto records = deps_.audit.forCompany(a.company.id, f->event, f->since, f->until, f->before_id,
+                                          kAuditPageSize + 1);
     bool more = records.size() > static_cast<std::size_t>(kAuditPageSize);
     if (more) records.pop_back();
     auto query = auditExportQuery(*f);
@@ -451,13 +452,12 @@ class Pages {
       for (auto p : e.access->permissions.list()) perms.push_back(std::string(permissionName(p)));
       json menu = json::array();
       for (const auto& item : companyMenu(pages_, c, *e.access)) menu.push_back(item["label"]);
-      data["access"] = {
-          {"role", roleLabel(pages_, c, e.access->role)},
-          {"permissions", perms},
-          {"has_permissions", !perms.empty()},
-          {"sites", sitesText(c, e.access->all_sites, e.access->sites,
-                              deps_.site_names(a.company.id))},
-          {"menu", menu}};
+      data["access"] = {{"role", roleLabel(pages_, c, e.access->role)},
+                        {"permissions", perms},
+                        {"has_permissions", !perms.empty()},
+                        {"sites", sitesText(c, e.access->all_sites, e.access->sites,
+                                            deps_.site_names(a.company.id))},
+                        {"menu", menu}};
     }
     return pages_.render(c, "view_as", data);
   }
@@ -468,8 +468,7 @@ class Pages {
 };
 
 void Pages::registerAll(identity::GuardedRoutes& routes) {
-  routes.page("GET", "/", Access::SignedIn,
-              [this](Request& r, Context& c) { return home(r, c); });
+  routes.page("GET", "/", Access::SignedIn, [this](Request& r, Context& c) { return home(r, c); });
 
   auto& cp = company_pages_;
   cp.page("GET", "/companies/{id}", CompanyRoutes::kAnyAccess,

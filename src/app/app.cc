@@ -12,6 +12,7 @@
 #include "access/invitation_api.h"
 #include "access/invitation_repository.h"
 #include "access/invitation_service.h"
+#include "access/invite_pages.h"
 #include "access/policy.h"
 #include "access/staff_routes.h"
 #include "audit/audit_log.h"
@@ -142,13 +143,14 @@ struct App::Impl {
                                                         *identity_service, audit, clock);
     console::registerConsoleApi(*staff_routes, *console, *invitations);
     access::registerInvitationPages(*guarded, *invitations, views);
+    access::registerInvitePages(*guarded, policy, *invitations, views);
     page_state.push_back(access::registerAccessPages(
         *guarded,
         {policy, members, *invitations, audit, repo, directory::siteNamesFrom(directory_repo)},
         views));
     page_state.push_back(directory::registerDirectoryPages(*guarded, policy, directory, views));
-    page_state.push_back(console::registerConsolePages(*staff_routes, *console, *invitations,
-                                                       audit, repo, views));
+    page_state.push_back(
+        console::registerConsolePages(*staff_routes, *console, *invitations, audit, repo, views));
     access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
   }

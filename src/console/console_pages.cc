@@ -30,7 +30,8 @@ audit::Actor actorOf(const Context& c) {
 
 // A number written in decimal digits only; nullopt otherwise.
 std::optional<std::int64_t> digits(const std::string& text) {
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;
   }
   return std::stoll(text);
@@ -115,10 +116,9 @@ class Pages {
     json sections = json::array();
     for (const auto& section : kSections) {
       if (!access::Policy::staffMay(s, section.capability)) continue;
-      sections.push_back(
-          {{"href", section.href},
-           {"label", t(c, std::string("console.section.") + section.key)},
-           {"help", t(c, std::string("console.section.") + section.key + "_help")}});
+      sections.push_back({{"href", section.href},
+                          {"label", t(c, std::string("console.section.") + section.key)},
+                          {"help", t(c, std::string("console.section.") + section.key + "_help")}});
     }
     return render(c, "start", {{"sections", sections}, {"role", s.role}});
   }
@@ -132,8 +132,9 @@ class Pages {
     json options = json::array();
     bool own_only = s.role == "department_admin";
     if (!own_only) {
-      options.push_back(
-          {{"id", ""}, {"name", t(c, "console.customers.no_department")}, {"selected", chosen.empty()}});
+      options.push_back({{"id", ""},
+                         {"name", t(c, "console.customers.no_department")},
+                         {"selected", chosen.empty()}});
     }
     for (const auto& d : console_.departments(s)) {
       if (names) (*names)[d.id] = d.name;
@@ -210,7 +211,8 @@ class Pages {
            {"department", co.department_id && departments.count(*co.department_id)
                               ? departments[*co.department_id]
                               : ""},
-           {"managed", t(c, co.managed ? "console.customers.managed" : "console.customers.independent")},
+           {"managed",
+            t(c, co.managed ? "console.customers.managed" : "console.customers.independent")},
            {"agent", co.agent_id && agents.count(*co.agent_id) ? agents[*co.agent_id] : ""}});
     }
     return render(c, "customers",
@@ -284,11 +286,10 @@ class Pages {
                       {"has_customers", !a.customers.empty()},
                       {"email", failed_agent == a.id ? value : ""}});
     }
-    return render(c, "agents",
-                  {{"agents", list},
-                   {"has_agents", !list.empty()},
-                   {"name", failed_agent == 0 ? value : ""}},
-                  status, error);
+    return render(
+        c, "agents",
+        {{"agents", list}, {"has_agents", !list.empty()}, {"name", failed_agent == 0 ? value : ""}},
+        status, error);
   }
 
   // Personnel.
@@ -357,7 +358,8 @@ class Pages {
     for (const auto& inv : invitations_.staffInvitations(s)) {
       json companies = json::array();
       for (const auto& ic : inv.companies) {
-        companies.push_back({{"name", ic.company_name}, {"role", access::roleLabel(pages_, c, ic.role)}});
+        companies.push_back(
+            {{"name", ic.company_name}, {"role", access::roleLabel(pages_, c, ic.role)}});
       }
       list.push_back({{"id", inv.id},
                       {"email", inv.email},
@@ -539,8 +541,8 @@ void Pages::registerAll() {
             auto email = formField(c, "email");
             auto added = con.addAgentUser(s, agent, email, actorOf(c));
             if (!added) {
-              return agents(c, s, added.error().message, http::statusFor(added.error().code),
-                            agent, email);
+              return agents(c, s, added.error().message, http::statusFor(added.error().code), agent,
+                            email);
             }
             return Response::redirect("/staff/agents");
           });
@@ -548,10 +550,9 @@ void Pages::registerAll() {
           [this, &con](Request& r, Context& c, const StaffRole& s) {
             auto email = core::asciiLower(core::trim(formField(c, "email")));
             auto user = users_.findUserByEmail(email);
-            auto removed =
-                user ? con.removeAgentUser(s, r.idParam("id"), user->id, actorOf(c))
-                     : core::Status(core::fail(
-                           core::Error::notFound(t(c, "console.agents.no_such_login"))));
+            auto removed = user ? con.removeAgentUser(s, r.idParam("id"), user->id, actorOf(c))
+                                : core::Status(core::fail(
+                                      core::Error::notFound(t(c, "console.agents.no_such_login"))));
             if (!removed) {
               return agents(c, s, removed.error().message, http::statusFor(removed.error().code));
             }
@@ -612,10 +613,10 @@ void Pages::registerAll() {
     rt.page("POST", enable ? "/staff/users/{user_id}/enable" : "/staff/users/{user_id}/disable",
             StaffCapability::Users,
             [this, &con, enable](Request& r, Context& c, const StaffRole& s) {
-              auto done = con.setLoginEnabled(s, core::UserId{r.idParam("user_id")}, enable,
-                                              actorOf(c));
-              if (!done) return users(r, c, s, done.error().message,
-                                      http::statusFor(done.error().code));
+              auto done =
+                  con.setLoginEnabled(s, core::UserId{r.idParam("user_id")}, enable, actorOf(c));
+              if (!done)
+                return users(r, c, s, done.error().message, http::statusFor(done.error().code));
               return Response::redirect("/staff/users?saved=1&q=" +
                                         http::percentEncode(formField(c, "q")));
             });
@@ -629,8 +630,7 @@ void Pages::registerAll() {
             auto done = invitations_.deleteStaffInvitation(s, r.idParam("id"), c.origin,
                                                            c.principal->user.id);
             if (!done) {
-              return invitations(r, c, s, done.error().message,
-                                 http::statusFor(done.error().code));
+              return invitations(r, c, s, done.error().message, http::statusFor(done.error().code));
             }
             return Response::redirect("/staff/invitations?deleted=1");
           });

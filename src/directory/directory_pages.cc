@@ -35,8 +35,7 @@ json idValue(const std::string& text) {
   return text;
 }
 
-constexpr const char* kContactFields[] = {"first_name", "last_name", "job_title", "email",
-                                          "phone"};
+constexpr const char* kContactFields[] = {"first_name", "last_name", "job_title", "email", "phone"};
 
 class Pages {
  public:
@@ -64,8 +63,9 @@ class Pages {
                          {"selected", chosen.empty()}});
     }
     for (const auto& s : sites) {
-      options.push_back(
-          {{"id", std::to_string(s.id)}, {"name", s.name}, {"selected", std::to_string(s.id) == chosen}});
+      options.push_back({{"id", std::to_string(s.id)},
+                         {"name", s.name},
+                         {"selected", std::to_string(s.id) == chosen}});
     }
     return options;
   }
@@ -136,7 +136,8 @@ class Pages {
     data["contact_id"] = x->id;
     data["contact_name"] = x->first_name + " " + x->last_name;
     data["form"] = form;
-    data["site_options"] = siteOptions(c, a, directory_.sites(a), form["site_id"].get<std::string>());
+    data["site_options"] =
+        siteOptions(c, a, directory_.sites(a), form["site_id"].get<std::string>());
     data["login"] = x->user_id ? json(x->user_email) : json();
     data["link_email"] = link_email.empty() ? x->user_email : link_email;
     data["saved"] = queryField(r, "saved") == "1";
@@ -188,17 +189,17 @@ void Pages::registerAll() {
   // Contacts.
   cp.page("GET", "/companies/{id}/contacts", Permission::ContactsManage,
           [this](Request& r, Context& c, const CompanyAccess& a) { return contacts(r, c, a); });
-  cp.page("POST", "/companies/{id}/contacts", Permission::ContactsManage,
-          [this, &dir](Request& r, Context& c, const CompanyAccess& a) {
-            auto form = contactForm(c);
-            auto saved = dir.saveContact(a, 0, contactBody(form), actorOf(c));
-            if (!saved) {
-              return contacts(r, c, a, saved.error().message, http::statusFor(saved.error().code),
-                              form);
-            }
-            return Response::redirect(base(a) + "/contacts/" + std::to_string(saved->id) +
-                                      "?saved=1");
-          });
+  cp.page(
+      "POST", "/companies/{id}/contacts", Permission::ContactsManage,
+      [this, &dir](Request& r, Context& c, const CompanyAccess& a) {
+        auto form = contactForm(c);
+        auto saved = dir.saveContact(a, 0, contactBody(form), actorOf(c));
+        if (!saved) {
+          return contacts(r, c, a, saved.error().message, http::statusFor(saved.error().code),
+                          form);
+        }
+        return Response::redirect(base(a) + "/contacts/" + std::to_string(saved->id) + "?saved=1");
+      });
   cp.page("GET", "/companies/{id}/contacts/{contact_id}", Permission::ContactsManage,
           [this](Request& r, Context& c, const CompanyAccess& a) { return contact(r, c, a); });
   cp.page("POST", "/companies/{id}/contacts/{contact_id}", Permission::ContactsManage,
@@ -221,17 +222,16 @@ void Pages::registerAll() {
           [this, &dir](Request& r, Context& c, const CompanyAccess& a) {
             auto id = r.idParam("contact_id");
             auto email = formField(c, "email");
-            auto linked =
-                email.empty()
-                    ? core::Result<Contact>(core::fail(core::Error::invalid(
-                          pages_.translate(c, "contacts.link_needs_email"), "email")))
-                    : dir.link(a, id, email, actorOf(c));
+            auto linked = email.empty()
+                              ? core::Result<Contact>(core::fail(core::Error::invalid(
+                                    pages_.translate(c, "contacts.link_needs_email"), "email")))
+                              : dir.link(a, id, email, actorOf(c));
             if (!linked) {
               if (linked.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, linked.error());
               }
-              return contact(r, c, a, linked.error().message,
-                             http::statusFor(linked.error().code), json::object(), email);
+              return contact(r, c, a, linked.error().message, http::statusFor(linked.error().code),
+                             json::object(), email);
             }
             return Response::redirect(base(a) + "/contacts/" + std::to_string(id) + "?saved=1");
           });
@@ -269,8 +269,8 @@ void Pages::registerAll() {
             json form = {{"name", formField(c, "name")}, {"address", formField(c, "address")}};
             auto created = dir.createSite(a, form, actorOf(c));
             if (!created) {
-              return sites(r, c, a, created.error().message,
-                           http::statusFor(created.error().code), form);
+              return sites(r, c, a, created.error().message, http::statusFor(created.error().code),
+                           form);
             }
             return Response::redirect(base(a) + "/sites?saved=1");
           });
@@ -287,8 +287,8 @@ void Pages::registerAll() {
               if (updated.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, updated.error());
               }
-              return site(r, c, a, updated.error().message,
-                          http::statusFor(updated.error().code), form);
+              return site(r, c, a, updated.error().message, http::statusFor(updated.error().code),
+                          form);
             }
             return Response::redirect(base(a) + "/sites?saved=1");
           });

@@ -1,6 +1,7 @@
 // The web UI without a browser: forms, CSRF, cookies, languages.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "support/test_server.h"
@@ -241,6 +242,102 @@ TEST(PagesTest, HomeListsCompaniesAndTheCompanyPageManagesUsers) {
                    "email=x%40a.example&first_name=X&last_name=X&language=en&role=member")
                 .status,
             404);
+}
+
+TEST(PagesTest, SeveralInvitationsInOneFormEachIntoSeveralCompanies) {
+  TestServer server;
+  server.initOrganization("Vendor", "owner@vendor.example");
+  auto key = *server.app().createApiKey("Vendor", "ERP");
+  std::int64_t ids[3];
+  int n = 0;
+  for (const char* ext : {"A", "B", "C"}) {
+    ids[n++] = server
+                   .post("/api/v1/integration/companies",
+                         {{"external_id", ext}, {"name", std::string("Company ") + ext}}, key)
+                   .json()["id"]
+                   .get<std::int64_t>();
+  }
+  // Pia administers A and B (two admin signup links; the second accepted signed in).
+  server.post("/api/v1/integration/companies/A/admin-signup", {{"email", "pa@a.example"}}, key);
+  server.post("/api/v1/signup", {{"token", server.mailedToken("/signup")},
+                                 {"first_name", "Pia"},
+                                 {"last_name", "Admin"},
+                                 {"password", TestServer::kPassword}});
+  auto api = server
+                 .post("/api/v1/auth/login",
+                       {{"email", "pa@a.example"}, {"password", TestServer::kPassword}})
+                 .json()["token"]
+                 .get<std::string>();
+  auto secret = server.post("/api/v1/auth/totp/enroll", nlohmann::json::object(), api)
+                    .json()["secret"]
+                    .get<std::string>();
+  ASSERT_EQ(
+      server.post("/api/v1/auth/totp/confirm", {{"code", server.totpCode(secret)}}, api).status,
+      200);
+  server.post("/api/v1/integration/companies/B/admin-signup", {{"email", "pa@a.example"}}, key);
+  ASSERT_EQ(server.post("/api/v1/signup", {{"token", server.mailedToken("/signup")}}, api).status,
+            200);  // an existing login adds the company
+  server.clock().advance(30);
+
+  Browser b(server);
+  b.get("/login");
+  b.post("/login", "email=pa%40a.example&password=violet+harbor+sunrise");
+  b.get("/mfa");
+  ASSERT_EQ(b.post("/mfa", "code=" + server.totpCode(secret)).status, 303);
+  auto page = b.get("/invitations/new");
+  ASSERT_EQ(page.status, 200);
+  auto A = std::to_string(ids[0]), B = std::to_string(ids[1]), C = std::to_string(ids[2]);
+  EXPECT_NE(page.body.find("name=\"company_" + A + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("name=\"company_" + B + "\""), std::string::npos);
+  EXPECT_EQ(page.body.find("name=\"company_" + C + "\""), std::string::npos);  // not hers
+  EXPECT_NE(page.body.find("for=\"email-0\""), std::string::npos);             // labelled fields
+
+  // "New invitation" posts back with one more row, keeping what was typed.
+  std::string companies =
+      "company_" + A + "=on&role_" + A + "=member&company_" + B + "=on&role_" + B + "=all";
+  auto r = b.post("/invitations/new",
+                  "rows=1&email_0=one%40x.example&first_name_0=One&last_name_0="
+                  "O&language_0=sv&action=add&" +
+                      companies);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("id=\"email-1\""), std::string::npos);
+  EXPECT_NE(r.body.find("value=\"one@x.example\""), std::string::npos);
+  EXPECT_EQ(server.mails().size(), 3u);  // nothing sent yet
+
+  // One send: the good rows are sent, the bad one comes back with its reason.
+  auto mails = server.mails().size();
+  r = b.post("/invitations/new",
+             "rows=3&email_0=one%40x.example&first_name_0=One&last_name_0=O&language_0=sv"
+             "&email_1=bad&first_name_1=Bad&last_name_1=B&language_1=en"
+             "&email_2=two%40x.example&first_name_2=Two&last_name_2=T&language_2=de"
+             "&action=send&" +
+                 companies);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("value=\"bad\""), std::string::npos);
+  EXPECT_EQ(r.body.find("value=\"one@x.example\""), std::string::npos);
+  EXPECT_EQ(server.mails().size(), mails + 2);
+  auto pending = server.get("/api/v1/invitations", api).json()["items"];
+  ASSERT_EQ(pending.size(), 2u);
+  for (const auto& inv : pending) {
+    ASSERT_EQ(inv["companies"].size(), 2u);  // each into A (member) and B (all permissions)
+    for (const auto& company : inv["companies"]) {
+      if (company["company_id"] == ids[0]) {
+        EXPECT_EQ(company["role"], "member");
+      } else {
+        EXPECT_EQ(company["role"], "custom");
+        auto perms = company["permissions"];
+        EXPECT_EQ(std::find(perms.begin(), perms.end(), "users.manage"), perms.end());
+        EXPECT_NE(std::find(perms.begin(), perms.end(), "invoices.pay"), perms.end());
+      }
+    }
+  }
+  // No company ticked: a clear error, nothing sent; a company that is not hers is ignored.
+  r = b.post("/invitations/new",
+             "rows=1&email_0=three%40x.example&first_name_0=T&last_name_0=T"
+             "&action=send&company_" +
+                 C + "=on&role_" + C + "=user");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(server.get("/api/v1/invitations", api).json()["items"].size(), 2u);
 }
 
 }  // namespace

@@ -1,0 +1,557 @@
+// The staff console and the company pages in the web UI, driven without a browser: forms with
+// CSRF, cookies, redirects, error pages, and the same services the API uses.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "http/url.h"
+#include "support/test_server.h"
+
+namespace portico::testing {
+namespace {
+
+using nlohmann::json;
+
+// A cookie-keeping client for pages that picks up the CSRF token of the last page it saw.
+class Browser {
+ public:
+  explicit Browser(TestServer& s) : s_(s) {}
+
+  HttpResult get(const std::string& path) {
+    auto r = s_.request("GET", path, "", headers());
+    keep(r);
+    return r;
+  }
+  // Posts the form fields (and the CSRF token).
+  HttpResult post(const std::string& path,
+                  const std::vector<std::pair<std::string, std::string>>& fields = {}) {
+    std::string body = "csrf=" + csrf_;
+    for (const auto& [k, v] : fields) body += "&" + k + "=" + http::percentEncode(v);
+    auto h = headers();
+    h.push_back("Content-Type: application/x-www-form-urlencoded");
+    auto r = s_.request("POST", path, body, h);
+    keep(r);
+    return r;
+  }
+
+ private:
+  std::vector<std::string> headers() const {
+    std::string c;
+    for (const auto& [k, v] : cookies_) c += k + "=" + v + "; ";
+    std::vector<std::string> h = {"Accept-Language: en"};
+    if (!c.empty()) h.push_back("Cookie: " + c);
+    return h;
+  }
+  void keep(const HttpResult& r) {
+    for (auto [it, end] = r.headers.equal_range("set-cookie"); it != end; ++it) {
+      auto eq = it->second.find('=');
+      auto semi = it->second.find(';');
+      auto name = it->second.substr(0, eq);
+      if (it->second.find("Max-Age=0") != std::string::npos) {
+        cookies_.erase(name);
+      } else {
+        cookies_[name] = it->second.substr(eq + 1, semi - eq - 1);
+      }
+    }
+    std::smatch m;
+    if (std::regex_search(r.body, m, std::regex("name=\"csrf\" value=\"([^\"]+)\""))) {
+      csrf_ = m[1].str();
+    }
+  }
+
+  TestServer& s_;
+  std::map<std::string, std::string> cookies_;
+  std::string csrf_;
+};
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// The content of the page between <main> and </main>.
+std::string mainOf(const std::string& body) {
+  auto from = body.find("<main");
+  auto to = body.find("</main>");
+  return from == std::string::npos || to == std::string::npos ? body : body.substr(from, to - from);
+}
+
+class ConsolePagesTest : public ::testing::Test {
+ protected:
+  ConsolePagesTest() {
+    // The staff administrator of the vendor, and one customer with its own administrator.
+    std::string secret;
+    staff_token = server.signedInUser("chief@vendor.example", &secret);
+    secrets["chief@vendor.example"] = secret;
+    key = *server.app().createApiKey("Org of chief@vendor.example", "ERP");
+    company = server
+                  .post("/api/v1/integration/companies",
+                        {{"external_id", "C-1"}, {"name", "Acme Widgets"}}, key)
+                  .json()["id"]
+                  .get<std::int64_t>();
+    EXPECT_EQ(server
+                  .post("/api/v1/integration/companies/C-1/admin-signup",
+                        {{"email", "ada@acme.example"}}, key)
+                  .status,
+              202);
+    EXPECT_EQ(server
+                  .post("/api/v1/signup", {{"token", server.mailedToken("/signup")},
+                                           {"first_name", "Ada"},
+                                           {"last_name", "Admin"},
+                                           {"password", TestServer::kPassword}})
+                  .status,
+              201);
+    admin_token = enrol("ada@acme.example");
+  }
+
+  // Signs in through the API and enrols TOTP; keeps the secret for page sign-ins. The token.
+  std::string enrol(const std::string& email) {
+    auto token =
+        server.post("/api/v1/auth/login", {{"email", email}, {"password", TestServer::kPassword}})
+            .json()
+            .value("token", "");
+    auto secret =
+        server.post("/api/v1/auth/totp/enroll", json::object(), token).json().value("secret", "");
+    EXPECT_EQ(
+        server.post("/api/v1/auth/totp/confirm", {{"code", server.totpCode(secret)}}, token).status,
+        200);
+    secrets[email] = secret;
+    return token;
+  }
+
+  // A browser signed in as `email` (password and a fresh TOTP code).
+  Browser signIn(const std::string& email) {
+    server.clock().advance(30);  // a code is good once: move to the next one
+    Browser b(server);
+    b.get("/login");
+    auto r = b.post("/login", {{"email", email}, {"password", TestServer::kPassword}});
+    EXPECT_EQ(r.header("location"), "/mfa") << r.body;
+    b.get("/mfa");
+    r = b.post("/mfa", {{"code", server.totpCode(secrets[email])}});
+    EXPECT_EQ(r.status, 303) << r.body;
+    return b;
+  }
+
+  // Ada invites `email` as `role`; the invitee accepts with a new login. The invitee's user id.
+  std::int64_t member(const std::string& email, const std::string& role) {
+    auto r = server.post("/api/v1/invitations",
+                         {{"email", email},
+                          {"first_name", "Mia"},
+                          {"last_name", "Member"},
+                          {"companies", {{{"company_id", company}, {"role", role}}}}},
+                         admin_token);
+    EXPECT_EQ(r.status, 201) << r.body;
+    r = server.post("/api/v1/invitations/accept",
+                    {{"token", server.mailedToken("/invitations/accept")},
+                     {"first_name", "Mia"},
+                     {"last_name", "Member"},
+                     {"password", TestServer::kPassword}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto users = server.get(companyPath() + "/users", admin_token).json();
+    for (const auto& u : users["items"]) {
+      if (u["email"] == email) return u["id"].get<std::int64_t>();
+    }
+    ADD_FAILURE() << "no member " << email << ": " << users.dump();
+    return 0;
+  }
+
+  void setStaffRole(const std::string& email, const std::string& role) {
+    storage::Query q(server.app().db().connection(),
+                     "UPDATE staff_members SET role = ? WHERE user_id = "
+                     "(SELECT id FROM users WHERE email = ?)");
+    q.bind(role, email);
+    q.run();
+  }
+
+  std::string companyPath() const { return "/api/v1/companies/" + std::to_string(company); }
+  std::string page() const { return "/companies/" + std::to_string(company); }
+
+  TestServer server;
+  std::map<std::string, std::string> secrets;
+  std::string staff_token, admin_token, key;
+  std::int64_t company = 0;
+};
+
+TEST_F(ConsolePagesTest, StaffAdminCreatesACustomerAndFindsItBySearch) {
+  auto b = signIn("chief@vendor.example");
+  auto home = b.get("/");
+  ASSERT_EQ(home.status, 200);
+  EXPECT_TRUE(contains(home.body, "href=\"/staff\""));
+  auto start = b.get("/staff");
+  ASSERT_EQ(start.status, 200);
+  for (const char* section :
+       {"/staff/customers", "/staff/departments", "/staff/agents", "/staff/personnel",
+        "/staff/licences", "/staff/users", "/staff/invitations", "/staff/audit"}) {
+    EXPECT_TRUE(contains(start.body, std::string("href=\"") + section + "\"")) << section;
+  }
+
+  ASSERT_EQ(b.get("/staff/customers").status, 200);
+  auto r = b.post("/staff/customers", {{"name", "Nordic Gadgets AB"},
+                                       {"external_id", "NG-7"},
+                                       {"org_number", "556000-1234"},
+                                       {"department_id", ""},
+                                       {"managed", "independent"}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  std::smatch m;
+  auto location = r.header("location");
+  ASSERT_TRUE(std::regex_match(location, m, std::regex("/staff/customers/([0-9]+)\\?saved=1")))
+      << location;
+  auto customer = b.get("/staff/customers/" + m[1].str());
+  ASSERT_EQ(customer.status, 200);
+  EXPECT_TRUE(contains(customer.body, "value=\"NG-7\""));
+  EXPECT_TRUE(contains(customer.body, "<option value=\"independent\" selected>"));
+  EXPECT_TRUE(contains(customer.body, "href=\"/companies/" + m[1].str() + "\""));
+
+  auto found = b.get("/staff/customers?q=gadgets");
+  ASSERT_EQ(found.status, 200);
+  EXPECT_TRUE(contains(found.body, "Nordic Gadgets AB"));
+  EXPECT_FALSE(contains(found.body, "Acme Widgets"));
+  EXPECT_TRUE(contains(found.body, "<th scope=\"col\">"));
+  auto none = b.get("/staff/customers?q=nothing-like-it");
+  EXPECT_TRUE(contains(none.body, "No customers match your search."));
+  // The API sees the same customer.
+  EXPECT_EQ(server.get("/api/v1/staff/customers?q=NG-7", staff_token).json()["items"].size(), 1u);
+}
+
+TEST_F(ConsolePagesTest, FormErrorsKeepTheValuesAndAnswer4xx) {
+  auto b = signIn("chief@vendor.example");
+  b.get("/staff/customers");
+  auto r = b.post("/staff/customers", {{"name", "  "},
+                                       {"external_id", "KEEP-ME"},
+                                       {"org_number", "556677-8899"},
+                                       {"department_id", ""},
+                                       {"managed", "managed"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "role=\"alert\""));
+  EXPECT_TRUE(contains(r.body, "value=\"KEEP-ME\""));
+  EXPECT_TRUE(contains(r.body, "value=\"556677-8899\""));
+  // Another customer has that external id already.
+  r = b.post("/staff/customers", {{"name", "Copy"},
+                                  {"external_id", "C-1"},
+                                  {"org_number", ""},
+                                  {"department_id", ""},
+                                  {"managed", "managed"}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_TRUE(contains(r.body, "C-1"));
+  EXPECT_TRUE(contains(r.body, "value=\"Copy\""));
+
+  b.get("/staff/licences");
+  r = b.post("/staff/licences", {{"limit", "lots"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "value=\"lots\""));
+  EXPECT_TRUE(contains(r.body, "Enter a whole number"));
+  r = b.post("/staff/licences", {{"limit", "25"}});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_TRUE(contains(b.get("/staff/licences").body, "<strong>25</strong>"));
+  r = b.post("/staff/licences", {{"limit", ""}});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_TRUE(contains(b.get("/staff/licences").body, "no limit"));
+
+  b.get("/staff/audit");
+  auto audit = b.get("/staff/audit?from=2024-02-30&event=login.");
+  EXPECT_EQ(audit.status, 400);
+  EXPECT_TRUE(contains(audit.body, "value=\"2024-02-30\""));
+  EXPECT_TRUE(contains(audit.body, "value=\"login.\""));
+}
+
+TEST_F(ConsolePagesTest, AContentCreatorMayNotOpenLicences) {
+  setStaffRole("chief@vendor.example", "content_creator");
+  auto b = signIn("chief@vendor.example");
+  EXPECT_EQ(b.get("/staff/licences").status, 403);
+  EXPECT_EQ(b.get("/staff/audit").status, 403);
+  EXPECT_EQ(b.get("/staff/audit.csv").status, 403);
+  EXPECT_EQ(b.get("/staff/customers").status, 200);
+  auto start = b.get("/staff");
+  ASSERT_EQ(start.status, 200);
+  EXPECT_TRUE(contains(start.body, "href=\"/staff/customers\""));
+  EXPECT_FALSE(contains(start.body, "href=\"/staff/licences\""));
+  // Forms are refused too, before anything is written.
+  b.get("/staff/customers");
+  EXPECT_EQ(b.post("/staff/licences", {{"limit", "1"}}).status, 403);
+}
+
+TEST_F(ConsolePagesTest, APortalUserGets403OnTheConsole) {
+  auto b = signIn("ada@acme.example");
+  auto home = b.get("/");
+  ASSERT_EQ(home.status, 200);
+  EXPECT_TRUE(contains(home.body, "Acme Widgets"));
+  EXPECT_FALSE(contains(home.body, "href=\"/staff\""));
+  EXPECT_EQ(b.get("/staff").status, 403);
+  EXPECT_EQ(b.get("/staff/customers").status, 403);
+  EXPECT_EQ(b.get("/staff/customers/" + std::to_string(company)).status, 403);
+}
+
+TEST_F(ConsolePagesTest, TheContactsPageCreatesAndLinksAContact) {
+  auto b = signIn("ada@acme.example");
+  auto sites = b.get(page() + "/sites");
+  ASSERT_EQ(sites.status, 200);
+  EXPECT_TRUE(contains(sites.body, "No sites yet."));
+  auto r = b.post(page() + "/sites", {{"name", "Harbour depot"}, {"address", "Kajen 1, Gävle"}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  sites = b.get(page() + "/sites");
+  EXPECT_TRUE(contains(sites.body, "Harbour depot"));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(sites.body, m, std::regex("/sites/([0-9]+)\">Edit")));
+  auto site_id = m[1].str();
+
+  auto contacts = b.get(page() + "/contacts");
+  ASSERT_EQ(contacts.status, 200);
+  EXPECT_TRUE(contains(contacts.body, "No contacts yet."));
+  EXPECT_TRUE(contains(contacts.body, "<option value=\"" + site_id + "\""));
+  r = b.post(page() + "/contacts", {{"first_name", "Carl"},
+                                    {"last_name", "Contact"},
+                                    {"job_title", "Depot manager"},
+                                    {"email", "carl@acme.example"},
+                                    {"phone", "+46 70 000 00 00"},
+                                    {"site_id", site_id}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  auto location = r.header("location");
+  ASSERT_TRUE(std::regex_match(location, m, std::regex(".*/contacts/([0-9]+)\\?saved=1")))
+      << location;
+  auto contact_page = location.substr(0, location.find('?'));
+  EXPECT_TRUE(contains(b.get(contact_page).body, "Not linked to a login"));
+
+  // Only a member can be linked; the form keeps what was typed.
+  r = b.post(contact_page + "/link", {{"email", "stranger@else.example"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "value=\"stranger@else.example\""));
+  r = b.post(contact_page + "/link", {{"email", "ada@acme.example"}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  contacts = b.get(page() + "/contacts");
+  EXPECT_TRUE(contains(contacts.body, "Carl Contact"));
+  EXPECT_TRUE(contains(contacts.body, "<td>Harbour depot</td>"));
+  EXPECT_TRUE(contains(contacts.body, "<td>ada@acme.example</td>"));
+  auto api = server.get(companyPath() + "/contacts", admin_token).json()["items"];
+  ASSERT_EQ(api.size(), 1u);
+  EXPECT_EQ(api[0]["login"]["email"], "ada@acme.example");
+
+  // Ada's own site scope now comes from the site contact: the access review says so.
+  EXPECT_TRUE(contains(b.get(page()).body, "<td>Harbour depot</td>"));
+
+  EXPECT_EQ(b.post(contact_page + "/unlink").status, 303);
+  EXPECT_TRUE(contains(b.get(page() + "/contacts").body, "not linked"));
+  EXPECT_EQ(b.post(contact_page + "/delete").status, 303);
+  EXPECT_TRUE(contains(b.get(page() + "/contacts").body, "No contacts yet."));
+}
+
+TEST_F(ConsolePagesTest, CompanyPagesFollowThePermissions) {
+  auto mia = member("mia@acme.example", "member");
+  enrol("mia@acme.example");
+  auto b = signIn("mia@acme.example");
+  auto home = b.get(page());
+  ASSERT_EQ(home.status, 200);
+  EXPECT_TRUE(contains(home.body, "href=\"" + page() + "/sites\""));
+  EXPECT_FALSE(contains(home.body, "href=\"" + page() + "/contacts\""));
+  EXPECT_FALSE(contains(home.body, "href=\"" + page() + "/audit\""));
+  EXPECT_EQ(b.get(page() + "/sites").status, 200);
+  EXPECT_EQ(b.get(page() + "/contacts").status, 403);
+  EXPECT_EQ(b.get(page() + "/audit").status, 403);
+  EXPECT_EQ(b.get(page() + "/explain").status, 403);
+  EXPECT_EQ(b.get(page() + "/view-as/" + std::to_string(mia)).status, 403);
+  EXPECT_EQ(b.post(page() + "/sites", {{"name", "Nope"}}).status, 403);
+  EXPECT_EQ(b.get("/companies/999999/sites").status, 404);
+}
+
+TEST_F(ConsolePagesTest, TheAccessReviewAndExplainShowEachMember) {
+  auto mia = member("mia@acme.example", "member");
+  auto b = signIn("ada@acme.example");
+  auto review = b.get(page());
+  ASSERT_EQ(review.status, 200);
+  auto members = review.body.substr(review.body.find("id=\"members\""));
+  EXPECT_TRUE(contains(members, "mia@acme.example"));
+  EXPECT_TRUE(contains(members, "<td>All</td>"));               // sites
+  EXPECT_TRUE(contains(members, "<td>ada@acme.example</td>"));  // Mia's inviter
+  EXPECT_TRUE(contains(members, "<mark>off</mark>"));           // Mia has no second factor yet
+  EXPECT_TRUE(contains(members, "/explain?user_id=" + std::to_string(mia)));
+  EXPECT_TRUE(contains(members, "/view-as/" + std::to_string(mia)));
+  EXPECT_TRUE(contains(members, "/users/" + std::to_string(mia) + "/remove"));
+
+  auto explain = b.get(page() + "/explain");
+  ASSERT_EQ(explain.status, 200);
+  EXPECT_TRUE(contains(explain.body, "<label for=\"explain-user\">"));
+  explain = b.get(page() + "/explain?user_id=" + std::to_string(mia) +
+                  "&permission=users.manage&site_id=");
+  ASSERT_EQ(explain.status, 200);
+  EXPECT_TRUE(contains(explain.body, "<strong>Membership</strong> — Member of Acme Widgets"));
+  EXPECT_TRUE(contains(explain.body, "<strong>Role</strong> — Role preset &apos;member&apos;"));
+  EXPECT_TRUE(contains(explain.body, "✗"));
+  EXPECT_TRUE(contains(explain.body, "No: not allowed."));
+  explain = b.get(page() + "/explain?user_id=" + std::to_string(mia) + "&permission=invoices.view");
+  EXPECT_TRUE(contains(explain.body, "✓"));
+  EXPECT_TRUE(contains(explain.body, "Yes: allowed."));
+  auto bad = b.get(page() + "/explain?user_id=" + std::to_string(mia) + "&permission=fly");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(contains(bad.body, "role=\"alert\""));
+  EXPECT_EQ(b.get(page() + "/explain?user_id=999999").status, 400);
+
+  // Staff disable Mia's login; the review marks it.
+  auto staff = signIn("chief@vendor.example");
+  staff.get("/staff/users?q=mia");
+  ASSERT_EQ(staff.post("/staff/users/" + std::to_string(mia) + "/disable", {{"q", "mia"}}).status,
+            303);
+  EXPECT_TRUE(contains(staff.get("/staff/users?q=mia").body, "<mark>disabled</mark>"));
+  EXPECT_TRUE(contains(b.get(page()).body, "Login disabled"));
+  EXPECT_EQ(staff.post("/staff/users/" + std::to_string(mia) + "/enable").status, 303);
+}
+
+TEST_F(ConsolePagesTest, ViewAsIsAReadOnlyPreviewWithoutForms) {
+  auto mia = member("mia@acme.example", "member");
+  auto b = signIn("ada@acme.example");
+  auto preview = b.get(page() + "/view-as/" + std::to_string(mia));
+  ASSERT_EQ(preview.status, 200);
+  EXPECT_FALSE(contains(preview.body, "<form"));
+  EXPECT_TRUE(contains(preview.body, "Preview as Mia Member (mia@acme.example)"));
+  EXPECT_TRUE(contains(preview.body, "read-only"));
+  EXPECT_TRUE(contains(preview.body, "<strong>Member</strong>"));
+  EXPECT_TRUE(contains(preview.body, "<code>invoices.view</code>"));
+  EXPECT_FALSE(contains(preview.body, "<code>users.manage</code>"));
+  auto menu = preview.body.substr(preview.body.find("class=\"preview-menu\""));
+  menu = menu.substr(0, menu.find("</ul>"));
+  EXPECT_TRUE(contains(menu, "<li>Sites</li>"));
+  EXPECT_FALSE(contains(menu, "Audit log"));
+  EXPECT_EQ(b.get(page() + "/view-as/999999").status, 404);
+}
+
+TEST_F(ConsolePagesTest, TheCompanyAuditLogFiltersAndDownloadsCsv) {
+  member("mia@acme.example", "member");
+  auto b = signIn("ada@acme.example");
+  auto audit = b.get(page() + "/audit?event=invitation.");
+  ASSERT_EQ(audit.status, 200);
+  EXPECT_TRUE(contains(audit.body, "<th scope=\"col\">Event</th>"));
+  EXPECT_TRUE(contains(audit.body, "invitation."));
+  EXPECT_TRUE(contains(audit.body, "href=\"" + page() + "/audit.csv?event=invitation."));
+  auto csv = b.get(page() + "/audit.csv?event=invitation.");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_TRUE(csv.header("content-type").starts_with("text/csv"));
+  EXPECT_TRUE(csv.body.starts_with("time,event,actor,subject,company,ip,detail\r\n"));
+  EXPECT_TRUE(contains(csv.body, "mia@acme.example"));
+  auto empty = b.get(page() + "/audit?from=2001-01-01&to=2001-01-02");
+  EXPECT_EQ(empty.status, 200);
+  EXPECT_TRUE(contains(empty.body, "No events match."));
+  auto bad = b.get(page() + "/audit?to=tomorrow");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(contains(bad.body, "value=\"tomorrow\""));
+
+  // The organization's log, for staff, with the same export.
+  auto staff = signIn("chief@vendor.example");
+  auto org = staff.get("/staff/audit?company=" + std::to_string(company));
+  ASSERT_EQ(org.status, 200);
+  EXPECT_TRUE(contains(org.body, "membership."));
+  auto org_csv = staff.get("/staff/audit.csv?event=invitation.&company=" + std::to_string(company));
+  ASSERT_EQ(org_csv.status, 200);
+  EXPECT_TRUE(org_csv.header("content-type").starts_with("text/csv"));
+  EXPECT_TRUE(contains(org_csv.body, "invitation."));
+  EXPECT_TRUE(
+      contains(staff.get("/staff/audit?actor=nobody@else.example").body, "No events match."));
+}
+
+TEST_F(ConsolePagesTest, AgentsDepartmentsPersonnelAndInvitations) {
+  auto b = signIn("chief@vendor.example");
+  b.get("/staff/departments");
+  ASSERT_EQ(b.post("/staff/departments", {{"name", "North"}}).status, 303);
+  auto departments = b.get("/staff/departments");
+  EXPECT_TRUE(contains(departments.body, "North"));
+  EXPECT_EQ(b.post("/staff/departments", {{"name", "North"}}).status, 409);
+
+  EXPECT_TRUE(contains(b.get("/staff/agents").body, "No agents yet."));
+  ASSERT_EQ(b.post("/staff/agents", {{"name", "Facility Partners"}}).status, 303);
+  auto agents = b.get("/staff/agents");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(agents.body, m, std::regex("/staff/agents/([0-9]+)/users")));
+  auto agent = m[1].str();
+  ASSERT_EQ(b.post("/staff/agents/" + agent + "/users", {{"email", "ada@acme.example"}}).status,
+            303);
+  auto r = b.post("/staff/agents/" + agent + "/users", {{"email", "ghost@nowhere.example"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "value=\"ghost@nowhere.example\""));
+
+  // Allocate the customer to the agent until a day, then free it.
+  auto customer = "/staff/customers/" + std::to_string(company);
+  b.get(customer);
+  r = b.post(customer + "/agent", {{"agent_id", agent}, {"until", "2001-01-01"}});
+  EXPECT_EQ(r.status, 400);  // in the past
+  EXPECT_TRUE(contains(r.body, "value=\"2001-01-01\""));
+  r = b.post(customer + "/agent", {{"agent_id", agent}, {"until", "2099-12-31"}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  auto page_after = b.get(customer);
+  EXPECT_TRUE(contains(page_after.body,
+                       "Allocated to <strong>Facility Partners</strong> until "
+                       "2099-12-31"));
+  auto api = server.get("/api/v1/staff/customers/" + std::to_string(company), staff_token).json();
+  EXPECT_EQ(api["agent"]["until"], 4102444799);  // 2099-12-31 23:59:59 UTC
+  EXPECT_TRUE(contains(b.get("/staff/agents").body, "<li>Acme Widgets</li>"));
+  ASSERT_EQ(b.post(customer + "/agent/remove").status, 303);
+  EXPECT_TRUE(contains(b.get(customer).body, "No agent."));
+  ASSERT_EQ(
+      b.post("/staff/agents/" + agent + "/users/remove", {{"email", "ada@acme.example"}}).status,
+      303);
+  EXPECT_TRUE(contains(b.get("/staff/agents").body, "No people yet."));
+
+  EXPECT_TRUE(contains(b.get("/staff/personnel").body, "No personnel yet."));
+  r = b.post("/staff/personnel", {{"name", "Tove Tekniker"},
+                                  {"title", "Technician"},
+                                  {"phone", ""},
+                                  {"email", "ada@acme.example"}});  // not staff
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "value=\"Tove Tekniker\""));
+  ASSERT_EQ(b.post("/staff/personnel", {{"name", "Tove Tekniker"},
+                                        {"title", "Technician"},
+                                        {"phone", ""},
+                                        {"email", "chief@vendor.example"}})
+                .status,
+            303);
+  auto personnel = b.get("/staff/personnel");
+  EXPECT_TRUE(contains(personnel.body, "<td>chief@vendor.example</td>"));
+  ASSERT_TRUE(std::regex_search(personnel.body, m, std::regex("/staff/personnel/([0-9]+)/delete")));
+  EXPECT_EQ(b.post("/staff/personnel/" + m[1].str() + "/delete").status, 303);
+
+  // A staff invitation, listed on the organization side, deleted with its warning shown.
+  EXPECT_TRUE(contains(b.get("/staff/invitations").body, "No invitations yet."));
+  ASSERT_EQ(server
+                .post("/api/v1/invitations",
+                      {{"email", "sam@acme.example"},
+                       {"first_name", "Sam"},
+                       {"last_name", "Staffed"},
+                       {"companies", {{{"company_id", company}, {"role", "user"}}}}},
+                      staff_token)
+                .status,
+            201);
+  auto invitations = b.get("/staff/invitations");
+  EXPECT_TRUE(contains(invitations.body, "sam@acme.example"));
+  EXPECT_TRUE(contains(invitations.body, "removes that person from all of the organization"));
+  ASSERT_TRUE(
+      std::regex_search(invitations.body, m, std::regex("/staff/invitations/([0-9]+)/delete")));
+  ASSERT_EQ(b.post("/staff/invitations/" + m[1].str() + "/delete").status, 303);
+  EXPECT_TRUE(contains(b.get("/staff/invitations").body, "No invitations yet."));
+}
+
+TEST_F(ConsolePagesTest, TheHomePageListsThousandsOfCompaniesAPageAtATime) {
+  for (int i = 0; i < 55; ++i) {
+    char ext[16];
+    std::snprintf(ext, sizeof ext, "P-%03d", i);
+    ASSERT_EQ(server
+                  .post("/api/v1/integration/companies",
+                        {{"external_id", ext}, {"name", std::string("Paged ") + ext}}, key)
+                  .status,
+              201);
+  }
+  auto b = signIn("chief@vendor.example");
+  auto first = b.get("/");
+  ASSERT_EQ(first.status, 200);
+  auto count = [](const std::string& body) {
+    std::size_t n = 0;
+    for (auto pos = body.find("class=\"company-card\""); pos != std::string::npos;
+         pos = body.find("class=\"company-card\"", pos + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(count(mainOf(first.body)), 50u);
+  EXPECT_TRUE(contains(first.body, "href=\"/?cursor=50\""));
+  auto second = b.get("/?cursor=50");
+  EXPECT_EQ(count(mainOf(second.body)), 6u);  // 55 + Acme Widgets
+  EXPECT_TRUE(contains(second.body, "href=\"/?cursor=0\""));
+  EXPECT_FALSE(contains(second.body, "cursor=100"));
+}
+
+}  // namespace
+}  // namespace portico::testing
