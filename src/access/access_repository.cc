@@ -256,15 +256,6 @@ bool AccessRepository::deleteMembership(core::CompanyId company, core::UserId us
   return conn().changes() == 1;
 }
 
-int AccessRepository::deleteMembershipsInOrg(core::UserId user, core::OrgId org) {
-  Query(conn(),
-        "DELETE FROM memberships WHERE user_id = ? AND company_id IN (SELECT id FROM companies"
-        " WHERE org_id = ?)")
-      .bind(user.value, org.value)
-      .run();
-  return static_cast<int>(conn().changes());
-}
-
 bool AccessRepository::sitesBelongTo(core::CompanyId company,
                                      const std::vector<std::int64_t>& sites) {
   for (auto site : sites) {

@@ -43,8 +43,6 @@ class AccessRepository {
                  const std::vector<std::int64_t>& sites);
   // Deletes the membership; false if there was none.
   bool deleteMembership(core::CompanyId company, core::UserId user);
-  // Deletes every membership of `user` in the organization's companies; the number deleted.
-  int deleteMembershipsInOrg(core::UserId user, core::OrgId org);
   // True if every id is a site of `company`.
   bool sitesBelongTo(core::CompanyId company, const std::vector<std::int64_t>& sites);
 

@@ -1,5 +1,6 @@
 #include "access/invitation_service.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -73,6 +74,12 @@ core::Result<Invitation> InvitationService::invite(const identity::Principal& p,
     }
     if (!c.sites.empty() && !access_.sitesBelongTo(c.company_id, c.sites)) {
       return fail(Error::invalid("'sites' must be site ids of the company", "sites"));
+    }
+    if (!access->all_sites &&
+        (c.sites.empty() || !std::all_of(c.sites.begin(), c.sites.end(),
+                                         [&](auto s) { return access->seesSite(s); }))) {
+      return fail(Error::forbidden("You see only some sites of " + access->company.name +
+                                   ": invite only to those (name them in 'sites')"));
     }
     c.company_name = access->company.name;
     if (access->basis == Basis::Staff) inv.by_staff = true;
@@ -220,8 +227,25 @@ core::Status InvitationService::deleteStaffInvitation(const StaffRole& staff, st
   repo_.revoke(id, clock_.now());
   int removed = 0;
   if (inv->accepted_by) {
-    // The person it brought in leaves every company of the organization.
-    removed = access_.deleteMembershipsInOrg(core::UserId{*inv->accepted_by}, staff.org_id);
+    // The person it brought in leaves the invitation's companies: those staff administer
+    // (managed ones), never leaving a company without a member who manages users.
+    core::UserId user{*inv->accepted_by};
+    for (const auto& c : inv->companies) {
+      auto company = access_.findCompany(c.company_id);
+      if (!company || !company->managed) continue;
+      auto members = access_.members(c.company_id);
+      bool manages = false, another = false;
+      for (const auto& m : members) {
+        bool m_manages = m.permissions.has(Permission::UsersManage) && !m.disabled;
+        if (m.user_id == user) {
+          manages = m_manages;
+        } else if (m_manages) {
+          another = true;
+        }
+      }
+      if (manages && !another) continue;
+      if (access_.deleteMembership(c.company_id, user)) ++removed;
+    }
   }
   audit_.record(
       actorOf(o, actor),

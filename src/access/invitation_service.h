@@ -51,7 +51,8 @@ class InvitationService {
   // reach only companies they reach: the organization side's list.
   std::vector<Invitation> staffInvitations(const StaffRole& staff);
   // Deletes a staff-made invitation: a pending one is revoked; an accepted one also removes the
-  // person it brought in from every company of the organization. NotFound for any other.
+  // person it brought in from the invitation's companies that staff administer (managed ones),
+  // keeping a member who manages users in each. NotFound for any other.
   core::Status deleteStaffInvitation(const StaffRole& staff, std::int64_t id,
                                      const identity::Origin& o, core::UserId actor);
   core::Status resend(const identity::Principal& p, std::int64_t id, const identity::Origin& o);

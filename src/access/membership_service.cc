@@ -1,5 +1,6 @@
 #include "access/membership_service.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "identity/notifications.h"
@@ -29,6 +30,16 @@ bool MembershipService::anotherManager(const std::vector<Member>& members,
     if (m.user_id != except && m.permissions.has(Permission::UsersManage)) return true;
   }
   return false;
+}
+
+// A caller who sees only some sites manages only members whose scope lies within them, and
+// gives no more than those sites.
+bool MembershipService::withinSites(const CompanyAccess& caller, const Member& target,
+                                    bool all_sites, const std::vector<std::int64_t>& sites) {
+  auto inside = [&](const std::vector<std::int64_t>& list) {
+    return std::all_of(list.begin(), list.end(), [&](auto s) { return caller.seesSite(s); });
+  };
+  return !target.all_sites && inside(target.sites) && !all_sites && inside(sites);
 }
 
 core::Status MembershipService::changeRights(const CompanyAccess& caller, core::UserId target,
@@ -74,6 +85,10 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
     return fail(
         Error::invalid("'sites' must be \"all\" or a list of this company's site ids", "sites"));
   }
+  if (!caller.all_sites && !withinSites(caller, *current, all_sites, sites)) {
+    return fail(Error::forbidden(
+        "You see only some sites: manage only members of those sites, within those sites"));
+  }
   repo_.setRights(caller.company.id, target, role, permissions, all_sites, sites);
   audit_.record(actor, {"membership.changed", target, caller.company.org_id, caller.company.id,
                         nlohmann::json{{"old_role", current->role},
@@ -98,6 +113,9 @@ core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId
   if (!current) return fail(Error::notFound("No such member of this company"));
   if (current->permissions.has(Permission::UsersManage) && !anotherManager(all, target)) {
     return fail(Error::conflict("The company needs at least one member who manages users"));
+  }
+  if (!caller.all_sites && !withinSites(caller, *current, false, caller.sites)) {
+    return fail(Error::forbidden("You see only some sites: remove only members of those sites"));
   }
   repo_.deleteMembership(caller.company.id, target);
   audit_.record(actor, {"membership.removed", target, caller.company.org_id, caller.company.id,

@@ -30,6 +30,8 @@ class MembershipService {
   core::Status remove(const CompanyAccess& caller, core::UserId target, const audit::Actor& actor);
 
  private:
+  static bool withinSites(const CompanyAccess& caller, const Member& target, bool all_sites,
+                          const std::vector<std::int64_t>& sites);
   // True if some member other than `except` manages users.
   bool anotherManager(const std::vector<Member>& members, core::UserId except) const;
 

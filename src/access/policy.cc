@@ -202,10 +202,6 @@ Explanation Policy::explain(core::UserId subject, core::CompanyId company,
                             std::optional<Permission> permission,
                             std::optional<std::int64_t> site) {
   Explanation e;
-  if (repo_.loginDisabled(subject)) {
-    e.steps.push_back({"login", false, "The login is disabled: it reaches nothing"});
-    return e;
-  }
   std::optional<CompanyAccess> access;
   for (auto& a : repo_.membershipsOf(subject)) {
     if (a.company.id != company) continue;
@@ -224,17 +220,22 @@ Explanation Policy::explain(core::UserId subject, core::CompanyId company,
     }
   }
   if (!access) {
-    if (e.steps.empty()) e.steps.push_back({"membership", false, "No membership in this company"});
     access = staffAccessTo(subject, company);
-    if (access) {
-      e.steps.push_back(
-          {"staff", true,
-           "Staff role '" + access->role.substr(6) + "' of the company's organization" +
-               (access->company.managed ? "" : " (independent company: views only)")});
-    } else {
-      e.steps.push_back({"staff", false, "No staff role that reaches this company"});
+    if (!access) {
+      // Nothing about a login that does not see the company (not even whether it exists).
+      e.steps = {{"membership", false,
+                  "No membership, agent allocation or staff role gives "
+                  "access to this company"}};
       return e;
     }
+    if (e.steps.empty()) e.steps.push_back({"membership", false, "No membership in this company"});
+    e.steps.push_back({"staff", true,
+                       "Staff role '" + access->role.substr(6) + "' of the company's organization" +
+                           (access->company.managed ? "" : " (independent company: views only)")});
+  }
+  if (repo_.loginDisabled(subject)) {
+    e.steps.push_back({"login", false, "The login is disabled: it reaches nothing"});
+    return e;
   }
   e.sees_company = true;
   if (access->basis == Basis::Membership) {

@@ -118,9 +118,13 @@ std::optional<std::int64_t> ConsoleRepository::insertDepartment(core::OrgId org,
   return conn().lastInsertId();
 }
 
-void ConsoleRepository::setStaffDepartments(core::UserId user,
+void ConsoleRepository::setStaffDepartments(core::OrgId org, core::UserId user,
                                             const std::vector<std::int64_t>& departments) {
-  Query(conn(), "DELETE FROM staff_departments WHERE user_id = ?").bind(user.value).run();
+  Query(conn(),
+        "DELETE FROM staff_departments WHERE user_id = ? AND department_id IN (SELECT id FROM"
+        " departments WHERE org_id = ?)")
+      .bind(user.value, org.value)
+      .run();
   for (auto d : departments) {
     Query(conn(), "INSERT INTO staff_departments (user_id, department_id) VALUES (?, ?)")
         .bind(user.value, d)

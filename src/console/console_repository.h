@@ -31,7 +31,9 @@ class ConsoleRepository {
   std::vector<Department> departments(core::OrgId org);
   bool departmentOf(core::OrgId org, std::int64_t department);
   std::optional<std::int64_t> insertDepartment(core::OrgId org, const std::string& name);
-  void setStaffDepartments(core::UserId user, const std::vector<std::int64_t>& departments);
+  // Replaces the user's departments of the organization `org` (other organizations' stay).
+  void setStaffDepartments(core::OrgId org, core::UserId user,
+                           const std::vector<std::int64_t>& departments);
   std::optional<std::string> staffRole(core::OrgId org, core::UserId user);
 
   std::vector<Agent> agents(core::OrgId org);

@@ -99,6 +99,10 @@ core::Result<Company> ConsoleService::saveCustomer(const StaffRole& staff,
   if (auto it = body.find("managed"); it != body.end()) {
     if (!it->is_boolean())
       return fail(Error::invalid("'managed' must be true or false", "managed"));
+    if (id && it->get<bool>() != c.managed && staff.role != "admin") {
+      // Turning a customer independent (or back) decides who administers its users.
+      return fail(Error::forbidden("Only a staff administrator may change 'managed'"));
+    }
     c.managed = it->get<bool>();
   }
   if (auto it = body.find("department_id"); it != body.end()) {
@@ -194,7 +198,7 @@ core::Status ConsoleService::setDepartments(const StaffRole& staff, core::UserId
     }
   }
   storage::Transaction tx(repo_.conn());
-  repo_.setStaffDepartments(user, departments);
+  repo_.setStaffDepartments(staff.org_id, user, departments);
   record(actor, staff, "staff.departments_changed", std::nullopt, {{"departments", departments}},
          user);
   tx.commit();
@@ -327,6 +331,19 @@ core::Result<Login> ConsoleService::setLoginEnabled(const StaffRole& staff, core
   if (!login) return fail(Error::notFound("No such login"));
   if (actor.user && *actor.user == user) {
     return fail(Error::conflict("You cannot disable your own login"));
+  }
+  // Staff logins are the administrators' to disable; a customer's login is disabled only by staff
+  // who administer every company of the organization it belongs to (managed ones: an
+  // independent company's users are its own administrators').
+  if (repo_.staffRole(staff.org_id, user) && staff.role != "admin") {
+    return fail(Error::forbidden("Only a staff administrator may disable or enable a staff login"));
+  }
+  for (const auto& a : access_.membershipsOf(user)) {
+    if (a.basis != access::Basis::Membership || a.company.org_id != staff.org_id) continue;
+    if (!a.company.managed || !Policy::staffReaches(staff, a.company)) {
+      return fail(Error::forbidden("This login belongs to " + a.company.name +
+                                   ", which you do not administer: remove its access instead"));
+    }
   }
   if (repo_.belongsElsewhere(staff.org_id, user)) {
     return fail(

@@ -80,6 +80,14 @@ bool DirectoryRepository::deleteSite(core::CompanyId company, std::int64_t id) {
   return conn().changes() == 1;
 }
 
+bool DirectoryRepository::siteHasLinkedContacts(core::CompanyId company, std::int64_t site) {
+  Query q(conn(),
+          "SELECT 1 FROM contacts WHERE company_id = ? AND site_id = ? AND user_id IS NOT NULL"
+          " LIMIT 1");
+  q.bind(company.value, site);
+  return q.next();
+}
+
 std::vector<Contact> DirectoryRepository::contacts(core::CompanyId company) {
   Query q(conn(), std::string(kContactColumns) +
                       "WHERE c.company_id = ? ORDER BY c.last_name, c.first_name, c.id");

@@ -21,6 +21,8 @@ class DirectoryRepository {
   void updateSite(const Site& site);
   bool deleteSite(core::CompanyId company, std::int64_t id);
 
+  // True if a contact of the site is linked to a login (its site scope depends on it).
+  bool siteHasLinkedContacts(core::CompanyId company, std::int64_t site);
   std::vector<Contact> contacts(core::CompanyId company);
   std::optional<Contact> contact(core::CompanyId company, std::int64_t id);
   std::int64_t insertContact(const Contact& contact, std::int64_t now);

@@ -31,6 +31,21 @@ core::Result<std::string> text(const json& body, const char* key, bool required,
   return v;
 }
 
+// A contact linked to a login decides that login's site scope: changing its link or its site, or
+// deleting it, is managing users. Nobody changes the contact their own access depends on.
+core::Status mayChangeScope(const access::CompanyAccess& caller, std::optional<std::int64_t> user,
+                            const audit::Actor& actor) {
+  if (!user) return {};
+  if (!caller.can(access::Permission::UsersManage)) {
+    return fail(Error::forbidden(
+        "This contact is linked to a login and sets what it sees: you need 'users.manage'"));
+  }
+  if (actor.user && actor.user->value == *user) {
+    return fail(Error::forbidden("You cannot change the contact your own access depends on"));
+  }
+  return {};
+}
+
 json siteJson(const Site& s) { return {{"id", s.id}, {"name", s.name}, {"address", s.address}}; }
 
 }  // namespace
@@ -84,6 +99,11 @@ core::Result<Site> DirectoryService::updateSite(const access::CompanyAccess& cal
 core::Status DirectoryService::deleteSite(const access::CompanyAccess& caller, std::int64_t id,
                                           const audit::Actor& actor) {
   if (!caller.seesSite(id)) return fail(Error::notFound("No such site"));
+  if (repo_.siteHasLinkedContacts(caller.company.id, id)) {
+    return fail(
+        Error::conflict("Contacts of this site are linked to logins and set what they "
+                        "see: unlink them first"));
+  }
   storage::Transaction tx(repo_.conn());
   if (!repo_.deleteSite(caller.company.id, id)) return fail(Error::notFound("No such site"));
   audit(actor, caller, "site.deleted", {{"id", id}});
@@ -115,8 +135,13 @@ core::Result<Contact> DirectoryService::saveContact(const access::CompanyAccess&
   if (id > 0) {
     auto existing = contact(caller, id);
     if (!existing) return fail(existing.error());
+    if (!existing->site_id && !caller.all_sites) {
+      return fail(
+          Error::forbidden("You see only some sites: a company contact is not yours to edit"));
+    }
     c = *existing;
   }
+  auto site_before = c.site_id;
   c.company_id = caller.company.id;
   for (auto [key, target, required, max] :
        {std::tuple{"first_name", &c.first_name, true, std::size_t{100}},
@@ -147,6 +172,9 @@ core::Result<Contact> DirectoryService::saveContact(const access::CompanyAccess&
     // A caller who sees only some sites manages only the contacts of those sites.
     return fail(Error::forbidden("You see only some sites: choose one of them for the contact"));
   }
+  if (id > 0 && c.site_id != site_before) {
+    if (auto s = mayChangeScope(caller, c.user_id, actor); !s) return fail(s.error());
+  }
   storage::Transaction tx(repo_.conn());
   auto now = clock_.now();
   if (id > 0) {
@@ -168,6 +196,7 @@ core::Status DirectoryService::deleteContact(const access::CompanyAccess& caller
     return fail(
         Error::forbidden("You see only some sites: a company contact is not yours to delete"));
   }
+  if (auto s = mayChangeScope(caller, c->user_id, actor); !s) return fail(s.error());
   storage::Transaction tx(repo_.conn());
   repo_.deleteContact(caller.company.id, id);
   audit(actor, caller, "contact.deleted",
@@ -184,6 +213,11 @@ core::Result<Contact> DirectoryService::link(const access::CompanyAccess& caller
     return fail(
         Error::forbidden("You see only some sites: a company contact is not yours to link"));
   }
+  if (!caller.can(access::Permission::UsersManage)) {
+    return fail(Error::forbidden(
+        "Linking a contact to a login sets what that login sees: you need 'users.manage'"));
+  }
+  if (auto s = mayChangeScope(caller, c->user_id, actor); !s) return fail(s.error());
   std::optional<std::int64_t> user;
   std::string wanted = core::asciiLower(core::trim(email));
   if (!wanted.empty()) {
@@ -192,6 +226,7 @@ core::Result<Contact> DirectoryService::link(const access::CompanyAccess& caller
       return fail(
           Error::invalid("Only a login that is a member of this company can be linked", "email"));
     }
+    if (auto s = mayChangeScope(caller, user, actor); !s) return fail(s.error());
   }
   storage::Transaction tx(repo_.conn());
   repo_.linkContact(id, user, clock_.now());

@@ -210,7 +210,8 @@ TEST_F(DirectoryConsoleTest, AgentsSeeAllocatedCustomersReadOnlyUntilTheAllocati
   r = server.get(c(company), agnes);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["role"], "agent");
-  for (const auto& p : r.json()["permissions"]) {
+  auto permissions = r.json()["permissions"];
+  for (const auto& p : permissions) {
     EXPECT_TRUE(p.get<std::string>().ends_with(".view")) << p;
   }
   // Read-only: an agent trying to write is refused.
@@ -544,6 +545,94 @@ TEST_F(DirectoryConsoleTest, MembersAreToldOfAccessChangesUnlessTheyTurnedItOff)
       call("PATCH", c(company) + "/users/" + std::to_string(bob), {{"role", "user"}}, admin).status,
       200);
   EXPECT_EQ(server.mails().size(), mails + 1);
+}
+
+TEST_F(DirectoryConsoleTest, NobodyWidensTheirOwnOrAnothersReachThroughTheSideDoors) {
+  auto [bob, bob_token] = member("A", company, "bob@a.example", "user");  // contacts.manage
+  auto s1 = site(company, "North");
+  auto s2 = site(company, "South");
+  auto contact = call("POST", c(company) + "/contacts",
+                      {{"first_name", "Bo"}, {"last_name", "Berg"}, {"site_id", s1}}, admin)
+                     .json()["id"]
+                     .get<std::int64_t>();
+  auto link = c(company) + "/contacts/" + std::to_string(contact) + "/login";
+  // Linking decides what a login sees: users.manage, and never one's own.
+  EXPECT_EQ(call("PUT", link, {{"email", "admin@a.example"}}, bob_token).status, 403);
+  EXPECT_EQ(call("PUT", link, {{"email", "admin@a.example"}}, admin).status, 403);
+  ASSERT_EQ(call("PUT", link, {{"email", "bob@a.example"}}, admin).status, 200);
+  ASSERT_EQ(server.get(c(company), bob_token).json()["sites"], json::array({s1}));
+  // Bob cannot free himself by deleting, moving or unlinking his contact, nor by deleting its
+  // site; nor can he take over a company-wide contact.
+  auto contact_path = c(company) + "/contacts/" + std::to_string(contact);
+  EXPECT_EQ(call("DELETE", contact_path, nullptr, bob_token).status, 403);
+  EXPECT_EQ(call("PATCH", contact_path, {{"site_id", s2}}, bob_token).status, 400);  // unseen site
+  EXPECT_EQ(call("DELETE", link, nullptr, bob_token).status, 403);
+  EXPECT_EQ(call("DELETE", c(company) + "/sites/" + std::to_string(s1), nullptr, admin).status,
+            409);
+  auto wide =
+      call("POST", c(company) + "/contacts", {{"first_name", "W"}, {"last_name", "W"}}, admin)
+          .json()["id"]
+          .get<std::int64_t>();
+  EXPECT_EQ(
+      call("PATCH", c(company) + "/contacts/" + std::to_string(wide), {{"site_id", s1}}, bob_token)
+          .status,
+      403);
+  EXPECT_EQ(server.get(c(company), bob_token).json()["sites"], json::array({s1}));
+
+  // A site-scoped administrator invites and manages only within their sites.
+  ASSERT_EQ(call("PATCH", c(company) + "/users/" + std::to_string(bob),
+                 {{"role", "administrator"}, {"sites", {s1}}}, admin)
+                .status,
+            200);
+  json invitation = {{"email", "x@a.example"},
+                     {"first_name", "X"},
+                     {"last_name", "Y"},
+                     {"companies", {{{"company_id", company}, {"role", "user"}}}}};
+  EXPECT_EQ(server.post("/api/v1/invitations", invitation, bob_token).status, 403);  // all sites
+  invitation["companies"][0]["sites"] = {s2};
+  EXPECT_EQ(server.post("/api/v1/invitations", invitation, bob_token).status, 403);
+  invitation["companies"][0]["sites"] = {s1};
+  EXPECT_EQ(server.post("/api/v1/invitations", invitation, bob_token).status, 201);
+  auto admin_id = server.get("/api/v1/me", admin).json()["user"]["id"].get<std::int64_t>();
+  EXPECT_EQ(
+      call("DELETE", c(company) + "/users/" + std::to_string(admin_id), nullptr, bob_token).status,
+      403);  // the company-wide administrator is not within Bob's sites
+
+  // Explain says nothing about a login that does not see the company.
+  auto outsider = server.get("/api/v1/me", rival_admin).json()["user"]["id"].get<std::int64_t>();
+  auto e = server.get(c(company) + "/explain?user_id=" + std::to_string(outsider), admin).json();
+  ASSERT_EQ(e["steps"].size(), 1u);
+  EXPECT_FALSE(e["sees_company"]);
+}
+
+TEST_F(DirectoryConsoleTest, StaffBelowAdministratorKeepToWhatTheyAdminister) {
+  auto creator = server.staffMember("Vendor", "creator@vendor.example", "content_creator");
+  // Only a staff administrator turns a customer independent (or back).
+  EXPECT_EQ(call("PATCH", "/api/v1/staff/customers/" + std::to_string(company),
+                 {{"managed", false}}, creator)
+                .status,
+            403);
+  EXPECT_EQ(call("PATCH", "/api/v1/staff/customers/" + std::to_string(company),
+                 {{"managed", true}, {"name", "Company A"}}, creator)
+                .status,
+            200);  // unchanged 'managed' is fine
+  // Only a staff administrator disables a staff login.
+  auto staff_id = server.get("/api/v1/me", staff).json()["user"]["id"].get<std::int64_t>();
+  EXPECT_EQ(call("POST", "/api/v1/staff/users/" + std::to_string(staff_id) + "/disable",
+                 json::object(), creator)
+                .status,
+            403);
+  // A login of an independent company is its own administrators' to manage.
+  auto [bob, bob_token] = member("A", company, "bob@a.example", "user");
+  (void)bob_token;
+  ASSERT_EQ(call("PATCH", "/api/v1/staff/customers/" + std::to_string(company),
+                 {{"managed", false}}, staff)
+                .status,
+            200);
+  EXPECT_EQ(
+      call("POST", "/api/v1/staff/users/" + std::to_string(bob) + "/disable", json::object(), staff)
+          .status,
+      403);
 }
 
 }  // namespace
