@@ -93,7 +93,7 @@ async function invite(page, { email, first, last, language, role }) {
   const pending = page.getByRole('listitem').filter({ hasText: email });
   assert.equal(await pending.count(), 1, `the pending invitation of ${email} is not listed once`);
   const text = (await pending.innerText()).trim();
-  assert.ok(text.includes(`(${t(`role.${role}`)})`), `pending invitation shows no role ${role}: "${text}"`);
+  assert.ok(text.includes(`(${t(`role.${role}`)}`), `pending invitation shows no role ${role}: "${text}"`);
   return text;
 }
 
