@@ -80,7 +80,8 @@ std::string roleLabel(const PageRenderer& pages, const Context& c, const std::st
   if (role.starts_with("staff:")) {
     return pages.translate(c, "role.staff") + " (" + role.substr(6) + ")";
   }
-  return pages.translate(c, "role." + role);
+  auto label = pages.translate(c, "role." + role);
+  return label == "role." + role ? role : label;  // a role the organization defined: its key
 }
 
 Response PageRenderer::render(const Context& c, const std::string& name, json data,

@@ -301,6 +301,54 @@ std::vector<Company> AccessRepository::staffCompaniesPage(core::UserId user, con
   return out;
 }
 
+std::optional<PermissionSet> AccessRepository::rolePermissions(core::OrgId org,
+                                                               const std::string& role) {
+  if (auto preset = presetPermissions(role)) return preset;
+  Query q(conn(), "SELECT permissions FROM org_roles WHERE org_id = ? AND key = ?");
+  q.bind(org.value, role);
+  if (!q.next()) return std::nullopt;
+  return PermissionSet::parse(q.getText(0));
+}
+
+std::vector<std::tuple<std::string, std::string, PermissionSet>> AccessRepository::orgRoles(
+    core::OrgId org) {
+  Query q(conn(), "SELECT key, name, permissions FROM org_roles WHERE org_id = ? ORDER BY name");
+  q.bind(org.value);
+  std::vector<std::tuple<std::string, std::string, PermissionSet>> out;
+  while (q.next()) out.emplace_back(q.getText(0), q.getText(1), PermissionSet::parse(q.getText(2)));
+  return out;
+}
+
+bool AccessRepository::insertOrgRole(core::OrgId org, const std::string& key,
+                                     const std::string& name, const PermissionSet& permissions,
+                                     std::int64_t now) {
+  Query(conn(),
+        "INSERT INTO org_roles (org_id, key, name, permissions, created_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING")
+      .bind(org.value, key, name, permissions.serialize(), now)
+      .run();
+  return conn().changes() == 1;
+}
+
+bool AccessRepository::updateOrgRole(core::OrgId org, const std::string& key,
+                                     const std::string& name, const PermissionSet& permissions) {
+  Query(conn(), "UPDATE org_roles SET name = ?, permissions = ? WHERE org_id = ? AND key = ?")
+      .bind(name, permissions.serialize(), org.value, key)
+      .run();
+  if (conn().changes() != 1) return false;
+  Query(conn(),
+        "UPDATE memberships SET permissions = ? WHERE role = ? AND company_id IN (SELECT id FROM"
+        " companies WHERE org_id = ?)")
+      .bind(permissions.serialize(), key, org.value)
+      .run();
+  Query(conn(),
+        "UPDATE invitation_companies SET permissions = ? WHERE role = ? AND company_id IN (SELECT"
+        " id FROM companies WHERE org_id = ?)")
+      .bind(permissions.serialize(), key, org.value)
+      .run();
+  return true;
+}
+
 bool AccessRepository::loginDisabled(core::UserId user) {
   Query q(conn(), "SELECT status = 'disabled' FROM users WHERE id = ?");
   q.bind(user.value);

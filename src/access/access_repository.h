@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,17 @@ class AccessRepository {
   // for (memberships come first in a listing).
   std::vector<Company> staffCompaniesPage(core::UserId user, const StaffRole& staff,
                                           std::size_t offset, std::size_t limit);
+  // The permissions of a role: a built-in preset, else a role the organization defined.
+  std::optional<PermissionSet> rolePermissions(core::OrgId org, const std::string& role);
+  // The roles the organization defined: (key, name, permissions), by name.
+  std::vector<std::tuple<std::string, std::string, PermissionSet>> orgRoles(core::OrgId org);
+  // Adds a role; false if the key is taken.
+  bool insertOrgRole(core::OrgId org, const std::string& key, const std::string& name,
+                     const PermissionSet& permissions, std::int64_t now);
+  // Changes a role's name and permissions and rewrites the copies in its memberships; false if
+  // there is no such role.
+  bool updateOrgRole(core::OrgId org, const std::string& key, const std::string& name,
+                     const PermissionSet& permissions);
   // True if the login is disabled.
   bool loginDisabled(core::UserId user);
   // Every company of the organization, by name.

@@ -63,7 +63,7 @@ core::Result<Invitation> InvitationService::invite(const identity::Principal& p,
     }
     org = access->company.org_id;
     if (c.role != "custom") {
-      auto preset = presetPermissions(c.role);
+      auto preset = access_.rolePermissions(access->company.org_id, c.role);
       if (!preset) return fail(Error::invalid("Unknown role '" + c.role + "'", "role"));
       c.permissions = *preset;
     } else if (c.permissions.empty()) {

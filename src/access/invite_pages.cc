@@ -26,8 +26,9 @@ std::string field(const http::Params& form, const std::string& name) {
 
 class InvitePages {
  public:
-  InvitePages(Policy& policy, InvitationService& invitations, const web::Views& views)
-      : policy_(policy), invitations_(invitations), views_(views) {}
+  InvitePages(Policy& policy, AccessRepository& repo, InvitationService& invitations,
+              const web::Views& views)
+      : policy_(policy), repo_(repo), invitations_(invitations), views_(views) {}
 
   // The companies where the caller may invite: (access, chosen?, role chosen).
   std::vector<CompanyAccess> manageable(const Context& c) const {
@@ -53,6 +54,9 @@ class InvitePages {
         roles.push_back({{"id", role},
                          {"name", views_.translate(c.lang, key)},
                          {"selected", chosen_role == role}});
+      }
+      for (const auto& [role, name, permissions] : repo_.orgRoles(a.company.org_id)) {
+        roles.push_back({{"id", role}, {"name", name}, {"selected", chosen_role == role}});
       }
       companies.push_back({{"id", a.company.id.value},
                            {"name", a.company.name},
@@ -165,15 +169,16 @@ class InvitePages {
 
  private:
   Policy& policy_;
+  AccessRepository& repo_;
   InvitationService& invitations_;
   const web::Views& views_;
 };
 
 }  // namespace
 
-void registerInvitePages(identity::GuardedRoutes& routes, Policy& policy,
+void registerInvitePages(identity::GuardedRoutes& routes, Policy& policy, AccessRepository& repo,
                          InvitationService& invitations, const web::Views& views) {
-  auto pages = std::make_shared<InvitePages>(policy, invitations, views);
+  auto pages = std::make_shared<InvitePages>(policy, repo, invitations, views);
   routes.page("GET", "/invitations/new", Access::SignedIn,
               [pages](Request& r, Context& c) { return pages->show(r, c); });
   routes.page("POST", "/invitations/new", Access::SignedIn,

@@ -12,7 +12,7 @@ namespace portico::access {
 // per person; "Add a row" brings another row (the form posts back, so it works without
 // JavaScript), "Send invitations" sends one invitation per filled row. Rows that fail come back
 // with their message; the others are sent.
-void registerInvitePages(identity::GuardedRoutes& routes, Policy& policy,
+void registerInvitePages(identity::GuardedRoutes& routes, Policy& policy, AccessRepository& repo,
                          InvitationService& invitations, const web::Views& views);
 
 }  // namespace portico::access

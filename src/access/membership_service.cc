@@ -59,12 +59,13 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
   std::string role = current->role;
   PermissionSet permissions = current->permissions;
   if (change.role) {
-    auto preset = presetPermissions(*change.role);
+    auto preset = repo_.rolePermissions(caller.company.org_id, *change.role);
     if (!preset) {
-      return fail(Error::invalid("Unknown role '" + *change.role +
-                                     "'; use administrator, user, support_user, moderator, "
-                                     "member or read_only, or give 'permissions'",
-                                 "role"));
+      return fail(
+          Error::invalid("Unknown role '" + *change.role +
+                             "'; use administrator, user, support_user, moderator, "
+                             "member, read_only or a role of your provider, or give 'permissions'",
+                         "role"));
     }
     role = *change.role;
     permissions = *preset;

@@ -143,7 +143,7 @@ struct App::Impl {
                                                         *identity_service, audit, clock);
     console::registerConsoleApi(*staff_routes, *console, *invitations);
     access::registerInvitationPages(*guarded, *invitations, views);
-    access::registerInvitePages(*guarded, policy, *invitations, views);
+    access::registerInvitePages(*guarded, policy, access_repo, *invitations, views);
     page_state.push_back(access::registerAccessPages(
         *guarded,
         {policy, members, *invitations, audit, repo, directory::siteNamesFrom(directory_repo)},

@@ -42,6 +42,13 @@ struct Login {
   int companies = 0;  // memberships in the organization's companies
 };
 
+// A role the organization defined on top of the built-in presets.
+struct OrgRole {
+  std::string key;
+  std::string name;
+  std::vector<std::string> permissions;
+};
+
 struct Licences {
   std::optional<int> limit;
   int in_use = 0;

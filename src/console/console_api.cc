@@ -90,6 +90,9 @@ json loginJson(const Login& l) {
           {"last_login_at", l.last_login_at ? json(*l.last_login_at) : json()},
           {"companies", l.companies}};
 }
+json roleJson(const OrgRole& r) {
+  return {{"key", r.key}, {"name", r.name}, {"permissions", r.permissions}};
+}
 json licencesJson(const Licences& l) {
   return {{"limit", l.limit ? json(*l.limit) : json()}, {"in_use", l.in_use}};
 }
@@ -274,6 +277,27 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
              [&console](Request& r, Context& c, const StaffRole& s) {
                auto st = console.deletePersonnel(s, r.idParam("id"), actorOf(c));
                return st ? Response::noContent() : http::jsonError(st.error());
+             });
+
+  // The organization's own role presets.
+  routes.api("GET", "/api/v1/staff/roles", StaffCapability::Users,
+             [&console](Request&, Context&, const StaffRole& s) {
+               json items = json::array();
+               for (const auto& role : console.roles(s)) items.push_back(roleJson(role));
+               return Response::json(200, json{{"items", items}}.dump());
+             });
+  routes.api("POST", "/api/v1/staff/roles", StaffCapability::Users,
+             [&console](Request& r, Context& c, const StaffRole& s) {
+               auto b = body(r);
+               if (!b) return http::jsonError(b.error());
+               return answer(console.saveRole(s, true, *b, actorOf(c)), 201, roleJson);
+             });
+  routes.api("PUT", "/api/v1/staff/roles/{key}", StaffCapability::Users,
+             [&console](Request& r, Context& c, const StaffRole& s) {
+               auto b = body(r);
+               if (!b) return http::jsonError(b.error());
+               (*b)["key"] = r.param("key");
+               return answer(console.saveRole(s, false, *b, actorOf(c)), 200, roleJson);
              });
 
   // Licences.

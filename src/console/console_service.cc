@@ -1,5 +1,6 @@
 #include "console/console_service.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
@@ -299,6 +300,62 @@ core::Status ConsoleService::deletePersonnel(const StaffRole& staff, std::int64_
   record(actor, staff, "personnel.deleted", std::nullopt, {{"id", id}});
   tx.commit();
   return {};
+}
+
+namespace {
+OrgRole toRole(const std::string& key, const std::string& name,
+               const access::PermissionSet& permissions) {
+  OrgRole r{key, name, {}};
+  for (auto p : permissions.list()) r.permissions.emplace_back(access::permissionName(p));
+  return r;
+}
+}  // namespace
+
+std::vector<OrgRole> ConsoleService::roles(const StaffRole& staff) {
+  std::vector<OrgRole> out;
+  for (const auto& [key, name, perms] : access_.orgRoles(staff.org_id)) {
+    out.push_back(toRole(key, name, perms));
+  }
+  return out;
+}
+
+core::Result<OrgRole> ConsoleService::saveRole(const StaffRole& staff, bool create,
+                                               const json& body, const audit::Actor& actor) {
+  auto key = name(body, "key", 40, "");
+  if (!key) return fail(key.error());
+  bool valid_key = std::all_of(key->begin(), key->end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+  });
+  if (!valid_key || access::presetPermissions(*key) || *key == "custom" || *key == "agent") {
+    return fail(
+        Error::invalid("'key' must be lower-case letters, digits and _, and not a "
+                       "built-in role",
+                       "key"));
+  }
+  auto label = name(body, "name", 100, "");
+  if (!label) return fail(label.error());
+  auto list = body.find("permissions");
+  if (list == body.end() || !list->is_array() || list->empty()) {
+    return fail(Error::invalid("'permissions' must be a list of permission names", "permissions"));
+  }
+  access::PermissionSet permissions;
+  for (const auto& v : *list) {
+    auto p = v.is_string() ? access::permissionFromName(v.get<std::string>()) : std::nullopt;
+    if (!p) return fail(Error::invalid("Unknown permission " + v.dump(), "permissions"));
+    permissions.add(*p);
+  }
+  storage::Transaction tx(repo_.conn());
+  if (create) {
+    if (!access_.insertOrgRole(staff.org_id, *key, *label, permissions, clock_.now())) {
+      return fail(Error::conflict("There is a role '" + *key + "' already"));
+    }
+  } else if (!access_.updateOrgRole(staff.org_id, *key, *label, permissions)) {
+    return fail(Error::notFound("No such role"));
+  }
+  record(actor, staff, create ? "role.created" : "role.changed", std::nullopt,
+         {{"key", *key}, {"permissions", permissions.serialize()}});
+  tx.commit();
+  return toRole(*key, *label, permissions);
 }
 
 Licences ConsoleService::licences(const StaffRole& staff) {

@@ -70,6 +70,13 @@ class ConsoleService {
   core::Status deletePersonnel(const access::StaffRole& staff, std::int64_t id,
                                const audit::Actor& actor);
 
+  // The organization's own role presets.
+  std::vector<OrgRole> roles(const access::StaffRole& staff);
+  // Creates (`create`) or changes a role from key, name and permissions; changing one rewrites
+  // the permissions of every membership that has it.
+  core::Result<OrgRole> saveRole(const access::StaffRole& staff, bool create,
+                                 const nlohmann::json& body, const audit::Actor& actor);
+
   Licences licences(const access::StaffRole& staff);
   core::Result<Licences> setLicenceLimit(const access::StaffRole& staff, std::optional<int> limit,
                                          const audit::Actor& actor);

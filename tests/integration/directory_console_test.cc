@@ -635,5 +635,46 @@ TEST_F(DirectoryConsoleTest, StaffBelowAdministratorKeepToWhatTheyAdminister) {
       403);
 }
 
+TEST_F(DirectoryConsoleTest, AnOrganizationDefinesItsOwnRolePresets) {
+  json role = {{"key", "site_manager"},
+               {"name", "Site manager"},
+               {"permissions", {"devices.manage", "services.view", "support.view"}}};
+  auto r = call("POST", "/api/v1/staff/roles", role, staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(call("POST", "/api/v1/staff/roles", role, staff).status, 409);
+  for (const auto& bad : {json{{"key", "user"}, {"name", "X"}, {"permissions", {"emails.view"}}},
+                          json{{"key", "Bad Key"}, {"name", "X"}, {"permissions", {"emails.view"}}},
+                          json{{"key", "k"}, {"name", "X"}, {"permissions", {"no.such"}}},
+                          json{{"key", "k"}, {"name", "X"}, {"permissions", json::array()}}}) {
+    EXPECT_EQ(call("POST", "/api/v1/staff/roles", bad, staff).status, 400) << bad.dump();
+  }
+  EXPECT_EQ(call("POST", "/api/v1/staff/roles", role, admin).status, 403);  // a portal user
+  EXPECT_EQ(server.get("/api/v1/staff/roles", staff).json()["items"].size(), 1u);
+
+  // Administrators use it like a built-in preset, within what they hold.
+  auto [bob, bob_token] = member("A", company, "bob@a.example", "user");
+  r = call("PATCH", c(company) + "/users/" + std::to_string(bob), {{"role", "site_manager"}},
+           admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = server.get(c(company), bob_token);
+  EXPECT_EQ(r.json()["role"], "site_manager");
+  EXPECT_EQ(r.json()["permissions"],
+            json::array({"services.view", "support.view", "devices.manage"}));
+  // Another organization's administrators do not have it.
+  EXPECT_EQ(call("PATCH",
+                 c(rival_company) + "/users/" +
+                     std::to_string(
+                         server.get("/api/v1/me", rival_admin).json()["user"]["id"].get<int>()),
+                 {{"role", "site_manager"}}, rival_admin)
+                .status,
+            400);
+  // Changing the role changes every membership that has it, on the next request.
+  role["permissions"] = {"services.view"};
+  ASSERT_EQ(call("PUT", "/api/v1/staff/roles/site_manager", role, staff).status, 200);
+  EXPECT_EQ(server.get(c(company), bob_token).json()["permissions"],
+            json::array({"services.view"}));
+  EXPECT_EQ(call("PUT", "/api/v1/staff/roles/no_such", role, staff).status, 404);
+}
+
 }  // namespace
 }  // namespace portico::testing
