@@ -29,11 +29,6 @@ constexpr std::string_view kAgentCompaniesOf =
 // The contacts a login is linked to: (company, site or NULL for a company contact).
 constexpr std::string_view kLinkedContacts =
     "SELECT company_id, site_id FROM contacts WHERE user_id = ? ORDER BY company_id, site_id";
-constexpr std::string_view kMembership =
-    "SELECT " COMPANY_COLUMNS
-    ", m.role, m.permissions, m.all_sites, m.id"
-    " FROM memberships m JOIN companies c ON c.id = m.company_id"
-    " WHERE m.user_id = ? AND m.company_id = ?";
 constexpr std::string_view kMembershipSites =
     "SELECT site_id FROM membership_sites WHERE membership_id = ? ORDER BY site_id";
 constexpr std::string_view kPutMembership =
@@ -62,8 +57,6 @@ constexpr std::string_view kStaffRoles =
 constexpr std::string_view kStaffDepartments =
     "SELECT sd.department_id FROM staff_departments sd JOIN departments d"
     " ON d.id = sd.department_id WHERE sd.user_id = ? AND d.org_id = ? ORDER BY 1";
-constexpr std::string_view kCompaniesOf =
-    "SELECT " COMPANY_COLUMNS " FROM companies c WHERE c.org_id = ? ORDER BY c.name, c.id";
 constexpr std::string_view kFindCompany =
     "SELECT " COMPANY_COLUMNS " FROM companies c WHERE c.id = ?";
 constexpr std::string_view kFindCompanyByExternal =
@@ -79,18 +72,6 @@ constexpr std::string_view kFindApiKey =
     "SELECT id, org_id, name FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL";
 constexpr std::string_view kTouchApiKey = "UPDATE api_keys SET last_used_at = ? WHERE id = ?";
 
-Company readCompany(Query& q) {
-  return Company{core::CompanyId{q.getInt(0)},
-                 core::OrgId{q.getInt(1)},
-                 q.getOptText(2),
-                 q.getText(3),
-                 q.getText(4),
-                 q.getInt(5) != 0,
-                 q.getOptInt(6),
-                 q.getOptInt(7),
-                 q.getOptInt(8)};
-}
-
 CompanyAccess readAccess(Query& q, std::int64_t* membership_id) {
   CompanyAccess a;
   a.company = readCompany(q);
@@ -104,6 +85,20 @@ CompanyAccess readAccess(Query& q, std::int64_t* membership_id) {
 }
 
 }  // namespace
+
+std::string_view companyColumns() { return COMPANY_COLUMNS; }
+
+Company readCompany(storage::Query& q) {
+  return Company{core::CompanyId{q.getInt(0)},
+                 core::OrgId{q.getInt(1)},
+                 q.getOptText(2),
+                 q.getText(3),
+                 q.getText(4),
+                 q.getInt(5) != 0,
+                 q.getOptInt(6),
+                 q.getOptInt(7),
+                 q.getOptInt(8)};
+}
 
 std::vector<CompanyAccess> AccessRepository::membershipsOf(core::UserId user) {
   std::vector<std::pair<CompanyAccess, std::int64_t>> rows;
@@ -167,24 +162,6 @@ std::vector<CompanyAccess> AccessRepository::membershipsOf(core::UserId user) {
            std::tie(y.company.name, y.company.id.value);
   });
   return out;
-}
-
-std::optional<CompanyAccess> AccessRepository::membership(core::UserId user,
-                                                          core::CompanyId company) {
-  std::int64_t mid = 0;
-  std::optional<CompanyAccess> a;
-  {
-    Query q(conn(), kMembership);
-    q.bind(user.value, company.value);
-    if (!q.next()) return std::nullopt;
-    a = readAccess(q, &mid);
-  }
-  if (!a->all_sites) {
-    Query s(conn(), kMembershipSites);
-    s.bind(mid);
-    while (s.next()) a->sites.push_back(s.getInt(0));
-  }
-  return a;
 }
 
 void AccessRepository::putMembership(core::CompanyId company, core::UserId user,
@@ -353,14 +330,6 @@ bool AccessRepository::loginDisabled(core::UserId user) {
   Query q(conn(), "SELECT status = 'disabled' FROM users WHERE id = ?");
   q.bind(user.value);
   return q.next() && q.getInt(0) != 0;
-}
-
-std::vector<Company> AccessRepository::companiesOf(core::OrgId org) {
-  Query q(conn(), kCompaniesOf);
-  q.bind(org.value);
-  std::vector<Company> out;
-  while (q.next()) out.push_back(readCompany(q));
-  return out;
 }
 
 std::optional<Company> AccessRepository::findCompany(core::CompanyId id) {

@@ -18,6 +18,11 @@ struct ApiKey {
   std::string name;
 };
 
+// The columns of a company row over "companies c" ("c.id, c.org_id, …"), and reading them from
+// the first columns of a result row: for every query that returns companies.
+std::string_view companyColumns();
+Company readCompany(storage::Query& q);
+
 // Storage of companies, memberships and API keys. Plain data access; the rules live in Policy
 // and the services. Joins the calling thread's open transaction.
 class AccessRepository {
@@ -29,8 +34,6 @@ class AccessRepository {
   // allocated to the agents `user` works for, by company name; agent allocations may have
   // expired (CompanyAccess::company.agent_until), which the policy checks.
   std::vector<CompanyAccess> membershipsOf(core::UserId user);
-  // The membership of `user` in `company`, if any.
-  std::optional<CompanyAccess> membership(core::UserId user, core::CompanyId company);
   // Adds (or replaces) the membership.
   void putMembership(core::CompanyId company, core::UserId user, const std::string& role,
                      const PermissionSet& permissions, std::optional<core::UserId> invited_by,
@@ -67,8 +70,6 @@ class AccessRepository {
                      const PermissionSet& permissions);
   // True if the login is disabled.
   bool loginDisabled(core::UserId user);
-  // Every company of the organization, by name.
-  std::vector<Company> companiesOf(core::OrgId org);
 
   std::optional<Company> findCompany(core::CompanyId id);
   std::optional<Company> findCompanyByExternalId(core::OrgId org, const std::string& external_id);

@@ -137,7 +137,7 @@ std::vector<Invitation> InvitationService::pending(const identity::Principal& p)
     auto now = clock_.now();
     for (auto& inv : repo_.byStaff(staff->org_id, 500)) {
       if (inv.accepted_at || inv.expires_at <= now) continue;
-      if (manageable(p, inv.id) && seen.insert(inv.id).second) out.push_back(std::move(inv));
+      if (mayManage(p, inv) && seen.insert(inv.id).second) out.push_back(std::move(inv));
     }
   }
   for (const auto& a : policy_.memberships(p)) {
@@ -158,7 +158,12 @@ core::Result<Invitation> InvitationService::manageable(const identity::Principal
   auto inv = repo_.find(id);
   if (!inv || inv->accepted_at || inv->revoked_at)
     return fail(Error::notFound("No such invitation"));
-  for (const auto& c : inv->companies) {
+  if (auto s = mayManage(p, *inv); !s) return fail(s.error());
+  return *inv;
+}
+
+core::Status InvitationService::mayManage(const identity::Principal& p, const Invitation& inv) {
+  for (const auto& c : inv.companies) {
     auto access = policy_.company(p, c.company_id);
     if (!access) return fail(Error::notFound("No such invitation"));
     if (!access->can(Permission::UsersManage)) {
@@ -166,7 +171,7 @@ core::Result<Invitation> InvitationService::manageable(const identity::Principal
           Error::forbidden("You need the permission 'users.manage' in " + access->company.name));
     }
   }
-  return *inv;
+  return {};
 }
 
 core::Status InvitationService::revoke(const identity::Principal& p, std::int64_t id,

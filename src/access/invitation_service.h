@@ -65,6 +65,8 @@ class InvitationService {
   core::Result<Invitation> byToken(const std::string& token);
 
  private:
+  // OK if the caller manages users in each of the invitation's companies.
+  core::Status mayManage(const identity::Principal& p, const Invitation& invitation);
   // The invitation if the caller may manage it (users.manage in each of its companies).
   core::Result<Invitation> manageable(const identity::Principal& p, std::int64_t id);
   void grant(const Invitation& invitation, core::UserId user, const identity::Origin& origin);

@@ -136,24 +136,6 @@ std::optional<StaffRole> Policy::staff(const identity::Principal& p) {
   return roles.front();
 }
 
-std::vector<CompanyAccess> Policy::companies(const identity::Principal& p) {
-  auto out = memberships(p);
-  if (!p.mfaDone()) return out;
-  std::set<std::int64_t> seen;
-  for (const auto& a : out) seen.insert(a.company.id.value);
-  for (const auto& role : repo_.staffRoles(p.user.id)) {
-    if (role.role == "personnel") continue;
-    for (const auto& company : repo_.companiesOf(role.org_id)) {
-      if (seen.count(company.id.value)) continue;
-      if (auto a = staffAccess(role, company)) {
-        seen.insert(company.id.value);
-        out.push_back(std::move(*a));
-      }
-    }
-  }
-  return out;
-}
-
 std::vector<CompanyAccess> Policy::companies(const identity::Principal& p, std::size_t offset,
                                              std::size_t limit, bool* more) {
   *more = false;

@@ -63,10 +63,9 @@ class Policy {
 
   // The companies the principal is a member of or an agent for, by name.
   std::vector<CompanyAccess> memberships(const identity::Principal& p);
-  // Every company the principal may see: memberships, then the companies their staff roles
-  // reach (each company once; a membership wins).
-  std::vector<CompanyAccess> companies(const identity::Principal& p);
-  // One page of companies(): `limit` from `offset`; `more` tells whether another page follows.
+  // One page of every company the principal may see: memberships, then the companies their
+  // staff role reaches (each company once; a membership wins), `limit` from `offset`; `more`
+  // tells whether another page follows.
   // Staff companies are paged in the database, so an organization's thousands of customers
   // cost no more than one page.
   std::vector<CompanyAccess> companies(const identity::Principal& p, std::size_t offset,

@@ -1,27 +1,11 @@
 #include "console/console_repository.h"
 
+#include "access/access_repository.h"
+
 namespace portico::console {
 namespace {
 
 using storage::Query;
-
-constexpr std::string_view kCompanyColumns =
-    "SELECT c.id, c.org_id, c.external_id, c.name, c.org_number, c.managed, c.department_id,"
-    " c.agent_id, c.agent_until FROM companies c ";
-
-access::Company readCompany(Query& q) {
-  access::Company c;
-  c.id = core::CompanyId{q.getInt(0)};
-  c.org_id = core::OrgId{q.getInt(1)};
-  c.external_id = q.getOptText(2);
-  c.name = q.getText(3);
-  c.org_number = q.getText(4);
-  c.managed = q.getInt(5) != 0;
-  c.department_id = q.getOptInt(6);
-  c.agent_id = q.getOptInt(7);
-  c.agent_until = q.getOptInt(8);
-  return c;
-}
 
 // A LIKE pattern that matches `text` anywhere, with the wildcards in it escaped.
 std::string contains(const std::string& text) {
@@ -48,7 +32,7 @@ std::vector<access::Company> ConsoleRepository::customers(
   // The department filter is a space-separated list matched with instr(): still one prepared
   // statement whatever the number of departments.
   Query q(conn(),
-          std::string(kCompanyColumns) +
+          "SELECT " + std::string(access::companyColumns()) + " FROM companies c " +
               "WHERE c.org_id = ? AND (? = '' OR c.name LIKE ? ESCAPE '\\' OR"
               " c.external_id LIKE ? ESCAPE '\\') AND (? = 0 OR instr(' ' || ? || ' ',"
               " ' ' || c.department_id || ' ') > 0) ORDER BY c.name, c.id LIMIT ? OFFSET ?");
@@ -57,7 +41,7 @@ std::vector<access::Company> ConsoleRepository::customers(
          departments ? departmentList(*departments) : std::string(),
          static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset));
   std::vector<access::Company> out;
-  while (q.next()) out.push_back(readCompany(q));
+  while (q.next()) out.push_back(access::readCompany(q));
   return out;
 }
 
@@ -139,6 +123,17 @@ std::optional<std::string> ConsoleRepository::staffRole(core::OrgId org, core::U
   return q.getText(0);
 }
 
+void ConsoleRepository::loadAgent(Agent& a) {
+  Query u(conn(),
+          "SELECT u.email FROM agent_users au JOIN users u ON u.id = au.user_id"
+          " WHERE au.agent_id = ? ORDER BY u.email");
+  u.bind(a.id);
+  while (u.next()) a.users.push_back(u.getText(0));
+  Query c(conn(), "SELECT name FROM companies WHERE agent_id = ? ORDER BY name");
+  c.bind(a.id);
+  while (c.next()) a.customers.push_back(c.getText(0));
+}
+
 std::vector<Agent> ConsoleRepository::agents(core::OrgId org) {
   std::vector<Agent> out;
   {
@@ -146,24 +141,20 @@ std::vector<Agent> ConsoleRepository::agents(core::OrgId org) {
     q.bind(org.value);
     while (q.next()) out.push_back({q.getInt(0), q.getText(1), {}, {}});
   }
-  for (auto& a : out) {
-    Query u(conn(),
-            "SELECT u.email FROM agent_users au JOIN users u ON u.id = au.user_id"
-            " WHERE au.agent_id = ? ORDER BY u.email");
-    u.bind(a.id);
-    while (u.next()) a.users.push_back(u.getText(0));
-    Query c(conn(), "SELECT name FROM companies WHERE agent_id = ? ORDER BY name");
-    c.bind(a.id);
-    while (c.next()) a.customers.push_back(c.getText(0));
-  }
+  for (auto& a : out) loadAgent(a);
   return out;
 }
 
 std::optional<Agent> ConsoleRepository::agent(core::OrgId org, std::int64_t id) {
-  for (auto& a : agents(org)) {
-    if (a.id == id) return a;
+  std::optional<Agent> a;
+  {
+    Query q(conn(), "SELECT id, name FROM agents WHERE id = ? AND org_id = ?");
+    q.bind(id, org.value);
+    if (!q.next()) return std::nullopt;
+    a = Agent{q.getInt(0), q.getText(1), {}, {}};
   }
-  return std::nullopt;
+  loadAgent(*a);
+  return a;
 }
 
 std::optional<std::int64_t> ConsoleRepository::insertAgent(core::OrgId org, const std::string& name,

@@ -59,6 +59,7 @@ class ConsoleRepository {
   void setLoginLimit(core::OrgId org, std::optional<int> limit);
 
  private:
+  void loadAgent(Agent& agent);  // its logins and customers
   storage::Db& db_;
 };
 

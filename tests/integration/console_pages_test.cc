@@ -5,64 +5,13 @@
 #include <regex>
 
 #include "http/url.h"
+#include "support/browser.h"
 #include "support/test_server.h"
 
 namespace portico::testing {
 namespace {
 
 using nlohmann::json;
-
-// A cookie-keeping client for pages that picks up the CSRF token of the last page it saw.
-class Browser {
- public:
-  explicit Browser(TestServer& s) : s_(s) {}
-
-  HttpResult get(const std::string& path) {
-    auto r = s_.request("GET", path, "", headers());
-    keep(r);
-    return r;
-  }
-  // Posts the form fields (and the CSRF token).
-  HttpResult post(const std::string& path,
-                  const std::vector<std::pair<std::string, std::string>>& fields = {}) {
-    std::string body = "csrf=" + csrf_;
-    for (const auto& [k, v] : fields) body += "&" + k + "=" + http::percentEncode(v);
-    auto h = headers();
-    h.push_back("Content-Type: application/x-www-form-urlencoded");
-    auto r = s_.request("POST", path, body, h);
-    keep(r);
-    return r;
-  }
-
- private:
-  std::vector<std::string> headers() const {
-    std::string c;
-    for (const auto& [k, v] : cookies_) c += k + "=" + v + "; ";
-    std::vector<std::string> h = {"Accept-Language: en"};
-    if (!c.empty()) h.push_back("Cookie: " + c);
-    return h;
-  }
-  void keep(const HttpResult& r) {
-    for (auto [it, end] = r.headers.equal_range("set-cookie"); it != end; ++it) {
-      auto eq = it->second.find('=');
-      auto semi = it->second.find(';');
-      auto name = it->second.substr(0, eq);
-      if (it->second.find("Max-Age=0") != std::string::npos) {
-        cookies_.erase(name);
-      } else {
-        cookies_[name] = it->second.substr(eq + 1, semi - eq - 1);
-      }
-    }
-    std::smatch m;
-    if (std::regex_search(r.body, m, std::regex("name=\"csrf\" value=\"([^\"]+)\""))) {
-      csrf_ = m[1].str();
-    }
-  }
-
-  TestServer& s_;
-  std::map<std::string, std::string> cookies_;
-  std::string csrf_;
-};
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -123,10 +72,10 @@ class ConsolePagesTest : public ::testing::Test {
     server.clock().advance(30);  // a code is good once: move to the next one
     Browser b(server);
     b.get("/login");
-    auto r = b.post("/login", {{"email", email}, {"password", TestServer::kPassword}});
+    auto r = b.submit("/login", {{"email", email}, {"password", TestServer::kPassword}});
     EXPECT_EQ(r.header("location"), "/mfa") << r.body;
     b.get("/mfa");
-    r = b.post("/mfa", {{"code", server.totpCode(secrets[email])}});
+    r = b.submit("/mfa", {{"code", server.totpCode(secrets[email])}});
     EXPECT_EQ(r.status, 303) << r.body;
     return b;
   }
@@ -185,11 +134,11 @@ TEST_F(ConsolePagesTest, StaffAdminCreatesACustomerAndFindsItBySearch) {
   }
 
   ASSERT_EQ(b.get("/staff/customers").status, 200);
-  auto r = b.post("/staff/customers", {{"name", "Nordic Gadgets AB"},
-                                       {"external_id", "NG-7"},
-                                       {"org_number", "556000-1234"},
-                                       {"department_id", ""},
-                                       {"managed", "independent"}});
+  auto r = b.submit("/staff/customers", {{"name", "Nordic Gadgets AB"},
+                                         {"external_id", "NG-7"},
+                                         {"org_number", "556000-1234"},
+                                         {"department_id", ""},
+                                         {"managed", "independent"}});
   ASSERT_EQ(r.status, 303) << r.body;
   std::smatch m;
   auto location = r.header("location");
@@ -215,34 +164,34 @@ TEST_F(ConsolePagesTest, StaffAdminCreatesACustomerAndFindsItBySearch) {
 TEST_F(ConsolePagesTest, FormErrorsKeepTheValuesAndAnswer4xx) {
   auto b = signIn("chief@vendor.example");
   b.get("/staff/customers");
-  auto r = b.post("/staff/customers", {{"name", "  "},
-                                       {"external_id", "KEEP-ME"},
-                                       {"org_number", "556677-8899"},
-                                       {"department_id", ""},
-                                       {"managed", "managed"}});
+  auto r = b.submit("/staff/customers", {{"name", "  "},
+                                         {"external_id", "KEEP-ME"},
+                                         {"org_number", "556677-8899"},
+                                         {"department_id", ""},
+                                         {"managed", "managed"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_TRUE(contains(r.body, "role=\"alert\""));
   EXPECT_TRUE(contains(r.body, "value=\"KEEP-ME\""));
   EXPECT_TRUE(contains(r.body, "value=\"556677-8899\""));
   // Another customer has that external id already.
-  r = b.post("/staff/customers", {{"name", "Copy"},
-                                  {"external_id", "C-1"},
-                                  {"org_number", ""},
-                                  {"department_id", ""},
-                                  {"managed", "managed"}});
+  r = b.submit("/staff/customers", {{"name", "Copy"},
+                                    {"external_id", "C-1"},
+                                    {"org_number", ""},
+                                    {"department_id", ""},
+                                    {"managed", "managed"}});
   EXPECT_EQ(r.status, 409);
   EXPECT_TRUE(contains(r.body, "C-1"));
   EXPECT_TRUE(contains(r.body, "value=\"Copy\""));
 
   b.get("/staff/licences");
-  r = b.post("/staff/licences", {{"limit", "lots"}});
+  r = b.submit("/staff/licences", {{"limit", "lots"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_TRUE(contains(r.body, "value=\"lots\""));
   EXPECT_TRUE(contains(r.body, "Enter a whole number"));
-  r = b.post("/staff/licences", {{"limit", "25"}});
+  r = b.submit("/staff/licences", {{"limit", "25"}});
   EXPECT_EQ(r.status, 303);
   EXPECT_TRUE(contains(b.get("/staff/licences").body, "<strong>25</strong>"));
-  r = b.post("/staff/licences", {{"limit", ""}});
+  r = b.submit("/staff/licences", {{"limit", ""}});
   EXPECT_EQ(r.status, 303);
   EXPECT_TRUE(contains(b.get("/staff/licences").body, "no limit"));
 
@@ -266,7 +215,7 @@ TEST_F(ConsolePagesTest, AContentCreatorMayNotOpenLicences) {
   EXPECT_FALSE(contains(start.body, "href=\"/staff/licences\""));
   // Forms are refused too, before anything is written.
   b.get("/staff/customers");
-  EXPECT_EQ(b.post("/staff/licences", {{"limit", "1"}}).status, 403);
+  EXPECT_EQ(b.submit("/staff/licences", {{"limit", "1"}}).status, 403);
 }
 
 TEST_F(ConsolePagesTest, APortalUserGets403OnTheConsole) {
@@ -285,7 +234,7 @@ TEST_F(ConsolePagesTest, TheContactsPageCreatesAndLinksAContact) {
   auto sites = b.get(page() + "/sites");
   ASSERT_EQ(sites.status, 200);
   EXPECT_TRUE(contains(sites.body, "No sites yet."));
-  auto r = b.post(page() + "/sites", {{"name", "Harbour depot"}, {"address", "Kajen 1, Gävle"}});
+  auto r = b.submit(page() + "/sites", {{"name", "Harbour depot"}, {"address", "Kajen 1, Gävle"}});
   ASSERT_EQ(r.status, 303) << r.body;
   sites = b.get(page() + "/sites");
   EXPECT_TRUE(contains(sites.body, "Harbour depot"));
@@ -297,12 +246,12 @@ TEST_F(ConsolePagesTest, TheContactsPageCreatesAndLinksAContact) {
   ASSERT_EQ(contacts.status, 200);
   EXPECT_TRUE(contains(contacts.body, "No contacts yet."));
   EXPECT_TRUE(contains(contacts.body, "<option value=\"" + site_id + "\""));
-  r = b.post(page() + "/contacts", {{"first_name", "Carl"},
-                                    {"last_name", "Contact"},
-                                    {"job_title", "Depot manager"},
-                                    {"email", "carl@acme.example"},
-                                    {"phone", "+46 70 000 00 00"},
-                                    {"site_id", site_id}});
+  r = b.submit(page() + "/contacts", {{"first_name", "Carl"},
+                                      {"last_name", "Contact"},
+                                      {"job_title", "Depot manager"},
+                                      {"email", "carl@acme.example"},
+                                      {"phone", "+46 70 000 00 00"},
+                                      {"site_id", site_id}});
   ASSERT_EQ(r.status, 303) << r.body;
   auto location = r.header("location");
   ASSERT_TRUE(std::regex_match(location, m, std::regex(".*/contacts/([0-9]+)\\?saved=1")))
@@ -311,13 +260,13 @@ TEST_F(ConsolePagesTest, TheContactsPageCreatesAndLinksAContact) {
   EXPECT_TRUE(contains(b.get(contact_page).body, "Not linked to a login"));
 
   // Only a member can be linked; the form keeps what was typed.
-  r = b.post(contact_page + "/link", {{"email", "stranger@else.example"}});
+  r = b.submit(contact_page + "/link", {{"email", "stranger@else.example"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_TRUE(contains(r.body, "value=\"stranger@else.example\""));
   // Nobody links the contact their own access would depend on.
-  EXPECT_EQ(b.post(contact_page + "/link", {{"email", "ada@acme.example"}}).status, 403);
+  EXPECT_EQ(b.submit(contact_page + "/link", {{"email", "ada@acme.example"}}).status, 403);
   member("leo@acme.example", "user");
-  r = b.post(contact_page + "/link", {{"email", "leo@acme.example"}});
+  r = b.submit(contact_page + "/link", {{"email", "leo@acme.example"}});
   ASSERT_EQ(r.status, 303) << r.body;
   contacts = b.get(page() + "/contacts");
   EXPECT_TRUE(contains(contacts.body, "Carl Contact"));
@@ -330,9 +279,9 @@ TEST_F(ConsolePagesTest, TheContactsPageCreatesAndLinksAContact) {
   // Leo's site scope now comes from the site contact: the access review says so.
   EXPECT_TRUE(contains(b.get(page()).body, "<td>Harbour depot</td>"));
 
-  EXPECT_EQ(b.post(contact_page + "/unlink").status, 303);
+  EXPECT_EQ(b.submit(contact_page + "/unlink").status, 303);
   EXPECT_TRUE(contains(b.get(page() + "/contacts").body, "not linked"));
-  EXPECT_EQ(b.post(contact_page + "/delete").status, 303);
+  EXPECT_EQ(b.submit(contact_page + "/delete").status, 303);
   EXPECT_TRUE(contains(b.get(page() + "/contacts").body, "No contacts yet."));
 }
 
@@ -350,7 +299,7 @@ TEST_F(ConsolePagesTest, CompanyPagesFollowThePermissions) {
   EXPECT_EQ(b.get(page() + "/audit").status, 403);
   EXPECT_EQ(b.get(page() + "/explain").status, 403);
   EXPECT_EQ(b.get(page() + "/view-as/" + std::to_string(mia)).status, 403);
-  EXPECT_EQ(b.post(page() + "/sites", {{"name", "Nope"}}).status, 403);
+  EXPECT_EQ(b.submit(page() + "/sites", {{"name", "Nope"}}).status, 403);
   EXPECT_EQ(b.get("/companies/999999/sites").status, 404);
 }
 
@@ -389,11 +338,11 @@ TEST_F(ConsolePagesTest, TheAccessReviewAndExplainShowEachMember) {
   // Staff disable Mia's login; the review marks it.
   auto staff = signIn("chief@vendor.example");
   staff.get("/staff/users?q=mia");
-  ASSERT_EQ(staff.post("/staff/users/" + std::to_string(mia) + "/disable", {{"q", "mia"}}).status,
+  ASSERT_EQ(staff.submit("/staff/users/" + std::to_string(mia) + "/disable", {{"q", "mia"}}).status,
             303);
   EXPECT_TRUE(contains(staff.get("/staff/users?q=mia").body, "<mark>disabled</mark>"));
   EXPECT_TRUE(contains(b.get(page()).body, "Login disabled"));
-  EXPECT_EQ(staff.post("/staff/users/" + std::to_string(mia) + "/enable").status, 303);
+  EXPECT_EQ(staff.submit("/staff/users/" + std::to_string(mia) + "/enable").status, 303);
 }
 
 TEST_F(ConsolePagesTest, ViewAsIsAReadOnlyPreviewWithoutForms) {
@@ -450,30 +399,30 @@ TEST_F(ConsolePagesTest, TheCompanyAuditLogFiltersAndDownloadsCsv) {
 TEST_F(ConsolePagesTest, AgentsDepartmentsPersonnelAndInvitations) {
   auto b = signIn("chief@vendor.example");
   b.get("/staff/departments");
-  ASSERT_EQ(b.post("/staff/departments", {{"name", "North"}}).status, 303);
+  ASSERT_EQ(b.submit("/staff/departments", {{"name", "North"}}).status, 303);
   auto departments = b.get("/staff/departments");
   EXPECT_TRUE(contains(departments.body, "North"));
-  EXPECT_EQ(b.post("/staff/departments", {{"name", "North"}}).status, 409);
+  EXPECT_EQ(b.submit("/staff/departments", {{"name", "North"}}).status, 409);
 
   EXPECT_TRUE(contains(b.get("/staff/agents").body, "No agents yet."));
-  ASSERT_EQ(b.post("/staff/agents", {{"name", "Facility Partners"}}).status, 303);
+  ASSERT_EQ(b.submit("/staff/agents", {{"name", "Facility Partners"}}).status, 303);
   auto agents = b.get("/staff/agents");
   std::smatch m;
   ASSERT_TRUE(std::regex_search(agents.body, m, std::regex("/staff/agents/([0-9]+)/users")));
   auto agent = m[1].str();
-  ASSERT_EQ(b.post("/staff/agents/" + agent + "/users", {{"email", "ada@acme.example"}}).status,
+  ASSERT_EQ(b.submit("/staff/agents/" + agent + "/users", {{"email", "ada@acme.example"}}).status,
             303);
-  auto r = b.post("/staff/agents/" + agent + "/users", {{"email", "ghost@nowhere.example"}});
+  auto r = b.submit("/staff/agents/" + agent + "/users", {{"email", "ghost@nowhere.example"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_TRUE(contains(r.body, "value=\"ghost@nowhere.example\""));
 
   // Allocate the customer to the agent until a day, then free it.
   auto customer = "/staff/customers/" + std::to_string(company);
   b.get(customer);
-  r = b.post(customer + "/agent", {{"agent_id", agent}, {"until", "2001-01-01"}});
+  r = b.submit(customer + "/agent", {{"agent_id", agent}, {"until", "2001-01-01"}});
   EXPECT_EQ(r.status, 400);  // in the past
   EXPECT_TRUE(contains(r.body, "value=\"2001-01-01\""));
-  r = b.post(customer + "/agent", {{"agent_id", agent}, {"until", "2099-12-31"}});
+  r = b.submit(customer + "/agent", {{"agent_id", agent}, {"until", "2099-12-31"}});
   ASSERT_EQ(r.status, 303) << r.body;
   auto page_after = b.get(customer);
   EXPECT_TRUE(contains(page_after.body,
@@ -482,30 +431,30 @@ TEST_F(ConsolePagesTest, AgentsDepartmentsPersonnelAndInvitations) {
   auto api = server.get("/api/v1/staff/customers/" + std::to_string(company), staff_token).json();
   EXPECT_EQ(api["agent"]["until"], 4102444799);  // 2099-12-31 23:59:59 UTC
   EXPECT_TRUE(contains(b.get("/staff/agents").body, "<li>Acme Widgets</li>"));
-  ASSERT_EQ(b.post(customer + "/agent/remove").status, 303);
+  ASSERT_EQ(b.submit(customer + "/agent/remove").status, 303);
   EXPECT_TRUE(contains(b.get(customer).body, "No agent."));
   ASSERT_EQ(
-      b.post("/staff/agents/" + agent + "/users/remove", {{"email", "ada@acme.example"}}).status,
+      b.submit("/staff/agents/" + agent + "/users/remove", {{"email", "ada@acme.example"}}).status,
       303);
   EXPECT_TRUE(contains(b.get("/staff/agents").body, "No people yet."));
 
   EXPECT_TRUE(contains(b.get("/staff/personnel").body, "No personnel yet."));
-  r = b.post("/staff/personnel", {{"name", "Tove Tekniker"},
-                                  {"title", "Technician"},
-                                  {"phone", ""},
-                                  {"email", "ada@acme.example"}});  // not staff
+  r = b.submit("/staff/personnel", {{"name", "Tove Tekniker"},
+                                    {"title", "Technician"},
+                                    {"phone", ""},
+                                    {"email", "ada@acme.example"}});  // not staff
   EXPECT_EQ(r.status, 400);
   EXPECT_TRUE(contains(r.body, "value=\"Tove Tekniker\""));
-  ASSERT_EQ(b.post("/staff/personnel", {{"name", "Tove Tekniker"},
-                                        {"title", "Technician"},
-                                        {"phone", ""},
-                                        {"email", "chief@vendor.example"}})
+  ASSERT_EQ(b.submit("/staff/personnel", {{"name", "Tove Tekniker"},
+                                          {"title", "Technician"},
+                                          {"phone", ""},
+                                          {"email", "chief@vendor.example"}})
                 .status,
             303);
   auto personnel = b.get("/staff/personnel");
   EXPECT_TRUE(contains(personnel.body, "<td>chief@vendor.example</td>"));
   ASSERT_TRUE(std::regex_search(personnel.body, m, std::regex("/staff/personnel/([0-9]+)/delete")));
-  EXPECT_EQ(b.post("/staff/personnel/" + m[1].str() + "/delete").status, 303);
+  EXPECT_EQ(b.submit("/staff/personnel/" + m[1].str() + "/delete").status, 303);
 
   // A staff invitation, listed on the organization side, deleted with its warning shown.
   EXPECT_TRUE(contains(b.get("/staff/invitations").body, "No invitations yet."));
@@ -523,7 +472,7 @@ TEST_F(ConsolePagesTest, AgentsDepartmentsPersonnelAndInvitations) {
   EXPECT_TRUE(contains(invitations.body, "removes that person from all of the organization"));
   ASSERT_TRUE(
       std::regex_search(invitations.body, m, std::regex("/staff/invitations/([0-9]+)/delete")));
-  ASSERT_EQ(b.post("/staff/invitations/" + m[1].str() + "/delete").status, 303);
+  ASSERT_EQ(b.submit("/staff/invitations/" + m[1].str() + "/delete").status, 303);
   EXPECT_TRUE(contains(b.get("/staff/invitations").body, "No invitations yet."));
 }
 

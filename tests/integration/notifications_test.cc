@@ -6,6 +6,7 @@
 
 #include <regex>
 
+#include "support/browser.h"
 #include "support/test_server.h"
 #include "web/views.h"
 
@@ -13,56 +14,6 @@ namespace portico::testing {
 namespace {
 
 using nlohmann::json;
-
-// A cookie-keeping client for the pages, which picks up the CSRF token of the last form seen.
-class Browser {
- public:
-  explicit Browser(TestServer& s) : s_(s) {}
-
-  HttpResult get(const std::string& path) {
-    auto r = s_.request("GET", path, "", headers());
-    keep(r);
-    return r;
-  }
-  HttpResult post(const std::string& path, const std::string& form, bool with_csrf = true) {
-    std::string body = form;
-    if (with_csrf) body += (body.empty() ? "" : "&") + std::string("csrf=") + csrf_;
-    auto h = headers();
-    h.push_back("Content-Type: application/x-www-form-urlencoded");
-    auto r = s_.request("POST", path, body, h);
-    keep(r);
-    return r;
-  }
-
- private:
-  std::vector<std::string> headers() const {
-    std::string c;
-    for (const auto& [k, v] : cookies_) c += k + "=" + v + "; ";
-    std::vector<std::string> h = {"Accept-Language: en"};
-    if (!c.empty()) h.push_back("Cookie: " + c);
-    return h;
-  }
-  void keep(const HttpResult& r) {
-    for (auto [it, end] = r.headers.equal_range("set-cookie"); it != end; ++it) {
-      auto eq = it->second.find('=');
-      auto semi = it->second.find(';');
-      auto name = it->second.substr(0, eq);
-      if (it->second.find("Max-Age=0") != std::string::npos) {
-        cookies_.erase(name);
-      } else {
-        cookies_[name] = it->second.substr(eq + 1, semi - eq - 1);
-      }
-    }
-    std::smatch m;
-    if (std::regex_search(r.body, m, std::regex("name=\"csrf\" value=\"([^\"]+)\""))) {
-      csrf_ = m[1].str();
-    }
-  }
-
-  TestServer& s_;
-  std::map<std::string, std::string> cookies_;
-  std::string csrf_;
-};
 
 class NotificationsTest : public ::testing::Test {
  protected:

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <map>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/url.h"
+#include "support/test_server.h"
+
+namespace portico::testing {
+
+// A cookie-keeping client for the pages, which picks up the CSRF token of the last form seen.
+class Browser {
+ public:
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+
+  explicit Browser(TestServer& s, std::string lang = "en") : s_(s), lang_(std::move(lang)) {}
+
+  HttpResult get(const std::string& path) {
+    auto r = s_.request("GET", path, "", headers());
+    keep(r);
+    return r;
+  }
+  // Posts an url-encoded form body as given, with the CSRF token unless `with_csrf` is false.
+  HttpResult post(const std::string& path, const std::string& form, bool with_csrf = true) {
+    std::string body = form;
+    if (with_csrf) body += (body.empty() ? "" : "&") + std::string("csrf=") + csrf_;
+    auto h = headers();
+    h.push_back("Content-Type: application/x-www-form-urlencoded");
+    auto r = s_.request("POST", path, body, h);
+    keep(r);
+    return r;
+  }
+  // Posts the form fields (encoded here) and the CSRF token.
+  HttpResult submit(const std::string& path, const Fields& fields = {}) {
+    std::string form;
+    for (const auto& [k, v] : fields) form += k + "=" + http::percentEncode(v) + "&";
+    if (!form.empty()) form.pop_back();
+    return post(path, form);
+  }
+  const std::string& csrf() const { return csrf_; }
+  std::string cookie(const std::string& name) const {
+    auto it = cookies_.find(name);
+    return it == cookies_.end() ? "" : it->second;
+  }
+
+ private:
+  std::vector<std::string> headers() const {
+    std::string c;
+    for (const auto& [k, v] : cookies_) c += k + "=" + v + "; ";
+    std::vector<std::string> h = {"Accept-Language: " + lang_};
+    if (!c.empty()) h.push_back("Cookie: " + c);
+    return h;
+  }
+  void keep(const HttpResult& r) {
+    for (auto [it, end] = r.headers.equal_range("set-cookie"); it != end; ++it) {
+      auto eq = it->second.find('=');
+      auto semi = it->second.find(';');
+      auto name = it->second.substr(0, eq);
+      if (it->second.find("Max-Age=0") != std::string::npos) {
+        cookies_.erase(name);
+      } else {
+        cookies_[name] = it->second.substr(eq + 1, semi - eq - 1);
+      }
+    }
+    std::smatch m;
+    if (std::regex_search(r.body, m, std::regex("name=\"csrf\" value=\"([^\"]+)\""))) {
+      csrf_ = m[1].str();
+    }
+  }
+
+  TestServer& s_;
+  std::string lang_;
+  std::map<std::string, std::string> cookies_;
+  std::string csrf_;
+};
+
+}  // namespace portico::testing
