@@ -83,7 +83,7 @@ core::Result<std::pair<std::size_t, std::size_t>> paging(const Request& r) {
 
 }  // namespace
 
-void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy) {
+void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy, audit::AuditLog& audit) {
   routes.api("GET", "/api/v1/me", Access::SignedIn, [&policy](Request&, Context& c) {
     std::string out = R"({"user":)";
     out += identity::userJson(c.principal->user);
@@ -115,14 +115,16 @@ void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy) {
     return Response::json(200, std::move(out));
   });
 
-  routes.api("GET", "/api/v1/companies/{id}", Access::SignedIn, [&policy](Request& r, Context& c) {
-    std::int64_t id = r.idParam("id");
-    auto a = id > 0 ? policy.company(*c.principal, core::CompanyId{id}) : std::nullopt;
-    if (!a) return http::jsonError(core::Error::notFound("No such company"));
-    std::string out;
-    appendCompany(out, *a);
-    return Response::json(200, std::move(out));
-  });
+  routes.api("GET", "/api/v1/companies/{id}", Access::SignedIn,
+             [&policy, &audit](Request& r, Context& c) {
+               std::int64_t id = r.idParam("id");
+               auto a = id > 0 ? policy.company(*c.principal, core::CompanyId{id}) : std::nullopt;
+               if (!a) return http::jsonError(core::Error::notFound("No such company"));
+               recordAgentAccess(audit, r, c, *a);
+               std::string out;
+               appendCompany(out, *a);
+               return Response::json(200, std::move(out));
+             });
 }
 
 namespace {
@@ -202,6 +204,23 @@ void registerMembersApi(CompanyRoutes& routes, MembershipService& members) {
                for (const auto& m : members.members(a)) items.push_back(memberJson(m));
                return Response::json(200, json{{"items", items}}.dump());
              });
+
+  // The agent allocated to the company: its name, read-only scope, logins and end.
+  routes.api(
+      "GET", "/api/v1/companies/{id}/agent", Permission::UsersManage,
+      [&members](Request&, Context&, const CompanyAccess& a) {
+        auto agent = members.agent(a);
+        if (!agent) return Response::json(200, R"({"agent":null})");
+        json perms = json::array();
+        for (auto p : agent->permissions.list()) {
+          perms.push_back(std::string(permissionName(p)));
+        }
+        json out = {
+            {"name", agent->name},     {"until", agent->until ? json(*agent->until) : json()},
+            {"active", agent->active}, {"permissions", perms},
+            {"sites", "all"},          {"logins", agent->logins}};
+        return Response::json(200, json{{"agent", out}}.dump());
+      });
 
   routes.api("PATCH", "/api/v1/companies/{id}/users/{user_id}", Permission::UsersManage,
              [&members](Request& r, Context& c, const CompanyAccess& a) {

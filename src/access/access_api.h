@@ -14,7 +14,7 @@
 namespace portico::access {
 
 // The caller's companies: GET /api/v1/me (with companies), GET /api/v1/companies[/{id}].
-void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy);
+void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy, audit::AuditLog& audit);
 
 // A company's members, for those with users.manage there:
 // GET /api/v1/companies/{id}/users, PATCH and DELETE /api/v1/companies/{id}/users/{user_id}.

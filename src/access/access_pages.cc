@@ -76,12 +76,21 @@ std::string queryField(const Request& r, std::string_view name) {
   return http::findParam(*q, name).value_or("");
 }
 
-std::string roleLabel(const PageRenderer& pages, const Context& c, const std::string& role) {
+RoleNames roleNames(AccessRepository& repo, core::OrgId org) {
+  RoleNames out;
+  for (auto& [key, name, permissions] : repo.orgRoles(org)) out.emplace(key, name);
+  return out;
+}
+
+std::string roleLabel(const PageRenderer& pages, const Context& c, const std::string& role,
+                      const RoleNames& org_roles) {
   if (role.starts_with("staff:")) {
     return pages.translate(c, "role.staff") + " (" + role.substr(6) + ")";
   }
   auto label = pages.translate(c, "role." + role);
-  return label == "role." + role ? role : label;  // a role the organization defined: its key
+  if (label != "role." + role) return label;
+  auto it = org_roles.find(role);  // a role the organization defined: its name
+  return it != org_roles.end() ? it->second : role;
 }
 
 Response PageRenderer::render(const Context& c, const std::string& name, json data,
@@ -119,10 +128,12 @@ void CompanyPages::page(const std::string& method, const std::string& pattern,
                  auto a = id ? policy_.company(*c.principal, core::CompanyId{id}) : std::nullopt;
                  if (!a) return pages_.notFound(c);
                  if (permission && !a->can(*permission)) {
+                   recordAgentAccess(audit_, r, c, *a, false);
                    return pages_.error(
                        c, core::Error::forbidden(pages_.translate(c, "company.needs_permission") +
                                                  " " + std::string(permissionName(*permission))));
                  }
+                 recordAgentAccess(audit_, r, c, *a);
                  return handler(r, c, *a);
                });
 }
@@ -204,7 +215,7 @@ class Pages {
   Pages(identity::GuardedRoutes& routes, AccessPagesDeps deps, const web::Views& views)
       : deps_(std::move(deps)),
         pages_(views, deps_.policy),
-        company_pages_(routes, deps_.policy, pages_) {}
+        company_pages_(routes, deps_.policy, pages_, deps_.audit) {}
 
   void registerAll(identity::GuardedRoutes& routes);
 
@@ -216,10 +227,17 @@ class Pages {
     }
     bool more = false;
     json companies = json::array();
+    std::map<std::int64_t, RoleNames> org_roles;  // read once per organization on the page
     for (const auto& a : deps_.policy.companies(*c.principal, offset, kHomePageSize, &more)) {
+      auto org = org_roles.find(a.company.org_id.value);
+      if (org == org_roles.end()) {
+        org = org_roles
+                  .emplace(a.company.org_id.value, roleNames(deps_.access_repo, a.company.org_id))
+                  .first;
+      }
       companies.push_back({{"id", a.company.id.value},
                            {"name", a.company.name},
-                           {"role", roleLabel(pages_, c, a.role)},
+                           {"role", roleLabel(pages_, c, a.role, org->second)},
                            {"manages_users", a.can(Permission::UsersManage)}});
     }
     json data = {
@@ -254,10 +272,11 @@ class Pages {
     json perms = json::array();
     for (auto p : a.permissions.list()) perms.push_back(std::string(permissionName(p)));
     auto names = deps_.site_names(a.company.id);
+    auto org_roles = roleNames(deps_.access_repo, a.company.org_id);
     json data = {{"title", a.company.name},
                  {"company_id", a.company.id.value},
                  {"company_name", a.company.name},
-                 {"role", roleLabel(pages_, c, a.role)},
+                 {"role", roleLabel(pages_, c, a.role, org_roles)},
                  {"permissions", perms},
                  {"all_sites", a.all_sites},
                  {"sites", sitesText(c, a.all_sites, a.sites, names)},
@@ -269,6 +288,19 @@ class Pages {
     }
     if (!error.empty()) data["error"] = error;
     if (a.can(Permission::UsersManage)) {
+      if (auto agent = deps_.members.agent(a)) {
+        json agent_perms = json::array();
+        for (auto p : agent->permissions.list()) {
+          agent_perms.push_back(std::string(permissionName(p)));
+        }
+        data["agent"] = {{"name", agent->name},
+                         {"active", agent->active},
+                         {"has_end", agent->until.has_value()},
+                         {"until", agent->until ? dateText(*agent->until) : std::string()},
+                         {"permissions", agent_perms},
+                         {"logins", agent->logins},
+                         {"has_logins", !agent->logins.empty()}};
+      }
       json list = json::array();
       for (const auto& m : deps_.members.members(a)) {
         bool all_sites = m.all_sites;
@@ -284,7 +316,7 @@ class Pages {
         list.push_back({{"id", m.user_id.value},
                         {"name", m.first_name + " " + m.last_name},
                         {"email", m.email},
-                        {"role", roleLabel(pages_, c, m.role)},
+                        {"role", roleLabel(pages_, c, m.role, org_roles)},
                         {"sites", sitesText(c, all_sites, sites, names)},
                         {"last_login", m.last_login_at ? dateText(*m.last_login_at)
                                                        : pages_.translate(c, "company.never")},
@@ -299,7 +331,7 @@ class Pages {
           if (ic.company_id == a.company.id) {
             pending.push_back({{"id", inv.id},
                                {"email", inv.email},
-                               {"role", roleLabel(pages_, c, ic.role)},
+                               {"role", roleLabel(pages_, c, ic.role, org_roles)},
                                {"expires", dateText(inv.expires_at)}});
           }
         }
@@ -311,6 +343,11 @@ class Pages {
           roles.push_back({{"id", std::string(preset.id)},
                            {"name", roleLabel(pages_, c, std::string(preset.id))},
                            {"selected", preset.id == chosen_role}});
+        }
+      }
+      for (const auto& [key, name, permissions] : deps_.access_repo.orgRoles(a.company.org_id)) {
+        if (permissions.subsetOf(a.permissions)) {
+          roles.push_back({{"id", key}, {"name", name}, {"selected", key == chosen_role}});
         }
       }
       auto chosen_language = form.value("language", c.lang);
@@ -453,7 +490,8 @@ class Pages {
       for (auto p : e.access->permissions.list()) perms.push_back(std::string(permissionName(p)));
       json menu = json::array();
       for (const auto& item : companyMenu(pages_, c, *e.access)) menu.push_back(item["label"]);
-      data["access"] = {{"role", roleLabel(pages_, c, e.access->role)},
+      data["access"] = {{"role", roleLabel(pages_, c, e.access->role,
+                                           roleNames(deps_.access_repo, a.company.org_id))},
                         {"permissions", perms},
                         {"has_permissions", !perms.empty()},
                         {"sites", sitesText(c, e.access->all_sites, e.access->sites,

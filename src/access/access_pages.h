@@ -66,8 +66,9 @@ class PageRenderer {
 // CompanyRoutes::kAnyAccess: seeing the company is enough).
 class CompanyPages {
  public:
-  CompanyPages(identity::GuardedRoutes& routes, Policy& policy, const PageRenderer& pages)
-      : routes_(routes), policy_(policy), pages_(pages) {}
+  CompanyPages(identity::GuardedRoutes& routes, Policy& policy, const PageRenderer& pages,
+               audit::AuditLog& audit)
+      : routes_(routes), policy_(policy), pages_(pages), audit_(audit) {}
 
   void page(const std::string& method, const std::string& pattern,
             std::optional<Permission> permission, CompanyHandler handler);
@@ -76,11 +77,17 @@ class CompanyPages {
   identity::GuardedRoutes& routes_;
   Policy& policy_;
   const PageRenderer& pages_;
+  audit::AuditLog& audit_;
 };
 
-// A role as people read it: a preset's name, "Staff (admin)", "Agent (read-only)".
+// The names of the roles an organization defined, by key.
+using RoleNames = std::map<std::string, std::string>;
+RoleNames roleNames(AccessRepository& repo, core::OrgId org);
+
+// A role as people read it: a preset's name, "Staff (admin)", "Agent (read-only)", the name of
+// a role the organization defined (from `org_roles`; else its key).
 std::string roleLabel(const PageRenderer& pages, const identity::Context& c,
-                      const std::string& role);
+                      const std::string& role, const RoleNames& org_roles = {});
 
 // The filters of the audit pages: ?event= (a prefix), ?from= and ?to= (dates, both days
 // included) and ?cursor= (records older than that id).
@@ -115,6 +122,7 @@ struct AccessPagesDeps {
   InvitationService& invitations;
   audit::AuditLog& audit;
   identity::IdentityRepository& users;
+  AccessRepository& access_repo;
   SiteNames site_names;
 };
 

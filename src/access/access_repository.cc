@@ -287,6 +287,20 @@ std::optional<PermissionSet> AccessRepository::rolePermissions(core::OrgId org,
   return PermissionSet::parse(q.getText(0));
 }
 
+std::optional<std::pair<std::string, std::vector<std::string>>> AccessRepository::agentWithLogins(
+    std::int64_t agent) {
+  Query a(conn(), "SELECT name FROM agents WHERE id = ?");
+  a.bind(agent);
+  if (!a.next()) return std::nullopt;
+  std::pair<std::string, std::vector<std::string>> out{a.getText(0), {}};
+  Query u(conn(),
+          "SELECT u.email FROM agent_users au JOIN users u ON u.id = au.user_id"
+          " WHERE au.agent_id = ? ORDER BY u.email");
+  u.bind(agent);
+  while (u.next()) out.second.push_back(u.getText(0));
+  return out;
+}
+
 std::vector<std::tuple<std::string, std::string, PermissionSet>> AccessRepository::orgRoles(
     core::OrgId org) {
   Query q(conn(), "SELECT key, name, permissions FROM org_roles WHERE org_id = ? ORDER BY name");

@@ -68,6 +68,9 @@ class AccessRepository {
   // there is no such role.
   bool updateOrgRole(core::OrgId org, const std::string& key, const std::string& name,
                      const PermissionSet& permissions);
+  // The name of an agent and the e-mails of its logins, by e-mail; nullopt if there is none.
+  std::optional<std::pair<std::string, std::vector<std::string>>> agentWithLogins(
+      std::int64_t agent);
   // True if the login is disabled.
   bool loginDisabled(core::UserId user);
 

@@ -62,6 +62,16 @@ struct Member {
   bool disabled = false;                  // the login is disabled
 };
 
+// The agent allocated to a company, as the company's administrators see it: who may read the
+// company's records on the agent's behalf, with what, and until when.
+struct AgentAllocation {
+  std::string name;
+  std::optional<std::int64_t> until;  // the allocation's end, if it has one
+  bool active = true;                 // false once `until` has passed
+  PermissionSet permissions;          // read-only: the "read_only" preset
+  std::vector<std::string> logins;    // the e-mails of the people working for the agent
+};
+
 // A staff member's standing in their organization.
 struct StaffRole {
   core::OrgId org_id;

@@ -1,8 +1,22 @@
 #include "access/company_routes.h"
 
+#include <nlohmann/json.hpp>
+
 #include "http/error_response.h"
 
 namespace portico::access {
+
+void recordAgentAccess(audit::AuditLog& audit, const http::Request& r, const identity::Context& c,
+                       const CompanyAccess& access, bool allowed) {
+  if (access.basis != Basis::Agent) return;
+  audit.record({c.principal->user.id, c.origin.ip, c.origin.request_id},
+               {"agent.access", std::nullopt, access.company.org_id, access.company.id,
+                nlohmann::json{{"agent", access.agent_name},
+                               {"method", r.method},
+                               {"path", r.path},
+                               {"allowed", allowed}}
+                    .dump()});
+}
 
 void CompanyRoutes::api(const std::string& method, const std::string& pattern,
                         std::optional<Permission> permission, CompanyHandler handler) {
@@ -19,10 +33,12 @@ void CompanyRoutes::api(const std::string& method, const std::string& pattern,
           return http::jsonError(core::Error::notFound("No such company"));
         }
         if (permission && !access->can(*permission)) {
+          recordAgentAccess(audit_, r, c, *access, false);
           return http::jsonError(core::Error::forbidden("You need the permission '" +
                                                         std::string(permissionName(*permission)) +
                                                         "' in this company"));
         }
+        recordAgentAccess(audit_, r, c, *access);
         return handler(r, c, *access);
       });
 }

@@ -7,9 +7,16 @@
 
 #include "access/permissions.h"
 #include "access/policy.h"
+#include "audit/audit_log.h"
 #include "identity/guard.h"
 
 namespace portico::access {
+
+// Writes "agent.access" to the company's audit log when `access` comes from an agent allocation:
+// the customer's administrators see every visit of the agent's people, refused ones too
+// (`allowed` false). Called by every company route, API and page, before its handler.
+void recordAgentAccess(audit::AuditLog& audit, const http::Request& r, const identity::Context& c,
+                       const CompanyAccess& access, bool allowed = true);
 
 using CompanyHandler =
     std::function<http::Response(http::Request&, identity::Context&, const CompanyAccess&)>;
@@ -27,8 +34,8 @@ class CompanyRoutes {
   };
   static constexpr std::optional<Permission> kAnyAccess = std::nullopt;
 
-  CompanyRoutes(identity::GuardedRoutes& routes, Policy& policy)
-      : routes_(routes), policy_(policy) {}
+  CompanyRoutes(identity::GuardedRoutes& routes, Policy& policy, audit::AuditLog& audit)
+      : routes_(routes), policy_(policy), audit_(audit) {}
 
   void api(const std::string& method, const std::string& pattern,
            std::optional<Permission> permission, CompanyHandler handler);
@@ -38,6 +45,7 @@ class CompanyRoutes {
  private:
   identity::GuardedRoutes& routes_;
   Policy& policy_;
+  audit::AuditLog& audit_;
   std::vector<Declared> declared_;
 };
 

@@ -272,18 +272,53 @@ core::Result<Invitation> InvitationService::byToken(const std::string& token) {
   return *inv;
 }
 
-void InvitationService::grant(const Invitation& inv, core::UserId user,
-                              const identity::Origin& origin) {
+core::Result<std::vector<InvitedCompany>> InvitationService::stillGrantable(const Invitation& inv) {
+  std::vector<InvitedCompany> out;
+  if (inv.invited_by) {
+    core::UserId inviter{*inv.invited_by};
+    for (const auto& c : inv.companies) {
+      auto e = policy_.explain(inviter, c.company_id, Permission::UsersManage, std::nullopt);
+      if (!e.allowed || !e.access) continue;
+      const auto& a = *e.access;
+      if (a.basis != Basis::Staff && !c.permissions.subsetOf(a.permissions)) continue;
+      if (!a.all_sites &&
+          (c.sites.empty() ||
+           !std::all_of(c.sites.begin(), c.sites.end(), [&](auto s) { return a.seesSite(s); }))) {
+        continue;
+      }
+      out.push_back(c);
+    }
+  }
+  if (out.empty()) {
+    return fail(Error::conflict(
+        "This invitation can no longer be accepted: whoever sent it may no longer grant this "
+        "access. Ask for a new invitation"));
+  }
+  return out;
+}
+
+void InvitationService::grant(const Invitation& inv, const std::vector<InvitedCompany>& companies,
+                              core::UserId user, const identity::Origin& origin) {
   auto now = clock_.now();
   std::optional<core::UserId> inviter;
   if (inv.invited_by) inviter = core::UserId{*inv.invited_by};
-  for (const auto& c : inv.companies) {
+  for (const auto& c : companies) {
     access_.putMembership(c.company_id, user, c.role, c.permissions, inviter, now);
     access_.setRights(c.company_id, user, c.role, c.permissions, c.sites.empty(), c.sites);
     audit_.record(
         actorOf(origin, user),
         {"membership.granted", user, inv.org_id, c.company_id,
          nlohmann::json{{"role", c.role}, {"via", "invitation"}, {"invitation", inv.id}}.dump()});
+  }
+  for (const auto& c : inv.companies) {
+    bool granted = std::any_of(companies.begin(), companies.end(),
+                               [&](const auto& g) { return g.company_id == c.company_id; });
+    if (granted) continue;
+    audit_.record(actorOf(origin, user),
+                  {"invitation.company_skipped", user, inv.org_id, c.company_id,
+                   nlohmann::json{{"invitation", inv.id},
+                                  {"reason", "the inviter may no longer grant this access"}}
+                       .dump()});
   }
 }
 
@@ -294,6 +329,8 @@ core::Result<core::UserId> InvitationService::accept(const std::string& token,
                                                      const identity::Origin& origin) {
   auto inv = byToken(token);
   if (!inv) return fail(inv.error());
+  auto companies = stillGrantable(*inv);
+  if (!companies) return fail(companies.error());
   auto login =
       identity_.prepareLogin(inv->email, first.empty() ? inv->first_name : first,
                              last.empty() ? inv->last_name : last, password, inv->language);
@@ -302,7 +339,7 @@ core::Result<core::UserId> InvitationService::accept(const std::string& token,
   auto user = identity_.insertLogin(*login);
   if (!user) return fail(user.error());
   if (!repo_.accept(inv->id, *user, clock_.now())) return fail(invalidToken());
-  grant(*inv, *user, origin);
+  grant(*inv, *companies, *user, origin);
   audit_.record(actorOf(origin, *user),
                 {"invitation.accepted", std::nullopt, inv->org_id, std::nullopt,
                  nlohmann::json{{"invitation", inv->id}}.dump()});
@@ -318,9 +355,11 @@ core::Status InvitationService::acceptExisting(const identity::Principal& p,
   if (inv->email != p.user.email) {
     return fail(Error::forbidden("This invitation was sent to another e-mail address"));
   }
+  auto companies = stillGrantable(*inv);
+  if (!companies) return fail(companies.error());
   storage::Transaction tx(repo_.conn());
   if (!repo_.accept(inv->id, p.user.id, clock_.now())) return fail(invalidToken());
-  grant(*inv, p.user.id, origin);
+  grant(*inv, *companies, p.user.id, origin);
   audit_.record(actorOf(origin, p.user.id),
                 {"invitation.accepted", std::nullopt, inv->org_id, std::nullopt,
                  nlohmann::json{{"invitation", inv->id}}.dump()});

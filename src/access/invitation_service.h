@@ -25,7 +25,8 @@ struct NewInvitation {
 // Inviting people into companies: invite (one e-mail, several companies), list, revoke, resend,
 // accept (a new login, or an existing one adding the memberships). The inviter needs users.manage
 // in every named company and grants no more than they hold there; the organization's licence
-// limit is enforced. Thread-safe; accept() hashes a password (worker threads).
+// limit is enforced; at acceptance the inviter's rights are checked again. Thread-safe; accept()
+// hashes a password (worker threads).
 class InvitationService {
  public:
   InvitationService(InvitationRepository& repo, AccessRepository& access, Policy& policy,
@@ -69,7 +70,13 @@ class InvitationService {
   core::Status mayManage(const identity::Principal& p, const Invitation& invitation);
   // The invitation if the caller may manage it (users.manage in each of its companies).
   core::Result<Invitation> manageable(const identity::Principal& p, std::int64_t id);
-  void grant(const Invitation& invitation, core::UserId user, const identity::Origin& origin);
+  // The invitation's companies that its inviter may still grant at acceptance: they still see
+  // the company and manage users there, hold every permission it grants (staff aside) and see
+  // its sites. Rights lost since (removed, disabled, a company gone independent) are not passed
+  // on. Conflict if none is left.
+  core::Result<std::vector<InvitedCompany>> stillGrantable(const Invitation& invitation);
+  void grant(const Invitation& invitation, const std::vector<InvitedCompany>& companies,
+             core::UserId user, const identity::Origin& origin);
   void mail(const Invitation& invitation, const std::string& token, const std::string& inviter);
 
   InvitationRepository& repo_;

@@ -24,6 +24,19 @@ std::vector<Member> MembershipService::members(const CompanyAccess& caller) {
   return repo_.members(caller.company.id);
 }
 
+std::optional<AgentAllocation> MembershipService::agent(const CompanyAccess& caller) {
+  if (!caller.company.agent_id) return std::nullopt;
+  auto agent = repo_.agentWithLogins(*caller.company.agent_id);
+  if (!agent) return std::nullopt;
+  AgentAllocation out;
+  out.name = std::move(agent->first);
+  out.logins = std::move(agent->second);
+  out.until = caller.company.agent_until;
+  out.active = !out.until || *out.until > clock_.now();
+  out.permissions = *presetPermissions("read_only");
+  return out;
+}
+
 bool MembershipService::anotherManager(const std::vector<Member>& members,
                                        core::UserId except) const {
   for (const auto& m : members) {

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "access/access_repository.h"
 #include "access/company.h"
 #include "audit/audit_log.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "identity/identity_service.h"
 
@@ -16,11 +18,14 @@ namespace portico::access {
 // users. Every change is audited with its owner. Thread-safe.
 class MembershipService {
  public:
-  MembershipService(AccessRepository& repo, audit::AuditLog& audit) : repo_(repo), audit_(audit) {}
+  MembershipService(AccessRepository& repo, audit::AuditLog& audit, const core::Clock& clock)
+      : repo_(repo), audit_(audit), clock_(clock) {}
   // Tells members of changes to their access (kind access.changes), if set.
   void setNotifier(identity::IdentityService* notifier) { notifier_ = notifier; }
 
   std::vector<Member> members(const CompanyAccess& caller);
+  // The agent allocated to the caller's company, if any (active or ended).
+  std::optional<AgentAllocation> agent(const CompanyAccess& caller);
   // NotFound if `target` is not a member; InvalidInput for an unknown role, a bad permission or
   // a site of another company; Forbidden when granting more than the caller holds; Conflict
   // when the company would be left without a user manager.
@@ -37,6 +42,7 @@ class MembershipService {
 
   AccessRepository& repo_;
   audit::AuditLog& audit_;
+  const core::Clock& clock_;
   identity::IdentityService* notifier_ = nullptr;
 };
 

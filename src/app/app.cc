@@ -78,7 +78,7 @@ struct App::Impl {
         policy(access_repo, clock),
         api_keys(access_repo, audit, clock),
         signup_grants(access_repo, audit, clock),
-        members(access_repo, audit),
+        members(access_repo, audit, clock),
         invitation_repo(db),
         directory_repo(db),
         directory(directory_repo, audit, clock),
@@ -127,8 +127,8 @@ struct App::Impl {
     members.setNotifier(identity_service.get());
     guarded->setApiKeyVerifier(&api_keys);
     identity::registerIdentityApi(*guarded, *identity_service);
-    access::registerAccessApi(*guarded, policy);
-    company_routes = std::make_unique<access::CompanyRoutes>(*guarded, policy);
+    access::registerAccessApi(*guarded, policy, audit);
+    company_routes = std::make_unique<access::CompanyRoutes>(*guarded, policy, audit);
     access::registerMembersApi(*company_routes, members);
     access::registerCompanyAuditApi(*company_routes, audit, repo);
     access::registerExplainApi(*company_routes, policy);
@@ -144,11 +144,13 @@ struct App::Impl {
     console::registerConsoleApi(*staff_routes, *console, *invitations);
     access::registerInvitationPages(*guarded, *invitations, views);
     access::registerInvitePages(*guarded, policy, access_repo, *invitations, views);
-    page_state.push_back(access::registerAccessPages(
-        *guarded,
-        {policy, members, *invitations, audit, repo, directory::siteNamesFrom(directory_repo)},
-        views));
-    page_state.push_back(directory::registerDirectoryPages(*guarded, policy, directory, views));
+    page_state.push_back(
+        access::registerAccessPages(*guarded,
+                                    {policy, members, *invitations, audit, repo, access_repo,
+                                     directory::siteNamesFrom(directory_repo)},
+                                    views));
+    page_state.push_back(
+        directory::registerDirectoryPages(*guarded, policy, directory, audit, views));
     page_state.push_back(
         console::registerConsolePages(*staff_routes, *console, *invitations, audit, repo, views));
     access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);

@@ -355,11 +355,13 @@ class Pages {
   Response invitations(Request& r, Context& c, const StaffRole& s, const std::string& error = "",
                        int status = 200) const {
     json list = json::array();
+    access::RoleNames role_names;
+    for (auto& role : console_.roles(s)) role_names.emplace(role.key, role.name);
     for (const auto& inv : invitations_.staffInvitations(s)) {
       json companies = json::array();
       for (const auto& ic : inv.companies) {
-        companies.push_back(
-            {{"name", ic.company_name}, {"role", access::roleLabel(pages_, c, ic.role)}});
+        companies.push_back({{"name", ic.company_name},
+                             {"role", access::roleLabel(pages_, c, ic.role, role_names)}});
       }
       list.push_back({{"id", inv.id},
                       {"email", inv.email},

@@ -40,8 +40,10 @@ constexpr const char* kContactFields[] = {"first_name", "last_name", "job_title"
 class Pages {
  public:
   Pages(identity::GuardedRoutes& routes, access::Policy& policy, DirectoryService& directory,
-        const web::Views& views)
-      : directory_(directory), pages_(views, policy), company_pages_(routes, policy, pages_) {}
+        audit::AuditLog& audit, const web::Views& views)
+      : directory_(directory),
+        pages_(views, policy),
+        company_pages_(routes, policy, pages_, audit) {}
 
   void registerAll();
 
@@ -304,8 +306,8 @@ void Pages::registerAll() {
 
 std::shared_ptr<void> registerDirectoryPages(identity::GuardedRoutes& routes,
                                              access::Policy& policy, DirectoryService& directory,
-                                             const web::Views& views) {
-  auto owner = std::make_shared<Pages>(routes, policy, directory, views);
+                                             audit::AuditLog& audit, const web::Views& views) {
+  auto owner = std::make_shared<Pages>(routes, policy, directory, audit, views);
   owner->registerAll();
   return owner;
 }

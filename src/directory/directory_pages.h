@@ -18,7 +18,7 @@ namespace portico::directory {
 // The returned object holds the handlers' state: keep it for as long as the routes serve.
 std::shared_ptr<void> registerDirectoryPages(identity::GuardedRoutes& routes,
                                              access::Policy& policy, DirectoryService& directory,
-                                             const web::Views& views);
+                                             audit::AuditLog& audit, const web::Views& views);
 
 // The names of a company's sites, for the access pages (which sit below this layer).
 // `repo` must outlive the returned function.

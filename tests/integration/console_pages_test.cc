@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "access/access_pages.h"
 #include "http/url.h"
 #include "support/browser.h"
 #include "support/test_server.h"
@@ -343,6 +344,46 @@ TEST_F(ConsolePagesTest, TheAccessReviewAndExplainShowEachMember) {
   EXPECT_TRUE(contains(staff.get("/staff/users?q=mia").body, "<mark>disabled</mark>"));
   EXPECT_TRUE(contains(b.get(page()).body, "Login disabled"));
   EXPECT_EQ(staff.submit("/staff/users/" + std::to_string(mia) + "/enable").status, 303);
+}
+
+TEST_F(ConsolePagesTest, TheCompanyPageNamesOrganizationRolesAndShowsTheAgent) {
+  ASSERT_EQ(server
+                .post("/api/v1/staff/roles",
+                      {{"key", "site_manager"},
+                       {"name", "Site manager"},
+                       {"permissions", {"devices.manage", "support.view"}}},
+                      staff_token)
+                .status,
+            201);
+  member("mia@acme.example", "site_manager");
+  auto b = signIn("ada@acme.example");
+  auto body = b.get(page()).body;
+  auto members = body.substr(body.find("id=\"members\""));
+  EXPECT_TRUE(contains(members, "<td>Site manager</td>")) << members;
+  EXPECT_TRUE(contains(members, "<option value=\"site_manager\">Site manager</option>"));
+  EXPECT_FALSE(contains(body, "id=\"agent\""));  // no agent yet
+
+  auto agent = server.post("/api/v1/staff/agents", {{"name", "Facility Co"}}, staff_token);
+  ASSERT_EQ(agent.status, 201) << agent.body;
+  auto until = server.clock().now() + 30 * 86400;
+  ASSERT_EQ(server
+                .request("PUT", "/api/v1/staff/customers/" + std::to_string(company) + "/agent",
+                         json{{"agent_id", agent.json()["id"]}, {"until", until}}.dump(),
+                         {"Authorization: Bearer " + staff_token})
+                .status,
+            200);
+  body = b.get(page()).body;
+  auto from = body.find("id=\"agent\"");
+  ASSERT_NE(from, std::string::npos);
+  auto section = body.substr(from, body.find("</article>", from) - from);
+  EXPECT_TRUE(contains(section, "<strong>Facility Co</strong>"));
+  EXPECT_TRUE(contains(section, "The allocation ends on " + access::dateText(until)));
+  EXPECT_TRUE(contains(section, "<code>invoices.view</code>"));
+  EXPECT_FALSE(contains(section, "<code>users.manage</code>"));
+  // A member who does not manage users does not see it.
+  enrol("mia@acme.example");
+  auto mia = signIn("mia@acme.example");
+  EXPECT_FALSE(contains(mia.get(page()).body, "id=\"agent\""));
 }
 
 TEST_F(ConsolePagesTest, ViewAsIsAReadOnlyPreviewWithoutForms) {

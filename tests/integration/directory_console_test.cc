@@ -233,9 +233,31 @@ TEST_F(DirectoryConsoleTest, AgentsSeeAllocatedCustomersReadOnlyUntilTheAllocati
   auto agnes_id = server.get("/api/v1/me", agnes).json()["user"]["id"].get<std::int64_t>();
   auto e = server.get(c(company) + "/explain?user_id=" + std::to_string(agnes_id), admin).json();
   EXPECT_EQ(e["access"]["basis"], "agent");
+  // The customer's administrators see the agent, its read-only scope, its people and the end;
+  // every visit of the agent's people is in the company's audit log.
+  r = server.get(c(company) + "/agent", admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto seen = r.json()["agent"];
+  EXPECT_EQ(seen["name"], "Facility Co");
+  EXPECT_EQ(seen["until"], until);
+  EXPECT_EQ(seen["active"], true);
+  EXPECT_EQ(seen["logins"], json::array({"agnes@fm.example"}));
+  EXPECT_EQ(seen["permissions"], permissions);
+  EXPECT_EQ(server.get(c(other) + "/agent", other_admin).json()["agent"], nullptr);
+  EXPECT_EQ(server.get(c(company) + "/agent", agnes).status, 403);
+  auto visits = server.get(c(company) + "/audit?event=agent.access", admin).json()["items"];
+  // The company, the three refused calls above and the refused look at the agent: newest first.
+  ASSERT_EQ(visits.size(), 5u) << visits.dump();
+  EXPECT_EQ(visits[0]["actor"], "agnes@fm.example") << visits[0];
+  EXPECT_EQ(visits[0]["detail"]["agent"], "Facility Co");
+  EXPECT_EQ(visits[0]["detail"]["path"], c(company) + "/agent");
+  EXPECT_EQ(visits[0]["detail"]["allowed"], false);
+  EXPECT_EQ(visits[4]["detail"]["path"], c(company));
+  EXPECT_EQ(visits[4]["detail"]["allowed"], true);
   // Another customer, not allocated, stays invisible; the allocation ends on time.
   EXPECT_EQ(server.get(c(other), agnes).status, 404);
   server.clock().advance(601);  // (sessions stay: 30 minutes idle)
+  EXPECT_EQ(server.get(c(company) + "/agent", admin).json()["agent"]["active"], false);
   EXPECT_EQ(server.get(c(company), agnes).status, 404);
 
   // At most one agent per customer: a new allocation replaces the old one.

@@ -159,6 +159,89 @@ TEST_F(InvitationApiTest, InvitersGrantNoMoreThanTheyHold) {
       403);
 }
 
+TEST_F(InvitationApiTest, AcceptingChecksWhatTheInviterMayStillGrant) {
+  // Olga (admin of B) also administers A; she invites Xena into A and B, and Yann into A alone.
+  ASSERT_EQ(
+      invite("other@b.example", json::array({{{"company_id", company}, {"role", "administrator"}}}))
+          .status,
+      201);
+  ASSERT_EQ(
+      server.post("/api/v1/invitations/accept", {{"token", lastLink("/invitations/accept")}}, other)
+          .status,
+      200);
+  ASSERT_EQ(invite("xena@b.example",
+                   json::array({{{"company_id", company}, {"role", "member"}},
+                                {{"company_id", other_company}, {"role", "member"}}}),
+                   other)
+                .status,
+            201);
+  auto xena_token = lastLink("/invitations/accept");
+  ASSERT_EQ(
+      invite("yann@b.example", json::array({{{"company_id", company}, {"role", "member"}}}), other)
+          .status,
+      201);
+  auto yann_token = lastLink("/invitations/accept");
+  // A's administrator removes Olga from A: what she offered in A is no longer hers to give.
+  auto olga = server.get("/api/v1/me", other).json()["user"]["id"].get<std::int64_t>();
+  ASSERT_EQ(server
+                .request("DELETE",
+                         "/api/v1/companies/" + std::to_string(company) + "/users/" +
+                             std::to_string(olga),
+                         "", {"Authorization: Bearer " + admin})
+                .status,
+            204);
+  auto accept = [&](const std::string& token, const std::string& first) {
+    return server.post("/api/v1/invitations/accept", {{"token", token},
+                                                      {"first_name", first},
+                                                      {"last_name", "Invitee"},
+                                                      {"password", TestServer::kPassword}});
+  };
+  // Yann's invitation named only A: refused, and no login was made.
+  auto r = accept(yann_token, "Yann");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("no longer"), std::string::npos);
+  storage::Query q(server.app().db().connection(),
+                   "SELECT COUNT(*) FROM users WHERE email = 'yann@b.example'");
+  ASSERT_TRUE(q.next());
+  EXPECT_EQ(q.getInt(0), 0);
+  // Xena's: she joins B only, and A's audit log says why not A.
+  r = accept(xena_token, "Xena");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto xena = signIn("xena@b.example");
+  auto companies = server.get("/api/v1/companies", xena).json()["items"];
+  ASSERT_EQ(companies.size(), 1u);
+  EXPECT_EQ(companies[0]["id"], other_company);
+  auto audit = server
+                   .get("/api/v1/companies/" + std::to_string(company) +
+                            "/audit?event=invitation.company_skipped",
+                        admin)
+                   .json()["items"];
+  EXPECT_EQ(audit.size(), 1u);
+}
+
+TEST_F(InvitationApiTest, AStaffInvitationLapsesWhenItsCompanyBecomesIndependent) {
+  auto staff = server.staffMember("Vendor", "helen@vendor.example", "admin");
+  ASSERT_EQ(
+      invite("pia@a.example", json::array({{{"company_id", company}, {"role", "member"}}}), staff)
+          .status,
+      201);
+  auto token = lastLink("/invitations/accept");
+  // The ERP makes A independent: staff no longer administer its users.
+  ASSERT_EQ(server
+                .post("/api/v1/integration/companies",
+                      {{"external_id", "A"}, {"name", "Company A"}, {"managed", false}}, key)
+                .status,
+            200);
+  auto r = server.post("/api/v1/invitations/accept", {{"token", token},
+                                                      {"first_name", "Pia"},
+                                                      {"last_name", "P"},
+                                                      {"password", TestServer::kPassword}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  auto members =
+      server.get("/api/v1/companies/" + std::to_string(company) + "/users", admin).json()["items"];
+  EXPECT_EQ(members.size(), 1u);
+}
+
 TEST_F(InvitationApiTest, AnExistingLoginAcceptsSignedInForItsOwnEmailOnly) {
   ASSERT_EQ(
       invite("other@b.example", json::array({{{"company_id", company}, {"role", "user"}}})).status,
