@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: deps build demo test test-asan bench format clean
+.PHONY: deps build demo test test-asan fuzz bench format clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -25,6 +25,11 @@ test-asan: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS) -LE browser
 
+# The libFuzzer targets of fuzz/ (clang, ASan + UBSan, in build-fuzz), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 20
+fuzz: deps
+	JOBS=$(JOBS) bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
 bench: build
 	bash bench/run.sh
 
@@ -32,4 +37,4 @@ format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
 
 clean:
-	rm -rf $(BUILD) build-asan var
+	rm -rf $(BUILD) build-asan build-fuzz var

@@ -12,6 +12,14 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(OATH REQUIRED IMPORTED_TARGET liboath)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 
+# libunistring (Unicode normalisation of passwords) ships no pkg-config file.
+find_path(UNISTRING_INCLUDE uninorm.h REQUIRED)
+find_library(UNISTRING_LIBRARY unistring REQUIRED)
+add_library(Unistring::Unistring UNKNOWN IMPORTED)
+set_target_properties(Unistring::Unistring PROPERTIES
+  IMPORTED_LOCATION ${UNISTRING_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${UNISTRING_INCLUDE})
+
 # Header-only: tl-expected, CLI11, kainjow mustache.
 find_path(TL_EXPECTED_INCLUDE tl/expected.hpp REQUIRED)
 find_path(CLI11_INCLUDE CLI/CLI.hpp REQUIRED)

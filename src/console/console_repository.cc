@@ -234,13 +234,19 @@ Login readLogin(Query& q) {
 }
 }  // namespace
 
-std::vector<Login> ConsoleRepository::logins(core::OrgId org, const std::string& search,
-                                             std::size_t offset, std::size_t limit) {
+std::vector<Login> ConsoleRepository::logins(
+    core::OrgId org, const std::string& search,
+    const std::optional<std::vector<std::int64_t>>& departments, std::size_t offset,
+    std::size_t limit) {
   Query q(conn(), std::string(kLogins) +
                       "AND (?2 = '' OR u.email LIKE ?3 ESCAPE '\\' OR u.last_name LIKE ?3"
-                      " ESCAPE '\\') ORDER BY u.email LIMIT ?4 OFFSET ?5");
+                      " ESCAPE '\\') AND (?6 = 0 OR EXISTS (SELECT 1 FROM memberships m"
+                      " JOIN companies c ON c.id = m.company_id WHERE m.user_id = u.id"
+                      " AND c.org_id = ?1 AND instr(' ' || ?7 || ' ', ' ' || c.department_id"
+                      " || ' ') > 0)) ORDER BY u.email LIMIT ?4 OFFSET ?5");
   q.bind(org.value, search, contains(search), static_cast<std::int64_t>(limit),
-         static_cast<std::int64_t>(offset));
+         static_cast<std::int64_t>(offset), departments.has_value(),
+         departments ? departmentList(*departments) : std::string());
   std::vector<Login> out;
   while (q.next()) out.push_back(readLogin(q));
   return out;

@@ -48,9 +48,11 @@ class ConsoleRepository {
   bool deletePersonnel(core::OrgId org, std::int64_t id);
   bool personnelLinked(core::OrgId org, core::UserId user);
 
-  // Logins with a membership in the organization's companies, or its staff; by e-mail.
-  std::vector<Login> logins(core::OrgId org, const std::string& search, std::size_t offset,
-                            std::size_t limit);
+  // Logins with a membership in the organization's companies, or its staff; by e-mail. With
+  // `departments`, only logins with a membership in a company of those departments.
+  std::vector<Login> logins(core::OrgId org, const std::string& search,
+                            const std::optional<std::vector<std::int64_t>>& departments,
+                            std::size_t offset, std::size_t limit);
   std::optional<Login> login(core::OrgId org, core::UserId user);
   // True if the login has memberships in another organization's companies or is staff there.
   bool belongsElsewhere(core::OrgId org, core::UserId user);

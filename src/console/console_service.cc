@@ -379,7 +379,10 @@ core::Result<Licences> ConsoleService::setLicenceLimit(const StaffRole& staff,
 
 std::vector<Login> ConsoleService::logins(const StaffRole& staff, const std::string& search,
                                           std::size_t offset, std::size_t limit) {
-  return repo_.logins(staff.org_id, std::string(core::trim(search)), offset, limit);
+  // A department administrator administers the logins of their departments' customers only.
+  std::optional<std::vector<std::int64_t>> departments;
+  if (staff.role == "department_admin") departments = staff.departments;
+  return repo_.logins(staff.org_id, std::string(core::trim(search)), departments, offset, limit);
 }
 
 core::Result<Login> ConsoleService::setLoginEnabled(const StaffRole& staff, core::UserId user,

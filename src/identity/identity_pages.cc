@@ -175,16 +175,15 @@ void Pages::registerAll() {
   routes_.page("GET", "/mfa/enroll", Access::PendingMfa,
                [enrolPage](Request&, Context& c) { return enrolPage(c, json::object(), nullptr); });
 
-  routes_.page(
-      "POST", "/mfa/enroll", Access::PendingMfa, [this, &id, enrolPage](Request&, Context& c) {
-        auto result =
-            id.confirmTotp(*c.principal, std::string(core::trim(formValue(c, "code"))), c.origin);
-        if (!result) {
-          // Keep the key the user has just scanned: ask for the code again.
-          return withError(c, "mfa_code_retry", json::object(), result.error());
-        }
-        return recoveryCodes(c, result->recovery_codes, result->token);
-      });
+  routes_.page("POST", "/mfa/enroll", Access::PendingMfa, [this, &id](Request&, Context& c) {
+    auto result =
+        id.confirmTotp(*c.principal, std::string(core::trim(formValue(c, "code"))), c.origin);
+    if (!result) {
+      // Keep the key the user has just scanned: ask for the code again.
+      return withError(c, "mfa_code_retry", json::object(), result.error());
+    }
+    return recoveryCodes(c, result->recovery_codes, result->token);
+  });
 
   routes_.page("POST", "/mfa/enroll/sms", Access::PendingMfa,
                [this, &id, enrolPage](Request&, Context& c) {

@@ -97,6 +97,31 @@ std::optional<int> IdentityService::lockedFor(const std::string& bucket, int max
   return static_cast<int>(std::max<std::int64_t>(1, *nth + window - now));
 }
 
+std::optional<IdentityService::Wait> IdentityService::accountWait(const std::string& bucket) {
+  if (auto wait = lockedFor(bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
+    return Wait{*wait, true};
+  }
+  auto now = clock_.now();
+  auto since = now - limits_.lock_window_s;
+  int failures = repo_.countAttempts(bucket, since);
+  if (failures < limits_.account_failures_to_delay) return std::nullopt;
+  auto last = repo_.nthRecentAttempt(bucket, since, 1);
+  if (!last) return std::nullopt;
+  int doublings = std::min(failures - limits_.account_failures_to_delay, 20);
+  std::int64_t delay = std::min<std::int64_t>(
+      static_cast<std::int64_t>(limits_.first_delay_s) << doublings, limits_.max_delay_s);
+  if (*last + delay <= now) return std::nullopt;
+  return Wait{static_cast<int>(*last + delay - now), false};
+}
+
+std::optional<IdentityService::Wait> IdentityService::takeAttempt(const std::string& bucket) {
+  storage::Transaction tx(repo_.conn());  // a write transaction: one writer at a time
+  auto wait = accountWait(bucket);
+  if (!wait) repo_.addAttempt(bucket, clock_.now());
+  tx.commit();
+  return wait;
+}
+
 core::Result<LoginResult> IdentityService::login(const std::string& email_in,
                                                  const std::string& password, SessionKind kind,
                                                  const Origin& origin) {
@@ -106,30 +131,35 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
     return fail(
         Error::invalid("E-mail and password are required", email.empty() ? "email" : "password"));
   }
+  auto normal = normalizePassword(password);  // what is hashed: NFKC
+  if (!normal) return fail(normal.error());
   auto now = clock_.now();
+  // The account bucket is the e-mail's, with or without a login: unknown e-mails are counted,
+  // delayed and locked exactly like known ones.
   std::string account_bucket = "login-account:" + email;
   std::string ip_bucket = "login-ip:" + origin.ip;
   if (auto wait = lockedFor(ip_bucket, limits_.ip_failures, limits_.ip_window_s)) {
     return fail(Error::rateLimited(*wait));
   }
-  if (auto wait =
-          lockedFor(account_bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
-    audit_.record(actor(origin, std::nullopt), {"login.refused_locked", std::nullopt, std::nullopt,
-                                                std::nullopt, detail({{"email", email}})});
-    return fail(Error::rateLimited(*wait));
+  if (auto wait = takeAttempt(account_bucket)) {  // from here on, counted as a failure
+    if (wait->locked) {
+      audit_.record(actor(origin, std::nullopt),
+                    {"login.refused_locked", std::nullopt, std::nullopt, std::nullopt,
+                     detail({{"email", email}})});
+    }
+    return fail(Error::rateLimited(wait->seconds));
   }
   auto user = repo_.findUserByEmail(email);
   bool ok = false;
   if (user && user->password_hash) {
-    ok = hasher_.verify(*user->password_hash, password);
+    ok = hasher_.verify(*user->password_hash, *normal);
   } else {
-    hasher_.verifyDummy(password);  // as slow as a real check: no enumeration by timing
+    hasher_.verifyDummy(*normal);  // as slow as a real check: no enumeration by timing
   }
   if (ok && user->status == UserStatus::Disabled) {
     ok = false;
   }
   if (!ok) {
-    repo_.addAttempt(account_bucket, now);
     repo_.addAttempt(ip_bucket, now);
     audit_.record(actor(origin, std::nullopt),
                   {"login.failed", user ? std::optional(user->id) : std::nullopt, std::nullopt,
@@ -145,7 +175,7 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
   storage::Transaction tx(repo_.conn());
   repo_.clearAttempts(account_bucket);
   if (hasher_.needsRehash(*user->password_hash)) {
-    repo_.setPassword(user->id, hasher_.hash(password), now);
+    repo_.setPassword(user->id, hasher_.hash(*normal), now);
   }
   MfaStep step = MfaStep::Verify;
   if (!user->hasSecondFactor()) {
@@ -258,9 +288,6 @@ core::Result<Enrolled> IdentityService::confirmTotp(const Principal& p, const st
   if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   auto now = clock_.now();
   std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
-  if (auto wait = lockedFor(bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
-    return fail(Error::rateLimited(*wait));
-  }
   auto user = repo_.findUser(p.user.id);
   if (!user || !user->totp_pending_secret) {
     return fail(Error::invalid("Start the authenticator set-up first"));
@@ -269,7 +296,7 @@ core::Result<Enrolled> IdentityService::confirmTotp(const Principal& p, const st
   if (!secret) {
     return fail(Error::internal("The stored secret cannot be read"));
   }
-  repo_.addAttempt(bucket, now);  // counted before checking, so parallel guesses cannot race
+  if (auto wait = takeAttempt(bucket)) return fail(Error::rateLimited(wait->seconds));
   auto step = Totp::verify(*secret, code, now);
   if (!step) {
     audit_.record(actor(origin, p.user.id), {"mfa.totp.enrolment_failed", {}, {}, {}, "{}"});
@@ -319,10 +346,7 @@ core::Result<Enrolled> IdentityService::confirmSms(const Principal& p, const std
   if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   auto now = clock_.now();
   std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
-  if (auto wait = lockedFor(bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
-    return fail(Error::rateLimited(*wait));
-  }
-  repo_.addAttempt(bucket, now);
+  if (auto wait = takeAttempt(bucket)) return fail(Error::rateLimited(wait->seconds));
   auto challenge = repo_.findSmsChallenge(p.session.id, "enroll", now);
   if (!challenge || !core::constantTimeEquals(challenge->code_hash, core::sha256Hex(code))) {
     return fail(badCode());
@@ -387,13 +411,14 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
   if (auto wait = lockedFor(ip_bucket, limits_.ip_failures, limits_.ip_window_s)) {
     return fail(Error::rateLimited(*wait));
   }
-  if (auto wait = lockedFor(bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
-    audit_.record(actor(origin, p.user.id), {"mfa.refused_locked", {}, {}, {}, "{}"});
-    return fail(Error::rateLimited(*wait));
+  // Counts the attempt before checking it, so parallel guesses cannot race past the limits; a
+  // success clears the count.
+  if (auto wait = takeAttempt(bucket)) {
+    if (wait->locked) {
+      audit_.record(actor(origin, p.user.id), {"mfa.refused_locked", {}, {}, {}, "{}"});
+    }
+    return fail(Error::rateLimited(wait->seconds));
   }
-  // Count the attempt before checking it, in its own write, so parallel guesses cannot race past
-  // the limit; a success clears the count.
-  repo_.addAttempt(bucket, now);
   repo_.addAttempt(ip_bucket, now);
 
   storage::Transaction tx(repo_.conn());
@@ -530,6 +555,9 @@ core::Status IdentityService::confirmPasswordReset(const std::string& token,
 
 core::Status IdentityService::changePassword(const Principal& p, const std::string& current,
                                              const std::string& password, const Origin& origin) {
+  if (auto ok = normalizePassword(current); !ok) {
+    return fail(Error::invalid(ok.error().message, "current_password"));
+  }
   auto user = repo_.findUser(p.user.id);
   if (!user || !user->password_hash || !hasher_.verify(*user->password_hash, current)) {
     audit_.record(actor(origin, p.user.id), {"password.change_failed", {}, {}, {}, "{}"});

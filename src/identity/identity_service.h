@@ -31,7 +31,13 @@ struct IdentityLimits {
   int sms_code_s = 5 * 60;
   int account_failures_to_lock = 10;  // within lock_window_s
   int lock_window_s = 15 * 60;        // and the lock lasts until the window has passed
-  int ip_failures = 30;               // within ip_window_s
+  // From this many consecutive failures within lock_window_s, the next attempt is not evaluated
+  // until first_delay_s has passed since the last failure, doubling with each further failure
+  // (1, 2, 4, 8, 16 s before the lock at 10), at most max_delay_s.
+  int account_failures_to_delay = 5;
+  int first_delay_s = 1;
+  int max_delay_s = 60;
+  int ip_failures = 30;  // within ip_window_s
   int ip_window_s = 5 * 60;
   int sms_per_user = 3;  // within 15 minutes
   int sms_per_phone_per_hour = 10;
@@ -93,7 +99,9 @@ class IdentityService {
                   IdentityLimits limits = {});
 
   // Checks e-mail and password. Unauthenticated (one message for every wrong combination),
-  // RateLimited when the account or the address has failed too often.
+  // RateLimited when the account or the address has failed too often or the account's delay
+  // has not passed (unknown e-mails are counted and delayed the same way), InvalidInput when the
+  // password is not UTF-8.
   core::Result<LoginResult> login(const std::string& email, const std::string& password,
                                   SessionKind kind, const Origin& origin);
   // The principal of a session token, if the session is alive (idle and absolute limits; a
@@ -216,6 +224,17 @@ class IdentityService {
   // Marks the session signed in; returns its new token for web sessions, "" for API ones.
   std::string finishMfa(const Principal& p);
   std::optional<int> lockedFor(const std::string& bucket, int max, int window);
+  // Why and how long (seconds, ≥ 1) a per-account guessing bucket must wait before its next
+  // attempt is evaluated (SECURITY.md AUTH-05): the lock, else the growing delay.
+  struct Wait {
+    int seconds = 0;
+    bool locked = false;
+  };
+  std::optional<Wait> accountWait(const std::string& bucket);
+  // In one write transaction: the bucket's wait if it has one; else counts the attempt as a
+  // failure before it is evaluated, so parallel guesses cannot race past the delay or the lock
+  // (a success clears the bucket).
+  std::optional<Wait> takeAttempt(const std::string& bucket);
   void notifyUser(const User& user, const std::string& kind);
   // The login to mail about `kind`, if wantsNotification().
   std::optional<User> notificationRecipient(core::UserId user, std::string_view kind);

@@ -1,9 +1,16 @@
 #include "identity/password.h"
 
 #include <sodium.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <unordered_set>
 
 #include "core/embedded.h"
@@ -35,7 +42,35 @@ const std::unordered_set<std::string>& blockList() {
   return list;
 }
 
+struct FreeBytes {
+  void operator()(std::uint8_t* p) const { std::free(p); }
+};
+
+// The NFKC form of `s` (libunistring), or nullopt if `s` is not well-formed UTF-8.
+std::optional<std::string> nfkc(std::string_view s) {
+  if (s.empty()) return std::string();
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(s.data());
+  if (u8_check(bytes, s.size()) != nullptr) return std::nullopt;
+  std::size_t length = 0;
+  std::unique_ptr<std::uint8_t, FreeBytes> out(
+      u8_normalize(UNINORM_NFKC, bytes, s.size(), nullptr, &length));
+  if (!out) throw std::bad_alloc();  // the input is well-formed: only memory can run out
+  return std::string(reinterpret_cast<const char*>(out.get()), length);
+}
+
 }  // namespace
+
+core::Result<std::string> normalizePassword(std::string_view password) {
+  if (password.size() > PasswordPolicy::kMaxBytes) {
+    return core::fail(
+        core::Error::invalid("The password is too long (at most 1024 bytes)", "password"));
+  }
+  auto normal = nfkc(password);
+  if (!normal) {
+    return core::fail(core::Error::invalid("The password is not valid text (UTF-8)", "password"));
+  }
+  return std::move(*normal);
+}
 
 PasswordHasher::PasswordHasher()
     : PasswordHasher(crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) {}
@@ -46,8 +81,10 @@ PasswordHasher::PasswordHasher(unsigned long long opslimit, std::size_t memlimit
 }
 
 std::string PasswordHasher::hash(std::string_view password) const {
+  auto normal = nfkc(password);
+  if (!normal) throw std::invalid_argument("the password is not well-formed UTF-8");
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), opslimit_, memlimit_,
+  if (crypto_pwhash_str_alg(out, normal->data(), normal->size(), opslimit_, memlimit_,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
     throw std::runtime_error("password hashing ran out of memory");
   }
@@ -55,7 +92,8 @@ std::string PasswordHasher::hash(std::string_view password) const {
 }
 
 bool PasswordHasher::verify(const std::string& stored, std::string_view password) const {
-  return crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
+  auto normal = nfkc(password);
+  return normal && crypto_pwhash_str_verify(stored.c_str(), normal->data(), normal->size()) == 0;
 }
 
 bool PasswordHasher::needsRehash(const std::string& stored) const {
@@ -71,21 +109,20 @@ core::Status PasswordPolicy::check(std::string_view password,
   auto fail = [](std::string msg) {
     return core::fail(core::Error::invalid(std::move(msg), "password"));
   };
-  if (password.size() > kMaxBytes) {
-    return fail("The password is too long (at most 1024 bytes)");
-  }
-  if (!core::isCleanUtf8(password)) {
+  auto normal = normalizePassword(password);  // the bytes cap and UTF-8, on what was typed
+  if (!normal) return core::fail(normal.error());
+  if (!core::isCleanUtf8(*normal)) {
     return fail("The password contains characters that are not allowed");
   }
-  if (core::codePointCount(password) < kMinCodePoints) {
+  if (core::codePointCount(*normal) < kMinCodePoints) {
     return fail("The password must have at least 8 characters (15 or more is better)");
   }
-  if (isBlocked(password)) {
+  if (isBlocked(*normal)) {
     return fail("This password is too common; choose another");
   }
-  std::string lower = core::asciiLower(password);
+  std::string lower = core::asciiLower(*normal);
   for (const auto& word : context_words) {
-    std::string w = core::asciiLower(word);
+    std::string w = core::asciiLower(nfkc(word).value_or(word));
     if (w.size() >= 4 && lower.find(w) != std::string::npos) {
       return fail("The password must not contain your e-mail, name or the product's name");
     }

@@ -3,6 +3,7 @@
 
 #include <regex>
 
+#include "support/browser.h"
 #include "support/test_server.h"
 
 namespace portico::testing {
@@ -196,15 +197,115 @@ TEST_F(AuthApiTest, FailedPasswordsAreThrottledPerAccountThenRecover) {
                         {{"email", "locked@acme.example"}, {"password", "wrong wrong"}}, "")
                   .status,
               401);
+    server.clock().advance(16);  // past each delay from the 5th failure: this test is the lock
   }
   auto r = server.post("/api/v1/auth/login", {{"email", "locked@acme.example"}, {"password", kPw}});
   EXPECT_EQ(r.status, 429);
-  EXPECT_FALSE(r.header("retry-after").empty());
+  EXPECT_EQ(r.header("retry-after"), std::to_string(15 * 60 - 10 * 16));  // from the 1st failure
   EXPECT_EQ(r.errorCode(), "rate_limited");
   server.clock().advance(15 * 60 + 1);  // the lock does not last for ever
   EXPECT_EQ(server.post("/api/v1/auth/login", {{"email", "locked@acme.example"}, {"password", kPw}})
                 .status,
             200);
+}
+
+TEST_F(AuthApiTest, FromTheFifthFailureAnAttemptWaitsAndSuccessResets) {
+  server.signedInUser("delay@acme.example");
+  auto login = [&](const std::string& password) {
+    return server.post("/api/v1/auth/login",
+                       {{"email", "delay@acme.example"}, {"password", password}});
+  };
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(login("wrong wrong").status, 401);
+  EXPECT_EQ(login("wrong wrong").status, 401);  // the 5th, right away, is evaluated as usual
+  // After the 5th failure the next attempt waits, even with the right password.
+  auto r = login(kPw);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.errorCode(), "rate_limited");
+  EXPECT_EQ(r.header("retry-after"), "1");
+  EXPECT_GE(std::stoi(r.header("retry-after")), 1);
+  EXPECT_EQ(r.json().dump().find("token"), std::string::npos);
+  server.clock().advance(1);
+  r = login(kPw);
+  EXPECT_EQ(r.status, 200) << r.body;
+  // The success reset the count: five more failures in a row are evaluated right away.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login("wrong wrong").status, 401);
+  EXPECT_EQ(login(kPw).status, 429);
+}
+
+TEST_F(AuthApiTest, TheDelayDoublesWithEachFailureUntilTheLock) {
+  server.signedInUser("double@acme.example");
+  auto login = [&](const std::string& password) {
+    return server.post("/api/v1/auth/login",
+                       {{"email", "double@acme.example"}, {"password", password}});
+  };
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login("wrong wrong").status, 401);
+  for (int delay : {1, 2, 4, 8, 16}) {
+    auto r = login("wrong wrong");
+    EXPECT_EQ(r.status, 429);
+    EXPECT_EQ(r.header("retry-after"), std::to_string(delay));
+    server.clock().advance(delay - 1);
+    EXPECT_EQ(login(kPw).status, 429) << "a second early";  // refusals are not counted
+    server.clock().advance(1);
+    EXPECT_EQ(login("wrong wrong").status, 401);
+  }
+  // The 10th failure locks the account for the rest of its 15 minutes.
+  auto r = login(kPw);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.header("retry-after"), std::to_string(15 * 60 - (1 + 2 + 4 + 8 + 16)));
+}
+
+TEST_F(AuthApiTest, UnknownEmailsAreDelayedExactlyLikeKnownOnes) {
+  server.signedInUser("known2@acme.example");
+  // Status, Retry-After and body of each answer to the same story, for one e-mail.
+  auto story = [&](const std::string& email) {
+    auto login = [&](const std::string& password) {
+      auto r = server.post("/api/v1/auth/login", {{"email", email}, {"password", password}});
+      return std::to_string(r.status) + " " + r.header("retry-after") + " " + r.body;
+    };
+    std::vector<std::string> out;
+    for (int i = 0; i < 5; ++i) out.push_back(login("wrong wrong"));
+    out.push_back(login(kPw));  // delayed: not evaluated
+    server.clock().advance(1);
+    out.push_back(login("wrong wrong"));  // the 6th failure
+    out.push_back(login(kPw));            // delayed 2 s
+    server.clock().advance(1);
+    out.push_back(login(kPw));  // still 1 s to go
+    return out;
+  };
+  auto known = story("known2@acme.example");
+  auto unknown = story("ghost2@acme.example");
+  EXPECT_EQ(known, unknown);
+  ASSERT_EQ(known.size(), 9u);
+  EXPECT_TRUE(known[4].starts_with("401 "));
+  EXPECT_TRUE(known[5].starts_with("429 1 "));
+  EXPECT_TRUE(known[6].starts_with("401 "));
+  EXPECT_TRUE(known[7].starts_with("429 2 "));
+  EXPECT_TRUE(known[8].starts_with("429 1 "));
+}
+
+TEST_F(AuthApiTest, PasswordsThatAreNotUtf8AreRefusedClearly) {
+  server.signedInUser("bytes@acme.example");
+  // The API and the forms refuse such bytes before they reach sign-in...
+  Browser b(server);
+  b.get("/login");
+  EXPECT_EQ(b.post("/login", "email=bytes%40acme.example&password=%FF%FEabcdefgh").status, 400);
+  // ...and sign-in and the password rules refuse them too, as invalid input, not as a guess.
+  auto& identity = server.app().identity();
+  for (int i = 0; i < 6; ++i) {
+    auto r = identity.login("bytes@acme.example", "violet \xC0\xAF harbor",
+                            identity::SessionKind::Api, {"127.0.0.1", "test", "t"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, core::ErrorCode::InvalidInput);
+    EXPECT_EQ(r.error().field, "password");
+    EXPECT_NE(r.error().message.find("not valid text"), std::string::npos);
+  }
+  auto prepared = identity.prepareLogin("new@acme.example", "New", "Login",
+                                        "violet \xED\xA0\x80 harbor sunrise", "en");
+  ASSERT_FALSE(prepared);
+  EXPECT_EQ(prepared.error().field, "password");
+  EXPECT_EQ(server.post("/api/v1/auth/login", {{"email", "bytes@acme.example"}, {"password", kPw}})
+                .status,
+            200);  // not counted: no delay
 }
 
 TEST_F(AuthApiTest, FailedPasswordsAreThrottledPerAddress) {
@@ -229,10 +330,31 @@ TEST_F(AuthApiTest, WrongCodesAreThrottledPerAccount) {
   auto t = server.post("/api/v1/auth/login", {{"email", "guess@acme.example"}, {"password", kPw}})
                .json()["token"]
                .get<std::string>();
-  for (int i = 0; i < 10; ++i) server.post("/api/v1/auth/mfa", {{"code", "000000"}}, t);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"code", "000000"}}, t).status, 400);
+    server.clock().advance(16);  // past each delay from the 5th failure: this test is the lock
+  }
   auto r = server.post("/api/v1/auth/mfa", {{"code", server.totpCode(secret)}}, t);
   EXPECT_EQ(r.status, 429);
-  EXPECT_FALSE(r.header("retry-after").empty());
+  EXPECT_EQ(r.header("retry-after"), std::to_string(15 * 60 - 10 * 16));
+}
+
+TEST_F(AuthApiTest, WrongCodesAreDelayedFromTheFifth) {
+  std::string secret;
+  server.signedInUser("slowcode@acme.example", &secret);
+  server.clock().advance(30);
+  auto t =
+      server.post("/api/v1/auth/login", {{"email", "slowcode@acme.example"}, {"password", kPw}})
+          .json()["token"]
+          .get<std::string>();
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"code", "000000"}}, t).status, 400);
+  }
+  auto r = server.post("/api/v1/auth/mfa", {{"code", server.totpCode(secret)}}, t);
+  EXPECT_EQ(r.status, 429);  // the right code, not evaluated before the delay has passed
+  EXPECT_EQ(r.header("retry-after"), "1");
+  server.clock().advance(1);
+  EXPECT_EQ(server.post("/api/v1/auth/mfa", {{"code", server.totpCode(secret)}}, t).status, 200);
 }
 
 TEST_F(AuthApiTest, SmsEnrolmentAndLoginCode) {

@@ -303,6 +303,11 @@ TEST_F(DirectoryConsoleTest, DepartmentAdministratorsReachOnlyTheirDepartments) 
   auto list = server.get("/api/v1/staff/customers", dept).json()["items"];
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["id"], company);
+  // The logins they administer are those of their departments' customers; staff see them all.
+  auto logins = server.get("/api/v1/staff/users", dept).json()["items"];
+  ASSERT_EQ(logins.size(), 1u) << logins.dump();
+  EXPECT_EQ(logins[0]["email"], "admin@a.example");
+  EXPECT_GE(server.get("/api/v1/staff/users", staff).json()["items"].size(), 4u);
   EXPECT_EQ(call("PATCH", "/api/v1/staff/customers/" + std::to_string(other), {{"name", "X"}}, dept)
                 .status,
             404);
