@@ -264,7 +264,13 @@ json explanationJson(const Explanation& e, core::UserId subject, core::CompanyId
                      std::optional<Permission> permission) {
   json steps = json::array();
   for (const auto& s : e.steps) {
-    steps.push_back({{"check", s.check}, {"passed", s.passed}, {"detail", s.detail}});
+    json args = json::object();
+    for (const auto& [name, value] : s.args) args[name] = value;
+    steps.push_back({{"check", s.check},
+                     {"passed", s.passed},
+                     {"detail", s.detail},
+                     {"reason", s.reason},
+                     {"args", args}});
   }
   json out = {{"user_id", subject.value},
               {"company_id", company.value},

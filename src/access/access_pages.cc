@@ -266,6 +266,36 @@ class Pages {
     return out;
   }
 
+  // A step of an explanation in the caller's language: its reason's text with the arguments put
+  // in (roles and sites by name); the English detail if the reason has no translation.
+  std::string stepText(const Context& c, const ExplainStep& s, const RoleNames& org_roles,
+                       const std::map<std::int64_t, std::string>& site_names) const {
+    auto key = "explain.reason." + s.reason;
+    auto text = pages_.translate(c, key);
+    if (s.reason.empty() || text == key) return s.detail;
+    for (const auto& [name, value] : s.args) {
+      std::string shown = value;
+      if (name == "role") {
+        shown = roleLabel(pages_, c, value, org_roles);
+      } else if (name == "sites") {
+        std::vector<std::int64_t> ids;  // "1, 2, 3"
+        std::string_view rest = value;
+        while (!rest.empty()) {
+          auto comma = rest.find(',');
+          if (auto id = digits(core::trim(rest.substr(0, comma)))) ids.push_back(*id);
+          rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        }
+        shown = sitesText(c, false, ids, site_names);
+      }
+      auto placeholder = "{" + name + "}";
+      for (auto at = text.find(placeholder); at != std::string::npos;
+           at = text.find(placeholder, at + shown.size())) {
+        text.replace(at, placeholder.size(), shown);
+      }
+    }
+    return text;
+  }
+
   // The company page; `error` and `form` (the invitation form's values) after a failed POST.
   Response company(Context& c, const CompanyAccess& a, const std::string& error = "",
                    int status = 200, const json& form = json::object()) const {
@@ -450,11 +480,12 @@ class Pages {
       site = *v;
     }
     auto e = deps_.policy.explain(subject->user_id, a.company.id, permission, site);
+    auto org_roles = roleNames(deps_.access_repo, a.company.org_id);
     json steps = json::array();
     for (const auto& s : e.steps) {
       steps.push_back({{"check", pages_.translate(c, "explain.check." + s.check)},
                        {"passed", s.passed},
-                       {"detail", s.detail}});
+                       {"detail", stepText(c, s, org_roles, names)}});
     }
     std::string question = subject->first_name + " " + subject->last_name;
     data["result"] = {

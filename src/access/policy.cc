@@ -188,60 +188,97 @@ Explanation Policy::explain(core::UserId subject, core::CompanyId company,
   for (auto& a : repo_.membershipsOf(subject)) {
     if (a.company.id != company) continue;
     if (a.basis == Basis::Membership) {
-      e.steps.push_back({"membership", true, "Member of " + a.company.name});
+      e.steps.push_back({"membership",
+                         true,
+                         "Member of " + a.company.name,
+                         "member_of",
+                         {{"company", a.company.name}}});
       access = std::move(a);
     } else if (live(a)) {
-      e.steps.push_back({"membership", false, "No membership in " + a.company.name});
-      e.steps.push_back({"agent", true,
+      e.steps.push_back({"membership",
+                         false,
+                         "No membership in " + a.company.name,
+                         "no_membership_in",
+                         {{"company", a.company.name}}});
+      e.steps.push_back({"agent",
+                         true,
                          "Works for the agent " + a.agent_name +
-                             ", to which this customer is allocated: read-only access"});
+                             ", to which this customer is allocated: read-only access",
+                         "agent_allocated",
+                         {{"agent", a.agent_name}}});
       access = std::move(a);
     } else {
-      e.steps.push_back(
-          {"agent", false, "The allocation to the agent " + a.agent_name + " has ended"});
+      e.steps.push_back({"agent",
+                         false,
+                         "The allocation to the agent " + a.agent_name + " has ended",
+                         "agent_ended",
+                         {{"agent", a.agent_name}}});
     }
   }
   if (!access) {
     access = staffAccessTo(subject, company);
     if (!access) {
       // Nothing about a login that does not see the company (not even whether it exists).
-      e.steps = {{"membership", false,
-                  "No membership, agent allocation or staff role gives "
-                  "access to this company"}};
+      e.steps = {{"membership",
+                  false,
+                  "No membership, agent allocation or staff role gives access to this company",
+                  "no_access",
+                  {}}};
       return e;
     }
-    if (e.steps.empty()) e.steps.push_back({"membership", false, "No membership in this company"});
-    e.steps.push_back({"staff", true,
-                       "Staff role '" + access->role.substr(6) + "' of the company's organization" +
-                           (access->company.managed ? "" : " (independent company: views only)")});
+    if (e.steps.empty()) {
+      e.steps.push_back(
+          {"membership", false, "No membership in this company", "no_membership", {}});
+    }
+    auto staff_role = access->role.substr(6);
+    e.steps.push_back({"staff",
+                       true,
+                       "Staff role '" + staff_role + "' of the company's organization" +
+                           (access->company.managed ? "" : " (independent company: views only)"),
+                       access->company.managed ? "staff_role" : "staff_role_independent",
+                       {{"role", staff_role}}});
   }
   if (repo_.loginDisabled(subject)) {
-    e.steps.push_back({"login", false, "The login is disabled: it reaches nothing"});
+    e.steps.push_back(
+        {"login", false, "The login is disabled: it reaches nothing", "login_disabled", {}});
     return e;
   }
   e.sees_company = true;
   if (access->basis == Basis::Membership) {
-    e.steps.push_back({"role", true,
-                       access->role == "custom"
-                           ? "Chosen permissions: " + access->permissions.serialize()
-                           : "Role preset '" + access->role + "'"});
+    bool custom = access->role == "custom";
+    e.steps.push_back(
+        {"role",
+         true,
+         custom ? "Chosen permissions: " + access->permissions.serialize()
+                : "Role preset '" + access->role + "'",
+         custom ? "chosen_permissions" : "role_preset",
+         {custom ? std::pair{std::string("permissions"), access->permissions.serialize()}
+                 : std::pair{std::string("role"), access->role}}});
   }
   bool allowed = true;
   if (permission) {
     bool holds = access->can(*permission);
-    e.steps.push_back({"permission", holds,
-                       std::string(holds ? "Holds" : "Does not hold") + " the permission '" +
-                           std::string(permissionName(*permission)) + "'"});
+    std::string name(permissionName(*permission));
+    e.steps.push_back(
+        {"permission",
+         holds,
+         std::string(holds ? "Holds" : "Does not hold") + " the permission '" + name + "'",
+         holds ? "holds" : "lacks",
+         {{"permission", name}}});
     allowed = holds;
   }
   if (access->all_sites) {
-    e.steps.push_back({"sites", true, "Sees every site of the company"});
+    e.steps.push_back({"sites", true, "Sees every site of the company", "all_sites", {}});
   } else {
     std::string from = access->sites_from_contacts
                            ? " (from the site contacts the login is linked to)"
                            : " (set on the membership)";
     bool sees = !site || access->seesSite(*site);
-    e.steps.push_back({"sites", sees, "Sees only the sites " + sitesText(access->sites) + from});
+    e.steps.push_back({"sites",
+                       sees,
+                       "Sees only the sites " + sitesText(access->sites) + from,
+                       access->sites_from_contacts ? "some_sites_contacts" : "some_sites",
+                       {{"sites", sitesText(access->sites)}}});
     allowed = allowed && sees;
   }
   e.allowed = allowed;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "access/access_repository.h"
@@ -24,11 +25,15 @@ enum class StaffCapability {
 };
 std::string_view capabilityName(StaffCapability capability);
 
-// One step of an explanation of access: what was checked, whether it passed, and the detail.
+// One step of an explanation of access: what was checked, whether it passed, and the detail:
+// in English, and as a reason (a message key: "member_of", "role_preset", …) with its arguments
+// ("company", "role", "permission", "sites", …) that the pages translate.
 struct ExplainStep {
   std::string check;  // "login", "membership", "agent", "staff", "role", "permission", "sites"
   bool passed = false;
   std::string detail;
+  std::string reason;
+  std::vector<std::pair<std::string, std::string>> args;
 };
 
 // Why a user may or may not do something in a company.

@@ -325,12 +325,26 @@ TEST_F(ConsolePagesTest, TheAccessReviewAndExplainShowEachMember) {
                   "&permission=users.manage&site_id=");
   ASSERT_EQ(explain.status, 200);
   EXPECT_TRUE(contains(explain.body, "<strong>Membership</strong> — Member of Acme Widgets"));
-  EXPECT_TRUE(contains(explain.body, "<strong>Role</strong> — Role preset &apos;member&apos;"));
+  EXPECT_TRUE(contains(explain.body, "<strong>Role</strong> — Role preset Member"));
   EXPECT_TRUE(contains(explain.body, "✗"));
   EXPECT_TRUE(contains(explain.body, "No: not allowed."));
   explain = b.get(page() + "/explain?user_id=" + std::to_string(mia) + "&permission=invoices.view");
   EXPECT_TRUE(contains(explain.body, "✓"));
   EXPECT_TRUE(contains(explain.body, "Yes: allowed."));
+  // In the reader's language, roles by their names.
+  ASSERT_EQ(server
+                .request("PATCH", "/api/v1/me", R"({"language":"sv"})",
+                         {"Authorization: Bearer " + admin_token})
+                .status,
+            200);
+  explain = b.get(page() + "/explain?user_id=" + std::to_string(mia) + "&permission=users.manage");
+  EXPECT_TRUE(contains(explain.body, "Saknar behörigheten users.manage")) << mainOf(explain.body);
+  EXPECT_TRUE(contains(explain.body, "Rollen Medlem"));
+  ASSERT_EQ(server
+                .request("PATCH", "/api/v1/me", R"({"language":"en"})",
+                         {"Authorization: Bearer " + admin_token})
+                .status,
+            200);
   auto bad = b.get(page() + "/explain?user_id=" + std::to_string(mia) + "&permission=fly");
   EXPECT_EQ(bad.status, 400);
   EXPECT_TRUE(contains(bad.body, "role=\"alert\""));

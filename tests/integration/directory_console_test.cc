@@ -172,6 +172,8 @@ TEST_F(DirectoryConsoleTest, ExplainTellsWhyAndNeedsUserManagement) {
                            [](const json& s) { return s["check"] == "permission"; });
   ASSERT_NE(perm, e["steps"].end());
   EXPECT_FALSE((*perm)["passed"]);
+  EXPECT_EQ((*perm)["reason"], "lacks");  // for clients that word it themselves
+  EXPECT_EQ((*perm)["args"]["permission"], "invoices.pay");
   // A user of another company: no membership, no staff role.
   auto outsider = server.get("/api/v1/me", other_admin).json()["user"]["id"].get<std::int64_t>();
   e = server.get(c(company) + "/explain?user_id=" + std::to_string(outsider), admin).json();
