@@ -35,6 +35,9 @@ struct Invitation {
   bool by_staff = false;  // made by staff: listed on the organization side
   std::optional<std::int64_t> accepted_by;
   std::vector<InvitedCompany> companies;
+  // An invitation into an agent (staff-made, no companies): accepting makes the login act for it.
+  std::optional<std::int64_t> agent_id;
+  std::string agent_name;
 };
 
 }  // namespace portico::access

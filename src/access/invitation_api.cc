@@ -33,7 +33,8 @@ json invitationJson(const Invitation& inv) {
           {"language", inv.language},
           {"created_at", inv.created_at},
           {"expires_at", inv.expires_at},
-          {"companies", companies}};
+          {"companies", companies},
+          {"agent", inv.agent_id ? json(inv.agent_name) : json()}};
 }
 
 core::Result<NewInvitation> parseInvitation(const std::string& text) {
@@ -185,7 +186,7 @@ void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService&
     return Response::html(status, views.page("invitation_accept", c.lang, data));
   };
   auto describe = [](const Invitation& inv, json data) {
-    std::string names;
+    std::string names = inv.agent_name;  // an invitation into an agent names it alone
     for (const auto& c : inv.companies) names += (names.empty() ? "" : ", ") + c.company_name;
     data["companies"] = names;
     data["email"] = inv.email;

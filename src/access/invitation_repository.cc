@@ -7,25 +7,29 @@ using storage::Query;
 
 constexpr std::string_view kInsert =
     "INSERT INTO invitations (org_id, email, first_name, last_name, language, token_hash,"
-    " invited_by, created_at, expires_at, by_staff) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " invited_by, created_at, expires_at, by_staff, agent_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 // Invitations staff made, listed on the organization side: pending and accepted ones.
 constexpr std::string_view kByStaff =
     "SELECT id, org_id, email, first_name, last_name, language, invited_by, created_at,"
-    " expires_at, accepted_at, revoked_at, by_staff, accepted_by FROM invitations"
+    " expires_at, accepted_at, revoked_at, by_staff, accepted_by, agent_id FROM invitations"
     " WHERE org_id = ? AND by_staff = 1 AND revoked_at IS NULL ORDER BY id DESC LIMIT ?";
 constexpr std::string_view kInsertCompany =
     "INSERT INTO invitation_companies (invitation_id, company_id, role, permissions, sites)"
     " VALUES (?, ?, ?, ?, ?)";
 constexpr std::string_view kFind =
     "SELECT id, org_id, email, first_name, last_name, language, invited_by, created_at,"
-    " expires_at, accepted_at, revoked_at, by_staff, accepted_by FROM invitations WHERE id = ?";
+    " expires_at, accepted_at, revoked_at, by_staff, accepted_by, agent_id FROM invitations WHERE "
+    "id = ?";
 constexpr std::string_view kFindByToken =
     "SELECT id, org_id, email, first_name, last_name, language, invited_by, created_at,"
-    " expires_at, accepted_at, revoked_at, by_staff, accepted_by FROM invitations WHERE token_hash "
+    " expires_at, accepted_at, revoked_at, by_staff, accepted_by, agent_id FROM invitations WHERE "
+    "token_hash "
     "= ?";
 constexpr std::string_view kPendingFor =
     "SELECT i.id, i.org_id, i.email, i.first_name, i.last_name, i.language, i.invited_by,"
-    " i.created_at, i.expires_at, i.accepted_at, i.revoked_at, i.by_staff, i.accepted_by"
+    " i.created_at, i.expires_at, i.accepted_at, i.revoked_at, i.by_staff, i.accepted_by,"
+    " i.agent_id"
     " FROM invitations i"
     " JOIN invitation_companies ic ON ic.invitation_id = i.id WHERE ic.company_id = ?"
     " AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ? ORDER BY i.id";
@@ -43,7 +47,9 @@ constexpr std::string_view kSeats =
     "SELECT COUNT(*) FROM (SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id"
     " JOIN companies c ON c.id = m.company_id WHERE c.org_id = ? AND u.status = 'active'"
     " UNION SELECT i.email FROM invitations i WHERE i.org_id = ? AND i.accepted_at IS NULL"
-    " AND i.revoked_at IS NULL AND i.expires_at > ?)";
+    " AND i.revoked_at IS NULL AND i.expires_at > ?"
+    " UNION SELECT u.email FROM users u JOIN agent_users au ON au.user_id = u.id"
+    " JOIN agents a ON a.id = au.agent_id WHERE a.org_id = ? AND u.status = 'active')";
 constexpr std::string_view kHoldsSeat =
     "SELECT 1 FROM users u JOIN memberships m ON m.user_id = u.id JOIN companies c"
     " ON c.id = m.company_id WHERE c.org_id = ? AND u.email = ? AND u.status = 'active' LIMIT 1";
@@ -63,6 +69,7 @@ Invitation read(Query& q) {
   i.revoked_at = q.getOptInt(10);
   i.by_staff = q.getInt(11) != 0;
   i.accepted_by = q.getOptInt(12);
+  i.agent_id = q.getOptInt(13);
   return i;
 }
 
@@ -88,7 +95,7 @@ std::vector<std::int64_t> splitSites(const std::string& text) {
 std::int64_t InvitationRepository::insert(const Invitation& i, const std::string& token_hash) {
   Query(conn(), kInsert)
       .bind(i.org_id.value, i.email, i.first_name, i.last_name, i.language, token_hash,
-            i.invited_by, i.created_at, i.expires_at, i.by_staff)
+            i.invited_by, i.created_at, i.expires_at, i.by_staff, i.agent_id)
       .run();
   auto id = conn().lastInsertId();
   for (const auto& c : i.companies) {
@@ -100,6 +107,11 @@ std::int64_t InvitationRepository::insert(const Invitation& i, const std::string
 }
 
 void InvitationRepository::loadCompanies(Invitation& invitation) {
+  if (invitation.agent_id) {
+    Query a(conn(), "SELECT name FROM agents WHERE id = ?");
+    a.bind(*invitation.agent_id);
+    if (a.next()) invitation.agent_name = a.getText(0);
+  }
   Query q(conn(), kCompanies);
   q.bind(invitation.id);
   while (q.next()) {
@@ -182,9 +194,22 @@ std::optional<int> InvitationRepository::loginLimit(core::OrgId org) {
   return static_cast<int>(q.getInt(0));
 }
 
+void InvitationRepository::joinAgent(std::int64_t agent, core::UserId user) {
+  Query(conn(), "INSERT INTO agent_users (agent_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+      .bind(agent, user.value)
+      .run();
+}
+
+bool InvitationRepository::leaveAgent(std::int64_t agent, core::UserId user) {
+  Query(conn(), "DELETE FROM agent_users WHERE agent_id = ? AND user_id = ?")
+      .bind(agent, user.value)
+      .run();
+  return conn().changes() == 1;
+}
+
 int InvitationRepository::seatsInUse(core::OrgId org, std::int64_t now) {
   Query q(conn(), kSeats);
-  q.bind(org.value, org.value, now);
+  q.bind(org.value, org.value, now, org.value);
   q.next();
   return static_cast<int>(q.getInt(0));
 }

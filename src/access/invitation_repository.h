@@ -29,9 +29,13 @@ class InvitationRepository {
 
   // The organization's licence limit on active logins, if any.
   std::optional<int> loginLimit(core::OrgId org);
-  // Active logins with a membership in the organization's companies, plus the e-mails of pending
-  // invitations that have no login yet: the seats in use.
+  // Active logins with a membership in the organization's companies or acting for one of its
+  // agents, plus the e-mails of pending invitations: the seats in use.
   int seatsInUse(core::OrgId org, std::int64_t now);
+  // Makes the login act for the agent (agent_users).
+  void joinAgent(std::int64_t agent, core::UserId user);
+  // The login no longer acts for the agent; false if it did not.
+  bool leaveAgent(std::int64_t agent, core::UserId user);
   // True if `email` already holds a seat (an active login with a membership in the organization).
   bool holdsSeat(core::OrgId org, const std::string& email);
 

@@ -13,6 +13,12 @@ namespace {
 using core::Error;
 using core::fail;
 
+Error lapsed() {
+  return Error::conflict(
+      "This invitation can no longer be accepted: whoever sent it may no longer grant this "
+      "access. Ask for a new invitation");
+}
+
 Error invalidToken() {
   return Error::notFound("This invitation is not valid, was used already or has expired");
 }
@@ -23,8 +29,7 @@ audit::Actor actorOf(const identity::Origin& o, std::optional<core::UserId> user
 
 }  // namespace
 
-core::Result<Invitation> InvitationService::invite(const identity::Principal& p, NewInvitation n,
-                                                   const identity::Origin& origin) {
+core::Result<Invitation> InvitationService::person(const NewInvitation& n) {
   Invitation inv;
   inv.email = core::asciiLower(core::trim(n.email));
   inv.first_name = std::string(core::trim(n.first_name));
@@ -42,6 +47,14 @@ core::Result<Invitation> InvitationService::invite(const identity::Principal& p,
   if (!identity::isSupportedLanguage(inv.language)) {
     return fail(Error::invalid("'language' must be en, sv or de", "language"));
   }
+  return inv;
+}
+
+core::Result<Invitation> InvitationService::invite(const identity::Principal& p, NewInvitation n,
+                                                   const identity::Origin& origin) {
+  auto checked = person(n);
+  if (!checked) return fail(checked.error());
+  Invitation inv = std::move(*checked);
   if (n.companies.empty() || n.companies.size() > 50) {
     return fail(Error::invalid("Name between 1 and 50 companies", "companies"));
   }
@@ -86,9 +99,31 @@ core::Result<Invitation> InvitationService::invite(const identity::Principal& p,
   }
   inv.org_id = *org;
   inv.invited_by = p.user.id.value;
+  inv.companies = std::move(n.companies);
+  return store(p, std::move(inv), origin);
+}
+
+core::Result<Invitation> InvitationService::inviteToAgent(
+    const identity::Principal& p, const StaffRole& staff, std::int64_t agent,
+    const std::string& agent_name, const NewInvitation& n, const identity::Origin& origin) {
+  if (!Policy::staffMay(staff, StaffCapability::Agents)) {
+    return fail(Error::forbidden("Your staff role does not manage agents"));
+  }
+  auto checked = person(n);
+  if (!checked) return fail(checked.error());
+  Invitation inv = std::move(*checked);
+  inv.org_id = staff.org_id;
+  inv.invited_by = p.user.id.value;
+  inv.by_staff = true;
+  inv.agent_id = agent;
+  inv.agent_name = agent_name;
+  return store(p, std::move(inv), origin);
+}
+
+core::Result<Invitation> InvitationService::store(const identity::Principal& p, Invitation inv,
+                                                  const identity::Origin& origin) {
   inv.created_at = clock_.now();
   inv.expires_at = inv.created_at + kExpirySeconds;
-  inv.companies = std::move(n.companies);
   std::string token = core::randomToken(32);
 
   storage::Transaction tx(repo_.conn());
@@ -110,7 +145,10 @@ core::Result<Invitation> InvitationService::invite(const identity::Principal& p,
       actorOf(origin, p.user.id),
       {"invitation.created", std::nullopt, inv.org_id,
        inv.companies.size() == 1 ? std::optional(inv.companies[0].company_id) : std::nullopt,
-       nlohmann::json{{"invitation", inv.id}, {"email", inv.email}, {"companies", companies}}
+       nlohmann::json{{"invitation", inv.id},
+                      {"email", inv.email},
+                      {"companies", companies},
+                      {"agent", inv.agent_id ? nlohmann::json(*inv.agent_id) : nlohmann::json()}}
            .dump()});
   tx.commit();
   mail(inv, token, p.user.first_name + " " + p.user.last_name);
@@ -119,7 +157,7 @@ core::Result<Invitation> InvitationService::invite(const identity::Principal& p,
 
 void InvitationService::mail(const Invitation& inv, const std::string& token,
                              const std::string& inviter) {
-  std::string names;
+  std::string names = inv.agent_name;  // an invitation into an agent names it alone
   for (const auto& c : inv.companies) names += (names.empty() ? "" : ", ") + c.company_name;
   identity_.mailTo(inv.email, inv.language, "invitation",
                    {{"first_name", inv.first_name},
@@ -163,6 +201,15 @@ core::Result<Invitation> InvitationService::manageable(const identity::Principal
 }
 
 core::Status InvitationService::mayManage(const identity::Principal& p, const Invitation& inv) {
+  if (inv.agent_id || inv.companies.empty()) {
+    // Into an agent: the organization's staff who manage agents.
+    auto staff = policy_.staff(p);
+    if (!staff || staff->org_id != inv.org_id ||
+        !Policy::staffMay(*staff, StaffCapability::Agents)) {
+      return fail(Error::notFound("No such invitation"));
+    }
+    return {};
+  }
   for (const auto& c : inv.companies) {
     auto access = policy_.company(p, c.company_id);
     if (!access) return fail(Error::notFound("No such invitation"));
@@ -205,7 +252,7 @@ core::Status InvitationService::resend(const identity::Principal& p, std::int64_
 std::vector<Invitation> InvitationService::staffInvitations(const StaffRole& staff) {
   std::vector<Invitation> out;
   for (auto& inv : repo_.byStaff(staff.org_id, 500)) {
-    bool reachable = true;
+    bool reachable = !inv.agent_id || Policy::staffMay(staff, StaffCapability::Agents);
     for (const auto& c : inv.companies) {
       auto company = access_.findCompany(c.company_id);
       if (!company || !Policy::staffReaches(staff, *company)) reachable = false;
@@ -219,7 +266,8 @@ core::Status InvitationService::deleteStaffInvitation(const StaffRole& staff, st
                                                       const identity::Origin& o,
                                                       core::UserId actor) {
   auto inv = repo_.find(id);
-  if (!inv || !inv->by_staff || inv->revoked_at || inv->org_id != staff.org_id) {
+  if (!inv || !inv->by_staff || inv->revoked_at || inv->org_id != staff.org_id ||
+      (inv->agent_id && !Policy::staffMay(staff, StaffCapability::Agents))) {
     return fail(Error::notFound("No such invitation"));
   }
   for (const auto& c : inv->companies) {
@@ -231,6 +279,10 @@ core::Status InvitationService::deleteStaffInvitation(const StaffRole& staff, st
   storage::Transaction tx(repo_.conn());
   repo_.revoke(id, clock_.now());
   int removed = 0;
+  if (inv->accepted_by && inv->agent_id) {
+    // The person it brought in no longer acts for the agent.
+    removed += repo_.leaveAgent(*inv->agent_id, core::UserId{*inv->accepted_by}) ? 1 : 0;
+  }
   if (inv->accepted_by) {
     // The person it brought in leaves the invitation's companies: those staff administer
     // (managed ones), never leaving a company without a member who manages users.
@@ -274,6 +326,20 @@ core::Result<Invitation> InvitationService::byToken(const std::string& token) {
 
 core::Result<std::vector<InvitedCompany>> InvitationService::stillGrantable(const Invitation& inv) {
   std::vector<InvitedCompany> out;
+  if (inv.agent_id) {
+    // Into an agent: its inviter must still be staff of the organization who manages agents, with
+    // an enabled login; the agent must still be there (deleting it deletes its invitations).
+    if (!inv.invited_by) return fail(lapsed());
+    core::UserId inviter{*inv.invited_by};
+    bool may = false;
+    for (const auto& staff : access_.staffRoles(inviter)) {
+      if (staff.org_id == inv.org_id && Policy::staffMay(staff, StaffCapability::Agents)) {
+        may = true;
+      }
+    }
+    if (!may || access_.loginDisabled(inviter)) return fail(lapsed());
+    return out;
+  }
   if (inv.invited_by) {
     core::UserId inviter{*inv.invited_by};
     for (const auto& c : inv.companies) {
@@ -289,11 +355,7 @@ core::Result<std::vector<InvitedCompany>> InvitationService::stillGrantable(cons
       out.push_back(c);
     }
   }
-  if (out.empty()) {
-    return fail(Error::conflict(
-        "This invitation can no longer be accepted: whoever sent it may no longer grant this "
-        "access. Ask for a new invitation"));
-  }
+  if (out.empty()) return fail(lapsed());
   return out;
 }
 
@@ -309,6 +371,14 @@ void InvitationService::grant(const Invitation& inv, const std::vector<InvitedCo
         actorOf(origin, user),
         {"membership.granted", user, inv.org_id, c.company_id,
          nlohmann::json{{"role", c.role}, {"via", "invitation"}, {"invitation", inv.id}}.dump()});
+  }
+  if (inv.agent_id) {
+    repo_.joinAgent(*inv.agent_id, user);
+    audit_.record(
+        actorOf(origin, user),
+        {"agent.user_added", user, inv.org_id, std::nullopt,
+         nlohmann::json{{"agent", *inv.agent_id}, {"via", "invitation"}, {"invitation", inv.id}}
+             .dump()});
   }
   for (const auto& c : inv.companies) {
     bool granted = std::any_of(companies.begin(), companies.end(),

@@ -43,6 +43,12 @@ class InvitationService {
 
   core::Result<Invitation> invite(const identity::Principal& p, NewInvitation invitation,
                                   const identity::Origin& origin);
+  // Staff invite a person without a login into one of their organization's agents (REQUIRES:
+  // `agent` is an agent of staff.org_id, named `agent_name`); `invitation.companies` is ignored.
+  core::Result<Invitation> inviteToAgent(const identity::Principal& p, const StaffRole& staff,
+                                         std::int64_t agent, const std::string& agent_name,
+                                         const NewInvitation& invitation,
+                                         const identity::Origin& origin);
   // Pending invitations of the companies where the caller manages users.
   std::vector<Invitation> pending(const identity::Principal& p);
   // Pending invitations naming one company (REQUIRES: the caller manages users there).
@@ -66,6 +72,11 @@ class InvitationService {
   core::Result<Invitation> byToken(const std::string& token);
 
  private:
+  // The invitee's e-mail, names and language, checked.
+  static core::Result<Invitation> person(const NewInvitation& n);
+  // Stores a checked invitation within the licence limit, audits and mails it.
+  core::Result<Invitation> store(const identity::Principal& p, Invitation invitation,
+                                 const identity::Origin& origin);
   // OK if the caller manages users in each of the invitation's companies.
   core::Status mayManage(const identity::Principal& p, const Invitation& invitation);
   // The invitation if the caller may manage it (users.manage in each of its companies).

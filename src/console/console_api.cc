@@ -109,7 +109,8 @@ json invitationJson(const access::Invitation& inv) {
           {"status", inv.accepted_at ? "accepted" : "pending"},
           {"created_at", inv.created_at},
           {"expires_at", inv.expires_at},
-          {"companies", companies}};
+          {"companies", companies},
+          {"agent", inv.agent_id ? json{{"id", *inv.agent_id}, {"name", inv.agent_name}} : json()}};
 }
 
 template <typename T, typename F>
@@ -244,15 +245,37 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
                if (!n) return http::jsonError(n.error());
                return answer(console.createAgent(s, *n, actorOf(c)), 201, agentJson);
              });
-  routes.api("POST", "/api/v1/staff/agents/{id}/users", StaffCapability::Agents,
-             [&console](Request& r, Context& c, const StaffRole& s) {
-               auto b = body(r);
-               if (!b) return http::jsonError(b.error());
-               auto e = identity::stringField(*b, "email", 254);
-               if (!e) return http::jsonError(e.error());
-               return answer(console.addAgentUser(s, r.idParam("id"), *e, actorOf(c)), 200,
-                             agentJson);
-             });
+  routes.api(
+      "POST", "/api/v1/staff/agents/{id}/users", StaffCapability::Agents,
+      [&console, &invitations](Request& r, Context& c, const StaffRole& s) {
+        auto b = body(r);
+        if (!b) return http::jsonError(b.error());
+        auto e = identity::stringField(*b, "email", 254);
+        if (!e) return http::jsonError(e.error());
+        if (!b->contains("first_name")) {
+          return answer(console.addAgentUser(s, r.idParam("id"), *e, actorOf(c)), 200, agentJson);
+        }
+        // Someone without a login: an invitation into the agent.
+        auto agent = console.agentToInvite(s, r.idParam("id"), *e);
+        if (!agent) return http::jsonError(agent.error());
+        access::NewInvitation n;
+        n.email = *e;
+        for (auto [key, target] :
+             {std::pair{"first_name", &n.first_name}, std::pair{"last_name", &n.last_name},
+              std::pair{"language", &n.language}}) {
+          auto v = identity::stringField(*b, key, 100);
+          if (!v) return http::jsonError(v.error());
+          if (!v->empty()) *target = *v;
+        }
+        auto inv = invitations.inviteToAgent(*c.principal, s, r.idParam("id"), *agent, n, c.origin);
+        if (!inv) return http::jsonError(inv.error());
+        return Response::json(201, json{{"invitation",
+                                         {{"id", inv->id},
+                                          {"email", inv->email},
+                                          {"agent", *agent},
+                                          {"expires_at", inv->expires_at}}}}
+                                       .dump());
+      });
   routes.api("DELETE", "/api/v1/staff/agents/{id}/users/{user_id}", StaffCapability::Agents,
              [&console](Request& r, Context& c, const StaffRole& s) {
                auto st = console.removeAgentUser(s, r.idParam("id"),

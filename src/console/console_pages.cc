@@ -276,12 +276,21 @@ class Pages {
   // Agents; after an error, `failed_agent` (0: the create form) keeps `value`.
   Response agents(Context& c, const StaffRole& s, const std::string& error = "", int status = 200,
                   std::int64_t failed_agent = -1, const std::string& value = "") const {
+    std::map<std::int64_t, json> invited;  // pending invitations into each agent
+    for (const auto& inv : invitations_.staffInvitations(s)) {
+      if (!inv.agent_id || inv.accepted_at) continue;
+      invited[*inv.agent_id].push_back(
+          {{"email", inv.email}, {"expires", access::dateText(inv.expires_at)}});
+    }
     json list = json::array();
     for (const auto& a : console_.agents(s)) {
+      json pending = invited.count(a.id) ? invited[a.id] : json::array();
       list.push_back({{"id", a.id},
                       {"name", a.name},
                       {"users", a.users},
                       {"has_users", !a.users.empty()},
+                      {"invited", pending},
+                      {"has_invited", !pending.empty()},
                       {"customers", a.customers},
                       {"has_customers", !a.customers.empty()},
                       {"email", failed_agent == a.id ? value : ""}});
@@ -362,6 +371,9 @@ class Pages {
       for (const auto& ic : inv.companies) {
         companies.push_back({{"name", ic.company_name},
                              {"role", access::roleLabel(pages_, c, ic.role, role_names)}});
+      }
+      if (inv.agent_id) {  // an invitation into an agent
+        companies.push_back({{"name", inv.agent_name}, {"role", t(c, "role.agent")}});
       }
       list.push_back({{"id", inv.id},
                       {"email", inv.email},
@@ -544,6 +556,29 @@ void Pages::registerAll() {
             auto added = con.addAgentUser(s, agent, email, actorOf(c));
             if (!added) {
               return agents(c, s, added.error().message, http::statusFor(added.error().code), agent,
+                            email);
+            }
+            return Response::redirect("/staff/agents");
+          });
+  rt.page("POST", "/staff/agents/{id}/invitations", StaffCapability::Agents,
+          [this, &con](Request& r, Context& c, const StaffRole& s) {
+            auto agent = r.idParam("id");
+            auto email = formField(c, "email");
+            auto name = con.agentToInvite(s, agent, email);
+            core::Status sent;
+            if (name) {
+              access::NewInvitation n;
+              n.email = email;
+              n.first_name = formField(c, "first_name");
+              n.last_name = formField(c, "last_name");
+              n.language = c.lang;
+              auto inv = invitations_.inviteToAgent(*c.principal, s, agent, *name, n, c.origin);
+              if (!inv) sent = core::fail(inv.error());
+            } else {
+              sent = core::fail(name.error());
+            }
+            if (!sent) {
+              return agents(c, s, sent.error().message, http::statusFor(sent.error().code), agent,
                             email);
             }
             return Response::redirect("/staff/agents");

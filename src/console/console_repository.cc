@@ -167,19 +167,6 @@ std::optional<std::int64_t> ConsoleRepository::insertAgent(core::OrgId org, cons
   return conn().lastInsertId();
 }
 
-void ConsoleRepository::addAgentUser(std::int64_t agent, core::UserId user) {
-  Query(conn(), "INSERT INTO agent_users (agent_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-      .bind(agent, user.value)
-      .run();
-}
-
-bool ConsoleRepository::removeAgentUser(std::int64_t agent, core::UserId user) {
-  Query(conn(), "DELETE FROM agent_users WHERE agent_id = ? AND user_id = ?")
-      .bind(agent, user.value)
-      .run();
-  return conn().changes() == 1;
-}
-
 std::vector<PersonnelRecord> ConsoleRepository::personnel(core::OrgId org) {
   Query q(conn(),
           "SELECT p.id, p.name, p.title, p.phone, p.user_id, COALESCE(u.email, '') FROM personnel p"

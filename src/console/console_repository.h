@@ -40,8 +40,6 @@ class ConsoleRepository {
   std::optional<Agent> agent(core::OrgId org, std::int64_t id);
   std::optional<std::int64_t> insertAgent(core::OrgId org, const std::string& name,
                                           std::int64_t now);
-  void addAgentUser(std::int64_t agent, core::UserId user);
-  bool removeAgentUser(std::int64_t agent, core::UserId user);
 
   std::vector<PersonnelRecord> personnel(core::OrgId org);
   std::int64_t insertPersonnel(core::OrgId org, const PersonnelRecord& p, std::int64_t now);

@@ -222,6 +222,16 @@ core::Result<Agent> ConsoleService::createAgent(const StaffRole& staff, const st
   return Agent{*id, *n, {}, {}};
 }
 
+core::Result<std::string> ConsoleService::agentToInvite(const StaffRole& staff, std::int64_t agent,
+                                                        const std::string& email) {
+  auto a = repo_.agent(staff.org_id, agent);
+  if (!a) return fail(Error::notFound("No such agent"));
+  if (repo_.userByEmail(core::asciiLower(core::trim(email)))) {
+    return fail(Error::conflict("This e-mail has a login already: add it to the agent instead"));
+  }
+  return a->name;
+}
+
 core::Result<Agent> ConsoleService::addAgentUser(const StaffRole& staff, std::int64_t agent,
                                                  const std::string& email,
                                                  const audit::Actor& actor) {
@@ -229,15 +239,15 @@ core::Result<Agent> ConsoleService::addAgentUser(const StaffRole& staff, std::in
   auto user = repo_.userByEmail(core::asciiLower(core::trim(email)));
   if (!user) {
     return fail(
-        Error::invalid("There is no login with this e-mail; the agent's people sign in "
-                       "with a login of their own",
+        Error::invalid("There is no login with this e-mail: give a first and last name to invite "
+                       "the person into the agent",
                        "email"));
   }
   if (repo_.staffRole(staff.org_id, *user)) {
     return fail(Error::invalid("A staff login cannot act for an agent", "email"));
   }
   storage::Transaction tx(repo_.conn());
-  repo_.addAgentUser(agent, *user);
+  invitations_.joinAgent(agent, *user);
   record(actor, staff, "agent.user_added", std::nullopt, {{"agent", agent}}, *user);
   tx.commit();
   return *repo_.agent(staff.org_id, agent);
@@ -247,7 +257,7 @@ core::Status ConsoleService::removeAgentUser(const StaffRole& staff, std::int64_
                                              core::UserId user, const audit::Actor& actor) {
   if (!repo_.agent(staff.org_id, agent)) return fail(Error::notFound("No such agent"));
   storage::Transaction tx(repo_.conn());
-  if (!repo_.removeAgentUser(agent, user)) {
+  if (!invitations_.leaveAgent(agent, user)) {
     return fail(Error::notFound("This login does not act for the agent"));
   }
   record(actor, staff, "agent.user_removed", std::nullopt, {{"agent", agent}}, user);

@@ -57,6 +57,10 @@ class ConsoleService {
   core::Result<Agent> createAgent(const access::StaffRole& staff, const std::string& name,
                                   const audit::Actor& actor);
   // Adds the login with that e-mail to the agent's people (it must exist and must not be staff).
+  // The name of the agent, to invite `email` into it: NotFound for another organization's agent,
+  // Conflict if the e-mail has a login already (add that login instead).
+  core::Result<std::string> agentToInvite(const access::StaffRole& staff, std::int64_t agent,
+                                          const std::string& email);
   core::Result<Agent> addAgentUser(const access::StaffRole& staff, std::int64_t agent,
                                    const std::string& email, const audit::Actor& actor);
   core::Status removeAgentUser(const access::StaffRole& staff, std::int64_t agent,

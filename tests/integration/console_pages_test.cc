@@ -400,6 +400,27 @@ TEST_F(ConsolePagesTest, TheCompanyPageNamesOrganizationRolesAndShowsTheAgent) {
   EXPECT_FALSE(contains(mia.get(page()).body, "id=\"agent\""));
 }
 
+TEST_F(ConsolePagesTest, StaffInviteSomeoneWithoutALoginIntoAnAgent) {
+  auto agent = server.post("/api/v1/staff/agents", {{"name", "Facility Co"}}, staff_token);
+  ASSERT_EQ(agent.status, 201) << agent.body;
+  auto path = "/staff/agents/" + std::to_string(agent.json()["id"].get<std::int64_t>());
+  auto b = signIn("chief@vendor.example");
+  b.get("/staff/agents");
+  auto r = b.submit(path + "/invitations",
+                    {{"email", "gil@fm.example"}, {"first_name", ""}, {"last_name", "Ghost"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "role=\"alert\""));
+  ASSERT_EQ(b.submit(path + "/invitations",
+                     {{"email", "gil@fm.example"}, {"first_name", "Gil"}, {"last_name", "Ghost"}})
+                .status,
+            303);
+  EXPECT_TRUE(contains(b.get("/staff/agents").body, "Invited: <code>gil@fm.example</code>"));
+  EXPECT_TRUE(contains(b.get("/staff/invitations").body, "gil@fm.example"));
+  // The invitation page names the agent.
+  auto page = server.get("/invitations/accept?token=" + server.mailedToken("/invitations/accept"));
+  EXPECT_TRUE(contains(page.body, "<strong>Facility Co</strong>"));
+}
+
 TEST_F(ConsolePagesTest, ViewAsIsAReadOnlyPreviewWithoutForms) {
   auto mia = member("mia@acme.example", "member");
   auto b = signIn("ada@acme.example");

@@ -274,6 +274,84 @@ TEST_F(DirectoryConsoleTest, AgentsSeeAllocatedCustomersReadOnlyUntilTheAllocati
   EXPECT_EQ(call("PUT", allocation, {{"agent_id", agent}}, rival_staff).status, 404);
 }
 
+TEST_F(DirectoryConsoleTest, StaffInviteAnAgentsPeopleWhoHaveNoLoginYet) {
+  auto r = call("POST", "/api/v1/staff/agents", {{"name", "Facility Co"}}, staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto agent = r.json()["id"].get<std::int64_t>();
+  ASSERT_EQ(call("PUT", "/api/v1/staff/customers/" + std::to_string(company) + "/agent",
+                 {{"agent_id", agent}}, staff)
+                .status,
+            200);
+  auto users = "/api/v1/staff/agents/" + std::to_string(agent) + "/users";
+  // No login and no name: the error says how to invite.
+  r = call("POST", users, {{"email", "fiona@fm.example"}}, staff);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("first and last name"), std::string::npos) << r.body;
+  // Bad input, another organization's agent, an e-mail that has a login: refused, nothing sent.
+  auto rival_staff = server.staffMember("Rival", "staff@rival.example", "admin");
+  auto mails = server.mails().size();
+  EXPECT_EQ(call("POST", users, {{"email", "fiona@fm.example"}, {"first_name", ""}}, staff).status,
+            400);
+  EXPECT_EQ(call("POST", users,
+                 {{"email", "admin@a.example"}, {"first_name", "A"}, {"last_name", "B"}}, staff)
+                .status,
+            409);
+  EXPECT_EQ(
+      call("POST", users, {{"email", "fiona@fm.example"}, {"first_name", "F"}, {"last_name", "M"}},
+           rival_staff)
+          .status,
+      404);
+  EXPECT_EQ(server.mails().size(), mails);
+
+  r = call("POST", users,
+           {{"email", "Fiona@FM.example"}, {"first_name", "Fiona"}, {"last_name", "Manager"}},
+           staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto id = r.json()["invitation"]["id"].get<std::int64_t>();
+  EXPECT_NE(server.mails().back().find("Facility Co"), std::string::npos);
+  auto listed = server.get("/api/v1/staff/invitations", staff).json()["items"];
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["agent"]["name"], "Facility Co");
+  // Only staff who manage agents may touch it: a portal administrator gets 404.
+  auto inv = "/api/v1/invitations/" + std::to_string(id);
+  EXPECT_EQ(call("POST", inv + "/resend", json(), admin).status, 404);
+  EXPECT_EQ(call("DELETE", inv, json(), admin).status, 404);
+
+  // Accepting creates the login, which then sees the allocated customer read-only.
+  r = server.post("/api/v1/invitations/accept",
+                  {{"token", server.mailedToken("/invitations/accept")},
+                   {"first_name", "Fiona"},
+                   {"last_name", "Manager"},
+                   {"password", TestServer::kPassword}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto fiona = server.signInAndEnrol("fiona@fm.example");
+  r = server.get(c(company), fiona);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["role"], "agent");
+  EXPECT_EQ(server.get(c(other), fiona).status, 404);
+  EXPECT_EQ(server.get(c(company) + "/agent", admin).json()["agent"]["logins"],
+            json::array({"fiona@fm.example"}));
+  // Deleting the accepted invitation takes her out of the agent again.
+  ASSERT_EQ(call("DELETE", "/api/v1/staff/invitations/" + std::to_string(id), json(), staff).status,
+            204);
+  EXPECT_EQ(server.get(c(company), fiona).status, 404);
+
+  // An invitation whose inviter no longer manages agents lapses.
+  ASSERT_EQ(call("POST", users,
+                 {{"email", "gus@fm.example"}, {"first_name", "Gus"}, {"last_name", "M"}}, staff)
+                .status,
+            201);
+  auto token = server.mailedToken("/invitations/accept");
+  server.sql(
+      "UPDATE staff_members SET role = 'support' WHERE user_id ="
+      " (SELECT id FROM users WHERE email = 'staff@vendor.example')");
+  r = server.post("/api/v1/invitations/accept", {{"token", token},
+                                                 {"first_name", "Gus"},
+                                                 {"last_name", "M"},
+                                                 {"password", TestServer::kPassword}});
+  EXPECT_EQ(r.status, 409) << r.body;
+}
+
 TEST_F(DirectoryConsoleTest, DepartmentAdministratorsReachOnlyTheirDepartments) {
   auto r = call("POST", "/api/v1/staff/departments", {{"name", "North"}}, staff);
   ASSERT_EQ(r.status, 201) << r.body;
