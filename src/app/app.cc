@@ -99,7 +99,8 @@ struct App::Impl {
     identity_service =
         std::make_unique<identity::IdentityService>(repo, audit, clock, *hasher, secrets, *mailer,
                                                     *sms, views, config.public_url, config.limits);
-    bool tls = config.public_url.starts_with("https://");
+    // TLS here (--tls-cert) or at a proxy in front (an https:// public URL): HSTS, Secure cookies.
+    bool tls = config.public_url.starts_with("https://") || !config.server.tls_cert_file.empty();
     config.server.served_over_tls = tls;
     config.server.html_error = [this](const http::Request& r, const core::Error& e) {
       auto lang = web::negotiateLanguage(r.header("accept-language"));
@@ -213,6 +214,7 @@ std::string App::seedDemo() {
       {"anna@acme.example", "Anna", "Lindqvist", "sv", true},
       {"max@acme.example", "Max", "Müller", "de", true},
       {"new@acme.example", "Nora", "New", "en", false},
+      {"fiona@facility.example", "Fiona", "Berg", "sv", true},
   };
   std::string out = "Demo logins (password for all: \"" + password + "\"):\n";
   for (const auto& u : users) {
@@ -244,9 +246,15 @@ std::string App::seedDemo() {
   member("anna@acme.example", acme_de, "user");
   member("max@acme.example", acme_de, "member");
   member("new@acme.example", acme_se, "support_user");
+  // An agent (a facility manager) that reads Acme Sverige AB for a year.
+  auto agent = i.console_repo.insertAgent(*org, "Facility Partners AB", now);
+  if (!agent) throw std::runtime_error("demo: the agent exists already");
+  i.invitation_repo.joinAgent(*agent, i.repo.findUserByEmail("fiona@facility.example")->id);
+  i.console_repo.setAgent(acme_se, *agent, now + 365 * 86400, now);
   out +=
       "Companies: anna@acme.example is an administrator of Acme Sverige AB and a user of Acme "
-      "Deutschland GmbH.\n";
+      "Deutschland GmbH; fiona@facility.example works for the agent Facility Partners AB, which "
+      "reads Acme Sverige AB.\n";
   out += "Administrator signup link for admin@northwind.example: " + *link + "\n";
   return out;
 }

@@ -28,10 +28,45 @@ void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
   cmd->add_option("--sms-outbox", c.sms_outbox, "Write texts as .json files to this folder");
   cmd->add_option("--sms-gateway-url", c.sms_gateway_url,
                   "POST texts as JSON to this HTTP gateway");
+  cmd->add_option("--tls-cert", c.server.tls_cert_file,
+                  "Serve HTTPS: PEM certificate (chain) file; needs --tls-key");
+  cmd->add_option("--tls-key", c.server.tls_key_file,
+                  "PEM private key of --tls-cert (unencrypted)");
   cmd->add_flag(
       "--no-access-log", [&c](std::int64_t) { c.server.access_log = false; },
       "Do not log each request");
   cmd->set_config("--config", "", "Read flags from a TOML/INI file");
+}
+
+// CLI11 2.1 reads a --config file only for the top-level app: apply a subcommand's here, after
+// parsing. A flag given on the command line wins over the file; an unknown key is an error.
+void applyConfigFile(CLI::App* cmd) {
+  auto* config = cmd->get_option_no_throw("--config");
+  if (config == nullptr || config->count() == 0) return;
+  CLI::ConfigTOML format;
+  for (const auto& item : format.from_file(config->as<std::string>())) {
+    if (item.name == "++" || item.name == "--") continue;  // [section] markers
+    auto* target = item.parents.empty() ? cmd->get_option_no_throw("--" + item.name) : nullptr;
+    if (target == nullptr || target == config) throw CLI::ConfigError::Extras(item.fullname());
+    if (target->count() > 0) continue;
+    if (target->get_expected_min() == 0) {
+      target->add_result(target->get_flag_value(item.name, format.to_flag(item)));
+    } else {
+      target->add_result(item.inputs);
+    }
+    target->run_callback();
+  }
+}
+
+bool tlsFlagsOk(const AppConfig& c) {
+  return c.server.tls_cert_file.empty() == c.server.tls_key_file.empty();
+}
+
+// With built-in TLS and no --public-url, links point at https://LISTEN.
+void defaultPublicUrl(AppConfig& c, const std::string& listen) {
+  if (!c.server.tls_cert_file.empty() && c.public_url == AppConfig{}.public_url) {
+    c.public_url = "https://" + listen;
+  }
 }
 
 int serve(AppConfig config, const std::string& listen, const std::string& banner_extra) {
@@ -39,12 +74,17 @@ int serve(AppConfig config, const std::string& listen, const std::string& banner
     std::cerr << "portico: " << ok.error().message << "\n";
     return 2;
   }
+  if (!tlsFlagsOk(config)) {
+    std::cerr << "portico: --tls-cert and --tls-key go together: give both or neither\n";
+    return 2;
+  }
+  bool tls = !config.server.tls_cert_file.empty();
   portico::core::SystemClock clock;
   App app(config, clock);
   if (!banner_extra.empty()) std::cout << banner_extra;
   app.start();
-  std::cout << "Portico is serving on http://" << listen << "  (public URL " << config.public_url
-            << ")\n";
+  std::cout << "Portico is serving on " << (tls ? "https://" : "http://") << listen
+            << "  (public URL " << config.public_url << ")\n";
   std::cout << "Mail: "
             << (config.smtp_url.empty()
                     ? "outbox " + (config.mail_outbox.empty() ? std::string("outbox/mail")
@@ -110,10 +150,17 @@ int main(int argc, char** argv) {
   addServeFlags(demo_cmd, demo_config, demo_listen);
 
   CLI11_PARSE(cli, argc, argv);
+  try {
+    applyConfigFile(serve_cmd);
+    applyConfigFile(demo_cmd);
+  } catch (const CLI::Error& e) {
+    return cli.exit(e);
+  }
   spdlog::set_pattern("%v");
 
   try {
     if (*serve_cmd) {
+      defaultPublicUrl(serve_config, serve_listen);
       return serve(serve_config, serve_listen, "");
     }
     if (*migrate_cmd) {
@@ -149,6 +196,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*demo_cmd) {
+      if (!tlsFlagsOk(demo_config)) {  // before the demo database is replaced
+        std::cerr << "portico: --tls-cert and --tls-key go together: give both or neither\n";
+        return 2;
+      }
+      defaultPublicUrl(demo_config, demo_listen);
       auto parent = std::filesystem::path(demo_config.db_path).parent_path();
       if (!parent.empty()) std::filesystem::create_directories(parent);
       for (const char* suffix : {"", "-wal", "-shm", ".key"}) {

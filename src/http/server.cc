@@ -4,6 +4,9 @@
 #include <utility>  // before Asio, with GCC 12 and C++20
 // clang-format on
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -11,12 +14,18 @@
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <ctime>
+#include <fstream>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -28,7 +37,10 @@ namespace portico::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
@@ -61,15 +73,91 @@ std::string nextRequestId() {
   return prefix + "-" + std::to_string(++counter);
 }
 
+// TLS 1.2 suites of Mozilla's "intermediate" profile (ECDHE only: no DH parameters to manage).
+// TLS 1.3 keeps OpenSSL's default suites, all of them AEAD.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// The reason of the newest OpenSSL error, and an empty error queue.
+std::string takeOpenSslError() {
+  unsigned long code = ERR_peek_last_error();
+  const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
+  ERR_clear_error();
+  return reason ? reason : "unknown error";
+}
+
+void requireReadable(const std::string& what, const std::string& file) {
+  std::ifstream in(file);
+  if (!in) {
+    throw std::runtime_error("cannot read " + what + " " + file + ": " + std::strerror(errno));
+  }
+}
+
+// The TLS server context of `config`, or null without TLS. Throws std::runtime_error.
+std::unique_ptr<ssl::context> makeTlsContext(const ServerConfig& config) {
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    throw std::runtime_error("--tls-cert and --tls-key go together: give both or neither");
+  }
+  if (config.tls_cert_file.empty()) {
+    return nullptr;
+  }
+  const std::string& cert_file = config.tls_cert_file;
+  const std::string& key_file = config.tls_key_file;
+  requireReadable("TLS certificate", cert_file);
+  requireReadable("TLS key", key_file);
+  auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
+  SSL_CTX* ctx = context->native_handle();
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 |
+                               SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                               SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
+    throw std::runtime_error("TLS: cipher list rejected: " + takeOpenSslError());
+  }
+  // An encrypted key fails to load instead of prompting on the terminal.
+  SSL_CTX_set_default_passwd_cb(ctx, [](char*, int, int, void*) { return 0; });
+  if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1) {
+    throw std::runtime_error("TLS certificate " + cert_file +
+                             " holds no usable PEM certificate: " + takeOpenSslError());
+  }
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(key_file.c_str(), "r"), BIO_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      bio ? PEM_read_bio_PrivateKey(
+                bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
+          : nullptr,
+      EVP_PKEY_free);
+  if (!key) {
+    throw std::runtime_error(
+        "TLS key " + key_file +
+        " holds no usable (unencrypted) PEM private key: " + takeOpenSslError());
+  }
+  X509* cert = SSL_CTX_get0_certificate(ctx);
+  if (!cert || X509_check_private_key(cert, key.get()) != 1 ||
+      SSL_CTX_use_PrivateKey(ctx, key.get()) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
+    ERR_clear_error();
+    throw std::runtime_error("TLS key " + key_file + " does not match the certificate " +
+                             cert_file);
+  }
+  return context;
+}
+
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerConfig c, const Router& r) : config(std::move(c)), router(r) {}
+  Impl(ServerConfig c, const Router& r)
+      : config(std::move(c)), router(r), tls(makeTlsContext(config)) {
+    config.served_over_tls = config.served_over_tls || tls != nullptr;
+  }
 
+  class Session;
+  template <class Stream>
   class Connection;
 
   ServerConfig config;
   const Router& router;
+  std::unique_ptr<ssl::context> tls;  // null: plain HTTP
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::thread> threads;
@@ -84,7 +172,7 @@ struct Server::Impl {
   std::shared_ptr<spdlog::logger> access_log;
 
   std::mutex live_mutex;
-  std::unordered_map<Connection*, std::weak_ptr<Connection>> live;
+  std::unordered_map<Session*, std::weak_ptr<Session>> live;
 
   void accept();
   Response dispatch(Request& request, const Route& route);
@@ -93,14 +181,31 @@ struct Server::Impl {
   }
 };
 
-class Server::Impl::Connection : public std::enable_shared_from_this<Connection> {
+// What shutdown needs of a connection, whatever its stream.
+class Server::Impl::Session {
  public:
-  Connection(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+  virtual ~Session() = default;
+  // Called on shutdown: an idle connection closes now, a busy one after its response.
+  virtual void drain() = 0;
+};
+
+// One connection over PlainStream or TlsStream. Both share every step; TLS adds a handshake
+// (with its own timeout) before the first read and a close_notify at the end.
+template <class Stream>
+class Server::Impl::Connection : public Session,
+                                 public std::enable_shared_from_this<Connection<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  // `tls`: the ssl::context for a TlsStream, nothing for a PlainStream.
+  template <class... Tls>
+  Connection(Impl& server, tcp::socket socket, Tls&... tls)
+      : server_(server), stream_(std::move(socket), tls...) {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = tcpStream().socket().remote_endpoint(ec);
     remote_ip_ = ec ? std::string() : ep.address().to_string();
   }
-  ~Connection() {
+  ~Connection() override {
     server_.connections--;
     std::lock_guard lock(server_.live_mutex);
     server_.live.erase(this);
@@ -111,23 +216,45 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
   void start() {
     {
       std::lock_guard lock(server_.live_mutex);
-      server_.live.emplace(this, weak_from_this());
+      server_.live.emplace(this, this->weak_from_this());
     }
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->handshake();
+      } else {
+        self->read();
+      }
+    });
   }
 
-  // Called on shutdown: an idle connection closes now, a busy one after its response.
-  void drain() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+  void drain() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
       if (self->reading_) {
         beast::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.socket().close(ec);
+        self->tcpStream().socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->tcpStream().socket().close(ec);
       }
     });
   }
 
  private:
+  beast::tcp_stream& tcpStream() { return beast::get_lowest_layer(stream_); }
+
+  // TLS only: the handshake must finish within tls_handshake_timeout, or the connection closes.
+  void handshake() {
+    tcpStream().expires_after(server_.config.tls_handshake_timeout);
+    reading_ = true;
+    stream_.async_handshake(ssl::stream_base::server,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              self->reading_ = false;
+                              if (ec) {
+                                self->close();
+                                return;
+                              }
+                              self->read();
+                            });
+  }
+
   void read() {
     if (server_.draining) {
       close();
@@ -136,11 +263,11 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.config.header_limit));
     parser_->body_limit(server_.config.body_limit);
-    stream_.expires_after(first_ ? server_.config.header_timeout : server_.config.idle_timeout);
+    tcpStream().expires_after(first_ ? server_.config.header_timeout : server_.config.idle_timeout);
     first_ = false;
     reading_ = true;
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->reading_ = false;
                         self->onRead(ec);
                       });
@@ -152,6 +279,13 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
         ec == asio::error::bad_descriptor) {
       close();
       return;
+    }
+    if constexpr (kTls) {
+      // The peer vanished without close_notify, or TLS failed: nothing can be answered.
+      if (ec == ssl::error::stream_truncated || ec.category() == asio::error::get_ssl_category()) {
+        close();
+        return;
+      }
     }
     started_ = std::chrono::steady_clock::now();
     Request request;
@@ -232,7 +366,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
     }
     server_.queued_jobs++;
     auto shared_request = std::make_shared<Request>(std::move(request));
-    asio::post(*server_.workers, [self = shared_from_this(), shared_request, &route] {
+    asio::post(*server_.workers, [self = this->shared_from_this(), shared_request, &route] {
       Response response = self->server_.dispatch(*shared_request, route);
       self->server_.queued_jobs--;
       asio::post(self->stream_.get_executor(),
@@ -277,9 +411,9 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
       res->prepare_payload();
     }
     logAccess(request, response.status, length);
-    stream_.expires_after(server_.config.idle_timeout);
+    tcpStream().expires_after(server_.config.idle_timeout);
     bhttp::async_write(stream_, *res,
-                       [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+                       [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
                          if (ec) {
                            self->close();
                            return;
@@ -310,26 +444,33 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
 
   void close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    tcpStream().socket().shutdown(tcp::socket::shutdown_send, ec);
+    tcpStream().socket().close(ec);
   }
 
   // Half-closes, then reads and discards what the client still sends (up to a second), so that
   // closing with unread data does not reset the connection and destroy the response in flight.
+  // Over TLS: sends close_notify and waits (up to a second) for the client's.
   void lingerClose() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec) {
-      close();
-      return;
+    if constexpr (kTls) {
+      tcpStream().expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->close(); });
+    } else {
+      beast::error_code ec;
+      tcpStream().socket().shutdown(tcp::socket::shutdown_send, ec);
+      if (ec) {
+        close();
+        return;
+      }
+      tcpStream().expires_after(std::chrono::seconds(1));
+      discard();
     }
-    stream_.expires_after(std::chrono::seconds(1));
-    discard();
   }
 
   void discard() {
     stream_.async_read_some(asio::buffer(discard_buffer_),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                               if (ec) {
                                 self->close();
                               } else {
@@ -339,7 +480,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
   }
 
   Impl& server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_ip_;
@@ -374,9 +515,12 @@ void Server::Impl::accept() {
     } else if (connections.load() >= config.max_connections || draining) {
       beast::error_code ignored;
       socket.close(ignored);
+    } else if (tls) {
+      connections++;
+      std::make_shared<Connection<TlsStream>>(*this, std::move(socket), *tls)->start();
     } else {
       connections++;
-      std::make_shared<Connection>(*this, std::move(socket))->start();
+      std::make_shared<Connection<PlainStream>>(*this, std::move(socket))->start();
     }
     if (!draining && acceptor->is_open()) {
       accept();
@@ -447,7 +591,7 @@ void Server::stop(std::chrono::milliseconds grace) {
   });
   // Collect first, drain outside the lock: dropping the last reference to a connection runs its
   // destructor, which takes the same lock.
-  std::vector<std::shared_ptr<Impl::Connection>> live;
+  std::vector<std::shared_ptr<Impl::Session>> live;
   {
     std::lock_guard lock(impl_->live_mutex);
     for (auto& [ptr, weak] : impl_->live) {

@@ -21,7 +21,12 @@ struct ServerConfig {
   std::chrono::milliseconds header_timeout{10'000};  // first request on a connection
   std::chrono::milliseconds idle_timeout{60'000};    // waiting for the next keep-alive request
   std::size_t max_connections = 10'000;  // beyond it, new connections are closed at once
-  bool served_over_tls = false;          // adds HSTS (TLS terminates at a proxy)
+  bool served_over_tls = false;          // adds HSTS (TLS here, or terminated at a proxy in front)
+  // Both or neither: PEM files of the certificate (chain) and its private key. With them the
+  // port speaks HTTPS only (TLS 1.2 and 1.3); without them, plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::chrono::milliseconds tls_handshake_timeout{10'000};  // from accept to a finished handshake
   bool access_log = true;
   HtmlErrorRenderer html_error;  // HTML error pages outside /api
 };
@@ -33,6 +38,8 @@ struct ServerConfig {
 class Server {
  public:
   // REQUIRES: `router` outlives the server and is not modified after start().
+  // Loads the TLS certificate and key if configured: throws std::runtime_error with a clear
+  // message if only one is given, a file cannot be read, or the key does not match.
   Server(ServerConfig config, const Router& router);
   ~Server();
   Server(const Server&) = delete;

@@ -30,6 +30,13 @@ check "unopenable db" 1 "cannot open database" -- "$bin" migrate --db "$dir/no/s
 printf 'this is not a database at all, only text that is long enough to look like a file\n' > "$dir/junk.db"
 check "not a database" 1 "cannot use database .*junk.db" -- "$bin" migrate --db "$dir/junk.db"
 check "bad listen" 2 "HOST:PORT" -- "$bin" serve --db "$dir/p.db" --listen nonsense
+check "tls-cert without tls-key" 2 "--tls-cert and --tls-key go together" -- \
+  "$bin" serve --db "$dir/t.db" --tls-cert "$dir/cert.pem"
+check "unreadable tls-cert" 1 "cannot read TLS certificate .*nocert.pem" -- \
+  "$bin" serve --db "$dir/t.db" --listen 127.0.0.1:0 --tls-cert "$dir/nocert.pem" --tls-key "$dir/nokey.pem"
+printf 'tls-cert = "%s/nocert.pem"\ntls-key = "%s/nokey.pem"\nlisten = "127.0.0.1:0"\n' "$dir" "$dir" > "$dir/tls.toml"
+check "tls flags in --config" 1 "cannot read TLS certificate .*nocert.pem" -- \
+  "$bin" serve --db "$dir/t.db" --config "$dir/tls.toml"
 check "migrate" 0 "applied 0001_identity.sql" -- "$bin" migrate --db "$dir/p.db"
 check "migrate again" 0 "schema version [0-9]+" -- "$bin" migrate --db "$dir/p.db"
 check "init" 0 "^https://portal.example/signup\?token=[A-Za-z0-9_-]{43}$" -- \

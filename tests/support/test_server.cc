@@ -62,7 +62,8 @@ std::string base32Decode(const std::string& in) {
   return out;
 }
 
-TestServer::TestServer(app::AppConfig c, bool light_hashing) : clock_(realNow()) {
+TestServer::TestServer(app::AppConfig c, bool light_hashing)
+    : tls_cert_(c.server.tls_cert_file), clock_(realNow()) {
   core::initCrypto();
   dir_ =
       (std::filesystem::temp_directory_path() / ("portico-test-" + core::randomToken(8))).string();
@@ -90,10 +91,12 @@ HttpResult TestServer::request(const std::string& method, const std::string& pat
                                const std::string& body, const std::vector<std::string>& headers) {
   HttpResult result;
   CURL* curl = curl_easy_init();
-  std::string url = "http://127.0.0.1:" + std::to_string(port()) + path;
+  std::string url = (tls_cert_.empty() ? "http://" : "https://") + std::string("127.0.0.1:") +
+                    std::to_string(port()) + path;
   curl_slist* list = nullptr;
   for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  if (!tls_cert_.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, tls_cert_.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   if (!body.empty() || method == "POST" || method == "PATCH") {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());

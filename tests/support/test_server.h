@@ -27,7 +27,9 @@ struct HttpResult {
 };
 
 // A real Portico server on an ephemeral loopback port, with a temporary SQLite database, mail
-// and SMS outboxes in a temporary folder, and a FakeClock the test moves.
+// and SMS outboxes in a temporary folder, and a FakeClock the test moves. With
+// overrides.server.tls_cert_file (and _key_file) set, it serves HTTPS and request() uses https,
+// verifying the server against that certificate.
 class TestServer {
  public:
   explicit TestServer(app::AppConfig overrides = {}, bool light_hashing = true);
@@ -81,6 +83,7 @@ class TestServer {
 
  private:
   std::string dir_;
+  std::string tls_cert_;  // empty: plain HTTP
   core::FakeClock clock_;
   std::unique_ptr<app::App> app_;
 };
