@@ -425,6 +425,13 @@ core::Status InvitationService::acceptExisting(const identity::Principal& p,
   if (inv->email != p.user.email) {
     return fail(Error::forbidden("This invitation was sent to another e-mail address"));
   }
+  if (inv->agent_id) {
+    for (const auto& staff : access_.staffRoles(p.user.id)) {
+      if (staff.org_id == inv->org_id) {
+        return fail(Error::conflict("A staff login cannot act for an agent"));
+      }
+    }
+  }
   auto companies = stillGrantable(*inv);
   if (!companies) return fail(companies.error());
   storage::Transaction tx(repo_.conn());

@@ -208,7 +208,9 @@ constexpr std::string_view kLogins =
     "  WHERE m.user_id = u.id AND c.org_id = ?1)"
     " FROM users u WHERE (EXISTS (SELECT 1 FROM memberships m JOIN companies c"
     "  ON c.id = m.company_id WHERE m.user_id = u.id AND c.org_id = ?1)"
-    " OR EXISTS (SELECT 1 FROM staff_members s WHERE s.user_id = u.id AND s.org_id = ?1)) ";
+    " OR EXISTS (SELECT 1 FROM staff_members s WHERE s.user_id = u.id AND s.org_id = ?1)"
+    " OR EXISTS (SELECT 1 FROM agent_users au JOIN agents a ON a.id = au.agent_id"
+    "  WHERE au.user_id = u.id AND a.org_id = ?1)) ";
 
 Login readLogin(Query& q) {
   return Login{core::UserId{q.getInt(0)},

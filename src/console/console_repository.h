@@ -46,8 +46,9 @@ class ConsoleRepository {
   bool deletePersonnel(core::OrgId org, std::int64_t id);
   bool personnelLinked(core::OrgId org, core::UserId user);
 
-  // Logins with a membership in the organization's companies, or its staff; by e-mail. With
-  // `departments`, only logins with a membership in a company of those departments.
+  // Logins with a membership in the organization's companies, acting for one of its agents, or
+  // its staff; by e-mail. With `departments`, only logins with a membership in a company of those
+  // departments.
   std::vector<Login> logins(core::OrgId org, const std::string& search,
                             const std::optional<std::vector<std::int64_t>>& departments,
                             std::size_t offset, std::size_t limit);

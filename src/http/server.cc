@@ -158,21 +158,23 @@ struct Server::Impl {
   ServerConfig config;
   const Router& router;
   std::unique_ptr<ssl::context> tls;  // null: plain HTTP
+  // What connections and jobs touch, even while they are destroyed: declared before `contexts`
+  // and `workers`, so that it outlives the handlers (and the connections they hold) that
+  // destroying a context or the worker pool destroys.
+  std::atomic<std::size_t> connections{0};
+  std::shared_ptr<spdlog::logger> access_log;
+  std::mutex live_mutex;
+  std::unordered_map<Session*, std::weak_ptr<Session>> live;
+  std::atomic<std::size_t> queued_jobs{0};
+  std::atomic<bool> draining{false};
+  std::atomic<bool> stopped{false};
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::thread> threads;
   std::unique_ptr<asio::thread_pool> workers;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::size_t next_context = 0;
-  std::atomic<std::size_t> connections{0};
-  std::atomic<std::size_t> queued_jobs{0};
-  std::atomic<bool> draining{false};
-  std::atomic<bool> stopped{false};
   unsigned short bound_port = 0;
-  std::shared_ptr<spdlog::logger> access_log;
-
-  std::mutex live_mutex;
-  std::unordered_map<Session*, std::weak_ptr<Session>> live;
 
   void accept();
   Response dispatch(Request& request, const Route& route);

@@ -151,10 +151,17 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
   }
   auto user = repo_.findUserByEmail(email);
   bool ok = false;
+  // A password that normalisation changes may match a hash stored before passwords were
+  // normalised: checked as given too (and rehashed below), for known and unknown e-mails alike.
+  bool changed_by_nfkc = *normal != password;
+  bool as_given = false;
   if (user && user->password_hash) {
     ok = hasher_.verify(*user->password_hash, *normal);
+    if (!ok && changed_by_nfkc)
+      ok = as_given = hasher_.verifyAsGiven(*user->password_hash, password);
   } else {
     hasher_.verifyDummy(*normal);  // as slow as a real check: no enumeration by timing
+    if (changed_by_nfkc) hasher_.verifyDummy(*normal);
   }
   if (ok && user->status == UserStatus::Disabled) {
     ok = false;
@@ -174,7 +181,7 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
   }
   storage::Transaction tx(repo_.conn());
   repo_.clearAttempts(account_bucket);
-  if (hasher_.needsRehash(*user->password_hash)) {
+  if (as_given || hasher_.needsRehash(*user->password_hash)) {
     repo_.setPassword(user->id, hasher_.hash(*normal), now);
   }
   MfaStep step = MfaStep::Verify;

@@ -96,6 +96,10 @@ bool PasswordHasher::verify(const std::string& stored, std::string_view password
   return normal && crypto_pwhash_str_verify(stored.c_str(), normal->data(), normal->size()) == 0;
 }
 
+bool PasswordHasher::verifyAsGiven(const std::string& stored, std::string_view password) const {
+  return crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
+}
+
 bool PasswordHasher::needsRehash(const std::string& stored) const {
   return crypto_pwhash_str_needs_rehash(stored.c_str(), opslimit_, memlimit_) != 0;
 }

@@ -25,6 +25,9 @@ class PasswordHasher {
   std::string hash(std::string_view password) const;
   // False for a wrong password, and for one that is not well-formed UTF-8.
   bool verify(const std::string& stored_hash, std::string_view password) const;
+  // Verifies the bytes as given, not normalised: hashes stored before passwords were normalised
+  // (rehash with hash() on success).
+  bool verifyAsGiven(const std::string& stored_hash, std::string_view password) const;
   // True when `stored_hash` uses weaker parameters than this hasher's: rehash at next login.
   bool needsRehash(const std::string& stored_hash) const;
   // Spends the time of one verification on nothing, so that an unknown e-mail answers as slowly

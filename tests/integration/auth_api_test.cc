@@ -1,5 +1,6 @@
 // The sign-in JSON API end to end, against a real server on loopback.
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <regex>
 
@@ -27,6 +28,31 @@ TEST_F(AuthApiTest, SignupLoginEnrolAndMe) {
   EXPECT_EQ(me.json()["user"]["first_name"], "Test");
   EXPECT_TRUE(me.json()["companies"].is_array());
   EXPECT_EQ(me.header("cache-control"), "no-store");
+}
+
+TEST_F(AuthApiTest, APasswordHashedBeforeNormalisationStillSignsInAndIsRehashed) {
+  server.signedInUser("legacy@example.com");
+  // A hash of the bytes as typed, as stored before passwords were normalised: "²" is "2" in NFKC.
+  const std::string typed = "violet harbor sunrise²";
+  char stored[crypto_pwhash_STRBYTES];
+  ASSERT_EQ(crypto_pwhash_str(stored, typed.data(), typed.size(), crypto_pwhash_OPSLIMIT_MIN,
+                              crypto_pwhash_MEMLIMIT_MIN),
+            0);
+  server.sql("UPDATE users SET password_hash = ? WHERE email = ?", {stored, "legacy@example.com"});
+  auto login = [&](const std::string& password) {
+    return server
+        .post("/api/v1/auth/login", {{"email", "legacy@example.com"}, {"password", password}})
+        .status;
+  };
+  EXPECT_EQ(login("violet harbor sunrise2"), 401);  // the old hash knows only the bytes typed
+  EXPECT_EQ(login(typed), 200);
+  // Rehashed in its normal form: both spellings are now the same password.
+  storage::Query q(server.app().db().connection(),
+                   "SELECT password_hash FROM users WHERE email = 'legacy@example.com'");
+  ASSERT_TRUE(q.next());
+  EXPECT_NE(q.getText(0), std::string(stored));
+  EXPECT_EQ(login("violet harbor sunrise2"), 200);
+  EXPECT_EQ(login(typed), 200);
 }
 
 TEST_F(AuthApiTest, EmailIsCaseInsensitive) {

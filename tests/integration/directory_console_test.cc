@@ -331,10 +331,22 @@ TEST_F(DirectoryConsoleTest, StaffInviteAnAgentsPeopleWhoHaveNoLoginYet) {
   EXPECT_EQ(server.get(c(other), fiona).status, 404);
   EXPECT_EQ(server.get(c(company) + "/agent", admin).json()["agent"]["logins"],
             json::array({"fiona@fm.example"}));
+  // Staff find her among the organization's logins.
+  EXPECT_EQ(server.get("/api/v1/staff/users?q=fiona", staff).json()["items"].size(), 1u);
   // Deleting the accepted invitation takes her out of the agent again.
   ASSERT_EQ(call("DELETE", "/api/v1/staff/invitations/" + std::to_string(id), json(), staff).status,
             204);
   EXPECT_EQ(server.get(c(company), fiona).status, 404);
+
+  // A staff login, made after the invitation was sent, cannot act for the agent.
+  ASSERT_EQ(
+      call("POST", users,
+           {{"email", "hal@vendor.example"}, {"first_name", "Hal"}, {"last_name", "S"}}, staff)
+          .status,
+      201);
+  auto hal_token = server.mailedToken("/invitations/accept");
+  auto hal = server.staffMember("Vendor", "hal@vendor.example", "support");
+  EXPECT_EQ(server.post("/api/v1/invitations/accept", {{"token", hal_token}}, hal).status, 409);
 
   // An invitation whose inviter no longer manages agents lapses.
   ASSERT_EQ(call("POST", users,
