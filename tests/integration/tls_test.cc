@@ -18,6 +18,7 @@
 #include <stdexcept>
 
 #include "core/random.h"
+#include "support/raw_socket.h"
 #include "support/test_server.h"
 
 namespace portico::testing {
@@ -69,34 +70,6 @@ void writeCert(const std::string& file, EVP_PKEY* key) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(file.c_str(), "w"), BIO_free);
   ASSERT_TRUE(bio);
   ASSERT_EQ(PEM_write_bio_X509(bio.get(), cert.get()), 1);
-}
-
-int connectTo(unsigned short port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  timeval tv{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  return fd;
-}
-
-// Sends `raw` over plain TCP; everything the server answers until it closes.
-std::string plainExchange(unsigned short port, const std::string& raw) {
-  int fd = connectTo(port);
-  EXPECT_GE(fd, 0);
-  ::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<std::size_t>(n));
-  ::close(fd);
-  return out;
 }
 
 // An OpenSSL client connection that offers exactly the protocol `version` (and, if given, only
@@ -226,8 +199,8 @@ TEST_F(TlsTest, OnlyTls12And13Handshake) {
 
 TEST_F(TlsTest, PlainHttpOnTheTlsPortGetsNoHttpResponse) {
   TestServer server(tlsConfig());
-  auto reply = plainExchange(server.port(),
-                             "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto reply =
+      exchange(server.port(), "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(reply.find("HTTP/"), std::string::npos) << reply.substr(0, 80);
 }
 
@@ -258,7 +231,7 @@ TEST_F(TlsTest, SilentClientsAreClosedAtTheHandshakeAndHeaderTimeouts) {
   TestServer server(c);
 
   auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(plainExchange(server.port(), ""), "");  // connects, never starts the handshake
+  EXPECT_EQ(exchange(server.port(), ""), "");  // connects, never starts the handshake
   EXPECT_LT(secondsSince(start), 3.0);
 
   TlsClient client(server.port(), TLS1_3_VERSION);  // handshakes, never sends a request
