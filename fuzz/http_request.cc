@@ -1,8 +1,9 @@
-// Fuzzes HTTP/1.1 request parsing as the server does it: Beast's request_parser with the server's
-// header and body limits (http::ServerConfig), read as in Beast's own test/fuzz/http_request.cpp,
-// then what Server::Impl::Connection::onRead (src/http/server.cc) does with the message: the
-// path/query split, percent-decoding and path checks, lower-cased header names, routing, and the
-// query, cookie, id and Accept-Language readers handlers use.
+// Fuzzes HTTP/1.1 request parsing as the server does it: the head checked by scanRequestHead,
+// handed to Beast's request_parser with the server's header and body limits
+// (http::ServerConfig), its framing checked by framingFault, the body read as in Beast's own
+// test/fuzz/http_request.cpp; then what Server::Impl::Connection::onRead (src/http/server.cc) does
+// with the message: the path/query split, percent-decoding and path checks, lower-cased header
+// names, routing, and the query, cookie, id and Accept-Language readers handlers use.
 
 // clang-format off
 #include <utility>  // before Asio, as in src/http/server.cc
@@ -17,10 +18,12 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/text.h"
 #include "http/error_response.h"
 #include "http/message.h"
+#include "http/request_head.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/url.h"
@@ -118,21 +121,40 @@ void handle(bhttp::request<bhttp::string_body>& msg) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const portico::http::ServerConfig config;
 
-  beast::error_code ec;
-  beast::flat_buffer buffer;
-  boost::asio::io_context ioc;
-  beast::test::stream stream{ioc, {reinterpret_cast<const char*>(data), size}};
-  stream.close_remote();
-
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  auto scan = portico::http::scanRequestHead(input, config.header_limit);
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
   parser.body_limit(config.body_limit);
-  bhttp::read(stream, buffer, parser, ec);
+  beast::error_code ec;
+  bool framed = false;
+  if (scan.outcome == portico::http::HeadScan::Outcome::Complete) {
+    if (scan.size > input.size() || scan.size > config.header_limit + 2) std::abort();
+    std::size_t used = parser.put(boost::asio::buffer(input.data(), scan.size), ec);
+    if (used > scan.size) std::abort();
+    if (!ec && parser.is_header_done()) {
+      std::vector<std::string_view> te;
+      std::vector<std::string_view> cl;
+      for (const auto& field : parser.get()) {
+        if (field.name() == bhttp::field::transfer_encoding) te.push_back(sv(field.value()));
+        if (field.name() == bhttp::field::content_length) cl.push_back(sv(field.value()));
+      }
+      framed = portico::http::framingFault(te, cl).empty();
+      if (framed && !parser.is_done()) {
+        beast::flat_buffer buffer;
+        boost::asio::io_context ioc;
+        beast::test::stream stream{ioc, input.substr(used)};
+        stream.close_remote();
+        bhttp::read(stream, buffer, parser, ec);
+      }
+    }
+  }
 
-  if (ec) {
+  if (!framed || ec) {
     // The error branch of onRead: only the raw target, for choosing JSON or HTML.
     Request request;
-    auto target = sv(parser.get().target());
+    auto target =
+        parser.got_some() ? sv(parser.get().target()) : portico::http::requestTarget(input);
     request.path = std::string(target.substr(0, target.find('?')));
     (void)portico::http::errorResponse(request,
                                        portico::core::Error::invalid("Malformed HTTP request"));

@@ -32,6 +32,13 @@ void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
                   "Serve HTTPS: PEM certificate (chain) file; needs --tls-key");
   cmd->add_option("--tls-key", c.server.tls_key_file,
                   "PEM private key of --tls-cert (unencrypted)");
+  cmd->add_option("--trusted-proxy", c.server.trusted_proxies,
+                  "Address or network (CIDR) of a reverse proxy whose X-Forwarded-For names the "
+                  "client; repeatable")
+      ->take_all();
+  cmd->add_option("--max-connections-per-address", c.server.max_connections_per_address,
+                  "Open connections one client address may hold")
+      ->capture_default_str();
   cmd->add_flag(
       "--no-access-log", [&c](std::int64_t) { c.server.access_log = false; },
       "Do not log each request");

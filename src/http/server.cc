@@ -31,6 +31,8 @@
 
 #include "core/random.h"
 #include "core/text.h"
+#include "http/client_address.h"
+#include "http/request_head.h"
 
 namespace portico::http {
 
@@ -147,7 +149,10 @@ std::unique_ptr<ssl::context> makeTlsContext(const ServerConfig& config) {
 
 struct Server::Impl {
   Impl(ServerConfig c, const Router& r)
-      : config(std::move(c)), router(r), tls(makeTlsContext(config)) {
+      : config(std::move(c)),
+        router(r),
+        tls(makeTlsContext(config)),
+        trusted_proxies(config.trusted_proxies) {
     config.served_over_tls = config.served_over_tls || tls != nullptr;
   }
 
@@ -158,10 +163,15 @@ struct Server::Impl {
   ServerConfig config;
   const Router& router;
   std::unique_ptr<ssl::context> tls;  // null: plain HTTP
+  const TrustedProxies trusted_proxies;
   // What connections and jobs touch, even while they are destroyed: declared before `contexts`
   // and `workers`, so that it outlives the handlers (and the connections they hold) that
   // destroying a context or the worker pool destroys.
   std::atomic<std::size_t> connections{0};
+  // Open connections per client address (the peer, or for a trusted proxy's connection the
+  // client its latest request was forwarded for).
+  std::mutex address_mutex;
+  std::unordered_map<std::string, std::size_t> per_address;
   std::shared_ptr<spdlog::logger> access_log;
   std::mutex live_mutex;
   std::unordered_map<Session*, std::weak_ptr<Session>> live;
@@ -178,6 +188,23 @@ struct Server::Impl {
 
   void accept();
   Response dispatch(Request& request, const Route& route);
+  // Counts a connection on `address`; false (and nothing counted) if it has its maximum.
+  bool admit(const std::string& address) {
+    std::lock_guard lock(address_mutex);
+    auto& n = per_address[address];
+    if (n >= config.max_connections_per_address) {
+      if (n == 0) per_address.erase(address);
+      return false;
+    }
+    ++n;
+    return true;
+  }
+  void release(const std::string& address) {
+    if (address.empty()) return;
+    std::lock_guard lock(address_mutex);
+    auto it = per_address.find(address);
+    if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+  }
   Response fail(const Request& request, const core::Error& error) {
     return errorResponse(request, error, config.html_error);
   }
@@ -200,14 +227,16 @@ class Server::Impl::Connection : public Session,
 
  public:
   // `tls`: the ssl::context for a TlsStream, nothing for a PlainStream.
+  // `peer`: the canonical remote address; `counted`: the address admit() counted it on (empty
+  // for a trusted proxy's connection until its first request names a client).
   template <class... Tls>
-  Connection(Impl& server, tcp::socket socket, Tls&... tls)
-      : server_(server), stream_(std::move(socket), tls...) {
-    beast::error_code ec;
-    auto ep = tcpStream().socket().remote_endpoint(ec);
-    remote_ip_ = ec ? std::string() : ep.address().to_string();
-  }
+  Connection(Impl& server, tcp::socket socket, std::string peer, std::string counted, Tls&... tls)
+      : server_(server),
+        stream_(std::move(socket), tls...),
+        peer_ip_(std::move(peer)),
+        counted_ip_(std::move(counted)) {}
   ~Connection() override {
+    server_.release(counted_ip_);
     server_.connections--;
     std::lock_guard lock(server_.live_mutex);
     server_.live.erase(this);
@@ -267,18 +296,101 @@ class Server::Impl::Connection : public Session,
     parser_->body_limit(server_.config.body_limit);
     tcpStream().expires_after(first_ ? server_.config.header_timeout : server_.config.idle_timeout);
     first_ = false;
+    readHead();
+  }
+
+  // Reads until the buffer holds a whole request head, checks its bytes (scanRequestHead) and
+  // hands it to the parser, then reads the body, if any, under the same deadline.
+  void readHead() {
+    std::string_view buffered(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    HeadScan scan = scanRequestHead(buffered, server_.config.header_limit);
+    switch (scan.outcome) {
+      case HeadScan::Outcome::NeedMore:
+        reading_ = true;
+        stream_.async_read_some(
+            buffer_.prepare(kReadSize),
+            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+              self->reading_ = false;
+              self->buffer_.commit(n);
+              if (ec) {
+                // Bytes of an unfinished head are no request: a close or timeout ends quietly.
+                self->onRead(self->buffer_.size() == 0 || ec == beast::error::timeout ||
+                                     ec == asio::error::operation_aborted
+                                 ? ec
+                                 : beast::error_code(bhttp::error::partial_message));
+                return;
+              }
+              self->readHead();
+            });
+        return;
+      case HeadScan::Outcome::TooLarge:
+        onRead(bhttp::error::header_limit);
+        return;
+      case HeadScan::Outcome::Malformed:
+        onRead(bhttp::error::bad_line_ending);
+        return;
+      case HeadScan::Outcome::Complete:
+        break;
+    }
+    beast::error_code ec;
+    std::size_t used = parser_->put(asio::buffer(buffer_.data().data(), scan.size), ec);
+    buffer_.consume(used);
+    if (!ec && !parser_->is_header_done()) ec = bhttp::error::partial_message;
+    if (ec) {
+      onRead(ec);
+      return;
+    }
+    if (!framingOk()) {
+      onRead(bhttp::error::bad_transfer_encoding);
+      return;
+    }
+    if (parser_->is_done()) {
+      onRead({});
+      return;
+    }
     reading_ = true;
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](beast::error_code read_ec, std::size_t) {
                         self->reading_ = false;
-                        self->onRead(ec);
+                        self->onRead(read_ec);
                       });
+  }
+
+  // framingFault() over the parsed head.
+  bool framingOk() {
+    const auto& msg = parser_->get();
+    std::vector<std::string_view> te;
+    std::vector<std::string_view> cl;
+    for (const auto& field : msg) {
+      if (field.name() == bhttp::field::transfer_encoding) te.push_back(sv(field.value()));
+      if (field.name() == bhttp::field::content_length) cl.push_back(sv(field.value()));
+    }
+    return framingFault(te, cl).empty();
+  }
+
+  // The client address of `request` (trusted proxies: from X-Forwarded-For), counted against
+  // the per-address cap when it changes. False if that address already has its maximum.
+  bool attributeClient(Request& request) {
+    if (server_.trusted_proxies.empty() || !server_.trusted_proxies.contains(peer_ip_)) {
+      request.remote_ip = peer_ip_;
+      return true;
+    }
+    std::vector<std::string_view> forwarded;
+    for (const auto& [name, value] : request.headers) {
+      if (name == "x-forwarded-for") forwarded.emplace_back(value);
+    }
+    request.remote_ip = server_.trusted_proxies.clientOf(peer_ip_, forwarded);
+    if (request.remote_ip == counted_ip_) return true;
+    if (!server_.admit(request.remote_ip)) return false;
+    server_.release(counted_ip_);
+    counted_ip_ = request.remote_ip;
+    return true;
   }
 
   void onRead(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-        ec == asio::error::bad_descriptor) {
+        ec == asio::error::bad_descriptor || ec == asio::error::eof) {
       close();
       return;
     }
@@ -291,10 +403,11 @@ class Server::Impl::Connection : public Session,
     }
     started_ = std::chrono::steady_clock::now();
     Request request;
-    request.remote_ip = remote_ip_;
+    request.remote_ip = peer_ip_;
     request.request_id = nextRequestId();
     if (ec) {
-      // The request could not be parsed: answer and close the connection.
+      // The request could not be parsed, or its framing is ambiguous: answer and close the
+      // connection, so that no byte after it is read as another request.
       request.method = "GET";
       request.path = "/";
       core::Error error = core::Error::invalid("Malformed HTTP request");
@@ -306,10 +419,11 @@ class Server::Impl::Connection : public Session,
         error = core::Error{core::ErrorCode::PayloadTooLarge, "Request body too large", {}, 0};
         status = 413;
       }
-      if (parser_) {  // the start line is parsed even when a limit stops the headers
-        auto target = sv(parser_->get().target());
-        request.path = std::string(target.substr(0, target.find('?')));
-      }
+      std::string_view target =
+          parser_ && parser_->got_some()
+              ? sv(parser_->get().target())
+              : requestTarget({static_cast<const char*>(buffer_.data().data()), buffer_.size()});
+      request.path = std::string(target.substr(0, target.find('?')));
       Response response = server_.fail(request, error);
       response.status = status;
       keep_alive_ = false;
@@ -332,6 +446,13 @@ class Server::Impl::Connection : public Session,
                                    std::string(field.value()));
     }
     request.body = std::move(msg.body());
+
+    if (!attributeClient(request)) {
+      keep_alive_ = false;
+      write(request, server_.fail(request, core::Error::rateLimited(
+                                               1, "Too many connections from your address")));
+      return;
+    }
 
     if (!decoded || decoded->empty() || decoded->front() != '/' ||
         decoded->find("/../") != std::string::npos || decoded->ends_with("/..")) {
@@ -440,8 +561,8 @@ class Server::Impl::Connection : public Session,
     std::string method;
     core::appendJsonEscaped(method, request.method);
     server_.access_log->info(
-        R"({{"rid":"{}","ip":"{}","method":"{}","path":"{}","status":{},"bytes":{},"us":{}}})",
-        request.request_id, remote_ip_, method, path, status, bytes, us);
+        R"({{"rid":"{}","ip":"{}","peer":"{}","method":"{}","path":"{}","status":{},"bytes":{},"us":{}}})",
+        request.request_id, request.remote_ip, peer_ip_, method, path, status, bytes, us);
   }
 
   void close() {
@@ -485,7 +606,9 @@ class Server::Impl::Connection : public Session,
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::string remote_ip_;
+  static constexpr std::size_t kReadSize = 16 * 1024;
+  std::string peer_ip_;
+  std::string counted_ip_;
   bool first_ = true;
   bool keep_alive_ = true;
   bool reading_ = false;
@@ -517,12 +640,26 @@ void Server::Impl::accept() {
     } else if (connections.load() >= config.max_connections || draining) {
       beast::error_code ignored;
       socket.close(ignored);
-    } else if (tls) {
-      connections++;
-      std::make_shared<Connection<TlsStream>>(*this, std::move(socket), *tls)->start();
     } else {
-      connections++;
-      std::make_shared<Connection<PlainStream>>(*this, std::move(socket))->start();
+      beast::error_code ep_ec;
+      auto ep = socket.remote_endpoint(ep_ec);
+      std::string peer = ep_ec ? std::string() : canonicalAddress(ep.address().to_string());
+      // A trusted proxy's connections are counted on the clients its requests name.
+      std::string counted = trusted_proxies.contains(peer) ? std::string() : peer;
+      if (!counted.empty() && !admit(counted)) {
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else if (tls) {
+        connections++;
+        std::make_shared<Connection<TlsStream>>(*this, std::move(socket), std::move(peer),
+                                                std::move(counted), *tls)
+            ->start();
+      } else {
+        connections++;
+        std::make_shared<Connection<PlainStream>>(*this, std::move(socket), std::move(peer),
+                                                  std::move(counted))
+            ->start();
+      }
     }
     if (!draining && acceptor->is_open()) {
       accept();

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/error_response.h"
 #include "http/router.h"
@@ -21,7 +22,13 @@ struct ServerConfig {
   std::chrono::milliseconds header_timeout{10'000};  // first request on a connection
   std::chrono::milliseconds idle_timeout{60'000};    // waiting for the next keep-alive request
   std::size_t max_connections = 10'000;  // beyond it, new connections are closed at once
-  bool served_over_tls = false;          // adds HSTS (TLS here, or terminated at a proxy in front)
+  // Open connections per client address; beyond it, a new connection is closed at once (for a
+  // trusted proxy's connection, its request answers 429 and the connection closes).
+  std::size_t max_connections_per_address = 100;
+  // Networks of reverse proxies whose X-Forwarded-For names the client (see TrustedProxies);
+  // empty: the peer is the client and forwarded headers are ignored.
+  std::vector<std::string> trusted_proxies;
+  bool served_over_tls = false;  // adds HSTS (TLS here, or terminated at a proxy in front)
   // Both or neither: PEM files of the certificate (chain) and its private key. With them the
   // port speaks HTTPS only (TLS 1.2 and 1.3); without them, plain HTTP.
   std::string tls_cert_file;
@@ -39,7 +46,8 @@ class Server {
  public:
   // REQUIRES: `router` outlives the server and is not modified after start().
   // Loads the TLS certificate and key if configured: throws std::runtime_error with a clear
-  // message if only one is given, a file cannot be read, or the key does not match.
+  // message if only one is given, a file cannot be read, or the key does not match; throws
+  // std::invalid_argument for a trusted proxy that is not a network.
   Server(ServerConfig config, const Router& router);
   ~Server();
   Server(const Server&) = delete;

@@ -37,6 +37,11 @@ check "unreadable tls-cert" 1 "cannot read TLS certificate .*nocert.pem" -- \
 printf 'tls-cert = "%s/nocert.pem"\ntls-key = "%s/nokey.pem"\nlisten = "127.0.0.1:0"\n' "$dir" "$dir" > "$dir/tls.toml"
 check "tls flags in --config" 1 "cannot read TLS certificate .*nocert.pem" -- \
   "$bin" serve --db "$dir/t.db" --config "$dir/tls.toml"
+check "bad --trusted-proxy" 1 "--trusted-proxy: 'proxy.example' is not an address or network" -- \
+  "$bin" serve --db "$dir/t.db" --listen 127.0.0.1:0 --trusted-proxy 10.0.0.0/8 --trusted-proxy proxy.example
+printf 'trusted-proxy = ["127.0.0.1", "10.0.0.0/33"]\nlisten = "127.0.0.1:0"\n' > "$dir/proxy.toml"
+check "trusted-proxy in --config" 1 "--trusted-proxy: '10.0.0.0/33' is not an address or network" -- \
+  "$bin" serve --db "$dir/t.db" --config "$dir/proxy.toml"
 check "migrate" 0 "applied 0001_identity.sql" -- "$bin" migrate --db "$dir/p.db"
 check "migrate again" 0 "schema version [0-9]+" -- "$bin" migrate --db "$dir/p.db"
 check "init" 0 "^https://portal.example/signup\?token=[A-Za-z0-9_-]{43}$" -- \
