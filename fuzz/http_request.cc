@@ -81,7 +81,7 @@ void handle(bhttp::request<bhttp::string_body>& msg) {
       decoded->find("/../") != std::string::npos || decoded->ends_with("/..")) {
     request.path = target.starts_with("/api/") ? "/api/" : "/";
     (void)portico::http::errorResponse(request,
-                                       portico::core::Error::invalid("Malformed request path"));
+                                       portico::core::Error::invalid("errors.http.malformed_path"));
     return;
   }
   request.path = std::move(*decoded);
@@ -157,7 +157,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         parser.got_some() ? sv(parser.get().target()) : portico::http::requestTarget(input);
     request.path = std::string(target.substr(0, target.find('?')));
     (void)portico::http::errorResponse(request,
-                                       portico::core::Error::invalid("Malformed HTTP request"));
+                                       portico::core::Error::invalid("errors.http.malformed"));
     return 0;
   }
   auto msg = parser.release();

@@ -119,7 +119,7 @@ void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy, audit::A
              [&policy, &audit](Request& r, Context& c) {
                std::int64_t id = r.idParam("id");
                auto a = id > 0 ? policy.company(*c.principal, core::CompanyId{id}) : std::nullopt;
-               if (!a) return http::jsonError(core::Error::notFound("No such company"));
+               if (!a) return http::jsonError(core::Error::notFound("errors.access.no_such_company"));
                recordAgentAccess(audit, r, c, *a);
                std::string out;
                appendCompany(out, *a);
@@ -376,7 +376,7 @@ void registerIntegrationApi(identity::GuardedRoutes& routes, AccessRepository& r
       "POST", "/api/v1/integration/companies/{external_id}/admin-signup", Access::ApiKey,
       [&repo, &identity](Request& r, Context& c) {
         auto company = repo.findCompanyByExternalId(*c.integration_org, r.param("external_id"));
-        if (!company) return http::jsonError(core::Error::notFound("No such company"));
+        if (!company) return http::jsonError(core::Error::notFound("errors.access.no_such_company"));
         auto body = identity::parseJsonObject(r.body);
         if (!body) return http::jsonError(body.error());
         auto email = identity::stringField(*body, "email", 254);

@@ -112,7 +112,7 @@ Response PageRenderer::error(const Context& c, const core::Error& e) const {
   return render(c, "error",
                 {{"title", views_.translate(c.lang, "error.title")},
                  {"heading", views_.translate(c.lang, heading)},
-                 {"message", e.message}},
+                 {"message", views_.message(c.lang, e)}},
                 http::statusFor(e.code));
 }
 
@@ -404,7 +404,7 @@ class Pages {
                  {"title", pages_.translate(c, "audit.title") + " · " + a.company.name}};
     auto f = auditPageFilter(r, pages_, c);
     if (!f) {
-      data["error"] = f.error().message;
+      data["error"] = pages_.message(c, f.error());
       data["filter"] = {{"event", queryField(r, "event")},
                         {"from", queryField(r, "from")},
                         {"to", queryField(r, "to")}};
@@ -548,7 +548,8 @@ void Pages::registerAll(identity::GuardedRoutes& routes) {
           [this](Request& r, Context& c, const CompanyAccess& a) {
             auto s = deps_.members.remove(a, core::UserId{r.idParam("user_id")},
                                           {c.principal->user.id, c.origin.ip, c.origin.request_id});
-            if (!s) return company(c, a, s.error().message, http::statusFor(s.error().code));
+            if (!s)
+              return company(c, a, pages_.message(c, s.error()), http::statusFor(s.error().code));
             return Response::redirect(companyPath(a) + "#members");
           });
 
@@ -572,7 +573,8 @@ void Pages::registerAll(identity::GuardedRoutes& routes) {
             n.companies.push_back(ic);
             auto inv = deps_.invitations.invite(*c.principal, std::move(n), c.origin);
             if (!inv) {
-              return company(c, a, inv.error().message, http::statusFor(inv.error().code), form);
+              return company(c, a, pages_.message(c, inv.error()),
+                             http::statusFor(inv.error().code), form);
             }
             return Response::redirect(companyPath(a) + "#members");
           });
@@ -580,7 +582,8 @@ void Pages::registerAll(identity::GuardedRoutes& routes) {
   cp.page("POST", "/companies/{id}/invitations/{invitation_id}/revoke", CompanyRoutes::kAnyAccess,
           [this](Request& r, Context& c, const CompanyAccess& a) {
             auto s = deps_.invitations.revoke(*c.principal, r.idParam("invitation_id"), c.origin);
-            if (!s) return company(c, a, s.error().message, http::statusFor(s.error().code));
+            if (!s)
+              return company(c, a, pages_.message(c, s.error()), http::statusFor(s.error().code));
             return Response::redirect(companyPath(a) + "#members");
           });
 

@@ -54,6 +54,10 @@ class PageRenderer {
   std::string translate(const identity::Context& c, std::string_view key) const {
     return views_.translate(c.lang, key);
   }
+  // The message of `e` in the caller's language.
+  std::string message(const identity::Context& c, const core::Error& e) const {
+    return views_.message(c.lang, e);
+  }
 
  private:
   const web::Views& views_;

@@ -30,7 +30,7 @@ void CompanyRoutes::api(const std::string& method, const std::string& pattern,
           access = policy_.company(*c.principal, core::CompanyId{id});
         }
         if (!access) {
-          return http::jsonError(core::Error::notFound("No such company"));
+          return http::jsonError(core::Error::notFound("errors.access.no_such_company"));
         }
         if (permission && !access->can(*permission)) {
           recordAgentAccess(audit_, r, c, *access, false);

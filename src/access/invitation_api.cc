@@ -193,30 +193,31 @@ void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService&
     return data;
   };
 
-  routes.page("GET", "/invitations/accept", Access::Public,
-              [&invitations, render, describe](Request& r, Context& c) {
-                auto q = r.query();
-                auto token = q ? http::findParam(*q, "token").value_or("") : "";
-                auto inv = invitations.byToken(token);
-                if (!inv)
-                  return render(c, {{"invalid", true}, {"error", inv.error().message}}, 404);
-                bool existing = c.principal && c.principal->mfaDone();
-                return render(c,
-                              describe(*inv, {{"token", token},
-                                              {"existing", existing},
-                                              {"first_name", inv->first_name},
-                                              {"last_name", inv->last_name}}),
-                              200);
-              });
+  routes.page(
+      "GET", "/invitations/accept", Access::Public,
+      [&invitations, &views, render, describe](Request& r, Context& c) {
+        auto q = r.query();
+        auto token = q ? http::findParam(*q, "token").value_or("") : "";
+        auto inv = invitations.byToken(token);
+        if (!inv)
+          return render(c, {{"invalid", true}, {"error", views.message(c.lang, inv.error())}}, 404);
+        bool existing = c.principal && c.principal->mfaDone();
+        return render(c,
+                      describe(*inv, {{"token", token},
+                                      {"existing", existing},
+                                      {"first_name", inv->first_name},
+                                      {"last_name", inv->last_name}}),
+                      200);
+      });
 
   routes.page(
       "POST", "/invitations/accept", Access::Public,
-      [&invitations, render, describe](Request&, Context& c) {
+      [&invitations, &views, render, describe](Request&, Context& c) {
         auto token = http::findParam(c.form, "token").value_or("");
         if (c.principal && c.principal->mfaDone()) {
           auto s = invitations.acceptExisting(*c.principal, token, c.origin);
           if (!s)
-            return render(c, {{"invalid", true}, {"error", s.error().message}},
+            return render(c, {{"invalid", true}, {"error", views.message(c.lang, s.error())}},
                           http::statusFor(s.error().code));
           return Response::redirect("/");
         }
@@ -229,7 +230,7 @@ void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService&
           json data = {{"token", token},
                        {"first_name", first},
                        {"last_name", last},
-                       {"error", user.error().message}};
+                       {"error", views.message(c.lang, user.error())}};
           if (!inv) data["invalid"] = true;
           return render(c, inv ? describe(*inv, data) : data, http::statusFor(user.error().code));
         }

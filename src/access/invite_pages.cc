@@ -151,7 +151,7 @@ class InvitePages {
       if (inv) {
         ++sent;
       } else {
-        row.error = inv.error().message;
+        row.error = views_.message(c.lang, inv.error());
         status = http::statusFor(inv.error().code);
         failed.push_back(row);
       }

@@ -42,7 +42,7 @@ void StaffRoutes::page(const std::string& method, const std::string& pattern,
       [this, capability, handler = std::move(handler)](http::Request& r, identity::Context& c) {
         std::optional<StaffRole> staff;
         if (auto ok = check(policy_, *c.principal, capability, staff); !ok) {
-          return http::errorResponse(r, ok.error(), html_errors_);
+          return http::errorResponse(r, ok.error());
         }
         return handler(r, c, *staff);
       });

@@ -24,8 +24,7 @@ class StaffRoutes {
     StaffCapability capability;
   };
 
-  StaffRoutes(identity::GuardedRoutes& routes, Policy& policy, http::HtmlErrorRenderer html_errors)
-      : routes_(routes), policy_(policy), html_errors_(std::move(html_errors)) {}
+  StaffRoutes(identity::GuardedRoutes& routes, Policy& policy) : routes_(routes), policy_(policy) {}
 
   void api(const std::string& method, const std::string& pattern, StaffCapability capability,
            StaffHandler handler, http::Execution execution = http::Execution::Inline);
@@ -39,7 +38,6 @@ class StaffRoutes {
  private:
   identity::GuardedRoutes& routes_;
   Policy& policy_;
-  http::HtmlErrorRenderer html_errors_;
   std::vector<Declared> declared_;
 };
 

@@ -36,6 +36,11 @@
 
 namespace portico::app {
 
+std::string englishMessage(const core::Error& error) {
+  static const web::Views views;
+  return views.message("en", error);
+}
+
 core::Status parseListen(const std::string& listen, http::ServerConfig& server) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) {
@@ -102,17 +107,26 @@ struct App::Impl {
     // TLS here (--tls-cert) or at a proxy in front (an https:// public URL): HSTS, Secure cookies.
     bool tls = config.public_url.starts_with("https://") || !config.server.tls_cert_file.empty();
     config.server.served_over_tls = tls;
-    config.server.html_error = [this](const http::Request& r, const core::Error& e) {
-      auto lang = web::negotiateLanguage(r.header("accept-language"));
-      nlohmann::json data = {
-          {"heading", views.translate(lang, e.code == core::ErrorCode::NotFound ? "error.not_found"
-                                                                                : "error.generic")},
-          {"message", e.message},
-          {"title", views.translate(lang, "error.title")}};
+    // Every error answer is written in its reader's language: the one a handler found (the
+    // user's), else the one the request asks for.
+    auto reader = [](const http::Request& r) {
+      return r.language.empty() ? web::negotiateLanguage(r.header("accept-language")) : r.language;
+    };
+    config.server.error_text = [this, reader](const http::Request& r, const core::Error& e) {
+      return views.message(reader(r), e);
+    };
+    config.server.html_error = [this, reader](const http::Request& r, const core::Error& e) {
+      auto lang = reader(r);
+      const char* heading = e.code == core::ErrorCode::NotFound    ? "error.not_found"
+                            : e.code == core::ErrorCode::Forbidden ? "error.forbidden"
+                                                                   : "error.generic";
+      nlohmann::json data = {{"heading", views.translate(lang, heading)},
+                             {"message", views.message(lang, e)},
+                             {"title", views.translate(lang, "error.title")}};
       return http::Response::html(http::statusFor(e.code), views.page("error", lang, data));
     };
-    guarded = std::make_unique<identity::GuardedRoutes>(
-        router, *identity_service, identity::CookieSettings{tls}, config.server.html_error);
+    guarded = std::make_unique<identity::GuardedRoutes>(router, *identity_service,
+                                                        identity::CookieSettings{tls});
     wireRoutes();
     server = std::make_unique<http::Server>(config.server, router);
   }
@@ -134,8 +148,7 @@ struct App::Impl {
     access::registerCompanyAuditApi(*company_routes, audit, repo);
     access::registerExplainApi(*company_routes, policy);
     directory::registerDirectoryApi(*company_routes, directory);
-    staff_routes =
-        std::make_unique<access::StaffRoutes>(*guarded, policy, config.server.html_error);
+    staff_routes = std::make_unique<access::StaffRoutes>(*guarded, policy);
     access::registerOrgAuditApi(*staff_routes, audit, repo);
     invitations = std::make_unique<access::InvitationService>(invitation_repo, access_repo, policy,
                                                               *identity_service, audit, clock);
@@ -199,7 +212,7 @@ std::string App::seedDemo() {
   auto& i = *impl_;
   auto now = i.clock.now();
   auto link = i.identity_service->initOrganization("Northwind Service", "admin@northwind.example");
-  if (!link) throw std::runtime_error("demo: " + link.error().message);
+  if (!link) throw std::runtime_error("demo: " + englishMessage(link.error()));
   auto org = i.repo.findOrganization("Northwind Service");
   const std::string password = "correct horse battery staple";
   struct DemoUser {
@@ -219,7 +232,7 @@ std::string App::seedDemo() {
   std::string out = "Demo logins (password for all: \"" + password + "\"):\n";
   for (const auto& u : users) {
     auto id = i.repo.insertUser({u.email, i.hasher->hash(password), u.first, u.last, u.lang}, now);
-    if (!id) throw std::runtime_error("demo: " + id.error().message);
+    if (!id) throw std::runtime_error("demo: " + englishMessage(id.error()));
     if (std::string(u.email).starts_with("staff")) i.repo.addStaff(*org, *id, "admin", now);
     if (u.totp) {
       std::string secret = identity::Totp::generateSecret();

@@ -27,6 +27,9 @@ struct AppConfig {
   bool light_password_hashing = false;  // tests only: Argon2id at its minimum cost
 };
 
+// The message of an error in English, for the command line.
+std::string englishMessage(const core::Error& error);
+
 // Parses "HOST:PORT" into the server config. InvalidInput if malformed.
 core::Status parseListen(const std::string& listen, http::ServerConfig& server);
 

@@ -78,7 +78,7 @@ void defaultPublicUrl(AppConfig& c, const std::string& listen) {
 
 int serve(AppConfig config, const std::string& listen, const std::string& banner_extra) {
   if (auto ok = portico::app::parseListen(listen, config.server); !ok) {
-    std::cerr << "portico: " << ok.error().message << "\n";
+    std::cerr << "portico: " << portico::app::englishMessage(ok.error()) << "\n";
     return 2;
   }
   if (!tlsFlagsOk(config)) {
@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
       App app(init_config, clock);
       auto link = app.identity().initOrganization(init_org, init_email);
       if (!link) {
-        std::cerr << "portico init: " << link.error().message << "\n";
+        std::cerr << "portico init: " << portico::app::englishMessage(link.error()) << "\n";
         return 1;
       }
       std::cout << "Organization \"" << init_org << "\" created. The administrator registers at:\n"
@@ -194,7 +194,8 @@ int main(int argc, char** argv) {
       App app(key_config, clock);
       auto key = app.createApiKey(key_org, key_name);
       if (!key) {
-        std::cerr << "portico api-key create: " << key.error().message << "\n";
+        std::cerr << "portico api-key create: " << portico::app::englishMessage(key.error())
+                  << "\n";
         return 1;
       }
       std::cout << "API key \"" << key_name << "\" for " << key_org

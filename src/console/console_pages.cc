@@ -402,7 +402,9 @@ class Pages {
                    {"company", company_text}}},
                  {"rows", json::array()}};
     auto f = access::auditPageFilter(r, pages_, c);
-    if (!f) return render(c, "audit", data, http::statusFor(f.error().code), f.error().message);
+    if (!f)
+      return render(c, "audit", data, http::statusFor(f.error().code),
+                    pages_.message(c, f.error()));
     std::optional<core::CompanyId> company;
     if (!company_text.empty()) {
       auto v = digits(company_text);
@@ -464,8 +466,8 @@ void Pages::registerAll() {
             auto form = customerForm(c);
             auto saved = con.saveCustomer(s, std::nullopt, customerBody(form, false), actorOf(c));
             if (!saved) {
-              return customers(r, c, s, saved.error().message, http::statusFor(saved.error().code),
-                               form);
+              return customers(r, c, s, pages_.message(c, saved.error()),
+                               http::statusFor(saved.error().code), form);
             }
             return Response::redirect("/staff/customers/" + std::to_string(saved->id.value) +
                                       "?saved=1");
@@ -481,8 +483,8 @@ void Pages::registerAll() {
               if (saved.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, saved.error());
               }
-              return customer(r, c, s, saved.error().message, http::statusFor(saved.error().code),
-                              form);
+              return customer(r, c, s, pages_.message(c, saved.error()),
+                              http::statusFor(saved.error().code), form);
             }
             return Response::redirect("/staff/customers/" + std::to_string(id.value) + "?saved=1");
           });
@@ -509,8 +511,8 @@ void Pages::registerAll() {
               if (done.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, done.error());
               }
-              return customer(r, c, s, done.error().message, http::statusFor(done.error().code),
-                              json::object(), agent_form);
+              return customer(r, c, s, pages_.message(c, done.error()),
+                              http::statusFor(done.error().code), json::object(), agent_form);
             }
             return Response::redirect("/staff/customers/" + std::to_string(id.value) + "?saved=1");
           });
@@ -530,8 +532,8 @@ void Pages::registerAll() {
             auto name = formField(c, "name");
             auto made = con.createDepartment(s, name, actorOf(c));
             if (!made) {
-              return departments(c, s, made.error().message, http::statusFor(made.error().code),
-                                 name);
+              return departments(c, s, pages_.message(c, made.error()),
+                                 http::statusFor(made.error().code), name);
             }
             return Response::redirect("/staff/departments");
           });
@@ -544,8 +546,8 @@ void Pages::registerAll() {
             auto name = formField(c, "name");
             auto made = con.createAgent(s, name, actorOf(c));
             if (!made) {
-              return agents(c, s, made.error().message, http::statusFor(made.error().code), 0,
-                            name);
+              return agents(c, s, pages_.message(c, made.error()),
+                            http::statusFor(made.error().code), 0, name);
             }
             return Response::redirect("/staff/agents");
           });
@@ -555,8 +557,8 @@ void Pages::registerAll() {
             auto email = formField(c, "email");
             auto added = con.addAgentUser(s, agent, email, actorOf(c));
             if (!added) {
-              return agents(c, s, added.error().message, http::statusFor(added.error().code), agent,
-                            email);
+              return agents(c, s, pages_.message(c, added.error()),
+                            http::statusFor(added.error().code), agent, email);
             }
             return Response::redirect("/staff/agents");
           });
@@ -578,8 +580,8 @@ void Pages::registerAll() {
               sent = core::fail(name.error());
             }
             if (!sent) {
-              return agents(c, s, sent.error().message, http::statusFor(sent.error().code), agent,
-                            email);
+              return agents(c, s, pages_.message(c, sent.error()),
+                            http::statusFor(sent.error().code), agent, email);
             }
             return Response::redirect("/staff/agents");
           });
@@ -591,7 +593,8 @@ void Pages::registerAll() {
                                 : core::Status(core::fail(
                                       core::Error::notFound(t(c, "console.agents.no_such_login"))));
             if (!removed) {
-              return agents(c, s, removed.error().message, http::statusFor(removed.error().code));
+              return agents(c, s, pages_.message(c, removed.error()),
+                            http::statusFor(removed.error().code));
             }
             return Response::redirect("/staff/agents");
           });
@@ -607,8 +610,8 @@ void Pages::registerAll() {
                          {"email", formField(c, "email")}};
             auto made = con.createPersonnel(s, form, actorOf(c));
             if (!made) {
-              return personnel(c, s, made.error().message, http::statusFor(made.error().code),
-                               form);
+              return personnel(c, s, pages_.message(c, made.error()),
+                               http::statusFor(made.error().code), form);
             }
             return Response::redirect("/staff/personnel");
           });
@@ -616,7 +619,8 @@ void Pages::registerAll() {
           [this, &con](Request& r, Context& c, const StaffRole& s) {
             auto done = con.deletePersonnel(s, r.idParam("id"), actorOf(c));
             if (!done) {
-              return personnel(c, s, done.error().message, http::statusFor(done.error().code));
+              return personnel(c, s, pages_.message(c, done.error()),
+                               http::statusFor(done.error().code));
             }
             return Response::redirect("/staff/personnel");
           });
@@ -637,8 +641,8 @@ void Pages::registerAll() {
             }
             auto done = con.setLicenceLimit(s, limit, actorOf(c));
             if (!done) {
-              return licences(r, c, s, done.error().message, http::statusFor(done.error().code),
-                              value);
+              return licences(r, c, s, pages_.message(c, done.error()),
+                              http::statusFor(done.error().code), value);
             }
             return Response::redirect("/staff/licences?saved=1");
           });
@@ -653,7 +657,8 @@ void Pages::registerAll() {
               auto done =
                   con.setLoginEnabled(s, core::UserId{r.idParam("user_id")}, enable, actorOf(c));
               if (!done)
-                return users(r, c, s, done.error().message, http::statusFor(done.error().code));
+                return users(r, c, s, pages_.message(c, done.error()),
+                             http::statusFor(done.error().code));
               return Response::redirect("/staff/users?saved=1&q=" +
                                         http::percentEncode(formField(c, "q")));
             });
@@ -667,7 +672,8 @@ void Pages::registerAll() {
             auto done = invitations_.deleteStaffInvitation(s, r.idParam("id"), c.origin,
                                                            c.principal->user.id);
             if (!done) {
-              return invitations(r, c, s, done.error().message, http::statusFor(done.error().code));
+              return invitations(r, c, s, pages_.message(c, done.error()),
+                                 http::statusFor(done.error().code));
             }
             return Response::redirect("/staff/invitations?deleted=1");
           });

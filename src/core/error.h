@@ -2,6 +2,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace portico::core {
 
@@ -19,36 +21,61 @@ enum class ErrorCode {
   Internal,
 };
 
+// The arguments of a message, by name: {"max", "1024"} fills "{max}" in its translations.
+using MessageArgs = std::vector<std::pair<std::string, std::string>>;
+
+// An error says what went wrong as a message key of i18n/*.json ("errors.password.too_long")
+// with its arguments; the edge (a page, the JSON API) translates it into the reader's language.
+// Services never build sentences.
 struct Error {
   ErrorCode code = ErrorCode::Internal;
-  std::string message;
+  std::string key;        // the message key
   std::string field;      // the input field at fault, if any
   int retry_after_s = 0;  // for RateLimited
+  MessageArgs args;       // the message's arguments
 
-  static Error invalid(std::string message, std::string field = {}) {
-    return {ErrorCode::InvalidInput, std::move(message), std::move(field), 0};
+  // Adds argument `name` (fluent: Error::invalid("errors.x", "f").with("max", "100")).
+  Error&& with(std::string name, std::string value) && {
+    args.emplace_back(std::move(name), std::move(value));
+    return std::move(*this);
   }
-  static Error notFound(std::string message = "Not found") {
-    return {ErrorCode::NotFound, std::move(message), {}, 0};
+  Error& with(std::string name, std::string value) & {
+    args.emplace_back(std::move(name), std::move(value));
+    return *this;
   }
-  static Error conflict(std::string message) {
-    return {ErrorCode::Conflict, std::move(message), {}, 0};
+
+  static Error invalid(std::string key, std::string field = {}) {
+    return {ErrorCode::InvalidInput, std::move(key), std::move(field), 0, {}};
   }
-  static Error unauthenticated(std::string message = "Sign in first") {
-    return {ErrorCode::Unauthenticated, std::move(message), {}, 0};
+  static Error notFound(std::string key = "errors.not_found") {
+    return {ErrorCode::NotFound, std::move(key), {}, 0, {}};
   }
-  static Error forbidden(std::string message = "Not allowed") {
-    return {ErrorCode::Forbidden, std::move(message), {}, 0};
+  static Error conflict(std::string key) {
+    return {ErrorCode::Conflict, std::move(key), {}, 0, {}};
   }
-  static Error rateLimited(int retry_after_s,
-                           std::string message = "Too many attempts; try again later") {
-    return {ErrorCode::RateLimited, std::move(message), {}, retry_after_s};
+  static Error unauthenticated(std::string key = "errors.sign_in_first") {
+    return {ErrorCode::Unauthenticated, std::move(key), {}, 0, {}};
   }
-  static Error unavailable(std::string message) {
-    return {ErrorCode::Unavailable, std::move(message), {}, 0};
+  static Error forbidden(std::string key = "errors.not_allowed") {
+    return {ErrorCode::Forbidden, std::move(key), {}, 0, {}};
   }
-  static Error internal(std::string message = "Internal error") {
-    return {ErrorCode::Internal, std::move(message), {}, 0};
+  // The message may say "{seconds}" (the wait) or "{minutes}" (rounded up).
+  static Error rateLimited(int retry_after_s, std::string key = "errors.too_many_attempts") {
+    return {ErrorCode::RateLimited,
+            std::move(key),
+            {},
+            retry_after_s,
+            {{"seconds", std::to_string(retry_after_s > 0 ? retry_after_s : 1)},
+             {"minutes", std::to_string(retry_after_s > 0 ? (retry_after_s + 59) / 60 : 1)}}};
+  }
+  static Error unavailable(std::string key) {
+    return {ErrorCode::Unavailable, std::move(key), {}, 0, {}};
+  }
+  static Error payloadTooLarge(std::string key = "errors.payload_too_large") {
+    return {ErrorCode::PayloadTooLarge, std::move(key), {}, 0, {}};
+  }
+  static Error internal(std::string key = "errors.internal") {
+    return {ErrorCode::Internal, std::move(key), {}, 0, {}};
   }
 };
 

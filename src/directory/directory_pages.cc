@@ -197,8 +197,8 @@ void Pages::registerAll() {
         auto form = contactForm(c);
         auto saved = dir.saveContact(a, 0, contactBody(form), actorOf(c));
         if (!saved) {
-          return contacts(r, c, a, saved.error().message, http::statusFor(saved.error().code),
-                          form);
+          return contacts(r, c, a, pages_.message(c, saved.error()),
+                          http::statusFor(saved.error().code), form);
         }
         return Response::redirect(base(a) + "/contacts/" + std::to_string(saved->id) + "?saved=1");
       });
@@ -215,8 +215,8 @@ void Pages::registerAll() {
               if (saved.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, saved.error());
               }
-              return contact(r, c, a, saved.error().message, http::statusFor(saved.error().code),
-                             form);
+              return contact(r, c, a, pages_.message(c, saved.error()),
+                             http::statusFor(saved.error().code), form);
             }
             return Response::redirect(base(a) + "/contacts/" + std::to_string(id) + "?saved=1");
           });
@@ -232,8 +232,8 @@ void Pages::registerAll() {
               if (linked.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, linked.error());
               }
-              return contact(r, c, a, linked.error().message, http::statusFor(linked.error().code),
-                             json::object(), email);
+              return contact(r, c, a, pages_.message(c, linked.error()),
+                             http::statusFor(linked.error().code), json::object(), email);
             }
             return Response::redirect(base(a) + "/contacts/" + std::to_string(id) + "?saved=1");
           });
@@ -245,7 +245,7 @@ void Pages::registerAll() {
               if (unlinked.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, unlinked.error());
               }
-              return contact(r, c, a, unlinked.error().message,
+              return contact(r, c, a, pages_.message(c, unlinked.error()),
                              http::statusFor(unlinked.error().code));
             }
             return Response::redirect(base(a) + "/contacts/" + std::to_string(id) + "?saved=1");
@@ -257,7 +257,7 @@ void Pages::registerAll() {
               if (deleted.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, deleted.error());
               }
-              return contact(r, c, a, deleted.error().message,
+              return contact(r, c, a, pages_.message(c, deleted.error()),
                              http::statusFor(deleted.error().code));
             }
             return Response::redirect(base(a) + "/contacts?deleted=1");
@@ -271,8 +271,8 @@ void Pages::registerAll() {
             json form = {{"name", formField(c, "name")}, {"address", formField(c, "address")}};
             auto created = dir.createSite(a, form, actorOf(c));
             if (!created) {
-              return sites(r, c, a, created.error().message, http::statusFor(created.error().code),
-                           form);
+              return sites(r, c, a, pages_.message(c, created.error()),
+                           http::statusFor(created.error().code), form);
             }
             return Response::redirect(base(a) + "/sites?saved=1");
           });
@@ -289,8 +289,8 @@ void Pages::registerAll() {
               if (updated.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, updated.error());
               }
-              return site(r, c, a, updated.error().message, http::statusFor(updated.error().code),
-                          form);
+              return site(r, c, a, pages_.message(c, updated.error()),
+                          http::statusFor(updated.error().code), form);
             }
             return Response::redirect(base(a) + "/sites?saved=1");
           });

@@ -31,11 +31,11 @@ int statusFor(core::ErrorCode code) {
   return 500;
 }
 
-Response jsonError(const core::Error& error) {
+std::string jsonErrorBody(const core::Error& error, std::string_view message) {
   std::string body = R"({"error":{"code":")";
   body += core::errorCodeName(error.code);
   body += R"(","message":")";
-  core::appendJsonEscaped(body, error.message);
+  core::appendJsonEscaped(body, message);
   body += '"';
   if (!error.field.empty()) {
     body += R"(,"field":")";
@@ -43,7 +43,12 @@ Response jsonError(const core::Error& error) {
     body += '"';
   }
   body += "}}";
-  auto r = Response::json(statusFor(error.code), std::move(body));
+  return body;
+}
+
+Response jsonError(const core::Error& error) {
+  auto r = Response::json(statusFor(error.code), jsonErrorBody(error, error.key));
+  r.error = error;
   if (error.code == core::ErrorCode::RateLimited) {
     r.setHeader("Retry-After", std::to_string(error.retry_after_s > 0 ? error.retry_after_s : 1));
   }
@@ -53,40 +58,32 @@ Response jsonError(const core::Error& error) {
   return r;
 }
 
-Response errorResponse(const Request& request, const core::Error& error,
-                       const HtmlErrorRenderer& html) {
-  if (request.isApi() || !html) {
-    if (request.isApi()) {
-      return jsonError(error);
-    }
-    std::string body = "<!doctype html><title>Error</title><p>";
-    std::string escaped;
-    for (char c : error.message) {
-      switch (c) {
-        case '<':
-          escaped += "&lt;";
-          break;
-        case '>':
-          escaped += "&gt;";
-          break;
-        case '&':
-          escaped += "&amp;";
-          break;
-        case '"':
-          escaped += "&quot;";
-          break;
-        default:
-          escaped.push_back(c);
-      }
-    }
-    body += escaped + "</p>";
-    auto r = Response::html(statusFor(error.code), std::move(body));
-    if (error.code == core::ErrorCode::RateLimited) {
-      r.setHeader("Retry-After", std::to_string(error.retry_after_s > 0 ? error.retry_after_s : 1));
-    }
-    return r;
+Response errorResponse(const Request& request, const core::Error& error) {
+  if (request.isApi()) {
+    return jsonError(error);
   }
-  auto r = html(request, error);
+  std::string body = "<!doctype html><html lang=\"en\"><title>Error</title><h1>Error</h1><p>";
+  for (char c : error.key) {
+    switch (c) {
+      case '<':
+        body += "&lt;";
+        break;
+      case '>':
+        body += "&gt;";
+        break;
+      case '&':
+        body += "&amp;";
+        break;
+      case '"':
+        body += "&quot;";
+        break;
+      default:
+        body.push_back(c);
+    }
+  }
+  body += "</p><p><a href=\"/\">Portico</a></p>";
+  auto r = Response::html(statusFor(error.code), std::move(body));
+  r.error = error;
   if (error.code == core::ErrorCode::RateLimited) {
     r.setHeader("Retry-After", std::to_string(error.retry_after_s > 0 ? error.retry_after_s : 1));
   }

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "core/error.h"
 #include "http/url.h"
 
 namespace portico::http {
@@ -18,8 +20,9 @@ struct Request {
   std::string raw_query;  // as received, after '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
-  std::string remote_ip;
+  std::string remote_ip;  // the client's (for a trusted proxy's request, the one it forwards for)
   std::string request_id;
+  std::string language;  // the reader's language once a handler knows it ("sv"), else empty
   std::unordered_map<std::string, std::string> path_params;  // from "{name}" route segments
 
   // The first header of that (lower-case) name, or "".
@@ -39,13 +42,16 @@ struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // A JSON error answer (jsonError) keeps its Error, so that the server can write its message in
+  // the reader's language (ServerConfig::error_text) just before sending it.
+  std::optional<core::Error> error;
 
   static Response json(int status, std::string body);
   static Response html(int status, std::string body);
   static Response text(int status, std::string body);
   // 303 See Other to a same-site path.
   static Response redirect(std::string location);
-  static Response noContent() { return Response{204, {}, {}}; }
+  static Response noContent() { return Response{204, {}, {}, {}}; }
 
   void setHeader(std::string name, std::string value);
   // The value of header `name` (case-insensitive), or "".

@@ -206,7 +206,21 @@ struct Server::Impl {
     if (it != per_address.end() && --it->second == 0) per_address.erase(it);
   }
   Response fail(const Request& request, const core::Error& error) {
-    return errorResponse(request, error, config.html_error);
+    return errorResponse(request, error);
+  }
+  // An error answer written out in the reader's language: a JSON error's message, or the HTML
+  // error page in place of the plain one.
+  void renderError(const Request& request, Response& response) const {
+    const core::Error& error = *response.error;
+    if (response.header("content-type").starts_with("application/json")) {
+      if (config.error_text) {
+        response.body = jsonErrorBody(error, config.error_text(request, error));
+      }
+    } else if (config.html_error) {
+      Response page = config.html_error(request, error);
+      response.body = std::move(page.body);
+      response.setHeader("Content-Type", std::string(page.header("content-type")));
+    }
   }
 };
 
@@ -410,13 +424,14 @@ class Server::Impl::Connection : public Session,
       // connection, so that no byte after it is read as another request.
       request.method = "GET";
       request.path = "/";
-      core::Error error = core::Error::invalid("Malformed HTTP request");
+      core::Error error = core::Error::invalid("errors.http.malformed");
       int status = 400;
       if (ec == bhttp::error::header_limit) {
-        error.message = "Request headers too large";
+        error.key = "errors.http.headers_too_large";
         status = 431;
       } else if (ec == bhttp::error::body_limit) {
-        error = core::Error{core::ErrorCode::PayloadTooLarge, "Request body too large", {}, 0};
+        error = core::Error::payloadTooLarge("errors.http.body_too_large")
+                    .with("max", std::to_string(server_.config.body_limit));
         status = 413;
       }
       std::string_view target =
@@ -449,27 +464,26 @@ class Server::Impl::Connection : public Session,
 
     if (!attributeClient(request)) {
       keep_alive_ = false;
-      write(request, server_.fail(request, core::Error::rateLimited(
-                                               1, "Too many connections from your address")));
+      write(request,
+            server_.fail(request, core::Error::rateLimited(1, "errors.http.too_many_connections")));
       return;
     }
 
     if (!decoded || decoded->empty() || decoded->front() != '/' ||
         decoded->find("/../") != std::string::npos || decoded->ends_with("/..")) {
       request.path = target.starts_with("/api/") ? "/api/" : "/";
-      write(request, server_.fail(request, core::Error::invalid("Malformed request path")));
+      write(request, server_.fail(request, core::Error::invalid("errors.http.malformed_path")));
       return;
     }
     request.path = std::move(*decoded);
 
     auto match = server_.router.match(request.method, request.path, request.path_params);
     if (match.outcome == Router::Outcome::NotFound) {
-      write(request, server_.fail(request, core::Error::notFound("No such page")));
+      write(request, server_.fail(request, core::Error::notFound("errors.http.no_such_page")));
       return;
     }
     if (match.outcome == Router::Outcome::MethodNotAllowed) {
-      auto response = server_.fail(
-          request, core::Error{core::ErrorCode::InvalidInput, "Method not allowed", {}, 0});
+      auto response = server_.fail(request, core::Error::invalid("errors.http.method_not_allowed"));
       response.status = 405;
       response.setHeader("Allow", match.allow);
       write(request, std::move(response));
@@ -482,7 +496,7 @@ class Server::Impl::Connection : public Session,
       return;
     }
     if (server_.queued_jobs.load() >= server_.config.max_queued_jobs) {
-      auto response = server_.fail(request, core::Error::unavailable("The server is busy"));
+      auto response = server_.fail(request, core::Error::unavailable("errors.http.busy"));
       response.setHeader("Retry-After", "1");
       write(request, std::move(response));
       return;
@@ -500,6 +514,7 @@ class Server::Impl::Connection : public Session,
   }
 
   void write(const Request& request, Response response) {
+    if (response.error) server_.renderError(request, response);
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(response.status));
@@ -625,8 +640,8 @@ Response Server::Impl::dispatch(Request& request, const Route& route) {
   } catch (...) {
     spdlog::error(R"({{"rid":"{}","event":"unhandled_exception"}})", request.request_id);
   }
-  return fail(request, core::Error::internal("Something went wrong; the error was logged as " +
-                                             request.request_id));
+  return fail(request,
+              core::Error::internal("errors.internal").with("request_id", request.request_id));
 }
 
 void Server::Impl::accept() {

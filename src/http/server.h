@@ -36,6 +36,7 @@ struct ServerConfig {
   std::chrono::milliseconds tls_handshake_timeout{10'000};  // from accept to a finished handshake
   bool access_log = true;
   HtmlErrorRenderer html_error;  // HTML error pages outside /api
+  ErrorText error_text;          // the message of a JSON error, in the reader's language
 };
 
 // The HTTP/1.1 server: one io_context per I/O thread, an acceptor handing connections out in

@@ -61,8 +61,7 @@ class GuardedRoutes {
     Access access;
   };
 
-  GuardedRoutes(http::Router& router, IdentityService& identity, CookieSettings cookies,
-                http::HtmlErrorRenderer html_errors = {});
+  GuardedRoutes(http::Router& router, IdentityService& identity, CookieSettings cookies);
 
   void api(const std::string& method, const std::string& pattern, Access access,
            GuardedHandler handler, http::Execution execution = http::Execution::Inline);
@@ -78,7 +77,6 @@ class GuardedRoutes {
   http::Router& router_;
   IdentityService& identity_;
   CookieSettings cookies_;
-  http::HtmlErrorRenderer html_errors_;
   ApiKeyVerifier* api_keys_ = nullptr;
   std::vector<Declared> declared_;
 };

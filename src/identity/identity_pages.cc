@@ -55,7 +55,7 @@ class Pages {
 
   Response withError(const Context& c, const std::string& name, json data,
                      const core::Error& e) const {
-    data["error"] = e.message;
+    data["error"] = views_.message(c.lang, e);
     auto r = render(c, name, std::move(data), http::statusFor(e.code));
     if (e.code == core::ErrorCode::RateLimited) {
       r.setHeader("Retry-After", std::to_string(std::max(1, e.retry_after_s)));

@@ -563,7 +563,9 @@ core::Status IdentityService::confirmPasswordReset(const std::string& token,
 core::Status IdentityService::changePassword(const Principal& p, const std::string& current,
                                              const std::string& password, const Origin& origin) {
   if (auto ok = normalizePassword(current); !ok) {
-    return fail(Error::invalid(ok.error().message, "current_password"));
+    auto e = ok.error();
+    e.field = "current_password";
+    return fail(std::move(e));
   }
   auto user = repo_.findUser(p.user.id);
   if (!user || !user->password_hash || !hasher_.verify(*user->password_hash, current)) {
@@ -847,7 +849,7 @@ bool IdentityService::sendMail(const User& user, const std::string& name,
   m.html = views_.render("mail/" + name + ".html", lang, d);
   if (auto sent = mailer_.send(m); !sent) {
     spdlog::error(R"({{"event":"mail_failed","template":"{}","error":"{}"}})", name,
-                  sent.error().message);
+                  sent.error().key);
     return false;
   }
   return true;

@@ -1,5 +1,6 @@
 #include "web/views.h"
 
+#include <algorithm>
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -160,6 +161,31 @@ std::string Views::translate(std::string_view lang, std::string_view key) const 
   if (auto v = lookup(lang)) return *v;
   if (auto v = lookup("en")) return *v;
   return std::string(key);
+}
+
+std::string Views::message(std::string_view lang, std::string_view key,
+                           const core::MessageArgs& args) const {
+  std::string text = translate(lang, key);
+  std::string out;
+  out.reserve(text.size());
+  // One pass, so that an argument's value is never scanned for placeholders itself.
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '{') {
+      auto close = text.find('}', i + 1);
+      if (close != std::string::npos) {
+        std::string_view name(text.data() + i + 1, close - i - 1);
+        auto arg =
+            std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.first == name; });
+        if (arg != args.end()) {
+          out += arg->second;
+          i = close;
+          continue;
+        }
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
 }
 
 }  // namespace portico::web

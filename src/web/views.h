@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.h"
+
 namespace portico::web {
 
 // The languages of the UI; the first is the fallback.
@@ -32,6 +34,13 @@ class Views {
   std::string page(std::string_view name, std::string_view lang, const nlohmann::json& data) const;
   // The translation of "section.key" in `lang`, falling back to English, then to the key itself.
   std::string translate(std::string_view lang, std::string_view key) const;
+  // The translation of message `key` with each "{name}" replaced by its argument's value.
+  std::string message(std::string_view lang, std::string_view key,
+                      const core::MessageArgs& args) const;
+  // The message of an error in `lang`.
+  std::string message(std::string_view lang, const core::Error& error) const {
+    return message(lang, error.key, error.args);
+  }
 
  private:
   struct Impl;

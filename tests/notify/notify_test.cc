@@ -137,7 +137,7 @@ TEST(MailTest, SmtpDeliversThroughCurl) {
     FakeSmtp smtp;
     SmtpMailer mailer("smtp://127.0.0.1:" + std::to_string(smtp.port()), "portal@portico.local");
     auto sent = mailer.send(sample());
-    EXPECT_TRUE(sent) << (sent ? "" : sent.error().message);
+    EXPECT_TRUE(sent) << (sent ? "" : sent.error().key);
     // leaving the scope joins the server thread
     smtp.transcript.swap(transcript);
   }

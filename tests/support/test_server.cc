@@ -145,7 +145,7 @@ HttpResult TestServer::post(const std::string& path, const nlohmann::json& body,
 
 std::string TestServer::initOrganization(const std::string& org, const std::string& email) {
   auto link = app_->identity().initOrganization(org, email);
-  EXPECT_TRUE(link) << (link ? "" : link.error().message);
+  EXPECT_TRUE(link) << (link ? "" : link.error().key);
   return link ? *link : std::string();
 }
 

@@ -23,6 +23,20 @@ TEST(ViewsTest, TranslationsFollowTheLanguageAndFallBack) {
   EXPECT_EQ(views.translate("en", "no.such.key"), "no.such.key");
 }
 
+TEST(ViewsTest, MessagesPutTheirArgumentsInOnce) {
+  Views views;
+  auto e = core::Error::internal("errors.internal").with("request_id", "{request_id} <x>");
+  EXPECT_EQ(views.message("en", e),
+            "Something went wrong; the error was logged as {request_id} <x>");
+  EXPECT_EQ(views.message("sv", e), "Något gick fel; felet loggades som {request_id} <x>");
+  EXPECT_EQ(views.message("de", core::Error::rateLimited(61)),
+            "Zu viele Versuche; bitte in 61 Sekunden erneut versuchen");
+  // An argument the text does not name, and a placeholder without an argument, stay as they are.
+  EXPECT_EQ(views.message("en", "errors.internal", {{"other", "1"}}),
+            "Something went wrong; the error was logged as {request_id}");
+  EXPECT_EQ(views.message("en", "no.such.key", {}), "no.such.key");
+}
+
 TEST(ViewsTest, LanguageNegotiation) {
   EXPECT_EQ(negotiateLanguage("sv-SE,sv;q=0.9,en;q=0.8"), "sv");
   EXPECT_EQ(negotiateLanguage("fr-FR, de;q=0.5, en;q=0.4"), "de");

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Every message a person reads is a key with a translation in every language.
+
+Fails (exit 1, one line per fault) when:
+- en, sv and de do not have the same keys, or a text is empty;
+- a translation does not name the same {placeholders} as the English text;
+- a template refers to a translation ({{t.section.key}}) that English does not have;
+- a service's error (core::Error::invalid("…"), rateLimited(n, "…"), …) or a literal key given to
+  translate()/message() is not a key of the translations.
+
+usage: check_keys.py [project root]
+"""
+import json
+import pathlib
+import re
+import sys
+
+root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).parents[2])
+faults = []
+
+
+def leaves(node, prefix=""):
+    out = {}
+    for k, v in node.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(leaves(v, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+langs = {l: leaves(json.loads((root / "i18n" / f"{l}.json").read_text())) for l in ("en", "sv", "de")}
+en = langs["en"]
+sections = {k.rsplit(".", i)[0] for k in en for i in range(1, k.count(".") + 1)}
+placeholder = re.compile(r"\{([a-z_]+)\}")
+for lang, texts in langs.items():
+    for key in sorted(set(en) - set(texts)):
+        faults.append(f"i18n/{lang}.json: no translation of {key}")
+    for key in sorted(set(texts) - set(en)):
+        faults.append(f"i18n/{lang}.json: {key} is not in i18n/en.json")
+    for key, text in texts.items():
+        if not isinstance(text, str) or not text.strip():
+            faults.append(f"i18n/{lang}.json: {key} is empty")
+        elif key in en and set(placeholder.findall(text)) != set(placeholder.findall(en[key])):
+            faults.append(f"i18n/{lang}.json: {key} names {sorted(set(placeholder.findall(text)))}, "
+                          f"English {sorted(set(placeholder.findall(en[key])))}")
+
+for template in sorted((root / "templates").rglob("*.mustache")):
+    for ref in re.findall(r"\{\{\{?[#^/]?\s*t\.([A-Za-z0-9_.]+)", template.read_text()):
+        if ref not in en and ref not in sections:
+            faults.append(f"{template.relative_to(root)}: {{{{t.{ref}}}}} has no translation")
+
+key_shape = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+factories = re.compile(
+    r"Error::(?:invalid|notFound|conflict|unauthenticated|forbidden|unavailable|internal|"
+    r"payloadTooLarge)\(\s*\"((?:[^\"\\]|\\.)*)\"|Error::rateLimited\(\s*[^,()]+(?:\([^()]*\))?,"
+    r"\s*\"((?:[^\"\\]|\\.)*)\"|\.key = \"((?:[^\"\\]|\\.)*)\"")
+lookups = re.compile(
+    r"\b(?:translate|message|t)\(\s*[\w.>()\-]+,\s*\"((?:[^\"\\]|\\.)*)\"(?=\s*[,)])")
+for source in sorted((root / "src").rglob("*")):
+    if source.suffix not in (".cc", ".h"):
+        continue
+    text = re.sub(r"(?m)^\s*//.*$", "", source.read_text())  # comments (line numbers kept)
+    for m in factories.finditer(text):
+        key = next(g for g in m.groups() if g is not None)
+        line = text.count("\n", 0, m.start()) + 1
+        where = f"{source.relative_to(root)}:{line}"
+        if not key_shape.match(key):
+            faults.append(f"{where}: error message \"{key}\" is not a message key")
+        elif key not in en:
+            faults.append(f"{where}: message key {key} has no translation")
+    for m in lookups.finditer(text):
+        key = m.group(1)
+        if key_shape.match(key) and key not in en and key not in sections:
+            line = text.count("\n", 0, m.start()) + 1
+            faults.append(f"{source.relative_to(root)}:{line}: {key} has no translation")
+
+for f in faults:
+    print(f)
+print(f"{len(faults)} fault(s)" if faults else "every message key is translated")
+sys.exit(1 if faults else 0)
