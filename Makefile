@@ -1,6 +1,8 @@
 # The two commands of the README, and a few more for developers.
 BUILD ?= build
 JOBS ?= 2
+# Release (-O3) is what packagers build, so the tests run on it; RelWithDebInfo for a debugger.
+BUILD_TYPE ?= Release
 
 .PHONY: deps build demo test test-asan fuzz bench format clean
 
@@ -8,7 +10,7 @@ deps:
 	bash scripts/install-deps.sh
 
 build: deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Fresh SQLite database with demo data, mail and SMS to var/outbox, serving on 127.0.0.1:8080.

@@ -107,9 +107,12 @@ export function pathOf(page) {
   return u.pathname + u.search;
 }
 
+// Waits to be on `expected`, then checks the page (assertPageOk): every page a test reaches is
+// checked for its width on a phone and for accessibility.
 export async function expectPath(page, expected) {
   await page.waitForURL((u) => u.pathname + u.search === expected, { timeout: 10_000 }).catch(() => {});
   assert.equal(pathOf(page), expected, `expected to be on ${expected}, but on ${page.url()}`);
+  await assertPageOk(page);
 }
 
 // Clicks and waits for the navigation the click starts (a form post or a link).
@@ -120,6 +123,58 @@ export async function clickAndWait(page, locator) {
 // The texts of the alerts on the page, for failure messages.
 export async function alertsOf(page) {
   return page.getByRole('alert').allInnerTexts().catch(() => []);
+}
+
+// ---------- page checks: width and accessibility ----------
+const axeSource = readFileSync(path.join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+// What is wrong with the page as it is shown now: anything wider than the window (a phone
+// must never scroll sideways), and every axe-core violation of WCAG 2.1 A/AA and best practice.
+// Returns a list of readable problems, empty when the page is fine.
+export async function pageProblems(page) {
+  const problems = [];
+  const width = await page.evaluate(() => ({
+    doc: document.documentElement.scrollWidth,
+    win: window.innerWidth,
+    // The outermost elements that stick out, outside any scrolling region of their own.
+    culprits: [...document.querySelectorAll('body *')]
+      .filter((e) => {
+        if (e.getBoundingClientRect().right <= window.innerWidth + 0.5) return false;
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+          if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false;
+          if (a.getBoundingClientRect().right > window.innerWidth + 0.5) return false;
+        }
+        return true;
+      })
+      .slice(0, 3)
+      .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + e.className : ''}`),
+  }));
+  if (width.doc > width.win) {
+    problems.push(`document is ${width.doc} px wide in a ${width.win} px window (${width.culprits.join(', ')})`);
+  }
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    await page.evaluate(axeSource);  // over DevTools: the page's CSP does not apply
+  }
+  const result = await page.evaluate(async () => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  for (const v of result.violations) {
+    const where = v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join('; ');
+    problems.push(`axe ${v.id} (${v.impact}): ${v.help} — ${where}`);
+  }
+  return problems;
+}
+
+// Fails with every problem of the page at phone width (390 × 844) and at desktop width.
+export async function assertPageOk(page, label = pathOf(page)) {
+  const size = page.viewportSize();
+  const problems = [];
+  for (const [w, hgt] of [[390, 844], [1280, 800]]) {
+    await page.setViewportSize({ width: w, height: hgt });
+    for (const p of await pageProblems(page)) problems.push(`${w} px: ${p}`);
+  }
+  if (size) await page.setViewportSize(size);
+  if (problems.length) throw new Error(`${label}:\n  ${problems.join('\n  ')}`);
 }
 
 // ---------- translations ----------
