@@ -170,8 +170,11 @@ void GuardedRoutes::page(const std::string& method, const std::string& pattern, 
            return http::Response::redirect("/login?next=" + http::percentEncode(next));
          }
          if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
-           return http::Response::redirect(ctx.principal->user.hasSecondFactor() ? "/mfa"
-                                                                                 : "/mfa/enroll");
+           std::string step = ctx.principal->user.hasSecondFactor() ? "/mfa" : "/mfa/enroll";
+           if (r.method == "GET" && r.path != "/") {
+             step += "?next=" + http::percentEncode(r.path);  // carried through the 2FA step
+           }
+           return http::Response::redirect(step);
          }
          auto resp = handler(r, ctx);
          if (!ctx.set_csrf_cookie.empty()) {

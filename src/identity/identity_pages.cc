@@ -21,6 +21,18 @@ std::string formValue(const Context& c, const char* name) {
   return v ? *v : std::string();
 }
 
+// The page to carry on to after signing in: a same-site path, else "" (the start page).
+std::string safeNext(std::string next) {
+  return http::isSafeRedirectPath(next) && next != "/" ? next : std::string();
+}
+
+// "path?next=…" (or "path&next=…" when `path` has a query), or `path` without a next.
+std::string withNext(const std::string& path, const std::string& next) {
+  if (next.empty()) return path;
+  return path + (path.find('?') == std::string::npos ? "?" : "&") +
+         "next=" + http::percentEncode(next);
+}
+
 std::string queryValue(const Request& r, const char* name) {
   auto q = r.query();
   if (!q) return {};
@@ -74,8 +86,8 @@ class Pages {
   }
 
   Response recoveryCodes(const Context& c, const std::vector<std::string>& codes,
-                         const std::string& token) const {
-    auto r = render(c, "recovery_codes", {{"codes", codes}});
+                         const std::string& token, const std::string& next = "") const {
+    auto r = render(c, "recovery_codes", {{"codes", codes}, {"next", next.empty() ? "/" : next}});
     if (!token.empty()) {
       r.headers.emplace_back(
           "Set-Cookie", routes_.cookies().cookie(routes_.cookies().sessionCookieName(), token, 0));
@@ -97,7 +109,9 @@ void Pages::registerAll() {
   routes_.page("GET", "/login", Access::Public, [this](Request& r, Context& c) {
     if (c.principal && c.principal->mfaDone()) return Response::redirect("/");
     return render(c, "login",
-                  {{"next", queryValue(r, "next")},
+                  {{"next", safeNext(queryValue(r, "next"))},
+                   {"email", queryValue(r, "email")},
+                   {"reauth", queryValue(r, "reauth") == "1"},
                    {"reset_done", queryValue(r, "reset") == "1"},
                    {"signed_up", queryValue(r, "signed_up") == "1"}});
   });
@@ -106,14 +120,14 @@ void Pages::registerAll() {
       "POST", "/login", Access::Public,
       [this, &id](Request&, Context& c) {
         auto email = formValue(c, "email");
-        auto next = formValue(c, "next");
+        auto next = safeNext(formValue(c, "next"));
         auto result = id.login(email, formValue(c, "password"), SessionKind::Web, c.origin);
         if (!result)
           return withError(c, "login", {{"email", email}, {"next", next}}, result.error());
-        auto r = Response::redirect(result->mfa == MfaStep::None
-                                        ? (http::isSafeRedirectPath(next) ? next : "/")
-                                    : result->mfa == MfaStep::Enroll ? "/mfa/enroll"
-                                                                     : "/mfa");
+        // The page asked for comes along through the second factor.
+        auto r = Response::redirect(result->mfa == MfaStep::None     ? (next.empty() ? "/" : next)
+                                    : result->mfa == MfaStep::Enroll ? withNext("/mfa/enroll", next)
+                                                                     : withNext("/mfa", next));
         r.headers.emplace_back(
             "Set-Cookie",
             routes_.cookies().cookie(routes_.cookies().sessionCookieName(), result->token, 0));
@@ -131,31 +145,49 @@ void Pages::registerAll() {
 
   routes_.page("GET", "/mfa", Access::PendingMfa, [this](Request& r, Context& c) {
     if (c.principal->mfaDone()) return Response::redirect("/");
-    if (!c.principal->user.hasSecondFactor()) return Response::redirect("/mfa/enroll");
+    auto next = safeNext(queryValue(r, "next"));
+    if (!c.principal->user.hasSecondFactor()) {
+      return Response::redirect(withNext("/mfa/enroll", next));
+    }
     return render(c, "mfa",
                   {{"has_sms", c.principal->user.sms_phone.has_value()},
                    {"sms_sent", queryValue(r, "sent") == "1"},
-                   {"recovery", queryValue(r, "recovery") == "1"}});
+                   {"recovery", queryValue(r, "recovery") == "1"},
+                   {"next", next},
+                   {"recovery_link", withNext("/mfa?recovery=1", next)},
+                   {"code_link", withNext("/mfa", next)}});
   });
 
   routes_.page("POST", "/mfa", Access::PendingMfa, [this, &id](Request&, Context& c) {
     if (c.principal->mfaDone()) return Response::redirect("/");
     auto code = std::string(core::trim(formValue(c, "code")));
     auto recovery = std::string(core::trim(formValue(c, "recovery_code")));
+    auto next = safeNext(formValue(c, "next"));
     auto token = id.verifyMfa(*c.principal, code, recovery, c.origin);
     if (!token) {
-      return withError(
-          c, "mfa",
-          {{"has_sms", c.principal->user.sms_phone.has_value()}, {"recovery", !recovery.empty()}},
-          token.error());
+      return withError(c, "mfa",
+                       {{"has_sms", c.principal->user.sms_phone.has_value()},
+                        {"recovery", !recovery.empty()},
+                        {"next", next},
+                        {"recovery_link", withNext("/mfa?recovery=1", next)},
+                        {"code_link", withNext("/mfa", next)}},
+                       token.error());
     }
-    return signedIn(c, *token, "/");
+    return signedIn(c, *token, next);
   });
 
   routes_.page("POST", "/mfa/sms", Access::PendingMfa, [this, &id](Request&, Context& c) {
+    auto next = safeNext(formValue(c, "next"));
     auto sent = id.sendSmsCode(*c.principal, c.origin);
-    if (!sent) return withError(c, "mfa", {{"has_sms", true}}, sent.error());
-    return Response::redirect("/mfa?sent=1");
+    if (!sent) {
+      return withError(c, "mfa",
+                       {{"has_sms", true},
+                        {"next", next},
+                        {"recovery_link", withNext("/mfa?recovery=1", next)},
+                        {"code_link", withNext("/mfa", next)}},
+                       sent.error());
+    }
+    return Response::redirect(withNext("/mfa?sent=1", next));
   });
 
   auto enrolPage = [this, &id](Context& c, json extra, const core::Error* error) {
@@ -172,33 +204,39 @@ void Pages::registerAll() {
     return render(c, "mfa_enroll", data);
   };
 
-  routes_.page("GET", "/mfa/enroll", Access::PendingMfa,
-               [enrolPage](Request&, Context& c) { return enrolPage(c, json::object(), nullptr); });
+  routes_.page("GET", "/mfa/enroll", Access::PendingMfa, [enrolPage](Request& r, Context& c) {
+    return enrolPage(c, {{"next", safeNext(queryValue(r, "next"))}}, nullptr);
+  });
 
   routes_.page("POST", "/mfa/enroll", Access::PendingMfa, [this, &id](Request&, Context& c) {
+    auto next = safeNext(formValue(c, "next"));
     auto result =
         id.confirmTotp(*c.principal, std::string(core::trim(formValue(c, "code"))), c.origin);
     if (!result) {
       // Keep the key the user has just scanned: ask for the code again.
-      return withError(c, "mfa_code_retry", json::object(), result.error());
+      return withError(c, "mfa_code_retry",
+                       {{"next", next}, {"restart_link", withNext("/mfa/enroll", next)}},
+                       result.error());
     }
-    return recoveryCodes(c, result->recovery_codes, result->token);
+    return recoveryCodes(c, result->recovery_codes, result->token, next);
   });
 
   routes_.page("POST", "/mfa/enroll/sms", Access::PendingMfa,
                [this, &id, enrolPage](Request&, Context& c) {
                  auto phone = std::string(core::trim(formValue(c, "phone")));
+                 auto next = safeNext(formValue(c, "next"));
                  auto sent = id.enrollSms(*c.principal, phone, c.origin);
-                 if (!sent) return enrolPage(c, {{"phone", phone}}, &sent.error());
-                 return render(c, "mfa_sms_confirm", {{"phone", phone}});
+                 if (!sent) return enrolPage(c, {{"phone", phone}, {"next", next}}, &sent.error());
+                 return render(c, "mfa_sms_confirm", {{"phone", phone}, {"next", next}});
                });
 
   routes_.page(
       "POST", "/mfa/enroll/sms/confirm", Access::PendingMfa, [this, &id](Request&, Context& c) {
+        auto next = safeNext(formValue(c, "next"));
         auto result =
             id.confirmSms(*c.principal, std::string(core::trim(formValue(c, "code"))), c.origin);
-        if (!result) return withError(c, "mfa_sms_confirm", json::object(), result.error());
-        return recoveryCodes(c, result->recovery_codes, result->token);
+        if (!result) return withError(c, "mfa_sms_confirm", {{"next", next}}, result.error());
+        return recoveryCodes(c, result->recovery_codes, result->token, next);
       });
 
   routes_.page("GET", "/forgot", Access::Public,
@@ -347,15 +385,38 @@ void Pages::registerAll() {
                  return Response::redirect("/account?saved=1");
                });
 
+  // Changing a factor needs a recent sign-in: otherwise the person confirms it is them (signs in
+  // again, password and code) and comes back to `next`.
+  auto confirmFirst = [this, &id](Context& c, const std::string& next) -> std::optional<Response> {
+    if (!id.factorChangeNeedsSignIn(*c.principal)) return std::nullopt;
+    return render(c, "reauth", {{"next", next}});
+  };
+
   routes_.page("POST", "/account/recovery-codes", Access::SignedIn,
-               [this, &id](Request&, Context& c) {
+               [this, &id, confirmFirst, accountData](Request&, Context& c) {
+                 if (auto confirm = confirmFirst(c, "/account#mfa")) return *confirm;
                  auto codes = id.regenerateRecoveryCodes(*c.principal, c.origin);
-                 if (!codes) return http::errorResponse(Request{}, codes.error());
-                 return recoveryCodes(c, *codes, "");
+                 if (!codes) return withError(c, "account", accountData(c), codes.error());
+                 return recoveryCodes(c, *codes, "", "/account");
                });
 
   routes_.page("GET", "/account/mfa/totp", Access::SignedIn,
-               [enrolPage](Request&, Context& c) { return enrolPage(c, json::object(), nullptr); });
+               [enrolPage, confirmFirst](Request&, Context& c) {
+                 if (auto confirm = confirmFirst(c, "/account/mfa/totp")) return *confirm;
+                 return enrolPage(c, json::object(), nullptr);
+               });
+
+  // Signs the session out and asks for the sign-in again, which then carries on to `next`.
+  routes_.page("POST", "/reauth", Access::SignedIn, [this, &id](Request&, Context& c) {
+    auto next = safeNext(formValue(c, "next"));
+    std::string email = c.principal->user.email;
+    id.logout(*c.principal, c.origin);
+    auto r =
+        Response::redirect(withNext("/login?reauth=1&email=" + http::percentEncode(email), next));
+    r.headers.emplace_back("Set-Cookie",
+                           routes_.cookies().cookie(routes_.cookies().sessionCookieName(), "", -1));
+    return r;
+  });
 }
 
 }  // namespace

@@ -211,6 +211,12 @@ class IdentityService {
   const IdentityLimits& limits() const { return limits_; }
   const std::string& publicUrl() const { return public_url_; }
 
+  // True if the session completed 2FA too long ago to change second factors now: the person
+  // must sign in again first.
+  bool factorChangeNeedsSignIn(const Principal& p) const {
+    return p.mfaDone() && !mayChangeFactors(p);
+  }
+
  private:
   struct NewSession {
     std::string token;

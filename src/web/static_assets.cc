@@ -16,10 +16,7 @@ void registerStaticAssets(http::Router& router) {
                        : name.ends_with(".js")  ? "text/javascript; charset=utf-8"
                        : name.ends_with(".svg") ? "image/svg+xml"
                                                 : "application/octet-stream";
-    // Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict on `"\"" + s + "\""`.
-    std::string etag = "\"";
-    etag.append(core::sha256Hex(file.data), 0, 16);
-    etag.push_back('"');
+    std::string etag = "\"" + core::sha256Hex(file.data).substr(0, 16) + "\"";
     std::string_view data = file.data;
     router.add({"GET", "/static/" + name, [type, etag, data](http::Request& r) {
                   if (r.header("if-none-match") == etag) {

@@ -38,6 +38,11 @@ TEST(HttpLimitsTest, SecurityHeadersOnEveryResponse) {
   auto html404 = server.get("/nothing");
   EXPECT_EQ(html404.status, 404);
   EXPECT_NE(html404.header("content-type").find("text/html"), std::string::npos);
+  auto icon = server.get("/static/favicon.svg");
+  EXPECT_EQ(icon.status, 200);
+  EXPECT_EQ(icon.header("content-type"), "image/svg+xml");
+  EXPECT_NE(server.get("/login").body.find("rel=\"icon\" href=\"/static/favicon.svg\""),
+            std::string::npos);
   auto css = server.get("/static/portico.css");
   EXPECT_EQ(css.status, 200);
   EXPECT_NE(css.header("cache-control").find("max-age"), std::string::npos);

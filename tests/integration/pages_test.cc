@@ -289,3 +289,61 @@ TEST(PagesTest, SeveralInvitationsInOneFormEachIntoSeveralCompanies) {
 
 }  // namespace
 }  // namespace portico::testing
+
+namespace portico::testing {
+namespace {
+
+// The page asked for survives sign-in and the second factor; a too-old sign-in asks for a new
+// one in place (a translated page, not a dead end) and comes back to where the person was.
+TEST(PagesTest, ThePageAskedForComesAlongThroughTwoFactorAndReauthentication) {
+  TestServer server;
+  std::string secret;
+  server.signedInUser("place@acme.example", &secret);
+  server.clock().advance(60);  // a code of a later step than the enrolment's
+  Browser b(server);
+  auto start = b.get("/account");
+  ASSERT_EQ(start.status, 303);
+  EXPECT_EQ(start.header("location"), "/login?next=%2Faccount");
+  b.get("/login?next=%2Faccount");
+  auto login = b.submit(
+      "/login",
+      {{"email", "place@acme.example"}, {"password", TestServer::kPassword}, {"next", "/account"}});
+  ASSERT_EQ(login.status, 303) << login.body;
+  EXPECT_EQ(login.header("location"), "/mfa?next=%2Faccount");
+  auto mfa = b.get("/mfa?next=%2Faccount");
+  EXPECT_NE(mfa.body.find("name=\"next\" value=\"/account\""), std::string::npos);
+  auto done = b.submit("/mfa", {{"code", server.totpCode(secret)}, {"next", "/account"}});
+  ASSERT_EQ(done.status, 303) << done.body;
+  EXPECT_EQ(done.header("location"), "/account");
+  // An unsafe next is dropped on the way.
+  EXPECT_EQ(b.get("/mfa?next=%2F%2Fevil.example").status, 303);  // already signed in
+
+  // 16 minutes later, new recovery codes first need a new sign-in, asked for on a real page.
+  server.clock().advance(16 * 60);
+  b.get("/account");
+  auto codes = b.submit("/account/recovery-codes");
+  EXPECT_EQ(codes.status, 200);
+  EXPECT_NE(codes.body.find("<html lang=\"en\""), std::string::npos);
+  EXPECT_NE(codes.body.find("action=\"/reauth\""), std::string::npos) << codes.body;
+  auto app = b.get("/account/mfa/totp");
+  EXPECT_EQ(app.status, 200);
+  EXPECT_NE(app.body.find("action=\"/reauth\""), std::string::npos) << app.body;
+  auto again = b.submit("/reauth", {{"next", "/account/mfa/totp"}});
+  ASSERT_EQ(again.status, 303);
+  EXPECT_EQ(again.header("location"),
+            "/login?reauth=1&email=place%40acme.example&next=%2Faccount%2Fmfa%2Ftotp");
+  EXPECT_EQ(b.get("/account").status, 303) << "the session that asked has ended";
+  b.get("/login?reauth=1&email=place%40acme.example&next=%2Faccount%2Fmfa%2Ftotp");
+  auto relogin = b.submit("/login", {{"email", "place@acme.example"},
+                                     {"password", TestServer::kPassword},
+                                     {"next", "/account/mfa/totp"}});
+  EXPECT_EQ(relogin.header("location"), "/mfa?next=%2Faccount%2Fmfa%2Ftotp");
+  b.get("/mfa?next=%2Faccount%2Fmfa%2Ftotp");
+  auto back = b.submit("/mfa", {{"code", server.totpCode(secret)}, {"next", "/account/mfa/totp"}});
+  EXPECT_EQ(back.header("location"), "/account/mfa/totp");
+  auto enrol = b.get("/account/mfa/totp");
+  EXPECT_NE(enrol.body.find("action=\"/mfa/enroll\""), std::string::npos) << enrol.body;
+}
+
+}  // namespace
+}  // namespace portico::testing
