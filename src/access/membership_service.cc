@@ -45,6 +45,30 @@ bool MembershipService::anotherManager(const std::vector<Member>& members,
   return false;
 }
 
+// Whoever is not staff acts only on members who do not outrank them: every permission the
+// member holds now, the caller holds too. Otherwise a lesser administrator could demote or remove
+// a greater one, whom nobody in an independent company could then restore.
+core::Status MembershipService::mayActOn(const CompanyAccess& caller, const Member& target) {
+  if (caller.basis == Basis::Staff || target.permissions.subsetOf(caller.permissions)) return {};
+  return fail(Error::forbidden(
+      "This member holds permissions that you do not hold yourself: only someone who holds all of "
+      "them may change or remove their access"));
+}
+
+// The last member who manages users stays one; staff (who administer managed companies) may
+// still change them, since staff can appoint another.
+core::Status MembershipService::keepsUserManager(const CompanyAccess& caller,
+                                                 const std::vector<Member>& members,
+                                                 const Member& target) const {
+  if (caller.basis == Basis::Staff || !target.permissions.has(Permission::UsersManage) ||
+      anotherManager(members, target.user_id)) {
+    return {};
+  }
+  return fail(Error::conflict(
+      "This is the company's last member who manages users: give another member 'users.manage' "
+      "first"));
+}
+
 // A caller who sees only some sites manages only members whose scope lies within them, and
 // gives no more than those sites.
 bool MembershipService::withinSites(const CompanyAccess& caller, const Member& target,
@@ -68,6 +92,7 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
   auto all = repo_.members(caller.company.id);
   const Member* current = find(all, target);
   if (!current) return fail(Error::notFound("No such member of this company"));
+  if (auto s = mayActOn(caller, *current); !s) return s;
 
   std::string role = current->role;
   PermissionSet permissions = current->permissions;
@@ -89,9 +114,8 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
   if (caller.basis != Basis::Staff && !permissions.subsetOf(caller.permissions)) {
     return fail(Error::forbidden("You cannot grant permissions that you do not hold yourself"));
   }
-  if (!permissions.has(Permission::UsersManage) &&
-      current->permissions.has(Permission::UsersManage) && !anotherManager(all, target)) {
-    return fail(Error::conflict("The company needs at least one member who manages users"));
+  if (!permissions.has(Permission::UsersManage)) {
+    if (auto s = keepsUserManager(caller, all, *current); !s) return s;
   }
   bool all_sites = change.all_sites.value_or(current->all_sites);
   const auto& sites = change.all_sites ? change.sites : current->sites;
@@ -125,9 +149,8 @@ core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId
   auto all = repo_.members(caller.company.id);
   const Member* current = find(all, target);
   if (!current) return fail(Error::notFound("No such member of this company"));
-  if (current->permissions.has(Permission::UsersManage) && !anotherManager(all, target)) {
-    return fail(Error::conflict("The company needs at least one member who manages users"));
-  }
+  if (auto s = mayActOn(caller, *current); !s) return s;
+  if (auto s = keepsUserManager(caller, all, *current); !s) return s;
   if (!caller.all_sites && !withinSites(caller, *current, false, caller.sites)) {
     return fail(Error::forbidden("You see only some sites: remove only members of those sites"));
   }

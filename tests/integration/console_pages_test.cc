@@ -552,6 +552,33 @@ TEST_F(ConsolePagesTest, AgentsDepartmentsPersonnelAndInvitations) {
   EXPECT_TRUE(contains(b.get("/staff/invitations").body, "No invitations yet."));
 }
 
+TEST_F(ConsolePagesTest, TheCompanyPageRemovesOnlyMembersWithinTheCallersRights) {
+  // Lee manages users and contacts, nothing else.
+  auto lee = member("lee@acme.example", "administrator");
+  ASSERT_EQ(server
+                .request("PATCH", companyPath() + "/users/" + std::to_string(lee),
+                         R"({"permissions":["users.manage","contacts.manage"]})",
+                         {"Content-Type: application/json", "Authorization: Bearer " + admin_token})
+                .status,
+            200);
+  enrol("lee@acme.example");
+  auto ada = server.get("/api/v1/me", admin_token).json()["user"]["id"].get<std::int64_t>();
+  auto b = signIn("lee@acme.example");
+  b.get(page());
+  auto r = b.submit(page() + "/users/" + std::to_string(ada) + "/remove");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(contains(r.body, "do not hold yourself")) << mainOf(r.body);
+  EXPECT_EQ(server.get(companyPath(), admin_token).status, 200);  // Ada is still a member
+  // Ada removes Lee; then she is the last who manages users and cannot remove herself.
+  auto a = signIn("ada@acme.example");
+  a.get(page());
+  EXPECT_EQ(a.submit(page() + "/users/" + std::to_string(lee) + "/remove").status, 303);
+  r = a.submit(page() + "/users/" + std::to_string(ada) + "/remove");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_TRUE(contains(r.body, "last member who manages users")) << mainOf(r.body);
+  EXPECT_EQ(server.get(companyPath(), admin_token).status, 200);
+}
+
 TEST_F(ConsolePagesTest, TheHomePageListsThousandsOfCompaniesAPageAtATime) {
   for (int i = 0; i < 55; ++i) {
     char ext[16];
