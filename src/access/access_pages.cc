@@ -463,9 +463,9 @@ class Pages {
                  {"has_sites", !site_options.empty()}};
     if (user_text.empty()) return pages_.render(c, "explain", data);
 
-    auto fail = [&](const char* key) {
+    auto fail = [&](const char* key, int status = 400) {
       data["error"] = pages_.translate(c, key);
-      return pages_.render(c, "explain", data, 400);
+      return pages_.render(c, "explain", data, status);
     };
     if (!subject) return fail("explain.bad_member");
     std::optional<Permission> permission;
@@ -476,10 +476,12 @@ class Pages {
     std::optional<std::int64_t> site;
     if (!site_text.empty()) {
       auto v = digits(site_text);
-      if (!v || !names.count(*v)) return fail("explain.bad_site");
+      if (!v) return fail("explain.bad_site");
       site = *v;
     }
-    auto e = deps_.policy.explain(subject->user_id, a.company.id, permission, site);
+    auto explained = deps_.policy.explainTo(a, subject->user_id, permission, site);
+    if (!explained) return fail("explain.bad_site", http::statusFor(explained.error().code));
+    const auto& e = *explained;
     auto org_roles = roleNames(deps_.access_repo, a.company.org_id);
     json steps = json::array();
     for (const auto& s : e.steps) {

@@ -180,6 +180,17 @@ std::optional<CompanyAccess> Policy::company(const identity::Principal& p, core:
   return staffAccessTo(p.user.id, id);
 }
 
+core::Result<Explanation> Policy::explainTo(const CompanyAccess& caller, core::UserId subject,
+                                            std::optional<Permission> permission,
+                                            std::optional<std::int64_t> site) {
+  // A site of another company, or none at all, is not there: it would otherwise be explained
+  // as if it were the company's.
+  if (site && (!caller.seesSite(*site) || !repo_.sitesBelongTo(caller.company.id, {*site}))) {
+    return core::fail(core::Error::notFound("No such site"));
+  }
+  return explain(subject, caller.company.id, permission, site);
+}
+
 Explanation Policy::explain(core::UserId subject, core::CompanyId company,
                             std::optional<Permission> permission,
                             std::optional<std::int64_t> site) {

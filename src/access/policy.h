@@ -87,9 +87,16 @@ class Policy {
   static bool staffReaches(const StaffRole& staff, const Company& company);
 
   // Why `subject` may or may not hold `permission` (and see `site`) in `company`. Reads fresh
-  // data (no cache). REQUIRES: the caller was allowed to ask (users.manage there, or staff).
+  // data (no cache). REQUIRES: the caller was allowed to ask (users.manage there, or staff), and
+  // `site`, if given, is a site of `company` (explainTo() checks it).
   Explanation explain(core::UserId subject, core::CompanyId company,
                       std::optional<Permission> permission, std::optional<std::int64_t> site);
+  // explain() asked by `caller` about its company, as the explain API and page ask it: NotFound
+  // if `site` is not a site of the company that the caller sees. REQUIRES: the caller manages
+  // users in the company.
+  core::Result<Explanation> explainTo(const CompanyAccess& caller, core::UserId subject,
+                                      std::optional<Permission> permission,
+                                      std::optional<std::int64_t> site);
 
  private:
   // What a staff role grants in `company`, if anything.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "support/test_server.h"
 
@@ -188,6 +189,23 @@ TEST_F(DirectoryConsoleTest, ExplainTellsWhyAndNeedsUserManagement) {
   EXPECT_EQ(server.get(c(company) + "/explain", admin).status, 400);
   EXPECT_EQ(server.get(path + "invoices.view", bob_token).status, 403);
   EXPECT_EQ(server.get(c(company) + "/explain?user_id=1", rival_admin).status, 404);
+}
+
+TEST_F(DirectoryConsoleTest, ExplainAnswers404ForASiteThatIsNotTheCompanys) {
+  auto [bob, bob_token] = member("A", company, "bob@a.example", "user");
+  (void)bob_token;
+  auto own = site(company, "North");
+  auto elsewhere = site(other, "Elsewhere", other_admin);
+  auto path =
+      c(company) + "/explain?user_id=" + std::to_string(bob) + "&permission=support.open&site_id=";
+  auto r = server.get(path + std::to_string(own), admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json()["allowed"]);
+  // Another company's site, or none at all: not there, never "allowed".
+  r = server.get(path + std::to_string(elsewhere), admin);
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_EQ(r.errorCode(), "not_found");
+  EXPECT_EQ(server.get(path + "999999", admin).status, 404);
 }
 
 TEST_F(DirectoryConsoleTest, AgentsSeeAllocatedCustomersReadOnlyUntilTheAllocationEnds) {
