@@ -188,7 +188,18 @@ std::vector<Invitation> InvitationService::pending(const identity::Principal& p)
 }
 
 std::vector<Invitation> InvitationService::pendingIn(const CompanyAccess& company) {
-  return repo_.pendingFor(company.company.id, clock_.now());
+  auto all = repo_.pendingFor(company.company.id, clock_.now());
+  if (company.all_sites) return all;
+  // A caller who sees only some sites sees the invitations to those, as it sees members.
+  std::vector<Invitation> out;
+  for (auto& inv : all) {
+    bool seen = std::any_of(inv.companies.begin(), inv.companies.end(), [&](const auto& c) {
+      return c.company_id == company.company.id &&
+             Policy::seesMember(company, c.sites.empty(), c.sites);
+    });
+    if (seen) out.push_back(std::move(inv));
+  }
+  return out;
 }
 
 core::Result<Invitation> InvitationService::manageable(const identity::Principal& p,
@@ -216,6 +227,17 @@ core::Status InvitationService::mayManage(const identity::Principal& p, const In
     if (!access->can(Permission::UsersManage)) {
       return fail(
           Error::forbidden("You need the permission 'users.manage' in " + access->company.name));
+    }
+    if (!access->all_sites) {
+      // As for members: unseen beyond the caller's sites, and managed only within them.
+      if (!Policy::seesMember(*access, c.sites.empty(), c.sites)) {
+        return fail(Error::notFound("No such invitation"));
+      }
+      if (!std::all_of(c.sites.begin(), c.sites.end(),
+                       [&](auto s) { return access->seesSite(s); })) {
+        return fail(Error::forbidden("You see only some sites of " + access->company.name +
+                                     ": manage only invitations to those"));
+      }
     }
   }
   return {};

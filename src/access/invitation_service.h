@@ -51,8 +51,12 @@ class InvitationService {
                                          const identity::Origin& origin);
   // Pending invitations of the companies where the caller manages users.
   std::vector<Invitation> pending(const identity::Principal& p);
-  // Pending invitations naming one company (REQUIRES: the caller manages users there).
+  // Pending invitations naming one company (REQUIRES: the caller manages users there); for a
+  // caller who sees only some sites, those to one of them (as Policy::seesMember).
   std::vector<Invitation> pendingIn(const CompanyAccess& company);
+  // Revokes a pending invitation that the caller may manage: users.manage in each of its
+  // companies and, for a caller who sees only some sites, to those sites alone (else NotFound or
+  // Forbidden); into an agent, staff who manage agents.
   core::Status revoke(const identity::Principal& p, std::int64_t id, const identity::Origin& o);
   // The staff-made invitations of the staff member's organization (pending and accepted) that
   // reach only companies they reach: the organization side's list.

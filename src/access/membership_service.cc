@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "access/policy.h"
 #include "identity/notifications.h"
 
 namespace portico::access {
@@ -21,7 +22,13 @@ const Member* find(const std::vector<Member>& members, core::UserId user) {
 }  // namespace
 
 std::vector<Member> MembershipService::members(const CompanyAccess& caller) {
-  return repo_.members(caller.company.id);
+  auto all = repo_.members(caller.company.id);
+  if (caller.all_sites) return all;
+  std::vector<Member> out;
+  for (auto& m : all) {
+    if (Policy::seesMember(caller, m.sees_all_sites, m.seen_sites)) out.push_back(std::move(m));
+  }
+  return out;
 }
 
 std::optional<AgentAllocation> MembershipService::agent(const CompanyAccess& caller) {

@@ -25,6 +25,8 @@ class MembershipService {
   // Tells members of changes to their access (kind access.changes), if set.
   void setNotifier(identity::IdentityService* notifier) { notifier_ = notifier; }
 
+  // The members the caller may see: all of them, or for a caller who sees only some sites those
+  // who see one of them (Policy::seesMember).
   std::vector<Member> members(const CompanyAccess& caller);
   // The agent allocated to the caller's company, if any (active or ended).
   std::optional<AgentAllocation> agent(const CompanyAccess& caller);

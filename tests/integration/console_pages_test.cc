@@ -579,6 +579,52 @@ TEST_F(ConsolePagesTest, TheCompanyPageRemovesOnlyMembersWithinTheCallersRights)
   EXPECT_EQ(server.get(companyPath(), admin_token).status, 200);
 }
 
+TEST_F(ConsolePagesTest, ASiteScopedAdministratorSeesOnlyTheirSitesMembersAndAddsNoSite) {
+  auto addSite = [&](const std::string& name) {
+    auto r = server.post(companyPath() + "/sites", {{"name", name}}, admin_token);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()["id"].get<std::int64_t>();
+  };
+  auto north = addSite("North"), south = addSite("South");
+  auto sam = member("sam@acme.example", "administrator");
+  auto nora = member("nora@acme.example", "member");
+  auto sid = member("sid@acme.example", "member");
+  for (auto [user, where] :
+       {std::pair{sam, north}, std::pair{nora, north}, std::pair{sid, south}}) {
+    ASSERT_EQ(
+        server
+            .request("PATCH", companyPath() + "/users/" + std::to_string(user),
+                     json{{"sites", {where}}}.dump(),
+                     {"Content-Type: application/json", "Authorization: Bearer " + admin_token})
+            .status,
+        200);
+  }
+  enrol("sam@acme.example");
+  auto ada = server.get("/api/v1/me", admin_token).json()["user"]["id"].get<std::int64_t>();
+  auto b = signIn("sam@acme.example");
+  auto review = b.get(page());
+  ASSERT_EQ(review.status, 200);
+  auto members = review.body.substr(review.body.find("id=\"members\""));
+  EXPECT_TRUE(contains(members, "nora@acme.example"));
+  EXPECT_TRUE(contains(members, "/explain?user_id=" + std::to_string(nora) + "\""));
+  EXPECT_FALSE(contains(members, "sid@acme.example"));
+  EXPECT_FALSE(contains(members, "/explain?user_id=" + std::to_string(ada) + "\""));
+  // Nor do explain and "view as" show them.
+  EXPECT_EQ(b.get(page() + "/explain?user_id=" + std::to_string(sid)).status, 400);
+  EXPECT_EQ(b.get(page() + "/view-as/" + std::to_string(sid)).status, 404);
+  EXPECT_EQ(b.get(page() + "/explain?user_id=" + std::to_string(nora) +
+                  "&site_id=" + std::to_string(south))
+                .status,
+            404);
+  // No site to add: the form is not offered, and posting it is refused.
+  auto sites = b.get(page() + "/sites");
+  ASSERT_EQ(sites.status, 200);
+  EXPECT_FALSE(contains(sites.body, "action=\"" + page() + "/sites\""));
+  auto r = b.submit(page() + "/sites", {{"name", "East"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(server.get(companyPath() + "/sites", admin_token).json()["items"].size(), 2u);
+}
+
 TEST_F(ConsolePagesTest, TheHomePageListsThousandsOfCompaniesAPageAtATime) {
   for (int i = 0; i < 55; ++i) {
     char ext[16];

@@ -742,6 +742,77 @@ TEST_F(DirectoryConsoleTest, NobodyWidensTheirOwnOrAnothersReachThroughTheSideDo
   EXPECT_FALSE(e["sees_company"]);
 }
 
+TEST_F(DirectoryConsoleTest, ASiteScopedAdministratorSeesOnlyMembersOfTheirSitesAndAddsNoSite) {
+  auto north = site(company, "North");
+  auto south = site(company, "South");
+  // Sam administers the North site alone; Nora works at North, Sid at South; Nils sees North
+  // through a linked site contact.
+  auto [sam, sam_token] = member("A", company, "sam@a.example", "administrator");
+  auto [nora, nora_token] = member("A", company, "nora@a.example", "member");
+  auto [sid, sid_token] = member("A", company, "sid@a.example", "member");
+  auto [nils, nils_token] = member("A", company, "nils@a.example", "member");
+  (void)nora_token;
+  (void)sid_token;
+  (void)nils_token;
+  for (auto [user, where] :
+       {std::pair{sam, north}, std::pair{nora, north}, std::pair{sid, south}}) {
+    ASSERT_EQ(
+        call("PATCH", c(company) + "/users/" + std::to_string(user), {{"sites", {where}}}, admin)
+            .status,
+        200);
+  }
+  auto contact = call("POST", c(company) + "/contacts",
+                      {{"first_name", "Nils"}, {"last_name", "N"}, {"site_id", north}}, admin)
+                     .json()["id"]
+                     .get<std::int64_t>();
+  ASSERT_EQ(call("PUT", c(company) + "/contacts/" + std::to_string(contact) + "/login",
+                 {{"email", "nils@a.example"}}, admin)
+                .status,
+            200);
+
+  // Sam lists himself, Nora and Nils; not Sid, nor the company-wide administrator.
+  auto r = server.get(c(company) + "/users", sam_token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::set<std::int64_t> listed;
+  auto items = r.json()["items"];
+  for (const auto& m : items) listed.insert(m["id"].get<std::int64_t>());
+  EXPECT_EQ(listed, (std::set<std::int64_t>{sam, nora, nils}));
+  EXPECT_EQ(server.get(c(company) + "/users", admin).json()["items"].size(), 5u);
+
+  // Explain knows nothing of the others, nor of a site Sam does not see.
+  auto explain = c(company) + "/explain?user_id=";
+  EXPECT_EQ(server.get(explain + std::to_string(sid), sam_token).status, 404);
+  EXPECT_EQ(server.get(explain + std::to_string(nora), sam_token).status, 200);
+  EXPECT_EQ(
+      server.get(explain + std::to_string(nora) + "&site_id=" + std::to_string(south), sam_token)
+          .status,
+      404);
+
+  // A new site would lie outside Sam's sites: refused, and nothing is made.
+  r = call("POST", c(company) + "/sites", {{"name", "East"}}, sam_token);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(server.get(c(company) + "/sites", admin).json()["items"].size(), 2u);
+
+  // Pending invitations: only those to Sam's sites.
+  json invitation = {{"email", "all@a.example"},
+                     {"first_name", "A"},
+                     {"last_name", "A"},
+                     {"companies", {{{"company_id", company}, {"role", "member"}}}}};
+  r = call("POST", "/api/v1/invitations", invitation, admin);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto everywhere = r.json()["id"].get<std::int64_t>();
+  invitation["email"] = "north@a.example";
+  invitation["companies"][0]["sites"] = {north};
+  ASSERT_EQ(call("POST", "/api/v1/invitations", invitation, admin).status, 201);
+  auto pending = server.get("/api/v1/invitations", sam_token).json()["items"];
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0]["email"], "north@a.example");
+  EXPECT_EQ(call("DELETE", "/api/v1/invitations/" + std::to_string(everywhere), nullptr, sam_token)
+                .status,
+            404);
+  EXPECT_EQ(server.get("/api/v1/invitations", admin).json()["items"].size(), 2u);
+}
+
 TEST_F(DirectoryConsoleTest, StaffBelowAdministratorKeepToWhatTheyAdminister) {
   auto creator = server.staffMember("Vendor", "creator@vendor.example", "content_creator");
   // Only a staff administrator turns a customer independent (or back).
