@@ -284,32 +284,44 @@ std::vector<Invitation> InvitationService::staffInvitations(const StaffRole& sta
   return out;
 }
 
-core::Status InvitationService::deleteStaffInvitation(const StaffRole& staff, std::int64_t id,
-                                                      const identity::Origin& o,
-                                                      core::UserId actor) {
+core::Status InvitationService::deleteInvitation(const identity::Principal& p, std::int64_t id,
+                                                 const identity::Origin& o) {
   auto inv = repo_.find(id);
-  if (!inv || !inv->by_staff || inv->revoked_at || inv->org_id != staff.org_id ||
-      (inv->agent_id && !Policy::staffMay(staff, StaffCapability::Agents))) {
-    return fail(Error::notFound("No such invitation"));
+  if (!inv || inv->revoked_at) return fail(Error::notFound("No such invitation"));
+  if (auto staff = policy_.staff(p);
+      staff && Policy::staffMay(*staff, StaffCapability::Users) && staffDeletes(*staff, *inv)) {
+    return deleteStaffMade(*inv, o, p.user.id);
   }
-  for (const auto& c : inv->companies) {
+  if (inv->accepted_at) return fail(Error::notFound("No such invitation"));
+  return revoke(p, id, o);
+}
+
+bool InvitationService::staffDeletes(const StaffRole& staff, const Invitation& inv) {
+  if (!inv.by_staff || inv.org_id != staff.org_id ||
+      (inv.agent_id && !Policy::staffMay(staff, StaffCapability::Agents))) {
+    return false;
+  }
+  for (const auto& c : inv.companies) {
     auto company = access_.findCompany(c.company_id);
-    if (!company || !Policy::staffReaches(staff, *company)) {
-      return fail(Error::notFound("No such invitation"));
-    }
+    if (!company || !Policy::staffReaches(staff, *company)) return false;
   }
+  return true;
+}
+
+core::Status InvitationService::deleteStaffMade(const Invitation& inv, const identity::Origin& o,
+                                                core::UserId actor) {
   storage::Transaction tx(repo_.conn());
-  repo_.revoke(id, clock_.now());
+  repo_.revoke(inv.id, clock_.now());
   int removed = 0;
-  if (inv->accepted_by && inv->agent_id) {
+  if (inv.accepted_by && inv.agent_id) {
     // The person it brought in no longer acts for the agent.
-    removed += repo_.leaveAgent(*inv->agent_id, core::UserId{*inv->accepted_by}) ? 1 : 0;
+    removed += repo_.leaveAgent(*inv.agent_id, core::UserId{*inv.accepted_by}) ? 1 : 0;
   }
-  if (inv->accepted_by) {
+  if (inv.accepted_by) {
     // The person it brought in leaves the invitation's companies: those staff administer
     // (managed ones), never leaving a company without a member who manages users.
-    core::UserId user{*inv->accepted_by};
-    for (const auto& c : inv->companies) {
+    core::UserId user{*inv.accepted_by};
+    for (const auto& c : inv.companies) {
       auto company = access_.findCompany(c.company_id);
       if (!company || !company->managed) continue;
       auto members = access_.members(c.company_id);
@@ -326,13 +338,13 @@ core::Status InvitationService::deleteStaffInvitation(const StaffRole& staff, st
       if (access_.deleteMembership(c.company_id, user)) ++removed;
     }
   }
-  audit_.record(
-      actorOf(o, actor),
-      {"invitation.deleted",
-       inv->accepted_by ? std::optional(core::UserId{*inv->accepted_by}) : std::nullopt,
-       inv->org_id, std::nullopt,
-       nlohmann::json{{"invitation", id}, {"email", inv->email}, {"memberships_removed", removed}}
-           .dump()});
+  audit_.record(actorOf(o, actor),
+                {"invitation.deleted",
+                 inv.accepted_by ? std::optional(core::UserId{*inv.accepted_by}) : std::nullopt,
+                 inv.org_id, std::nullopt,
+                 nlohmann::json{
+                     {"invitation", inv.id}, {"email", inv.email}, {"memberships_removed", removed}}
+                     .dump()});
   tx.commit();
   return {};
 }

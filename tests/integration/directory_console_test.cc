@@ -563,6 +563,57 @@ TEST_F(DirectoryConsoleTest, StaffInvitationsAreListedAndDeletingOneRemovesThePe
   EXPECT_EQ(server.get("/api/v1/staff/invitations", staff).json()["items"].size(), 0u);
 }
 
+TEST_F(DirectoryConsoleTest, TheContractPathDeletesAStaffInvitationAsTheConsoleDoes) {
+  auto r = call("POST", "/api/v1/invitations",
+                {{"email", "ivy@x.example"},
+                 {"first_name", "Ivy"},
+                 {"last_name", "I"},
+                 {"companies", {{{"company_id", company}, {"role", "user"}}}}},
+                staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto accepted = "/api/v1/invitations/" + std::to_string(r.json()["id"].get<std::int64_t>());
+  ASSERT_EQ(
+      server
+          .post("/api/v1/invitations/accept", {{"token", server.mailedToken("/invitations/accept")},
+                                               {"first_name", "Ivy"},
+                                               {"last_name", "I"},
+                                               {"password", TestServer::kPassword}})
+          .status,
+      201);
+  auto ivy = server.signInAndEnrol("ivy@x.example");
+  ASSERT_EQ(server.get(c(company), ivy).status, 200);
+  // Accepted: the company's administrator has nothing to revoke; staff delete it, and with it
+  // Ivy's access, as DELETE /api/v1/staff/invitations/{id} does.
+  EXPECT_EQ(call("DELETE", accepted, nullptr, admin).status, 404);
+  EXPECT_EQ(call("DELETE", accepted, nullptr, rival_admin).status, 404);
+  ASSERT_EQ(call("DELETE", accepted, nullptr, staff).status, 204);
+  EXPECT_EQ(server.get(c(company), ivy).status, 404);
+  EXPECT_EQ(server.get("/api/v1/staff/invitations", staff).json()["items"].size(), 0u);
+  EXPECT_EQ(call("DELETE", accepted, nullptr, staff).status, 404);
+
+  // A pending one is revoked by whoever may manage it, here the company's administrator.
+  r = call("POST", "/api/v1/invitations",
+           {{"email", "jo@x.example"},
+            {"first_name", "Jo"},
+            {"last_name", "J"},
+            {"companies", {{{"company_id", company}, {"role", "member"}}}}},
+           staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto token = server.mailedToken("/invitations/accept");
+  ASSERT_EQ(
+      call("DELETE", "/api/v1/invitations/" + std::to_string(r.json()["id"].get<std::int64_t>()),
+           nullptr, admin)
+          .status,
+      204);
+  EXPECT_EQ(server
+                .post("/api/v1/invitations/accept", {{"token", token},
+                                                     {"first_name", "Jo"},
+                                                     {"last_name", "J"},
+                                                     {"password", TestServer::kPassword}})
+                .status,
+            404);
+}
+
 TEST_F(DirectoryConsoleTest, DisablingALoginEndsItsSessionsAndOnlyStaffOfItsOrganizationMay) {
   auto [bob, bob_token] = member("A", company, "bob@a.example", "user");
   auto disable = "/api/v1/staff/users/" + std::to_string(bob) + "/disable";
