@@ -50,6 +50,9 @@ constexpr std::string_view kSetRights =
     " AND user_id = ?";
 constexpr std::string_view kMembershipId =
     "SELECT id FROM memberships WHERE company_id = ? AND user_id = ?";
+constexpr std::string_view kMemberByEmail =
+    "SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = ?"
+    " AND u.email = ?";
 constexpr std::string_view kClearSites = "DELETE FROM membership_sites WHERE membership_id = ?";
 constexpr std::string_view kAddSite =
     "INSERT INTO membership_sites (membership_id, site_id) VALUES (?, ?)";
@@ -235,6 +238,18 @@ std::vector<Member> AccessRepository::members(core::CompanyId company) {
     out.push_back(std::move(m));
   }
   return out;
+}
+
+bool AccessRepository::isMember(core::CompanyId company, core::UserId user) {
+  Query q(conn(), kMembershipId);
+  q.bind(company.value, user.value);
+  return q.next();
+}
+
+bool AccessRepository::isMemberByEmail(core::CompanyId company, const std::string& email) {
+  Query q(conn(), kMemberByEmail);
+  q.bind(company.value, email);
+  return q.next();
 }
 
 bool AccessRepository::setRights(core::CompanyId company, core::UserId user,

@@ -29,12 +29,15 @@ audit::Actor actorOf(const identity::Origin& o, std::optional<core::UserId> user
 
 }  // namespace
 
-core::Result<Invitation> InvitationService::person(const NewInvitation& n) {
+core::Result<Invitation> InvitationService::person(const NewInvitation& n,
+                                                   const identity::Principal& inviter) {
   Invitation inv;
   inv.email = core::asciiLower(core::trim(n.email));
   inv.first_name = std::string(core::trim(n.first_name));
   inv.last_name = std::string(core::trim(n.last_name));
-  inv.language = n.language.empty() ? "en" : n.language;
+  inv.language = n.language.empty()
+                     ? std::string(identity::languageOrDefault(inviter.user.language))
+                     : n.language;
   if (!core::looksLikeEmail(inv.email)) {
     return fail(Error::invalid("'email' is not a valid e-mail address", "email"));
   }
@@ -52,7 +55,7 @@ core::Result<Invitation> InvitationService::person(const NewInvitation& n) {
 
 core::Result<Invitation> InvitationService::invite(const identity::Principal& p, NewInvitation n,
                                                    const identity::Origin& origin) {
-  auto checked = person(n);
+  auto checked = person(n, p);
   if (!checked) return fail(checked.error());
   Invitation inv = std::move(*checked);
   if (n.companies.empty() || n.companies.size() > 50) {
@@ -75,6 +78,11 @@ core::Result<Invitation> InvitationService::invite(const identity::Principal& p,
                                  "companies"));
     }
     org = access->company.org_id;
+    if (access_.isMemberByEmail(c.company_id, inv.email)) {
+      // An invitation would silently replace their rights on acceptance.
+      return fail(Error::conflict(inv.email + " is already a member of " + access->company.name +
+                                  ": change their rights on the company page"));
+    }
     if (c.role != "custom") {
       auto preset = access_.rolePermissions(access->company.org_id, c.role);
       if (!preset) return fail(Error::invalid("Unknown role '" + c.role + "'", "role"));
@@ -109,7 +117,7 @@ core::Result<Invitation> InvitationService::inviteToAgent(
   if (!Policy::staffMay(staff, StaffCapability::Agents)) {
     return fail(Error::forbidden("Your staff role does not manage agents"));
   }
-  auto checked = person(n);
+  auto checked = person(n, p);
   if (!checked) return fail(checked.error());
   Invitation inv = std::move(*checked);
   inv.org_id = staff.org_id;
@@ -399,6 +407,16 @@ void InvitationService::grant(const Invitation& inv, const std::vector<InvitedCo
   std::optional<core::UserId> inviter;
   if (inv.invited_by) inviter = core::UserId{*inv.invited_by};
   for (const auto& c : companies) {
+    if (access_.isMember(c.company_id, user)) {
+      // A member since the invitation was sent: their rights are their administrators' to
+      // change, never replaced by accepting.
+      audit_.record(actorOf(origin, user),
+                    {"invitation.company_skipped", user, inv.org_id, c.company_id,
+                     nlohmann::json{{"invitation", inv.id},
+                                    {"reason", "already a member: rights left unchanged"}}
+                         .dump()});
+      continue;
+    }
     access_.putMembership(c.company_id, user, c.role, c.permissions, inviter, now);
     access_.setRights(c.company_id, user, c.role, c.permissions, c.sites.empty(), c.sites);
     audit_.record(

@@ -18,7 +18,7 @@ struct NewInvitation {
   std::string email;
   std::string first_name;
   std::string last_name;
-  std::string language = "en";
+  std::string language;                   // empty: the inviter's language
   std::vector<InvitedCompany> companies;  // company_id, role ("custom" with permissions), sites
 };
 
@@ -80,8 +80,9 @@ class InvitationService {
   core::Result<Invitation> byToken(const std::string& token);
 
  private:
-  // The invitee's e-mail, names and language, checked.
-  static core::Result<Invitation> person(const NewInvitation& n);
+  // The invitee's e-mail, names and language (by default the inviter's), checked.
+  static core::Result<Invitation> person(const NewInvitation& n,
+                                         const identity::Principal& inviter);
   // True if the staff member may delete `invitation` as the organization's (see deleteInvitation).
   bool staffDeletes(const StaffRole& staff, const Invitation& invitation);
   core::Status deleteStaffMade(const Invitation& invitation, const identity::Origin& o,

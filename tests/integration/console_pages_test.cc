@@ -625,6 +625,47 @@ TEST_F(ConsolePagesTest, ASiteScopedAdministratorSeesOnlyTheirSitesMembersAndAdd
   EXPECT_EQ(server.get(companyPath() + "/sites", admin_token).json()["items"].size(), 2u);
 }
 
+TEST_F(ConsolePagesTest, TheInviteFormStartsAtMemberInTheInvitersLanguageAndRefusesMembers) {
+  member("mia@acme.example", "member");
+  ASSERT_EQ(server
+                .request("PATCH", "/api/v1/me", R"({"language":"sv"})",
+                         {"Content-Type: application/json", "Authorization: Bearer " + admin_token})
+                .status,
+            200);
+  auto b = signIn("ada@acme.example");
+  auto form = b.get("/invitations/new");
+  ASSERT_EQ(form.status, 200);
+  auto id = std::to_string(company);
+  auto from = form.body.find("id=\"role-" + id + "\"");
+  ASSERT_NE(from, std::string::npos);
+  auto roles = form.body.substr(from, form.body.find("</select>", from) - from);
+  EXPECT_TRUE(contains(roles, "<option value=\"member\" selected>")) << roles;
+  EXPECT_FALSE(contains(roles, "<option value=\"administrator\" selected>")) << roles;
+  auto languages = form.body.substr(form.body.find("id=\"lang-0\""));
+  languages = languages.substr(0, languages.find("</select>"));
+  EXPECT_TRUE(contains(languages, "<option value=\"sv\" selected>")) << languages;
+
+  // Mia is a member already: her row comes back with the reason; the other is sent as a member
+  // in Ada's language.
+  auto r = b.submit("/invitations/new", {{"rows", "2"},
+                                         {"email_0", "mia@acme.example"},
+                                         {"first_name_0", "Mia"},
+                                         {"last_name_0", "Member"},
+                                         {"email_1", "nia@acme.example"},
+                                         {"first_name_1", "Nia"},
+                                         {"last_name_1", "New"},
+                                         {"company_" + id, "on"},
+                                         {"action", "send"}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_TRUE(contains(r.body, "already a member of Acme Widgets")) << mainOf(r.body);
+  EXPECT_TRUE(contains(r.body, "value=\"mia@acme.example\""));
+  auto pending = server.get("/api/v1/invitations", admin_token).json()["items"];
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0]["email"], "nia@acme.example");
+  EXPECT_EQ(pending[0]["language"], "sv");
+  EXPECT_EQ(pending[0]["companies"][0]["role"], "member");
+}
+
 TEST_F(ConsolePagesTest, TheHomePageListsThousandsOfCompaniesAPageAtATime) {
   for (int i = 0; i < 55; ++i) {
     char ext[16];
