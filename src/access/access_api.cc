@@ -323,9 +323,10 @@ void registerExplainApi(CompanyRoutes& routes, Policy& policy) {
                auto q = explainQuery(r);
                if (!q) return http::jsonError(q.error());
                auto [user, permission, site] = *q;
-               auto e = policy.explain(user, a.company.id, permission, site);
+               auto e = policy.explainTo(a, user, permission, site);
+               if (!e) return http::jsonError(e.error());
                return Response::json(200,
-                                     explanationJson(e, user, a.company.id, permission).dump());
+                                     explanationJson(*e, user, a.company.id, permission).dump());
              });
 }
 

@@ -21,7 +21,8 @@ void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy, audit::A
 void registerMembersApi(CompanyRoutes& routes, MembershipService& members);
 
 // Why a user may or may not do something in a company, for those with users.manage there:
-// GET /api/v1/companies/{id}/explain?user_id=&permission=&site_id=.
+// GET /api/v1/companies/{id}/explain?user_id=&permission=&site_id= (a site that is not the
+// company's, or not one the caller sees: 404).
 void registerExplainApi(CompanyRoutes& routes, Policy& policy);
 nlohmann::json explanationJson(const Explanation& e, core::UserId subject, core::CompanyId company,
                                std::optional<Permission> permission);

@@ -333,21 +333,11 @@ class Pages {
       }
       json list = json::array();
       for (const auto& m : deps_.members.members(a)) {
-        bool all_sites = m.all_sites;
-        auto sites = m.sites;
-        if (all_sites) {
-          // Linked contacts may narrow a membership of all sites: ask the policy, which knows how.
-          if (auto e = deps_.policy.explain(m.user_id, a.company.id, std::nullopt, std::nullopt);
-              e.access && e.access->basis == Basis::Membership) {
-            all_sites = e.access->all_sites;
-            sites = e.access->sites;
-          }
-        }
         list.push_back({{"id", m.user_id.value},
                         {"name", m.first_name + " " + m.last_name},
                         {"email", m.email},
                         {"role", roleLabel(pages_, c, m.role, org_roles)},
-                        {"sites", sitesText(c, all_sites, sites, names)},
+                        {"sites", sitesText(c, m.sees_all_sites, m.seen_sites, names)},
                         {"last_login", m.last_login_at ? dateText(*m.last_login_at)
                                                        : pages_.translate(c, "company.never")},
                         {"two_factor", m.has_second_factor},
@@ -451,6 +441,7 @@ class Pages {
     }
     json site_options = json::array();
     for (const auto& [id, name] : names) {
+      if (!a.seesSite(id)) continue;
       site_options.push_back(
           {{"id", id}, {"name", name}, {"selected", std::to_string(id) == site_text}});
     }
@@ -463,9 +454,9 @@ class Pages {
                  {"has_sites", !site_options.empty()}};
     if (user_text.empty()) return pages_.render(c, "explain", data);
 
-    auto fail = [&](const char* key) {
+    auto fail = [&](const char* key, int status = 400) {
       data["error"] = pages_.translate(c, key);
-      return pages_.render(c, "explain", data, 400);
+      return pages_.render(c, "explain", data, status);
     };
     if (!subject) return fail("explain.bad_member");
     std::optional<Permission> permission;
@@ -476,10 +467,12 @@ class Pages {
     std::optional<std::int64_t> site;
     if (!site_text.empty()) {
       auto v = digits(site_text);
-      if (!v || !names.count(*v)) return fail("explain.bad_site");
+      if (!v) return fail("explain.bad_site");
       site = *v;
     }
-    auto e = deps_.policy.explain(subject->user_id, a.company.id, permission, site);
+    auto explained = deps_.policy.explainTo(a, subject->user_id, permission, site);
+    if (!explained) return fail("explain.bad_site", http::statusFor(explained.error().code));
+    const auto& e = *explained;
     auto org_roles = roleNames(deps_.access_repo, a.company.org_id);
     json steps = json::array();
     for (const auto& s : e.steps) {

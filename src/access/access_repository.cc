@@ -29,6 +29,10 @@ constexpr std::string_view kAgentCompaniesOf =
 // The contacts a login is linked to: (company, site or NULL for a company contact).
 constexpr std::string_view kLinkedContacts =
     "SELECT company_id, site_id FROM contacts WHERE user_id = ? ORDER BY company_id, site_id";
+// The contacts of a company linked to logins: (login, site or NULL for a company contact).
+constexpr std::string_view kCompanyLinkedContacts =
+    "SELECT user_id, site_id FROM contacts WHERE company_id = ? AND user_id IS NOT NULL"
+    " ORDER BY user_id, site_id";
 constexpr std::string_view kMembershipSites =
     "SELECT site_id FROM membership_sites WHERE membership_id = ? ORDER BY site_id";
 constexpr std::string_view kPutMembership =
@@ -46,6 +50,9 @@ constexpr std::string_view kSetRights =
     " AND user_id = ?";
 constexpr std::string_view kMembershipId =
     "SELECT id FROM memberships WHERE company_id = ? AND user_id = ?";
+constexpr std::string_view kMemberByEmail =
+    "SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = ?"
+    " AND u.email = ?";
 constexpr std::string_view kClearSites = "DELETE FROM membership_sites WHERE membership_id = ?";
 constexpr std::string_view kAddSite =
     "INSERT INTO membership_sites (membership_id, site_id) VALUES (?, ?)";
@@ -71,6 +78,28 @@ constexpr std::string_view kInsertApiKey =
 constexpr std::string_view kFindApiKey =
     "SELECT id, org_id, name FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL";
 constexpr std::string_view kTouchApiKey = "UPDATE api_keys SET last_used_at = ? WHERE id = ?";
+
+// The sites that linked contacts leave to a membership of every site, by login: a company
+// contact keeps every site (no entry), site contacts alone give only their sites.
+class ContactScopes {
+ public:
+  void add(std::int64_t key, std::optional<std::int64_t> site) {
+    if (site) {
+      sites_[key].push_back(*site);
+    } else {
+      whole_.insert(key);
+    }
+  }
+  // The sites of `key`'s site contacts, if only those narrow it.
+  const std::vector<std::int64_t>* narrowed(std::int64_t key) const {
+    auto it = sites_.find(key);
+    return it == sites_.end() || whole_.count(key) ? nullptr : &it->second;
+  }
+
+ private:
+  std::map<std::int64_t, std::vector<std::int64_t>> sites_;
+  std::set<std::int64_t> whole_;
+};
 
 CompanyAccess readAccess(Query& q, std::int64_t* membership_id) {
   CompanyAccess a;
@@ -111,20 +140,12 @@ std::vector<CompanyAccess> AccessRepository::membershipsOf(core::UserId user) {
       rows.emplace_back(std::move(a), mid);
     }
   }
-  // Linked contacts narrow a membership without an explicit site scope: a company contact
-  // keeps every site, site contacts alone give only their sites.
-  std::map<std::int64_t, std::vector<std::int64_t>> contact_sites;  // company -> sites
-  std::set<std::int64_t> company_contacts;
+  // Linked contacts narrow a membership without an explicit site scope.
+  ContactScopes contact_sites;  // by company
   {
     Query q(conn(), kLinkedContacts);
     q.bind(user.value);
-    while (q.next()) {
-      if (auto site = q.getOptInt(1)) {
-        contact_sites[q.getInt(0)].push_back(*site);
-      } else {
-        company_contacts.insert(q.getInt(0));
-      }
-    }
+    while (q.next()) contact_sites.add(q.getInt(0), q.getOptInt(1));
   }
   std::vector<CompanyAccess> out;
   out.reserve(rows.size());
@@ -134,10 +155,9 @@ std::vector<CompanyAccess> AccessRepository::membershipsOf(core::UserId user) {
       Query s(conn(), kMembershipSites);
       s.bind(mid);
       while (s.next()) a.sites.push_back(s.getInt(0));
-    } else if (auto it = contact_sites.find(a.company.id.value);
-               it != contact_sites.end() && !company_contacts.count(a.company.id.value)) {
+    } else if (auto narrowed = contact_sites.narrowed(a.company.id.value)) {
       a.all_sites = false;
-      a.sites = it->second;
+      a.sites = *narrowed;
       a.sites_from_contacts = true;
     }
     seen.insert(a.company.id.value);
@@ -196,6 +216,12 @@ std::vector<Member> AccessRepository::members(core::CompanyId company) {
       rows.emplace_back(std::move(m), q.getInt(7));
     }
   }
+  ContactScopes contact_sites;  // by login, as membershipsOf() narrows
+  {
+    Query q(conn(), kCompanyLinkedContacts);
+    q.bind(company.value);
+    while (q.next()) contact_sites.add(q.getInt(0), q.getOptInt(1));
+  }
   std::vector<Member> out;
   for (auto& [m, mid] : rows) {
     if (!m.all_sites) {
@@ -203,9 +229,27 @@ std::vector<Member> AccessRepository::members(core::CompanyId company) {
       s.bind(mid);
       while (s.next()) m.sites.push_back(s.getInt(0));
     }
+    m.sees_all_sites = m.all_sites;
+    m.seen_sites = m.sites;
+    if (auto narrowed = m.all_sites ? contact_sites.narrowed(m.user_id.value) : nullptr) {
+      m.sees_all_sites = false;
+      m.seen_sites = *narrowed;
+    }
     out.push_back(std::move(m));
   }
   return out;
+}
+
+bool AccessRepository::isMember(core::CompanyId company, core::UserId user) {
+  Query q(conn(), kMembershipId);
+  q.bind(company.value, user.value);
+  return q.next();
+}
+
+bool AccessRepository::isMemberByEmail(core::CompanyId company, const std::string& email) {
+  Query q(conn(), kMemberByEmail);
+  q.bind(company.value, email);
+  return q.next();
 }
 
 bool AccessRepository::setRights(core::CompanyId company, core::UserId user,

@@ -39,8 +39,13 @@ class AccessRepository {
                      const PermissionSet& permissions, std::optional<core::UserId> invited_by,
                      std::int64_t now);
 
-  // The members of `company`, by last and first name.
+  // The members of `company`, by last and first name, with the membership's site scope and the
+  // one they actually have (narrowed by linked contacts, as in membershipsOf()).
   std::vector<Member> members(core::CompanyId company);
+  // True if `user` is a member of `company`.
+  bool isMember(core::CompanyId company, core::UserId user);
+  // True if the login with that (lower-case) e-mail is a member of `company`.
+  bool isMemberByEmail(core::CompanyId company, const std::string& email);
   // Sets role, permissions and site scope of an existing membership; false if there is none.
   bool setRights(core::CompanyId company, core::UserId user, const std::string& role,
                  const PermissionSet& permissions, bool all_sites,

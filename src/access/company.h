@@ -54,8 +54,12 @@ struct Member {
   std::string last_name;
   std::string role;
   PermissionSet permissions;
-  bool all_sites = true;
+  bool all_sites = true;  // the membership's site scope, as set on it
   std::vector<std::int64_t> sites;
+  // The sites the member actually sees, as for CompanyAccess: the membership's scope, narrowed
+  // (when that is every site) by the contacts the login is linked to.
+  bool sees_all_sites = true;
+  std::vector<std::int64_t> seen_sites;  // when !sees_all_sites
   std::optional<std::int64_t> last_login_at;
   bool has_second_factor = false;
   std::optional<std::string> invited_by;  // the inviter's e-mail

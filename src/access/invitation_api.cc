@@ -126,7 +126,7 @@ void registerInvitationApi(identity::GuardedRoutes& routes, InvitationService& i
 
   routes.api("DELETE", "/api/v1/invitations/{id}", Access::SignedIn,
              [&invitations](Request& r, Context& c) {
-               auto s = invitations.revoke(*c.principal, r.idParam("id"), c.origin);
+               auto s = invitations.deleteInvitation(*c.principal, r.idParam("id"), c.origin);
                if (!s) return http::jsonError(s.error());
                return Response::noContent();
              });

@@ -29,12 +29,15 @@ audit::Actor actorOf(const identity::Origin& o, std::optional<core::UserId> user
 
 }  // namespace
 
-core::Result<Invitation> InvitationService::person(const NewInvitation& n) {
+core::Result<Invitation> InvitationService::person(const NewInvitation& n,
+                                                   const identity::Principal& inviter) {
   Invitation inv;
   inv.email = core::asciiLower(core::trim(n.email));
   inv.first_name = std::string(core::trim(n.first_name));
   inv.last_name = std::string(core::trim(n.last_name));
-  inv.language = n.language.empty() ? "en" : n.language;
+  inv.language = n.language.empty()
+                     ? std::string(identity::languageOrDefault(inviter.user.language))
+                     : n.language;
   if (!core::looksLikeEmail(inv.email)) {
     return fail(Error::invalid("'email' is not a valid e-mail address", "email"));
   }
@@ -52,7 +55,7 @@ core::Result<Invitation> InvitationService::person(const NewInvitation& n) {
 
 core::Result<Invitation> InvitationService::invite(const identity::Principal& p, NewInvitation n,
                                                    const identity::Origin& origin) {
-  auto checked = person(n);
+  auto checked = person(n, p);
   if (!checked) return fail(checked.error());
   Invitation inv = std::move(*checked);
   if (n.companies.empty() || n.companies.size() > 50) {
@@ -75,6 +78,11 @@ core::Result<Invitation> InvitationService::invite(const identity::Principal& p,
                                  "companies"));
     }
     org = access->company.org_id;
+    if (access_.isMemberByEmail(c.company_id, inv.email)) {
+      // An invitation would silently replace their rights on acceptance.
+      return fail(Error::conflict(inv.email + " is already a member of " + access->company.name +
+                                  ": change their rights on the company page"));
+    }
     if (c.role != "custom") {
       auto preset = access_.rolePermissions(access->company.org_id, c.role);
       if (!preset) return fail(Error::invalid("Unknown role '" + c.role + "'", "role"));
@@ -109,7 +117,7 @@ core::Result<Invitation> InvitationService::inviteToAgent(
   if (!Policy::staffMay(staff, StaffCapability::Agents)) {
     return fail(Error::forbidden("Your staff role does not manage agents"));
   }
-  auto checked = person(n);
+  auto checked = person(n, p);
   if (!checked) return fail(checked.error());
   Invitation inv = std::move(*checked);
   inv.org_id = staff.org_id;
@@ -188,7 +196,18 @@ std::vector<Invitation> InvitationService::pending(const identity::Principal& p)
 }
 
 std::vector<Invitation> InvitationService::pendingIn(const CompanyAccess& company) {
-  return repo_.pendingFor(company.company.id, clock_.now());
+  auto all = repo_.pendingFor(company.company.id, clock_.now());
+  if (company.all_sites) return all;
+  // A caller who sees only some sites sees the invitations to those, as it sees members.
+  std::vector<Invitation> out;
+  for (auto& inv : all) {
+    bool seen = std::any_of(inv.companies.begin(), inv.companies.end(), [&](const auto& c) {
+      return c.company_id == company.company.id &&
+             Policy::seesMember(company, c.sites.empty(), c.sites);
+    });
+    if (seen) out.push_back(std::move(inv));
+  }
+  return out;
 }
 
 core::Result<Invitation> InvitationService::manageable(const identity::Principal& p,
@@ -216,6 +235,17 @@ core::Status InvitationService::mayManage(const identity::Principal& p, const In
     if (!access->can(Permission::UsersManage)) {
       return fail(
           Error::forbidden("You need the permission 'users.manage' in " + access->company.name));
+    }
+    if (!access->all_sites) {
+      // As for members: unseen beyond the caller's sites, and managed only within them.
+      if (!Policy::seesMember(*access, c.sites.empty(), c.sites)) {
+        return fail(Error::notFound("No such invitation"));
+      }
+      if (!std::all_of(c.sites.begin(), c.sites.end(),
+                       [&](auto s) { return access->seesSite(s); })) {
+        return fail(Error::forbidden("You see only some sites of " + access->company.name +
+                                     ": manage only invitations to those"));
+      }
     }
   }
   return {};
@@ -262,32 +292,44 @@ std::vector<Invitation> InvitationService::staffInvitations(const StaffRole& sta
   return out;
 }
 
-core::Status InvitationService::deleteStaffInvitation(const StaffRole& staff, std::int64_t id,
-                                                      const identity::Origin& o,
-                                                      core::UserId actor) {
+core::Status InvitationService::deleteInvitation(const identity::Principal& p, std::int64_t id,
+                                                 const identity::Origin& o) {
   auto inv = repo_.find(id);
-  if (!inv || !inv->by_staff || inv->revoked_at || inv->org_id != staff.org_id ||
-      (inv->agent_id && !Policy::staffMay(staff, StaffCapability::Agents))) {
-    return fail(Error::notFound("No such invitation"));
+  if (!inv || inv->revoked_at) return fail(Error::notFound("No such invitation"));
+  if (auto staff = policy_.staff(p);
+      staff && Policy::staffMay(*staff, StaffCapability::Users) && staffDeletes(*staff, *inv)) {
+    return deleteStaffMade(*inv, o, p.user.id);
   }
-  for (const auto& c : inv->companies) {
+  if (inv->accepted_at) return fail(Error::notFound("No such invitation"));
+  return revoke(p, id, o);
+}
+
+bool InvitationService::staffDeletes(const StaffRole& staff, const Invitation& inv) {
+  if (!inv.by_staff || inv.org_id != staff.org_id ||
+      (inv.agent_id && !Policy::staffMay(staff, StaffCapability::Agents))) {
+    return false;
+  }
+  for (const auto& c : inv.companies) {
     auto company = access_.findCompany(c.company_id);
-    if (!company || !Policy::staffReaches(staff, *company)) {
-      return fail(Error::notFound("No such invitation"));
-    }
+    if (!company || !Policy::staffReaches(staff, *company)) return false;
   }
+  return true;
+}
+
+core::Status InvitationService::deleteStaffMade(const Invitation& inv, const identity::Origin& o,
+                                                core::UserId actor) {
   storage::Transaction tx(repo_.conn());
-  repo_.revoke(id, clock_.now());
+  repo_.revoke(inv.id, clock_.now());
   int removed = 0;
-  if (inv->accepted_by && inv->agent_id) {
+  if (inv.accepted_by && inv.agent_id) {
     // The person it brought in no longer acts for the agent.
-    removed += repo_.leaveAgent(*inv->agent_id, core::UserId{*inv->accepted_by}) ? 1 : 0;
+    removed += repo_.leaveAgent(*inv.agent_id, core::UserId{*inv.accepted_by}) ? 1 : 0;
   }
-  if (inv->accepted_by) {
+  if (inv.accepted_by) {
     // The person it brought in leaves the invitation's companies: those staff administer
     // (managed ones), never leaving a company without a member who manages users.
-    core::UserId user{*inv->accepted_by};
-    for (const auto& c : inv->companies) {
+    core::UserId user{*inv.accepted_by};
+    for (const auto& c : inv.companies) {
       auto company = access_.findCompany(c.company_id);
       if (!company || !company->managed) continue;
       auto members = access_.members(c.company_id);
@@ -304,13 +346,13 @@ core::Status InvitationService::deleteStaffInvitation(const StaffRole& staff, st
       if (access_.deleteMembership(c.company_id, user)) ++removed;
     }
   }
-  audit_.record(
-      actorOf(o, actor),
-      {"invitation.deleted",
-       inv->accepted_by ? std::optional(core::UserId{*inv->accepted_by}) : std::nullopt,
-       inv->org_id, std::nullopt,
-       nlohmann::json{{"invitation", id}, {"email", inv->email}, {"memberships_removed", removed}}
-           .dump()});
+  audit_.record(actorOf(o, actor),
+                {"invitation.deleted",
+                 inv.accepted_by ? std::optional(core::UserId{*inv.accepted_by}) : std::nullopt,
+                 inv.org_id, std::nullopt,
+                 nlohmann::json{
+                     {"invitation", inv.id}, {"email", inv.email}, {"memberships_removed", removed}}
+                     .dump()});
   tx.commit();
   return {};
 }
@@ -365,6 +407,16 @@ void InvitationService::grant(const Invitation& inv, const std::vector<InvitedCo
   std::optional<core::UserId> inviter;
   if (inv.invited_by) inviter = core::UserId{*inv.invited_by};
   for (const auto& c : companies) {
+    if (access_.isMember(c.company_id, user)) {
+      // A member since the invitation was sent: their rights are their administrators' to
+      // change, never replaced by accepting.
+      audit_.record(actorOf(origin, user),
+                    {"invitation.company_skipped", user, inv.org_id, c.company_id,
+                     nlohmann::json{{"invitation", inv.id},
+                                    {"reason", "already a member: rights left unchanged"}}
+                         .dump()});
+      continue;
+    }
     access_.putMembership(c.company_id, user, c.role, c.permissions, inviter, now);
     access_.setRights(c.company_id, user, c.role, c.permissions, c.sites.empty(), c.sites);
     audit_.record(

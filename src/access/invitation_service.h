@@ -18,7 +18,7 @@ struct NewInvitation {
   std::string email;
   std::string first_name;
   std::string last_name;
-  std::string language = "en";
+  std::string language;                   // empty: the inviter's language
   std::vector<InvitedCompany> companies;  // company_id, role ("custom" with permissions), sites
 };
 
@@ -51,17 +51,25 @@ class InvitationService {
                                          const identity::Origin& origin);
   // Pending invitations of the companies where the caller manages users.
   std::vector<Invitation> pending(const identity::Principal& p);
-  // Pending invitations naming one company (REQUIRES: the caller manages users there).
+  // Pending invitations naming one company (REQUIRES: the caller manages users there); for a
+  // caller who sees only some sites, those to one of them (as Policy::seesMember).
   std::vector<Invitation> pendingIn(const CompanyAccess& company);
+  // Revokes a pending invitation that the caller may manage: users.manage in each of its
+  // companies and, for a caller who sees only some sites, to those sites alone (else NotFound or
+  // Forbidden); into an agent, staff who manage agents.
   core::Status revoke(const identity::Principal& p, std::int64_t id, const identity::Origin& o);
   // The staff-made invitations of the staff member's organization (pending and accepted) that
   // reach only companies they reach: the organization side's list.
   std::vector<Invitation> staffInvitations(const StaffRole& staff);
-  // Deletes a staff-made invitation: a pending one is revoked; an accepted one also removes the
-  // person it brought in from the invitation's companies that staff administer (managed ones),
-  // keeping a member who manages users in each. NotFound for any other.
-  core::Status deleteStaffInvitation(const StaffRole& staff, std::int64_t id,
-                                     const identity::Origin& o, core::UserId actor);
+  // Deletes an invitation: DELETE /api/v1/invitations/{id} and the staff console's
+  // DELETE /api/v1/staff/invitations/{id} (and its page) alike. Staff who manage users delete a
+  // staff-made invitation of their organization that reaches only companies they reach (and
+  // agents only if they manage agents): a pending one is revoked; an accepted one also removes
+  // the person it brought in from the invitation's companies that staff administer (managed
+  // ones), keeping a member who manages users in each. Anyone else who may manage a pending
+  // invitation (see revoke) revokes it. NotFound for any other (an accepted one among them).
+  core::Status deleteInvitation(const identity::Principal& p, std::int64_t id,
+                                const identity::Origin& o);
   core::Status resend(const identity::Principal& p, std::int64_t id, const identity::Origin& o);
   core::Result<core::UserId> accept(const std::string& token, const std::string& first,
                                     const std::string& last, const std::string& password,
@@ -72,8 +80,13 @@ class InvitationService {
   core::Result<Invitation> byToken(const std::string& token);
 
  private:
-  // The invitee's e-mail, names and language, checked.
-  static core::Result<Invitation> person(const NewInvitation& n);
+  // The invitee's e-mail, names and language (by default the inviter's), checked.
+  static core::Result<Invitation> person(const NewInvitation& n,
+                                         const identity::Principal& inviter);
+  // True if the staff member may delete `invitation` as the organization's (see deleteInvitation).
+  bool staffDeletes(const StaffRole& staff, const Invitation& invitation);
+  core::Status deleteStaffMade(const Invitation& invitation, const identity::Origin& o,
+                               core::UserId actor);
   // Stores a checked invitation within the licence limit, audits and mails it.
   core::Result<Invitation> store(const identity::Principal& p, Invitation invitation,
                                  const identity::Origin& origin);

@@ -17,8 +17,11 @@ constexpr int kMaxRows = 20;
 constexpr std::size_t kMaxCompanies = 200;
 
 struct Row {
-  std::string email, first_name, last_name, language = "en", error;
+  std::string email, first_name, last_name, language, error;
 };
+
+// The role a company's row starts with: the least-privileged preset with something to do.
+constexpr const char* kDefaultRole = "member";
 
 std::string field(const http::Params& form, const std::string& name) {
   return http::findParam(form, name).value_or("");
@@ -29,6 +32,13 @@ class InvitePages {
   InvitePages(Policy& policy, AccessRepository& repo, InvitationService& invitations,
               const web::Views& views)
       : policy_(policy), repo_(repo), invitations_(invitations), views_(views) {}
+
+  // An empty person's row, in the inviter's language.
+  static Row blankRow(const Context& c) {
+    Row row;
+    row.language = c.lang;
+    return row;
+  }
 
   // The companies where the caller may invite: (access, chosen?, role chosen).
   std::vector<CompanyAccess> manageable(const Context& c) const {
@@ -46,6 +56,7 @@ class InvitePages {
     for (const auto& a : manageable(c)) {
       auto id = std::to_string(a.company.id.value);
       std::string chosen_role = field(form, "role_" + id);
+      if (chosen_role.empty()) chosen_role = kDefaultRole;
       json roles = json::array();
       for (const char* role :
            {"administrator", "user", "moderator", "support_user", "member", "read_only", "all"}) {
@@ -99,11 +110,11 @@ class InvitePages {
         preset.emplace_back("company_" + *company, "on");
       }
       if (auto sent = http::findParam(*q, "sent")) {
-        return render(c, {Row{}}, preset, views_.translate(c.lang, "invite.sent") + " " + *sent, "",
-                      200);
+        return render(c, {blankRow(c)}, preset,
+                      views_.translate(c.lang, "invite.sent") + " " + *sent, "", 200);
       }
     }
-    return render(c, {Row{}}, preset, "", "", 200);
+    return render(c, {blankRow(c)}, preset, "", "", 200);
   }
 
   Response submit(Request&, Context& c) const {
@@ -115,11 +126,11 @@ class InvitePages {
       auto n = std::to_string(i);
       Row row{field(form, "email_" + n), field(form, "first_name_" + n),
               field(form, "last_name_" + n), field(form, "language_" + n), ""};
-      if (row.language.empty()) row.language = "en";
+      if (row.language.empty()) row.language = c.lang;
       rows.push_back(std::move(row));
     }
     if (field(form, "action") == "add") {
-      if (rows.size() < kMaxRows) rows.push_back(Row{});
+      if (rows.size() < kMaxRows) rows.push_back(blankRow(c));
       return render(c, rows, form, "", "", 200);
     }
     // The companies ticked, each with its role ("all": every permission but users.manage).
@@ -134,7 +145,7 @@ class InvitePages {
         ic.role = "custom";
         ic.permissions = allButUserManagement();
       } else {
-        ic.role = role.empty() ? "user" : role;
+        ic.role = role.empty() ? kDefaultRole : role;
       }
       chosen.push_back(std::move(ic));
     }

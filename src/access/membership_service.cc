@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "access/policy.h"
 #include "identity/notifications.h"
 
 namespace portico::access {
@@ -21,7 +22,13 @@ const Member* find(const std::vector<Member>& members, core::UserId user) {
 }  // namespace
 
 std::vector<Member> MembershipService::members(const CompanyAccess& caller) {
-  return repo_.members(caller.company.id);
+  auto all = repo_.members(caller.company.id);
+  if (caller.all_sites) return all;
+  std::vector<Member> out;
+  for (auto& m : all) {
+    if (Policy::seesMember(caller, m.sees_all_sites, m.seen_sites)) out.push_back(std::move(m));
+  }
+  return out;
 }
 
 std::optional<AgentAllocation> MembershipService::agent(const CompanyAccess& caller) {
@@ -43,6 +50,30 @@ bool MembershipService::anotherManager(const std::vector<Member>& members,
     if (m.user_id != except && m.permissions.has(Permission::UsersManage)) return true;
   }
   return false;
+}
+
+// Whoever is not staff acts only on members who do not outrank them: every permission the
+// member holds now, the caller holds too. Otherwise a lesser administrator could demote or remove
+// a greater one, whom nobody in an independent company could then restore.
+core::Status MembershipService::mayActOn(const CompanyAccess& caller, const Member& target) {
+  if (caller.basis == Basis::Staff || target.permissions.subsetOf(caller.permissions)) return {};
+  return fail(Error::forbidden(
+      "This member holds permissions that you do not hold yourself: only someone who holds all of "
+      "them may change or remove their access"));
+}
+
+// The last member who manages users stays one; staff (who administer managed companies) may
+// still change them, since staff can appoint another.
+core::Status MembershipService::keepsUserManager(const CompanyAccess& caller,
+                                                 const std::vector<Member>& members,
+                                                 const Member& target) const {
+  if (caller.basis == Basis::Staff || !target.permissions.has(Permission::UsersManage) ||
+      anotherManager(members, target.user_id)) {
+    return {};
+  }
+  return fail(Error::conflict(
+      "This is the company's last member who manages users: give another member 'users.manage' "
+      "first"));
 }
 
 // A caller who sees only some sites manages only members whose scope lies within them, and
@@ -68,6 +99,7 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
   auto all = repo_.members(caller.company.id);
   const Member* current = find(all, target);
   if (!current) return fail(Error::notFound("No such member of this company"));
+  if (auto s = mayActOn(caller, *current); !s) return s;
 
   std::string role = current->role;
   PermissionSet permissions = current->permissions;
@@ -89,9 +121,8 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
   if (caller.basis != Basis::Staff && !permissions.subsetOf(caller.permissions)) {
     return fail(Error::forbidden("You cannot grant permissions that you do not hold yourself"));
   }
-  if (!permissions.has(Permission::UsersManage) &&
-      current->permissions.has(Permission::UsersManage) && !anotherManager(all, target)) {
-    return fail(Error::conflict("The company needs at least one member who manages users"));
+  if (!permissions.has(Permission::UsersManage)) {
+    if (auto s = keepsUserManager(caller, all, *current); !s) return s;
   }
   bool all_sites = change.all_sites.value_or(current->all_sites);
   const auto& sites = change.all_sites ? change.sites : current->sites;
@@ -125,9 +156,8 @@ core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId
   auto all = repo_.members(caller.company.id);
   const Member* current = find(all, target);
   if (!current) return fail(Error::notFound("No such member of this company"));
-  if (current->permissions.has(Permission::UsersManage) && !anotherManager(all, target)) {
-    return fail(Error::conflict("The company needs at least one member who manages users"));
-  }
+  if (auto s = mayActOn(caller, *current); !s) return s;
+  if (auto s = keepsUserManager(caller, all, *current); !s) return s;
   if (!caller.all_sites && !withinSites(caller, *current, false, caller.sites)) {
     return fail(Error::forbidden("You see only some sites: remove only members of those sites"));
   }

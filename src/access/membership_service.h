@@ -13,9 +13,11 @@
 namespace portico::access {
 
 // Managing the members of a company: list, change rights, remove access. The caller's access
-// (from CompanyRoutes, which checked users.manage) is given; these add the finer rules: nobody
-// grants a permission they do not hold, and a company keeps at least one member who manages
-// users. Every change is audited with its owner. Thread-safe.
+// (from CompanyRoutes, which checked users.manage) is given; these add the finer rules, for the
+// API and the pages alike: nobody but staff changes or removes a member who holds a permission
+// the caller does not hold, nobody grants a permission they do not hold, and a company keeps at
+// least one member who manages users (unless staff change it). Every change is audited with its
+// owner. Thread-safe.
 class MembershipService {
  public:
   MembershipService(AccessRepository& repo, audit::AuditLog& audit, const core::Clock& clock)
@@ -23,15 +25,20 @@ class MembershipService {
   // Tells members of changes to their access (kind access.changes), if set.
   void setNotifier(identity::IdentityService* notifier) { notifier_ = notifier; }
 
+  // The members the caller may see: all of them, or for a caller who sees only some sites those
+  // who see one of them (Policy::seesMember).
   std::vector<Member> members(const CompanyAccess& caller);
   // The agent allocated to the caller's company, if any (active or ended).
   std::optional<AgentAllocation> agent(const CompanyAccess& caller);
   // NotFound if `target` is not a member; InvalidInput for an unknown role, a bad permission or
-  // a site of another company; Forbidden when granting more than the caller holds; Conflict
-  // when the company would be left without a user manager.
+  // a site of another company; Forbidden when the target holds a permission the caller does not
+  // (callers who are not staff), when granting more than the caller holds or outside the caller's
+  // sites; Conflict when a caller who is not staff would leave the company without a member who
+  // manages users.
   core::Status changeRights(const CompanyAccess& caller, core::UserId target,
                             const RightsChange& change, const audit::Actor& actor);
   // Removes the membership at once: the user's next request already fails for this company.
+  // The same rules (NotFound, Forbidden, Conflict) as changeRights; removing oneself too.
   core::Status remove(const CompanyAccess& caller, core::UserId target, const audit::Actor& actor);
 
  private:
@@ -39,6 +46,11 @@ class MembershipService {
                           const std::vector<std::int64_t>& sites);
   // True if some member other than `except` manages users.
   bool anotherManager(const std::vector<Member>& members, core::UserId except) const;
+  // Forbidden if `target` holds a permission that `caller` (not staff) does not.
+  static core::Status mayActOn(const CompanyAccess& caller, const Member& target);
+  // Conflict if `target` is the last member who manages users and `caller` is not staff.
+  core::Status keepsUserManager(const CompanyAccess& caller, const std::vector<Member>& members,
+                                const Member& target) const;
 
   AccessRepository& repo_;
   audit::AuditLog& audit_;

@@ -180,6 +180,33 @@ std::optional<CompanyAccess> Policy::company(const identity::Principal& p, core:
   return staffAccessTo(p.user.id, id);
 }
 
+bool Policy::seesMember(const CompanyAccess& caller, bool all_sites,
+                        const std::vector<std::int64_t>& sites) {
+  if (caller.all_sites) return true;
+  if (all_sites) return false;
+  return std::any_of(sites.begin(), sites.end(), [&](auto s) { return caller.seesSite(s); });
+}
+
+core::Result<Explanation> Policy::explainTo(const CompanyAccess& caller, core::UserId subject,
+                                            std::optional<Permission> permission,
+                                            std::optional<std::int64_t> site) {
+  // A site of another company, or none at all, is not there: it would otherwise be explained
+  // as if it were the company's.
+  if (site && (!caller.seesSite(*site) || !repo_.sitesBelongTo(caller.company.id, {*site}))) {
+    return core::fail(core::Error::notFound("No such site"));
+  }
+  if (!caller.all_sites) {
+    // Nothing about logins beyond the caller's sites, members or not.
+    auto members = repo_.members(caller.company.id);
+    auto m = std::find_if(members.begin(), members.end(),
+                          [&](const Member& x) { return x.user_id == subject; });
+    if (m == members.end() || !seesMember(caller, m->sees_all_sites, m->seen_sites)) {
+      return core::fail(core::Error::notFound("No such member of this company"));
+    }
+  }
+  return explain(subject, caller.company.id, permission, site);
+}
+
 Explanation Policy::explain(core::UserId subject, core::CompanyId company,
                             std::optional<Permission> permission,
                             std::optional<std::int64_t> site) {

@@ -87,9 +87,24 @@ class Policy {
   static bool staffReaches(const StaffRole& staff, const Company& company);
 
   // Why `subject` may or may not hold `permission` (and see `site`) in `company`. Reads fresh
-  // data (no cache). REQUIRES: the caller was allowed to ask (users.manage there, or staff).
+  // data (no cache). REQUIRES: the caller was allowed to ask (users.manage there, or staff), and
+  // `site`, if given, is a site of `company` (explainTo() checks it).
   Explanation explain(core::UserId subject, core::CompanyId company,
                       std::optional<Permission> permission, std::optional<std::int64_t> site);
+  // explain() asked by `caller` about its company, as the explain API and page ask it: NotFound
+  // if `site` is not a site of the company that the caller sees, or if the caller sees only some
+  // sites and `subject` is no member that it may see (seesMember). REQUIRES: the caller manages
+  // users in the company.
+  core::Result<Explanation> explainTo(const CompanyAccess& caller, core::UserId subject,
+                                      std::optional<Permission> permission,
+                                      std::optional<std::int64_t> site);
+
+  // True if `caller` may see (list, explain) a member who sees every site (`all_sites`) or
+  // `sites`, that is, the member's actual scope: a caller who sees every site sees every member;
+  // one who sees only some sites sees the members who see one of those sites, but none who sees
+  // every site (such a member reaches beyond the caller).
+  static bool seesMember(const CompanyAccess& caller, bool all_sites,
+                         const std::vector<std::int64_t>& sites);
 
  private:
   // What a staff role grants in `company`, if anything.

@@ -373,9 +373,8 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
                return Response::json(200, json{{"items", items}}.dump());
              });
   routes.api("DELETE", "/api/v1/staff/invitations/{id}", StaffCapability::Users,
-             [&invitations](Request& r, Context& c, const StaffRole& s) {
-               auto st = invitations.deleteStaffInvitation(s, r.idParam("id"), c.origin,
-                                                           c.principal->user.id);
+             [&invitations](Request& r, Context& c, const StaffRole&) {
+               auto st = invitations.deleteInvitation(*c.principal, r.idParam("id"), c.origin);
                return st ? Response::noContent() : http::jsonError(st.error());
              });
 }

@@ -669,8 +669,7 @@ void Pages::registerAll() {
           [this](Request& r, Context& c, const StaffRole& s) { return invitations(r, c, s); });
   rt.page("POST", "/staff/invitations/{id}/delete", StaffCapability::Users,
           [this](Request& r, Context& c, const StaffRole& s) {
-            auto done = invitations_.deleteStaffInvitation(s, r.idParam("id"), c.origin,
-                                                           c.principal->user.id);
+            auto done = invitations_.deleteInvitation(*c.principal, r.idParam("id"), c.origin);
             if (!done) {
               return invitations(r, c, s, pages_.message(c, done.error()),
                                  http::statusFor(done.error().code));

@@ -157,6 +157,7 @@ class Pages {
     data["sites"] = list;
     data["has_sites"] = !list.empty();
     data["can_edit"] = a.can(Permission::CompanyProfile);
+    data["can_add"] = a.can(Permission::CompanyProfile) && a.all_sites;  // see createSite
     data["form"] = form;
     data["saved"] = queryField(r, "saved") == "1";
     if (!error.empty()) data["error"] = error;

@@ -66,6 +66,12 @@ std::vector<Site> DirectoryService::sites(const access::CompanyAccess& caller) {
 
 core::Result<Site> DirectoryService::createSite(const access::CompanyAccess& caller,
                                                 const json& body, const audit::Actor& actor) {
+  // A new site is in nobody's list of sites: a caller who sees only some would make one that
+  // they then cannot see.
+  if (!caller.all_sites) {
+    return fail(Error::forbidden(
+        "You see only some sites: ask someone who sees every site of the company to add one"));
+  }
   return updateSite(caller, 0, body, actor);
 }
 

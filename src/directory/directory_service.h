@@ -12,15 +12,16 @@
 namespace portico::directory {
 
 // A company's sites and contacts. The caller's CompanyAccess (checked by CompanyRoutes) is given;
-// these add the finer rules: a site-scoped caller sees only its sites and their contacts, every
-// site named belongs to the company, a contact links only to a login that is a member of the
-// company. Every change is audited. Thread-safe.
+// these add the finer rules: a site-scoped caller sees only its sites and their contacts and adds
+// no site, every site named belongs to the company, a contact links only to a login that is a
+// member of the company. Every change is audited. Thread-safe.
 class DirectoryService {
  public:
   DirectoryService(DirectoryRepository& repo, audit::AuditLog& audit, const core::Clock& clock)
       : repo_(repo), audit_(audit), clock_(clock) {}
 
   std::vector<Site> sites(const access::CompanyAccess& caller);
+  // Forbidden for a caller who sees only some sites (the new site would lie outside them).
   core::Result<Site> createSite(const access::CompanyAccess& caller, const nlohmann::json& body,
                                 const audit::Actor& actor);
   core::Result<Site> updateSite(const access::CompanyAccess& caller, std::int64_t id,

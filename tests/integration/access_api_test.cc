@@ -378,6 +378,49 @@ TEST_F(MembersApiTest, TheLastUserManagerStays) {
   EXPECT_EQ(remove(admin_id).status, 409);
 }
 
+TEST_F(MembersApiTest, NobodyChangesOrRemovesAMemberWhoOutranksThem) {
+  // Bob manages users and contacts, nothing else; the administrator holds everything.
+  ASSERT_EQ(patch(bob, {{"permissions", {"users.manage", "contacts.manage"}}}).status, 200);
+  auto admin_id = server.get("/api/v1/me", admin).json()["user"]["id"].get<std::int64_t>();
+  auto r = patch(admin_id, {{"permissions", {"users.manage"}}}, other_admin);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("do not hold"), std::string::npos);
+  EXPECT_EQ(remove(admin_id, other_admin).status, 403);
+  auto items = server.get(users(), admin).json()["items"];
+  ASSERT_EQ(items.size(), 2u);
+  for (const auto& m : items) {
+    if (m["id"] == admin_id) {
+      EXPECT_EQ(m["role"], "administrator");
+    }
+  }
+  // Carl holds only what Bob holds: Bob changes and removes him.
+  integration("/api/v1/integration/companies/M-1/admin-signup", {{"email", "carl@members.example"}},
+              key);
+  ASSERT_EQ(signUp(lastSignupToken(), "Carl"), 201);
+  std::int64_t carl = 0;
+  items = server.get(users(), admin).json()["items"];
+  for (const auto& m : items) {
+    if (m["email"] == "carl@members.example") carl = m["id"].get<std::int64_t>();
+  }
+  ASSERT_NE(carl, 0);
+  ASSERT_EQ(patch(carl, {{"permissions", {"contacts.manage"}}}).status, 200);
+  EXPECT_EQ(patch(carl, {{"permissions", {"users.manage", "contacts.manage"}}}, other_admin).status,
+            200);
+  EXPECT_EQ(remove(carl, other_admin).status, 204);
+}
+
+TEST_F(MembersApiTest, OnlyStaffReplaceTheLastUserManagerOfAManagedCompany) {
+  auto admin_id = server.get("/api/v1/me", admin).json()["user"]["id"].get<std::int64_t>();
+  auto r = patch(admin_id, {{"role", "user"}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("last member"), std::string::npos);
+  auto staff = server.staffMember("Vendor", "helen@vendor.example", "admin");
+  r = patch(admin_id, {{"role", "user"}}, staff);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["role"], "user");
+  EXPECT_EQ(remove(admin_id, staff).status, 204);
+}
+
 TEST_F(MembersApiTest, UserManagersSeeTheCompanysAuditLog) {
   auto r = server.get(users().substr(0, users().size() - 6) + "/audit", admin);
   ASSERT_EQ(r.status, 200) << r.body;

@@ -552,6 +552,120 @@ TEST_F(ConsolePagesTest, AgentsDepartmentsPersonnelAndInvitations) {
   EXPECT_TRUE(contains(b.get("/staff/invitations").body, "No invitations yet."));
 }
 
+TEST_F(ConsolePagesTest, TheCompanyPageRemovesOnlyMembersWithinTheCallersRights) {
+  // Lee manages users and contacts, nothing else.
+  auto lee = member("lee@acme.example", "administrator");
+  ASSERT_EQ(server
+                .request("PATCH", companyPath() + "/users/" + std::to_string(lee),
+                         R"({"permissions":["users.manage","contacts.manage"]})",
+                         {"Content-Type: application/json", "Authorization: Bearer " + admin_token})
+                .status,
+            200);
+  enrol("lee@acme.example");
+  auto ada = server.get("/api/v1/me", admin_token).json()["user"]["id"].get<std::int64_t>();
+  auto b = signIn("lee@acme.example");
+  b.get(page());
+  auto r = b.submit(page() + "/users/" + std::to_string(ada) + "/remove");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(contains(r.body, "do not hold yourself")) << mainOf(r.body);
+  EXPECT_EQ(server.get(companyPath(), admin_token).status, 200);  // Ada is still a member
+  // Ada removes Lee; then she is the last who manages users and cannot remove herself.
+  auto a = signIn("ada@acme.example");
+  a.get(page());
+  EXPECT_EQ(a.submit(page() + "/users/" + std::to_string(lee) + "/remove").status, 303);
+  r = a.submit(page() + "/users/" + std::to_string(ada) + "/remove");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_TRUE(contains(r.body, "last member who manages users")) << mainOf(r.body);
+  EXPECT_EQ(server.get(companyPath(), admin_token).status, 200);
+}
+
+TEST_F(ConsolePagesTest, ASiteScopedAdministratorSeesOnlyTheirSitesMembersAndAddsNoSite) {
+  auto addSite = [&](const std::string& name) {
+    auto r = server.post(companyPath() + "/sites", {{"name", name}}, admin_token);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()["id"].get<std::int64_t>();
+  };
+  auto north = addSite("North"), south = addSite("South");
+  auto sam = member("sam@acme.example", "administrator");
+  auto nora = member("nora@acme.example", "member");
+  auto sid = member("sid@acme.example", "member");
+  for (auto [user, where] :
+       {std::pair{sam, north}, std::pair{nora, north}, std::pair{sid, south}}) {
+    ASSERT_EQ(
+        server
+            .request("PATCH", companyPath() + "/users/" + std::to_string(user),
+                     json{{"sites", {where}}}.dump(),
+                     {"Content-Type: application/json", "Authorization: Bearer " + admin_token})
+            .status,
+        200);
+  }
+  enrol("sam@acme.example");
+  auto ada = server.get("/api/v1/me", admin_token).json()["user"]["id"].get<std::int64_t>();
+  auto b = signIn("sam@acme.example");
+  auto review = b.get(page());
+  ASSERT_EQ(review.status, 200);
+  auto members = review.body.substr(review.body.find("id=\"members\""));
+  EXPECT_TRUE(contains(members, "nora@acme.example"));
+  EXPECT_TRUE(contains(members, "/explain?user_id=" + std::to_string(nora) + "\""));
+  EXPECT_FALSE(contains(members, "sid@acme.example"));
+  EXPECT_FALSE(contains(members, "/explain?user_id=" + std::to_string(ada) + "\""));
+  // Nor do explain and "view as" show them.
+  EXPECT_EQ(b.get(page() + "/explain?user_id=" + std::to_string(sid)).status, 400);
+  EXPECT_EQ(b.get(page() + "/view-as/" + std::to_string(sid)).status, 404);
+  EXPECT_EQ(b.get(page() + "/explain?user_id=" + std::to_string(nora) +
+                  "&site_id=" + std::to_string(south))
+                .status,
+            404);
+  // No site to add: the form is not offered, and posting it is refused.
+  auto sites = b.get(page() + "/sites");
+  ASSERT_EQ(sites.status, 200);
+  EXPECT_FALSE(contains(sites.body, "action=\"" + page() + "/sites\""));
+  auto r = b.submit(page() + "/sites", {{"name", "East"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(server.get(companyPath() + "/sites", admin_token).json()["items"].size(), 2u);
+}
+
+TEST_F(ConsolePagesTest, TheInviteFormStartsAtMemberInTheInvitersLanguageAndRefusesMembers) {
+  member("mia@acme.example", "member");
+  ASSERT_EQ(server
+                .request("PATCH", "/api/v1/me", R"({"language":"sv"})",
+                         {"Content-Type: application/json", "Authorization: Bearer " + admin_token})
+                .status,
+            200);
+  auto b = signIn("ada@acme.example");
+  auto form = b.get("/invitations/new");
+  ASSERT_EQ(form.status, 200);
+  auto id = std::to_string(company);
+  auto from = form.body.find("id=\"role-" + id + "\"");
+  ASSERT_NE(from, std::string::npos);
+  auto roles = form.body.substr(from, form.body.find("</select>", from) - from);
+  EXPECT_TRUE(contains(roles, "<option value=\"member\" selected>")) << roles;
+  EXPECT_FALSE(contains(roles, "<option value=\"administrator\" selected>")) << roles;
+  auto languages = form.body.substr(form.body.find("id=\"lang-0\""));
+  languages = languages.substr(0, languages.find("</select>"));
+  EXPECT_TRUE(contains(languages, "<option value=\"sv\" selected>")) << languages;
+
+  // Mia is a member already: her row comes back with the reason; the other is sent as a member
+  // in Ada's language.
+  auto r = b.submit("/invitations/new", {{"rows", "2"},
+                                         {"email_0", "mia@acme.example"},
+                                         {"first_name_0", "Mia"},
+                                         {"last_name_0", "Member"},
+                                         {"email_1", "nia@acme.example"},
+                                         {"first_name_1", "Nia"},
+                                         {"last_name_1", "New"},
+                                         {"company_" + id, "on"},
+                                         {"action", "send"}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_TRUE(contains(r.body, "already a member of Acme Widgets")) << mainOf(r.body);
+  EXPECT_TRUE(contains(r.body, "value=\"mia@acme.example\""));
+  auto pending = server.get("/api/v1/invitations", admin_token).json()["items"];
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0]["email"], "nia@acme.example");
+  EXPECT_EQ(pending[0]["language"], "sv");
+  EXPECT_EQ(pending[0]["companies"][0]["role"], "member");
+}
+
 TEST_F(ConsolePagesTest, TheHomePageListsThousandsOfCompaniesAPageAtATime) {
   for (int i = 0; i < 55; ++i) {
     char ext[16];

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "support/test_server.h"
 
@@ -188,6 +189,23 @@ TEST_F(DirectoryConsoleTest, ExplainTellsWhyAndNeedsUserManagement) {
   EXPECT_EQ(server.get(c(company) + "/explain", admin).status, 400);
   EXPECT_EQ(server.get(path + "invoices.view", bob_token).status, 403);
   EXPECT_EQ(server.get(c(company) + "/explain?user_id=1", rival_admin).status, 404);
+}
+
+TEST_F(DirectoryConsoleTest, ExplainAnswers404ForASiteThatIsNotTheCompanys) {
+  auto [bob, bob_token] = member("A", company, "bob@a.example", "user");
+  (void)bob_token;
+  auto own = site(company, "North");
+  auto elsewhere = site(other, "Elsewhere", other_admin);
+  auto path =
+      c(company) + "/explain?user_id=" + std::to_string(bob) + "&permission=support.open&site_id=";
+  auto r = server.get(path + std::to_string(own), admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json()["allowed"]);
+  // Another company's site, or none at all: not there, never "allowed".
+  r = server.get(path + std::to_string(elsewhere), admin);
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_EQ(r.errorCode(), "not_found");
+  EXPECT_EQ(server.get(path + "999999", admin).status, 404);
 }
 
 TEST_F(DirectoryConsoleTest, AgentsSeeAllocatedCustomersReadOnlyUntilTheAllocationEnds) {
@@ -545,6 +563,57 @@ TEST_F(DirectoryConsoleTest, StaffInvitationsAreListedAndDeletingOneRemovesThePe
   EXPECT_EQ(server.get("/api/v1/staff/invitations", staff).json()["items"].size(), 0u);
 }
 
+TEST_F(DirectoryConsoleTest, TheContractPathDeletesAStaffInvitationAsTheConsoleDoes) {
+  auto r = call("POST", "/api/v1/invitations",
+                {{"email", "ivy@x.example"},
+                 {"first_name", "Ivy"},
+                 {"last_name", "I"},
+                 {"companies", {{{"company_id", company}, {"role", "user"}}}}},
+                staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto accepted = "/api/v1/invitations/" + std::to_string(r.json()["id"].get<std::int64_t>());
+  ASSERT_EQ(
+      server
+          .post("/api/v1/invitations/accept", {{"token", server.mailedToken("/invitations/accept")},
+                                               {"first_name", "Ivy"},
+                                               {"last_name", "I"},
+                                               {"password", TestServer::kPassword}})
+          .status,
+      201);
+  auto ivy = server.signInAndEnrol("ivy@x.example");
+  ASSERT_EQ(server.get(c(company), ivy).status, 200);
+  // Accepted: the company's administrator has nothing to revoke; staff delete it, and with it
+  // Ivy's access, as DELETE /api/v1/staff/invitations/{id} does.
+  EXPECT_EQ(call("DELETE", accepted, nullptr, admin).status, 404);
+  EXPECT_EQ(call("DELETE", accepted, nullptr, rival_admin).status, 404);
+  ASSERT_EQ(call("DELETE", accepted, nullptr, staff).status, 204);
+  EXPECT_EQ(server.get(c(company), ivy).status, 404);
+  EXPECT_EQ(server.get("/api/v1/staff/invitations", staff).json()["items"].size(), 0u);
+  EXPECT_EQ(call("DELETE", accepted, nullptr, staff).status, 404);
+
+  // A pending one is revoked by whoever may manage it, here the company's administrator.
+  r = call("POST", "/api/v1/invitations",
+           {{"email", "jo@x.example"},
+            {"first_name", "Jo"},
+            {"last_name", "J"},
+            {"companies", {{{"company_id", company}, {"role", "member"}}}}},
+           staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto token = server.mailedToken("/invitations/accept");
+  ASSERT_EQ(
+      call("DELETE", "/api/v1/invitations/" + std::to_string(r.json()["id"].get<std::int64_t>()),
+           nullptr, admin)
+          .status,
+      204);
+  EXPECT_EQ(server
+                .post("/api/v1/invitations/accept", {{"token", token},
+                                                     {"first_name", "Jo"},
+                                                     {"last_name", "J"},
+                                                     {"password", TestServer::kPassword}})
+                .status,
+            404);
+}
+
 TEST_F(DirectoryConsoleTest, DisablingALoginEndsItsSessionsAndOnlyStaffOfItsOrganizationMay) {
   auto [bob, bob_token] = member("A", company, "bob@a.example", "user");
   auto disable = "/api/v1/staff/users/" + std::to_string(bob) + "/disable";
@@ -722,6 +791,77 @@ TEST_F(DirectoryConsoleTest, NobodyWidensTheirOwnOrAnothersReachThroughTheSideDo
   auto e = server.get(c(company) + "/explain?user_id=" + std::to_string(outsider), admin).json();
   ASSERT_EQ(e["steps"].size(), 1u);
   EXPECT_FALSE(e["sees_company"]);
+}
+
+TEST_F(DirectoryConsoleTest, ASiteScopedAdministratorSeesOnlyMembersOfTheirSitesAndAddsNoSite) {
+  auto north = site(company, "North");
+  auto south = site(company, "South");
+  // Sam administers the North site alone; Nora works at North, Sid at South; Nils sees North
+  // through a linked site contact.
+  auto [sam, sam_token] = member("A", company, "sam@a.example", "administrator");
+  auto [nora, nora_token] = member("A", company, "nora@a.example", "member");
+  auto [sid, sid_token] = member("A", company, "sid@a.example", "member");
+  auto [nils, nils_token] = member("A", company, "nils@a.example", "member");
+  (void)nora_token;
+  (void)sid_token;
+  (void)nils_token;
+  for (auto [user, where] :
+       {std::pair{sam, north}, std::pair{nora, north}, std::pair{sid, south}}) {
+    ASSERT_EQ(
+        call("PATCH", c(company) + "/users/" + std::to_string(user), {{"sites", {where}}}, admin)
+            .status,
+        200);
+  }
+  auto contact = call("POST", c(company) + "/contacts",
+                      {{"first_name", "Nils"}, {"last_name", "N"}, {"site_id", north}}, admin)
+                     .json()["id"]
+                     .get<std::int64_t>();
+  ASSERT_EQ(call("PUT", c(company) + "/contacts/" + std::to_string(contact) + "/login",
+                 {{"email", "nils@a.example"}}, admin)
+                .status,
+            200);
+
+  // Sam lists himself, Nora and Nils; not Sid, nor the company-wide administrator.
+  auto r = server.get(c(company) + "/users", sam_token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::set<std::int64_t> listed;
+  auto items = r.json()["items"];
+  for (const auto& m : items) listed.insert(m["id"].get<std::int64_t>());
+  EXPECT_EQ(listed, (std::set<std::int64_t>{sam, nora, nils}));
+  EXPECT_EQ(server.get(c(company) + "/users", admin).json()["items"].size(), 5u);
+
+  // Explain knows nothing of the others, nor of a site Sam does not see.
+  auto explain = c(company) + "/explain?user_id=";
+  EXPECT_EQ(server.get(explain + std::to_string(sid), sam_token).status, 404);
+  EXPECT_EQ(server.get(explain + std::to_string(nora), sam_token).status, 200);
+  EXPECT_EQ(
+      server.get(explain + std::to_string(nora) + "&site_id=" + std::to_string(south), sam_token)
+          .status,
+      404);
+
+  // A new site would lie outside Sam's sites: refused, and nothing is made.
+  r = call("POST", c(company) + "/sites", {{"name", "East"}}, sam_token);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(server.get(c(company) + "/sites", admin).json()["items"].size(), 2u);
+
+  // Pending invitations: only those to Sam's sites.
+  json invitation = {{"email", "all@a.example"},
+                     {"first_name", "A"},
+                     {"last_name", "A"},
+                     {"companies", {{{"company_id", company}, {"role", "member"}}}}};
+  r = call("POST", "/api/v1/invitations", invitation, admin);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto everywhere = r.json()["id"].get<std::int64_t>();
+  invitation["email"] = "north@a.example";
+  invitation["companies"][0]["sites"] = {north};
+  ASSERT_EQ(call("POST", "/api/v1/invitations", invitation, admin).status, 201);
+  auto pending = server.get("/api/v1/invitations", sam_token).json()["items"];
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0]["email"], "north@a.example");
+  EXPECT_EQ(call("DELETE", "/api/v1/invitations/" + std::to_string(everywhere), nullptr, sam_token)
+                .status,
+            404);
+  EXPECT_EQ(server.get("/api/v1/invitations", admin).json()["items"].size(), 2u);
 }
 
 TEST_F(DirectoryConsoleTest, StaffBelowAdministratorKeepToWhatTheyAdminister) {

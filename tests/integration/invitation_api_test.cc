@@ -261,6 +261,59 @@ TEST_F(InvitationApiTest, AnExistingLoginAcceptsSignedInForItsOwnEmailOnly) {
   EXPECT_EQ(companies.size(), 2u);
 }
 
+TEST_F(InvitationApiTest, AMemberIsNotInvitedAgainAndAcceptingNeverReplacesAMembership) {
+  // Olga (of B) is no member of A yet: invited as a member, and then as an administrator.
+  ASSERT_EQ(invite("other@b.example", json::array({{{"company_id", company}, {"role", "member"}}}))
+                .status,
+            201);
+  auto as_member = lastLink("/invitations/accept");
+  ASSERT_EQ(
+      invite("other@b.example", json::array({{{"company_id", company}, {"role", "administrator"}}}))
+          .status,
+      201);
+  auto as_administrator = lastLink("/invitations/accept");
+  ASSERT_EQ(server.post("/api/v1/invitations/accept", {{"token", as_member}}, other).status, 200);
+
+  // Now a member: inviting her again is refused, saying where her rights are changed.
+  auto r = invite("Other@B.example", json::array({{{"company_id", company}, {"role", "user"}}}));
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find(
+                "already a member of Company A: change their rights on the company page"),
+            std::string::npos)
+      << r.body;
+  // The invitation sent before leaves her a member; the audit log says why.
+  ASSERT_EQ(server.post("/api/v1/invitations/accept", {{"token", as_administrator}}, other).status,
+            200);
+  auto mine = server.get("/api/v1/companies/" + std::to_string(company), other).json();
+  EXPECT_EQ(mine["role"], "member");
+  auto skipped = server
+                     .get("/api/v1/companies/" + std::to_string(company) +
+                              "/audit?event=invitation.company_skipped",
+                          admin)
+                     .json()["items"];
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_NE(skipped[0].dump().find("already a member"), std::string::npos) << skipped.dump();
+}
+
+TEST_F(InvitationApiTest, TheLanguageIsTheInvitersUnlessChosen) {
+  ASSERT_EQ(server
+                .request("PATCH", "/api/v1/me", R"({"language":"de"})",
+                         {"Content-Type: application/json", "Authorization: Bearer " + admin})
+                .status,
+            200);
+  auto r = server.post("/api/v1/invitations",
+                       {{"email", "lang@a.example"},
+                        {"first_name", "L"},
+                        {"last_name", "L"},
+                        {"companies", {{{"company_id", company}, {"role", "member"}}}}},
+                       admin);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["language"], "de");
+  r = invite("chosen@a.example", json::array({{{"company_id", company}, {"role", "member"}}}));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["language"], "sv");
+}
+
 TEST_F(InvitationApiTest, RevokeResendAndExpiry) {
   ASSERT_EQ(
       invite("r@a.example", json::array({{{"company_id", company}, {"role", "member"}}})).status,
