@@ -44,8 +44,7 @@ std::string englishMessage(const core::Error& error) {
 core::Status parseListen(const std::string& listen, http::ServerConfig& server) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    return core::fail(
-        core::Error::invalid("--listen must be HOST:PORT, like 127.0.0.1:8080", "listen"));
+    return core::fail(core::Error::invalid("errors.app.listen_format", "listen"));
   }
   std::string host = listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']')
@@ -59,7 +58,7 @@ core::Status parseListen(const std::string& listen, http::ServerConfig& server) 
     port = -1;
   }
   if (port < 0 || port > 65535) {
-    return core::fail(core::Error::invalid("--listen has no valid port (0-65535)", "listen"));
+    return core::fail(core::Error::invalid("errors.app.listen_port", "listen"));
   }
   server.host = host;
   server.port = static_cast<unsigned short>(port);

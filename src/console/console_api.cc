@@ -18,6 +18,7 @@ using nlohmann::json;
 
 constexpr std::size_t kDefaultLimit = 50;
 constexpr std::size_t kMaxLimit = 200;
+constexpr std::size_t kMaxSearch = 200;
 
 audit::Actor actorOf(const Context& c) {
   return {c.principal->user.id, c.origin.ip, c.origin.request_id};
@@ -32,10 +33,13 @@ struct Listing {
 // ?q= (search), ?limit= (1..200) and the opaque ?cursor= of the previous page.
 core::Result<Listing> listing(const Request& r) {
   auto q = r.query();
-  if (!q) return core::fail(core::Error::invalid("The query string is malformed"));
+  if (!q) return core::fail(core::Error::invalid("errors.console.bad_query"));
   Listing l;
   if (auto s = http::findParam(*q, "q")) {
-    if (s->size() > 200) return core::fail(core::Error::invalid("'q' is too long", "q"));
+    if (s->size() > kMaxSearch) {
+      return core::fail(core::Error::invalid("errors.console.search_too_long", "q")
+                            .with("max", std::to_string(kMaxSearch)));
+    }
     l.search = *s;
   }
   auto number = [](const std::string& text, long long lo, long long hi) -> long long {
@@ -45,12 +49,15 @@ core::Result<Listing> listing(const Request& r) {
   };
   if (auto v = http::findParam(*q, "limit")) {
     auto n = number(*v, 1, kMaxLimit);
-    if (n < 0) return core::fail(core::Error::invalid("'limit' must be from 1 to 200", "limit"));
+    if (n < 0) {
+      return core::fail(core::Error::invalid("errors.console.bad_limit", "limit")
+                            .with("max", std::to_string(kMaxLimit)));
+    }
     l.limit = static_cast<std::size_t>(n);
   }
   if (auto v = http::findParam(*q, "cursor")) {
     auto n = number(*v, 0, 1'000'000'000);
-    if (n < 0) return core::fail(core::Error::invalid("'cursor' is not valid", "cursor"));
+    if (n < 0) return core::fail(core::Error::invalid("errors.console.bad_cursor", "cursor"));
     l.offset = static_cast<std::size_t>(n);
   }
   return l;
@@ -165,27 +172,27 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
                    console.saveCustomer(s, core::CompanyId{r.idParam("id")}, *b, actorOf(c)), 200,
                    customerJson);
              });
-  routes.api("PUT", "/api/v1/staff/customers/{id}/agent", StaffCapability::Agents,
-             [&console](Request& r, Context& c, const StaffRole& s) {
-               auto b = body(r);
-               if (!b) return http::jsonError(b.error());
-               auto agent = b->find("agent_id");
-               if (agent == b->end() || !agent->is_number_integer()) {
-                 return http::jsonError(
-                     core::Error::invalid("'agent_id' must be an agent id", "agent_id"));
-               }
-               std::optional<std::int64_t> until;
-               if (auto u = b->find("until"); u != b->end() && !u->is_null()) {
-                 if (!u->is_number_integer()) {
-                   return http::jsonError(core::Error::invalid(
-                       "'until' must be a time (seconds since 1970) or null", "until"));
-                 }
-                 until = u->get<std::int64_t>();
-               }
-               return answer(console.allocate(s, core::CompanyId{r.idParam("id")},
-                                              agent->get<std::int64_t>(), until, actorOf(c)),
-                             200, customerJson);
-             });
+  routes.api(
+      "PUT", "/api/v1/staff/customers/{id}/agent", StaffCapability::Agents,
+      [&console](Request& r, Context& c, const StaffRole& s) {
+        auto b = body(r);
+        if (!b) return http::jsonError(b.error());
+        auto agent = b->find("agent_id");
+        if (agent == b->end() || !agent->is_number_integer()) {
+          return http::jsonError(
+              core::Error::invalid("errors.console.agent_id_required", "agent_id"));
+        }
+        std::optional<std::int64_t> until;
+        if (auto u = b->find("until"); u != b->end() && !u->is_null()) {
+          if (!u->is_number_integer()) {
+            return http::jsonError(core::Error::invalid("errors.console.bad_until", "until"));
+          }
+          until = u->get<std::int64_t>();
+        }
+        return answer(console.allocate(s, core::CompanyId{r.idParam("id")},
+                                       agent->get<std::int64_t>(), until, actorOf(c)),
+                      200, customerJson);
+      });
   routes.api("DELETE", "/api/v1/staff/customers/{id}/agent", StaffCapability::Agents,
              [&console](Request& r, Context& c, const StaffRole& s) {
                return answer(console.allocate(s, core::CompanyId{r.idParam("id")}, std::nullopt,
@@ -215,13 +222,13 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
                auto list = b->find("departments");
                std::vector<std::int64_t> ids;
                if (list == b->end() || !list->is_array()) {
-                 return http::jsonError(core::Error::invalid(
-                     "'departments' must be a list of department ids", "departments"));
+                 return http::jsonError(
+                     core::Error::invalid("errors.console.departments_not_list", "departments"));
                }
                for (const auto& v : *list) {
                  if (!v.is_number_integer()) {
-                   return http::jsonError(core::Error::invalid(
-                       "'departments' must be a list of department ids", "departments"));
+                   return http::jsonError(
+                       core::Error::invalid("errors.console.departments_not_list", "departments"));
                  }
                  ids.push_back(v.get<std::int64_t>());
                }
@@ -336,7 +343,7 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
         auto l = b->find("limit");
         std::optional<int> limit;
         if (l == b->end() || (!l->is_null() && !l->is_number_integer())) {
-          return http::jsonError(core::Error::invalid("'limit' must be a number or null", "limit"));
+          return http::jsonError(core::Error::invalid("errors.console.limit_not_number", "limit"));
         }
         if (l->is_number_integer()) {
           auto v = l->get<std::int64_t>();

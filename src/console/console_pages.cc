@@ -585,19 +585,20 @@ void Pages::registerAll() {
             }
             return Response::redirect("/staff/agents");
           });
-  rt.page("POST", "/staff/agents/{id}/users/remove", StaffCapability::Agents,
-          [this, &con](Request& r, Context& c, const StaffRole& s) {
-            auto email = core::asciiLower(core::trim(formField(c, "email")));
-            auto user = users_.findUserByEmail(email);
-            auto removed = user ? con.removeAgentUser(s, r.idParam("id"), user->id, actorOf(c))
-                                : core::Status(core::fail(
-                                      core::Error::notFound(t(c, "console.agents.no_such_login"))));
-            if (!removed) {
-              return agents(c, s, pages_.message(c, removed.error()),
-                            http::statusFor(removed.error().code));
-            }
-            return Response::redirect("/staff/agents");
-          });
+  rt.page(
+      "POST", "/staff/agents/{id}/users/remove", StaffCapability::Agents,
+      [this, &con](Request& r, Context& c, const StaffRole& s) {
+        auto email = core::asciiLower(core::trim(formField(c, "email")));
+        auto user = users_.findUserByEmail(email);
+        auto removed =
+            user ? con.removeAgentUser(s, r.idParam("id"), user->id, actorOf(c))
+                 : core::Status(core::fail(core::Error::notFound("console.agents.no_such_login")));
+        if (!removed) {
+          return agents(c, s, pages_.message(c, removed.error()),
+                        http::statusFor(removed.error().code));
+        }
+        return Response::redirect("/staff/agents");
+      });
 
   // Personnel.
   rt.page("GET", "/staff/personnel", StaffCapability::Personnel,

@@ -15,24 +15,25 @@ using core::Error;
 using core::fail;
 using nlohmann::json;
 
-Error noCustomer() { return Error::notFound("No such customer"); }
+Error noCustomer() { return Error::notFound("errors.console.no_such_customer"); }
 
 core::Result<std::string> name(const json& body, const char* key, std::size_t max,
                                const std::string& fallback, bool required = true) {
   auto it = body.find(key);
   if (it == body.end()) {
     if (required && fallback.empty()) {
-      return fail(Error::invalid(std::string("'") + key + "' is required", key));
+      return fail(Error::invalid("errors.console.field_required", key).with("field", key));
     }
     return fallback;
   }
-  if (!it->is_string()) return fail(Error::invalid(std::string("'") + key + "' must be text", key));
+  if (!it->is_string()) {
+    return fail(Error::invalid("errors.console.field_not_text", key).with("field", key));
+  }
   std::string v(core::trim(it->get<std::string>()));
   if ((required && v.empty()) || v.size() > max || !core::isCleanUtf8(v)) {
-    return fail(Error::invalid(std::string("'") + key + "' must be " +
-                                   (required ? "given and " : "") + "at most " +
-                                   std::to_string(max) + " characters",
-                               key));
+    auto e = required ? Error::invalid("errors.console.field_required_at_most", key)
+                      : Error::invalid("errors.console.field_at_most", key);
+    return fail(std::move(e).with("field", key).with("max", std::to_string(max)));
   }
   return v;
 }
@@ -40,8 +41,8 @@ core::Result<std::string> name(const json& body, const char* key, std::size_t ma
 core::Result<std::string> plainName(const std::string& text, std::size_t max) {
   std::string v(core::trim(text));
   if (v.empty() || v.size() > max || !core::isCleanUtf8(v)) {
-    return fail(Error::invalid(
-        "'name' is required (at most " + std::to_string(max) + " characters)", "name"));
+    return fail(
+        Error::invalid("errors.console.name_required", "name").with("max", std::to_string(max)));
   }
   return v;
 }
@@ -79,7 +80,7 @@ core::Result<Company> ConsoleService::saveCustomer(const StaffRole& staff,
   for (const auto& [key, value] : body.items()) {
     if (key != "name" && key != "external_id" && key != "org_number" && key != "managed" &&
         key != "department_id") {
-      return fail(Error::invalid("Unknown field '" + key + "'", key));
+      return fail(Error::invalid("errors.console.unknown_field", key).with("field", key));
     }
   }
   auto n = name(body, "name", 200, c.name);
@@ -99,10 +100,10 @@ core::Result<Company> ConsoleService::saveCustomer(const StaffRole& staff,
   }
   if (auto it = body.find("managed"); it != body.end()) {
     if (!it->is_boolean())
-      return fail(Error::invalid("'managed' must be true or false", "managed"));
+      return fail(Error::invalid("errors.console.managed_not_boolean", "managed"));
     if (id && it->get<bool>() != c.managed && staff.role != "admin") {
       // Turning a customer independent (or back) decides who administers its users.
-      return fail(Error::forbidden("Only a staff administrator may change 'managed'"));
+      return fail(Error::forbidden("errors.console.managed_by_admin_only"));
     }
     c.managed = it->get<bool>();
   }
@@ -111,19 +112,19 @@ core::Result<Company> ConsoleService::saveCustomer(const StaffRole& staff,
       c.department_id.reset();
     } else if (!it->is_number_integer() ||
                !repo_.departmentOf(staff.org_id, it->get<std::int64_t>())) {
-      return fail(Error::invalid("'department_id' must be a department of your organization",
-                                 "department_id"));
+      return fail(Error::invalid("errors.console.bad_department", "department_id"));
     } else {
       c.department_id = it->get<std::int64_t>();
     }
   }
   c.org_id = staff.org_id;
   if (!Policy::staffReaches(staff, c)) {
-    return fail(Error::invalid("Choose one of your departments", "department_id"));
+    return fail(Error::invalid("errors.console.choose_own_department", "department_id"));
   }
   storage::Transaction tx(repo_.conn());
   if (c.external_id && repo_.externalIdTaken(staff.org_id, *c.external_id, c.id.value)) {
-    return fail(Error::conflict("Another customer has the external id '" + *c.external_id + "'"));
+    return fail(
+        Error::conflict("errors.console.external_id_taken").with("external_id", *c.external_id));
   }
   auto now = clock_.now();
   if (id) {
@@ -148,11 +149,10 @@ core::Result<Company> ConsoleService::allocate(const StaffRole& staff, core::Com
   std::string agent_name;
   if (agent) {
     auto a = repo_.agent(staff.org_id, *agent);
-    if (!a)
-      return fail(Error::invalid("'agent_id' must be an agent of your organization", "agent_id"));
+    if (!a) return fail(Error::invalid("errors.console.bad_agent", "agent_id"));
     agent_name = a->name;
     if (until && *until <= clock_.now()) {
-      return fail(Error::invalid("'until' must be in the future", "until"));
+      return fail(Error::invalid("errors.console.until_not_future", "until"));
     }
   }
   storage::Transaction tx(repo_.conn());
@@ -178,7 +178,7 @@ core::Result<Department> ConsoleService::createDepartment(const StaffRole& staff
   if (!n) return fail(n.error());
   storage::Transaction tx(repo_.conn());
   auto id = repo_.insertDepartment(staff.org_id, *n);
-  if (!id) return fail(Error::conflict("There is a department named '" + *n + "' already"));
+  if (!id) return fail(Error::conflict("errors.console.department_exists").with("name", *n));
   record(actor, staff, "department.created", std::nullopt, {{"id", *id}, {"name", *n}});
   tx.commit();
   return Department{*id, *n, 0};
@@ -188,14 +188,13 @@ core::Status ConsoleService::setDepartments(const StaffRole& staff, core::UserId
                                             const std::vector<std::int64_t>& departments,
                                             const audit::Actor& actor) {
   auto role = repo_.staffRole(staff.org_id, user);
-  if (!role) return fail(Error::notFound("No such staff member"));
+  if (!role) return fail(Error::notFound("errors.console.no_such_staff_member"));
   if (*role != "department_admin") {
-    return fail(Error::invalid("Only a department administrator has departments", "user_id"));
+    return fail(Error::invalid("errors.console.not_department_admin", "user_id"));
   }
   for (auto d : departments) {
     if (!repo_.departmentOf(staff.org_id, d)) {
-      return fail(
-          Error::invalid("'departments' must be departments of your organization", "departments"));
+      return fail(Error::invalid("errors.console.bad_departments", "departments"));
     }
   }
   storage::Transaction tx(repo_.conn());
@@ -216,7 +215,7 @@ core::Result<Agent> ConsoleService::createAgent(const StaffRole& staff, const st
   if (!n) return fail(n.error());
   storage::Transaction tx(repo_.conn());
   auto id = repo_.insertAgent(staff.org_id, *n, clock_.now());
-  if (!id) return fail(Error::conflict("There is an agent named '" + *n + "' already"));
+  if (!id) return fail(Error::conflict("errors.console.agent_exists").with("name", *n));
   record(actor, staff, "agent.created", std::nullopt, {{"id", *id}, {"name", *n}});
   tx.commit();
   return Agent{*id, *n, {}, {}};
@@ -225,9 +224,9 @@ core::Result<Agent> ConsoleService::createAgent(const StaffRole& staff, const st
 core::Result<std::string> ConsoleService::agentToInvite(const StaffRole& staff, std::int64_t agent,
                                                         const std::string& email) {
   auto a = repo_.agent(staff.org_id, agent);
-  if (!a) return fail(Error::notFound("No such agent"));
+  if (!a) return fail(Error::notFound("errors.console.no_such_agent"));
   if (repo_.userByEmail(core::asciiLower(core::trim(email)))) {
-    return fail(Error::conflict("This e-mail has a login already: add it to the agent instead"));
+    return fail(Error::conflict("errors.console.email_has_login"));
   }
   return a->name;
 }
@@ -235,16 +234,14 @@ core::Result<std::string> ConsoleService::agentToInvite(const StaffRole& staff, 
 core::Result<Agent> ConsoleService::addAgentUser(const StaffRole& staff, std::int64_t agent,
                                                  const std::string& email,
                                                  const audit::Actor& actor) {
-  if (!repo_.agent(staff.org_id, agent)) return fail(Error::notFound("No such agent"));
+  if (!repo_.agent(staff.org_id, agent))
+    return fail(Error::notFound("errors.console.no_such_agent"));
   auto user = repo_.userByEmail(core::asciiLower(core::trim(email)));
   if (!user) {
-    return fail(
-        Error::invalid("There is no login with this e-mail: give a first and last name to invite "
-                       "the person into the agent",
-                       "email"));
+    return fail(Error::invalid("errors.console.no_login_to_add", "email"));
   }
   if (repo_.staffRole(staff.org_id, *user)) {
-    return fail(Error::invalid("A staff login cannot act for an agent", "email"));
+    return fail(Error::invalid("errors.console.staff_not_agent", "email"));
   }
   storage::Transaction tx(repo_.conn());
   invitations_.joinAgent(agent, *user);
@@ -255,10 +252,11 @@ core::Result<Agent> ConsoleService::addAgentUser(const StaffRole& staff, std::in
 
 core::Status ConsoleService::removeAgentUser(const StaffRole& staff, std::int64_t agent,
                                              core::UserId user, const audit::Actor& actor) {
-  if (!repo_.agent(staff.org_id, agent)) return fail(Error::notFound("No such agent"));
+  if (!repo_.agent(staff.org_id, agent))
+    return fail(Error::notFound("errors.console.no_such_agent"));
   storage::Transaction tx(repo_.conn());
   if (!invitations_.leaveAgent(agent, user)) {
-    return fail(Error::notFound("This login does not act for the agent"));
+    return fail(Error::notFound("errors.console.not_agent_login"));
   }
   record(actor, staff, "agent.user_removed", std::nullopt, {{"agent", agent}}, user);
   tx.commit();
@@ -287,10 +285,10 @@ core::Result<PersonnelRecord> ConsoleService::createPersonnel(const StaffRole& s
   if (!email->empty()) {
     auto user = repo_.userByEmail(core::asciiLower(*email));
     if (!user || !repo_.staffRole(staff.org_id, *user)) {
-      return fail(Error::invalid("Only a staff login of your organization can be linked", "email"));
+      return fail(Error::invalid("errors.console.personnel_staff_only", "email"));
     }
     if (repo_.personnelLinked(staff.org_id, *user)) {
-      return fail(Error::conflict("This login is linked to another personnel record"));
+      return fail(Error::conflict("errors.console.login_linked_elsewhere"));
     }
     p.user_id = user->value;
     p.user_email = core::asciiLower(*email);
@@ -306,7 +304,8 @@ core::Result<PersonnelRecord> ConsoleService::createPersonnel(const StaffRole& s
 core::Status ConsoleService::deletePersonnel(const StaffRole& staff, std::int64_t id,
                                              const audit::Actor& actor) {
   storage::Transaction tx(repo_.conn());
-  if (!repo_.deletePersonnel(staff.org_id, id)) return fail(Error::notFound("No such record"));
+  if (!repo_.deletePersonnel(staff.org_id, id))
+    return fail(Error::notFound("errors.console.no_such_record"));
   record(actor, staff, "personnel.deleted", std::nullopt, {{"id", id}});
   tx.commit();
   return {};
@@ -337,30 +336,30 @@ core::Result<OrgRole> ConsoleService::saveRole(const StaffRole& staff, bool crea
     return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
   });
   if (!valid_key || access::presetPermissions(*key) || *key == "custom" || *key == "agent") {
-    return fail(
-        Error::invalid("'key' must be lower-case letters, digits and _, and not a "
-                       "built-in role",
-                       "key"));
+    return fail(Error::invalid("errors.console.bad_role_key", "key"));
   }
   auto label = name(body, "name", 100, "");
   if (!label) return fail(label.error());
   auto list = body.find("permissions");
   if (list == body.end() || !list->is_array() || list->empty()) {
-    return fail(Error::invalid("'permissions' must be a list of permission names", "permissions"));
+    return fail(Error::invalid("errors.console.bad_permissions", "permissions"));
   }
   access::PermissionSet permissions;
   for (const auto& v : *list) {
     auto p = v.is_string() ? access::permissionFromName(v.get<std::string>()) : std::nullopt;
-    if (!p) return fail(Error::invalid("Unknown permission " + v.dump(), "permissions"));
+    if (!p) {
+      return fail(Error::invalid("errors.console.unknown_permission", "permissions")
+                      .with("permission", v.dump()));
+    }
     permissions.add(*p);
   }
   storage::Transaction tx(repo_.conn());
   if (create) {
     if (!access_.insertOrgRole(staff.org_id, *key, *label, permissions, clock_.now())) {
-      return fail(Error::conflict("There is a role '" + *key + "' already"));
+      return fail(Error::conflict("errors.console.role_exists").with("key", *key));
     }
   } else if (!access_.updateOrgRole(staff.org_id, *key, *label, permissions)) {
-    return fail(Error::notFound("No such role"));
+    return fail(Error::notFound("errors.console.no_such_role"));
   }
   record(actor, staff, create ? "role.created" : "role.changed", std::nullopt,
          {{"key", *key}, {"permissions", permissions.serialize()}});
@@ -376,8 +375,10 @@ Licences ConsoleService::licences(const StaffRole& staff) {
 core::Result<Licences> ConsoleService::setLicenceLimit(const StaffRole& staff,
                                                        std::optional<int> limit,
                                                        const audit::Actor& actor) {
-  if (limit && (*limit < 0 || *limit > 1'000'000)) {
-    return fail(Error::invalid("'limit' must be a number from 0 to 1000000, or null", "limit"));
+  constexpr int kMaxLoginLimit = 1'000'000;
+  if (limit && (*limit < 0 || *limit > kMaxLoginLimit)) {
+    return fail(Error::invalid("errors.console.bad_licence_limit", "limit")
+                    .with("max", std::to_string(kMaxLoginLimit)));
   }
   storage::Transaction tx(repo_.conn());
   repo_.setLoginLimit(staff.org_id, limit);
@@ -398,27 +399,25 @@ std::vector<Login> ConsoleService::logins(const StaffRole& staff, const std::str
 core::Result<Login> ConsoleService::setLoginEnabled(const StaffRole& staff, core::UserId user,
                                                     bool enabled, const audit::Actor& actor) {
   auto login = repo_.login(staff.org_id, user);
-  if (!login) return fail(Error::notFound("No such login"));
+  if (!login) return fail(Error::notFound("errors.console.no_such_login"));
   if (actor.user && *actor.user == user) {
-    return fail(Error::conflict("You cannot disable your own login"));
+    return fail(Error::conflict("errors.console.cannot_disable_self"));
   }
   // Staff logins are the administrators' to disable; a customer's login is disabled only by staff
   // who administer every company of the organization it belongs to (managed ones: an
   // independent company's users are its own administrators').
   if (repo_.staffRole(staff.org_id, user) && staff.role != "admin") {
-    return fail(Error::forbidden("Only a staff administrator may disable or enable a staff login"));
+    return fail(Error::forbidden("errors.console.staff_login_by_admin_only"));
   }
   for (const auto& a : access_.membershipsOf(user)) {
     if (a.basis != access::Basis::Membership || a.company.org_id != staff.org_id) continue;
     if (!a.company.managed || !Policy::staffReaches(staff, a.company)) {
-      return fail(Error::forbidden("This login belongs to " + a.company.name +
-                                   ", which you do not administer: remove its access instead"));
+      return fail(Error::forbidden("errors.console.login_of_other_company")
+                      .with("company", a.company.name));
     }
   }
   if (repo_.belongsElsewhere(staff.org_id, user)) {
-    return fail(
-        Error::conflict("This login belongs to another organization too: remove its "
-                        "access to your companies instead"));
+    return fail(Error::conflict("errors.console.login_of_other_org"));
   }
   auto s = enabled ? identity_.enableLogin(user, actor) : identity_.disableLogin(user, actor);
   if (!s) return fail(s.error());

@@ -82,7 +82,7 @@ std::string domainOf(const std::string& address) {
 
 core::Status validate(const MailMessage& m) {
   if (hasLineBreak(m.to) || hasLineBreak(m.subject) || !core::looksLikeEmail(m.to)) {
-    return core::fail(core::Error::invalid("Invalid mail recipient or subject"));
+    return core::fail(core::Error::invalid("errors.notify.bad_mail"));
   }
   return {};
 }
@@ -132,13 +132,13 @@ core::Status OutboxMailer::send(const MailMessage& m) {
     std::ofstream f(tmp_path, std::ios::binary);
     f << eml;
     if (!f) {
-      return core::fail(core::Error::unavailable("Cannot write to the mail outbox"));
+      return core::fail(core::Error::unavailable("errors.notify.mail_outbox"));
     }
   }
   std::error_code ec;
   std::filesystem::rename(tmp_path, final_path, ec);  // readers never see half a message
   if (ec) {
-    return core::fail(core::Error::unavailable("Cannot write to the mail outbox"));
+    return core::fail(core::Error::unavailable("errors.notify.mail_outbox"));
   }
   return {};
 }
@@ -165,7 +165,7 @@ core::Status SmtpMailer::send(const MailMessage& m) {
   };
   CURL* curl = curl_easy_init();
   if (!curl) {
-    return core::fail(core::Error::unavailable("Mail is not available"));
+    return core::fail(core::Error::unavailable("errors.notify.mail_unavailable"));
   }
   curl_slist* rcpt = curl_slist_append(nullptr, ("<" + m.to + ">").c_str());
   std::string mail_from = "<" + from_ + ">";
@@ -182,8 +182,8 @@ core::Status SmtpMailer::send(const MailMessage& m) {
   curl_slist_free_all(rcpt);
   curl_easy_cleanup(curl);
   if (rc != CURLE_OK) {
-    return core::fail(
-        core::Error::unavailable(std::string("Mail delivery failed: ") + curl_easy_strerror(rc)));
+    return core::fail(core::Error::unavailable("errors.notify.mail_failed")
+                          .with("reason", curl_easy_strerror(rc)));
   }
   return {};
 }

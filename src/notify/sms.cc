@@ -32,7 +32,7 @@ OutboxSms::OutboxSms(std::string dir) : dir_(std::move(dir)) {
 
 core::Status OutboxSms::send(const std::string& to, const std::string& text) {
   if (!isE164(to)) {
-    return core::fail(core::Error::invalid("Invalid phone number", "phone"));
+    return core::fail(core::Error::invalid("errors.notify.bad_phone", "phone"));
   }
   static std::atomic<unsigned> sequence{0};
   std::string id = fmt::format("{}-{:08}-{}", std::time(nullptr), ++sequence,
@@ -42,13 +42,13 @@ core::Status OutboxSms::send(const std::string& to, const std::string& text) {
     std::ofstream f(tmp, std::ios::binary);
     f << nlohmann::json{{"to", to}, {"text", text}}.dump();
     if (!f) {
-      return core::fail(core::Error::unavailable("Cannot write to the SMS outbox"));
+      return core::fail(core::Error::unavailable("errors.notify.sms_outbox"));
     }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, std::filesystem::path(dir_) / (id + ".json"), ec);
   if (ec) {
-    return core::fail(core::Error::unavailable("Cannot write to the SMS outbox"));
+    return core::fail(core::Error::unavailable("errors.notify.sms_outbox"));
   }
   return {};
 }
@@ -57,12 +57,12 @@ HttpSmsGateway::HttpSmsGateway(std::string url) : url_(std::move(url)) {}
 
 core::Status HttpSmsGateway::send(const std::string& to, const std::string& text) {
   if (!isE164(to)) {
-    return core::fail(core::Error::invalid("Invalid phone number", "phone"));
+    return core::fail(core::Error::invalid("errors.notify.bad_phone", "phone"));
   }
   std::string body = nlohmann::json{{"to", to}, {"text", text}}.dump();
   CURL* curl = curl_easy_init();
   if (!curl) {
-    return core::fail(core::Error::unavailable("SMS is not available"));
+    return core::fail(core::Error::unavailable("errors.notify.sms_unavailable"));
   }
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   curl_easy_setopt(curl, CURLOPT_URL, url_.c_str());
@@ -79,7 +79,7 @@ core::Status HttpSmsGateway::send(const std::string& to, const std::string& text
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   if (rc != CURLE_OK || status < 200 || status >= 300) {
-    return core::fail(core::Error::unavailable("The SMS gateway did not accept the message"));
+    return core::fail(core::Error::unavailable("errors.notify.sms_refused"));
   }
   return {};
 }

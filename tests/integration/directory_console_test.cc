@@ -304,7 +304,10 @@ TEST_F(DirectoryConsoleTest, StaffInviteAnAgentsPeopleWhoHaveNoLoginYet) {
   // No login and no name: the error says how to invite.
   r = call("POST", users, {{"email", "fiona@fm.example"}}, staff);
   EXPECT_EQ(r.status, 400);
-  EXPECT_NE(r.body.find("first and last name"), std::string::npos) << r.body;
+  EXPECT_EQ(r.errorCode(), "invalid_input");
+  EXPECT_NE(r.json()["error"].value("message", "").find("give a first and last name"),
+            std::string::npos)
+      << r.body;
   // Bad input, another organization's agent, an e-mail that has a login: refused, nothing sent.
   auto rival_staff = server.staffMember("Rival", "staff@rival.example", "admin");
   auto mails = server.mails().size();

@@ -50,7 +50,10 @@ TEST(MailTest, HeaderInjectionIsRefused) {
   OutboxMailer mailer(tempDir(), "portal@portico.local");
   auto m = sample();
   m.subject = "Hello\r\nBcc: evil@example.com";
-  EXPECT_FALSE(mailer.send(m));
+  auto sent = mailer.send(m);
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().code, core::ErrorCode::InvalidInput);
+  EXPECT_EQ(sent.error().key, "errors.notify.bad_mail");
   m = sample();
   m.to = "anna@acme.example\r\nBcc: evil@example.com";
   EXPECT_FALSE(mailer.send(m));
@@ -151,12 +154,20 @@ TEST(MailTest, SmtpFailureIsUnavailable) {
   auto sent = mailer.send(sample());
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().code, core::ErrorCode::Unavailable);
+  EXPECT_EQ(sent.error().key, "errors.notify.mail_failed");
+  ASSERT_EQ(sent.error().args.size(), 1u);  // curl's reason
+  EXPECT_EQ(sent.error().args[0].first, "reason");
+  EXPECT_FALSE(sent.error().args[0].second.empty());
 }
 
 TEST(SmsTest, OutboxWritesJsonAndChecksNumbers) {
   auto dir = tempDir();
   OutboxSms sms(dir);
-  EXPECT_FALSE(sms.send("0701234567", "x"));
+  auto refused = sms.send("0701234567", "x");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::InvalidInput);
+  EXPECT_EQ(refused.error().key, "errors.notify.bad_phone");
+  EXPECT_EQ(refused.error().field, "phone");
   ASSERT_TRUE(sms.send("+46701234567", "Your code: 123456"));
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     std::ifstream f(e.path());
@@ -186,7 +197,10 @@ TEST(SmsTest, HttpGatewayPostsJson) {
   EXPECT_EQ(j["to"], "+46701234567");
   EXPECT_EQ(j["text"], "Your code: 654321");
   HttpSmsGateway broken(base + "/broken");
-  EXPECT_FALSE(broken.send("+46701234567", "x"));
+  auto refused = broken.send("+46701234567", "x");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::Unavailable);
+  EXPECT_EQ(refused.error().key, "errors.notify.sms_refused");
   server.stop();
 }
 

@@ -37,6 +37,22 @@ TEST(ViewsTest, MessagesPutTheirArgumentsInOnce) {
   EXPECT_EQ(views.message("en", "no.such.key", {}), "no.such.key");
 }
 
+TEST(ViewsTest, TheInvitationMailReadsAsASentenceInEveryLanguage) {
+  Views views;
+  nlohmann::json data = {{"first_name", "Ivy"},
+                         {"inviter", "Ada Admin"},
+                         {"companies", "Acme AB"},
+                         {"link", "https://portal.example/invitations/accept?token=t"}};
+  auto line = [&](const char* lang) {
+    auto text = views.render("mail/invitation.text", lang, data);
+    auto from = text.find("Ada Admin");
+    return from == std::string::npos ? text : text.substr(from, text.find('\n', from) - from);
+  };
+  EXPECT_EQ(line("en"), "Ada Admin invites you to the customer portal of Acme AB.");
+  EXPECT_EQ(line("sv"), "Ada Admin bjuder in dig till kundportalen för Acme AB.");
+  EXPECT_EQ(line("de"), "Ada Admin sendet Ihnen eine Einladung zum Kundenportal von Acme AB.");
+}
+
 TEST(ViewsTest, LanguageNegotiation) {
   EXPECT_EQ(negotiateLanguage("sv-SE,sv;q=0.9,en;q=0.8"), "sv");
   EXPECT_EQ(negotiateLanguage("fr-FR, de;q=0.5, en;q=0.4"), "de");
