@@ -74,6 +74,8 @@ struct App::Impl {
                    : std::make_unique<identity::PasswordHasher>()),
         audit(db, clock),
         repo(db),
+        throttle_repo(db),
+        throttle(throttle_repo, clock, config.limits.actions),
         access_repo(db),
         policy(access_repo, clock),
         api_keys(access_repo, audit, clock),
@@ -96,9 +98,9 @@ struct App::Impl {
       sms = std::make_unique<notify::OutboxSms>(config.sms_outbox.empty() ? "outbox/sms"
                                                                           : config.sms_outbox);
     }
-    identity_service =
-        std::make_unique<identity::IdentityService>(repo, audit, clock, *hasher, secrets, *mailer,
-                                                    *sms, views, config.public_url, config.limits);
+    identity_service = std::make_unique<identity::IdentityService>(
+        repo, throttle, audit, clock, *hasher, secrets, *mailer, *sms, views, config.public_url,
+        config.limits);
     // TLS here (--tls-cert) or at a proxy in front (an https:// public URL): HSTS, Secure cookies.
     bool tls = config.public_url.starts_with("https://") || !config.server.tls_cert_file.empty();
     config.server.served_over_tls = tls;
@@ -165,6 +167,8 @@ struct App::Impl {
   std::unique_ptr<identity::PasswordHasher> hasher;
   audit::AuditLog audit;
   identity::IdentityRepository repo;
+  identity::ThrottleRepository throttle_repo;
+  identity::Throttle throttle;
   access::AccessRepository access_repo;
   access::Policy policy;
   access::ApiKeys api_keys;

@@ -258,6 +258,48 @@ TEST_F(AuthApiTest, FromTheFifthFailureAnAttemptWaitsAndSuccessResets) {
   EXPECT_EQ(login(kPw).status, 429);
 }
 
+// Delays are compared in exact time: an attempt 1 ms before its delay has passed is refused and
+// not evaluated (not even the right password), however the second boundaries fall.
+TEST_F(AuthApiTest, NoAttemptIsEvaluatedBeforeItsDelayHasFullyPassed) {
+  server.signedInUser("exact@acme.example");
+  auto login = [&](const std::string& password) {
+    return server.post("/api/v1/auth/login",
+                       {{"email", "exact@acme.example"}, {"password", password}});
+  };
+  server.clock().advanceMs(500);  // the failures fall mid-second
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login("wrong wrong").status, 401);
+  server.clock().advanceMs(999);
+  auto r = login(kPw);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.header("retry-after"), "1");  // 1 ms, rounded up
+  server.clock().advanceMs(1);
+  r = login(kPw);
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+// An attempt refused for its delay is not counted: the next failure is the 6th, not the 7th.
+TEST_F(AuthApiTest, AnAttemptRefusedForItsDelayIsNotCounted) {
+  server.signedInUser("uncounted@acme.example");
+  auto login = [&](const std::string& password) {
+    return server.post("/api/v1/auth/login",
+                       {{"email", "uncounted@acme.example"}, {"password", password}});
+  };
+  server.clock().advanceMs(700);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login("wrong wrong").status, 401);
+  server.clock().advanceMs(999);
+  EXPECT_EQ(login("wrong wrong").status, 429);
+  server.clock().advanceMs(1);
+  EXPECT_EQ(login("wrong wrong").status, 401);  // the 6th failure: 2 s from now
+  server.clock().advanceMs(1001);
+  auto r = login(kPw);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.header("retry-after"), "1");  // 999 ms left, rounded up
+  server.clock().advanceMs(998);
+  EXPECT_EQ(login(kPw).status, 429);
+  server.clock().advanceMs(1);
+  EXPECT_EQ(login(kPw).status, 200);
+}
+
 TEST_F(AuthApiTest, TheDelayDoublesWithEachFailureUntilTheLock) {
   server.signedInUser("double@acme.example");
   auto login = [&](const std::string& password) {
