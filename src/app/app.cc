@@ -133,14 +133,14 @@ struct App::Impl {
     access::registerAccessApi(*guarded, policy, audit);
     company_routes = std::make_unique<access::CompanyRoutes>(*guarded, policy, audit);
     access::registerMembersApi(*company_routes, members);
-    access::registerCompanyAuditApi(*company_routes, audit, repo);
+    access::registerCompanyAuditApi(*company_routes, audit, repo, throttle);
     access::registerExplainApi(*company_routes, policy);
     directory::registerDirectoryApi(*company_routes, directory);
     staff_routes =
         std::make_unique<access::StaffRoutes>(*guarded, policy, config.server.html_error);
-    access::registerOrgAuditApi(*staff_routes, audit, repo);
-    invitations = std::make_unique<access::InvitationService>(invitation_repo, access_repo, policy,
-                                                              *identity_service, audit, clock);
+    access::registerOrgAuditApi(*staff_routes, audit, repo, throttle);
+    invitations = std::make_unique<access::InvitationService>(
+        invitation_repo, access_repo, policy, *identity_service, throttle, audit, clock);
     access::registerInvitationApi(*guarded, *invitations, *identity_service);
     console = std::make_unique<console::ConsoleService>(console_repo, access_repo, invitation_repo,
                                                         *identity_service, audit, clock);
@@ -149,13 +149,13 @@ struct App::Impl {
     access::registerInvitePages(*guarded, policy, access_repo, *invitations, views);
     page_state.push_back(
         access::registerAccessPages(*guarded,
-                                    {policy, members, *invitations, audit, repo, access_repo,
-                                     directory::siteNamesFrom(directory_repo)},
+                                    {policy, members, *invitations, audit, repo, throttle,
+                                     access_repo, directory::siteNamesFrom(directory_repo)},
                                     views));
     page_state.push_back(
         directory::registerDirectoryPages(*guarded, policy, directory, audit, views));
-    page_state.push_back(
-        console::registerConsolePages(*staff_routes, *console, *invitations, audit, repo, views));
+    page_state.push_back(console::registerConsolePages(*staff_routes, *console, *invitations, audit,
+                                                       repo, throttle, views));
     access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
   }

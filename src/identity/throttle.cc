@@ -79,12 +79,35 @@ core::Status Throttle::take(const std::vector<Quota>& quotas) {
   return {};
 }
 
-bool Throttle::takeResetMail(const std::string& email) {
+core::Status Throttle::takeNow(const std::vector<Quota>& quotas) {
   storage::Transaction tx(repo_.conn());
-  bool room =
-      take({{"reset-account:" + email, {actions_.resets_per_address, kHour}, ""}}).has_value();
-  tx.commit();
-  return room;
+  auto taken = take(quotas);
+  if (taken) tx.commit();
+  return taken;
+}
+
+std::vector<Throttle::Quota> Throttle::invitationMail(core::UserId actor,
+                                                      const std::string& email) const {
+  return {
+      {"invitation-by:" + std::to_string(actor.value),
+       {actions_.invitations_per_actor, kHour},
+       "At most " + std::to_string(actions_.invitations_per_actor) + " invitations an hour"},
+      {"invitation-to:" + email,
+       {actions_.invitations_per_address, kHour},
+       "At most " + std::to_string(actions_.invitations_per_address) +
+           " invitations an hour to one address"},
+  };
+}
+
+std::vector<Throttle::Quota> Throttle::heavyExport(core::UserId actor) const {
+  return {{"export-by:" + std::to_string(actor.value),
+           {actions_.exports_per_actor, kHour},
+           "At most " + std::to_string(actions_.exports_per_actor) + " exports an hour"}};
+}
+
+bool Throttle::takeResetMail(const std::string& email) {
+  return takeNow({{"reset-account:" + email, {actions_.resets_per_address, kHour}, ""}})
+      .has_value();
 }
 
 void Throttle::hit(const std::string& bucket) { repo_.add(bucket, clock_.nowMs()); }

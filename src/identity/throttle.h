@@ -79,7 +79,14 @@ class Throttle {
   // counted. REQUIRES: called inside the write transaction of the action it limits, so that an
   // action refused or failing later counts nothing, and parallel actions cannot pass together.
   core::Status take(const std::vector<Quota>& quotas);
+  // take() in a write transaction of its own, for an action that writes nothing else (an
+  // export). REQUIRES: no transaction open on this thread.
+  core::Status takeNow(const std::vector<Quota>& quotas);
 
+  // The quotas of one mail of an invitation (created or resent) from `actor` to `email`.
+  std::vector<Quota> invitationMail(core::UserId actor, const std::string& email) const;
+  // The quota of one heavy export (an audit CSV, company or organization) by `actor`.
+  std::vector<Quota> heavyExport(core::UserId actor) const;
   // Whether a password reset link may be mailed to `email` now (at most resets_per_address an
   // hour), counting it if so. In a write transaction of its own (REQUIRES: none open).
   bool takeResetMail(const std::string& email);
