@@ -103,7 +103,7 @@ void GuardedRoutes::api(const std::string& method, const std::string& pattern, A
                    return handler(r, ctx);
                  }
                  if (!bearer.empty()) {
-                   ctx.principal = identity_.authenticate(bearer);
+                   ctx.principal = identity_.authenticate(bearer, SessionKind::Api);
                  }
                  if (access != Access::Public && !ctx.principal) {
                    return http::jsonError(core::Error::unauthenticated(
@@ -130,7 +130,7 @@ void GuardedRoutes::page(const std::string& method, const std::string& pattern, 
                  ctx.origin = originOf(r);
                  auto token = r.cookie(cookies_.sessionCookieName());
                  if (!token.empty()) {
-                   ctx.principal = identity_.authenticate(token);
+                   ctx.principal = identity_.authenticate(token, SessionKind::Web);
                  }
                  ctx.lang = ctx.principal
                                 ? std::string(languageOrDefault(ctx.principal->user.language))

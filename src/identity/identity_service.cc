@@ -193,10 +193,12 @@ IdentityService::NewSession IdentityService::openSession(const User& user, Sessi
   return NewSession{token, Principal{s, user}};
 }
 
-std::optional<Principal> IdentityService::authenticate(const std::string& token) {
+std::optional<Principal> IdentityService::authenticate(const std::string& token, SessionKind kind) {
   if (token.empty() || token.size() > 200) return std::nullopt;
   auto p = repo_.findPrincipal(core::sha256Hex(token));
-  if (!p) return std::nullopt;
+  // A cookie value sent as a bearer token (or a token as a cookie) is no session: the other
+  // kind's protections (CSRF on every form; no ambient credential for the API) stay in force.
+  if (!p || p->session.kind != kind) return std::nullopt;
   auto now = clock_.now();
   const auto& s = p->session;
   bool expired = p->user.status == UserStatus::Disabled ||

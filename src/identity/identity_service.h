@@ -108,8 +108,10 @@ class IdentityService {
   core::Result<LoginResult> login(const std::string& email, const std::string& password,
                                   SessionKind kind, const Origin& origin);
   // The principal of a session token, if the session is alive (idle and absolute limits; a
-  // session still waiting for 2FA expires sooner). Disabled users have no principal.
-  std::optional<Principal> authenticate(const std::string& token);
+  // session still waiting for 2FA expires sooner) and of `kind`: a web session answers only
+  // through its cookie, an API session only as a bearer token, so that neither value works in
+  // the other's place. Disabled users have no principal.
+  std::optional<Principal> authenticate(const std::string& token, SessionKind kind);
 
   // Starts TOTP enrolment with a fresh secret. Forbidden if the session has not completed 2FA
   // and the user already has a factor (a password alone never adds a factor).

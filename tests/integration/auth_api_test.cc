@@ -300,6 +300,40 @@ TEST_F(AuthApiTest, AnAttemptRefusedForItsDelayIsNotCounted) {
   EXPECT_EQ(login(kPw).status, 200);
 }
 
+// A web session answers only through its cookie, an API session only as a bearer token.
+TEST_F(AuthApiTest, AWebSessionsCookieIsNoBearerToken) {
+  std::string secret;
+  server.signedInUser("cookie@acme.example", &secret);
+  server.clock().advance(30);
+  Browser b(server);
+  b.get("/login");
+  ASSERT_EQ(b.post("/login", "email=cookie%40acme.example&password=violet+harbor+sunrise").status,
+            303);
+  b.get("/mfa");
+  ASSERT_EQ(b.post("/mfa", "code=" + server.totpCode(secret)).status, 303);
+  auto cookie = b.cookie("portico_session");
+  ASSERT_EQ(b.get("/account").status, 200);
+  auto r = server.get("/api/v1/me", cookie);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.errorCode(), "unauthenticated");
+  EXPECT_EQ(server.get("/api/v1/sessions", cookie).status, 401);
+  // The calls that read the bearer themselves refuse it too.
+  EXPECT_EQ(server.post("/api/v1/signup", {{"token", "unknown"}}, cookie).status, 401);
+  EXPECT_EQ(server.post("/api/v1/invitations/accept", {{"token", "unknown"}}, cookie).status, 401);
+  EXPECT_EQ(b.get("/account").status, 200);  // the web session itself still works
+}
+
+TEST_F(AuthApiTest, AnApiTokenIsNoSessionCookie) {
+  auto token = server.signedInUser("bearer@acme.example");
+  auto r = server.request("GET", "/account", "", {"Cookie: portico_session=" + token});
+  EXPECT_EQ(r.status, 303);  // signed out: off to the login form
+  EXPECT_EQ(r.header("location"), "/login?next=%2Faccount");
+  r = server.request("GET", "/login", "", {"Cookie: portico_session=" + token});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<label for=\"email\">"), std::string::npos);
+  EXPECT_EQ(server.get("/api/v1/me", token).status, 200);  // still a good bearer token
+}
+
 TEST_F(AuthApiTest, TheDelayDoublesWithEachFailureUntilTheLock) {
   server.signedInUser("double@acme.example");
   auto login = [&](const std::string& password) {
