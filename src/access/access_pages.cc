@@ -109,11 +109,15 @@ Response PageRenderer::error(const Context& c, const core::Error& e) const {
   const char* heading = e.code == core::ErrorCode::NotFound    ? "error.not_found"
                         : e.code == core::ErrorCode::Forbidden ? "error.forbidden"
                                                                : "error.generic";
-  return render(c, "error",
-                {{"title", views_.translate(c.lang, "error.title")},
-                 {"heading", views_.translate(c.lang, heading)},
-                 {"message", views_.message(c.lang, e)}},
-                http::statusFor(e.code));
+  auto r = render(c, "error",
+                  {{"title", views_.translate(c.lang, "error.title")},
+                   {"heading", views_.translate(c.lang, heading)},
+                   {"message", views_.message(c.lang, e)}},
+                  http::statusFor(e.code));
+  if (e.code == core::ErrorCode::RateLimited) {
+    r.setHeader("Retry-After", std::to_string(e.retry_after_s > 0 ? e.retry_after_s : 1));
+  }
+  return r;
 }
 
 Response PageRenderer::notFound(const Context& c) const {
@@ -584,7 +588,8 @@ void Pages::registerAll(identity::GuardedRoutes& routes) {
           [this](Request& r, Context& c, const CompanyAccess& a) { return audit(r, c, a); });
   cp.page("GET", "/companies/{id}/audit.csv", Permission::UsersManage,
           [this](Request& r, Context& c, const CompanyAccess& a) {
-            auto csv = companyAuditCsv(r, a, deps_.audit, deps_.users);
+            auto csv = companyAuditCsv(r, c.principal->user.id, a, deps_.audit, deps_.users,
+                                       deps_.throttle);
             return csv ? std::move(*csv) : pages_.error(c, csv.error());
           });
   cp.page("GET", "/companies/{id}/explain", Permission::UsersManage,

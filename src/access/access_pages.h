@@ -19,6 +19,7 @@
 #include "audit/audit_log.h"
 #include "identity/guard.h"
 #include "identity/identity_repository.h"
+#include "identity/throttle.h"
 #include "web/views.h"
 
 namespace portico::access {
@@ -126,6 +127,7 @@ struct AccessPagesDeps {
   InvitationService& invitations;
   audit::AuditLog& audit;
   identity::IdentityRepository& users;
+  identity::Throttle& throttle;  // heavy exports
   AccessRepository& access_repo;
   SiteNames site_names;
 };

@@ -169,19 +169,22 @@ core::Status orgFilters(const Request& r, identity::IdentityRepository& users,
 
 }  // namespace
 
-core::Result<Response> companyAuditCsv(const Request& r, const CompanyAccess& a,
-                                       audit::AuditLog& audit,
-                                       identity::IdentityRepository& users) {
+core::Result<Response> companyAuditCsv(const Request& r, core::UserId caller,
+                                       const CompanyAccess& a, audit::AuditLog& audit,
+                                       identity::IdentityRepository& users,
+                                       identity::Throttle& throttle) {
   auto f = parseFilter(r, 10000);
   if (!f) return core::fail(f.error());
+  if (auto ok = throttle.takeNow(throttle.heavyExport(caller)); !ok) return core::fail(ok.error());
   csvLimit(r, *f);
   return auditCsv(
       audit.forCompany(a.company.id, f->event, f->since, f->until, f->before_id, f->limit), users,
       "audit-company-" + std::to_string(a.company.id.value) + ".csv");
 }
 
-core::Result<Response> orgAuditCsv(const Request& r, const StaffRole& staff, audit::AuditLog& audit,
-                                   identity::IdentityRepository& users) {
+core::Result<Response> orgAuditCsv(const Request& r, core::UserId caller, const StaffRole& staff,
+                                   audit::AuditLog& audit, identity::IdentityRepository& users,
+                                   identity::Throttle& throttle) {
   auto f = parseFilter(r, 10000);
   if (!f) return core::fail(f.error());
   csvLimit(r, *f);
@@ -189,6 +192,7 @@ core::Result<Response> orgAuditCsv(const Request& r, const StaffRole& staff, aud
   std::optional<core::UserId> actor;
   bool nobody = false;
   if (auto s = orgFilters(r, users, company, actor, nobody); !s) return core::fail(s.error());
+  if (auto ok = throttle.takeNow(throttle.heavyExport(caller)); !ok) return core::fail(ok.error());
   std::vector<audit::Record> records;
   if (!nobody) {
     records = audit.forOrg(staff.org_id, company, actor, f->event, f->since, f->until, f->before_id,
@@ -198,7 +202,7 @@ core::Result<Response> orgAuditCsv(const Request& r, const StaffRole& staff, aud
 }
 
 void registerCompanyAuditApi(CompanyRoutes& routes, audit::AuditLog& audit,
-                             identity::IdentityRepository& users) {
+                             identity::IdentityRepository& users, identity::Throttle& throttle) {
   routes.api("GET", "/api/v1/companies/{id}/audit", Permission::UsersManage,
              [&audit, &users](Request& r, Context&, const CompanyAccess& a) {
                auto f = parseFilter(r, 200);
@@ -208,14 +212,14 @@ void registerCompanyAuditApi(CompanyRoutes& routes, audit::AuditLog& audit,
                                 f->limit, users);
              });
   routes.api("GET", "/api/v1/companies/{id}/audit.csv", Permission::UsersManage,
-             [&audit, &users](Request& r, Context&, const CompanyAccess& a) {
-               auto csv = companyAuditCsv(r, a, audit, users);
+             [&audit, &users, &throttle](Request& r, Context& c, const CompanyAccess& a) {
+               auto csv = companyAuditCsv(r, c.principal->user.id, a, audit, users, throttle);
                return csv ? std::move(*csv) : http::jsonError(csv.error());
              });
 }
 
 void registerOrgAuditApi(StaffRoutes& routes, audit::AuditLog& audit,
-                         identity::IdentityRepository& users) {
+                         identity::IdentityRepository& users, identity::Throttle& throttle) {
   routes.api("GET", "/api/v1/staff/audit", StaffCapability::Audit,
              [&audit, &users](Request& r, Context&, const StaffRole& staff) {
                auto f = parseFilter(r, 200);
@@ -234,8 +238,8 @@ void registerOrgAuditApi(StaffRoutes& routes, audit::AuditLog& audit,
                return auditPage(std::move(records), f->limit, users);
              });
   routes.api("GET", "/api/v1/staff/audit.csv", StaffCapability::Audit,
-             [&audit, &users](Request& r, Context&, const StaffRole& staff) {
-               auto csv = orgAuditCsv(r, staff, audit, users);
+             [&audit, &users, &throttle](Request& r, Context& c, const StaffRole& staff) {
+               auto csv = orgAuditCsv(r, c.principal->user.id, staff, audit, users, throttle);
                return csv ? std::move(*csv) : http::jsonError(csv.error());
              });
 }

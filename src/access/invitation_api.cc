@@ -154,7 +154,8 @@ void registerInvitationApi(identity::GuardedRoutes& routes, InvitationService& i
           return http::jsonError(core::Error::invalid("'token' is required", "token"));
         auto auth = r.header("authorization");
         if (f["password"].empty() && auth.size() > 7) {
-          auto p = identity.authenticate(std::string(core::trim(auth.substr(7))));
+          auto p = identity.authenticate(std::string(core::trim(auth.substr(7))),
+                                         identity::SessionKind::Api);
           if (!p) return http::jsonError(core::Error::unauthenticated());
           if (!p->mfaDone()) {
             return http::jsonError(

@@ -135,6 +135,10 @@ core::Result<Invitation> InvitationService::store(const identity::Principal& p, 
   std::string token = core::randomToken(32);
 
   storage::Transaction tx(repo_.conn());
+  // Counted in this transaction: an invitation refused here or below counts nothing.
+  if (auto ok = throttle_.take(throttle_.invitationMail(p.user.id, inv.email)); !ok) {
+    return fail(ok.error());
+  }
   inv.id = repo_.insert(inv, core::sha256Hex(token));
   if (auto limit = repo_.loginLimit(inv.org_id)) {
     if (repo_.seatsInUse(inv.org_id, inv.created_at) > *limit) {
@@ -270,6 +274,9 @@ core::Status InvitationService::resend(const identity::Principal& p, std::int64_
   if (!inv) return fail(inv.error());
   std::string token = core::randomToken(32);
   storage::Transaction tx(repo_.conn());
+  if (auto ok = throttle_.take(throttle_.invitationMail(p.user.id, inv->email)); !ok) {
+    return fail(ok.error());
+  }
   repo_.renew(id, core::sha256Hex(token), clock_.now() + kExpirySeconds);
   audit_.record(actorOf(o, p.user.id),
                 {"invitation.resent", std::nullopt, inv->org_id, std::nullopt,

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "identity/identity_service.h"
+#include "identity/throttle.h"
 
 namespace portico::access {
 
@@ -25,17 +26,20 @@ struct NewInvitation {
 // Inviting people into companies: invite (one e-mail, several companies), list, revoke, resend,
 // accept (a new login, or an existing one adding the memberships). The inviter needs users.manage
 // in every named company and grants no more than they hold there; the organization's licence
-// limit is enforced; at acceptance the inviter's rights are checked again. Thread-safe; accept()
-// hashes a password (worker threads).
+// limit is enforced; at acceptance the inviter's rights are checked again. Every invitation mail,
+// created or resent, counts against the throttle's invitation limits per inviter and per address
+// (a refused one writes and mails nothing). Thread-safe; accept() hashes a password (worker
+// threads).
 class InvitationService {
  public:
   InvitationService(InvitationRepository& repo, AccessRepository& access, Policy& policy,
-                    identity::IdentityService& identity, audit::AuditLog& audit,
-                    const core::Clock& clock)
+                    identity::IdentityService& identity, identity::Throttle& throttle,
+                    audit::AuditLog& audit, const core::Clock& clock)
       : repo_(repo),
         access_(access),
         policy_(policy),
         identity_(identity),
+        throttle_(throttle),
         audit_(audit),
         clock_(clock) {}
 
@@ -70,6 +74,8 @@ class InvitationService {
   // invitation (see revoke) revokes it. NotFound for any other (an accepted one among them).
   core::Status deleteInvitation(const identity::Principal& p, std::int64_t id,
                                 const identity::Origin& o);
+  // Mails the invitation again with a new link. RateLimited (nothing changes) past the
+  // invitation limits, as for a new invitation.
   core::Status resend(const identity::Principal& p, std::int64_t id, const identity::Origin& o);
   core::Result<core::UserId> accept(const std::string& token, const std::string& first,
                                     const std::string& last, const std::string& password,
@@ -88,6 +94,8 @@ class InvitationService {
   core::Status deleteStaffMade(const Invitation& invitation, const identity::Origin& o,
                                core::UserId actor);
   // Stores a checked invitation within the licence limit, audits and mails it.
+  // Mails the invitation again with a new link. RateLimited (nothing changes) past the
+  // invitation limits, as for a new invitation.
   core::Result<Invitation> store(const identity::Principal& p, Invitation invitation,
                                  const identity::Origin& origin);
   // OK if the caller manages users in each of the invitation's companies.
@@ -107,6 +115,7 @@ class InvitationService {
   AccessRepository& access_;
   Policy& policy_;
   identity::IdentityService& identity_;
+  identity::Throttle& throttle_;
   audit::AuditLog& audit_;
   const core::Clock& clock_;
 };

@@ -78,6 +78,8 @@ struct App::Impl {
                    : std::make_unique<identity::PasswordHasher>()),
         audit(db, clock),
         repo(db),
+        throttle_repo(db),
+        throttle(throttle_repo, clock, config.limits.actions),
         access_repo(db),
         policy(access_repo, clock),
         api_keys(access_repo, audit, clock),
@@ -100,9 +102,9 @@ struct App::Impl {
       sms = std::make_unique<notify::OutboxSms>(config.sms_outbox.empty() ? "outbox/sms"
                                                                           : config.sms_outbox);
     }
-    identity_service =
-        std::make_unique<identity::IdentityService>(repo, audit, clock, *hasher, secrets, *mailer,
-                                                    *sms, views, config.public_url, config.limits);
+    identity_service = std::make_unique<identity::IdentityService>(
+        repo, throttle, audit, clock, *hasher, secrets, *mailer, *sms, views, config.public_url,
+        config.limits);
     // TLS here (--tls-cert) or at a proxy in front (an https:// public URL): HSTS, Secure cookies.
     bool tls = config.public_url.starts_with("https://") || !config.server.tls_cert_file.empty();
     config.server.served_over_tls = tls;
@@ -144,13 +146,13 @@ struct App::Impl {
     access::registerAccessApi(*guarded, policy, audit);
     company_routes = std::make_unique<access::CompanyRoutes>(*guarded, policy, audit);
     access::registerMembersApi(*company_routes, members);
-    access::registerCompanyAuditApi(*company_routes, audit, repo);
+    access::registerCompanyAuditApi(*company_routes, audit, repo, throttle);
     access::registerExplainApi(*company_routes, policy);
     directory::registerDirectoryApi(*company_routes, directory);
     staff_routes = std::make_unique<access::StaffRoutes>(*guarded, policy);
-    access::registerOrgAuditApi(*staff_routes, audit, repo);
-    invitations = std::make_unique<access::InvitationService>(invitation_repo, access_repo, policy,
-                                                              *identity_service, audit, clock);
+    access::registerOrgAuditApi(*staff_routes, audit, repo, throttle);
+    invitations = std::make_unique<access::InvitationService>(
+        invitation_repo, access_repo, policy, *identity_service, throttle, audit, clock);
     access::registerInvitationApi(*guarded, *invitations, *identity_service);
     console = std::make_unique<console::ConsoleService>(console_repo, access_repo, invitation_repo,
                                                         *identity_service, audit, clock);
@@ -159,13 +161,13 @@ struct App::Impl {
     access::registerInvitePages(*guarded, policy, access_repo, *invitations, views);
     page_state.push_back(
         access::registerAccessPages(*guarded,
-                                    {policy, members, *invitations, audit, repo, access_repo,
-                                     directory::siteNamesFrom(directory_repo)},
+                                    {policy, members, *invitations, audit, repo, throttle,
+                                     access_repo, directory::siteNamesFrom(directory_repo)},
                                     views));
     page_state.push_back(
         directory::registerDirectoryPages(*guarded, policy, directory, audit, views));
-    page_state.push_back(
-        console::registerConsolePages(*staff_routes, *console, *invitations, audit, repo, views));
+    page_state.push_back(console::registerConsolePages(*staff_routes, *console, *invitations, audit,
+                                                       repo, throttle, views));
     access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
   }
@@ -177,6 +179,8 @@ struct App::Impl {
   std::unique_ptr<identity::PasswordHasher> hasher;
   audit::AuditLog audit;
   identity::IdentityRepository repo;
+  identity::ThrottleRepository throttle_repo;
+  identity::Throttle throttle;
   access::AccessRepository access_repo;
   access::Policy policy;
   access::ApiKeys api_keys;

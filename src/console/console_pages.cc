@@ -92,12 +92,13 @@ class Pages {
  public:
   Pages(access::StaffRoutes& routes, ConsoleService& console,
         access::InvitationService& invitations, audit::AuditLog& audit,
-        identity::IdentityRepository& users, const web::Views& views)
+        identity::IdentityRepository& users, identity::Throttle& throttle, const web::Views& views)
       : routes_(routes),
         console_(console),
         invitations_(invitations),
         audit_(audit),
         users_(users),
+        throttle_(throttle),
         pages_(views, routes.policy()) {}
 
   void registerAll();
@@ -448,6 +449,7 @@ class Pages {
   access::InvitationService& invitations_;
   audit::AuditLog& audit_;
   identity::IdentityRepository& users_;
+  identity::Throttle& throttle_;
   access::PageRenderer pages_;
 };
 
@@ -683,7 +685,7 @@ void Pages::registerAll() {
           [this](Request& r, Context& c, const StaffRole& s) { return auditLog(r, c, s); });
   rt.page("GET", "/staff/audit.csv", StaffCapability::Audit,
           [this](Request& r, Context& c, const StaffRole& s) {
-            auto csv = access::orgAuditCsv(r, s, audit_, users_);
+            auto csv = access::orgAuditCsv(r, c.principal->user.id, s, audit_, users_, throttle_);
             return csv ? std::move(*csv) : pages_.error(c, csv.error());
           });
 }
@@ -694,8 +696,8 @@ std::shared_ptr<void> registerConsolePages(access::StaffRoutes& routes, ConsoleS
                                            access::InvitationService& invitations,
                                            audit::AuditLog& audit,
                                            identity::IdentityRepository& users,
-                                           const web::Views& views) {
-  auto owner = std::make_shared<Pages>(routes, console, invitations, audit, users, views);
+                                           identity::Throttle& throttle, const web::Views& views) {
+  auto owner = std::make_shared<Pages>(routes, console, invitations, audit, users, throttle, views);
   owner->registerAll();
   return owner;
 }

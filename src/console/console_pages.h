@@ -7,6 +7,7 @@
 #include "audit/audit_log.h"
 #include "console/console_service.h"
 #include "identity/identity_repository.h"
+#include "identity/throttle.h"
 #include "web/views.h"
 
 namespace portico::console {
@@ -21,6 +22,6 @@ std::shared_ptr<void> registerConsolePages(access::StaffRoutes& routes, ConsoleS
                                            access::InvitationService& invitations,
                                            audit::AuditLog& audit,
                                            identity::IdentityRepository& users,
-                                           const web::Views& views);
+                                           identity::Throttle& throttle, const web::Views& views);
 
 }  // namespace portico::console

@@ -4,8 +4,8 @@
 
 namespace portico::core {
 
-std::int64_t SystemClock::now() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(
+std::int64_t SystemClock::nowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }

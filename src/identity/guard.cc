@@ -101,7 +101,7 @@ void GuardedRoutes::api(const std::string& method, const std::string& pattern, A
                    return handler(r, ctx);
                  }
                  if (!bearer.empty()) {
-                   ctx.principal = identity_.authenticate(bearer);
+                   ctx.principal = identity_.authenticate(bearer, SessionKind::Api);
                  }
                  if (access != Access::Public && !ctx.principal) {
                    return http::jsonError(core::Error::unauthenticated(
@@ -123,66 +123,69 @@ void GuardedRoutes::api(const std::string& method, const std::string& pattern, A
 void GuardedRoutes::page(const std::string& method, const std::string& pattern, Access access,
                          GuardedHandler handler, http::Execution execution) {
   declared_.push_back({method, pattern, access});
-  router_.add(
-      {method, pattern,
-       [this, access, handler = std::move(handler)](http::Request& r) {
-         Context ctx;
-         ctx.origin = originOf(r);
-         auto token = r.cookie(cookies_.sessionCookieName());
-         if (!token.empty()) {
-           ctx.principal = identity_.authenticate(token);
-         }
-         ctx.lang = ctx.principal ? std::string(languageOrDefault(ctx.principal->user.language))
-                                  : web::negotiateLanguage(r.header("accept-language"));
-         r.language = ctx.lang;  // errors are written out in it (http::ServerConfig)
-         // CSRF: the session's token when signed in, else a double-submit cookie.
-         std::string expected;
-         if (ctx.principal) {
-           expected = ctx.principal->session.csrf_token;
-         } else {
-           expected = r.cookie(cookies_.csrfCookieName());
-           if (expected.empty()) {
-             expected = core::randomToken(32);
-             ctx.set_csrf_cookie = cookies_.cookie(cookies_.csrfCookieName(), expected, 0);
-           }
-         }
-         ctx.csrf = expected;
-         if (r.method == "POST") {
-           auto form = http::parseFormEncoded(r.body);
-           if (!form) {
-             return http::errorResponse(r, core::Error::invalid("The form could not be read"));
-           }
-           ctx.form = std::move(*form);
-           auto given = http::findParam(ctx.form, "csrf");
-           bool cross_site = r.header("sec-fetch-site") == "cross-site";
-           if (cross_site || !given || ctx.set_csrf_cookie.size() > 0 ||
-               !core::constantTimeEquals(*given, expected)) {
-             auto resp = http::errorResponse(
-                 r, core::Error::forbidden("The form has expired or did not come from this "
-                                           "site; reload the page and try again"));
-             if (!ctx.set_csrf_cookie.empty())
-               resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
-             return resp;
-           }
-         }
-         if (access != Access::Public && !ctx.principal) {
-           std::string next = r.method == "GET" ? r.path : "/";
-           return http::Response::redirect("/login?next=" + http::percentEncode(next));
-         }
-         if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
-           std::string step = ctx.principal->user.hasSecondFactor() ? "/mfa" : "/mfa/enroll";
-           if (r.method == "GET" && r.path != "/") {
-             step += "?next=" + http::percentEncode(r.path);  // carried through the 2FA step
-           }
-           return http::Response::redirect(step);
-         }
-         auto resp = handler(r, ctx);
-         if (!ctx.set_csrf_cookie.empty()) {
-           resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
-         }
-         return resp;
-       },
-       execution});
+  router_.add({method, pattern,
+               [this, access, handler = std::move(handler)](http::Request& r) {
+                 Context ctx;
+                 ctx.origin = originOf(r);
+                 auto token = r.cookie(cookies_.sessionCookieName());
+                 if (!token.empty()) {
+                   ctx.principal = identity_.authenticate(token, SessionKind::Web);
+                 }
+                 ctx.lang = ctx.principal
+                                ? std::string(languageOrDefault(ctx.principal->user.language))
+                                : web::negotiateLanguage(r.header("accept-language"));
+                 r.language = ctx.lang;  // errors are written out in it (http::ServerConfig)
+                 // CSRF: the session's token when signed in, else a double-submit cookie.
+                 std::string expected;
+                 if (ctx.principal) {
+                   expected = ctx.principal->session.csrf_token;
+                 } else {
+                   expected = r.cookie(cookies_.csrfCookieName());
+                   if (expected.empty()) {
+                     expected = core::randomToken(32);
+                     ctx.set_csrf_cookie = cookies_.cookie(cookies_.csrfCookieName(), expected, 0);
+                   }
+                 }
+                 ctx.csrf = expected;
+                 if (r.method == "POST") {
+                   auto form = http::parseFormEncoded(r.body);
+                   if (!form) {
+                     return http::errorResponse(r,
+                                                core::Error::invalid("The form could not be read"));
+                   }
+                   ctx.form = std::move(*form);
+                   auto given = http::findParam(ctx.form, "csrf");
+                   bool cross_site = r.header("sec-fetch-site") == "cross-site";
+                   if (cross_site || !given || ctx.set_csrf_cookie.size() > 0 ||
+                       !core::constantTimeEquals(*given, expected)) {
+                     auto resp = http::errorResponse(
+                         r,
+                         core::Error::forbidden("The form has expired or did not come from this "
+                                                "site; reload the page and try again"));
+                     if (!ctx.set_csrf_cookie.empty())
+                       resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
+                     return resp;
+                   }
+                 }
+                 if (access != Access::Public && !ctx.principal) {
+                   std::string next = r.method == "GET" ? r.path : "/";
+                   return http::Response::redirect("/login?next=" + http::percentEncode(next));
+                 }
+                 if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
+                   std::string step =
+                       ctx.principal->user.hasSecondFactor() ? "/mfa" : "/mfa/enroll";
+                   if (r.method == "GET" && r.path != "/") {
+                     step += "?next=" + http::percentEncode(r.path);  // carried through 2FA
+                   }
+                   return http::Response::redirect(step);
+                 }
+                 auto resp = handler(r, ctx);
+                 if (!ctx.set_csrf_cookie.empty()) {
+                   resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
+                 }
+                 return resp;
+               },
+               execution});
 }
 
 }  // namespace portico::identity

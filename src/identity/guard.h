@@ -50,8 +50,9 @@ struct CookieSettings {
   std::string cookie(const std::string& name, const std::string& value, int max_age) const;
 };
 
-// Registers routes on the router with their access rule, resolving the caller first: a bearer
-// token for /api, the session cookie for pages (whose POSTs must carry the CSRF token).
+// Registers routes on the router with their access rule, resolving the caller first: the bearer
+// token of an API session for /api, the cookie of a web session for pages (whose POSTs must carry
+// the CSRF token); a session of the other kind is no caller.
 // Every route must be declared through here, which lets tests enumerate them.
 class GuardedRoutes {
  public:

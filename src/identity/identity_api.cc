@@ -204,7 +204,7 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
         // A signed-in login calls with the token alone to take the link.
         auto auth = r.header("authorization");
         if (f["password"].empty() && auth.size() > 7) {
-          auto p = identity.authenticate(std::string(core::trim(auth.substr(7))));
+          auto p = identity.authenticate(std::string(core::trim(auth.substr(7))), SessionKind::Api);
           if (!p) return err(core::Error::unauthenticated());
           if (!p->mfaDone())
             return err(core::Error::forbidden("Complete two-factor authentication first"));
@@ -229,8 +229,8 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
                                     f["last_name"].empty() ? u.last_name : f["last_name"],
                                     f["language"].empty() ? u.language : f["language"], c.origin);
     if (!s) return err(s.error());
-    auto fresh =
-        identity.authenticate(std::string(core::trim(r.header("authorization").substr(7))));
+    auto fresh = identity.authenticate(std::string(core::trim(r.header("authorization").substr(7))),
+                                       SessionKind::Api);
     return Response::json(200,
                           R"({"user":)" + userJson((fresh ? *fresh : *c.principal).user) + "}");
   });

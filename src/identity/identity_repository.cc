@@ -110,14 +110,6 @@ constexpr std::string_view kFindSms =
 constexpr std::string_view kUseSms =
     "UPDATE sms_challenges SET used_at = ? WHERE id = ? AND used_at IS NULL";
 
-constexpr std::string_view kAddAttempt = "INSERT INTO auth_attempts (bucket, at) VALUES (?, ?)";
-constexpr std::string_view kCountAttempts =
-    "SELECT COUNT(*) FROM auth_attempts WHERE bucket = ? AND at > ?";
-constexpr std::string_view kNthAttempt =
-    "SELECT at FROM auth_attempts WHERE bucket = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?";
-constexpr std::string_view kClearAttempts = "DELETE FROM auth_attempts WHERE bucket = ?";
-constexpr std::string_view kPruneAttempts = "DELETE FROM auth_attempts WHERE at < ?";
-
 std::string_view statusName(UserStatus s) {
   switch (s) {
     case UserStatus::Invited:
@@ -433,33 +425,6 @@ std::optional<SmsChallenge> IdentityRepository::findSmsChallenge(core::SessionId
 bool IdentityRepository::useSmsChallenge(std::int64_t id, std::int64_t now) {
   Query(conn(), kUseSms).bind(now, id).run();
   return conn().changes() == 1;
-}
-
-void IdentityRepository::addAttempt(const std::string& bucket, std::int64_t now) {
-  Query(conn(), kAddAttempt).bind(bucket, now).run();
-}
-
-int IdentityRepository::countAttempts(const std::string& bucket, std::int64_t since) {
-  Query q(conn(), kCountAttempts);
-  q.bind(bucket, since);
-  q.next();
-  return static_cast<int>(q.getInt(0));
-}
-
-std::optional<std::int64_t> IdentityRepository::nthRecentAttempt(const std::string& bucket,
-                                                                 std::int64_t since, int n) {
-  Query q(conn(), kNthAttempt);
-  q.bind(bucket, since, n - 1);
-  if (!q.next()) return std::nullopt;
-  return q.getInt(0);
-}
-
-void IdentityRepository::clearAttempts(const std::string& bucket) {
-  Query(conn(), kClearAttempts).bind(bucket).run();
-}
-
-void IdentityRepository::pruneAttempts(std::int64_t before) {
-  Query(conn(), kPruneAttempts).bind(before).run();
 }
 
 }  // namespace portico::identity

@@ -30,9 +30,9 @@ struct SmsChallenge {
   std::int64_t expires_at = 0;
 };
 
-// Storage of logins, sessions, second factors, one-time tokens and throttle counters. Plain data
-// access: every rule lives in IdentityService. Uses the calling thread's connection, so calls
-// join the caller's open transaction.
+// Storage of logins, sessions, second factors and one-time tokens (the throttle's counters are in
+// ThrottleRepository). Plain data access: every rule lives in IdentityService. Uses the calling
+// thread's connection, so calls join the caller's open transaction.
 class IdentityRepository {
  public:
   explicit IdentityRepository(storage::Db& db) : db_(db) {}
@@ -111,15 +111,6 @@ class IdentityRepository {
   std::optional<SmsChallenge> findSmsChallenge(core::SessionId session, const std::string& purpose,
                                                std::int64_t now);
   bool useSmsChallenge(std::int64_t id, std::int64_t now);
-
-  // Throttle counters
-  void addAttempt(const std::string& bucket, std::int64_t now);
-  int countAttempts(const std::string& bucket, std::int64_t since);
-  // Time of the n-th most recent attempt (1-based) since `since`, if there are that many.
-  std::optional<std::int64_t> nthRecentAttempt(const std::string& bucket, std::int64_t since,
-                                               int n);
-  void clearAttempts(const std::string& bucket);
-  void pruneAttempts(std::int64_t before);
 
  private:
   storage::Db& db_;

@@ -68,12 +68,14 @@ std::string_view mfaStepName(MfaStep step) {
   return "verify";
 }
 
-IdentityService::IdentityService(IdentityRepository& repo, audit::AuditLog& audit,
-                                 const core::Clock& clock, const PasswordHasher& hasher,
-                                 const SecretBox& secrets, notify::Mailer& mailer,
-                                 notify::SmsSender& sms, const web::Views& views,
-                                 std::string public_url, IdentityLimits limits)
+IdentityService::IdentityService(IdentityRepository& repo, Throttle& throttle,
+                                 audit::AuditLog& audit, const core::Clock& clock,
+                                 const PasswordHasher& hasher, const SecretBox& secrets,
+                                 notify::Mailer& mailer, notify::SmsSender& sms,
+                                 const web::Views& views, std::string public_url,
+                                 IdentityLimits limits)
     : repo_(repo),
+      throttle_(throttle),
       audit_(audit),
       clock_(clock),
       hasher_(hasher),
@@ -90,36 +92,9 @@ audit::Actor IdentityService::actor(const Origin& o, std::optional<core::UserId>
   return audit::Actor{user, o.ip, o.request_id};
 }
 
-std::optional<int> IdentityService::lockedFor(const std::string& bucket, int max, int window) {
-  auto now = clock_.now();
-  auto nth = repo_.nthRecentAttempt(bucket, now - window, max);
-  if (!nth) return std::nullopt;
-  return static_cast<int>(std::max<std::int64_t>(1, *nth + window - now));
-}
-
-std::optional<IdentityService::Wait> IdentityService::accountWait(const std::string& bucket) {
-  if (auto wait = lockedFor(bucket, limits_.account_failures_to_lock, limits_.lock_window_s)) {
-    return Wait{*wait, true};
-  }
-  auto now = clock_.now();
-  auto since = now - limits_.lock_window_s;
-  int failures = repo_.countAttempts(bucket, since);
-  if (failures < limits_.account_failures_to_delay) return std::nullopt;
-  auto last = repo_.nthRecentAttempt(bucket, since, 1);
-  if (!last) return std::nullopt;
-  int doublings = std::min(failures - limits_.account_failures_to_delay, 20);
-  std::int64_t delay = std::min<std::int64_t>(
-      static_cast<std::int64_t>(limits_.first_delay_s) << doublings, limits_.max_delay_s);
-  if (*last + delay <= now) return std::nullopt;
-  return Wait{static_cast<int>(*last + delay - now), false};
-}
-
-std::optional<IdentityService::Wait> IdentityService::takeAttempt(const std::string& bucket) {
-  storage::Transaction tx(repo_.conn());  // a write transaction: one writer at a time
-  auto wait = accountWait(bucket);
-  if (!wait) repo_.addAttempt(bucket, clock_.now());
-  tx.commit();
-  return wait;
+GuessLimit IdentityService::guessLimit() const {
+  return {limits_.account_failures_to_lock, limits_.lock_window_s,
+          limits_.account_failures_to_delay, limits_.first_delay_s, limits_.max_delay_s};
 }
 
 core::Result<LoginResult> IdentityService::login(const std::string& email_in,
@@ -138,16 +113,16 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
   // delayed and locked exactly like known ones.
   std::string account_bucket = "login-account:" + email;
   std::string ip_bucket = "login-ip:" + origin.ip;
-  if (auto wait = lockedFor(ip_bucket, limits_.ip_failures, limits_.ip_window_s)) {
-    return fail(Error::rateLimited(*wait));
+  if (auto wait = throttle_.full(ip_bucket, {limits_.ip_failures, limits_.ip_window_s})) {
+    return fail(Error::rateLimited(wait->seconds()));
   }
-  if (auto wait = takeAttempt(account_bucket)) {  // from here on, counted as a failure
+  if (auto wait = throttle_.takeGuess(account_bucket, guessLimit())) {  // now counted as failed
     if (wait->locked) {
       audit_.record(actor(origin, std::nullopt),
                     {"login.refused_locked", std::nullopt, std::nullopt, std::nullopt,
                      detail({{"email", email}})});
     }
-    return fail(Error::rateLimited(wait->seconds));
+    return fail(Error::rateLimited(wait->seconds()));
   }
   auto user = repo_.findUserByEmail(email);
   bool ok = false;
@@ -167,11 +142,11 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
     ok = false;
   }
   if (!ok) {
-    repo_.addAttempt(ip_bucket, now);
+    throttle_.hit(ip_bucket);
     audit_.record(actor(origin, std::nullopt),
                   {"login.failed", user ? std::optional(user->id) : std::nullopt, std::nullopt,
                    std::nullopt, detail({{"email", email}})});
-    if (repo_.countAttempts(account_bucket, now - limits_.lock_window_s) ==
+    if (throttle_.count(account_bucket, limits_.lock_window_s) ==
         limits_.account_failures_to_lock) {
       audit_.record(actor(origin, std::nullopt),
                     {"login.locked", user ? std::optional(user->id) : std::nullopt, std::nullopt,
@@ -180,7 +155,7 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
     return fail(Error::unauthenticated("Wrong e-mail or password"));
   }
   storage::Transaction tx(repo_.conn());
-  repo_.clearAttempts(account_bucket);
+  throttle_.clear(account_bucket);
   if (as_given || hasher_.needsRehash(*user->password_hash)) {
     repo_.setPassword(user->id, hasher_.hash(*normal), now);
   }
@@ -196,9 +171,7 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
                 {step == MfaStep::None ? "login.succeeded" : "login.password_ok", std::nullopt,
                  std::nullopt, std::nullopt, detail({{"mfa", std::string(mfaStepName(step))}})});
   tx.commit();
-  if (now % 64 == 0) {
-    repo_.pruneAttempts(now - 24 * 3600);
-  }
+  throttle_.pruneNowAndThen();
   return LoginResult{session.token, step, session.principal};
 }
 
@@ -220,10 +193,12 @@ IdentityService::NewSession IdentityService::openSession(const User& user, Sessi
   return NewSession{token, Principal{s, user}};
 }
 
-std::optional<Principal> IdentityService::authenticate(const std::string& token) {
+std::optional<Principal> IdentityService::authenticate(const std::string& token, SessionKind kind) {
   if (token.empty() || token.size() > 200) return std::nullopt;
   auto p = repo_.findPrincipal(core::sha256Hex(token));
-  if (!p) return std::nullopt;
+  // A cookie value sent as a bearer token (or a token as a cookie) is no session: the other
+  // kind's protections (CSRF on every form; no ambient credential for the API) stay in force.
+  if (!p || p->session.kind != kind) return std::nullopt;
   auto now = clock_.now();
   const auto& s = p->session;
   bool expired = p->user.status == UserStatus::Disabled ||
@@ -303,14 +278,16 @@ core::Result<Enrolled> IdentityService::confirmTotp(const Principal& p, const st
   if (!secret) {
     return fail(Error::internal("The stored secret cannot be read"));
   }
-  if (auto wait = takeAttempt(bucket)) return fail(Error::rateLimited(wait->seconds));
+  if (auto wait = throttle_.takeGuess(bucket, guessLimit())) {
+    return fail(Error::rateLimited(wait->seconds()));
+  }
   auto step = Totp::verify(*secret, code, now);
   if (!step) {
     audit_.record(actor(origin, p.user.id), {"mfa.totp.enrolment_failed", {}, {}, {}, "{}"});
     return fail(badCode());
   }
   storage::Transaction tx(repo_.conn());
-  repo_.clearAttempts(bucket);
+  throttle_.clear(bucket);
   repo_.confirmTotp(p.user.id, *user->totp_pending_secret, *step);
   auto codes = issueRecoveryCodes(p.user.id);
   std::string token = p.mfaDone() ? std::string() : finishMfa(p);
@@ -330,17 +307,19 @@ core::Status IdentityService::enrollSms(const Principal& p, const std::string& p
   auto now = clock_.now();
   std::string user_bucket = "sms-user:" + std::to_string(p.user.id.value);
   std::string phone_bucket = "sms-phone:" + phone;
-  if (auto wait = lockedFor(user_bucket, limits_.sms_per_user, 15 * 60)) {
-    return fail(Error::rateLimited(*wait, "Too many codes sent; wait before asking again"));
+  if (auto wait = throttle_.full(user_bucket, {limits_.sms_per_user, 15 * 60})) {
+    return fail(
+        Error::rateLimited(wait->seconds(), "Too many codes sent; wait before asking again"));
   }
-  if (auto wait = lockedFor(phone_bucket, limits_.sms_per_phone_per_hour, 3600)) {
-    return fail(Error::rateLimited(*wait, "Too many codes sent; wait before asking again"));
+  if (auto wait = throttle_.full(phone_bucket, {limits_.sms_per_phone_per_hour, 3600})) {
+    return fail(
+        Error::rateLimited(wait->seconds(), "Too many codes sent; wait before asking again"));
   }
   std::string code = core::randomDigits(6);
   repo_.insertSmsChallenge(p.user.id, p.session.id, "enroll", phone, core::sha256Hex(code), now,
                            now + limits_.sms_code_s);
-  repo_.addAttempt(user_bucket, now);
-  repo_.addAttempt(phone_bucket, now);
+  throttle_.hit(user_bucket);
+  throttle_.hit(phone_bucket);
   auto lang = std::string(languageOrDefault(p.user.language));
   auto sent = sms_.send(phone, views_.translate(lang, "sms.code") + " " + code);
   if (!sent) return sent;
@@ -353,7 +332,9 @@ core::Result<Enrolled> IdentityService::confirmSms(const Principal& p, const std
   if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   auto now = clock_.now();
   std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
-  if (auto wait = takeAttempt(bucket)) return fail(Error::rateLimited(wait->seconds));
+  if (auto wait = throttle_.takeGuess(bucket, guessLimit())) {
+    return fail(Error::rateLimited(wait->seconds()));
+  }
   auto challenge = repo_.findSmsChallenge(p.session.id, "enroll", now);
   if (!challenge || !core::constantTimeEquals(challenge->code_hash, core::sha256Hex(code))) {
     return fail(badCode());
@@ -362,7 +343,7 @@ core::Result<Enrolled> IdentityService::confirmSms(const Principal& p, const std
   if (!repo_.useSmsChallenge(challenge->id, now)) {
     return fail(badCode());
   }
-  repo_.clearAttempts(bucket);
+  throttle_.clear(bucket);
   repo_.setSmsPhone(p.user.id, challenge->phone);
   auto codes = issueRecoveryCodes(p.user.id);
   std::string token = p.mfaDone() ? std::string() : finishMfa(p);
@@ -380,17 +361,19 @@ core::Status IdentityService::sendSmsCode(const Principal& p, const Origin& orig
   auto now = clock_.now();
   std::string user_bucket = "sms-user:" + std::to_string(p.user.id.value);
   std::string phone_bucket = "sms-phone:" + *user->sms_phone;
-  if (auto wait = lockedFor(user_bucket, limits_.sms_per_user, 15 * 60)) {
-    return fail(Error::rateLimited(*wait, "Too many codes sent; wait before asking again"));
+  if (auto wait = throttle_.full(user_bucket, {limits_.sms_per_user, 15 * 60})) {
+    return fail(
+        Error::rateLimited(wait->seconds(), "Too many codes sent; wait before asking again"));
   }
-  if (auto wait = lockedFor(phone_bucket, limits_.sms_per_phone_per_hour, 3600)) {
-    return fail(Error::rateLimited(*wait, "Too many codes sent; wait before asking again"));
+  if (auto wait = throttle_.full(phone_bucket, {limits_.sms_per_phone_per_hour, 3600})) {
+    return fail(
+        Error::rateLimited(wait->seconds(), "Too many codes sent; wait before asking again"));
   }
   std::string code = core::randomDigits(6);
   repo_.insertSmsChallenge(p.user.id, p.session.id, "login", *user->sms_phone,
                            core::sha256Hex(code), now, now + limits_.sms_code_s);
-  repo_.addAttempt(user_bucket, now);
-  repo_.addAttempt(phone_bucket, now);
+  throttle_.hit(user_bucket);
+  throttle_.hit(phone_bucket);
   auto sent =
       sms_.send(*user->sms_phone,
                 views_.translate(languageOrDefault(user->language), "sms.code") + " " + code);
@@ -415,18 +398,18 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
   auto now = clock_.now();
   std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
   std::string ip_bucket = "mfa-ip:" + origin.ip;
-  if (auto wait = lockedFor(ip_bucket, limits_.ip_failures, limits_.ip_window_s)) {
-    return fail(Error::rateLimited(*wait));
+  if (auto wait = throttle_.full(ip_bucket, {limits_.ip_failures, limits_.ip_window_s})) {
+    return fail(Error::rateLimited(wait->seconds()));
   }
   // Counts the attempt before checking it, so parallel guesses cannot race past the limits; a
   // success clears the count.
-  if (auto wait = takeAttempt(bucket)) {
+  if (auto wait = throttle_.takeGuess(bucket, guessLimit())) {
     if (wait->locked) {
       audit_.record(actor(origin, p.user.id), {"mfa.refused_locked", {}, {}, {}, "{}"});
     }
-    return fail(Error::rateLimited(wait->seconds));
+    return fail(Error::rateLimited(wait->seconds()));
   }
-  repo_.addAttempt(ip_bucket, now);
+  throttle_.hit(ip_bucket);
 
   storage::Transaction tx(repo_.conn());
   std::string method;
@@ -468,7 +451,7 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
                     ? badCode()
                     : Error::invalid("The recovery code is not valid", "recovery_code"));
   }
-  repo_.clearAttempts(bucket);
+  throttle_.clear(bucket);
   std::string token = finishMfa(p);
   repo_.setLastLogin(p.user.id, now);
   audit_.record(actor(origin, p.user.id),
@@ -518,18 +501,15 @@ core::Status IdentityService::requestPasswordReset(const std::string& email_in,
   }
   auto now = clock_.now();
   std::string ip_bucket = "reset-ip:" + origin.ip;
-  if (auto wait = lockedFor(ip_bucket, limits_.resets_per_ip, 15 * 60)) {
-    return fail(Error::rateLimited(*wait));
+  if (auto wait = throttle_.full(ip_bucket, {limits_.resets_per_ip, 15 * 60})) {
+    return fail(Error::rateLimited(wait->seconds()));
   }
-  repo_.addAttempt(ip_bucket, now);
+  throttle_.hit(ip_bucket);
   auto user = repo_.findUserByEmail(email);
-  std::string account_bucket = "reset-account:" + email;
   // At most three mails an hour to one address; the answer is the same either way.
-  if (!user || user->status == UserStatus::Disabled ||
-      repo_.countAttempts(account_bucket, now - 3600) >= 3) {
+  if (!user || user->status == UserStatus::Disabled || !throttle_.takeResetMail(email)) {
     return {};
   }
-  repo_.addAttempt(account_bucket, now);
   std::string token = core::randomToken(32);
   repo_.insertPasswordReset(user->id, core::sha256Hex(token), now, now + limits_.reset_token_s);
   audit_.record(actor(origin, std::nullopt), {"password.reset_requested", user->id, {}, {}, "{}"});
@@ -553,7 +533,7 @@ core::Status IdentityService::confirmPasswordReset(const std::string& token,
   if (auto ok = policy_.check(password, {local, "portico"}); !ok) return ok;
   repo_.setPassword(user->id, hasher_.hash(password), now);
   repo_.deleteUserSessions(user->id);  // a reset signs out everywhere
-  repo_.clearAttempts("login-account:" + user->email);
+  throttle_.clear("login-account:" + user->email);
   audit_.record(actor(origin, std::nullopt), {"password.reset", user->id, {}, {}, "{}"});
   tx.commit();
   notifyUser(*user, "password_changed");

@@ -14,6 +14,7 @@
 #include "identity/notifications.h"
 #include "identity/password.h"
 #include "identity/secret_box.h"
+#include "identity/throttle.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
 #include "web/views.h"
@@ -32,8 +33,9 @@ struct IdentityLimits {
   int account_failures_to_lock = 10;  // within lock_window_s
   int lock_window_s = 15 * 60;        // and the lock lasts until the window has passed
   // From this many consecutive failures within lock_window_s, the next attempt is not evaluated
-  // until first_delay_s has passed since the last failure, doubling with each further failure
-  // (1, 2, 4, 8, 16 s before the lock at 10), at most max_delay_s.
+  // until first_delay_s has fully passed since the last failure (exact time, not whole seconds),
+  // doubling with each further failure (1, 2, 4, 8, 16 s before the lock at 10), at most
+  // max_delay_s.
   int account_failures_to_delay = 5;
   int first_delay_s = 1;
   int max_delay_s = 60;
@@ -43,6 +45,7 @@ struct IdentityLimits {
   int sms_per_phone_per_hour = 10;
   int resets_per_ip = 10;       // within 15 minutes
   int recent_auth_s = 15 * 60;  // factor changes need a sign-in at most this old
+  ActionLimits actions;         // mail-sending and heavy actions (the Throttle's)
 };
 
 enum class MfaStep { Verify, Enroll, None };
@@ -93,10 +96,10 @@ class SignupGrants {
 // call from worker threads.
 class IdentityService {
  public:
-  IdentityService(IdentityRepository& repo, audit::AuditLog& audit, const core::Clock& clock,
-                  const PasswordHasher& hasher, const SecretBox& secrets, notify::Mailer& mailer,
-                  notify::SmsSender& sms, const web::Views& views, std::string public_url,
-                  IdentityLimits limits = {});
+  IdentityService(IdentityRepository& repo, Throttle& throttle, audit::AuditLog& audit,
+                  const core::Clock& clock, const PasswordHasher& hasher, const SecretBox& secrets,
+                  notify::Mailer& mailer, notify::SmsSender& sms, const web::Views& views,
+                  std::string public_url, IdentityLimits limits = {});
 
   // Checks e-mail and password. Unauthenticated (one message for every wrong combination),
   // RateLimited when the account or the address has failed too often or the account's delay
@@ -105,8 +108,10 @@ class IdentityService {
   core::Result<LoginResult> login(const std::string& email, const std::string& password,
                                   SessionKind kind, const Origin& origin);
   // The principal of a session token, if the session is alive (idle and absolute limits; a
-  // session still waiting for 2FA expires sooner). Disabled users have no principal.
-  std::optional<Principal> authenticate(const std::string& token);
+  // session still waiting for 2FA expires sooner) and of `kind`: a web session answers only
+  // through its cookie, an API session only as a bearer token, so that neither value works in
+  // the other's place. Disabled users have no principal.
+  std::optional<Principal> authenticate(const std::string& token, SessionKind kind);
 
   // Starts TOTP enrolment with a fresh secret. Forbidden if the session has not completed 2FA
   // and the user already has a factor (a password alone never adds a factor).
@@ -229,18 +234,8 @@ class IdentityService {
   core::Status mayChangeFactors(const Principal& p) const;
   // Marks the session signed in; returns its new token for web sessions, "" for API ones.
   std::string finishMfa(const Principal& p);
-  std::optional<int> lockedFor(const std::string& bucket, int max, int window);
-  // Why and how long (seconds, ≥ 1) a per-account guessing bucket must wait before its next
-  // attempt is evaluated (SECURITY.md AUTH-05): the lock, else the growing delay.
-  struct Wait {
-    int seconds = 0;
-    bool locked = false;
-  };
-  std::optional<Wait> accountWait(const std::string& bucket);
-  // In one write transaction: the bucket's wait if it has one; else counts the attempt as a
-  // failure before it is evaluated, so parallel guesses cannot race past the delay or the lock
-  // (a success clears the bucket).
-  std::optional<Wait> takeAttempt(const std::string& bucket);
+  // The delay and lock of the per-account guessing buckets (passwords and codes), from limits_.
+  GuessLimit guessLimit() const;
   void notifyUser(const User& user, const std::string& kind);
   // The login to mail about `kind`, if wantsNotification().
   std::optional<User> notificationRecipient(core::UserId user, std::string_view kind);
@@ -250,6 +245,7 @@ class IdentityService {
   core::Result<core::UserId> consumeSignupLink(const SignupLink& link, core::UserId user);
 
   IdentityRepository& repo_;
+  Throttle& throttle_;
   audit::AuditLog& audit_;
   const core::Clock& clock_;
   const PasswordHasher& hasher_;

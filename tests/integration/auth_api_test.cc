@@ -258,6 +258,82 @@ TEST_F(AuthApiTest, FromTheFifthFailureAnAttemptWaitsAndSuccessResets) {
   EXPECT_EQ(login(kPw).status, 429);
 }
 
+// Delays are compared in exact time: an attempt 1 ms before its delay has passed is refused and
+// not evaluated (not even the right password), however the second boundaries fall.
+TEST_F(AuthApiTest, NoAttemptIsEvaluatedBeforeItsDelayHasFullyPassed) {
+  server.signedInUser("exact@acme.example");
+  auto login = [&](const std::string& password) {
+    return server.post("/api/v1/auth/login",
+                       {{"email", "exact@acme.example"}, {"password", password}});
+  };
+  server.clock().advanceMs(500);  // the failures fall mid-second
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login("wrong wrong").status, 401);
+  server.clock().advanceMs(999);
+  auto r = login(kPw);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.header("retry-after"), "1");  // 1 ms, rounded up
+  server.clock().advanceMs(1);
+  r = login(kPw);
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+// An attempt refused for its delay is not counted: the next failure is the 6th, not the 7th.
+TEST_F(AuthApiTest, AnAttemptRefusedForItsDelayIsNotCounted) {
+  server.signedInUser("uncounted@acme.example");
+  auto login = [&](const std::string& password) {
+    return server.post("/api/v1/auth/login",
+                       {{"email", "uncounted@acme.example"}, {"password", password}});
+  };
+  server.clock().advanceMs(700);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login("wrong wrong").status, 401);
+  server.clock().advanceMs(999);
+  EXPECT_EQ(login("wrong wrong").status, 429);
+  server.clock().advanceMs(1);
+  EXPECT_EQ(login("wrong wrong").status, 401);  // the 6th failure: 2 s from now
+  server.clock().advanceMs(1001);
+  auto r = login(kPw);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.header("retry-after"), "1");  // 999 ms left, rounded up
+  server.clock().advanceMs(998);
+  EXPECT_EQ(login(kPw).status, 429);
+  server.clock().advanceMs(1);
+  EXPECT_EQ(login(kPw).status, 200);
+}
+
+// A web session answers only through its cookie, an API session only as a bearer token.
+TEST_F(AuthApiTest, AWebSessionsCookieIsNoBearerToken) {
+  std::string secret;
+  server.signedInUser("cookie@acme.example", &secret);
+  server.clock().advance(30);
+  Browser b(server);
+  b.get("/login");
+  ASSERT_EQ(b.post("/login", "email=cookie%40acme.example&password=violet+harbor+sunrise").status,
+            303);
+  b.get("/mfa");
+  ASSERT_EQ(b.post("/mfa", "code=" + server.totpCode(secret)).status, 303);
+  auto cookie = b.cookie("portico_session");
+  ASSERT_EQ(b.get("/account").status, 200);
+  auto r = server.get("/api/v1/me", cookie);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.errorCode(), "unauthenticated");
+  EXPECT_EQ(server.get("/api/v1/sessions", cookie).status, 401);
+  // The calls that read the bearer themselves refuse it too.
+  EXPECT_EQ(server.post("/api/v1/signup", {{"token", "unknown"}}, cookie).status, 401);
+  EXPECT_EQ(server.post("/api/v1/invitations/accept", {{"token", "unknown"}}, cookie).status, 401);
+  EXPECT_EQ(b.get("/account").status, 200);  // the web session itself still works
+}
+
+TEST_F(AuthApiTest, AnApiTokenIsNoSessionCookie) {
+  auto token = server.signedInUser("bearer@acme.example");
+  auto r = server.request("GET", "/account", "", {"Cookie: portico_session=" + token});
+  EXPECT_EQ(r.status, 303);  // signed out: off to the login form
+  EXPECT_EQ(r.header("location"), "/login?next=%2Faccount");
+  r = server.request("GET", "/login", "", {"Cookie: portico_session=" + token});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<label for=\"email\">"), std::string::npos);
+  EXPECT_EQ(server.get("/api/v1/me", token).status, 200);  // still a good bearer token
+}
+
 TEST_F(AuthApiTest, TheDelayDoublesWithEachFailureUntilTheLock) {
   server.signedInUser("double@acme.example");
   auto login = [&](const std::string& password) {

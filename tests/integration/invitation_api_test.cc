@@ -2,6 +2,7 @@
 // rights and the licence limit.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "support/test_server.h"
@@ -21,6 +22,14 @@ class InvitationApiTest : public ::testing::Test {
   }
 
   std::string lastLink(const std::string& path) { return server.mailedToken(path); }
+  // Moves the clock on, keeping both administrators' sessions from going idle.
+  void wait(int seconds) {
+    for (; seconds > 0; seconds -= 20 * 60) {
+      server.clock().advance(std::min(seconds, 20 * 60));
+      EXPECT_EQ(server.get("/api/v1/me", admin).status, 200);
+      EXPECT_EQ(server.get("/api/v1/me", other).status, 200);
+    }
+  }
   std::string signIn(const std::string& email) { return server.signInAndEnrol(email); }
   std::string companyAdmin(const std::string& ext, const std::string& email, std::int64_t* id) {
     auto [company_id, token] = server.companyWithAdmin(key, ext, email);
@@ -370,6 +379,78 @@ TEST_F(InvitationApiTest, TheLicenceLimitIsEnforcedAndNamed) {
   EXPECT_EQ(invite("other@b.example", json::array({{{"company_id", company}, {"role", "member"}}}))
                 .status,
             201);
+}
+
+// Invitations are mail to addresses of the inviter's choosing: at most 3 an hour reach one
+// address, whoever sends them, resends included. A refused one writes nothing and mails nothing.
+TEST_F(InvitationApiTest, AtMostThreeInvitationsAnHourReachOneAddress) {
+  auto into = [](std::int64_t c) { return json::array({{{"company_id", c}, {"role", "member"}}}); };
+  ASSERT_EQ(invite("target@outside.example", into(company)).status, 201);
+  auto id = server.get("/api/v1/invitations", admin).json()["items"][0]["id"].get<std::int64_t>();
+  auto resend = [&](const std::string& token) {
+    return server.post("/api/v1/invitations/" + std::to_string(id) + "/resend", json::object(),
+                       token);
+  };
+  ASSERT_EQ(resend(admin).status, 202);
+  wait(10 * 60);
+  ASSERT_EQ(invite("Target@Outside.example", into(other_company), other).status, 201);
+  auto rows = [&] {
+    storage::Query q(server.app().db().connection(),
+                     "SELECT COUNT(*) FROM invitations WHERE email = 'target@outside.example'");
+    q.next();
+    return q.getInt(0);
+  };
+  auto mails = server.mails().size();
+  ASSERT_EQ(rows(), 2);
+
+  auto r = invite("target@outside.example", into(other_company), other);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.errorCode(), "rate_limited");
+  EXPECT_EQ(r.header("retry-after"), std::to_string(50 * 60));  // when the first leaves the hour
+  EXPECT_EQ(r.json()["error"]["message"],
+            "At most 3 invitations an hour to one address; try again in 50 minutes");
+  r = resend(admin);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(rows(), 2);
+  EXPECT_EQ(server.mails().size(), mails);
+  EXPECT_EQ(invite("someone.else@outside.example", into(company)).status, 201);  // per address
+
+  wait(50 * 60);
+  EXPECT_EQ(resend(admin).status, 202);
+  EXPECT_EQ(server.mails().size(), mails + 2);
+}
+
+// At most 30 invitations an hour per inviter, creating and resending alike.
+TEST_F(InvitationApiTest, AtMostThirtyInvitationsAnHourPerInviter) {
+  auto into = json::array({{{"company_id", company}, {"role", "member"}}});
+  for (int i = 0; i < 29; ++i) {
+    ASSERT_EQ(invite("p" + std::to_string(i) + "@outside.example", into).status, 201) << i;
+  }
+  auto id = server.get("/api/v1/invitations", admin).json()["items"][0]["id"].get<std::int64_t>();
+  auto resend = [&] {
+    return server.post("/api/v1/invitations/" + std::to_string(id) + "/resend", json::object(),
+                       admin);
+  };
+  ASSERT_EQ(resend().status, 202);  // the 30th mail
+  auto mails = server.mails().size();
+  auto r = invite("p30@outside.example", into);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.header("retry-after"), "3600");
+  EXPECT_EQ(r.json()["error"]["message"],
+            "At most 30 invitations an hour; try again in 60 minutes");
+  EXPECT_EQ(resend().status, 429);
+  EXPECT_EQ(server.mails().size(), mails);
+  storage::Query q(server.app().db().connection(),
+                   "SELECT COUNT(*) FROM invitations WHERE email = 'p30@outside.example'");
+  q.next();
+  EXPECT_EQ(q.getInt(0), 0);
+  // Another inviter is not held back, and the hour ends.
+  EXPECT_EQ(invite("p30@outside.example",
+                   json::array({{{"company_id", other_company}, {"role", "member"}}}), other)
+                .status,
+            201);
+  wait(3600);
+  EXPECT_EQ(invite("p31@outside.example", into).status, 201);
 }
 
 }  // namespace
