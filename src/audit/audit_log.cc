@@ -14,18 +14,33 @@ constexpr std::string_view kForUser =
     "SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
     " detail FROM audit_log WHERE actor_user_id = ? OR subject_user_id = ?"
     " ORDER BY id DESC LIMIT ?";
-// Events of the company, and sign-ins and 2FA changes of its current members.
+// Events of the company, and the sign-in and 2FA events (company-less) by or about its current
+// members: a failed password has no actor, only the user it was for as the subject.
 constexpr std::string_view kForCompany =
-    "SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
+    "WITH people (user_id) AS (SELECT user_id FROM memberships WHERE company_id = ?)"
+    " SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
     " detail FROM audit_log WHERE (company_id = ? OR (company_id IS NULL AND"
-    " (substr(event, 1, 6) = 'login.' OR substr(event, 1, 4) = 'mfa.') AND actor_user_id IN"
-    " (SELECT user_id FROM memberships WHERE company_id = ?)))"
+    " (substr(event, 1, 6) = 'login.' OR substr(event, 1, 4) = 'mfa.') AND"
+    " (actor_user_id IN (SELECT user_id FROM people)"
+    " OR subject_user_id IN (SELECT user_id FROM people))))"
     " AND substr(event, 1, length(?)) = ? AND at >= ? AND at < ? AND (? = 0 OR id < ?)"
     " ORDER BY id DESC LIMIT ?";
+// Events of the organization and of its companies, and the sign-in and 2FA events (of no
+// organization or company) by or about its people: its staff, its companies' members and its
+// agents' users.
 constexpr std::string_view kForOrg =
-    "SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
+    "WITH people (user_id) AS (SELECT user_id FROM staff_members WHERE org_id = ?"
+    " UNION SELECT m.user_id FROM memberships m JOIN companies c ON c.id = m.company_id"
+    " WHERE c.org_id = ?"
+    " UNION SELECT au.user_id FROM agent_users au JOIN agents a ON a.id = au.agent_id"
+    " WHERE a.org_id = ?)"
+    " SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
     " detail FROM audit_log WHERE (org_id = ? OR company_id IN (SELECT id FROM companies"
-    " WHERE org_id = ?)) AND (? IS NULL OR company_id = ?) AND (? IS NULL OR actor_user_id = ?)"
+    " WHERE org_id = ?) OR (org_id IS NULL AND company_id IS NULL AND"
+    " (substr(event, 1, 6) = 'login.' OR substr(event, 1, 4) = 'mfa.') AND"
+    " (actor_user_id IN (SELECT user_id FROM people)"
+    " OR subject_user_id IN (SELECT user_id FROM people))))"
+    " AND (? IS NULL OR company_id = ?) AND (? IS NULL OR actor_user_id = ?)"
     " AND substr(event, 1, length(?)) = ? AND at >= ? AND at < ? AND (? = 0 OR id < ?)"
     " ORDER BY id DESC LIMIT ?";
 constexpr std::string_view kSearch =
@@ -83,8 +98,8 @@ std::vector<Record> AuditLog::forOrg(core::OrgId org, std::optional<core::Compan
                                      std::int64_t since, std::int64_t until, std::int64_t before_id,
                                      int limit) {
   storage::Query q(db_.connection(), kForOrg);
-  q.bind(org.value, org.value, raw(company), raw(company), raw(actor), raw(actor), prefix, prefix,
-         since, until, before_id, before_id, limit);
+  q.bind(org.value, org.value, org.value, org.value, org.value, raw(company), raw(company),
+         raw(actor), raw(actor), prefix, prefix, since, until, before_id, before_id, limit);
   std::vector<Record> out;
   while (q.next()) out.push_back(read(q));
   return out;

@@ -49,11 +49,13 @@ class AuditLog {
   // Newest first, events about or by `user`, at most `limit`.
   std::vector<Record> forUser(core::UserId user, int limit);
   // A company's events, newest first, older than `before_id` (0: from the newest), filtered by
-  // event prefix (may be empty) and time range [since, until). At most `limit`.
+  // event prefix (may be empty) and time range [since, until). At most `limit`. Sign-in and 2FA
+  // events ("login.", "mfa.") by or about its current members are the company's too.
   std::vector<Record> forCompany(core::CompanyId company, const std::string& event_prefix,
                                  std::int64_t since, std::int64_t until, std::int64_t before_id,
                                  int limit);
-  // An organization's events (its own, and those of its companies), newest first, with the
+  // An organization's events (its own, those of its companies, and the sign-in and 2FA events by
+  // or about its staff, its companies' members and its agents' users), newest first, with the
   // optional filters of forCompany plus one company and one actor.
   std::vector<Record> forOrg(core::OrgId org, std::optional<core::CompanyId> company,
                              std::optional<core::UserId> actor, const std::string& event_prefix,

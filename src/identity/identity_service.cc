@@ -253,6 +253,20 @@ std::string IdentityService::finishMfa(const Principal& p) {
   return token;
 }
 
+std::string IdentityService::signedIn(const Principal& p, const std::string& method, bool enrolled,
+                                      const Origin& origin) {
+  std::string token = finishMfa(p);
+  repo_.setLastLogin(p.user.id, clock_.now());
+  audit_.record(
+      actor(origin, p.user.id),
+      {"login.succeeded",
+       {},
+       {},
+       {},
+       enrolled ? detail({{"mfa", method}, {"via", "enrolment"}}) : detail({{"mfa", method}})});
+  return token;
+}
+
 std::vector<std::string> IdentityService::issueRecoveryCodes(core::UserId user) {
   std::vector<std::string> codes;
   std::vector<std::string> hashes;
@@ -283,14 +297,15 @@ core::Result<Enrolled> IdentityService::confirmTotp(const Principal& p, const st
   }
   auto step = Totp::verify(*secret, code, now);
   if (!step) {
-    audit_.record(actor(origin, p.user.id), {"mfa.totp.enrolment_failed", {}, {}, {}, "{}"});
+    audit_.record(actor(origin, p.user.id),
+                  {"mfa.totp.enrolment_failed", {}, {}, {}, detail({{"email", p.user.email}})});
     return fail(badCode());
   }
   storage::Transaction tx(repo_.conn());
   throttle_.clear(bucket);
   repo_.confirmTotp(p.user.id, *user->totp_pending_secret, *step);
   auto codes = issueRecoveryCodes(p.user.id);
-  std::string token = p.mfaDone() ? std::string() : finishMfa(p);
+  std::string token = p.mfaDone() ? std::string() : signedIn(p, "totp", true, origin);
   tx.commit();
   audit_.record(actor(origin, p.user.id), {"mfa.totp.enrolled", {}, {}, {}, "{}"});
   notifyUser(*user, "mfa_changed");
@@ -337,6 +352,8 @@ core::Result<Enrolled> IdentityService::confirmSms(const Principal& p, const std
   }
   auto challenge = repo_.findSmsChallenge(p.session.id, "enroll", now);
   if (!challenge || !core::constantTimeEquals(challenge->code_hash, core::sha256Hex(code))) {
+    audit_.record(actor(origin, p.user.id),
+                  {"mfa.sms.enrolment_failed", {}, {}, {}, detail({{"email", p.user.email}})});
     return fail(badCode());
   }
   storage::Transaction tx(repo_.conn());
@@ -346,7 +363,7 @@ core::Result<Enrolled> IdentityService::confirmSms(const Principal& p, const std
   throttle_.clear(bucket);
   repo_.setSmsPhone(p.user.id, challenge->phone);
   auto codes = issueRecoveryCodes(p.user.id);
-  std::string token = p.mfaDone() ? std::string() : finishMfa(p);
+  std::string token = p.mfaDone() ? std::string() : signedIn(p, "sms", true, origin);
   tx.commit();
   audit_.record(actor(origin, p.user.id), {"mfa.sms.enrolled", {}, {}, {}, "{}"});
   if (auto user = repo_.findUser(p.user.id)) notifyUser(*user, "mfa_changed");
@@ -446,16 +463,14 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
                    {},
                    {},
                    {},
-                   detail({{"kind", recovery_code.empty() ? "code" : "recovery_code"}})});
+                   detail({{"kind", recovery_code.empty() ? "code" : "recovery_code"},
+                           {"email", p.user.email}})});
     return fail(recovery_code.empty()
                     ? badCode()
                     : Error::invalid("The recovery code is not valid", "recovery_code"));
   }
   throttle_.clear(bucket);
-  std::string token = finishMfa(p);
-  repo_.setLastLogin(p.user.id, now);
-  audit_.record(actor(origin, p.user.id),
-                {"login.succeeded", {}, {}, {}, detail({{"mfa", method}})});
+  std::string token = signedIn(p, method, false, origin);
   tx.commit();
   if (method == "recovery_code") {
     notifyUser(*user, "recovery_code_used");

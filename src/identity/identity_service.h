@@ -234,6 +234,11 @@ class IdentityService {
   core::Status mayChangeFactors(const Principal& p) const;
   // Marks the session signed in; returns its new token for web sessions, "" for API ones.
   std::string finishMfa(const Principal& p);
+  // A sign-in completed with the second factor `method` ("totp", "sms", "recovery_code"), or by
+  // enrolling it when the first sign-in set it up: finishMfa(), the last sign-in time and the
+  // "login.succeeded" audit entry, in the caller's transaction. Returns finishMfa()'s token.
+  std::string signedIn(const Principal& p, const std::string& method, bool enrolled,
+                       const Origin& origin);
   // The delay and lock of the per-account guessing buckets (passwords and codes), from limits_.
   GuessLimit guessLimit() const;
   void notifyUser(const User& user, const std::string& kind);
