@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "http/error_response.h"
 #include "identity/notifications.h"
+#include "web/user_agent.h"
 
 namespace portico::identity {
 namespace {
@@ -83,6 +84,17 @@ class Pages {
     }
     (void)c;
     return r;
+  }
+
+  // "Chrome on Linux", in the reader's language.
+  std::string deviceText(const Context& c, std::string_view user_agent) const {
+    auto d = web::deviceOf(user_agent);
+    if (d.browser.empty() && d.system.empty())
+      return views_.translate(c.lang, "account.device_unknown");
+    if (d.browser.empty() || d.system.empty())
+      return std::string(d.browser.empty() ? d.system : d.browser);
+    return views_.message(c.lang, "account.device_on",
+                          {{"browser", std::string(d.browser)}, {"system", std::string(d.system)}});
   }
 
   Response recoveryCodes(const Context& c, const std::vector<std::string>& codes,
@@ -302,7 +314,7 @@ void Pages::registerAll() {
     for (const auto& s : id.sessions(p)) {
       sessions.push_back({{"id", s.id.value},
                           {"ip", s.ip},
-                          {"user_agent", s.user_agent},
+                          {"device", deviceText(c, s.user_agent)},
                           {"last_seen", formatTime(s.last_seen_at)},
                           {"current", s.id == p.session.id}});
     }

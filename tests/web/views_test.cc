@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "web/user_agent.h"
+
 namespace portico::web {
 namespace {
 
@@ -58,6 +60,36 @@ TEST(ViewsTest, LanguageNegotiation) {
   EXPECT_EQ(negotiateLanguage("fr-FR, de;q=0.5, en;q=0.4"), "de");
   EXPECT_EQ(negotiateLanguage("fr"), "en");
   EXPECT_EQ(negotiateLanguage(""), "en");
+}
+
+}  // namespace
+}  // namespace portico::web
+
+namespace portico::web {
+namespace {
+
+TEST(UserAgentTest, NamesTheBrowserAndSystemAsPeopleDo) {
+  auto chrome = deviceOf(
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 "
+      "Safari/537.36");
+  EXPECT_EQ(chrome.browser, "Chrome");
+  EXPECT_EQ(chrome.system, "Linux");
+  auto iphone = deviceOf(
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+      "Gecko) Version/17.0 Mobile/15E148 Safari/604.1");
+  EXPECT_EQ(iphone.browser, "Safari");
+  EXPECT_EQ(iphone.system, "iPhone");
+  auto edge = deviceOf(
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/120.0 Safari/537.36 Edg/120.0");
+  EXPECT_EQ(edge.browser, "Edge");
+  EXPECT_EQ(edge.system, "Windows");
+  auto android = deviceOf("Mozilla/5.0 (Linux; Android 14) Gecko/20100101 Firefox/121.0");
+  EXPECT_EQ(android.browser, "Firefox");
+  EXPECT_EQ(android.system, "Android");
+  auto unknown = deviceOf("");
+  EXPECT_TRUE(unknown.browser.empty() && unknown.system.empty());
+  EXPECT_EQ(deviceOf("curl/8.0").browser, "curl");
 }
 
 }  // namespace
