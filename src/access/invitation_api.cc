@@ -104,6 +104,12 @@ core::Result<NewInvitation> parseInvitation(const std::string& text) {
   return n;
 }
 
+// The accept page speaks the invitation's language to a visitor who is not signed in (a login's
+// own language decides for a signed-in one).
+void inInvitationsLanguage(Context& c, const Invitation& inv) {
+  if (!c.principal && identity::isSupportedLanguage(inv.language)) c.lang = inv.language;
+}
+
 }  // namespace
 
 void registerInvitationApi(identity::GuardedRoutes& routes, InvitationService& invitations,
@@ -201,6 +207,7 @@ void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService&
         auto inv = invitations.byToken(token);
         if (!inv)
           return render(c, {{"invalid", true}, {"error", views.message(c.lang, inv.error())}}, 404);
+        inInvitationsLanguage(c, *inv);
         bool existing = c.principal && c.principal->mfaDone();
         return render(c,
                       describe(*inv, {{"token", token},
@@ -214,6 +221,7 @@ void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService&
       "POST", "/invitations/accept", Access::Public,
       [&invitations, &views, render, describe](Request&, Context& c) {
         auto token = http::findParam(c.form, "token").value_or("");
+        if (auto inv = invitations.byToken(token)) inInvitationsLanguage(c, *inv);
         if (c.principal && c.principal->mfaDone()) {
           auto s = invitations.acceptExisting(*c.principal, token, c.origin);
           if (!s)

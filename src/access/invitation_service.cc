@@ -23,8 +23,33 @@ audit::Actor actorOf(const identity::Origin& o, std::optional<core::UserId> user
 
 }  // namespace
 
+std::vector<Error> InvitationService::personErrors(const NewInvitation& n,
+                                                   const identity::Principal& inviter) {
+  std::vector<Error> errors;
+  auto email = core::asciiLower(core::trim(n.email));
+  std::string first(core::trim(n.first_name));
+  std::string last(core::trim(n.last_name));
+  auto language = n.language.empty()
+                      ? std::string(identity::languageOrDefault(inviter.user.language))
+                      : n.language;
+  if (!core::looksLikeEmail(email))
+    errors.push_back(Error::invalid("errors.access.bad_email", "email"));
+  for (auto [name, value] : {std::pair{"first_name", &first}, std::pair{"last_name", &last}}) {
+    if (value->empty() || value->size() > 100 || !core::isCleanUtf8(*value)) {
+      errors.push_back(Error::invalid("errors.access.name_required", name)
+                           .with("field", name)
+                           .with("max", "100"));
+    }
+  }
+  if (!identity::isSupportedLanguage(language)) {
+    errors.push_back(Error::invalid("errors.access.bad_language", "language"));
+  }
+  return errors;
+}
+
 core::Result<Invitation> InvitationService::person(const NewInvitation& n,
                                                    const identity::Principal& inviter) {
+  if (auto errors = personErrors(n, inviter); !errors.empty()) return fail(std::move(errors[0]));
   Invitation inv;
   inv.email = core::asciiLower(core::trim(n.email));
   inv.first_name = std::string(core::trim(n.first_name));
@@ -32,22 +57,6 @@ core::Result<Invitation> InvitationService::person(const NewInvitation& n,
   inv.language = n.language.empty()
                      ? std::string(identity::languageOrDefault(inviter.user.language))
                      : n.language;
-  if (!core::looksLikeEmail(inv.email)) {
-    return fail(Error::invalid("errors.access.bad_email", "email"));
-  }
-  if (inv.first_name.empty() || inv.first_name.size() > 100 || !core::isCleanUtf8(inv.first_name)) {
-    return fail(Error::invalid("errors.access.name_required", "first_name")
-                    .with("field", "first_name")
-                    .with("max", "100"));
-  }
-  if (inv.last_name.empty() || inv.last_name.size() > 100 || !core::isCleanUtf8(inv.last_name)) {
-    return fail(Error::invalid("errors.access.name_required", "last_name")
-                    .with("field", "last_name")
-                    .with("max", "100"));
-  }
-  if (!identity::isSupportedLanguage(inv.language)) {
-    return fail(Error::invalid("errors.access.bad_language", "language"));
-  }
   return inv;
 }
 
