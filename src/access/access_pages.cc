@@ -159,8 +159,7 @@ json companyMenu(const PageRenderer& pages, const Context& c, const CompanyAcces
   return menu;
 }
 
-core::Result<AuditPageFilter> auditPageFilter(const Request& r, const PageRenderer& pages,
-                                              const Context& c) {
+core::Result<AuditPageFilter> auditPageFilter(const Request& r) {
   AuditPageFilter f;
   auto q = r.query();
   if (!q) return core::fail(core::Error::invalid("audit.bad_query"));
@@ -396,7 +395,7 @@ class Pages {
     json data = {{"company_id", a.company.id.value},
                  {"company_name", a.company.name},
                  {"title", pages_.translate(c, "audit.title") + " · " + a.company.name}};
-    auto f = auditPageFilter(r, pages_, c);
+    auto f = auditPageFilter(r);
     if (!f) {
       data["error"] = pages_.message(c, f.error());
       data["filter"] = {{"event", queryField(r, "event")},
