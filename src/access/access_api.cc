@@ -55,7 +55,7 @@ void appendCompany(std::string& out, const CompanyAccess& a) {
 // ?limit= (1..200, default 50) and the opaque ?cursor= of the previous page.
 core::Result<std::pair<std::size_t, std::size_t>> paging(const Request& r) {
   auto q = r.query();
-  if (!q) return core::fail(core::Error::invalid("The query string is malformed"));
+  if (!q) return core::fail(core::Error::invalid("errors.access.bad_query"));
   std::size_t limit = kDefaultLimit;
   std::size_t offset = 0;
   if (auto l = http::findParam(*q, "limit")) {
@@ -65,7 +65,8 @@ core::Result<std::pair<std::size_t, std::size_t>> paging(const Request& r) {
       if (used != l->size() || v < 1 || v > kMaxLimit) throw std::out_of_range("limit");
       limit = static_cast<std::size_t>(v);
     } catch (...) {
-      return core::fail(core::Error::invalid("'limit' must be a number from 1 to 200", "limit"));
+      return core::fail(core::Error::invalid("errors.access.bad_limit", "limit")
+                            .with("max", std::to_string(kMaxLimit)));
     }
   }
   if (auto c = http::findParam(*q, "cursor")) {
@@ -75,7 +76,7 @@ core::Result<std::pair<std::size_t, std::size_t>> paging(const Request& r) {
       if (used != c->size() || v < 0) throw std::out_of_range("cursor");
       offset = static_cast<std::size_t>(v);
     } catch (...) {
-      return core::fail(core::Error::invalid("'cursor' is not valid", "cursor"));
+      return core::fail(core::Error::invalid("errors.access.bad_cursor", "cursor"));
     }
   }
   return std::make_pair(limit, offset);
@@ -119,7 +120,8 @@ void registerAccessApi(identity::GuardedRoutes& routes, Policy& policy, audit::A
              [&policy, &audit](Request& r, Context& c) {
                std::int64_t id = r.idParam("id");
                auto a = id > 0 ? policy.company(*c.principal, core::CompanyId{id}) : std::nullopt;
-               if (!a) return http::jsonError(core::Error::notFound("errors.access.no_such_company"));
+               if (!a)
+                 return http::jsonError(core::Error::notFound("errors.access.no_such_company"));
                recordAgentAccess(audit, r, c, *a);
                std::string out;
                appendCompany(out, *a);
@@ -152,18 +154,20 @@ core::Result<RightsChange> parseRights(const std::string& body_text) {
   for (const auto& [key, value] : body->items()) {
     if (key == "role") {
       if (!value.is_string())
-        return core::fail(core::Error::invalid("'role' must be a string", "role"));
+        return core::fail(core::Error::invalid("errors.access.role_not_text", "role"));
       change.role = value.get<std::string>();
     } else if (key == "permissions") {
       if (!value.is_array()) {
         return core::fail(
-            core::Error::invalid("'permissions' must be a list of names", "permissions"));
+            core::Error::invalid("errors.access.permissions_not_list", "permissions"));
       }
       PermissionSet set;
       for (const auto& v : value) {
         auto p = v.is_string() ? permissionFromName(v.get<std::string>()) : std::nullopt;
         if (!p) {
-          return core::fail(core::Error::invalid("Unknown permission " + v.dump(), "permissions"));
+          return core::fail(
+              core::Error::invalid("errors.access.unknown_permission", "permissions")
+                  .with("permission", v.is_string() ? v.get<std::string>() : v.dump()));
         }
         set.add(*p);
       }
@@ -175,17 +179,16 @@ core::Result<RightsChange> parseRights(const std::string& body_text) {
         change.all_sites = false;
         for (const auto& v : value) {
           if (!v.is_number_integer()) {
-            return core::fail(
-                core::Error::invalid("'sites' must be \"all\" or a list of site ids", "sites"));
+            return core::fail(core::Error::invalid("errors.access.sites_all_or_list", "sites"));
           }
           change.sites.push_back(v.get<std::int64_t>());
         }
       } else {
-        return core::fail(
-            core::Error::invalid("'sites' must be \"all\" or a list of site ids", "sites"));
+        return core::fail(core::Error::invalid("errors.access.sites_all_or_list", "sites"));
       }
     } else {
-      return core::fail(core::Error::invalid("Unknown field '" + key + "'", key));
+      return core::fail(
+          core::Error::invalid("errors.access.unknown_field", key).with("field", key));
     }
   }
   return change;
@@ -226,7 +229,7 @@ void registerMembersApi(CompanyRoutes& routes, MembershipService& members) {
              [&members](Request& r, Context& c, const CompanyAccess& a) {
                core::UserId user{r.idParam("user_id")};
                if (!user)
-                 return http::jsonError(core::Error::notFound("No such member of this company"));
+                 return http::jsonError(core::Error::notFound("errors.access.no_such_member"));
                auto change = parseRights(r.body);
                if (!change) return http::jsonError(change.error());
                auto s = members.changeRights(a, user, *change, actorOf(c));
@@ -234,14 +237,14 @@ void registerMembersApi(CompanyRoutes& routes, MembershipService& members) {
                for (const auto& m : members.members(a)) {
                  if (m.user_id == user) return Response::json(200, memberJson(m).dump());
                }
-               return http::jsonError(core::Error::notFound("No such member of this company"));
+               return http::jsonError(core::Error::notFound("errors.access.no_such_member"));
              });
 
   routes.api("DELETE", "/api/v1/companies/{id}/users/{user_id}", Permission::UsersManage,
              [&members](Request& r, Context& c, const CompanyAccess& a) {
                core::UserId user{r.idParam("user_id")};
                if (!user)
-                 return http::jsonError(core::Error::notFound("No such member of this company"));
+                 return http::jsonError(core::Error::notFound("errors.access.no_such_member"));
                auto s = members.remove(a, user, actorOf(c));
                if (!s) return http::jsonError(s.error());
                return Response::noContent();
@@ -293,7 +296,7 @@ json explanationJson(const Explanation& e, core::UserId subject, core::CompanyId
 core::Result<std::tuple<core::UserId, std::optional<Permission>, std::optional<std::int64_t>>>
 explainQuery(const Request& r) {
   auto q = r.query();
-  if (!q) return core::fail(core::Error::invalid("The query string is malformed"));
+  if (!q) return core::fail(core::Error::invalid("errors.access.bad_query"));
   auto number = [](const std::string& text) -> std::int64_t {
     char* end = nullptr;
     long long v = std::strtoll(text.c_str(), &end, 10);
@@ -301,18 +304,21 @@ explainQuery(const Request& r) {
   };
   auto user = http::findParam(*q, "user_id");
   std::int64_t user_id = user ? number(*user) : 0;
-  if (!user_id) return core::fail(core::Error::invalid("'user_id' is required", "user_id"));
+  if (!user_id)
+    return core::fail(
+        core::Error::invalid("errors.access.field_required", "user_id").with("field", "user_id"));
   std::optional<Permission> permission;
   if (auto p = http::findParam(*q, "permission"); p && !p->empty()) {
     permission = permissionFromName(*p);
     if (!permission) {
-      return core::fail(core::Error::invalid("Unknown permission '" + *p + "'", "permission"));
+      return core::fail(core::Error::invalid("errors.access.unknown_permission", "permission")
+                            .with("permission", *p));
     }
   }
   std::optional<std::int64_t> site;
   if (auto s = http::findParam(*q, "site_id"); s && !s->empty()) {
     site = number(*s);
-    if (!*site) return core::fail(core::Error::invalid("'site_id' must be a site id", "site_id"));
+    if (!*site) return core::fail(core::Error::invalid("errors.access.bad_site_id", "site_id"));
   }
   return std::tuple{core::UserId{user_id}, permission, site};
 }
@@ -347,15 +353,17 @@ void registerIntegrationApi(identity::GuardedRoutes& routes, AccessRepository& r
           *target = std::string(core::trim(*v));
         }
         if (u.external_id.empty()) {
-          return http::jsonError(core::Error::invalid("'external_id' is required", "external_id"));
+          return http::jsonError(core::Error::invalid("errors.access.field_required", "external_id")
+                                     .with("field", "external_id"));
         }
         if (u.name.empty()) {
-          return http::jsonError(core::Error::invalid("'name' is required", "name"));
+          return http::jsonError(
+              core::Error::invalid("errors.access.field_required", "name").with("field", "name"));
         }
         if (body->contains("managed")) {
           if (!(*body)["managed"].is_boolean()) {
             return http::jsonError(
-                core::Error::invalid("'managed' must be true or false", "managed"));
+                core::Error::invalid("errors.access.managed_not_boolean", "managed"));
           }
           u.managed = (*body)["managed"].get<bool>();
         }
@@ -377,7 +385,8 @@ void registerIntegrationApi(identity::GuardedRoutes& routes, AccessRepository& r
       "POST", "/api/v1/integration/companies/{external_id}/admin-signup", Access::ApiKey,
       [&repo, &identity](Request& r, Context& c) {
         auto company = repo.findCompanyByExternalId(*c.integration_org, r.param("external_id"));
-        if (!company) return http::jsonError(core::Error::notFound("errors.access.no_such_company"));
+        if (!company)
+          return http::jsonError(core::Error::notFound("errors.access.no_such_company"));
         auto body = identity::parseJsonObject(r.body);
         if (!body) return http::jsonError(body.error());
         auto email = identity::stringField(*body, "email", 254);
@@ -394,11 +403,13 @@ void registerIntegrationApi(identity::GuardedRoutes& routes, AccessRepository& r
 core::Result<std::string> ApiKeys::create(const std::string& org, const std::string& name,
                                           identity::IdentityRepository& identity_repo) {
   auto org_id = identity_repo.findOrganization(org);
-  if (!org_id) return core::fail(core::Error::notFound("No organization named \"" + org + "\""));
+  if (!org_id)
+    return core::fail(
+        core::Error::notFound("errors.access.no_such_organization").with("name", org));
   auto label = std::string(core::trim(name));
   if (label.empty() || label.size() > 200 || !core::isCleanUtf8(label)) {
     return core::fail(
-        core::Error::invalid("The key needs a name (at most 200 characters)", "name"));
+        core::Error::invalid("errors.access.key_name_required", "name").with("max", "200"));
   }
   std::string key = "pk_" + core::randomToken(32);
   storage::Transaction tx(repo_.conn());

@@ -121,7 +121,7 @@ Response PageRenderer::error(const Context& c, const core::Error& e) const {
 }
 
 Response PageRenderer::notFound(const Context& c) const {
-  return error(c, core::Error::notFound(views_.translate(c.lang, "company.not_found")));
+  return error(c, core::Error::notFound("company.not_found"));
 }
 
 void CompanyPages::page(const std::string& method, const std::string& pattern,
@@ -134,8 +134,8 @@ void CompanyPages::page(const std::string& method, const std::string& pattern,
                  if (permission && !a->can(*permission)) {
                    recordAgentAccess(audit_, r, c, *a, false);
                    return pages_.error(
-                       c, core::Error::forbidden(pages_.translate(c, "company.needs_permission") +
-                                                 " " + std::string(permissionName(*permission))));
+                       c, core::Error::forbidden("errors.access.page_needs_permission")
+                              .with("permission", std::string(permissionName(*permission))));
                  }
                  recordAgentAccess(audit_, r, c, *a);
                  return handler(r, c, *a);
@@ -159,31 +159,30 @@ json companyMenu(const PageRenderer& pages, const Context& c, const CompanyAcces
   return menu;
 }
 
-core::Result<AuditPageFilter> auditPageFilter(const Request& r, const PageRenderer& pages,
-                                              const Context& c) {
+core::Result<AuditPageFilter> auditPageFilter(const Request& r) {
   AuditPageFilter f;
   auto q = r.query();
-  if (!q) return core::fail(core::Error::invalid(pages.translate(c, "audit.bad_query")));
+  if (!q) return core::fail(core::Error::invalid("audit.bad_query"));
   f.event = std::string(core::trim(http::findParam(*q, "event").value_or("")));
   f.from = std::string(core::trim(http::findParam(*q, "from").value_or("")));
   f.to = std::string(core::trim(http::findParam(*q, "to").value_or("")));
   if (f.event.size() > 100) {
-    return core::fail(core::Error::invalid(pages.translate(c, "audit.bad_event"), "event"));
+    return core::fail(core::Error::invalid("audit.bad_event", "event"));
   }
   if (!f.from.empty()) {
     auto t = parseDate(f.from);
-    if (!t) return core::fail(core::Error::invalid(pages.translate(c, "audit.bad_date"), "from"));
+    if (!t) return core::fail(core::Error::invalid("audit.bad_date", "from"));
     f.since = *t;
   }
   if (!f.to.empty()) {
     auto t = parseDate(f.to);
-    if (!t) return core::fail(core::Error::invalid(pages.translate(c, "audit.bad_date"), "to"));
+    if (!t) return core::fail(core::Error::invalid("audit.bad_date", "to"));
     f.until = *t + 86400;  // the whole day
   }
   if (auto cursor = http::findParam(*q, "cursor"); cursor && !cursor->empty()) {
     auto v = digits(*cursor);
     if (!v || *v == 0) {
-      return core::fail(core::Error::invalid(pages.translate(c, "audit.bad_query"), "cursor"));
+      return core::fail(core::Error::invalid("audit.bad_query", "cursor"));
     }
     f.before_id = *v;
   }
@@ -396,7 +395,7 @@ class Pages {
     json data = {{"company_id", a.company.id.value},
                  {"company_name", a.company.name},
                  {"title", pages_.translate(c, "audit.title") + " · " + a.company.name}};
-    auto f = auditPageFilter(r, pages_, c);
+    auto f = auditPageFilter(r);
     if (!f) {
       data["error"] = pages_.message(c, f.error());
       data["filter"] = {{"event", queryField(r, "event")},
@@ -502,7 +501,7 @@ class Pages {
       if (m.user_id.value == user) subject = std::move(m);
     }
     if (!subject) {
-      return pages_.error(c, core::Error::notFound(pages_.translate(c, "view_as.not_member")));
+      return pages_.error(c, core::Error::notFound("view_as.not_member"));
     }
     auto e = deps_.policy.explain(subject->user_id, a.company.id, std::nullopt, std::nullopt);
     std::string name = subject->first_name + " " + subject->last_name;

@@ -104,9 +104,8 @@ struct AuditPageFilter {
   std::int64_t until = INT64_MAX;
   std::int64_t before_id = 0;
 };
-// InvalidInput, with a translated message, for a malformed date, event or cursor.
-core::Result<AuditPageFilter> auditPageFilter(const http::Request& r, const PageRenderer& pages,
-                                              const identity::Context& c);
+// InvalidInput (a key of the page's texts: audit.bad_*) for a malformed date, event or cursor.
+core::Result<AuditPageFilter> auditPageFilter(const http::Request& r);
 // The same filters as the query of the CSV export ("event=…&since=…&until=…").
 std::string auditExportQuery(const AuditPageFilter& f);
 // Audit rows as the audit templates show them.

@@ -25,7 +25,7 @@ struct Filter {
 
 core::Result<Filter> parseFilter(const Request& r, int max_limit) {
   auto q = r.query();
-  if (!q) return core::fail(core::Error::invalid("The query string is malformed"));
+  if (!q) return core::fail(core::Error::invalid("errors.access.bad_query"));
   Filter f;
   auto number = [&](const char* name, std::int64_t& out, std::int64_t lo,
                     std::int64_t hi) -> core::Status {
@@ -34,9 +34,10 @@ core::Result<Filter> parseFilter(const Request& r, int max_limit) {
     char* end = nullptr;
     long long n = std::strtoll(v->c_str(), &end, 10);
     if (v->empty() || !end || *end != '\0' || n < lo || n > hi) {
-      return core::fail(core::Error::invalid("'" + std::string(name) + "' must be a number from " +
-                                                 std::to_string(lo) + " to " + std::to_string(hi),
-                                             name));
+      return core::fail(core::Error::invalid("errors.access.number_out_of_range", name)
+                            .with("field", name)
+                            .with("min", std::to_string(lo))
+                            .with("max", std::to_string(hi)));
     }
     out = n;
     return {};
@@ -49,7 +50,9 @@ core::Result<Filter> parseFilter(const Request& r, int max_limit) {
   }
   f.limit = static_cast<int>(limit);
   if (auto e = http::findParam(*q, "event")) {
-    if (e->size() > 100) return core::fail(core::Error::invalid("'event' is too long", "event"));
+    if (e->size() > 100)
+      return core::fail(
+          core::Error::invalid("errors.access.event_too_long", "event").with("max", "100"));
     f.event = *e;
   }
   return f;
@@ -147,12 +150,12 @@ core::Status orgFilters(const Request& r, identity::IdentityRepository& users,
                         std::optional<core::CompanyId>& company, std::optional<core::UserId>& actor,
                         bool& nobody) {
   auto q = r.query();
-  if (!q) return core::fail(core::Error::invalid("The query string is malformed"));
+  if (!q) return core::fail(core::Error::invalid("errors.access.bad_query"));
   if (auto c = http::findParam(*q, "company"); c && !c->empty()) {
     char* end = nullptr;
     long long v = std::strtoll(c->c_str(), &end, 10);
     if (!end || *end != '\0' || v <= 0) {
-      return core::fail(core::Error::invalid("'company' must be a company id", "company"));
+      return core::fail(core::Error::invalid("errors.access.bad_company_id", "company"));
     }
     company = core::CompanyId{v};
   }

@@ -34,9 +34,8 @@ void CompanyRoutes::api(const std::string& method, const std::string& pattern,
         }
         if (permission && !access->can(*permission)) {
           recordAgentAccess(audit_, r, c, *access, false);
-          return http::jsonError(core::Error::forbidden("You need the permission '" +
-                                                        std::string(permissionName(*permission)) +
-                                                        "' in this company"));
+          return http::jsonError(core::Error::forbidden("errors.access.needs_permission")
+                                     .with("permission", std::string(permissionName(*permission))));
         }
         recordAgentAccess(audit_, r, c, *access);
         return handler(r, c, *access);

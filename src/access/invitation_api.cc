@@ -50,25 +50,23 @@ core::Result<NewInvitation> parseInvitation(const std::string& text) {
   }
   auto list = body->find("companies");
   if (list == body->end() || !list->is_array()) {
-    return core::fail(core::Error::invalid("'companies' must be a list", "companies"));
+    return core::fail(core::Error::invalid("errors.access.companies_not_list", "companies"));
   }
   for (const auto& item : *list) {
     if (!item.is_object() || !item.contains("company_id") ||
         !item["company_id"].is_number_integer()) {
-      return core::fail(
-          core::Error::invalid("Each company needs a numeric 'company_id'", "companies"));
+      return core::fail(core::Error::invalid("errors.access.company_id_required", "companies"));
     }
     InvitedCompany c;
     c.company_id = core::CompanyId{item["company_id"].get<std::int64_t>()};
     bool has_role = item.contains("role");
     bool has_perms = item.contains("permissions");
     if (has_role == has_perms) {
-      return core::fail(
-          core::Error::invalid("Give each company either 'role' or 'permissions'", "companies"));
+      return core::fail(core::Error::invalid("errors.access.role_or_permissions", "companies"));
     }
     if (has_role) {
       if (!item["role"].is_string() || item["role"] == "custom") {
-        return core::fail(core::Error::invalid("'role' must be a role id", "role"));
+        return core::fail(core::Error::invalid("errors.access.role_not_id", "role"));
       }
       c.role = item["role"].get<std::string>();
     } else {
@@ -81,21 +79,22 @@ core::Result<NewInvitation> parseInvitation(const std::string& text) {
           auto p = v.is_string() ? permissionFromName(v.get<std::string>()) : std::nullopt;
           if (!p)
             return core::fail(
-                core::Error::invalid("Unknown permission " + v.dump(), "permissions"));
+                core::Error::invalid("errors.access.unknown_permission", "permissions")
+                    .with("permission", v.is_string() ? v.get<std::string>() : v.dump()));
           c.permissions.add(*p);
         }
       } else {
         return core::fail(
-            core::Error::invalid("'permissions' must be a list or \"all\"", "permissions"));
+            core::Error::invalid("errors.access.permissions_list_or_all", "permissions"));
       }
     }
     if (item.contains("sites")) {
       if (!item["sites"].is_array()) {
-        return core::fail(core::Error::invalid("'sites' must be a list of site ids", "sites"));
+        return core::fail(core::Error::invalid("errors.access.sites_not_list", "sites"));
       }
       for (const auto& s : item["sites"]) {
         if (!s.is_number_integer()) {
-          return core::fail(core::Error::invalid("'sites' must be a list of site ids", "sites"));
+          return core::fail(core::Error::invalid("errors.access.sites_not_list", "sites"));
         }
         c.sites.push_back(s.get<std::int64_t>());
       }
@@ -103,6 +102,12 @@ core::Result<NewInvitation> parseInvitation(const std::string& text) {
     n.companies.push_back(std::move(c));
   }
   return n;
+}
+
+// The accept page speaks the invitation's language to a visitor who is not signed in (a login's
+// own language decides for a signed-in one).
+void inInvitationsLanguage(Context& c, const Invitation& inv) {
+  if (!c.principal && identity::isSupportedLanguage(inv.language)) c.lang = inv.language;
 }
 
 }  // namespace
@@ -151,15 +156,15 @@ void registerInvitationApi(identity::GuardedRoutes& routes, InvitationService& i
           f[key] = *v;
         }
         if (f["token"].empty())
-          return http::jsonError(core::Error::invalid("'token' is required", "token"));
+          return http::jsonError(
+              core::Error::invalid("errors.access.field_required", "token").with("field", "token"));
         auto auth = r.header("authorization");
         if (f["password"].empty() && auth.size() > 7) {
           auto p = identity.authenticate(std::string(core::trim(auth.substr(7))),
                                          identity::SessionKind::Api);
           if (!p) return http::jsonError(core::Error::unauthenticated());
           if (!p->mfaDone()) {
-            return http::jsonError(
-                core::Error::forbidden("Complete two-factor authentication first"));
+            return http::jsonError(core::Error::forbidden("errors.access.complete_2fa_first"));
           }
           auto s = invitations.acceptExisting(*p, f["token"], c.origin);
           if (!s) return http::jsonError(s.error());
@@ -202,6 +207,7 @@ void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService&
         auto inv = invitations.byToken(token);
         if (!inv)
           return render(c, {{"invalid", true}, {"error", views.message(c.lang, inv.error())}}, 404);
+        inInvitationsLanguage(c, *inv);
         bool existing = c.principal && c.principal->mfaDone();
         return render(c,
                       describe(*inv, {{"token", token},
@@ -215,6 +221,7 @@ void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService&
       "POST", "/invitations/accept", Access::Public,
       [&invitations, &views, render, describe](Request&, Context& c) {
         auto token = http::findParam(c.form, "token").value_or("");
+        if (auto inv = invitations.byToken(token)) inInvitationsLanguage(c, *inv);
         if (c.principal && c.principal->mfaDone()) {
           auto s = invitations.acceptExisting(*c.principal, token, c.origin);
           if (!s)

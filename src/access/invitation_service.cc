@@ -13,15 +13,9 @@ namespace {
 using core::Error;
 using core::fail;
 
-Error lapsed() {
-  return Error::conflict(
-      "This invitation can no longer be accepted: whoever sent it may no longer grant this "
-      "access. Ask for a new invitation");
-}
+Error lapsed() { return Error::conflict("errors.access.invitation_lapsed"); }
 
-Error invalidToken() {
-  return Error::notFound("This invitation is not valid, was used already or has expired");
-}
+Error invalidToken() { return Error::notFound("errors.access.invitation_invalid"); }
 
 audit::Actor actorOf(const identity::Origin& o, std::optional<core::UserId> user) {
   return {user, o.ip, o.request_id};
@@ -29,8 +23,33 @@ audit::Actor actorOf(const identity::Origin& o, std::optional<core::UserId> user
 
 }  // namespace
 
+std::vector<Error> InvitationService::personErrors(const NewInvitation& n,
+                                                   const identity::Principal& inviter) {
+  std::vector<Error> errors;
+  auto email = core::asciiLower(core::trim(n.email));
+  std::string first(core::trim(n.first_name));
+  std::string last(core::trim(n.last_name));
+  auto language = n.language.empty()
+                      ? std::string(identity::languageOrDefault(inviter.user.language))
+                      : n.language;
+  if (!core::looksLikeEmail(email))
+    errors.push_back(Error::invalid("errors.access.bad_email", "email"));
+  for (auto [name, value] : {std::pair{"first_name", &first}, std::pair{"last_name", &last}}) {
+    if (value->empty() || value->size() > 100 || !core::isCleanUtf8(*value)) {
+      errors.push_back(Error::invalid("errors.access.name_required", name)
+                           .with("field", name)
+                           .with("max", "100"));
+    }
+  }
+  if (!identity::isSupportedLanguage(language)) {
+    errors.push_back(Error::invalid("errors.access.bad_language", "language"));
+  }
+  return errors;
+}
+
 core::Result<Invitation> InvitationService::person(const NewInvitation& n,
                                                    const identity::Principal& inviter) {
+  if (auto errors = personErrors(n, inviter); !errors.empty()) return fail(std::move(errors[0]));
   Invitation inv;
   inv.email = core::asciiLower(core::trim(n.email));
   inv.first_name = std::string(core::trim(n.first_name));
@@ -38,18 +57,6 @@ core::Result<Invitation> InvitationService::person(const NewInvitation& n,
   inv.language = n.language.empty()
                      ? std::string(identity::languageOrDefault(inviter.user.language))
                      : n.language;
-  if (!core::looksLikeEmail(inv.email)) {
-    return fail(Error::invalid("'email' is not a valid e-mail address", "email"));
-  }
-  if (inv.first_name.empty() || inv.first_name.size() > 100 || !core::isCleanUtf8(inv.first_name)) {
-    return fail(Error::invalid("'first_name' is required (at most 100 characters)", "first_name"));
-  }
-  if (inv.last_name.empty() || inv.last_name.size() > 100 || !core::isCleanUtf8(inv.last_name)) {
-    return fail(Error::invalid("'last_name' is required (at most 100 characters)", "last_name"));
-  }
-  if (!identity::isSupportedLanguage(inv.language)) {
-    return fail(Error::invalid("'language' must be en, sv or de", "language"));
-  }
   return inv;
 }
 
@@ -59,48 +66,49 @@ core::Result<Invitation> InvitationService::invite(const identity::Principal& p,
   if (!checked) return fail(checked.error());
   Invitation inv = std::move(*checked);
   if (n.companies.empty() || n.companies.size() > 50) {
-    return fail(Error::invalid("Name between 1 and 50 companies", "companies"));
+    return fail(Error::invalid("errors.access.company_count", "companies").with("max", "50"));
   }
   std::set<std::int64_t> seen;
   std::optional<core::OrgId> org;
   for (auto& c : n.companies) {
     if (!seen.insert(c.company_id.value).second) {
-      return fail(Error::invalid("A company is named twice", "companies"));
+      return fail(Error::invalid("errors.access.company_twice", "companies"));
     }
     auto access = policy_.company(p, c.company_id);
-    if (!access) return fail(Error::notFound("No such company"));
+    if (!access) return fail(Error::notFound("errors.access.no_such_company"));
     if (!access->can(Permission::UsersManage)) {
-      return fail(
-          Error::forbidden("You need the permission 'users.manage' in " + access->company.name));
+      return fail(Error::forbidden("errors.access.needs_users_manage")
+                      .with("company", access->company.name));
     }
     if (org && *org != access->company.org_id) {
-      return fail(Error::invalid("All companies of one invitation must belong to one organization",
-                                 "companies"));
+      return fail(Error::invalid("errors.access.one_organization", "companies"));
     }
     org = access->company.org_id;
     if (access_.isMemberByEmail(c.company_id, inv.email)) {
       // An invitation would silently replace their rights on acceptance.
-      return fail(Error::conflict(inv.email + " is already a member of " + access->company.name +
-                                  ": change their rights on the company page"));
+      return fail(Error::conflict("errors.access.already_member")
+                      .with("email", inv.email)
+                      .with("company", access->company.name));
     }
     if (c.role != "custom") {
       auto preset = access_.rolePermissions(access->company.org_id, c.role);
-      if (!preset) return fail(Error::invalid("Unknown role '" + c.role + "'", "role"));
+      if (!preset)
+        return fail(Error::invalid("errors.access.unknown_role", "role").with("role", c.role));
       c.permissions = *preset;
     } else if (c.permissions.empty()) {
-      return fail(Error::invalid("Choose at least one permission", "permissions"));
+      return fail(Error::invalid("errors.access.choose_permission", "permissions"));
     }
     if (access->basis != Basis::Staff && !c.permissions.subsetOf(access->permissions)) {
-      return fail(Error::forbidden("You cannot grant permissions that you do not hold yourself"));
+      return fail(Error::forbidden("errors.access.cannot_grant"));
     }
     if (!c.sites.empty() && !access_.sitesBelongTo(c.company_id, c.sites)) {
-      return fail(Error::invalid("'sites' must be site ids of the company", "sites"));
+      return fail(Error::invalid("errors.access.sites_of_company", "sites"));
     }
     if (!access->all_sites &&
         (c.sites.empty() || !std::all_of(c.sites.begin(), c.sites.end(),
                                          [&](auto s) { return access->seesSite(s); }))) {
-      return fail(Error::forbidden("You see only some sites of " + access->company.name +
-                                   ": invite only to those (name them in 'sites')"));
+      return fail(Error::forbidden("errors.access.invite_within_sites")
+                      .with("company", access->company.name));
     }
     c.company_name = access->company.name;
     if (access->basis == Basis::Staff) inv.by_staff = true;
@@ -115,7 +123,7 @@ core::Result<Invitation> InvitationService::inviteToAgent(
     const identity::Principal& p, const StaffRole& staff, std::int64_t agent,
     const std::string& agent_name, const NewInvitation& n, const identity::Origin& origin) {
   if (!Policy::staffMay(staff, StaffCapability::Agents)) {
-    return fail(Error::forbidden("Your staff role does not manage agents"));
+    return fail(Error::forbidden("errors.access.staff_no_agents"));
   }
   auto checked = person(n, p);
   if (!checked) return fail(checked.error());
@@ -143,8 +151,7 @@ core::Result<Invitation> InvitationService::store(const identity::Principal& p, 
   if (auto limit = repo_.loginLimit(inv.org_id)) {
     if (repo_.seatsInUse(inv.org_id, inv.created_at) > *limit) {
       return fail(
-          Error::conflict("The licence limit of " + std::to_string(*limit) +
-                          " active logins is reached; ask your provider for more licences"));
+          Error::conflict("errors.access.licence_limit").with("limit", std::to_string(*limit)));
     }
   }
   nlohmann::json companies = nlohmann::json::array();
@@ -218,7 +225,7 @@ core::Result<Invitation> InvitationService::manageable(const identity::Principal
                                                        std::int64_t id) {
   auto inv = repo_.find(id);
   if (!inv || inv->accepted_at || inv->revoked_at)
-    return fail(Error::notFound("No such invitation"));
+    return fail(Error::notFound("errors.access.no_such_invitation"));
   if (auto s = mayManage(p, *inv); !s) return fail(s.error());
   return *inv;
 }
@@ -229,26 +236,26 @@ core::Status InvitationService::mayManage(const identity::Principal& p, const In
     auto staff = policy_.staff(p);
     if (!staff || staff->org_id != inv.org_id ||
         !Policy::staffMay(*staff, StaffCapability::Agents)) {
-      return fail(Error::notFound("No such invitation"));
+      return fail(Error::notFound("errors.access.no_such_invitation"));
     }
     return {};
   }
   for (const auto& c : inv.companies) {
     auto access = policy_.company(p, c.company_id);
-    if (!access) return fail(Error::notFound("No such invitation"));
+    if (!access) return fail(Error::notFound("errors.access.no_such_invitation"));
     if (!access->can(Permission::UsersManage)) {
-      return fail(
-          Error::forbidden("You need the permission 'users.manage' in " + access->company.name));
+      return fail(Error::forbidden("errors.access.needs_users_manage")
+                      .with("company", access->company.name));
     }
     if (!access->all_sites) {
       // As for members: unseen beyond the caller's sites, and managed only within them.
       if (!Policy::seesMember(*access, c.sites.empty(), c.sites)) {
-        return fail(Error::notFound("No such invitation"));
+        return fail(Error::notFound("errors.access.no_such_invitation"));
       }
       if (!std::all_of(c.sites.begin(), c.sites.end(),
                        [&](auto s) { return access->seesSite(s); })) {
-        return fail(Error::forbidden("You see only some sites of " + access->company.name +
-                                     ": manage only invitations to those"));
+        return fail(Error::forbidden("errors.access.manage_within_sites")
+                        .with("company", access->company.name));
       }
     }
   }
@@ -302,12 +309,12 @@ std::vector<Invitation> InvitationService::staffInvitations(const StaffRole& sta
 core::Status InvitationService::deleteInvitation(const identity::Principal& p, std::int64_t id,
                                                  const identity::Origin& o) {
   auto inv = repo_.find(id);
-  if (!inv || inv->revoked_at) return fail(Error::notFound("No such invitation"));
+  if (!inv || inv->revoked_at) return fail(Error::notFound("errors.access.no_such_invitation"));
   if (auto staff = policy_.staff(p);
       staff && Policy::staffMay(*staff, StaffCapability::Users) && staffDeletes(*staff, *inv)) {
     return deleteStaffMade(*inv, o, p.user.id);
   }
-  if (inv->accepted_at) return fail(Error::notFound("No such invitation"));
+  if (inv->accepted_at) return fail(Error::notFound("errors.access.no_such_invitation"));
   return revoke(p, id, o);
 }
 
@@ -482,12 +489,12 @@ core::Status InvitationService::acceptExisting(const identity::Principal& p,
   auto inv = byToken(token);
   if (!inv) return fail(inv.error());
   if (inv->email != p.user.email) {
-    return fail(Error::forbidden("This invitation was sent to another e-mail address"));
+    return fail(Error::forbidden("errors.access.other_email"));
   }
   if (inv->agent_id) {
     for (const auto& staff : access_.staffRoles(p.user.id)) {
       if (staff.org_id == inv->org_id) {
-        return fail(Error::conflict("A staff login cannot act for an agent"));
+        return fail(Error::conflict("errors.access.staff_not_agent"));
       }
     }
   }

@@ -84,6 +84,9 @@ class InvitationService {
                               const identity::Origin& origin);
   // The pending invitation of a token, or NotFound.
   core::Result<Invitation> byToken(const std::string& token);
+  // Every fault of the invitee's e-mail, names and language, in the order of the form's fields.
+  static std::vector<core::Error> personErrors(const NewInvitation& n,
+                                               const identity::Principal& inviter);
 
  private:
   // The invitee's e-mail, names and language (by default the inviter's), checked.

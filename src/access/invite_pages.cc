@@ -17,7 +17,8 @@ constexpr int kMaxRows = 20;
 constexpr std::size_t kMaxCompanies = 200;
 
 struct Row {
-  std::string email, first_name, last_name, language, error;
+  std::string email, first_name, last_name, language;
+  std::vector<std::string> errors;  // every fault of the row, translated
 };
 
 // The role a company's row starts with: the least-privileged preset with something to do.
@@ -81,13 +82,17 @@ class InvitePages {
            {std::pair{"en", "English"}, std::pair{"sv", "Svenska"}, std::pair{"de", "Deutsch"}}) {
         langs.push_back({{"code", code}, {"name", name}, {"selected", rows[i].language == code}});
       }
-      people.push_back({{"i", i},
-                        {"n", i + 1},
-                        {"email", rows[i].email},
-                        {"first_name", rows[i].first_name},
-                        {"last_name", rows[i].last_name},
-                        {"languages", langs},
-                        {"error", rows[i].error}});
+      json person = {{"i", i},
+                     {"n", i + 1},
+                     {"email", rows[i].email},
+                     {"first_name", rows[i].first_name},
+                     {"last_name", rows[i].last_name},
+                     {"languages", langs},
+                     // The alert only when the row has something to say: an empty one is still
+                     // announced.
+                     {"has_errors", !rows[i].errors.empty()},
+                     {"errors", rows[i].errors}};
+      people.push_back(std::move(person));
     }
     json data = {{"title", views_.translate(c.lang, "invite.title")},
                  {"csrf", c.csrf},
@@ -124,8 +129,11 @@ class InvitePages {
     std::vector<Row> rows;
     for (int i = 0; i < count; ++i) {
       auto n = std::to_string(i);
-      Row row{field(form, "email_" + n), field(form, "first_name_" + n),
-              field(form, "last_name_" + n), field(form, "language_" + n), ""};
+      Row row{field(form, "email_" + n),
+              field(form, "first_name_" + n),
+              field(form, "last_name_" + n),
+              field(form, "language_" + n),
+              {}};
       if (row.language.empty()) row.language = c.lang;
       rows.push_back(std::move(row));
     }
@@ -158,14 +166,19 @@ class InvitePages {
     for (auto& row : rows) {
       if (row.email.empty() && row.first_name.empty() && row.last_name.empty()) continue;
       NewInvitation n{row.email, row.first_name, row.last_name, row.language, chosen};
-      auto inv = invitations_.invite(*c.principal, std::move(n), c.origin);
-      if (inv) {
-        ++sent;
-      } else {
-        row.error = views_.message(c.lang, inv.error());
-        status = http::statusFor(inv.error().code);
-        failed.push_back(row);
+      // Every fault of the person at once; the companies' only once the person is right.
+      auto errors = InvitationService::personErrors(n, *c.principal);
+      if (errors.empty()) {
+        auto inv = invitations_.invite(*c.principal, std::move(n), c.origin);
+        if (inv) {
+          ++sent;
+          continue;
+        }
+        errors.push_back(inv.error());
       }
+      for (const auto& e : errors) row.errors.push_back(views_.message(c.lang, e));
+      status = http::statusFor(errors.front().code);
+      failed.push_back(row);
     }
     if (failed.empty() && sent > 0) {
       return Response::redirect("/invitations/new?sent=" + std::to_string(sent));

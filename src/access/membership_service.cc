@@ -57,9 +57,7 @@ bool MembershipService::anotherManager(const std::vector<Member>& members,
 // a greater one, whom nobody in an independent company could then restore.
 core::Status MembershipService::mayActOn(const CompanyAccess& caller, const Member& target) {
   if (caller.basis == Basis::Staff || target.permissions.subsetOf(caller.permissions)) return {};
-  return fail(Error::forbidden(
-      "This member holds permissions that you do not hold yourself: only someone who holds all of "
-      "them may change or remove their access"));
+  return fail(Error::forbidden("errors.access.outranked"));
 }
 
 // The last member who manages users stays one; staff (who administer managed companies) may
@@ -71,9 +69,7 @@ core::Status MembershipService::keepsUserManager(const CompanyAccess& caller,
       anotherManager(members, target.user_id)) {
     return {};
   }
-  return fail(Error::conflict(
-      "This is the company's last member who manages users: give another member 'users.manage' "
-      "first"));
+  return fail(Error::conflict("errors.access.last_user_manager"));
 }
 
 // A caller who sees only some sites manages only members whose scope lies within them, and
@@ -90,15 +86,15 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
                                              const RightsChange& change,
                                              const audit::Actor& actor) {
   if (change.role && change.permissions) {
-    return fail(Error::invalid("Give either 'role' or 'permissions', not both", "role"));
+    return fail(Error::invalid("errors.access.role_and_permissions", "role"));
   }
   if (!change.role && !change.permissions && !change.all_sites) {
-    return fail(Error::invalid("Nothing to change: give 'role', 'permissions' or 'sites'"));
+    return fail(Error::invalid("errors.access.nothing_to_change"));
   }
   storage::Transaction tx(repo_.conn());
   auto all = repo_.members(caller.company.id);
   const Member* current = find(all, target);
-  if (!current) return fail(Error::notFound("No such member of this company"));
+  if (!current) return fail(Error::notFound("errors.access.no_such_member"));
   if (auto s = mayActOn(caller, *current); !s) return s;
 
   std::string role = current->role;
@@ -107,10 +103,7 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
     auto preset = repo_.rolePermissions(caller.company.org_id, *change.role);
     if (!preset) {
       return fail(
-          Error::invalid("Unknown role '" + *change.role +
-                             "'; use administrator, user, support_user, moderator, "
-                             "member, read_only or a role of your provider, or give 'permissions'",
-                         "role"));
+          Error::invalid("errors.access.unknown_role_hint", "role").with("role", *change.role));
     }
     role = *change.role;
     permissions = *preset;
@@ -119,7 +112,7 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
     permissions = *change.permissions;
   }
   if (caller.basis != Basis::Staff && !permissions.subsetOf(caller.permissions)) {
-    return fail(Error::forbidden("You cannot grant permissions that you do not hold yourself"));
+    return fail(Error::forbidden("errors.access.cannot_grant"));
   }
   if (!permissions.has(Permission::UsersManage)) {
     if (auto s = keepsUserManager(caller, all, *current); !s) return s;
@@ -127,12 +120,10 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
   bool all_sites = change.all_sites.value_or(current->all_sites);
   const auto& sites = change.all_sites ? change.sites : current->sites;
   if (!all_sites && (sites.empty() || !repo_.sitesBelongTo(caller.company.id, sites))) {
-    return fail(
-        Error::invalid("'sites' must be \"all\" or a list of this company's site ids", "sites"));
+    return fail(Error::invalid("errors.access.sites_all_or_company_list", "sites"));
   }
   if (!caller.all_sites && !withinSites(caller, *current, all_sites, sites)) {
-    return fail(Error::forbidden(
-        "You see only some sites: manage only members of those sites, within those sites"));
+    return fail(Error::forbidden("errors.access.change_within_sites"));
   }
   repo_.setRights(caller.company.id, target, role, permissions, all_sites, sites);
   audit_.record(actor, {"membership.changed", target, caller.company.org_id, caller.company.id,
@@ -155,11 +146,11 @@ core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId
   storage::Transaction tx(repo_.conn());
   auto all = repo_.members(caller.company.id);
   const Member* current = find(all, target);
-  if (!current) return fail(Error::notFound("No such member of this company"));
+  if (!current) return fail(Error::notFound("errors.access.no_such_member"));
   if (auto s = mayActOn(caller, *current); !s) return s;
   if (auto s = keepsUserManager(caller, all, *current); !s) return s;
   if (!caller.all_sites && !withinSites(caller, *current, false, caller.sites)) {
-    return fail(Error::forbidden("You see only some sites: remove only members of those sites"));
+    return fail(Error::forbidden("errors.access.remove_within_sites"));
   }
   repo_.deleteMembership(caller.company.id, target);
   audit_.record(actor, {"membership.removed", target, caller.company.org_id, caller.company.id,

@@ -193,7 +193,7 @@ core::Result<Explanation> Policy::explainTo(const CompanyAccess& caller, core::U
   // A site of another company, or none at all, is not there: it would otherwise be explained
   // as if it were the company's.
   if (site && (!caller.seesSite(*site) || !repo_.sitesBelongTo(caller.company.id, {*site}))) {
-    return core::fail(core::Error::notFound("No such site"));
+    return core::fail(core::Error::notFound("errors.access.no_such_site"));
   }
   if (!caller.all_sites) {
     // Nothing about logins beyond the caller's sites, members or not.
@@ -201,7 +201,7 @@ core::Result<Explanation> Policy::explainTo(const CompanyAccess& caller, core::U
     auto m = std::find_if(members.begin(), members.end(),
                           [&](const Member& x) { return x.user_id == subject; });
     if (m == members.end() || !seesMember(caller, m->sees_all_sites, m->seen_sites)) {
-      return core::fail(core::Error::notFound("No such member of this company"));
+      return core::fail(core::Error::notFound("errors.access.no_such_member"));
     }
   }
   return explain(subject, caller.company.id, permission, site);

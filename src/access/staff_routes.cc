@@ -8,11 +8,11 @@ namespace {
 core::Status check(Policy& policy, const identity::Principal& p, StaffCapability capability,
                    std::optional<StaffRole>& out) {
   out = policy.staff(p);
-  if (!out) return core::fail(core::Error::forbidden("Only your provider's staff may use this"));
+  if (!out) return core::fail(core::Error::forbidden("errors.access.staff_only"));
   if (!Policy::staffMay(*out, capability)) {
-    return core::fail(core::Error::forbidden("Your staff role '" + out->role +
-                                             "' does not include " +
-                                             std::string(capabilityName(capability))));
+    return core::fail(core::Error::forbidden("errors.access.staff_role_lacks")
+                          .with("role", out->role)
+                          .with("capability", std::string(capabilityName(capability))));
   }
   return {};
 }

@@ -402,7 +402,7 @@ class Pages {
                    {"actor", actor_text},
                    {"company", company_text}}},
                  {"rows", json::array()}};
-    auto f = access::auditPageFilter(r, pages_, c);
+    auto f = access::auditPageFilter(r);
     if (!f)
       return render(c, "audit", data, http::statusFor(f.error().code),
                     pages_.message(c, f.error()));

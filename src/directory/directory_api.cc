@@ -93,7 +93,8 @@ void registerDirectoryApi(access::CompanyRoutes& routes, DirectoryService& direc
                auto body = identity::parseJsonObject(r.body);
                if (!body) return http::jsonError(body.error());
                auto id = r.idParam("contact_id");
-               if (id <= 0) return http::jsonError(core::Error::notFound("No such contact"));
+               if (id <= 0)
+                 return http::jsonError(core::Error::notFound("errors.directory.no_such_contact"));
                return answer(directory.saveContact(a, id, *body, actorOf(c)), 200, contactToJson);
              });
   routes.api("DELETE", "/api/v1/companies/{id}/contacts/{contact_id}", Permission::ContactsManage,
@@ -109,8 +110,8 @@ void registerDirectoryApi(access::CompanyRoutes& routes, DirectoryService& direc
                auto email = identity::stringField(*body, "email", 254);
                if (!email) return http::jsonError(email.error());
                if (email->empty()) {
-                 return http::jsonError(core::Error::invalid(
-                     "'email' of a member of this company is required", "email"));
+                 return http::jsonError(
+                     core::Error::invalid("errors.directory.member_email_required", "email"));
                }
                return answer(directory.link(a, r.idParam("contact_id"), *email, actorOf(c)), 200,
                              contactToJson);

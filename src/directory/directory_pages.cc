@@ -177,7 +177,7 @@ class Pages {
       if (!error.empty()) data["error"] = error;
       return pages_.render(c, "site", data, status);
     }
-    return pages_.error(c, core::Error::notFound(pages_.translate(c, "sites.not_found")));
+    return pages_.error(c, core::Error::notFound("sites.not_found"));
   }
 
   DirectoryService& directory_;
@@ -210,8 +210,8 @@ void Pages::registerAll() {
             auto id = r.idParam("contact_id");
             auto form = contactForm(c);
             auto saved = id > 0 ? dir.saveContact(a, id, contactBody(form), actorOf(c))
-                                : core::Result<Contact>(core::fail(core::Error::notFound(
-                                      pages_.translate(c, "contacts.not_found"))));
+                                : core::Result<Contact>(
+                                      core::fail(core::Error::notFound("contacts.not_found")));
             if (!saved) {
               if (saved.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, saved.error());
@@ -225,10 +225,9 @@ void Pages::registerAll() {
           [this, &dir](Request& r, Context& c, const CompanyAccess& a) {
             auto id = r.idParam("contact_id");
             auto email = formField(c, "email");
-            auto linked = email.empty()
-                              ? core::Result<Contact>(core::fail(core::Error::invalid(
-                                    pages_.translate(c, "contacts.link_needs_email"), "email")))
-                              : dir.link(a, id, email, actorOf(c));
+            auto linked = email.empty() ? core::Result<Contact>(core::fail(core::Error::invalid(
+                                              "contacts.link_needs_email", "email")))
+                                        : dir.link(a, id, email, actorOf(c));
             if (!linked) {
               if (linked.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, linked.error());
@@ -283,9 +282,9 @@ void Pages::registerAll() {
           [this, &dir](Request& r, Context& c, const CompanyAccess& a) {
             json form = {{"name", formField(c, "name")}, {"address", formField(c, "address")}};
             auto id = r.idParam("site_id");
-            auto updated = id > 0 ? dir.updateSite(a, id, form, actorOf(c))
-                                  : core::Result<Site>(core::fail(core::Error::notFound(
-                                        pages_.translate(c, "sites.not_found"))));
+            auto updated =
+                id > 0 ? dir.updateSite(a, id, form, actorOf(c))
+                       : core::Result<Site>(core::fail(core::Error::notFound("sites.not_found")));
             if (!updated) {
               if (updated.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, updated.error());

@@ -17,16 +17,18 @@ core::Result<std::string> text(const json& body, const char* key, bool required,
   auto it = body.find(key);
   if (it == body.end() || it->is_null()) {
     if (required && fallback.empty()) {
-      return fail(Error::invalid(std::string("'") + key + "' is required", key));
+      return fail(Error::invalid("errors.directory.field_required", key).with("field", key));
     }
     return fallback;
   }
-  if (!it->is_string()) return fail(Error::invalid(std::string("'") + key + "' must be text", key));
+  if (!it->is_string())
+    return fail(Error::invalid("errors.directory.field_not_text", key).with("field", key));
   std::string v(core::trim(it->get<std::string>()));
   if ((required && v.empty()) || v.size() > max || !core::isCleanUtf8(v)) {
-    return fail(Error::invalid(std::string("'") + key + "' must be " + (required ? "given, " : "") +
-                                   "at most " + std::to_string(max) + " characters",
-                               key));
+    return fail((required ? Error::invalid("errors.directory.field_required_at_most", key)
+                          : Error::invalid("errors.directory.field_at_most", key))
+                    .with("field", key)
+                    .with("max", std::to_string(max)));
   }
   return v;
 }
@@ -37,11 +39,10 @@ core::Status mayChangeScope(const access::CompanyAccess& caller, std::optional<s
                             const audit::Actor& actor) {
   if (!user) return {};
   if (!caller.can(access::Permission::UsersManage)) {
-    return fail(Error::forbidden(
-        "This contact is linked to a login and sets what it sees: you need 'users.manage'"));
+    return fail(Error::forbidden("errors.directory.linked_needs_users_manage"));
   }
   if (actor.user && actor.user->value == *user) {
-    return fail(Error::forbidden("You cannot change the contact your own access depends on"));
+    return fail(Error::forbidden("errors.directory.own_access_contact"));
   }
   return {};
 }
@@ -69,8 +70,7 @@ core::Result<Site> DirectoryService::createSite(const access::CompanyAccess& cal
   // A new site is in nobody's list of sites: a caller who sees only some would make one that
   // they then cannot see.
   if (!caller.all_sites) {
-    return fail(Error::forbidden(
-        "You see only some sites: ask someone who sees every site of the company to add one"));
+    return fail(Error::forbidden("errors.directory.site_needs_all_sites"));
   }
   return updateSite(caller, 0, body, actor);
 }
@@ -81,7 +81,8 @@ core::Result<Site> DirectoryService::updateSite(const access::CompanyAccess& cal
   Site site;
   if (id > 0) {
     auto existing = repo_.site(caller.company.id, id);
-    if (!existing || !caller.seesSite(id)) return fail(Error::notFound("No such site"));
+    if (!existing || !caller.seesSite(id))
+      return fail(Error::notFound("errors.directory.no_such_site"));
     site = *existing;
   }
   auto name = text(body, "name", true, 200, site.name);
@@ -104,14 +105,13 @@ core::Result<Site> DirectoryService::updateSite(const access::CompanyAccess& cal
 
 core::Status DirectoryService::deleteSite(const access::CompanyAccess& caller, std::int64_t id,
                                           const audit::Actor& actor) {
-  if (!caller.seesSite(id)) return fail(Error::notFound("No such site"));
+  if (!caller.seesSite(id)) return fail(Error::notFound("errors.directory.no_such_site"));
   if (repo_.siteHasLinkedContacts(caller.company.id, id)) {
-    return fail(
-        Error::conflict("Contacts of this site are linked to logins and set what they "
-                        "see: unlink them first"));
+    return fail(Error::conflict("errors.directory.site_has_linked_contacts"));
   }
   storage::Transaction tx(repo_.conn());
-  if (!repo_.deleteSite(caller.company.id, id)) return fail(Error::notFound("No such site"));
+  if (!repo_.deleteSite(caller.company.id, id))
+    return fail(Error::notFound("errors.directory.no_such_site"));
   audit(actor, caller, "site.deleted", {{"id", id}});
   tx.commit();
   return {};
@@ -129,7 +129,7 @@ core::Result<Contact> DirectoryService::contact(const access::CompanyAccess& cal
                                                 std::int64_t id) {
   auto c = repo_.contact(caller.company.id, id);
   if (!c || (c->site_id && !caller.seesSite(*c->site_id))) {
-    return fail(Error::notFound("No such contact"));
+    return fail(Error::notFound("errors.directory.no_such_contact"));
   }
   return *c;
 }
@@ -142,8 +142,7 @@ core::Result<Contact> DirectoryService::saveContact(const access::CompanyAccess&
     auto existing = contact(caller, id);
     if (!existing) return fail(existing.error());
     if (!existing->site_id && !caller.all_sites) {
-      return fail(
-          Error::forbidden("You see only some sites: a company contact is not yours to edit"));
+      return fail(Error::forbidden("errors.directory.company_contact_edit"));
     }
     c = *existing;
   }
@@ -161,7 +160,7 @@ core::Result<Contact> DirectoryService::saveContact(const access::CompanyAccess&
   }
   c.email = core::asciiLower(c.email);
   if (!c.email.empty() && !core::looksLikeEmail(c.email)) {
-    return fail(Error::invalid("'email' is not a valid e-mail address", "email"));
+    return fail(Error::invalid("errors.directory.bad_email", "email"));
   }
   if (auto it = body.find("site_id"); it != body.end()) {
     if (it->is_null()) {
@@ -169,14 +168,14 @@ core::Result<Contact> DirectoryService::saveContact(const access::CompanyAccess&
     } else if (!it->is_number_integer() ||
                !repo_.site(caller.company.id, it->get<std::int64_t>()) ||
                !caller.seesSite(it->get<std::int64_t>())) {
-      return fail(Error::invalid("'site_id' must be a site of this company", "site_id"));
+      return fail(Error::invalid("errors.directory.bad_site", "site_id"));
     } else {
       c.site_id = it->get<std::int64_t>();
     }
   }
   if (!c.site_id && !caller.all_sites) {
     // A caller who sees only some sites manages only the contacts of those sites.
-    return fail(Error::forbidden("You see only some sites: choose one of them for the contact"));
+    return fail(Error::forbidden("errors.directory.choose_own_site"));
   }
   if (id > 0 && c.site_id != site_before) {
     if (auto s = mayChangeScope(caller, c.user_id, actor); !s) return fail(s.error());
@@ -199,8 +198,7 @@ core::Status DirectoryService::deleteContact(const access::CompanyAccess& caller
   auto c = contact(caller, id);
   if (!c) return fail(c.error());
   if (!c->site_id && !caller.all_sites) {
-    return fail(
-        Error::forbidden("You see only some sites: a company contact is not yours to delete"));
+    return fail(Error::forbidden("errors.directory.company_contact_delete"));
   }
   if (auto s = mayChangeScope(caller, c->user_id, actor); !s) return fail(s.error());
   storage::Transaction tx(repo_.conn());
@@ -216,12 +214,10 @@ core::Result<Contact> DirectoryService::link(const access::CompanyAccess& caller
   auto c = contact(caller, id);
   if (!c) return fail(c.error());
   if (!c->site_id && !caller.all_sites) {
-    return fail(
-        Error::forbidden("You see only some sites: a company contact is not yours to link"));
+    return fail(Error::forbidden("errors.directory.company_contact_link"));
   }
   if (!caller.can(access::Permission::UsersManage)) {
-    return fail(Error::forbidden(
-        "Linking a contact to a login sets what that login sees: you need 'users.manage'"));
+    return fail(Error::forbidden("errors.directory.link_needs_users_manage"));
   }
   if (auto s = mayChangeScope(caller, c->user_id, actor); !s) return fail(s.error());
   std::optional<std::int64_t> user;
@@ -229,8 +225,7 @@ core::Result<Contact> DirectoryService::link(const access::CompanyAccess& caller
   if (!wanted.empty()) {
     user = repo_.memberByEmail(caller.company.id, wanted);
     if (!user) {
-      return fail(
-          Error::invalid("Only a login that is a member of this company can be linked", "email"));
+      return fail(Error::invalid("errors.directory.login_not_member", "email"));
     }
     if (auto s = mayChangeScope(caller, user, actor); !s) return fail(s.error());
   }

@@ -238,6 +238,7 @@ TEST(PagesTest, SeveralInvitationsInOneFormEachIntoSeveralCompanies) {
   EXPECT_NE(page.body.find("name=\"company_" + B + "\""), std::string::npos);
   EXPECT_EQ(page.body.find("name=\"company_" + C + "\""), std::string::npos);  // not hers
   EXPECT_NE(page.body.find("for=\"email-0\""), std::string::npos);             // labelled fields
+  EXPECT_EQ(page.body.find("role=\"alert\""), std::string::npos);  // no empty alert per row
 
   // "New invitation" posts back with one more row, keeping what was typed.
   std::string companies =
@@ -250,6 +251,17 @@ TEST(PagesTest, SeveralInvitationsInOneFormEachIntoSeveralCompanies) {
   EXPECT_NE(r.body.find("id=\"email-1\""), std::string::npos);
   EXPECT_NE(r.body.find("value=\"one@x.example\""), std::string::npos);
   EXPECT_EQ(server.mails().size(), 3u);  // nothing sent yet
+
+  // A row with several faults shows every one of them in one alert, and sends nothing.
+  r = b.post(
+      "/invitations/new",
+      "rows=1&email_0=bad&first_name_0=&last_name_0=&language_0=en&action=send&" + companies);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("&apos;email&apos; is not a valid e-mail address"), std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("&apos;first_name&apos; is required"), std::string::npos);
+  EXPECT_NE(r.body.find("&apos;last_name&apos; is required"), std::string::npos);
+  EXPECT_EQ(server.mails().size(), 3u);
 
   // One send: the good rows are sent, the bad one comes back with its reason.
   auto mails = server.mails().size();
