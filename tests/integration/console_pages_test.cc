@@ -657,7 +657,9 @@ TEST_F(ConsolePagesTest, TheInviteFormStartsAtMemberInTheInvitersLanguageAndRefu
                                          {"company_" + id, "on"},
                                          {"action", "send"}});
   EXPECT_EQ(r.status, 409);
-  EXPECT_TRUE(contains(r.body, "already a member of Acme Widgets")) << mainOf(r.body);
+  // In the inviter's language (Swedish here), the person and the company named.
+  EXPECT_TRUE(contains(r.body, "mia@acme.example är redan medlem i Acme Widgets"))
+      << mainOf(r.body);
   EXPECT_TRUE(contains(r.body, "value=\"mia@acme.example\""));
   auto pending = server.get("/api/v1/invitations", admin_token).json()["items"];
   ASSERT_EQ(pending.size(), 1u);
