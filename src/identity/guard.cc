@@ -43,13 +43,13 @@ core::Result<nlohmann::json> parseJsonObject(const std::string& body) {
   };
   nlohmann::json j = nlohmann::json::parse(body, cb, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
-    return core::fail(core::Error::invalid("The request body is not valid JSON"));
+    return core::fail(core::Error::invalid("errors.identity.bad_json"));
   }
   if (duplicate) {
-    return core::fail(core::Error::invalid("A field is given more than once"));
+    return core::fail(core::Error::invalid("errors.identity.duplicate_field"));
   }
   if (!j.is_object()) {
-    return core::fail(core::Error::invalid("The request body must be a JSON object"));
+    return core::fail(core::Error::invalid("errors.identity.body_not_object"));
   }
   return j;
 }
@@ -59,15 +59,17 @@ core::Result<std::string> stringField(const nlohmann::json& body, const std::str
   auto it = body.find(key);
   if (it == body.end() || it->is_null()) return std::string();
   if (!it->is_string()) {
-    return core::fail(core::Error::invalid("'" + key + "' must be a string", key));
+    return core::fail(
+        core::Error::invalid("errors.identity.field_not_string", key).with("field", key));
   }
   auto s = it->get<std::string>();
   if (s.size() > max_bytes) {
-    return core::fail(core::Error::invalid("'" + key + "' is too long", key));
+    return core::fail(
+        core::Error::invalid("errors.identity.field_too_long", key).with("field", key));
   }
   if (!core::isCleanUtf8(s)) {
     return core::fail(
-        core::Error::invalid("'" + key + "' contains characters that are not allowed", key));
+        core::Error::invalid("errors.identity.field_bad_characters", key).with("field", key));
   }
   return s;
 }
@@ -93,8 +95,8 @@ void GuardedRoutes::api(const std::string& method, const std::string& pattern, A
                      ctx.integration_org = api_keys_->verify(bearer, ctx.origin);
                    }
                    if (!ctx.integration_org) {
-                     return http::jsonError(core::Error::unauthenticated(
-                         "Send a valid integration API key as 'Authorization: Bearer'"));
+                     return http::jsonError(
+                         core::Error::unauthenticated("errors.identity.api_key_required"));
                    }
                    ctx.lang = web::negotiateLanguage(r.header("accept-language"));
                    r.language = ctx.lang;
@@ -104,12 +106,11 @@ void GuardedRoutes::api(const std::string& method, const std::string& pattern, A
                    ctx.principal = identity_.authenticate(bearer, SessionKind::Api);
                  }
                  if (access != Access::Public && !ctx.principal) {
-                   return http::jsonError(core::Error::unauthenticated(
-                       "Sign in first: send a valid session token as 'Authorization: Bearer'"));
+                   return http::jsonError(
+                       core::Error::unauthenticated("errors.identity.session_token_required"));
                  }
                  if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
-                   return http::jsonError(
-                       core::Error::forbidden("Complete two-factor authentication first"));
+                   return http::jsonError(core::Error::forbidden("errors.identity.mfa_first"));
                  }
                  ctx.lang = ctx.principal
                                 ? std::string(languageOrDefault(ctx.principal->user.language))
@@ -123,69 +124,65 @@ void GuardedRoutes::api(const std::string& method, const std::string& pattern, A
 void GuardedRoutes::page(const std::string& method, const std::string& pattern, Access access,
                          GuardedHandler handler, http::Execution execution) {
   declared_.push_back({method, pattern, access});
-  router_.add({method, pattern,
-               [this, access, handler = std::move(handler)](http::Request& r) {
-                 Context ctx;
-                 ctx.origin = originOf(r);
-                 auto token = r.cookie(cookies_.sessionCookieName());
-                 if (!token.empty()) {
-                   ctx.principal = identity_.authenticate(token, SessionKind::Web);
-                 }
-                 ctx.lang = ctx.principal
-                                ? std::string(languageOrDefault(ctx.principal->user.language))
-                                : web::negotiateLanguage(r.header("accept-language"));
-                 r.language = ctx.lang;  // errors are written out in it (http::ServerConfig)
-                 // CSRF: the session's token when signed in, else a double-submit cookie.
-                 std::string expected;
-                 if (ctx.principal) {
-                   expected = ctx.principal->session.csrf_token;
-                 } else {
-                   expected = r.cookie(cookies_.csrfCookieName());
-                   if (expected.empty()) {
-                     expected = core::randomToken(32);
-                     ctx.set_csrf_cookie = cookies_.cookie(cookies_.csrfCookieName(), expected, 0);
-                   }
-                 }
-                 ctx.csrf = expected;
-                 if (r.method == "POST") {
-                   auto form = http::parseFormEncoded(r.body);
-                   if (!form) {
-                     return http::errorResponse(r,
-                                                core::Error::invalid("The form could not be read"));
-                   }
-                   ctx.form = std::move(*form);
-                   auto given = http::findParam(ctx.form, "csrf");
-                   bool cross_site = r.header("sec-fetch-site") == "cross-site";
-                   if (cross_site || !given || ctx.set_csrf_cookie.size() > 0 ||
-                       !core::constantTimeEquals(*given, expected)) {
-                     auto resp = http::errorResponse(
-                         r,
-                         core::Error::forbidden("The form has expired or did not come from this "
-                                                "site; reload the page and try again"));
-                     if (!ctx.set_csrf_cookie.empty())
-                       resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
-                     return resp;
-                   }
-                 }
-                 if (access != Access::Public && !ctx.principal) {
-                   std::string next = r.method == "GET" ? r.path : "/";
-                   return http::Response::redirect("/login?next=" + http::percentEncode(next));
-                 }
-                 if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
-                   std::string step =
-                       ctx.principal->user.hasSecondFactor() ? "/mfa" : "/mfa/enroll";
-                   if (r.method == "GET" && r.path != "/") {
-                     step += "?next=" + http::percentEncode(r.path);  // carried through 2FA
-                   }
-                   return http::Response::redirect(step);
-                 }
-                 auto resp = handler(r, ctx);
-                 if (!ctx.set_csrf_cookie.empty()) {
-                   resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
-                 }
-                 return resp;
-               },
-               execution});
+  router_.add(
+      {method, pattern,
+       [this, access, handler = std::move(handler)](http::Request& r) {
+         Context ctx;
+         ctx.origin = originOf(r);
+         auto token = r.cookie(cookies_.sessionCookieName());
+         if (!token.empty()) {
+           ctx.principal = identity_.authenticate(token, SessionKind::Web);
+         }
+         ctx.lang = ctx.principal ? std::string(languageOrDefault(ctx.principal->user.language))
+                                  : web::negotiateLanguage(r.header("accept-language"));
+         r.language = ctx.lang;  // errors are written out in it (http::ServerConfig)
+         // CSRF: the session's token when signed in, else a double-submit cookie.
+         std::string expected;
+         if (ctx.principal) {
+           expected = ctx.principal->session.csrf_token;
+         } else {
+           expected = r.cookie(cookies_.csrfCookieName());
+           if (expected.empty()) {
+             expected = core::randomToken(32);
+             ctx.set_csrf_cookie = cookies_.cookie(cookies_.csrfCookieName(), expected, 0);
+           }
+         }
+         ctx.csrf = expected;
+         if (r.method == "POST") {
+           auto form = http::parseFormEncoded(r.body);
+           if (!form) {
+             return http::errorResponse(r, core::Error::invalid("errors.identity.form_unreadable"));
+           }
+           ctx.form = std::move(*form);
+           auto given = http::findParam(ctx.form, "csrf");
+           bool cross_site = r.header("sec-fetch-site") == "cross-site";
+           if (cross_site || !given || ctx.set_csrf_cookie.size() > 0 ||
+               !core::constantTimeEquals(*given, expected)) {
+             auto resp =
+                 http::errorResponse(r, core::Error::forbidden("errors.identity.form_expired"));
+             if (!ctx.set_csrf_cookie.empty())
+               resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
+             return resp;
+           }
+         }
+         if (access != Access::Public && !ctx.principal) {
+           std::string next = r.method == "GET" ? r.path : "/";
+           return http::Response::redirect("/login?next=" + http::percentEncode(next));
+         }
+         if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
+           std::string step = ctx.principal->user.hasSecondFactor() ? "/mfa" : "/mfa/enroll";
+           if (r.method == "GET" && r.path != "/") {
+             step += "?next=" + http::percentEncode(r.path);  // carried through 2FA
+           }
+           return http::Response::redirect(step);
+         }
+         auto resp = handler(r, ctx);
+         if (!ctx.set_csrf_cookie.empty()) {
+           resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
+         }
+         return resp;
+       },
+       execution});
 }
 
 }  // namespace portico::identity

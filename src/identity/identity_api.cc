@@ -67,10 +67,12 @@ core::Result<std::map<std::string, bool>> readNotificationChanges(const Request&
   std::map<std::string, bool> changes;
   for (const auto& [kind, value] : body->items()) {
     if (!isNotificationKind(kind)) {
-      return core::fail(core::Error::invalid("'" + kind + "' is not a kind of notification", kind));
+      return core::fail(core::Error::invalid("errors.identity.notification_kind_unknown", kind)
+                            .with("kind", kind));
     }
     if (!value.is_boolean()) {
-      return core::fail(core::Error::invalid("'" + kind + "' must be true or false", kind));
+      return core::fail(core::Error::invalid("errors.identity.notification_not_boolean", kind)
+                            .with("kind", kind));
     }
     changes[kind] = value.get<bool>();
   }
@@ -200,14 +202,14 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
                                 {"password", 4096},
                                 {"language", 8}});
         if (f.error) return *f.error;
-        if (f["token"].empty()) return err(core::Error::invalid("'token' is required", "token"));
+        if (f["token"].empty())
+          return err(core::Error::invalid("errors.identity.token_required", "token"));
         // A signed-in login calls with the token alone to take the link.
         auto auth = r.header("authorization");
         if (f["password"].empty() && auth.size() > 7) {
           auto p = identity.authenticate(std::string(core::trim(auth.substr(7))), SessionKind::Api);
           if (!p) return err(core::Error::unauthenticated());
-          if (!p->mfaDone())
-            return err(core::Error::forbidden("Complete two-factor authentication first"));
+          if (!p->mfaDone()) return err(core::Error::forbidden("errors.identity.mfa_first"));
           auto s = identity.signupExisting(*p, f["token"], c.origin);
           if (!s) return err(s.error());
           return ok(200, {{"user", json::parse(userJson(p->user))}});
@@ -272,7 +274,7 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
   routes.api("DELETE", "/api/v1/sessions/{id}", Access::SignedIn,
              [&identity](Request& r, Context& c) {
                std::int64_t id = r.idParam("id");
-               if (id <= 0) return err(core::Error::notFound("No such session"));
+               if (id <= 0) return err(core::Error::notFound("errors.identity.no_such_session"));
                auto s = identity.endSession(*c.principal, core::SessionId{id}, c.origin);
                if (!s) return err(s.error());
                return Response::noContent();

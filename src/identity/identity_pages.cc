@@ -370,7 +370,7 @@ void Pages::registerAll() {
                    if (!isNotificationKind(kind)) {
                      return withError(
                          c, "account", accountData(c),
-                         core::Error::invalid("The form names an unknown kind of notification"));
+                         core::Error::invalid("errors.identity.notification_form_unknown_kind"));
                    }
                    changes[kind] = true;
                  }

@@ -182,7 +182,7 @@ core::Result<core::UserId> IdentityRepository::insertUser(const NewUser& u, std:
         .bind(u.email, u.password_hash, u.first_name, u.last_name, u.language, now, now)
         .run();
   } catch (const storage::ConstraintError&) {
-    return core::fail(core::Error::conflict("A login with this e-mail already exists"));
+    return core::fail(core::Error::conflict("errors.identity.email_taken"));
   }
   return core::UserId{conn().lastInsertId()};
 }
@@ -340,7 +340,7 @@ core::Result<core::OrgId> IdentityRepository::insertOrganization(const std::stri
   try {
     Query(conn(), kInsertOrg).bind(name, now).run();
   } catch (const storage::ConstraintError&) {
-    return core::fail(core::Error::conflict("An organization with this name already exists"));
+    return core::fail(core::Error::conflict("errors.identity.organization_exists"));
   }
   return core::OrgId{conn().lastInsertId()};
 }

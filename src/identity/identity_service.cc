@@ -16,6 +16,8 @@ using core::fail;
 
 constexpr std::string_view kIssuer = "Portico";
 constexpr int kRecoveryCodes = 10;
+constexpr std::size_t kMaxName = 100;     // bytes of a first or last name
+constexpr std::size_t kMaxOrgName = 200;  // bytes of an organization's name
 
 std::string normalizeRecoveryCode(std::string_view code) {
   std::string out;
@@ -43,16 +45,18 @@ std::string detail(std::initializer_list<std::pair<const char*, std::string>> kv
 
 // A person's first and last name: present, at most 100 bytes, clean UTF-8.
 core::Status checkNames(const std::string& first, const std::string& last) {
-  if (first.empty() || first.size() > 100 || !core::isCleanUtf8(first)) {
-    return fail(Error::invalid("Enter your first name (at most 100 characters)", "first_name"));
+  if (first.empty() || first.size() > kMaxName || !core::isCleanUtf8(first)) {
+    return fail(Error::invalid("errors.identity.first_name_required", "first_name")
+                    .with("max", std::to_string(kMaxName)));
   }
-  if (last.empty() || last.size() > 100 || !core::isCleanUtf8(last)) {
-    return fail(Error::invalid("Enter your last name (at most 100 characters)", "last_name"));
+  if (last.empty() || last.size() > kMaxName || !core::isCleanUtf8(last)) {
+    return fail(Error::invalid("errors.identity.last_name_required", "last_name")
+                    .with("max", std::to_string(kMaxName)));
   }
   return {};
 }
 
-Error badCode() { return Error::invalid("The code is not valid", "code"); }
+Error badCode() { return Error::invalid("errors.identity.bad_code", "code"); }
 
 }  // namespace
 
@@ -103,8 +107,8 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
   std::string email = core::asciiLower(core::trim(email_in));
   if (email.empty() || password.empty() || email.size() > 254 ||
       password.size() > PasswordPolicy::kMaxBytes) {
-    return fail(
-        Error::invalid("E-mail and password are required", email.empty() ? "email" : "password"));
+    return fail(Error::invalid("errors.identity.credentials_required",
+                               email.empty() ? "email" : "password"));
   }
   auto normal = normalizePassword(password);  // what is hashed: NFKC
   if (!normal) return fail(normal.error());
@@ -152,7 +156,7 @@ core::Result<LoginResult> IdentityService::login(const std::string& email_in,
                     {"login.locked", user ? std::optional(user->id) : std::nullopt, std::nullopt,
                      std::nullopt, detail({{"email", email}})});
     }
-    return fail(Error::unauthenticated("Wrong e-mail or password"));
+    return fail(Error::unauthenticated("errors.identity.wrong_credentials"));
   }
   storage::Transaction tx(repo_.conn());
   throttle_.clear(account_bucket);
@@ -221,14 +225,13 @@ core::Status IdentityService::mayChangeFactors(const Principal& p) const {
     // During the first sign-in a user without a factor sets one up; a password alone never
     // adds a factor to an account that has one.
     if (p.user.hasSecondFactor()) {
-      return fail(Error::forbidden("Enter a code of your existing second factor first"));
+      return fail(Error::forbidden("errors.identity.existing_factor_first"));
     }
     return {};
   }
   if (clock_.now() - p.session.created_at > limits_.recent_auth_s) {
-    return fail(
-        Error::forbidden("Sign in again to change your second factor (the sign-in must be less "
-                         "than 15 minutes old)"));
+    return fail(Error::forbidden("errors.identity.sign_in_again")
+                    .with("minutes", std::to_string((limits_.recent_auth_s + 59) / 60)));
   }
   return {};
 }
@@ -286,11 +289,11 @@ core::Result<Enrolled> IdentityService::confirmTotp(const Principal& p, const st
   std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
   auto user = repo_.findUser(p.user.id);
   if (!user || !user->totp_pending_secret) {
-    return fail(Error::invalid("Start the authenticator set-up first"));
+    return fail(Error::invalid("errors.identity.totp_not_started"));
   }
   auto secret = secrets_.open(*user->totp_pending_secret);
   if (!secret) {
-    return fail(Error::internal("The stored secret cannot be read"));
+    return fail(Error::internal("errors.identity.secret_unreadable"));
   }
   if (auto wait = throttle_.takeGuess(bucket, guessLimit())) {
     return fail(Error::rateLimited(wait->seconds()));
@@ -316,19 +319,16 @@ core::Status IdentityService::enrollSms(const Principal& p, const std::string& p
                                         const Origin& origin) {
   if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   if (!notify::isE164(phone)) {
-    return fail(
-        Error::invalid("Enter the phone number in international form, like +46701234567", "phone"));
+    return fail(Error::invalid("errors.identity.phone_format", "phone"));
   }
   auto now = clock_.now();
   std::string user_bucket = "sms-user:" + std::to_string(p.user.id.value);
   std::string phone_bucket = "sms-phone:" + phone;
   if (auto wait = throttle_.full(user_bucket, {limits_.sms_per_user, 15 * 60})) {
-    return fail(
-        Error::rateLimited(wait->seconds(), "Too many codes sent; wait before asking again"));
+    return fail(Error::rateLimited(wait->seconds(), "errors.identity.too_many_codes"));
   }
   if (auto wait = throttle_.full(phone_bucket, {limits_.sms_per_phone_per_hour, 3600})) {
-    return fail(
-        Error::rateLimited(wait->seconds(), "Too many codes sent; wait before asking again"));
+    return fail(Error::rateLimited(wait->seconds(), "errors.identity.too_many_codes"));
   }
   std::string code = core::randomDigits(6);
   repo_.insertSmsChallenge(p.user.id, p.session.id, "enroll", phone, core::sha256Hex(code), now,
@@ -373,18 +373,16 @@ core::Result<Enrolled> IdentityService::confirmSms(const Principal& p, const std
 core::Status IdentityService::sendSmsCode(const Principal& p, const Origin& origin) {
   auto user = repo_.findUser(p.user.id);
   if (!user || !user->sms_phone) {
-    return fail(Error::invalid("No phone is enrolled for text-message codes"));
+    return fail(Error::invalid("errors.identity.no_sms_phone"));
   }
   auto now = clock_.now();
   std::string user_bucket = "sms-user:" + std::to_string(p.user.id.value);
   std::string phone_bucket = "sms-phone:" + *user->sms_phone;
   if (auto wait = throttle_.full(user_bucket, {limits_.sms_per_user, 15 * 60})) {
-    return fail(
-        Error::rateLimited(wait->seconds(), "Too many codes sent; wait before asking again"));
+    return fail(Error::rateLimited(wait->seconds(), "errors.identity.too_many_codes"));
   }
   if (auto wait = throttle_.full(phone_bucket, {limits_.sms_per_phone_per_hour, 3600})) {
-    return fail(
-        Error::rateLimited(wait->seconds(), "Too many codes sent; wait before asking again"));
+    return fail(Error::rateLimited(wait->seconds(), "errors.identity.too_many_codes"));
   }
   std::string code = core::randomDigits(6);
   repo_.insertSmsChallenge(p.user.id, p.session.id, "login", *user->sms_phone,
@@ -403,14 +401,14 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
                                                      const std::string& recovery_code,
                                                      const Origin& origin) {
   if (p.mfaDone()) {
-    return fail(Error::conflict("This session has already completed two-factor authentication"));
+    return fail(Error::conflict("errors.identity.mfa_already_done"));
   }
   if (code.empty() == recovery_code.empty()) {
-    return fail(Error::invalid("Give either a code or a recovery code", "code"));
+    return fail(Error::invalid("errors.identity.code_or_recovery", "code"));
   }
   auto user = repo_.findUser(p.user.id);
   if (!user || !user->hasSecondFactor()) {
-    return fail(Error::forbidden("Set up two-factor authentication first"));
+    return fail(Error::forbidden("errors.identity.mfa_not_set_up"));
   }
   auto now = clock_.now();
   std::string bucket = "mfa-account:" + std::to_string(p.user.id.value);
@@ -467,7 +465,7 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
                            {"email", p.user.email}})});
     return fail(recovery_code.empty()
                     ? badCode()
-                    : Error::invalid("The recovery code is not valid", "recovery_code"));
+                    : Error::invalid("errors.identity.bad_recovery_code", "recovery_code"));
   }
   throttle_.clear(bucket);
   std::string token = signedIn(p, method, false, origin);
@@ -480,7 +478,7 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
 
 core::Result<std::vector<std::string>> IdentityService::regenerateRecoveryCodes(
     const Principal& p, const Origin& origin) {
-  if (!p.mfaDone()) return fail(Error::forbidden("Complete two-factor authentication first"));
+  if (!p.mfaDone()) return fail(Error::forbidden("errors.identity.mfa_first"));
   if (auto ok = mayChangeFactors(p); !ok) return fail(ok.error());
   storage::Transaction tx(repo_.conn());
   auto codes = issueRecoveryCodes(p.user.id);
@@ -501,7 +499,7 @@ std::vector<Session> IdentityService::sessions(const Principal& p) {
 core::Status IdentityService::endSession(const Principal& p, core::SessionId id,
                                          const Origin& origin) {
   if (!repo_.deleteUserSession(p.user.id, id)) {
-    return fail(Error::notFound("No such session"));
+    return fail(Error::notFound("errors.identity.no_such_session"));
   }
   audit_.record(actor(origin, p.user.id),
                 {"session.ended", {}, {}, {}, detail({{"session", std::to_string(id.value)}})});
@@ -512,7 +510,7 @@ core::Status IdentityService::requestPasswordReset(const std::string& email_in,
                                                    const Origin& origin) {
   std::string email = core::asciiLower(core::trim(email_in));
   if (!core::looksLikeEmail(email)) {
-    return fail(Error::invalid("Enter a valid e-mail address", "email"));
+    return fail(Error::invalid("errors.identity.bad_email", "email"));
   }
   auto now = clock_.now();
   std::string ip_bucket = "reset-ip:" + origin.ip;
@@ -536,8 +534,7 @@ core::Status IdentityService::confirmPasswordReset(const std::string& token,
                                                    const std::string& password,
                                                    const Origin& origin) {
   auto now = clock_.now();
-  auto invalid =
-      Error::invalid("This reset link is not valid or has expired; ask for a new one", "token");
+  auto invalid = Error::invalid("errors.identity.bad_reset_link", "token");
   if (token.empty() || token.size() > 200) return fail(invalid);
   storage::Transaction tx(repo_.conn());
   auto user_id = repo_.usePasswordReset(core::sha256Hex(token), now);
@@ -565,7 +562,7 @@ core::Status IdentityService::changePassword(const Principal& p, const std::stri
   auto user = repo_.findUser(p.user.id);
   if (!user || !user->password_hash || !hasher_.verify(*user->password_hash, current)) {
     audit_.record(actor(origin, p.user.id), {"password.change_failed", {}, {}, {}, "{}"});
-    return fail(Error::forbidden("The current password is wrong"));
+    return fail(Error::forbidden("errors.identity.wrong_current_password"));
   }
   auto local = user->email.substr(0, user->email.find('@'));
   if (auto ok = policy_.check(password, {local, "portico"}); !ok) return ok;
@@ -584,7 +581,7 @@ core::Status IdentityService::updateProfile(const Principal& p, const std::strin
   auto l = std::string(core::trim(last));
   if (auto ok = checkNames(f, l); !ok) return fail(ok.error());
   if (!isSupportedLanguage(language)) {
-    return fail(Error::invalid("Choose one of the languages offered", "language"));
+    return fail(Error::invalid("errors.identity.bad_language", "language"));
   }
   repo_.setProfile(p.user.id, f, l, language);
   audit_.record(actor(origin, p.user.id), {"profile.updated", {}, {}, {}, "{}"});
@@ -606,7 +603,8 @@ core::Status IdentityService::setNotifications(const Principal& p,
                                                const Origin& origin) {
   for (const auto& [kind, enabled] : changes) {
     if (!isNotificationKind(kind)) {
-      return fail(Error::invalid("'" + kind + "' is not a kind of notification", kind));
+      return fail(
+          Error::invalid("errors.identity.notification_kind_unknown", kind).with("kind", kind));
     }
   }
   // Only what differs from the current setting is written (and audited): a form that saves every
@@ -654,7 +652,7 @@ bool IdentityService::notify(core::UserId user, std::string_view kind,
 core::Status IdentityService::disableLogin(core::UserId target, const audit::Actor& by) {
   storage::Transaction tx(repo_.conn());
   auto user = repo_.findUser(target);
-  if (!user) return fail(Error::notFound("No such login"));
+  if (!user) return fail(Error::notFound("errors.identity.no_such_login"));
   if (user->status == UserStatus::Disabled) return {};
   repo_.setStatus(target, UserStatus::Disabled);
   repo_.deleteUserSessions(target);  // its very next request is unauthenticated
@@ -666,7 +664,7 @@ core::Status IdentityService::disableLogin(core::UserId target, const audit::Act
 core::Status IdentityService::enableLogin(core::UserId target, const audit::Actor& by) {
   storage::Transaction tx(repo_.conn());
   auto user = repo_.findUser(target);
-  if (!user) return fail(Error::notFound("No such login"));
+  if (!user) return fail(Error::notFound("errors.identity.no_such_login"));
   if (user->status != UserStatus::Disabled) return {};
   repo_.setStatus(target, UserStatus::Active);
   audit_.record(by, {"user.enabled", target, {}, {}, detail({{"email", user->email}})});
@@ -678,11 +676,12 @@ core::Result<std::string> IdentityService::initOrganization(const std::string& o
                                                             const std::string& admin_email) {
   auto name = std::string(core::trim(org_name));
   auto email = core::asciiLower(core::trim(admin_email));
-  if (name.empty() || name.size() > 200 || !core::isCleanUtf8(name)) {
-    return fail(Error::invalid("The organization needs a name (at most 200 characters)", "org"));
+  if (name.empty() || name.size() > kMaxOrgName || !core::isCleanUtf8(name)) {
+    return fail(Error::invalid("errors.identity.org_name_required", "org")
+                    .with("max", std::to_string(kMaxOrgName)));
   }
   if (!core::looksLikeEmail(email)) {
-    return fail(Error::invalid("The administrator's e-mail is not valid", "admin-email"));
+    return fail(Error::invalid("errors.identity.bad_admin_email", "admin-email"));
   }
   auto now = clock_.now();
   storage::Transaction tx(repo_.conn());
@@ -707,7 +706,7 @@ core::Result<std::int64_t> IdentityService::sendCompanyAdminSignup(
     const std::string& email_in, const std::string& requested_by, const Origin& origin) {
   auto email = core::asciiLower(core::trim(email_in));
   if (!core::looksLikeEmail(email)) {
-    return fail(Error::invalid("'email' is not a valid e-mail address", "email"));
+    return fail(Error::invalid("errors.identity.email_field_invalid", "email"));
   }
   auto now = clock_.now();
   std::string token = core::randomToken(32);
@@ -738,7 +737,7 @@ core::Result<std::int64_t> IdentityService::sendCompanyAdminSignup(
 core::Result<SignupInfo> IdentityService::signupInfo(const std::string& token) {
   auto link = repo_.findSignupLink(core::sha256Hex(token));
   if (!link || link->used_at || link->expires_at <= clock_.now()) {
-    return fail(Error::notFound("This signup link is not valid, was used already or has expired"));
+    return fail(Error::notFound("errors.identity.bad_signup_link"));
   }
   return SignupInfo{link->email, ""};
 }
@@ -746,7 +745,7 @@ core::Result<SignupInfo> IdentityService::signupInfo(const std::string& token) {
 core::Result<core::UserId> IdentityService::consumeSignupLink(const SignupLink& link,
                                                               core::UserId user) {
   if (!repo_.useSignupLink(link.id, user, clock_.now())) {
-    return fail(Error::notFound("This signup link is not valid, was used already or has expired"));
+    return fail(Error::notFound("errors.identity.bad_signup_link"));
   }
   if (link.purpose == "org_admin") {
     repo_.addStaff(link.org_id, user, "admin", clock_.now());
@@ -761,7 +760,7 @@ core::Result<core::UserId> IdentityService::signup(
     const std::string& password, const std::string& language, const Origin& origin) {
   auto link = repo_.findSignupLink(core::sha256Hex(token));
   if (!link || link->used_at || link->expires_at <= clock_.now()) {
-    return fail(Error::notFound("This signup link is not valid, was used already or has expired"));
+    return fail(Error::notFound("errors.identity.bad_signup_link"));
   }
   auto login = prepareLogin(link->email, first, last, password, language);
   if (!login) return fail(login.error());
@@ -780,10 +779,10 @@ core::Status IdentityService::signupExisting(const Principal& p, const std::stri
                                              const Origin& origin) {
   auto link = repo_.findSignupLink(core::sha256Hex(token));
   if (!link || link->used_at || link->expires_at <= clock_.now()) {
-    return fail(Error::notFound("This signup link is not valid, was used already or has expired"));
+    return fail(Error::notFound("errors.identity.bad_signup_link"));
   }
   if (link->email != p.user.email) {
-    return fail(Error::forbidden("This link was sent to another e-mail address"));
+    return fail(Error::forbidden("errors.identity.link_for_other_email"));
   }
   storage::Transaction tx(repo_.conn());
   auto consumed = consumeSignupLink(*link, p.user.id);
@@ -811,8 +810,7 @@ core::Result<NewUser> IdentityService::prepareLogin(const std::string& email_in,
 core::Result<core::UserId> IdentityService::insertLogin(const NewUser& user) {
   auto id = repo_.insertUser(user, clock_.now());
   if (!id) {
-    return fail(
-        Error::conflict("A login with this e-mail exists; sign in and open the link again"));
+    return fail(Error::conflict("errors.identity.login_exists_sign_in"));
   }
   return id;
 }
@@ -843,8 +841,9 @@ bool IdentityService::sendMail(const User& user, const std::string& name,
   m.text = views_.render("mail/" + name + ".text", lang, d);
   m.html = views_.render("mail/" + name + ".html", lang, d);
   if (auto sent = mailer_.send(m); !sent) {
-    spdlog::error(R"({{"event":"mail_failed","template":"{}","error":"{}"}})", name,
-                  sent.error().key);
+    std::string reason;  // in English, with its arguments (SMTP's reason)
+    core::appendJsonEscaped(reason, views_.message("en", sent.error()));
+    spdlog::error(R"({{"event":"mail_failed","template":"{}","error":"{}"}})", name, reason);
     return false;
   }
   return true;

@@ -62,12 +62,12 @@ std::optional<std::string> nfkc(std::string_view s) {
 
 core::Result<std::string> normalizePassword(std::string_view password) {
   if (password.size() > PasswordPolicy::kMaxBytes) {
-    return core::fail(
-        core::Error::invalid("The password is too long (at most 1024 bytes)", "password"));
+    return core::fail(core::Error::invalid("errors.identity.password.too_long", "password")
+                          .with("max", std::to_string(PasswordPolicy::kMaxBytes)));
   }
   auto normal = nfkc(password);
   if (!normal) {
-    return core::fail(core::Error::invalid("The password is not valid text (UTF-8)", "password"));
+    return core::fail(core::Error::invalid("errors.identity.password.not_utf8", "password"));
   }
   return std::move(*normal);
 }
@@ -110,25 +110,25 @@ void PasswordHasher::verifyDummy(std::string_view password) const {
 
 core::Status PasswordPolicy::check(std::string_view password,
                                    const std::vector<std::string>& context_words) const {
-  auto fail = [](std::string msg) {
-    return core::fail(core::Error::invalid(std::move(msg), "password"));
-  };
   auto normal = normalizePassword(password);  // the bytes cap and UTF-8, on what was typed
   if (!normal) return core::fail(normal.error());
   if (!core::isCleanUtf8(*normal)) {
-    return fail("The password contains characters that are not allowed");
+    return core::fail(core::Error::invalid("errors.identity.password.bad_characters", "password"));
   }
   if (core::codePointCount(*normal) < kMinCodePoints) {
-    return fail("The password must have at least 8 characters (15 or more is better)");
+    return core::fail(core::Error::invalid("errors.identity.password.too_short", "password")
+                          .with("min", std::to_string(kMinCodePoints))
+                          .with("better", std::to_string(kBetterCodePoints)));
   }
   if (isBlocked(*normal)) {
-    return fail("This password is too common; choose another");
+    return core::fail(core::Error::invalid("errors.identity.password.too_common", "password"));
   }
   std::string lower = core::asciiLower(*normal);
   for (const auto& word : context_words) {
     std::string w = core::asciiLower(nfkc(word).value_or(word));
     if (w.size() >= 4 && lower.find(w) != std::string::npos) {
-      return fail("The password must not contain your e-mail, name or the product's name");
+      return core::fail(
+          core::Error::invalid("errors.identity.password.contains_context", "password"));
     }
   }
   return {};

@@ -47,6 +47,7 @@ class PasswordHasher {
 class PasswordPolicy {
  public:
   static constexpr std::size_t kMinCodePoints = 8;
+  static constexpr std::size_t kBetterCodePoints = 15;  // what the message recommends
   static constexpr std::size_t kMaxBytes = 1024;
 
   // Fails with InvalidInput (field "password") and a message saying what is wrong. The length

@@ -8,20 +8,10 @@ namespace {
 constexpr std::int64_t kMsPerSecond = 1000;
 constexpr int kHour = 3600;
 
-std::string plural(std::int64_t n, const char* unit) {
-  return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
-}
-
 }  // namespace
 
 int Wait::seconds() const {
   return static_cast<int>(std::max<std::int64_t>(1, (ms + kMsPerSecond - 1) / kMsPerSecond));
-}
-
-std::string tryAgainIn(const Wait& wait) {
-  int s = wait.seconds();
-  if (s < 60) return "try again in " + plural(s, "second");
-  return "try again in " + plural((s + 59) / 60, "minute");
 }
 
 std::optional<Wait> Throttle::full(const std::string& bucket, const RateLimit& limit) {
@@ -71,8 +61,10 @@ core::Status Throttle::take(const std::vector<Quota>& quotas) {
     }
   }
   if (refusing) {
-    return core::fail(
-        core::Error::rateLimited(longest->seconds(), refusing->says + "; " + tryAgainIn(*longest)));
+    // A minute or less in seconds, else in minutes (rounded up).
+    int s = longest->seconds();
+    auto refused = core::Error::rateLimited(s, refusing->key + (s <= 60 ? "_seconds" : "_minutes"));
+    return core::fail(std::move(refused).with("max", std::to_string(refusing->limit.max)));
   }
   auto now = clock_.nowMs();
   for (const auto& q : quotas) repo_.add(q.bucket, now);
@@ -91,18 +83,17 @@ std::vector<Throttle::Quota> Throttle::invitationMail(core::UserId actor,
   return {
       {"invitation-by:" + std::to_string(actor.value),
        {actions_.invitations_per_actor, kHour},
-       "At most " + std::to_string(actions_.invitations_per_actor) + " invitations an hour"},
+       "errors.identity.throttle.invitations_by_actor"},
       {"invitation-to:" + email,
        {actions_.invitations_per_address, kHour},
-       "At most " + std::to_string(actions_.invitations_per_address) +
-           " invitations an hour to one address"},
+       "errors.identity.throttle.invitations_to_address"},
   };
 }
 
 std::vector<Throttle::Quota> Throttle::heavyExport(core::UserId actor) const {
   return {{"export-by:" + std::to_string(actor.value),
            {actions_.exports_per_actor, kHour},
-           "At most " + std::to_string(actions_.exports_per_actor) + " exports an hour"}};
+           "errors.identity.throttle.exports"}};
 }
 
 bool Throttle::takeResetMail(const std::string& email) {

@@ -67,17 +67,19 @@ class Throttle {
   // the lock (a success clears the bucket). REQUIRES: no transaction open on this thread.
   std::optional<Wait> takeGuess(const std::string& bucket, const GuessLimit& limit);
 
-  // One bucket of a limited action, with its limit and the sentence that names it to the caller
-  // ("At most 3 invitations an hour to one address").
+  // One bucket of a limited action, with its limit and the message that names it to the caller:
+  // `key` + "_seconds" or "_minutes" is a message key saying the limit ({max}) and the wait
+  // ("At most {max} invitations an hour to one address; try again in {minutes} minutes").
   struct Quota {
     std::string bucket;
     RateLimit limit;
-    std::string says;
+    std::string key;
   };
   // If every bucket has room, counts one hit in each. Otherwise RateLimited with the longest wait
-  // and a message naming that limit and the wait ("…; try again in 50 minutes"), and nothing is
-  // counted. REQUIRES: called inside the write transaction of the action it limits, so that an
-  // action refused or failing later counts nothing, and parallel actions cannot pass together.
+  // and the message of its quota with the limit and the wait ({max}; {seconds} for a minute or
+  // less, else {minutes}), and nothing is counted. REQUIRES: called inside the write transaction of
+  // the action it limits, so that an action refused or failing later counts nothing, and parallel
+  // actions cannot pass together.
   core::Status take(const std::vector<Quota>& quotas);
   // take() in a write transaction of its own, for an action that writes nothing else (an
   // export). REQUIRES: no transaction open on this thread.
@@ -103,8 +105,5 @@ class Throttle {
   const core::Clock& clock_;
   ActionLimits actions_;
 };
-
-// "try again in 50 minutes" (or seconds, under a minute) for a wait.
-std::string tryAgainIn(const Wait& wait);
 
 }  // namespace portico::identity

@@ -2,6 +2,7 @@
 // language: the JSON API's "message" and the HTML error pages alike.
 #include <gtest/gtest.h>
 
+#include "support/browser.h"
 #include "support/test_server.h"
 
 namespace portico::testing {
@@ -52,6 +53,27 @@ TEST(I18nTest, HtmlErrorPagesAreTranslatedAndComplete) {
   EXPECT_NE(de.body.find("Diese Seite gibt es nicht"), std::string::npos);
   EXPECT_NE(de.body.find("<h1"), std::string::npos);
   EXPECT_NE(de.body.find("href=\"/\""), std::string::npos);  // a way on
+}
+
+// Sign-in's errors are keys too: the API answers a wrong password in the language asked for, and
+// the login page shows it in the browser's language.
+TEST(I18nTest, SignInErrorsAreTranslated) {
+  TestServer server;
+  server.signedInUser("sprak@acme.example");
+  auto de = server.request("POST", "/api/v1/auth/login",
+                           R"({"email":"sprak@acme.example","password":"wrong horse battery"})",
+                           {"Content-Type: application/json", "Accept-Language: de"});
+  EXPECT_EQ(de.status, 401);
+  EXPECT_EQ(de.errorCode(), "unauthenticated");
+  EXPECT_EQ(messageOf(de), "E-Mail-Adresse oder Passwort ist falsch");
+
+  Browser b(server, "sv-SE,sv;q=0.9,en;q=0.5");
+  ASSERT_EQ(b.get("/login").status, 200);
+  auto page = b.submit("/login", {{"email", "sprak@acme.example"}, {"password", "fel lösenord"}});
+  EXPECT_EQ(page.status, 401);
+  EXPECT_NE(page.body.find("<html lang=\"sv\""), std::string::npos) << page.body.substr(0, 300);
+  EXPECT_NE(page.body.find("Fel e-postadress eller lösenord"), std::string::npos) << page.body;
+  EXPECT_EQ(page.body.find("Wrong e-mail or password"), std::string::npos);
 }
 
 }  // namespace
