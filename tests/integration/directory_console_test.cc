@@ -68,6 +68,43 @@ class DirectoryConsoleTest : public ::testing::Test {
   std::int64_t company = 0, other = 0, rival_company = 0;
 };
 
+// An address is written on several lines; each fault says what is wrong, and a length error the
+// real limit (in characters, not bytes).
+TEST_F(DirectoryConsoleTest, ASiteAddressKeepsItsLinesAndErrorsNameTheRealRule) {
+  auto r = call("POST", c(company) + "/sites",
+                {{"name", "Depå"}, {"address", "Storgatan 1\r\n111 22 Stockholm"}}, admin);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto id = r.json()["id"].get<std::int64_t>();
+  auto sites = server.get(c(company) + "/sites", admin).json()["items"];
+  bool found = false;
+  for (const auto& s : sites) {
+    if (s["id"] == id) found = s["address"] == "Storgatan 1\n111 22 Stockholm";
+  }
+  EXPECT_TRUE(found) << sites.dump();
+  // 500 characters of "å" are 1,000 bytes, and allowed.
+  std::string long_ok;
+  for (int i = 0; i < 500; ++i) long_ok += "å";
+  EXPECT_EQ(
+      call("PATCH", c(company) + "/sites/" + std::to_string(id), {{"address", long_ok}}, admin)
+          .status,
+      200);
+  auto too_long = call("PATCH", c(company) + "/sites/" + std::to_string(id),
+                       {{"address", long_ok + "x"}}, admin);
+  EXPECT_EQ(too_long.status, 400);
+  auto message = too_long.json()["error"]["message"].get<std::string>();
+  EXPECT_NE(message.find("500"), std::string::npos) << message;
+  EXPECT_NE(message.find("501"), std::string::npos) << message;
+  EXPECT_EQ(too_long.json()["error"]["field"], "address");
+  auto control = call("PATCH", c(company) + "/sites/" + std::to_string(id),
+                      {{"address", "Storgatan\u0001 1"}}, admin);
+  EXPECT_EQ(control.status, 400);
+  EXPECT_EQ(control.json()["error"]["message"].get<std::string>().find("at most"),
+            std::string::npos)
+      << "a bad character is not a length error";
+  // A name stays on one line.
+  EXPECT_EQ(call("POST", c(company) + "/sites", {{"name", "Two\nLines"}}, admin).status, 400);
+}
+
 TEST_F(DirectoryConsoleTest, ContactsAreManagedWithValidationAndStayInTheirCompany) {
   auto s1 = site(company, "Depot");
   auto r = call("POST", c(company) + "/contacts",
