@@ -143,7 +143,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (framed && !parser.is_done()) {
         beast::flat_buffer buffer;
         boost::asio::io_context ioc;
-        beast::test::stream stream{ioc, input.substr(used)};
+        auto rest = input.substr(used);
+        beast::test::stream stream{ioc, beast::string_view(rest.data(), rest.size())};
         stream.close_remote();
         bhttp::read(stream, buffer, parser, ec);
       }
