@@ -181,7 +181,7 @@ void registerInvitationApi(identity::GuardedRoutes& routes, InvitationService& i
 }
 
 void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService& invitations,
-                             const web::Views& views) {
+                             identity::IdentityService& identity, const web::Views& views) {
   auto render = [&views](const Context& c, json data, int status) {
     data["csrf"] = c.csrf;
     data["title"] = views.translate(c.lang, "invitation.title");
@@ -209,9 +209,13 @@ void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService&
           return render(c, {{"invalid", true}, {"error", views.message(c.lang, inv.error())}}, 404);
         inInvitationsLanguage(c, *inv);
         bool existing = c.principal && c.principal->mfaDone();
+        // "Sign in" comes back here.
+        std::string sign_in =
+            "/login?next=" + http::percentEncode("/invitations/accept?token=" + token);
         return render(c,
                       describe(*inv, {{"token", token},
                                       {"existing", existing},
+                                      {"sign_in", sign_in},
                                       {"first_name", inv->first_name},
                                       {"last_name", inv->last_name}}),
                       200);
@@ -219,9 +223,10 @@ void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService&
 
   routes.page(
       "POST", "/invitations/accept", Access::Public,
-      [&invitations, &views, render, describe](Request&, Context& c) {
+      [&routes, &invitations, &identity, &views, render, describe](Request&, Context& c) {
         auto token = http::findParam(c.form, "token").value_or("");
-        if (auto inv = invitations.byToken(token)) inInvitationsLanguage(c, *inv);
+        auto invited = invitations.byToken(token);
+        if (invited) inInvitationsLanguage(c, *invited);
         if (c.principal && c.principal->mfaDone()) {
           auto s = invitations.acceptExisting(*c.principal, token, c.origin);
           if (!s)
@@ -231,8 +236,8 @@ void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService&
         }
         auto first = http::findParam(c.form, "first_name").value_or("");
         auto last = http::findParam(c.form, "last_name").value_or("");
-        auto user = invitations.accept(token, first, last,
-                                       http::findParam(c.form, "password").value_or(""), c.origin);
+        auto password = http::findParam(c.form, "password").value_or("");
+        auto user = invitations.accept(token, first, last, password, c.origin);
         if (!user) {
           auto inv = invitations.byToken(token);
           json data = {{"token", token},
@@ -242,7 +247,18 @@ void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService&
           if (!inv) data["invalid"] = true;
           return render(c, inv ? describe(*inv, data) : data, http::statusFor(user.error().code));
         }
-        return Response::redirect("/login?signed_up=1");
+        // Signed in at once with the password just chosen: on to the second factor.
+        auto signed_in =
+            invited ? identity.login(invited->email, password, identity::SessionKind::Web, c.origin)
+                    : core::Result<identity::LoginResult>(core::fail(core::Error::notFound()));
+        if (!signed_in) return Response::redirect("/login?signed_up=1");
+        auto r = Response::redirect(signed_in->mfa == identity::MfaStep::Enroll   ? "/mfa/enroll"
+                                    : signed_in->mfa == identity::MfaStep::Verify ? "/mfa"
+                                                                                  : "/");
+        r.headers.emplace_back(
+            "Set-Cookie",
+            routes.cookies().cookie(routes.cookies().sessionCookieName(), signed_in->token, 0));
+        return r;
       },
       http::Execution::Worker);
 }

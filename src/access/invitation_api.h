@@ -10,7 +10,8 @@ namespace portico::access {
 // POST /api/v1/invitations/accept; and the page /invitations/accept?token=….
 void registerInvitationApi(identity::GuardedRoutes& routes, InvitationService& invitations,
                            identity::IdentityService& identity);
+// Creating a login through the page signs it in and goes on to the 2FA set-up.
 void registerInvitationPages(identity::GuardedRoutes& routes, InvitationService& invitations,
-                             const web::Views& views);
+                             identity::IdentityService& identity, const web::Views& views);
 
 }  // namespace portico::access

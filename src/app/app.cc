@@ -157,7 +157,7 @@ struct App::Impl {
     console = std::make_unique<console::ConsoleService>(console_repo, access_repo, invitation_repo,
                                                         *identity_service, audit, clock);
     console::registerConsoleApi(*staff_routes, *console, *invitations);
-    access::registerInvitationPages(*guarded, *invitations, views);
+    access::registerInvitationPages(*guarded, *invitations, *identity_service, views);
     access::registerInvitePages(*guarded, policy, access_repo, *invitations, views);
     page_state.push_back(
         access::registerAccessPages(*guarded,

@@ -161,15 +161,10 @@ async function main(h) {
   await invitee.getByLabel(ti('field.password'), { exact: true }).fill(INVITEE.password);
   step('invitee: names prefilled; password set, submitting "Create account"');
   await clickAndWait(invitee, invitee.getByRole('button', { name: ti('signup.submit'), exact: true }));
-  if (new URL(invitee.url()).pathname !== '/login') {
+  if (new URL(invitee.url()).pathname !== '/mfa/enroll') {
     assert.fail(`account not created; on ${invitee.url()}; alerts: ${JSON.stringify(await alertsOf(invitee))}`);
   }
-  await expectPath(invitee, '/login?signed_up=1');
-  await invitee.getByRole('status').filter({ hasText: ti('login.signed_up') }).waitFor();
-  step('invitee: account created, signing in with the new password');
-  await invitee.getByLabel(ti('field.email'), { exact: true }).fill(INVITEE.email);
-  await invitee.getByLabel(ti('field.password'), { exact: true }).fill(INVITEE.password);
-  await clickAndWait(invitee, invitee.getByRole('button', { name: ti('login.submit'), exact: true }));
+  step('invitee: account created and signed in at once, on to the 2FA set-up');
   await expectPath(invitee, '/mfa/enroll');
   ti = await translatorOf(invitee, 'en');
   await invitee.getByRole('heading', { level: 1, name: ti('mfa_enroll.title'), exact: true }).waitFor();

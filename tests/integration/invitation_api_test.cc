@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "support/browser.h"
 #include "support/test_server.h"
 
 namespace portico::testing {
@@ -52,6 +53,41 @@ class InvitationApiTest : public ::testing::Test {
   std::string key, admin, other;
   std::int64_t company = 0, other_company = 0;
 };
+
+// The page's "Sign in" comes back to the invitation, and creating the login signs it in and goes
+// straight on to the 2FA set-up instead of asking for the e-mail and password again.
+TEST_F(InvitationApiTest, CreatingALoginOnThePageGoesStraightToTwoFactorSetUp) {
+  ASSERT_EQ(
+      invite("page@a.example", json::array({{{"company_id", company}, {"role", "member"}}})).status,
+      201);
+  auto token = lastLink("/invitations/accept");
+  Browser b(server);
+  auto page = b.get("/invitations/accept?token=" + token);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("href=\"/login?next=%2Finvitations%2Faccept%3Ftoken%3D" + token + "\""),
+            std::string::npos);
+  auto created = b.submit("/invitations/accept", {{"token", token},
+                                                  {"first_name", "Paula"},
+                                                  {"last_name", "Page"},
+                                                  {"password", TestServer::kPassword}});
+  ASSERT_EQ(created.status, 303) << created.body;
+  EXPECT_EQ(created.header("location"), "/mfa/enroll");
+  auto enrol = b.get("/mfa/enroll");
+  EXPECT_EQ(enrol.status, 200);
+  EXPECT_NE(enrol.body.find("id=\"secret\""), std::string::npos) << "not signed in";
+  // A wrong password at creation signs nobody in and creates nothing.
+  ASSERT_EQ(invite("short@a.example", json::array({{{"company_id", company}, {"role", "member"}}}))
+                .status,
+            201);
+  Browser other_browser(server);
+  auto short_token = lastLink("/invitations/accept");
+  other_browser.get("/invitations/accept?token=" + short_token);
+  auto refused = other_browser.submit(
+      "/invitations/accept",
+      {{"token", short_token}, {"first_name", "S"}, {"last_name", "S"}, {"password", "short"}});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_TRUE(other_browser.cookie("portico_session").empty());
+}
 
 TEST_F(InvitationApiTest, InviteAcceptAndSignIn) {
   auto r = invite("ivy@a.example", json::array({{{"company_id", company}, {"role", "member"}}}));
