@@ -9,11 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string messageOf(const HttpResult& r) {
-  auto j = r.json();
-  return j.is_object() && j.contains("error") ? j["error"].value("message", "") : "";
-}
-
 TEST(AccessI18nTest, MemberErrorsAnswerInTheAdministratorsLanguage) {
   TestServer server;
   server.initOrganization("Vendor", "staff@vendor.example");
@@ -35,13 +30,14 @@ TEST(AccessI18nTest, MemberErrorsAnswerInTheAdministratorsLanguage) {
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.errorCode(), "invalid_input");
   EXPECT_EQ(r.json()["error"].value("field", ""), "role");
-  EXPECT_EQ(messageOf(r).rfind("Okänd roll 'boss'; använd administrator", 0), 0u) << messageOf(r);
+  EXPECT_EQ(r.errorMessage().rfind("Okänd roll 'boss'; använd administrator", 0), 0u)
+      << r.errorMessage();
 
   // The company's last user manager stays one.
   r = call("PATCH", member, {{"role", "user"}});
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(r.errorCode(), "conflict");
-  EXPECT_EQ(messageOf(r),
+  EXPECT_EQ(r.errorMessage(),
             "Det här är företagets sista medlem som hanterar användare: ge först en annan medlem "
             "'users.manage'");
 
@@ -49,11 +45,11 @@ TEST(AccessI18nTest, MemberErrorsAnswerInTheAdministratorsLanguage) {
   r = call("PATCH", "/api/v1/companies/" + std::to_string(company) + "/users/999999",
            {{"role", "user"}});
   EXPECT_EQ(r.status, 404);
-  EXPECT_EQ(messageOf(r), "Det finns ingen sådan medlem i företaget");
+  EXPECT_EQ(r.errorMessage(), "Det finns ingen sådan medlem i företaget");
 
   // In English once she chooses it, whatever the browser asks for.
   ASSERT_EQ(call("PATCH", "/api/v1/me", {{"language", "en"}}).status, 200);
-  EXPECT_EQ(messageOf(call("PATCH", member, {{"role", "user"}})),
+  EXPECT_EQ(call("PATCH", member, {{"role", "user"}}).errorMessage(),
             "This is the company's last member who manages users: give another member "
             "'users.manage' first");
 }

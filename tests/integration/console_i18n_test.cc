@@ -10,11 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string messageOf(const HttpResult& r) {
-  auto j = r.json();
-  return j.is_object() && j.contains("error") ? j["error"].value("message", "") : "";
-}
-
 TEST(ConsoleI18nTest, ConsoleErrorsAnswerInSwedishForAReaderWhoAsksForIt) {
   TestServer server;
   const std::vector<std::string> swedish = {"Content-Type: application/json",
@@ -39,26 +34,26 @@ TEST(ConsoleI18nTest, ConsoleErrorsAnswerInSwedishForAReaderWhoAsksForIt) {
   auto missing = call("GET", "/api/v1/staff/customers/999999");
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.errorCode(), "not_found");
-  EXPECT_EQ(messageOf(missing), "Kunden finns inte");
+  EXPECT_EQ(missing.errorMessage(), "Kunden finns inte");
 
   // Validation errors name their field and fill in their arguments.
   auto r = call("POST", "/api/v1/staff/customers", {{"name", std::string(201, 'x')}});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.errorCode(), "invalid_input");
   EXPECT_EQ(r.json()["error"].value("field", ""), "name");
-  EXPECT_EQ(messageOf(r), "'name' måste anges och får vara högst 200 tecken");
+  EXPECT_EQ(r.errorMessage(), "'name' måste anges och får vara högst 200 tecken");
   r = call("GET", "/api/v1/staff/customers?limit=500");
   EXPECT_EQ(r.errorCode(), "invalid_input");
-  EXPECT_EQ(messageOf(r), "'limit' måste vara från 1 till 200");
+  EXPECT_EQ(r.errorMessage(), "'limit' måste vara från 1 till 200");
   ASSERT_EQ(call("POST", "/api/v1/staff/departments", {{"name", "Norr"}}).status, 201);
   r = call("POST", "/api/v1/staff/departments", {{"name", "Norr"}});
   EXPECT_EQ(r.status, 409);
-  EXPECT_EQ(messageOf(r), "Det finns redan en avdelning som heter 'Norr'");
+  EXPECT_EQ(r.errorMessage(), "Det finns redan en avdelning som heter 'Norr'");
 
   // Once she chooses English, the same errors are in English whatever the browser asks for.
   ASSERT_EQ(call("PATCH", "/api/v1/me", {{"language", "en"}}).status, 200);
-  EXPECT_EQ(messageOf(call("GET", "/api/v1/staff/customers/999999")), "No such customer");
-  EXPECT_EQ(messageOf(call("POST", "/api/v1/staff/departments", {{"name", "Norr"}})),
+  EXPECT_EQ(call("GET", "/api/v1/staff/customers/999999").errorMessage(), "No such customer");
+  EXPECT_EQ(call("POST", "/api/v1/staff/departments", {{"name", "Norr"}}).errorMessage(),
             "There is a department named 'Norr' already");
 }
 

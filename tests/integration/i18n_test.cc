@@ -8,22 +8,17 @@
 namespace portico::testing {
 namespace {
 
-std::string messageOf(const HttpResult& r) {
-  auto j = r.json();
-  return j.is_object() && j.contains("error") ? j["error"].value("message", "") : "";
-}
-
 TEST(I18nTest, ApiErrorsAnswerInTheLanguageTheRequestAsksFor) {
   TestServer server;
   auto en = server.request("GET", "/api/v1/nothing");
   EXPECT_EQ(en.status, 404);
   EXPECT_EQ(en.errorCode(), "not_found");
-  EXPECT_EQ(messageOf(en), "No such page");
+  EXPECT_EQ(en.errorMessage(), "No such page");
   auto sv = server.request("GET", "/api/v1/nothing", "", {"Accept-Language: sv-SE,sv;q=0.9"});
   EXPECT_EQ(sv.errorCode(), "not_found");  // the code stays the same in every language
-  EXPECT_EQ(messageOf(sv), "Sidan finns inte");
+  EXPECT_EQ(sv.errorMessage(), "Sidan finns inte");
   auto de = server.request("GET", "/api/v1/nothing", "", {"Accept-Language: de"});
-  EXPECT_EQ(messageOf(de), "Diese Seite gibt es nicht");
+  EXPECT_EQ(de.errorMessage(), "Diese Seite gibt es nicht");
 }
 
 TEST(I18nTest, SignedInCallersReadErrorsInTheirOwnLanguage) {
@@ -35,14 +30,15 @@ TEST(I18nTest, SignedInCallersReadErrorsInTheirOwnLanguage) {
   // A company that is not the caller's: the policy's 404, in German.
   auto r = server.get("/api/v1/companies/999999", token);
   EXPECT_EQ(r.status, 404);
-  EXPECT_FALSE(messageOf(r).empty());
-  EXPECT_EQ(messageOf(r),
-            messageOf(server.request("GET", "/api/v1/companies/999999", "",
-                                     {"Authorization: Bearer " + token, "Accept-Language: en"})))
+  EXPECT_FALSE(r.errorMessage().empty());
+  EXPECT_EQ(r.errorMessage(),
+            (server.request("GET", "/api/v1/companies/999999", "",
+                            {"Authorization: Bearer " + token, "Accept-Language: en"}))
+                .errorMessage())
       << "the user's setting decides, not the header";
   auto english_user = server.signedInUser("en@acme.example");
   auto en = server.get("/api/v1/companies/999999", english_user);
-  EXPECT_NE(messageOf(r), messageOf(en)) << messageOf(r);
+  EXPECT_NE(r.errorMessage(), en.errorMessage()) << r.errorMessage();
 }
 
 TEST(I18nTest, HtmlErrorPagesAreTranslatedAndComplete) {
@@ -65,7 +61,7 @@ TEST(I18nTest, SignInErrorsAreTranslated) {
                            {"Content-Type: application/json", "Accept-Language: de"});
   EXPECT_EQ(de.status, 401);
   EXPECT_EQ(de.errorCode(), "unauthenticated");
-  EXPECT_EQ(messageOf(de), "E-Mail-Adresse oder Passwort ist falsch");
+  EXPECT_EQ(de.errorMessage(), "E-Mail-Adresse oder Passwort ist falsch");
 
   Browser b(server, "sv-SE,sv;q=0.9,en;q=0.5");
   ASSERT_EQ(b.get("/login").status, 200);

@@ -24,6 +24,11 @@ struct HttpResult {
     auto j = json();
     return j.is_object() && j.contains("error") ? j["error"].value("code", "") : "";
   }
+  // The error's message, in the language the server chose for the reader.
+  std::string errorMessage() const {
+    auto j = json();
+    return j.is_object() && j.contains("error") ? j["error"].value("message", "") : "";
+  }
 };
 
 // A real Portico server on an ephemeral loopback port, with a temporary SQLite database, mail
