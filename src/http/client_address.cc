@@ -81,6 +81,7 @@ TrustedProxies::TrustedProxies(const std::vector<std::string>& networks) {
 }
 
 bool TrustedProxies::contains(std::string_view address) const {
+  if (networks_.empty()) return false;  // the usual case, on every accepted connection
   auto a = parseAddress(core::trim(address));
   if (!a) return false;
   for (const auto& n : networks_) {

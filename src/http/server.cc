@@ -370,16 +370,21 @@ class Server::Impl::Connection : public Session,
                       });
   }
 
-  // framingFault() over the parsed head.
+  // framingFault() over the parsed head, without allocating on every request: a second value
+  // of either field is already a fault, so two of each are enough to decide.
   bool framingOk() {
-    const auto& msg = parser_->get();
-    std::vector<std::string_view> te;
-    std::vector<std::string_view> cl;
-    for (const auto& field : msg) {
-      if (field.name() == bhttp::field::transfer_encoding) te.push_back(sv(field.value()));
-      if (field.name() == bhttp::field::content_length) cl.push_back(sv(field.value()));
+    std::array<std::string_view, 2> te;
+    std::array<std::string_view, 2> cl;
+    std::size_t n_te = 0;
+    std::size_t n_cl = 0;
+    for (const auto& field : parser_->get()) {
+      if (field.name() == bhttp::field::transfer_encoding && n_te < te.size()) {
+        te[n_te++] = sv(field.value());
+      } else if (field.name() == bhttp::field::content_length && n_cl < cl.size()) {
+        cl[n_cl++] = sv(field.value());
+      }
     }
-    return framingFault(te, cl).empty();
+    return framingFault(std::span(te.data(), n_te), std::span(cl.data(), n_cl)).empty();
   }
 
   // The client address of `request` (trusted proxies: from X-Forwarded-For), counted against
