@@ -105,6 +105,18 @@ Response PageRenderer::render(const Context& c, const std::string& name, json da
   return Response::html(status, views_.page(name, c.lang, data));
 }
 
+std::string PageRenderer::permissionLabel(const Context& c, Permission p) const {
+  return views_.translate(c.lang, "permission." + std::string(permissionName(p)));
+}
+
+json PageRenderer::permissionList(const Context& c, const PermissionSet& set) const {
+  json out = json::array();
+  for (auto p : set.list()) {
+    out.push_back({{"id", std::string(permissionName(p))}, {"label", permissionLabel(c, p)}});
+  }
+  return out;
+}
+
 Response PageRenderer::error(const Context& c, const core::Error& e) const {
   const char* heading = e.code == core::ErrorCode::NotFound    ? "error.not_found"
                         : e.code == core::ErrorCode::Forbidden ? "error.forbidden"
@@ -135,7 +147,7 @@ void CompanyPages::page(const std::string& method, const std::string& pattern,
                    recordAgentAccess(audit_, r, c, *a, false);
                    return pages_.error(
                        c, core::Error::forbidden("errors.access.page_needs_permission")
-                              .with("permission", std::string(permissionName(*permission))));
+                              .with("permission", pages_.permissionLabel(c, *permission)));
                  }
                  recordAgentAccess(audit_, r, c, *a);
                  return handler(r, c, *a);
@@ -302,8 +314,7 @@ class Pages {
   // The company page; `error` and `form` (the invitation form's values) after a failed POST.
   Response company(Context& c, const CompanyAccess& a, const std::string& error = "",
                    int status = 200, const json& form = json::object()) const {
-    json perms = json::array();
-    for (auto p : a.permissions.list()) perms.push_back(std::string(permissionName(p)));
+    auto perms = pages_.permissionList(c, a.permissions);
     auto names = deps_.site_names(a.company.id);
     auto org_roles = roleNames(deps_.access_repo, a.company.org_id);
     json data = {{"title", a.company.name},
@@ -322,10 +333,7 @@ class Pages {
     if (!error.empty()) data["error"] = error;
     if (a.can(Permission::UsersManage)) {
       if (auto agent = deps_.members.agent(a)) {
-        json agent_perms = json::array();
-        for (auto p : agent->permissions.list()) {
-          agent_perms.push_back(std::string(permissionName(p)));
-        }
+        auto agent_perms = pages_.permissionList(c, agent->permissions);
         data["agent"] = {{"name", agent->name},
                          {"active", agent->active},
                          {"has_end", agent->until.has_value()},
@@ -439,8 +447,11 @@ class Pages {
     }
     json permission_options = json::array();
     for (int i = 0; i < kPermissionCount; ++i) {
-      auto name = std::string(permissionName(static_cast<Permission>(i)));
-      permission_options.push_back({{"name", name}, {"selected", name == permission_text}});
+      auto p = static_cast<Permission>(i);
+      auto name = std::string(permissionName(p));
+      permission_options.push_back({{"name", name},
+                                    {"label", pages_.permissionLabel(c, p)},
+                                    {"selected", name == permission_text}});
     }
     json site_options = json::array();
     for (const auto& [id, name] : names) {
@@ -488,7 +499,7 @@ class Pages {
         {"subject", question},
         {"steps", steps},
         {"allowed", e.allowed},
-        {"permission", permission ? json(std::string(permissionName(*permission))) : json()},
+        {"permission", permission ? json(pages_.permissionLabel(c, *permission)) : json()},
         {"site", site ? json(names[*site]) : json()},
         {"view_as", companyPath(a) + "/view-as/" + std::to_string(subject->user_id.value)}};
     return pages_.render(c, "explain", data);
@@ -513,8 +524,7 @@ class Pages {
                  {"subject_id", subject->user_id.value},
                  {"read_only_preview", true}};
     if (e.access) {
-      json perms = json::array();
-      for (auto p : e.access->permissions.list()) perms.push_back(std::string(permissionName(p)));
+      auto perms = pages_.permissionList(c, e.access->permissions);
       json menu = json::array();
       for (const auto& item : companyMenu(pages_, c, *e.access)) menu.push_back(item["label"]);
       data["access"] = {{"role", roleLabel(pages_, c, e.access->role,

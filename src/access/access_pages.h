@@ -59,6 +59,11 @@ class PageRenderer {
   std::string message(const identity::Context& c, const core::Error& e) const {
     return views_.message(c.lang, e);
   }
+  // What a permission allows, in the caller's language ("View invoices" for invoices.view).
+  std::string permissionLabel(const identity::Context& c, Permission p) const;
+  // The permissions of `set` as [{"id": "invoices.view", "label": "View invoices"}], in catalog
+  // order: pages show the label and keep the id for forms.
+  nlohmann::json permissionList(const identity::Context& c, const PermissionSet& set) const;
 
  private:
   const web::Views& views_;
