@@ -392,8 +392,9 @@ TEST_F(ConsolePagesTest, TheCompanyPageNamesOrganizationRolesAndShowsTheAgent) {
   auto section = body.substr(from, body.find("</article>", from) - from);
   EXPECT_TRUE(contains(section, "<strong>Facility Co</strong>"));
   EXPECT_TRUE(contains(section, "The allocation ends on " + access::dateText(until)));
-  EXPECT_TRUE(contains(section, "<code>invoices.view</code>"));
-  EXPECT_FALSE(contains(section, "<code>users.manage</code>"));
+  EXPECT_TRUE(contains(section, "<li>View invoices</li>"));  // what it allows, not its id
+  EXPECT_FALSE(contains(section, "invoices.view"));
+  EXPECT_FALSE(contains(section, "<li>Invite users, change their rights, remove access</li>"));
   // A member who does not manage users does not see it.
   enrol("mia@acme.example");
   auto mia = signIn("mia@acme.example");
@@ -430,8 +431,8 @@ TEST_F(ConsolePagesTest, ViewAsIsAReadOnlyPreviewWithoutForms) {
   EXPECT_TRUE(contains(preview.body, "Preview as Mia Member (mia@acme.example)"));
   EXPECT_TRUE(contains(preview.body, "read-only"));
   EXPECT_TRUE(contains(preview.body, "<strong>Member</strong>"));
-  EXPECT_TRUE(contains(preview.body, "<code>invoices.view</code>"));
-  EXPECT_FALSE(contains(preview.body, "<code>users.manage</code>"));
+  EXPECT_TRUE(contains(preview.body, "<li>View invoices</li>"));
+  EXPECT_FALSE(contains(preview.body, "<li>Invite users, change their rights, remove access</li>"));
   auto menu = preview.body.substr(preview.body.find("class=\"preview-menu\""));
   menu = menu.substr(0, menu.find("</ul>"));
   EXPECT_TRUE(contains(menu, "<li>Sites</li>"));
