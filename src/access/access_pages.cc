@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "access/audit_api.h"
 #include "core/text.h"
@@ -99,10 +100,29 @@ Response PageRenderer::render(const Context& c, const std::string& name, json da
   if (!data.contains("title")) data["title"] = views_.translate(c.lang, name + ".title");
   data["signed_in"] = true;
   data["user_name"] = c.principal->user.first_name + " " + c.principal->user.last_name;
+  if (c.notice) data["page_notice"] = views_.message(c.lang, c.notice->key, c.notice->args);
   if (auto staff = policy_.staff(*c.principal); staff && Policy::staffMay(*staff, kConsoleStart)) {
     data["staff_console"] = true;
   }
   return Response::html(status, views_.page(name, c.lang, data));
+}
+
+bool confirmed(const Context& c) { return formField(c, "confirmed") == "1"; }
+
+Response PageRenderer::confirm(const Context& c, const Confirmation& what) const {
+  json fields = json::array();
+  for (const auto& [name, value] : what.fields) {
+    if (name != "csrf" && name != "confirmed") fields.push_back({{"name", name}, {"value", value}});
+  }
+  auto heading = text(c, what.heading);
+  return render(c, "confirm",
+                {{"title", heading},
+                 {"heading", heading},
+                 {"question", text(c, what.question)},
+                 {"button", text(c, what.button)},
+                 {"action", what.action},
+                 {"back", what.back},
+                 {"fields", fields}});
 }
 
 std::string PageRenderer::permissionLabel(const Context& c, Permission p) const {
@@ -367,20 +387,7 @@ class Pages {
           }
         }
       }
-      auto chosen_role = form.value("role", std::string("member"));
-      json roles = json::array();
-      for (const auto& preset : rolePresets()) {
-        if (preset.permissions.subsetOf(a.permissions)) {
-          roles.push_back({{"id", std::string(preset.id)},
-                           {"name", roleLabel(pages_, c, std::string(preset.id))},
-                           {"selected", preset.id == chosen_role}});
-        }
-      }
-      for (const auto& [key, name, permissions] : deps_.access_repo.orgRoles(a.company.org_id)) {
-        if (permissions.subsetOf(a.permissions)) {
-          roles.push_back({{"id", key}, {"name", name}, {"selected", key == chosen_role}});
-        }
-      }
+      auto roles = grantableRoles(c, a, form.value("role", std::string("member")));
       auto chosen_language = form.value("language", c.lang);
       json languages = json::array();
       for (auto [code, name] :
@@ -397,6 +404,138 @@ class Pages {
       data["form"] = form;
     }
     return pages_.render(c, "company", data, status);
+  }
+
+  // The roles the caller may give in `a`: the presets and the organization's roles whose
+  // permissions the caller holds (staff: all), `chosen` selected.
+  json grantableRoles(const Context& c, const CompanyAccess& a, const std::string& chosen) const {
+    json roles = json::array();
+    bool staff = a.basis == Basis::Staff;
+    for (const auto& preset : rolePresets()) {
+      if (staff || preset.permissions.subsetOf(a.permissions)) {
+        roles.push_back({{"id", std::string(preset.id)},
+                         {"name", roleLabel(pages_, c, std::string(preset.id))},
+                         {"selected", preset.id == chosen}});
+      }
+    }
+    for (const auto& [key, name, permissions] : deps_.access_repo.orgRoles(a.company.org_id)) {
+      if (staff || permissions.subsetOf(a.permissions)) {
+        roles.push_back({{"id", key}, {"name", name}, {"selected", key == chosen}});
+      }
+    }
+    return roles;
+  }
+
+  std::optional<Member> findMember(const CompanyAccess& a, core::UserId user) const {
+    for (auto& m : deps_.members.members(a)) {
+      if (m.user_id == user) return std::move(m);
+    }
+    return std::nullopt;
+  }
+
+  // A member's rights as a form: role, chosen permissions, sites. `form` holds the values of a
+  // refused POST (role, permissions, sites, site ids), shown again with `error`.
+  Response member(Context& c, const CompanyAccess& a, const Member& m,
+                  const std::string& error = "", int status = 200,
+                  const json& form = json()) const {
+    auto org_roles = roleNames(deps_.access_repo, a.company.org_id);
+    auto names = deps_.site_names(a.company.id);
+    bool posted = form.is_object();
+    std::string role = posted ? form.value("role", std::string()) : m.role;
+    std::set<std::string> chosen;
+    if (posted) {
+      for (const auto& p : form["permissions"]) chosen.insert(p.get<std::string>());
+    } else {
+      for (auto p : m.permissions.list()) chosen.insert(std::string(permissionName(p)));
+    }
+    bool all_sites = posted ? form.value("sites", std::string()) != "some" : m.all_sites;
+    std::set<std::int64_t> sites;
+    if (posted) {
+      for (const auto& s : form["site_ids"]) sites.insert(s.get<std::int64_t>());
+    } else {
+      sites.insert(m.sites.begin(), m.sites.end());
+    }
+    bool staff = a.basis == Basis::Staff;
+    json permissions = json::array();
+    for (int i = 0; i < kPermissionCount; ++i) {
+      auto p = static_cast<Permission>(i);
+      if (!staff && !a.can(p)) continue;  // nobody grants what they do not hold
+      auto id = std::string(permissionName(p));
+      permissions.push_back(
+          {{"id", id}, {"label", pages_.permissionLabel(c, p)}, {"checked", chosen.contains(id)}});
+    }
+    json site_options = json::array();
+    for (const auto& [id, name] : names) {
+      if (!a.seesSite(id)) continue;
+      site_options.push_back({{"id", id}, {"name", name}, {"checked", sites.contains(id)}});
+    }
+    std::string name = m.first_name + " " + m.last_name;
+    json data = {{"title", name + " · " + a.company.name},
+                 {"company_id", a.company.id.value},
+                 {"company_name", a.company.name},
+                 {"user_id", m.user_id.value},
+                 {"name", name},
+                 {"email", m.email},
+                 {"role", roleLabel(pages_, c, m.role, org_roles)},
+                 {"roles", grantableRoles(c, a, role)},
+                 {"custom", role == "custom"},
+                 {"permissions", permissions},
+                 {"all_sites", all_sites},
+                 {"site_options", site_options},
+                 {"has_sites", !site_options.empty()},
+                 {"self", m.user_id == c.principal->user.id},
+                 {"outranked", !staff && !m.permissions.subsetOf(a.permissions)},
+                 {"menu", companyMenu(pages_, c, a)}};
+    if (data["outranked"].get<bool>()) {
+      data["outranked_text"] = pages_.message(c, core::Error::forbidden("errors.access.outranked"));
+    }
+    if (!error.empty()) data["error"] = error;
+    return pages_.render(c, "member", data, status);
+  }
+
+  // The rights that the member form posts: a role, or "custom" with the permissions ticked; all
+  // sites, or the sites ticked. `form` receives the posted values to show them again.
+  static core::Result<RightsChange> postedRights(const Context& c, json& form) {
+    RightsChange change;
+    auto role = formField(c, "role");
+    form = {{"role", role},
+            {"permissions", json::array()},
+            {"sites", formField(c, "sites")},
+            {"site_ids", json::array()}};
+    // One field per box ("permission.invoices.view", "site.12"): a form names a field once.
+    for (const auto& [name, value] : c.form) {
+      if (name.starts_with("permission.")) form["permissions"].push_back(name.substr(11));
+      if (name.starts_with("site.")) {
+        auto id = digits(std::string_view(name).substr(5));
+        if (!id) return core::fail(core::Error::invalid("errors.access.sites_of_company", "sites"));
+        form["site_ids"].push_back(*id);
+        change.sites.push_back(*id);
+      }
+    }
+    if (role == "custom") {
+      PermissionSet set;
+      for (const auto& p : form["permissions"]) {
+        auto permission = permissionFromName(p.get<std::string>());
+        if (!permission) {
+          return core::fail(core::Error::invalid("errors.access.unknown_permission", "permissions")
+                                .with("permission", p.get<std::string>()));
+        }
+        set.add(*permission);
+      }
+      if (set.empty()) {
+        return core::fail(core::Error::invalid("errors.access.choose_permission", "permissions"));
+      }
+      change.permissions = set;
+    } else {
+      change.role = role;
+    }
+    change.all_sites = formField(c, "sites") != "some";
+    if (*change.all_sites) {
+      change.sites.clear();
+    } else if (change.sites.empty()) {
+      return core::fail(core::Error::invalid("errors.access.choose_site", "sites"));
+    }
+    return change;
   }
 
   Response audit(Request& r, Context& c, const CompanyAccess& a) const {
@@ -550,13 +689,60 @@ void Pages::registerAll(identity::GuardedRoutes& routes) {
   cp.page("GET", "/companies/{id}", CompanyRoutes::kAnyAccess,
           [this](Request&, Context& c, const CompanyAccess& a) { return company(c, a); });
 
+  // A member's rights: the form, and saving it.
+  cp.page("GET", "/companies/{id}/users/{user_id}", Permission::UsersManage,
+          [this](Request& r, Context& c, const CompanyAccess& a) {
+            auto m = findMember(a, core::UserId{r.idParam("user_id")});
+            if (!m) return pages_.error(c, core::Error::notFound("errors.access.no_such_member"));
+            return member(c, a, *m);
+          });
+  cp.page("POST", "/companies/{id}/users/{user_id}", Permission::UsersManage,
+          [this](Request& r, Context& c, const CompanyAccess& a) {
+            auto m = findMember(a, core::UserId{r.idParam("user_id")});
+            if (!m) return pages_.error(c, core::Error::notFound("errors.access.no_such_member"));
+            json form;
+            auto change = postedRights(c, form);
+            if (!change) {
+              return member(c, a, *m, pages_.message(c, change.error()),
+                            http::statusFor(change.error().code), form);
+            }
+            auto s = deps_.members.changeRights(
+                a, m->user_id, *change, {c.principal->user.id, c.origin.ip, c.origin.request_id});
+            if (!s) {
+              return member(c, a, *m, pages_.message(c, s.error()), http::statusFor(s.error().code),
+                            form);
+            }
+            c.next_notice = core::Message{
+                "notices.access.changed",
+                {{"name", m->first_name + " " + m->last_name}, {"company", a.company.name}}};
+            return Response::redirect(companyPath(a) + "#members");
+          });
+
   cp.page("POST", "/companies/{id}/users/{user_id}/remove", Permission::UsersManage,
           [this](Request& r, Context& c, const CompanyAccess& a) {
-            auto s = deps_.members.remove(a, core::UserId{r.idParam("user_id")},
+            auto m = findMember(a, core::UserId{r.idParam("user_id")});
+            if (!m) return pages_.error(c, core::Error::notFound("errors.access.no_such_member"));
+            core::MessageArgs args{{"name", m->first_name + " " + m->last_name},
+                                   {"company", a.company.name}};
+            if (auto s = deps_.members.mayRemove(a, m->user_id); !s) {
+              return company(c, a, pages_.message(c, s.error()), http::statusFor(s.error().code));
+            }
+            if (!confirmed(c)) {
+              return pages_.confirm(c, {{"confirm.remove_member.heading", {}},
+                                        {"confirm.remove_member.question", args},
+                                        {"confirm.remove_member.button", {}},
+                                        r.path,
+                                        companyPath(a) + "#members",
+                                        {}});
+            }
+            auto s = deps_.members.remove(a, m->user_id,
                                           {c.principal->user.id, c.origin.ip, c.origin.request_id});
             if (!s)
               return company(c, a, pages_.message(c, s.error()), http::statusFor(s.error().code));
-            return Response::redirect(companyPath(a) + "#members");
+            c.next_notice = core::Message{"notices.access.removed", args};
+            return Response::redirect(m->user_id == c.principal->user.id
+                                          ? std::string("/")
+                                          : companyPath(a) + "#members");
           });
 
   // Inviting and revoking check users.manage in the service (a staff invitation may name
@@ -577,19 +763,38 @@ void Pages::registerAll(identity::GuardedRoutes& routes) {
                          {"language", n.language},
                          {"role", ic.role}};
             n.companies.push_back(ic);
+            auto email = n.email;
             auto inv = deps_.invitations.invite(*c.principal, std::move(n), c.origin);
             if (!inv) {
               return company(c, a, pages_.message(c, inv.error()),
                              http::statusFor(inv.error().code), form);
             }
+            c.next_notice = core::Message{"notices.invitation.sent", {{"email", email}}};
             return Response::redirect(companyPath(a) + "#members");
           });
 
   cp.page("POST", "/companies/{id}/invitations/{invitation_id}/revoke", CompanyRoutes::kAnyAccess,
           [this](Request& r, Context& c, const CompanyAccess& a) {
-            auto s = deps_.invitations.revoke(*c.principal, r.idParam("invitation_id"), c.origin);
+            auto id = r.idParam("invitation_id");
+            std::optional<std::string> email;
+            for (const auto& inv : deps_.invitations.pendingIn(a)) {
+              if (inv.id == id) email = inv.email;
+            }
+            if (!email) {
+              return pages_.error(c, core::Error::notFound("errors.access.no_such_invitation"));
+            }
+            if (!confirmed(c)) {
+              return pages_.confirm(c, {{"confirm.revoke_invitation.heading", {}},
+                                        {"confirm.revoke_invitation.question", {{"email", *email}}},
+                                        {"confirm.revoke_invitation.button", {}},
+                                        r.path,
+                                        companyPath(a) + "#members",
+                                        {}});
+            }
+            auto s = deps_.invitations.revoke(*c.principal, id, c.origin);
             if (!s)
               return company(c, a, pages_.message(c, s.error()), http::statusFor(s.error().code));
+            c.next_notice = core::Message{"notices.invitation.revoked", {{"email", *email}}};
             return Response::redirect(companyPath(a) + "#members");
           });
 

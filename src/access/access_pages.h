@@ -39,6 +39,21 @@ std::string queryField(const http::Request& r, std::string_view name);
 // who hold it.
 inline constexpr StaffCapability kConsoleStart = StaffCapability::Customers;
 
+// The step before a destructive action (remove access, delete a site, disable a login…), which
+// works without JavaScript: the action's button posts its form; until that form carries
+// confirmed=1, the handler answers this page instead of acting — what will happen, a button that
+// posts again with confirmed=1 (and the form's other fields), and a way back.
+struct Confirmation {
+  core::Message heading;   // "Remove access?"
+  core::Message question;  // "Max Mustermann will no longer have access to Acme AB."
+  core::Message button;    // "Remove access"
+  std::string action;      // where the form posts (the action's own path)
+  std::string back;        // where "Cancel" goes
+  http::Params fields;     // other fields the action needs, carried as hidden fields
+};
+// True if the posted form has been confirmed on the confirmation page.
+bool confirmed(const identity::Context& c);
+
 // Renders the pages of signed-in callers inside the layout, with what every such page needs: the
 // CSRF token, the user's name, the title ("<name>.title" unless `data` has one) and, for staff
 // who may open it, the link to the staff console. Thread-safe.
@@ -58,6 +73,12 @@ class PageRenderer {
   // The message of `e` in the caller's language.
   std::string message(const identity::Context& c, const core::Error& e) const {
     return views_.message(c.lang, e);
+  }
+  // The confirmation page of a destructive action.
+  http::Response confirm(const identity::Context& c, const Confirmation& what) const;
+  // A message in the caller's language.
+  std::string text(const identity::Context& c, const core::Message& m) const {
+    return views_.message(c.lang, m.key, m.args);
   }
   // What a permission allows, in the caller's language ("View invoices" for invoices.view).
   std::string permissionLabel(const identity::Context& c, Permission p) const;

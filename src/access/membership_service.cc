@@ -141,17 +141,32 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
   return {};
 }
 
+core::Result<Member> MembershipService::removable(const CompanyAccess& caller,
+                                                  const std::vector<Member>& members,
+                                                  core::UserId target) const {
+  const Member* current = find(members, target);
+  if (!current) return fail(Error::notFound("errors.access.no_such_member"));
+  if (auto s = mayActOn(caller, *current); !s) return fail(s.error());
+  if (auto s = keepsUserManager(caller, members, *current); !s) return fail(s.error());
+  if (!caller.all_sites && !withinSites(caller, *current, false, caller.sites)) {
+    return fail(Error::forbidden("errors.access.remove_within_sites"));
+  }
+  return *current;
+}
+
+core::Status MembershipService::mayRemove(const CompanyAccess& caller, core::UserId target) {
+  auto m = removable(caller, repo_.members(caller.company.id), target);
+  if (!m) return fail(m.error());
+  return {};
+}
+
 core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId target,
                                        const audit::Actor& actor) {
   storage::Transaction tx(repo_.conn());
   auto all = repo_.members(caller.company.id);
-  const Member* current = find(all, target);
-  if (!current) return fail(Error::notFound("errors.access.no_such_member"));
-  if (auto s = mayActOn(caller, *current); !s) return s;
-  if (auto s = keepsUserManager(caller, all, *current); !s) return s;
-  if (!caller.all_sites && !withinSites(caller, *current, false, caller.sites)) {
-    return fail(Error::forbidden("errors.access.remove_within_sites"));
-  }
+  auto found = removable(caller, all, target);
+  if (!found) return fail(found.error());
+  const Member* current = &*found;
   repo_.deleteMembership(caller.company.id, target);
   audit_.record(actor, {"membership.removed", target, caller.company.org_id, caller.company.id,
                         nlohmann::json{{"role", current->role}}.dump()});

@@ -40,6 +40,9 @@ class MembershipService {
   // Removes the membership at once: the user's next request already fails for this company.
   // The same rules (NotFound, Forbidden, Conflict) as changeRights; removing oneself too.
   core::Status remove(const CompanyAccess& caller, core::UserId target, const audit::Actor& actor);
+  // What remove() would answer, without removing: a page asks for confirmation only of what it
+  // may do.
+  core::Status mayRemove(const CompanyAccess& caller, core::UserId target);
 
  private:
   static bool withinSites(const CompanyAccess& caller, const Member& target, bool all_sites,
@@ -48,6 +51,9 @@ class MembershipService {
   bool anotherManager(const std::vector<Member>& members, core::UserId except) const;
   // Forbidden if `target` holds a permission that `caller` (not staff) does not.
   static core::Status mayActOn(const CompanyAccess& caller, const Member& target);
+  // The rules of remove(): NotFound, Forbidden, Conflict; the member found, else.
+  core::Result<Member> removable(const CompanyAccess& caller, const std::vector<Member>& members,
+                                 core::UserId target) const;
   // Conflict if `target` is the last member who manages users and `caller` is not staff.
   core::Status keepsUserManager(const CompanyAccess& caller, const std::vector<Member>& members,
                                 const Member& target) const;

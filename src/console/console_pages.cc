@@ -356,13 +356,12 @@ class Pages {
                    {"users", list},
                    {"has_users", !list.empty()},
                    {"searched", !l.search.empty()},
-                   {"pager", pager("/staff/users", l, more)},
-                   {"saved", queryField(r, "saved") == "1"}},
+                   {"pager", pager("/staff/users", l, more)}},
                   status, error);
   }
 
   // Invitations.
-  Response invitations(Request& r, Context& c, const StaffRole& s, const std::string& error = "",
+  Response invitations(Request&, Context& c, const StaffRole& s, const std::string& error = "",
                        int status = 200) const {
     json list = json::array();
     access::RoleNames role_names;
@@ -384,10 +383,7 @@ class Pages {
                       {"created", access::dateText(inv.created_at)},
                       {"expires", access::dateText(inv.expires_at)}});
     }
-    return render(c, "invitations",
-                  {{"invitations", list},
-                   {"has_invitations", !list.empty()},
-                   {"deleted", queryField(r, "deleted") == "1"}},
+    return render(c, "invitations", {{"invitations", list}, {"has_invitations", !list.empty()}},
                   status, error);
   }
 
@@ -521,9 +517,21 @@ void Pages::registerAll() {
   rt.page("POST", "/staff/customers/{id}/agent/remove", StaffCapability::Agents,
           [this, &con](Request& r, Context& c, const StaffRole& s) {
             core::CompanyId id{r.idParam("id")};
+            auto company = con.customer(s, id);
+            if (!company) return pages_.error(c, company.error());
+            core::MessageArgs args{{"company", company->name}};
+            if (!access::confirmed(c)) {
+              return pages_.confirm(c, {{"confirm.end_agent.heading", {}},
+                                        {"confirm.end_agent.question", args},
+                                        {"confirm.end_agent.button", {}},
+                                        r.path,
+                                        "/staff/customers/" + std::to_string(id.value),
+                                        {}});
+            }
             auto done = con.allocate(s, id, std::nullopt, std::nullopt, actorOf(c));
             if (!done) return pages_.error(c, done.error());
-            return Response::redirect("/staff/customers/" + std::to_string(id.value) + "?saved=1");
+            c.next_notice = core::Message{"notices.agent.ended", args};
+            return Response::redirect("/staff/customers/" + std::to_string(id.value));
           });
 
   // Departments.
@@ -592,6 +600,14 @@ void Pages::registerAll() {
       [this, &con](Request& r, Context& c, const StaffRole& s) {
         auto email = core::asciiLower(core::trim(formField(c, "email")));
         auto user = users_.findUserByEmail(email);
+        if (user && !access::confirmed(c)) {
+          return pages_.confirm(c, {{"confirm.remove_agent_user.heading", {}},
+                                    {"confirm.remove_agent_user.question", {{"email", email}}},
+                                    {"confirm.remove_agent_user.button", {}},
+                                    r.path,
+                                    "/staff/agents",
+                                    {{"email", email}}});
+        }
         auto removed =
             user ? con.removeAgentUser(s, r.idParam("id"), user->id, actorOf(c))
                  : core::Status(core::fail(core::Error::notFound("console.agents.no_such_login")));
@@ -599,6 +615,7 @@ void Pages::registerAll() {
           return agents(c, s, pages_.message(c, removed.error()),
                         http::statusFor(removed.error().code));
         }
+        c.next_notice = core::Message{"notices.agent.user_removed", {{"email", email}}};
         return Response::redirect("/staff/agents");
       });
 
@@ -620,11 +637,28 @@ void Pages::registerAll() {
           });
   rt.page("POST", "/staff/personnel/{id}/delete", StaffCapability::Personnel,
           [this, &con](Request& r, Context& c, const StaffRole& s) {
-            auto done = con.deletePersonnel(s, r.idParam("id"), actorOf(c));
+            auto id = r.idParam("id");
+            std::optional<std::string> name;
+            for (const auto& p : con.personnel(s)) {
+              if (p.id == id) name = p.name;
+            }
+            if (!name) {
+              return pages_.error(c, core::Error::notFound("errors.console.no_such_record"));
+            }
+            if (!access::confirmed(c)) {
+              return pages_.confirm(c, {{"confirm.delete_personnel.heading", {}},
+                                        {"confirm.delete_personnel.question", {{"name", *name}}},
+                                        {"confirm.delete_personnel.button", {}},
+                                        r.path,
+                                        "/staff/personnel",
+                                        {}});
+            }
+            auto done = con.deletePersonnel(s, id, actorOf(c));
             if (!done) {
               return personnel(c, s, pages_.message(c, done.error()),
                                http::statusFor(done.error().code));
             }
+            c.next_notice = core::Message{"notices.personnel.deleted", {{"name", *name}}};
             return Response::redirect("/staff/personnel");
           });
 
@@ -654,17 +688,35 @@ void Pages::registerAll() {
   rt.page("GET", "/staff/users", StaffCapability::Users,
           [this](Request& r, Context& c, const StaffRole& s) { return users(r, c, s); });
   for (bool enable : {false, true}) {
-    rt.page("POST", enable ? "/staff/users/{user_id}/enable" : "/staff/users/{user_id}/disable",
-            StaffCapability::Users,
-            [this, &con, enable](Request& r, Context& c, const StaffRole& s) {
-              auto done =
-                  con.setLoginEnabled(s, core::UserId{r.idParam("user_id")}, enable, actorOf(c));
-              if (!done)
-                return users(r, c, s, pages_.message(c, done.error()),
-                             http::statusFor(done.error().code));
-              return Response::redirect("/staff/users?saved=1&q=" +
-                                        http::percentEncode(formField(c, "q")));
-            });
+    rt.page(
+        "POST", enable ? "/staff/users/{user_id}/enable" : "/staff/users/{user_id}/disable",
+        StaffCapability::Users, [this, &con, enable](Request& r, Context& c, const StaffRole& s) {
+          core::UserId id{r.idParam("user_id")};
+          auto back = "/staff/users?q=" + http::percentEncode(formField(c, "q"));
+          if (!enable && !access::confirmed(c)) {
+            // Only a login the organization's staff may see is named.
+            auto user = users_.findUser(id);
+            auto found = user ? con.logins(s, user->email, 0, 1) : std::vector<Login>{};
+            if (found.empty() || found.front().id != id) {
+              return pages_.error(c, core::Error::notFound("errors.console.no_such_login"));
+            }
+            return pages_.confirm(
+                c, {{"confirm.disable_login.heading", {}},
+                    {"confirm.disable_login.question",
+                     {{"name", user->first_name + " " + user->last_name}, {"email", user->email}}},
+                    {"confirm.disable_login.button", {}},
+                    r.path,
+                    back,
+                    {{"q", formField(c, "q")}}});
+          }
+          auto done = con.setLoginEnabled(s, id, enable, actorOf(c));
+          if (!done)
+            return users(r, c, s, pages_.message(c, done.error()),
+                         http::statusFor(done.error().code));
+          c.next_notice = core::Message{enable ? "notices.login.enabled" : "notices.login.disabled",
+                                        {{"name", done->first_name + " " + done->last_name}}};
+          return Response::redirect(back);
+        });
   }
 
   // The organization side's invitations.
@@ -672,12 +724,29 @@ void Pages::registerAll() {
           [this](Request& r, Context& c, const StaffRole& s) { return invitations(r, c, s); });
   rt.page("POST", "/staff/invitations/{id}/delete", StaffCapability::Users,
           [this](Request& r, Context& c, const StaffRole& s) {
-            auto done = invitations_.deleteInvitation(*c.principal, r.idParam("id"), c.origin);
+            auto id = r.idParam("id");
+            std::optional<std::string> email;
+            for (const auto& inv : invitations_.staffInvitations(s)) {
+              if (inv.id == id) email = inv.email;
+            }
+            if (!email) {
+              return pages_.error(c, core::Error::notFound("errors.access.no_such_invitation"));
+            }
+            if (!access::confirmed(c)) {
+              return pages_.confirm(c, {{"confirm.delete_invitation.heading", {}},
+                                        {"confirm.delete_invitation.question", {{"email", *email}}},
+                                        {"confirm.delete_invitation.button", {}},
+                                        r.path,
+                                        "/staff/invitations",
+                                        {}});
+            }
+            auto done = invitations_.deleteInvitation(*c.principal, id, c.origin);
             if (!done) {
               return invitations(r, c, s, pages_.message(c, done.error()),
                                  http::statusFor(done.error().code));
             }
-            return Response::redirect("/staff/invitations?deleted=1");
+            c.next_notice = core::Message{"notices.invitation.deleted", {{"email", *email}}};
+            return Response::redirect("/staff/invitations");
           });
 
   // The audit log.

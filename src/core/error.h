@@ -24,6 +24,13 @@ enum class ErrorCode {
 // The arguments of a message, by name: {"max", "1024"} fills "{max}" in its translations.
 using MessageArgs = std::vector<std::pair<std::string, std::string>>;
 
+// A message a person reads, as a key of i18n/*.json with its arguments: what a page says after a
+// change ("notices.access.removed" with the person's and the company's names).
+struct Message {
+  std::string key;
+  MessageArgs args;
+};
+
 // An error says what went wrong as a message key of i18n/*.json ("errors.password.too_long")
 // with its arguments; the edge (a page, the JSON API) translates it into the reader's language.
 // Services never build sentences.

@@ -86,7 +86,7 @@ class Pages {
     return body;
   }
 
-  Response contacts(Request& r, Context& c, const CompanyAccess& a, const std::string& error = "",
+  Response contacts(Request&, Context& c, const CompanyAccess& a, const std::string& error = "",
                     int status = 200, json form = json::object()) const {
     auto sites = directory_.sites(a);
     std::map<std::int64_t, std::string> names;
@@ -115,7 +115,6 @@ class Pages {
     data["has_contacts"] = !list.empty();
     data["form"] = form;
     data["site_options"] = siteOptions(c, a, sites, form["site_id"].get<std::string>());
-    data["deleted"] = queryField(r, "deleted") == "1";
     if (!error.empty()) data["error"] = error;
     return pages_.render(c, "contacts", data, status);
   }
@@ -142,12 +141,11 @@ class Pages {
         siteOptions(c, a, directory_.sites(a), form["site_id"].get<std::string>());
     data["login"] = x->user_id ? json(x->user_email) : json();
     data["link_email"] = link_email.empty() ? x->user_email : link_email;
-    data["saved"] = queryField(r, "saved") == "1";
     if (!error.empty()) data["error"] = error;
     return pages_.render(c, "contact", data, status);
   }
 
-  Response sites(Request& r, Context& c, const CompanyAccess& a, const std::string& error = "",
+  Response sites(Request&, Context& c, const CompanyAccess& a, const std::string& error = "",
                  int status = 200, const json& form = {{"name", ""}, {"address", ""}}) const {
     json list = json::array();
     for (const auto& s : directory_.sites(a)) {
@@ -159,7 +157,6 @@ class Pages {
     data["can_edit"] = a.can(Permission::CompanyProfile);
     data["can_add"] = a.can(Permission::CompanyProfile) && a.all_sites;  // see createSite
     data["form"] = form;
-    data["saved"] = queryField(r, "saved") == "1";
     if (!error.empty()) data["error"] = error;
     return pages_.render(c, "sites", data, status);
   }
@@ -192,17 +189,18 @@ void Pages::registerAll() {
   // Contacts.
   cp.page("GET", "/companies/{id}/contacts", Permission::ContactsManage,
           [this](Request& r, Context& c, const CompanyAccess& a) { return contacts(r, c, a); });
-  cp.page(
-      "POST", "/companies/{id}/contacts", Permission::ContactsManage,
-      [this, &dir](Request& r, Context& c, const CompanyAccess& a) {
-        auto form = contactForm(c);
-        auto saved = dir.saveContact(a, 0, contactBody(form), actorOf(c));
-        if (!saved) {
-          return contacts(r, c, a, pages_.message(c, saved.error()),
-                          http::statusFor(saved.error().code), form);
-        }
-        return Response::redirect(base(a) + "/contacts/" + std::to_string(saved->id) + "?saved=1");
-      });
+  cp.page("POST", "/companies/{id}/contacts", Permission::ContactsManage,
+          [this, &dir](Request& r, Context& c, const CompanyAccess& a) {
+            auto form = contactForm(c);
+            auto saved = dir.saveContact(a, 0, contactBody(form), actorOf(c));
+            if (!saved) {
+              return contacts(r, c, a, pages_.message(c, saved.error()),
+                              http::statusFor(saved.error().code), form);
+            }
+            c.next_notice = core::Message{"notices.contact.created",
+                                          {{"name", saved->first_name + " " + saved->last_name}}};
+            return Response::redirect(base(a) + "/contacts/" + std::to_string(saved->id));
+          });
   cp.page("GET", "/companies/{id}/contacts/{contact_id}", Permission::ContactsManage,
           [this](Request& r, Context& c, const CompanyAccess& a) { return contact(r, c, a); });
   cp.page("POST", "/companies/{id}/contacts/{contact_id}", Permission::ContactsManage,
@@ -219,7 +217,9 @@ void Pages::registerAll() {
               return contact(r, c, a, pages_.message(c, saved.error()),
                              http::statusFor(saved.error().code), form);
             }
-            return Response::redirect(base(a) + "/contacts/" + std::to_string(id) + "?saved=1");
+            c.next_notice = core::Message{"notices.contact.saved",
+                                          {{"name", saved->first_name + " " + saved->last_name}}};
+            return Response::redirect(base(a) + "/contacts/" + std::to_string(id));
           });
   cp.page("POST", "/companies/{id}/contacts/{contact_id}/link", Permission::ContactsManage,
           [this, &dir](Request& r, Context& c, const CompanyAccess& a) {
@@ -235,7 +235,10 @@ void Pages::registerAll() {
               return contact(r, c, a, pages_.message(c, linked.error()),
                              http::statusFor(linked.error().code), json::object(), email);
             }
-            return Response::redirect(base(a) + "/contacts/" + std::to_string(id) + "?saved=1");
+            c.next_notice = core::Message{
+                "notices.contact.linked",
+                {{"name", linked->first_name + " " + linked->last_name}, {"email", email}}};
+            return Response::redirect(base(a) + "/contacts/" + std::to_string(id));
           });
   cp.page("POST", "/companies/{id}/contacts/{contact_id}/unlink", Permission::ContactsManage,
           [this, &dir](Request& r, Context& c, const CompanyAccess& a) {
@@ -248,11 +251,26 @@ void Pages::registerAll() {
               return contact(r, c, a, pages_.message(c, unlinked.error()),
                              http::statusFor(unlinked.error().code));
             }
-            return Response::redirect(base(a) + "/contacts/" + std::to_string(id) + "?saved=1");
+            c.next_notice =
+                core::Message{"notices.contact.unlinked",
+                              {{"name", unlinked->first_name + " " + unlinked->last_name}}};
+            return Response::redirect(base(a) + "/contacts/" + std::to_string(id));
           });
   cp.page("POST", "/companies/{id}/contacts/{contact_id}/delete", Permission::ContactsManage,
           [this, &dir](Request& r, Context& c, const CompanyAccess& a) {
-            auto deleted = dir.deleteContact(a, r.idParam("contact_id"), actorOf(c));
+            auto id = r.idParam("contact_id");
+            auto x = dir.contact(a, id);
+            if (!x) return pages_.error(c, x.error());
+            core::MessageArgs args{{"name", x->first_name + " " + x->last_name}};
+            if (!access::confirmed(c)) {
+              return pages_.confirm(c, {{"confirm.delete_contact.heading", {}},
+                                        {"confirm.delete_contact.question", args},
+                                        {"confirm.delete_contact.button", {}},
+                                        r.path,
+                                        base(a) + "/contacts/" + std::to_string(id),
+                                        {}});
+            }
+            auto deleted = dir.deleteContact(a, id, actorOf(c));
             if (!deleted) {
               if (deleted.error().code == core::ErrorCode::NotFound) {
                 return pages_.error(c, deleted.error());
@@ -260,7 +278,8 @@ void Pages::registerAll() {
               return contact(r, c, a, pages_.message(c, deleted.error()),
                              http::statusFor(deleted.error().code));
             }
-            return Response::redirect(base(a) + "/contacts?deleted=1");
+            c.next_notice = core::Message{"notices.contact.deleted", args};
+            return Response::redirect(base(a) + "/contacts");
           });
 
   // Sites.
@@ -274,7 +293,8 @@ void Pages::registerAll() {
               return sites(r, c, a, pages_.message(c, created.error()),
                            http::statusFor(created.error().code), form);
             }
-            return Response::redirect(base(a) + "/sites?saved=1");
+            c.next_notice = core::Message{"notices.site.created", {{"name", created->name}}};
+            return Response::redirect(base(a) + "/sites");
           });
   cp.page("GET", "/companies/{id}/sites/{site_id}", Permission::CompanyProfile,
           [this](Request& r, Context& c, const CompanyAccess& a) { return site(r, c, a); });
@@ -292,13 +312,29 @@ void Pages::registerAll() {
               return site(r, c, a, pages_.message(c, updated.error()),
                           http::statusFor(updated.error().code), form);
             }
-            return Response::redirect(base(a) + "/sites?saved=1");
+            c.next_notice = core::Message{"notices.site.saved", {{"name", updated->name}}};
+            return Response::redirect(base(a) + "/sites");
           });
   cp.page("POST", "/companies/{id}/sites/{site_id}/delete", Permission::CompanyProfile,
           [this, &dir](Request& r, Context& c, const CompanyAccess& a) {
-            auto deleted = dir.deleteSite(a, r.idParam("site_id"), actorOf(c));
+            auto id = r.idParam("site_id");
+            std::optional<std::string> name;
+            for (const auto& s : dir.sites(a)) {
+              if (s.id == id) name = s.name;
+            }
+            if (!name) return pages_.error(c, core::Error::notFound("sites.not_found"));
+            if (!access::confirmed(c)) {
+              return pages_.confirm(c, {{"confirm.delete_site.heading", {}},
+                                        {"confirm.delete_site.question", {{"name", *name}}},
+                                        {"confirm.delete_site.button", {}},
+                                        r.path,
+                                        base(a) + "/sites/" + std::to_string(id),
+                                        {}});
+            }
+            auto deleted = dir.deleteSite(a, id, actorOf(c));
             if (!deleted) return pages_.error(c, deleted.error());
-            return Response::redirect(base(a) + "/sites?saved=1");
+            c.next_notice = core::Message{"notices.site.deleted", {{"name", *name}}};
+            return Response::redirect(base(a) + "/sites");
           });
 }
 

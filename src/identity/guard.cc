@@ -176,7 +176,18 @@ void GuardedRoutes::page(const std::string& method, const std::string& pattern, 
            }
            return http::Response::redirect(step);
          }
+         if (ctx.principal && r.method == "GET") {
+           ctx.notice = IdentityService::noticeOf(ctx.principal->session);
+         }
          auto resp = handler(r, ctx);
+         if (ctx.principal) {
+           bool redirect = resp.status >= 300 && resp.status < 400;
+           if (ctx.next_notice && redirect) {
+             identity_.setNotice(ctx.principal->session.id, ctx.next_notice);
+           } else if (ctx.notice && !redirect) {
+             identity_.setNotice(ctx.principal->session.id, std::nullopt);  // said once
+           }
+         }
          if (!ctx.set_csrf_cookie.empty()) {
            resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
          }

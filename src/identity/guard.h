@@ -36,6 +36,11 @@ struct Context {
   http::Params form;            // parsed form body (pages, POST)
   std::string csrf;             // the CSRF token to put in forms (pages)
   std::string set_csrf_cookie;  // a new CSRF cookie to set, if any (pages)
+  // Pages: what this page says once (kept with the session by the request before), and what the
+  // next page is to say — a handler that redirects after a change sets it ("Max Mustermann no
+  // longer has access to Acme AB").
+  std::optional<core::Message> notice;
+  std::optional<core::Message> next_notice;
 };
 
 using GuardedHandler = std::function<http::Response(http::Request&, Context&)>;

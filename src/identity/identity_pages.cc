@@ -63,6 +63,7 @@ class Pages {
       data["signed_in"] = true;
       data["user_name"] = c.principal->user.first_name + " " + c.principal->user.last_name;
     }
+    if (c.notice) data["page_notice"] = views_.message(c.lang, c.notice->key, c.notice->args);
     return Response::html(status, views_.page(name, c.lang, data));
   }
 

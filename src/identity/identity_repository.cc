@@ -50,8 +50,9 @@ constexpr std::string_view kFindPrincipal =
     "SELECT s.id, s.user_id, s.kind, s.mfa_done, s.csrf_token, s.created_at, s.last_seen_at,"
     " s.ip, s.user_agent, u.email, u.first_name, u.last_name, u.language, u.status,"
     " u.totp_secret IS NOT NULL, u.sms_phone, u.created_at,"
-    " (SELECT value FROM access_version WHERE id = 1)"
+    " (SELECT value FROM access_version WHERE id = 1), s.notice"
     " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?";
+constexpr std::string_view kSetSessionNotice = "UPDATE sessions SET notice = ? WHERE id = ?";
 constexpr std::string_view kTouchSession = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 constexpr std::string_view kCompleteMfa =
     "UPDATE sessions SET mfa_done = 1, token_hash = COALESCE(?, token_hash) WHERE id = ?";
@@ -277,7 +278,13 @@ std::optional<Principal> IdentityRepository::findPrincipal(const std::string& to
   p.user.sms_phone = q.getOptText(15);
   p.user.created_at = q.getInt(16);
   p.access_version = q.getInt(17);
+  p.session.notice = q.getOptText(18).value_or("");
   return p;
+}
+
+void IdentityRepository::setSessionNotice(core::SessionId id,
+                                          const std::optional<std::string>& notice) {
+  Query(conn(), kSetSessionNotice).bind(notice, id.value).run();
 }
 
 void IdentityRepository::touchSession(core::SessionId id, std::int64_t now) {

@@ -197,6 +197,30 @@ IdentityService::NewSession IdentityService::openSession(const User& user, Sessi
   return NewSession{token, Principal{s, user}};
 }
 
+void IdentityService::setNotice(core::SessionId session,
+                                const std::optional<core::Message>& notice) {
+  std::optional<std::string> stored;
+  if (notice) {
+    nlohmann::json args = nlohmann::json::object();
+    for (const auto& [name, value] : notice->args) args[name] = value;
+    stored = nlohmann::json{{"key", notice->key}, {"args", args}}.dump();
+  }
+  repo_.setSessionNotice(session, stored);
+}
+
+std::optional<core::Message> IdentityService::noticeOf(const Session& session) {
+  if (session.notice.empty()) return std::nullopt;
+  auto j = nlohmann::json::parse(session.notice, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("key") || !j["key"].is_string()) return std::nullopt;
+  core::Message m{j["key"].get<std::string>(), {}};
+  if (auto args = j.find("args"); args != j.end() && args->is_object()) {
+    for (const auto& [name, value] : args->items()) {
+      if (value.is_string()) m.args.emplace_back(name, value.get<std::string>());
+    }
+  }
+  return m;
+}
+
 std::optional<Principal> IdentityService::authenticate(const std::string& token, SessionKind kind) {
   if (token.empty() || token.size() > 200) return std::nullopt;
   auto p = repo_.findPrincipal(core::sha256Hex(token));

@@ -112,6 +112,10 @@ class IdentityService {
   // through its cookie, an API session only as a bearer token, so that neither value works in
   // the other's place. Disabled users have no principal.
   std::optional<Principal> authenticate(const std::string& token, SessionKind kind);
+  // Keeps `notice` with the session for the next page to say once (nullopt: it has been said).
+  void setNotice(core::SessionId session, const std::optional<core::Message>& notice);
+  // The notice kept with a session, if any (a value that does not parse is none).
+  static std::optional<core::Message> noticeOf(const Session& session);
 
   // Starts TOTP enrolment with a fresh secret. Forbidden if the session has not completed 2FA
   // and the user already has a factor (a password alone never adds a factor).

@@ -48,6 +48,7 @@ struct Session {
   std::int64_t last_seen_at = 0;
   std::string ip;
   std::string user_agent;
+  std::string notice;  // a message for the next page (JSON: key and args), or empty
 };
 
 // The signed-in caller of a request: a session and its user.

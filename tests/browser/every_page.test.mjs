@@ -6,13 +6,10 @@
 //   node tests/browser/every_page.test.mjs
 //
 // Env: PORTICO_BIN, CHROMIUM, HEADED=1 (see lib.mjs); MAX_PAGES per user (default 60).
-import assert from 'node:assert/strict';
-import path from 'node:path';
 import {
-  Harness, assertPageOk, base32Decode, freePort, freshTotp, pathOf, step,
+  Harness, assertPageOk, pathOf, signInWithTotp, startDemo, step,
 } from './lib.mjs';
 
-const PASSWORD = 'correct horse battery staple';
 const MAX_PAGES = Number(process.env.MAX_PAGES || 60);
 
 // Links that change something, sign out, or lead away from the pages.
@@ -49,31 +46,8 @@ async function crawl(page, base, start, label, seen = new Set()) {
   return failures;
 }
 
-async function signIn(page, base, email, key, after) {
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=email]').fill(email);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.locator('form[action="/login"] button[type=submit]').click()]);
-  const { code, step: used } = await freshTotp(key, { after });
-  await page.locator('input[name=code]').fill(code);
-  await Promise.all([page.waitForNavigation(), page.locator('form[action="/mfa"] button[type=submit]').click()]);
-  assert.ok(!pathOf(page).startsWith('/mfa') && !pathOf(page).startsWith('/login'),
-    `${email} is not signed in: on ${page.url()}`);
-  return used;
-}
-
 async function main(h) {
-  const tmp = await h.tempDir();
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  await h.startServer(['demo', '--db', path.join(tmp, 'demo.db'), '--listen', `127.0.0.1:${port}`,
-    '--public-url', base, '--mail-outbox', path.join(tmp, 'mail'), '--sms-outbox',
-    path.join(tmp, 'sms'), '--no-access-log'], base);
-  const keys = {};
-  for (const m of h.serverOutput.matchAll(/^ {2}(\S+@\S+) {2}TOTP key ([A-Z2-7]+)/gm)) {
-    keys[m[1]] = base32Decode(m[2]);
-  }
-  assert.ok(keys['anna@acme.example'] && keys['staff@northwind.example'], h.serverOutput);
+  const { base, keys } = await startDemo(h);
   await h.launchBrowser();
 
   const failures = [];
@@ -91,7 +65,7 @@ async function main(h) {
   for (const email of ['anna@acme.example', 'max@acme.example', 'staff@northwind.example',
     'fiona@facility.example']) {
     const page = await h.newPage({ name: email });
-    await signIn(page, base, email, keys[email]);
+    await signInWithTotp(page, base, email, keys[email]);
     const seen = new Set();
     failures.push(...await crawl(page, base, '/', email, seen));
     if (email.startsWith('staff')) failures.push(...await crawl(page, base, '/staff', email, seen));

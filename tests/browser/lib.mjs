@@ -177,6 +177,41 @@ export async function assertPageOk(page, label = pathOf(page)) {
   if (problems.length) throw new Error(`${label}:\n  ${problems.join('\n  ')}`);
 }
 
+// ---------- the demo ----------
+export const DEMO_PASSWORD = 'correct horse battery staple';
+
+// Starts `portico demo` on a free port with its outboxes in a temporary folder: its base URL and
+// the TOTP keys it printed, by e-mail.
+export async function startDemo(h) {
+  const tmp = await h.tempDir();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  await h.startServer(['demo', '--db', path.join(tmp, 'demo.db'), '--listen', `127.0.0.1:${port}`,
+    '--public-url', base, '--mail-outbox', path.join(tmp, 'mail'), '--sms-outbox',
+    path.join(tmp, 'sms'), '--no-access-log'], base);
+  const keys = {};
+  for (const m of h.serverOutput.matchAll(/^ {2}(\S+@\S+) {2}TOTP key ([A-Z2-7]+)/gm)) {
+    keys[m[1]] = base32Decode(m[2]);
+  }
+  assert.ok(keys['anna@acme.example'] && keys['staff@northwind.example'], h.serverOutput);
+  return { base, keys, tmp };
+}
+
+// Signs in through the pages with the password and a TOTP code of `key` (a step after `after`).
+// The step used.
+export async function signInWithTotp(page, base, email, key, after) {
+  await page.goto(`${base}/login`);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.locator('form[action="/login"] button[type=submit]').click()]);
+  const { code, step: used } = await freshTotp(key, { after });
+  await page.locator('input[name=code]').fill(code);
+  await Promise.all([page.waitForNavigation(), page.locator('form[action="/mfa"] button[type=submit]').click()]);
+  assert.ok(!pathOf(page).startsWith('/mfa') && !pathOf(page).startsWith('/login'),
+    `${email} is not signed in: on ${page.url()}`);
+  return used;
+}
+
 // ---------- translations ----------
 const catalogs = new Map();
 function catalog(lang) {

@@ -5,8 +5,9 @@ Fails (exit 1, one line per fault) when:
 - en, sv and de do not have the same keys, or a text is empty;
 - a translation does not name the same {placeholders} as the English text;
 - a template refers to a translation ({{t.section.key}}) that English does not have;
-- a service's error (core::Error::invalid("…"), rateLimited(n, "…"), …) or a literal key given to
-  translate()/message() is not a key of the translations.
+- a service's error (core::Error::invalid("…"), rateLimited(n, "…"), …), a literal key given to
+  translate()/message(), or a notice or confirmation ("notices.…", "confirm.…": core::Message
+  keys written as literals) is not a key of the translations.
 
 usage: check_keys.py [project root]
 """
@@ -56,6 +57,7 @@ factories = re.compile(
     r"Error::(?:invalid|notFound|conflict|unauthenticated|forbidden|unavailable|internal|"
     r"payloadTooLarge)\(\s*\"((?:[^\"\\]|\\.)*)\"|Error::rateLimited\(\s*[^,()]+(?:\([^()]*\))?,"
     r"\s*\"((?:[^\"\\]|\\.)*)\"|\.key = \"((?:[^\"\\]|\\.)*)\"")
+messages = re.compile(r"\"((?:notices|confirm)\.[a-z0-9_.]+)\"")
 lookups = re.compile(
     r"\b(?:translate|message|t)\(\s*[\w.>()\-]+,\s*\"((?:[^\"\\]|\\.)*)\"(?=\s*[,)])")
 for source in sorted((root / "src").rglob("*")):
@@ -70,6 +72,10 @@ for source in sorted((root / "src").rglob("*")):
             faults.append(f"{where}: error message \"{key}\" is not a message key")
         elif key not in en:
             faults.append(f"{where}: message key {key} has no translation")
+    for m in messages.finditer(text):
+        if m.group(1) not in en:
+            line = text.count("\n", 0, m.start()) + 1
+            faults.append(f"{source.relative_to(root)}:{line}: {m.group(1)} has no translation")
     for m in lookups.finditer(text):
         key = m.group(1)
         if key_shape.match(key) and key not in en and key not in sections:

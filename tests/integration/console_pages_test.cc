@@ -255,10 +255,14 @@ TEST_F(ConsolePagesTest, TheContactsPageCreatesAndLinksAContact) {
                                       {"site_id", site_id}});
   ASSERT_EQ(r.status, 303) << r.body;
   auto location = r.header("location");
-  ASSERT_TRUE(std::regex_match(location, m, std::regex(".*/contacts/([0-9]+)\\?saved=1")))
-      << location;
-  auto contact_page = location.substr(0, location.find('?'));
-  EXPECT_TRUE(contains(b.get(contact_page).body, "Not linked to a login"));
+  ASSERT_TRUE(std::regex_match(location, m, std::regex(".*/contacts/([0-9]+)"))) << location;
+  auto contact_page = location;
+  auto shown = b.get(contact_page).body;
+  EXPECT_TRUE(contains(shown, "Not linked to a login"));
+  // The page says what happened, once.
+  EXPECT_TRUE(contains(
+      shown, "<p class=\"notice\" role=\"status\">The contact Carl Contact has been added.</p>"));
+  EXPECT_FALSE(contains(b.get(contact_page).body, "has been added"));
 
   // Only a member can be linked; the form keeps what was typed.
   r = b.submit(contact_page + "/link", {{"email", "stranger@else.example"}});
@@ -282,8 +286,18 @@ TEST_F(ConsolePagesTest, TheContactsPageCreatesAndLinksAContact) {
 
   EXPECT_EQ(b.submit(contact_page + "/unlink").status, 303);
   EXPECT_TRUE(contains(b.get(page() + "/contacts").body, "not linked"));
-  EXPECT_EQ(b.submit(contact_page + "/delete").status, 303);
-  EXPECT_TRUE(contains(b.get(page() + "/contacts").body, "No contacts yet."));
+  // Deleting asks first (a page that works without JavaScript); nothing is deleted until then.
+  r = b.submit(contact_page + "/delete");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(contains(r.body, "<h1>Delete the contact?</h1>"));
+  EXPECT_TRUE(contains(r.body, "The contact Carl Contact will be deleted for good."));
+  EXPECT_TRUE(contains(r.body, "name=\"confirmed\" value=\"1\""));
+  EXPECT_TRUE(contains(r.body, "href=\"" + contact_page + "\""));  // the way back
+  EXPECT_TRUE(contains(b.get(page() + "/contacts").body, "Carl Contact"));
+  EXPECT_EQ(b.submit(contact_page + "/delete", {{"confirmed", "1"}}).status, 303);
+  contacts = b.get(page() + "/contacts");
+  EXPECT_TRUE(contains(contacts.body, "No contacts yet."));
+  EXPECT_TRUE(contains(contacts.body, "The contact Carl Contact has been deleted."));
 }
 
 TEST_F(ConsolePagesTest, CompanyPagesFollowThePermissions) {
@@ -353,9 +367,20 @@ TEST_F(ConsolePagesTest, TheAccessReviewAndExplainShowEachMember) {
   // Staff disable Mia's login; the review marks it.
   auto staff = signIn("chief@vendor.example");
   staff.get("/staff/users?q=mia");
-  ASSERT_EQ(staff.submit("/staff/users/" + std::to_string(mia) + "/disable", {{"q", "mia"}}).status,
+  auto ask = staff.submit("/staff/users/" + std::to_string(mia) + "/disable", {{"q", "mia"}});
+  ASSERT_EQ(ask.status, 200);
+  EXPECT_TRUE(
+      contains(ask.body, "Mia Member (mia@acme.example) will no longer be able to sign in"));
+  EXPECT_TRUE(contains(ask.body, "name=\"q\" value=\"mia\""));  // carried to the confirmation
+  EXPECT_FALSE(contains(staff.get("/staff/users?q=mia").body, "<mark>disabled</mark>"));
+  ASSERT_EQ(staff
+                .submit("/staff/users/" + std::to_string(mia) + "/disable",
+                        {{"q", "mia"}, {"confirmed", "1"}})
+                .status,
             303);
-  EXPECT_TRUE(contains(staff.get("/staff/users?q=mia").body, "<mark>disabled</mark>"));
+  auto listed = staff.get("/staff/users?q=mia").body;
+  EXPECT_TRUE(contains(listed, "<mark>disabled</mark>"));
+  EXPECT_TRUE(contains(listed, "Mia Member can no longer sign in."));
   EXPECT_TRUE(contains(b.get(page()).body, "Login disabled"));
   EXPECT_EQ(staff.submit("/staff/users/" + std::to_string(mia) + "/enable").status, 303);
 }
@@ -508,11 +533,19 @@ TEST_F(ConsolePagesTest, AgentsDepartmentsPersonnelAndInvitations) {
   auto api = server.get("/api/v1/staff/customers/" + std::to_string(company), staff_token).json();
   EXPECT_EQ(api["agent"]["until"], 4102444799);  // 2099-12-31 23:59:59 UTC
   EXPECT_TRUE(contains(b.get("/staff/agents").body, "<li>Acme Widgets</li>"));
-  ASSERT_EQ(b.submit(customer + "/agent/remove").status, 303);
+  auto ask_end = b.submit(customer + "/agent/remove");
+  EXPECT_TRUE(contains(ask_end.body, "will no longer see the records of Acme Widgets."))
+      << mainOf(ask_end.body);
+  EXPECT_TRUE(contains(b.get(customer).body, "Facility Partners"));  // not yet
+  ASSERT_EQ(b.submit(customer + "/agent/remove", {{"confirmed", "1"}}).status, 303);
   EXPECT_TRUE(contains(b.get(customer).body, "No agent."));
-  ASSERT_EQ(
-      b.submit("/staff/agents/" + agent + "/users/remove", {{"email", "ada@acme.example"}}).status,
-      303);
+  EXPECT_TRUE(contains(
+      b.submit("/staff/agents/" + agent + "/users/remove", {{"email", "ada@acme.example"}}).body,
+      "name=\"email\" value=\"ada@acme.example\""));
+  ASSERT_EQ(b.submit("/staff/agents/" + agent + "/users/remove",
+                     {{"email", "ada@acme.example"}, {"confirmed", "1"}})
+                .status,
+            303);
   EXPECT_TRUE(contains(b.get("/staff/agents").body, "No people yet."));
 
   EXPECT_TRUE(contains(b.get("/staff/personnel").body, "No personnel yet."));
@@ -531,7 +564,12 @@ TEST_F(ConsolePagesTest, AgentsDepartmentsPersonnelAndInvitations) {
   auto personnel = b.get("/staff/personnel");
   EXPECT_TRUE(contains(personnel.body, "<td>chief@vendor.example</td>"));
   ASSERT_TRUE(std::regex_search(personnel.body, m, std::regex("/staff/personnel/([0-9]+)/delete")));
-  EXPECT_EQ(b.submit("/staff/personnel/" + m[1].str() + "/delete").status, 303);
+  EXPECT_TRUE(contains(b.submit("/staff/personnel/" + m[1].str() + "/delete").body,
+                       "The personnel record of Tove Tekniker will be deleted for good."));
+  EXPECT_EQ(b.submit("/staff/personnel/" + m[1].str() + "/delete", {{"confirmed", "1"}}).status,
+            303);
+  EXPECT_TRUE(contains(b.get("/staff/personnel").body,
+                       "The personnel record of Tove Tekniker has been deleted."));
 
   // A staff invitation, listed on the organization side, deleted with its warning shown.
   EXPECT_TRUE(contains(b.get("/staff/invitations").body, "No invitations yet."));
@@ -549,8 +587,14 @@ TEST_F(ConsolePagesTest, AgentsDepartmentsPersonnelAndInvitations) {
   EXPECT_TRUE(contains(invitations.body, "removes that person from all of the organization"));
   ASSERT_TRUE(
       std::regex_search(invitations.body, m, std::regex("/staff/invitations/([0-9]+)/delete")));
-  ASSERT_EQ(b.submit("/staff/invitations/" + m[1].str() + "/delete").status, 303);
-  EXPECT_TRUE(contains(b.get("/staff/invitations").body, "No invitations yet."));
+  auto ask = b.submit("/staff/invitations/" + m[1].str() + "/delete");
+  EXPECT_TRUE(contains(ask.body, "The invitation to sam@acme.example will be deleted."));
+  EXPECT_TRUE(contains(b.get("/staff/invitations").body, "sam@acme.example"));  // still there
+  ASSERT_EQ(b.submit("/staff/invitations/" + m[1].str() + "/delete", {{"confirmed", "1"}}).status,
+            303);
+  invitations = b.get("/staff/invitations");
+  EXPECT_TRUE(contains(invitations.body, "No invitations yet."));
+  EXPECT_TRUE(contains(invitations.body, "The invitation to sam@acme.example has been deleted."));
 }
 
 TEST_F(ConsolePagesTest, TheCompanyPageRemovesOnlyMembersWithinTheCallersRights) {
@@ -573,11 +617,112 @@ TEST_F(ConsolePagesTest, TheCompanyPageRemovesOnlyMembersWithinTheCallersRights)
   // Ada removes Lee; then she is the last who manages users and cannot remove herself.
   auto a = signIn("ada@acme.example");
   a.get(page());
-  EXPECT_EQ(a.submit(page() + "/users/" + std::to_string(lee) + "/remove").status, 303);
+  r = a.submit(page() + "/users/" + std::to_string(lee) + "/remove");  // asks first
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(contains(r.body, "<h1>Remove access?</h1>"));
+  EXPECT_TRUE(contains(r.body, "will no longer have access to Acme Widgets"));
+  EXPECT_EQ(
+      a.submit(page() + "/users/" + std::to_string(lee) + "/remove", {{"confirmed", "1"}}).status,
+      303);
+  EXPECT_TRUE(contains(a.get(page()).body, "no longer has access to Acme Widgets."));
+  // What would be refused is refused at once, not after a confirmation.
   r = a.submit(page() + "/users/" + std::to_string(ada) + "/remove");
   EXPECT_EQ(r.status, 409);
   EXPECT_TRUE(contains(r.body, "last member who manages users")) << mainOf(r.body);
   EXPECT_EQ(server.get(companyPath(), admin_token).status, 200);
+}
+
+TEST_F(ConsolePagesTest, TheMemberPageChangesRoleChosenPermissionsAndSites) {
+  auto mia = member("mia@acme.example", "member");
+  auto north = server.post(companyPath() + "/sites", {{"name", "North"}}, admin_token)
+                   .json()["id"]
+                   .get<std::int64_t>();
+  server.post(companyPath() + "/sites", {{"name", "South"}}, admin_token);
+  auto b = signIn("ada@acme.example");
+  auto user_page = page() + "/users/" + std::to_string(mia);
+  EXPECT_TRUE(contains(b.get(page()).body, "href=\"" + user_page + "\""));
+  auto form = b.get(user_page);
+  ASSERT_EQ(form.status, 200);
+  EXPECT_TRUE(contains(form.body, "<strong>Member</strong>"));
+  EXPECT_TRUE(contains(form.body, "value=\"member\" checked"));
+  EXPECT_TRUE(
+      contains(form.body, "name=\"permission.invoices.view\" value=\"1\" checked> View invoices"));
+  EXPECT_TRUE(contains(form.body, "value=\"all\" checked"));
+
+  auto rightsOf = [&] {
+    auto users = server.get(companyPath() + "/users", admin_token).json();
+    for (const auto& u : users["items"]) {
+      if (u["id"] == mia) return u;
+    }
+    return json();
+  };
+  auto before = rightsOf();
+
+  // Bad input is refused in place, with what was chosen kept, and changes nothing.
+  auto r = b.submit(user_page, {{"role", "custom"}, {"sites", "all"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "Choose at least one permission"));
+  r = b.submit(user_page,
+               {{"role", "custom"}, {"permission.support.view", "1"}, {"sites", "some"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "Choose at least one site, or all sites"));
+  EXPECT_TRUE(contains(r.body, "name=\"permission.support.view\" value=\"1\" checked"));
+  EXPECT_TRUE(contains(r.body, "value=\"custom\" checked"));
+  r = b.submit(user_page, {{"role", "pilot"}, {"sites", "all"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(rightsOf(), before);
+
+  // Chosen permissions at one site.
+  r = b.submit(user_page, {{"role", "custom"},
+                           {"permission.support.view", "1"},
+                           {"permission.support.open", "1"},
+                           {"sites", "some"},
+                           {"site." + std::to_string(north), "1"}});
+  ASSERT_EQ(r.status, 303) << mainOf(r.body);
+  EXPECT_TRUE(
+      contains(b.get(page()).body, "The access of Mia Member to Acme Widgets has been changed."));
+  auto after = rightsOf();
+  EXPECT_EQ(after["role"], "custom");
+  EXPECT_EQ(after["permissions"], json({"support.view", "support.open"}));
+  EXPECT_EQ(after["sites"], json({north}));
+  // A preset again, at every site.
+  ASSERT_EQ(b.submit(user_page, {{"role", "read_only"}, {"sites", "all"}}).status, 303);
+  EXPECT_EQ(rightsOf()["role"], "read_only");
+  EXPECT_EQ(rightsOf()["sites"], "all");
+
+  // Lee manages users and holds what Mia holds, but not invoices.pay: he is offered only what he
+  // holds, and cannot touch Ada, who outranks him.
+  auto lee = member("lee@acme.example", "administrator");
+  auto lee_permissions = rightsOf()["permissions"];
+  lee_permissions.push_back("users.manage");
+  lee_permissions.push_back("support.open");
+  ASSERT_EQ(server
+                .request("PATCH", companyPath() + "/users/" + std::to_string(lee),
+                         json{{"permissions", lee_permissions}}.dump(),
+                         {"Content-Type: application/json", "Authorization: Bearer " + admin_token})
+                .status,
+            200);
+  enrol("lee@acme.example");
+  auto l = signIn("lee@acme.example");
+  auto offered = l.get(user_page).body;
+  EXPECT_TRUE(contains(offered, "name=\"permission.support.open\""));
+  EXPECT_FALSE(contains(offered, "name=\"permission.invoices.pay\""));
+  EXPECT_FALSE(contains(offered, "value=\"administrator\""));
+  EXPECT_EQ(
+      l.submit(user_page, {{"role", "custom"}, {"permission.invoices.pay", "1"}, {"sites", "all"}})
+          .status,
+      403);
+  auto ada = server.get("/api/v1/me", admin_token).json()["user"]["id"].get<std::int64_t>();
+  auto ada_page = l.get(page() + "/users/" + std::to_string(ada));
+  EXPECT_TRUE(contains(ada_page.body, "holds permissions that you do not hold yourself"));
+  EXPECT_FALSE(contains(mainOf(ada_page.body), "<form method=\"post\""));
+  EXPECT_EQ(l.submit(page() + "/users/" + std::to_string(ada), {{"role", "member"}}).status, 403);
+
+  // Without users.manage the page is refused; a user who is no member is not found.
+  enrol("mia@acme.example");
+  auto m = signIn("mia@acme.example");
+  EXPECT_EQ(m.get(user_page).status, 403);
+  EXPECT_EQ(b.get(page() + "/users/999999").status, 404);
 }
 
 TEST_F(ConsolePagesTest, ASiteScopedAdministratorSeesOnlyTheirSitesMembersAndAddsNoSite) {
