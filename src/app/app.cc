@@ -231,6 +231,7 @@ std::string App::seedDemo() {
       {"max@acme.example", "Max", "Müller", "de", true},
       {"new@acme.example", "Nora", "New", "en", false},
       {"fiona@facility.example", "Fiona", "Berg", "sv", true},
+      {"dana@northwind.example", "Dana", "Dahl", "sv", true},
   };
   std::string out = "Demo logins (password for all: \"" + password + "\"):\n";
   for (const auto& u : users) {
@@ -267,10 +268,27 @@ std::string App::seedDemo() {
   if (!agent) throw std::runtime_error("demo: the agent exists already");
   i.invitation_repo.joinAgent(*agent, i.repo.findUserByEmail("fiona@facility.example")->id);
   i.console_repo.setAgent(acme_se, *agent, now + 365 * 86400, now);
+  // A department of the organization, with Acme Sverige AB in it and Dana as its administrator;
+  // and a role of the organization's own.
+  auto nordics = i.console_repo.insertDepartment(*org, "Nordics");
+  if (!nordics) throw std::runtime_error("demo: the department exists already");
+  auto acme = *i.access_repo.findCompany(acme_se);
+  acme.department_id = *nordics;
+  i.console_repo.updateCustomer(acme, now);
+  auto dana = i.repo.findUserByEmail("dana@northwind.example")->id;
+  i.repo.addStaff(*org, dana, "department_admin", now);
+  i.console_repo.setStaffDepartments(*org, dana, {*nordics});
+  access::PermissionSet accounts;
+  for (auto p : {access::Permission::InvoicesView, access::Permission::InvoicesPay,
+                 access::Permission::QuotesView, access::Permission::OrdersView}) {
+    accounts.add(p);
+  }
+  i.access_repo.insertOrgRole(*org, "accounts_payable", "Accounts payable", accounts, now);
   out +=
       "Companies: anna@acme.example is an administrator of Acme Sverige AB and a user of Acme "
       "Deutschland GmbH; fiona@facility.example works for the agent Facility Partners AB, which "
-      "reads Acme Sverige AB.\n";
+      "reads Acme Sverige AB; dana@northwind.example administers the department Nordics, which "
+      "holds Acme Sverige AB.\n";
   out += "Administrator signup link for admin@northwind.example: " + *link + "\n";
   return out;
 }

@@ -42,6 +42,15 @@ struct Login {
   int companies = 0;  // memberships in the organization's companies
 };
 
+// A staff login with the department administrator role, and the departments it administers.
+struct DepartmentAdmin {
+  core::UserId id;
+  std::string email;
+  std::string first_name;
+  std::string last_name;
+  std::vector<std::int64_t> departments;
+};
+
 // A role the organization defined on top of the built-in presets.
 struct OrgRole {
   std::string key;

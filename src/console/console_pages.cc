@@ -58,9 +58,38 @@ constexpr Section kSections[] = {
     {StaffCapability::Personnel, "/staff/personnel", "personnel"},
     {StaffCapability::Licences, "/staff/licences", "licences"},
     {StaffCapability::Users, "/staff/users", "users"},
+    {StaffCapability::Users, "/staff/roles", "roles"},
     {StaffCapability::Users, "/staff/invitations", "invitations"},
     {StaffCapability::Audit, "/staff/audit", "audit"},
 };
+
+// The checked boxes of a group, each named `prefix` + an id ("permission.invoices.view"): the
+// ids, in the order posted. A form never repeats a name (http::parseFormEncoded refuses that).
+std::vector<std::string> checkedValues(const Context& c, std::string_view prefix) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : c.form) {
+    if (key.size() > prefix.size() && key.starts_with(prefix)) {
+      out.push_back(key.substr(prefix.size()));
+    }
+  }
+  return out;
+}
+
+// The permissions named in `names` (unknown names are left out).
+access::PermissionSet permissionSetOf(const std::vector<std::string>& names) {
+  access::PermissionSet set;
+  for (const auto& n : names) {
+    if (auto p = access::permissionFromName(n)) set.add(*p);
+  }
+  return set;
+}
+
+// A staff member's name as the console shows it: the full name, else the e-mail.
+std::string personName(const std::string& first, const std::string& last,
+                       const std::string& email) {
+  std::string full(core::trim(first + " " + last));
+  return full.empty() ? email : full;
+}
 
 // The ?q= search and the ?cursor= offset of a console list.
 struct Listing {
@@ -262,15 +291,54 @@ class Pages {
     return render(c, "customer", data, status, error);
   }
 
-  // Departments.
-  Response departments(Context& c, const StaffRole& s, const std::string& error = "",
-                       int status = 200, const std::string& name = "") const {
+  // Departments, with who administers each, and a form per department administrator choosing
+  // their departments. After an error, `name` keeps the new department's name, or `admin_form`
+  // ({"user_id", "departments"}) what was chosen for one administrator.
+  Response departments(Request& r, Context& c, const StaffRole& s, const std::string& error = "",
+                       int status = 200, const std::string& name = "",
+                       json admin_form = json::object()) const {
+    auto all = console_.departments(s);
+    std::map<std::int64_t, json> administered;  // department -> names of its administrators
+    json admins = json::array();
+    for (const auto& a : console_.departmentAdmins(s)) {
+      auto who = personName(a.first_name, a.last_name, a.email);
+      std::vector<std::string> chosen;
+      if (admin_form.value("user_id", std::int64_t{0}) == a.id.value) {
+        chosen = admin_form["departments"].get<std::vector<std::string>>();
+      } else {
+        for (auto d : a.departments) chosen.push_back(std::to_string(d));
+      }
+      json options = json::array();
+      for (const auto& d : all) {
+        auto id = std::to_string(d.id);
+        options.push_back(
+            {{"id", id},
+             {"name", d.name},
+             {"checked", std::find(chosen.begin(), chosen.end(), id) != chosen.end()}});
+      }
+      for (auto d : a.departments) administered[d].push_back(who);
+      admins.push_back({{"id", a.id.value},
+                        {"name", who},
+                        {"email", a.email},
+                        {"assigned", !a.departments.empty()},
+                        {"departments", options}});
+    }
     json list = json::array();
-    for (const auto& d : console_.departments(s)) {
-      list.push_back({{"id", d.id}, {"name", d.name}, {"customers", d.customers}});
+    for (const auto& d : all) {
+      json who = administered.count(d.id) ? administered[d.id] : json::array();
+      list.push_back({{"id", d.id},
+                      {"name", d.name},
+                      {"customers", d.customers},
+                      {"admins", who},
+                      {"has_admins", !who.empty()}});
     }
     return render(c, "departments",
-                  {{"departments", list}, {"has_departments", !list.empty()}, {"name", name}},
+                  {{"departments", list},
+                   {"has_departments", !list.empty()},
+                   {"name", name},
+                   {"admins", admins},
+                   {"has_admins", !admins.empty()},
+                   {"saved", queryField(r, "saved") == "1"}},
                   status, error);
   }
 
@@ -358,6 +426,69 @@ class Pages {
                    {"searched", !l.search.empty()},
                    {"pager", pager("/staff/users", l, more)}},
                   status, error);
+  }
+
+  // Roles.
+
+  // A role form as posted: key, name and the permissions checked.
+  static json roleForm(const Context& c) {
+    return {{"key", formField(c, "key")},
+            {"name", formField(c, "name")},
+            {"permissions", checkedValues(c, "permission.")}};
+  }
+  // Every permission by what it allows, as checkboxes; those of `form` checked.
+  json permissionChoices(const Context& c, const json& form) const {
+    auto chosen = form["permissions"].get<std::vector<std::string>>();
+    json out = pages_.permissionList(c, access::PermissionSet::all());
+    for (auto& p : out) {
+      p["checked"] =
+          std::find(chosen.begin(), chosen.end(), p["id"].get<std::string>()) != chosen.end();
+    }
+    return out;
+  }
+  // The page data of a role form: its values, the checkboxes, and the field at fault.
+  json roleFormData(const Context& c, const json& form, const core::Error* failed) const {
+    json invalid = json::object();
+    if (failed && !failed->field.empty()) invalid[failed->field] = true;
+    return {{"form", form}, {"permissions", permissionChoices(c, form)}, {"invalid", invalid}};
+  }
+  Response renderFailed(const Context& c, const std::string& name, json data,
+                        const core::Error* failed) const {
+    if (!failed) return render(c, name, std::move(data));
+    return render(c, name, std::move(data), http::statusFor(failed->code),
+                  pages_.message(c, *failed));
+  }
+
+  // The organization's roles and the form for a new one (`form` and `failed` after an error).
+  Response roles(Request& r, Context& c, const StaffRole& s, const core::Error* failed = nullptr,
+                 json form = json::object()) const {
+    json list = json::array();
+    for (const auto& role : console_.roles(s)) {
+      list.push_back({{"key", role.key},
+                      {"name", role.name},
+                      {"allows", pages_.permissionList(c, permissionSetOf(role.permissions))}});
+    }
+    if (form.empty()) form = {{"key", ""}, {"name", ""}, {"permissions", json::array()}};
+    json data = roleFormData(c, form, failed);
+    data["roles"] = list;
+    data["has_roles"] = !list.empty();
+    data["saved"] = queryField(r, "saved") == "1";
+    return renderFailed(c, "roles", std::move(data), failed);
+  }
+
+  // One role's form (`form` and `failed` after an error).
+  Response role(Request& r, Context& c, const StaffRole& s, const core::Error* failed = nullptr,
+                json form = json::object()) const {
+    auto role = console_.role(s, r.param("key"));
+    if (!role) return pages_.error(c, role.error());
+    if (form.empty()) {
+      form = {{"key", role->key}, {"name", role->name}, {"permissions", role->permissions}};
+    }
+    json data = roleFormData(c, form, failed);
+    data["title"] = role->name;
+    data["role_key"] = role->key;
+    data["role_name"] = role->name;
+    return renderFailed(c, "role", std::move(data), failed);
   }
 
   // Invitations.
@@ -534,18 +665,47 @@ void Pages::registerAll() {
             return Response::redirect("/staff/customers/" + std::to_string(id.value));
           });
 
-  // Departments.
+  // Departments and their administrators.
   rt.page("GET", "/staff/departments", StaffCapability::Departments,
-          [this](Request&, Context& c, const StaffRole& s) { return departments(c, s); });
+          [this](Request& r, Context& c, const StaffRole& s) { return departments(r, c, s); });
   rt.page("POST", "/staff/departments", StaffCapability::Departments,
-          [this, &con](Request&, Context& c, const StaffRole& s) {
+          [this, &con](Request& r, Context& c, const StaffRole& s) {
             auto name = formField(c, "name");
             auto made = con.createDepartment(s, name, actorOf(c));
             if (!made) {
-              return departments(c, s, pages_.message(c, made.error()),
+              return departments(r, c, s, pages_.message(c, made.error()),
                                  http::statusFor(made.error().code), name);
             }
             return Response::redirect("/staff/departments");
+          });
+  // The departments one department administrator administers: those checked, or none with
+  // "clear" (the button that undoes it).
+  rt.page("POST", "/staff/department-admins/{user_id}", StaffCapability::Departments,
+          [this, &con](Request& r, Context& c, const StaffRole& s) {
+            core::UserId user{r.idParam("user_id")};
+            bool clear = formField(c, "clear") == "1";
+            auto chosen = clear ? std::vector<std::string>() : checkedValues(c, "department.");
+            std::vector<std::int64_t> ids;
+            core::Status done;
+            for (const auto& v : chosen) {
+              auto id = digits(v);
+              if (!id) {
+                done = core::fail(
+                    core::Error::invalid("errors.console.bad_departments", "departments"));
+                break;
+              }
+              ids.push_back(*id);
+            }
+            if (done) done = con.setDepartments(s, user, ids, actorOf(c));
+            if (!done) {
+              if (done.error().code == core::ErrorCode::NotFound) {
+                return pages_.error(c, done.error());
+              }
+              return departments(r, c, s, pages_.message(c, done.error()),
+                                 http::statusFor(done.error().code), "",
+                                 {{"user_id", user.value}, {"departments", chosen}});
+            }
+            return Response::redirect("/staff/departments?saved=1");
           });
 
   // Agents.
@@ -718,6 +878,32 @@ void Pages::registerAll() {
           return Response::redirect(back);
         });
   }
+
+  // The organization's own roles.
+  rt.page("GET", "/staff/roles", StaffCapability::Users,
+          [this](Request& r, Context& c, const StaffRole& s) { return roles(r, c, s); });
+  rt.page("POST", "/staff/roles", StaffCapability::Users,
+          [this, &con](Request& r, Context& c, const StaffRole& s) {
+            auto form = roleForm(c);
+            auto saved = con.saveRole(s, true, form, actorOf(c));
+            if (!saved) return roles(r, c, s, &saved.error(), form);
+            return Response::redirect("/staff/roles?saved=1");
+          });
+  rt.page("GET", "/staff/roles/{key}", StaffCapability::Users,
+          [this](Request& r, Context& c, const StaffRole& s) { return role(r, c, s); });
+  rt.page("POST", "/staff/roles/{key}", StaffCapability::Users,
+          [this, &con](Request& r, Context& c, const StaffRole& s) {
+            auto form = roleForm(c);
+            form["key"] = r.param("key");  // the key names the role; it never changes
+            auto saved = con.saveRole(s, false, form, actorOf(c));
+            if (!saved) {
+              if (saved.error().code == core::ErrorCode::NotFound) {
+                return pages_.error(c, saved.error());
+              }
+              return role(r, c, s, &saved.error(), form);
+            }
+            return Response::redirect("/staff/roles?saved=1");
+          });
 
   // The organization side's invitations.
   rt.page("GET", "/staff/invitations", StaffCapability::Users,

@@ -123,6 +123,28 @@ std::optional<std::string> ConsoleRepository::staffRole(core::OrgId org, core::U
   return q.getText(0);
 }
 
+std::vector<DepartmentAdmin> ConsoleRepository::departmentAdmins(core::OrgId org) {
+  std::vector<DepartmentAdmin> out;
+  {
+    Query q(conn(),
+            "SELECT u.id, u.email, u.first_name, u.last_name FROM staff_members s"
+            " JOIN users u ON u.id = s.user_id WHERE s.org_id = ? AND s.role = 'department_admin'"
+            " ORDER BY u.email");
+    q.bind(org.value);
+    while (q.next()) {
+      out.push_back({core::UserId{q.getInt(0)}, q.getText(1), q.getText(2), q.getText(3), {}});
+    }
+  }
+  for (auto& admin : out) {
+    Query q(conn(),
+            "SELECT sd.department_id FROM staff_departments sd JOIN departments d"
+            " ON d.id = sd.department_id WHERE sd.user_id = ? AND d.org_id = ? ORDER BY d.name");
+    q.bind(admin.id.value, org.value);
+    while (q.next()) admin.departments.push_back(q.getInt(0));
+  }
+  return out;
+}
+
 void ConsoleRepository::loadAgent(Agent& a) {
   Query u(conn(),
           "SELECT u.email FROM agent_users au JOIN users u ON u.id = au.user_id"

@@ -35,6 +35,8 @@ class ConsoleRepository {
   void setStaffDepartments(core::OrgId org, core::UserId user,
                            const std::vector<std::int64_t>& departments);
   std::optional<std::string> staffRole(core::OrgId org, core::UserId user);
+  // The organization's staff with the department_admin role, by e-mail, with their departments.
+  std::vector<DepartmentAdmin> departmentAdmins(core::OrgId org);
 
   std::vector<Agent> agents(core::OrgId org);
   std::optional<Agent> agent(core::OrgId org, std::int64_t id);

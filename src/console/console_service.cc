@@ -184,9 +184,17 @@ core::Result<Department> ConsoleService::createDepartment(const StaffRole& staff
   return Department{*id, *n, 0};
 }
 
+std::vector<DepartmentAdmin> ConsoleService::departmentAdmins(const StaffRole& staff) {
+  return repo_.departmentAdmins(staff.org_id);
+}
+
 core::Status ConsoleService::setDepartments(const StaffRole& staff, core::UserId user,
-                                            const std::vector<std::int64_t>& departments,
+                                            const std::vector<std::int64_t>& chosen,
                                             const audit::Actor& actor) {
+  // A department named twice is administered once.
+  std::vector<std::int64_t> departments = chosen;
+  std::sort(departments.begin(), departments.end());
+  departments.erase(std::unique(departments.begin(), departments.end()), departments.end());
   auto role = repo_.staffRole(staff.org_id, user);
   if (!role) return fail(Error::notFound("errors.console.no_such_staff_member"));
   if (*role != "department_admin") {
@@ -328,6 +336,13 @@ std::vector<OrgRole> ConsoleService::roles(const StaffRole& staff) {
   return out;
 }
 
+core::Result<OrgRole> ConsoleService::role(const StaffRole& staff, const std::string& key) {
+  for (auto& r : roles(staff)) {
+    if (r.key == key) return std::move(r);
+  }
+  return fail(Error::notFound("errors.console.no_such_role"));
+}
+
 core::Result<OrgRole> ConsoleService::saveRole(const StaffRole& staff, bool create,
                                                const json& body, const audit::Actor& actor) {
   auto key = name(body, "key", 40, "");
@@ -341,9 +356,10 @@ core::Result<OrgRole> ConsoleService::saveRole(const StaffRole& staff, bool crea
   auto label = name(body, "name", 100, "");
   if (!label) return fail(label.error());
   auto list = body.find("permissions");
-  if (list == body.end() || !list->is_array() || list->empty()) {
+  if (list == body.end() || !list->is_array()) {
     return fail(Error::invalid("errors.console.bad_permissions", "permissions"));
   }
+  if (list->empty()) return fail(Error::invalid("errors.console.no_permissions", "permissions"));
   access::PermissionSet permissions;
   for (const auto& v : *list) {
     auto p = v.is_string() ? access::permissionFromName(v.get<std::string>()) : std::nullopt;

@@ -48,7 +48,11 @@ class ConsoleService {
   std::vector<Department> departments(const access::StaffRole& staff);
   core::Result<Department> createDepartment(const access::StaffRole& staff, const std::string& name,
                                             const audit::Actor& actor);
-  // Sets the departments a department administrator administers.
+  // The staff with the department administrator role, and their departments.
+  std::vector<DepartmentAdmin> departmentAdmins(const access::StaffRole& staff);
+  // Sets the departments a department administrator administers (none: they reach no customer).
+  // NotFound if `user` is not staff of the organization; InvalidInput if their role is not
+  // department_admin or a department is not the organization's.
   core::Status setDepartments(const access::StaffRole& staff, core::UserId user,
                               const std::vector<std::int64_t>& departments,
                               const audit::Actor& actor);
@@ -76,8 +80,11 @@ class ConsoleService {
 
   // The organization's own role presets.
   std::vector<OrgRole> roles(const access::StaffRole& staff);
-  // Creates (`create`) or changes a role from key, name and permissions; changing one rewrites
-  // the permissions of every membership that has it.
+  // One of them; NotFound if the organization has no role `key`.
+  core::Result<OrgRole> role(const access::StaffRole& staff, const std::string& key);
+  // Creates (`create`) or changes a role from key, name and permissions (at least one); changing
+  // one rewrites the permissions of every membership that has it. InvalidInput naming the field
+  // at fault, Conflict for a key taken, NotFound for changing a role that does not exist.
   core::Result<OrgRole> saveRole(const access::StaffRole& staff, bool create,
                                  const nlohmann::json& body, const audit::Actor& actor);
 

@@ -597,6 +597,255 @@ TEST_F(ConsolePagesTest, AgentsDepartmentsPersonnelAndInvitations) {
   EXPECT_TRUE(contains(invitations.body, "The invitation to sam@acme.example has been deleted."));
 }
 
+TEST_F(ConsolePagesTest, StaffCreateARoleWithChosenPermissionsAndEditIt) {
+  auto b = signIn("chief@vendor.example");
+  EXPECT_TRUE(contains(b.get("/staff").body, "href=\"/staff/roles\""));
+  auto list = b.get("/staff/roles");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_TRUE(contains(list.body, "No roles of your own yet."));
+  // Each permission is a checkbox labelled with what it allows; its id only names the field.
+  EXPECT_TRUE(contains(list.body,
+                       "<input type=\"checkbox\" "
+                       "name=\"permission.invoices.view\" value=\"on\"> View invoices</label>"));
+  EXPECT_FALSE(contains(list.body, "> invoices.view"));
+
+  auto r = b.submit("/staff/roles", {{"name", "Accounts payable"},
+                                     {"key", "accounts_payable"},
+                                     {"permission.invoices.view", "on"},
+                                     {"permission.invoices.pay", "on"}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(r.header("location"), "/staff/roles?saved=1");
+  list = b.get("/staff/roles?saved=1");
+  auto table = mainOf(list.body);
+  EXPECT_TRUE(contains(table, "Saved."));
+  EXPECT_TRUE(contains(table, "<th scope=\"row\">Accounts payable</th>"));
+  EXPECT_TRUE(contains(table, "<code>accounts_payable</code>"));
+  EXPECT_TRUE(contains(table, "<li>View invoices</li><li>Pay invoices</li>"));
+  EXPECT_TRUE(contains(table, "href=\"/staff/roles/accounts_payable\""));
+  auto api = server.get("/api/v1/staff/roles", staff_token).json()["items"];
+  ASSERT_EQ(api.size(), 1u);
+  EXPECT_EQ(api[0]["name"], "Accounts payable");
+  EXPECT_EQ(api[0]["permissions"], json::array({"invoices.view", "invoices.pay"}));
+
+  // The edit form starts from the role as it is.
+  auto edit = b.get("/staff/roles/accounts_payable");
+  ASSERT_EQ(edit.status, 200);
+  EXPECT_TRUE(contains(edit.body, "value=\"Accounts payable\""));
+  EXPECT_TRUE(contains(edit.body, "name=\"permission.invoices.pay\" value=\"on\" checked>"));
+  EXPECT_TRUE(contains(edit.body, "name=\"permission.quotes.view\" value=\"on\"> View quotes"));
+  r = b.submit(
+      "/staff/roles/accounts_payable",
+      {{"name", "Accounts"}, {"permission.invoices.view", "on"}, {"permission.quotes.view", "on"}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  api = server.get("/api/v1/staff/roles", staff_token).json()["items"];
+  ASSERT_EQ(api.size(), 1u);
+  EXPECT_EQ(api[0]["key"], "accounts_payable");
+  EXPECT_EQ(api[0]["name"], "Accounts");
+  EXPECT_EQ(api[0]["permissions"], json::array({"invoices.view", "quotes.view"}));
+  table = mainOf(b.get("/staff/roles").body);
+  EXPECT_TRUE(contains(table, "<li>View invoices</li><li>View quotes</li>"));
+  EXPECT_FALSE(contains(table, "<li>Pay invoices</li>"));
+  EXPECT_EQ(b.get("/staff/roles/no_such_role").status, 404);
+
+  // A reader who chose Swedish reads what the permissions allow in Swedish.
+  ASSERT_EQ(server
+                .request("PATCH", "/api/v1/me", R"({"language":"sv"})",
+                         {"Content-Type: application/json", "Authorization: Bearer " + staff_token})
+                .status,
+            200);
+  table = mainOf(b.get("/staff/roles").body);
+  EXPECT_TRUE(contains(table, "<li>Se fakturor</li><li>Se offerter</li>")) << table;
+  EXPECT_TRUE(
+      contains(table, "name=\"permission.invoices.view\" value=\"on\"> Se fakturor</label>"));
+}
+
+TEST_F(ConsolePagesTest, TheRoleFormsRefuseAnEmptyNameOrNoPermissionAndChangeNothing) {
+  auto b = signIn("chief@vendor.example");
+  b.get("/staff/roles");
+  auto r = b.submit("/staff/roles",
+                    {{"name", "  "}, {"key", "auditors"}, {"permission.emails.view", "on"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "role=\"alert\">&apos;name&apos; must be given"));
+  EXPECT_TRUE(contains(r.body,
+                       "name=\"name\" required maxlength=\"100\" value=\"  \" "
+                       "aria-invalid=\"true\""));
+  EXPECT_TRUE(contains(r.body, "value=\"auditors\""));
+  EXPECT_TRUE(contains(r.body, "name=\"permission.emails.view\" value=\"on\" checked>"));
+  r = b.submit("/staff/roles", {{"name", "Auditors"}, {"key", "auditors"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "role=\"alert\">Choose at least one permission<"));
+  EXPECT_TRUE(contains(r.body, "value=\"Auditors\""));
+  EXPECT_TRUE(contains(r.body, "value=\"auditors\""));
+  r = b.submit("/staff/roles",
+               {{"name", "Auditors"}, {"key", "Not A Key"}, {"permission.emails.view", "on"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body,
+                       "value=\"Not A Key\" aria-describedby=\"role-key-help\" "
+                       "aria-invalid=\"true\""));
+  EXPECT_TRUE(server.get("/api/v1/staff/roles", staff_token).json()["items"].empty());
+
+  ASSERT_EQ(b.submit("/staff/roles",
+                     {{"name", "Auditors"}, {"key", "auditors"}, {"permission.emails.view", "on"}})
+                .status,
+            303);
+  r = b.submit("/staff/roles",
+               {{"name", "Copy"}, {"key", "auditors"}, {"permission.emails.view", "on"}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_TRUE(contains(r.body, "There is a role &apos;auditors&apos; already"));
+  // Editing: the same refusals, the posted values kept, the role as it was.
+  b.get("/staff/roles/auditors");
+  r = b.submit("/staff/roles/auditors", {{"name", "Auditors and more"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "Choose at least one permission"));
+  EXPECT_TRUE(contains(r.body, "value=\"Auditors and more\""));
+  EXPECT_TRUE(
+      contains(r.body, "name=\"permission.emails.view\" value=\"on\">"));  // unchecked, as posted
+  r = b.submit("/staff/roles/auditors", {{"name", ""}, {"permission.invoices.view", "on"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "name=\"permission.invoices.view\" value=\"on\" checked>"));
+  r = b.submit("/staff/roles/auditors", {{"name", "X"}, {"permission.no.such", "on"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "Unknown permission"));
+  auto api = server.get("/api/v1/staff/roles", staff_token).json()["items"];
+  ASSERT_EQ(api.size(), 1u);
+  EXPECT_EQ(api[0]["name"], "Auditors");
+  EXPECT_EQ(api[0]["permissions"], json::array({"emails.view"}));
+  EXPECT_EQ(b.submit("/staff/roles/no_such_role", {{"name", "X"}, {"permission.emails.view", "on"}})
+                .status,
+            404);
+}
+
+TEST_F(ConsolePagesTest, StaffWithoutTheUsersCapabilityMayNotManageRoles) {
+  ASSERT_EQ(server
+                .post("/api/v1/staff/roles",
+                      {{"key", "auditors"}, {"name", "Auditors"}, {"permissions", {"emails.view"}}},
+                      staff_token)
+                .status,
+            201);
+  setStaffRole("chief@vendor.example", "support");
+  auto b = signIn("chief@vendor.example");
+  EXPECT_EQ(b.get("/staff/roles").status, 403);
+  EXPECT_EQ(b.get("/staff/roles/auditors").status, 403);
+  b.get("/account");
+  EXPECT_EQ(b.submit("/staff/roles",
+                     {{"name", "Sneaky"}, {"key", "sneaky"}, {"permission.users.manage", "on"}})
+                .status,
+            403);
+  EXPECT_EQ(
+      b.submit("/staff/roles/auditors", {{"name", "Auditors"}, {"permission.users.manage", "on"}})
+          .status,
+      403);
+  // A portal user gets the same answer.
+  auto ada = signIn("ada@acme.example");
+  EXPECT_EQ(ada.get("/staff/roles").status, 403);
+  EXPECT_EQ(ada.get("/staff/roles/auditors").status, 403);
+  setStaffRole("chief@vendor.example", "admin");
+  auto api = server.get("/api/v1/staff/roles", staff_token).json()["items"];
+  ASSERT_EQ(api.size(), 1u);
+  EXPECT_EQ(api[0]["name"], "Auditors");
+  EXPECT_EQ(api[0]["permissions"], json::array({"emails.view"}));
+  // A content creator holds the capability; the start page links the roles for it.
+  setStaffRole("chief@vendor.example", "content_creator");
+  auto cc = signIn("chief@vendor.example");
+  EXPECT_TRUE(contains(cc.get("/staff").body, "href=\"/staff/roles\""));
+  EXPECT_EQ(cc.get("/staff/roles").status, 200);
+}
+
+TEST_F(ConsolePagesTest, StaffMakeSomeoneADepartmentAdministratorAndUndoIt) {
+  auto b = signIn("chief@vendor.example");
+  b.get("/staff/departments");
+  EXPECT_TRUE(contains(b.get("/staff/departments").body,
+                       "No staff member has the department administrator role."));
+  ASSERT_EQ(b.submit("/staff/departments", {{"name", "North"}}).status, 303);
+  ASSERT_EQ(b.submit("/staff/departments", {{"name", "South"}}).status, 303);
+  std::map<std::string, std::string> ids;
+  auto listed = server.get("/api/v1/staff/departments", staff_token).json();
+  for (const auto& d : listed["items"]) {
+    ids[d["name"].get<std::string>()] = std::to_string(d["id"].get<std::int64_t>());
+  }
+  ASSERT_EQ(ids.size(), 2u) << listed.dump();
+  ASSERT_EQ(server
+                .request("PATCH", "/api/v1/staff/customers/" + std::to_string(company),
+                         json{{"department_id", std::stoll(ids["North"])}}.dump(),
+                         {"Authorization: Bearer " + staff_token})
+                .status,
+            200);
+  auto dana =
+      server.staffMember("Org of chief@vendor.example", "dana@vendor.example", "department_admin");
+  auto dana_id = server.get("/api/v1/me", dana).json()["user"]["id"].get<std::int64_t>();
+  auto customers = [&] {
+    return server.get("/api/v1/staff/customers", dana).json()["items"].size();
+  };
+  EXPECT_EQ(customers(), 0u);
+
+  auto form = "/staff/department-admins/" + std::to_string(dana_id);
+  auto page_now = mainOf(b.get("/staff/departments").body);
+  EXPECT_TRUE(contains(page_now, "dana@vendor.example"));
+  EXPECT_TRUE(contains(page_now, "No departments yet: sees no customers."));
+  EXPECT_TRUE(contains(page_now, "action=\"" + form + "\""));
+  EXPECT_TRUE(
+      contains(page_now, "name=\"department." + ids["North"] + "\" value=\"on\"> North</label>"));
+
+  // Make her the administrator of both departments.
+  auto r =
+      b.submit(form, {{"department." + ids["North"], "on"}, {"department." + ids["South"], "on"}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(r.header("location"), "/staff/departments?saved=1");
+  page_now = mainOf(b.get("/staff/departments?saved=1").body);
+  EXPECT_TRUE(contains(page_now, "Saved."));
+  EXPECT_TRUE(contains(
+      page_now, "name=\"department." + ids["North"] + "\" value=\"on\" checked> North</label>"));
+  EXPECT_TRUE(contains(
+      page_now, "name=\"department." + ids["South"] + "\" value=\"on\" checked> South</label>"));
+  EXPECT_TRUE(contains(page_now, "<th scope=\"row\">North</th><td>1</td><td><ul><li>Test User"));
+  EXPECT_TRUE(contains(page_now, "Remove from all departments"));
+  EXPECT_EQ(customers(), 1u);  // Acme Widgets, in North
+  auto events = server.get("/api/v1/staff/audit?event=staff.departments_changed", staff_token);
+  EXPECT_EQ(events.json()["items"].size(), 1u) << events.body;
+
+  // Only South: she no longer reaches the customer in North.
+  ASSERT_EQ(b.submit(form, {{"department." + ids["South"], "on"}}).status, 303);
+  EXPECT_EQ(customers(), 0u);
+  ASSERT_EQ(b.submit(form, {{"department." + ids["North"], "on"}}).status, 303);
+  EXPECT_EQ(customers(), 1u);
+  // Undo: no departments at all.
+  ASSERT_EQ(b.submit(form, {{"clear", "1"}, {"department." + ids["North"], "on"}}).status, 303);
+  EXPECT_EQ(customers(), 0u);
+  page_now = mainOf(b.get("/staff/departments").body);
+  EXPECT_TRUE(contains(page_now, "No departments yet: sees no customers."));
+  EXPECT_TRUE(contains(page_now,
+                       "<th scope=\"row\">North</th><td>1</td><td><span class=\"muted\">"
+                       "none</span>"));
+
+  // Refused: another department's id, staff of another role, a login that is not staff.
+  r = b.submit(form, {{"department.999999", "on"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "role=\"alert\""));
+  EXPECT_TRUE(
+      contains(r.body, "name=\"department." + ids["North"] + "\" value=\"on\"> North</label>"));
+  r = b.submit(form, {{"department.north", "on"}});
+  EXPECT_EQ(r.status, 400);
+  auto chief_id = server.get("/api/v1/me", staff_token).json()["user"]["id"].get<std::int64_t>();
+  r = b.submit("/staff/department-admins/" + std::to_string(chief_id),
+               {{"department." + ids["North"], "on"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "Only a department administrator has departments"));
+  auto ada_id = server.get("/api/v1/me", admin_token).json()["user"]["id"].get<std::int64_t>();
+  EXPECT_EQ(b.submit("/staff/department-admins/" + std::to_string(ada_id),
+                     {{"department." + ids["North"], "on"}})
+                .status,
+            404);
+  EXPECT_EQ(customers(), 0u);
+
+  // A department administrator may not choose departments, neither her own nor anyone's.
+  setStaffRole("chief@vendor.example", "department_admin");
+  auto lesser = signIn("chief@vendor.example");
+  EXPECT_EQ(lesser.get("/staff/departments").status, 403);
+  lesser.get("/account");
+  EXPECT_EQ(lesser.submit(form, {{"department." + ids["North"], "on"}}).status, 403);
+  EXPECT_EQ(customers(), 0u);
+}
+
 TEST_F(ConsolePagesTest, TheCompanyPageRemovesOnlyMembersWithinTheCallersRights) {
   // Lee manages users and contacts, nothing else.
   auto lee = member("lee@acme.example", "administrator");

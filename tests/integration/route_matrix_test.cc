@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "support/browser.h"
 #include "support/test_server.h"
 
 namespace portico::testing {
@@ -34,7 +35,8 @@ class RouteMatrixTest : public ::testing::Test {
     // agent's login with company A allocated to its agent.
     for (const char* role :
          {"admin", "department_admin", "content_creator", "support", "personnel"}) {
-      staff[role] = server.staffMember("Vendor", std::string(role) + "@vendor.example", role);
+      auto email = std::string(role) + "@vendor.example";
+      staff[role] = server.staffMember("Vendor", email, role, &secrets[email]);
     }
     server.initOrganization("Rival", "owner@rival.example");
     rival_staff = server.staffMember("Rival", "admin@rival.example", "admin");
@@ -79,7 +81,22 @@ class RouteMatrixTest : public ::testing::Test {
                       .json()["secret"]
                       .get<std::string>();
     server.post("/api/v1/auth/totp/confirm", {{"code", server.totpCode(secret)}}, token);
+    secrets[email] = secret;
     return token;
+  }
+
+  // A browser signed in as `email` (password, then a TOTP code of the next time step).
+  Browser signIn(const std::string& email) {
+    server.clock().advance(30);  // a code is good once: move to the next one
+    Browser b(server);
+    b.get("/login");
+    auto r = b.submit("/login", {{"email", email}, {"password", TestServer::kPassword}});
+    EXPECT_EQ(r.header("location"), "/mfa") << email << ": " << r.body;
+    b.get("/mfa");
+    r = b.submit("/mfa", {{"code", server.totpCode(secrets[email])}});
+    EXPECT_EQ(r.status, 303) << email << ": " << r.body;
+    b.get("/");  // a page with the CSRF token in its forms
+    return b;
   }
 
   std::string path(std::string pattern, std::int64_t company_id) const {
@@ -97,7 +114,8 @@ class RouteMatrixTest : public ::testing::Test {
 
   TestServer server;
   std::string key, admin, outsider, bob_token, pending, agent, rival_staff;
-  std::map<std::string, std::string> staff;  // staff role -> token
+  std::map<std::string, std::string> staff;    // staff role -> token
+  std::map<std::string, std::string> secrets;  // e-mail -> TOTP secret
   std::int64_t company = 0, other_company = 0, bob = 0;
 };
 
@@ -241,6 +259,34 @@ TEST_F(RouteMatrixTest, StaffRoutesFollowTheCapabilityOfEachStaffRole) {
       EXPECT_TRUE(status == 404 || status == 400) << "rival staff, status " << status;
     }
   }
+}
+
+// Every console page, in a signed-in browser: staff whose role lacks the page's capability get
+// the 403 page (forms too, with a valid CSRF token), and so do portal users and agents.
+TEST_F(RouteMatrixTest, StaffPagesFollowTheCapabilityOfEachStaffRole) {
+  std::vector<std::pair<std::string, Browser>> browsers;  // staff role ("" for none) -> browser
+  for (const auto& [role, token] : staff)
+    browsers.emplace_back(role, signIn(role + "@vendor.example"));
+  browsers.emplace_back("", signIn("admin@a.example"));   // a portal administrator
+  browsers.emplace_back("", signIn("agnes@fm.example"));  // an agent's login
+  std::size_t pages = 0;
+  for (const auto& d : server.app().staffRoutes().declared()) {
+    if (d.pattern.starts_with("/api/")) continue;
+    SCOPED_TRACE(d.method + " " + d.pattern);
+    ++pages;
+    auto p = path(d.pattern, company);
+    for (auto& [role, b] : browsers) {
+      auto status = d.method == "GET" ? b.get(p).status : b.post(p, "").status;
+      access::StaffRole s{core::OrgId{0}, role, {}};
+      if (!role.empty() && access::Policy::staffMay(s, d.capability)) {
+        EXPECT_NE(status, 403) << role;
+        EXPECT_LT(status, 500) << role;
+      } else {
+        EXPECT_EQ(status, 403) << (role.empty() ? "not staff" : role);
+      }
+    }
+  }
+  EXPECT_GT(pages, 20u);
 }
 
 TEST_F(RouteMatrixTest, PagesRedirectAnonymousCallersAndRefuseFormsWithoutCsrf) {

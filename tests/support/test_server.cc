@@ -215,8 +215,8 @@ std::pair<std::int64_t, std::string> TestServer::companyWithAdmin(const std::str
 }
 
 std::string TestServer::staffMember(const std::string& org, const std::string& email,
-                                    const std::string& role) {
-  auto token = signedInUser(email);  // staff admin of an organization of their own ...
+                                    const std::string& role, std::string* secret_out) {
+  auto token = signedInUser(email, secret_out);  // staff admin of an organization of their own ...
   sql("UPDATE staff_members SET org_id = (SELECT id FROM organizations WHERE name = ?), role = ?"
       " WHERE user_id = (SELECT id FROM users WHERE email = ?)",
       {org, role, email});  // ... moved into `org` with `role`

@@ -67,8 +67,9 @@ class TestServer {
 
   // A new login that is staff of the organization named `org` with `role` (admin,
   // department_admin, content_creator, support, personnel), signed in with 2FA: its token.
-  std::string staffMember(const std::string& org, const std::string& email,
-                          const std::string& role);
+  // `secret_out` receives the raw TOTP secret (for signing in a browser too).
+  std::string staffMember(const std::string& org, const std::string& email, const std::string& role,
+                          std::string* secret_out = nullptr);
   // Runs one SQL statement with text parameters (test set-up only).
   void sql(const std::string& statement, const std::vector<std::string>& params = {});
 
