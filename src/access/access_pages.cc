@@ -8,6 +8,7 @@
 #include <set>
 
 #include "access/audit_api.h"
+#include "access/audit_text.h"
 #include "core/text.h"
 #include "http/error_response.h"
 
@@ -226,21 +227,6 @@ std::string auditExportQuery(const AuditPageFilter& f) {
   if (f.since > 0) q += "&since=" + std::to_string(f.since);
   if (f.until != INT64_MAX) q += "&until=" + std::to_string(f.until);
   return q;
-}
-
-json auditRowsJson(const std::vector<AuditRow>& rows) {
-  json out = json::array();
-  for (const auto& row : rows) {
-    const auto& rec = row.record;
-    out.push_back({{"at", timeText(rec.at)},
-                   {"event", rec.event},
-                   {"actor", row.actor},
-                   {"subject", row.subject},
-                   {"company_id", rec.company_id ? json(std::to_string(*rec.company_id)) : json()},
-                   {"ip", rec.ip},
-                   {"detail", rec.detail_json == "{}" ? std::string() : rec.detail_json}});
-  }
-  return out;
 }
 
 namespace {
@@ -545,9 +531,8 @@ class Pages {
     auto f = auditPageFilter(r);
     if (!f) {
       data["error"] = pages_.message(c, f.error());
-      data["filter"] = {{"event", queryField(r, "event")},
-                        {"from", queryField(r, "from")},
-                        {"to", queryField(r, "to")}};
+      data["filter"] = {{"from", queryField(r, "from")}, {"to", queryField(r, "to")}};
+      data["event_choices"] = auditEventChoices(pages_, c, queryField(r, "event"), true);
       data["rows"] = json::array();
       return pages_.render(c, "company_audit", data, http::statusFor(f.error().code));
     }
@@ -556,8 +541,10 @@ class Pages {
     bool more = records.size() > static_cast<std::size_t>(kAuditPageSize);
     if (more) records.pop_back();
     auto query = auditExportQuery(*f);
-    data["filter"] = {{"event", f->event}, {"from", f->from}, {"to", f->to}};
-    data["rows"] = auditRowsJson(auditRows(records, deps_.users));
+    data["filter"] = {{"from", f->from}, {"to", f->to}};
+    data["event_choices"] = auditEventChoices(pages_, c, f->event, true);
+    data["rows"] = auditRowsJson(pages_, c, auditRows(records, deps_.users),
+                                 roleNames(deps_.access_repo, a.company.org_id));
     data["has_rows"] = !records.empty();
     data["csv_link"] = companyPath(a) + "/audit.csv?" + query;
     if (more) {

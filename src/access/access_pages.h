@@ -134,8 +134,6 @@ struct AuditPageFilter {
 core::Result<AuditPageFilter> auditPageFilter(const http::Request& r);
 // The same filters as the query of the CSV export ("event=…&since=…&until=…").
 std::string auditExportQuery(const AuditPageFilter& f);
-// Audit rows as the audit templates show them.
-nlohmann::json auditRowsJson(const std::vector<AuditRow>& rows);
 
 // The names of a company's sites by id. Sites belong to the directory layer above, which
 // supplies this.

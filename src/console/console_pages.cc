@@ -6,6 +6,7 @@
 
 #include "access/access_pages.h"
 #include "access/audit_api.h"
+#include "access/audit_text.h"
 #include "core/text.h"
 #include "http/error_response.h"
 
@@ -134,6 +135,13 @@ class Pages {
 
  private:
   std::string t(const Context& c, std::string_view key) const { return pages_.translate(c, key); }
+
+  // The names of the roles the staff member's organization defined, by key.
+  access::RoleNames roleNames(const StaffRole& s) const {
+    access::RoleNames out;
+    for (auto& role : console_.roles(s)) out.emplace(role.key, role.name);
+    return out;
+  }
 
   Response render(const Context& c, const std::string& name, json data, int status = 200,
                   const std::string& error = "") const {
@@ -495,8 +503,7 @@ class Pages {
   Response invitations(Request&, Context& c, const StaffRole& s, const std::string& error = "",
                        int status = 200) const {
     json list = json::array();
-    access::RoleNames role_names;
-    for (auto& role : console_.roles(s)) role_names.emplace(role.key, role.name);
+    auto role_names = roleNames(s);
     for (const auto& inv : invitations_.staffInvitations(s)) {
       json companies = json::array();
       for (const auto& ic : inv.companies) {
@@ -522,13 +529,14 @@ class Pages {
   Response auditLog(Request& r, Context& c, const StaffRole& s) const {
     auto actor_text = std::string(core::trim(queryField(r, "actor")));
     auto company_text = std::string(core::trim(queryField(r, "company")));
-    json data = {{"filter",
-                  {{"event", queryField(r, "event")},
-                   {"from", queryField(r, "from")},
-                   {"to", queryField(r, "to")},
-                   {"actor", actor_text},
-                   {"company", company_text}}},
-                 {"rows", json::array()}};
+    json data = {
+        {"filter",
+         {{"from", queryField(r, "from")},
+          {"to", queryField(r, "to")},
+          {"actor", actor_text},
+          {"company", company_text}}},
+        {"event_choices", access::auditEventChoices(pages_, c, queryField(r, "event"), false)},
+        {"rows", json::array()}};
     auto f = access::auditPageFilter(r);
     if (!f)
       return render(c, "audit", data, http::statusFor(f.error().code),
@@ -558,8 +566,9 @@ class Pages {
     if (more) records.pop_back();
     std::string extra = "&company=" + http::percentEncode(company_text) +
                         "&actor=" + http::percentEncode(actor_text);
-    data["filter"]["event"] = f->event;
-    data["rows"] = access::auditRowsJson(access::auditRows(records, users_));
+    data["event_choices"] = access::auditEventChoices(pages_, c, f->event, false);
+    data["rows"] =
+        access::auditRowsJson(pages_, c, access::auditRows(records, users_), roleNames(s));
     data["has_rows"] = !records.empty();
     data["csv_link"] = "/staff/audit.csv?" + access::auditExportQuery(*f) + extra;
     if (more) {

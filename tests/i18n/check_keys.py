@@ -4,10 +4,15 @@
 Fails (exit 1, one line per fault) when:
 - en, sv and de do not have the same keys, or a text is empty;
 - a translation does not name the same {placeholders} as the English text;
-- a template refers to a translation ({{t.section.key}}) that English does not have;
+- a template shows a translation ({{t.section.key}}) that English does not have (a section of
+  texts only opens a block: {{#t.section}});
 - a service's error (core::Error::invalid("…"), rateLimited(n, "…"), …), a literal key given to
   translate()/message(), or a notice or confirmation ("notices.…", "confirm.…": core::Message
-  keys written as literals) is not a key of the translations.
+  keys written as literals) is not a key of the translations;
+- an audit event recorded in src/ (a dotted literal, or "logout", in an audit_.record(…),
+  record(actor, staff, …) or audit(actor, caller, …) statement, ternaries included) has no label
+  under audit.event.<code>, or a detail key written there ({"old_role", …}) none under
+  audit.detail.<key>: the audit pages show labels, never codes.
 
 usage: check_keys.py [project root]
 """
@@ -48,9 +53,11 @@ for lang, texts in langs.items():
                           f"English {sorted(set(placeholder.findall(en[key])))}")
 
 for template in sorted((root / "templates").rglob("*.mustache")):
-    for ref in re.findall(r"\{\{\{?[#^/]?\s*t\.([A-Za-z0-9_.]+)", template.read_text()):
-        if ref not in en and ref not in sections:
-            faults.append(f"{template.relative_to(root)}: {{{{t.{ref}}}}} has no translation")
+    for sigil, ref in re.findall(r"\{\{\{?([#^/]?)\s*t\.([A-Za-z0-9_.]+)", template.read_text()):
+        if ref in en or (sigil and ref in sections):
+            continue
+        what = "is a section of texts, not a text" if ref in sections else "has no translation"
+        faults.append(f"{template.relative_to(root)}: {{{{t.{ref}}}}} {what}")
 
 key_shape = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 factories = re.compile(
@@ -63,7 +70,7 @@ lookups = re.compile(
 for source in sorted((root / "src").rglob("*")):
     if source.suffix not in (".cc", ".h"):
         continue
-    text = re.sub(r"(?m)^\s*//.*$", "", source.read_text())  # comments (line numbers kept)
+    text = re.sub(r"(?m)^[ \t]*//.*$", "", source.read_text())  # comments (line numbers kept)
     for m in factories.finditer(text):
         key = next(g for g in m.groups() if g is not None)
         line = text.count("\n", 0, m.start()) + 1
@@ -81,6 +88,54 @@ for source in sorted((root / "src").rglob("*")):
         if key_shape.match(key) and key not in en and key not in sections:
             line = text.count("\n", 0, m.start()) + 1
             faults.append(f"{source.relative_to(root)}:{line}: {key} has no translation")
+
+# The audit events and detail keys: each statement that records one, from the call to its closing
+# parenthesis. An event is a literal of dotted shape (or one of kUndotted) after "{", "?", ":" or
+# ","; a detail key is a literal of another shape that opens a pair ({"key", value}).
+audit_call = re.compile(r"\b(?:audit_?\.record|record|audit)\(")
+literal = r"\"((?:[^\"\\]|\\.)*)\""
+event_literal = re.compile(r"[{?:,]\s*" + literal)
+detail_key = re.compile(r"\{\s*" + literal + r"\s*,")
+undotted_events = {"logout"}
+
+
+def statements(text):
+    for m in audit_call.finditer(text):
+        i, depth = m.end(), 1
+        while depth and i < len(text):
+            if text[i] == '"':  # skip the literal: it may hold parentheses
+                i += 1
+                while i < len(text) and text[i] != '"':
+                    i += 2 if text[i] == "\\" else 1
+            elif text[i] == "(":
+                depth += 1
+            elif text[i] == ")":
+                depth -= 1
+            i += 1
+        yield m.start(), text[m.start():i]
+
+
+events_seen = set()
+for source in sorted((root / "src").rglob("*.cc")):
+    text = re.sub(r"(?m)^[ \t]*//.*$", "", source.read_text())
+    for at, statement in statements(text):
+        line = text.count("\n", 0, at) + 1
+        where = f"{source.relative_to(root)}:{line}"
+        for m in event_literal.finditer(statement):
+            code = m.group(1)
+            if not key_shape.match(code) and code not in undotted_events:
+                continue
+            events_seen.add(code)
+            if f"audit.event.{code}" not in en:
+                faults.append(f"{where}: audit event {code} has no label (audit.event.{code})")
+        for m in detail_key.finditer(statement):
+            key = m.group(1)
+            if key_shape.match(key) or key in undotted_events:
+                continue
+            if f"audit.detail.{key}" not in en:
+                faults.append(f"{where}: audit detail {key} has no label (audit.detail.{key})")
+if not events_seen:
+    faults.append("src/: no audit event found: the scan of the record statements is broken")
 
 for f in faults:
     print(f)

@@ -471,7 +471,9 @@ TEST_F(ConsolePagesTest, TheCompanyAuditLogFiltersAndDownloadsCsv) {
   auto audit = b.get(page() + "/audit?event=invitation.");
   ASSERT_EQ(audit.status, 200);
   EXPECT_TRUE(contains(audit.body, "<th scope=\"col\">Event</th>"));
-  EXPECT_TRUE(contains(audit.body, "invitation."));
+  EXPECT_TRUE(contains(audit.body, "<option value=\"invitation.\" selected>Invitations</option>"));
+  EXPECT_TRUE(contains(audit.body, "<td>Invitation sent</td>"));
+  EXPECT_FALSE(contains(audit.body, "<td>Access granted</td>"));  // membership., filtered out
   EXPECT_TRUE(contains(audit.body, "href=\"" + page() + "/audit.csv?event=invitation."));
   auto csv = b.get(page() + "/audit.csv?event=invitation.");
   ASSERT_EQ(csv.status, 200);
@@ -489,13 +491,145 @@ TEST_F(ConsolePagesTest, TheCompanyAuditLogFiltersAndDownloadsCsv) {
   auto staff = signIn("chief@vendor.example");
   auto org = staff.get("/staff/audit?company=" + std::to_string(company));
   ASSERT_EQ(org.status, 200);
-  EXPECT_TRUE(contains(org.body, "membership."));
+  EXPECT_TRUE(contains(org.body, "<td>Access granted</td>"));
   auto org_csv = staff.get("/staff/audit.csv?event=invitation.&company=" + std::to_string(company));
   ASSERT_EQ(org_csv.status, 200);
   EXPECT_TRUE(org_csv.header("content-type").starts_with("text/csv"));
   EXPECT_TRUE(contains(org_csv.body, "invitation."));
   EXPECT_TRUE(
       contains(staff.get("/staff/audit?actor=nobody@else.example").body, "No events match."));
+}
+
+// What the audit pages show people: events by their label and details as a short list, in the
+// reader's language, with an event filter of labelled groups; the CSV keeps the codes.
+TEST_F(ConsolePagesTest, TheAuditPagesShowLabelsAndReadableDetailsNotCodes) {
+  auto mia = member("mia@acme.example", "member");
+  ASSERT_EQ(server
+                .request("PATCH", companyPath() + "/users/" + std::to_string(mia),
+                         json{{"role", "administrator"}}.dump(),
+                         {"Content-Type: application/json", "Authorization: Bearer " + admin_token})
+                .status,
+            200);
+  auto noRawCodes = [](const std::string& page) {
+    EXPECT_FALSE(contains(page, "membership.changed"));
+    EXPECT_FALSE(contains(page, "membership.granted"));
+    EXPECT_FALSE(contains(page, "old_role"));
+    EXPECT_FALSE(contains(page, "{&quot;"));  // a JSON detail, HTML-escaped
+    EXPECT_FALSE(contains(page, "<code>"));
+    for (const char* raw_key :
+         {"audit.event.", "audit.detail.", "audit.value.", "audit.group.", "audit.choice."}) {
+      EXPECT_FALSE(contains(page, raw_key)) << raw_key;  // an untranslated key
+    }
+  };
+
+  auto b = signIn("ada@acme.example");
+  auto audit = b.get(page() + "/audit");
+  ASSERT_EQ(audit.status, 200);
+  auto shown = mainOf(audit.body);
+  EXPECT_TRUE(contains(shown, "<th scope=\"col\">Event</th>"));
+  EXPECT_TRUE(contains(shown, "<th scope=\"col\">Detail</th>"));
+  EXPECT_TRUE(contains(shown, "<td>Access changed</td>"));
+  EXPECT_TRUE(contains(shown, "Old role: Member · New role: Administrator · "));
+  EXPECT_TRUE(contains(shown, "Old permissions: View products, services and devices, "));
+  EXPECT_TRUE(contains(shown, "New permissions: Edit the company"));
+  EXPECT_TRUE(contains(shown,
+                       "View and manage contacts, Invite users, change their rights, remove "
+                       "access, View products"));
+  EXPECT_TRUE(contains(shown, "All sites: yes"));
+  EXPECT_TRUE(contains(shown, "<td>Access granted</td>"));
+  EXPECT_TRUE(contains(shown, "Role: Member · Invitation: "));
+  EXPECT_TRUE(contains(shown, "Through: invitation"));
+  EXPECT_TRUE(contains(shown, "<td>Signed in</td>"));
+  EXPECT_TRUE(contains(shown, "Second factor: authenticator app"));
+  noRawCodes(shown);
+  // The filter: groups of labelled choices whose values are the prefixes it takes; a company's
+  // log offers only the events it can hold.
+  EXPECT_TRUE(contains(shown, "<select id=\"audit-event\" name=\"event\""));
+  EXPECT_TRUE(contains(shown, "<option value=\"\" selected>All events</option>"));
+  EXPECT_TRUE(contains(shown,
+                       "<optgroup label=\"Access\"><option value=\"membership.\">"
+                       "Access to the company</option>"));
+  EXPECT_TRUE(contains(shown, "<option value=\"login.\">Sign-ins</option>"));
+  EXPECT_FALSE(contains(shown, "value=\"password.\""));
+  auto filtered = mainOf(b.get(page() + "/audit?event=membership.").body);
+  EXPECT_TRUE(contains(filtered, "<option value=\"membership.\" selected>"));
+  EXPECT_TRUE(contains(filtered, "<td>Access changed</td>"));
+  EXPECT_FALSE(contains(filtered, "<td>Signed in</td>"));
+  // An older link naming one event keeps it as the filter's choice, by its label.
+  auto one = mainOf(b.get(page() + "/audit?event=membership.changed").body);
+  EXPECT_TRUE(
+      contains(one, "<option value=\"membership.changed\" selected>Access changed</option>"));
+  EXPECT_FALSE(contains(one, "<td>Access granted</td>"));
+  // The CSV export is for machines: codes and the JSON detail.
+  auto csv = b.get(page() + "/audit.csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_TRUE(contains(csv.body, "\"membership.changed\""));
+  EXPECT_TRUE(contains(csv.body, "\"{\"\"all_sites\"\":true,"));
+
+  // In Swedish once Ada chooses it.
+  ASSERT_EQ(server
+                .request("PATCH", "/api/v1/me", json{{"language", "sv"}}.dump(),
+                         {"Content-Type: application/json", "Authorization: Bearer " + admin_token})
+                .status,
+            200);
+  shown = mainOf(b.get(page() + "/audit").body);
+  EXPECT_TRUE(contains(shown, "<th scope=\"col\">Händelse</th>"));
+  EXPECT_TRUE(contains(shown, "<th scope=\"col\">Detaljer</th>"));
+  EXPECT_TRUE(contains(shown, "<td>Åtkomst ändrad</td>"));
+  EXPECT_TRUE(contains(shown, "Tidigare roll: Medlem · Ny roll: Administratör · "));
+  EXPECT_TRUE(contains(shown, "Tidigare behörigheter: Se produkter, tjänster och enheter, "));
+  EXPECT_TRUE(contains(shown,
+                       "Nya behörigheter: Redigera företagets grunduppgifter, Se och "
+                       "hantera kontakter, Bjuda in användare"));
+  EXPECT_TRUE(contains(shown, "Alla platser: ja"));
+  EXPECT_TRUE(contains(shown, "Genom: inbjudan"));
+  EXPECT_TRUE(contains(shown, "<option value=\"\" selected>Alla händelser</option>"));
+  EXPECT_TRUE(contains(shown,
+                       "<optgroup label=\"Åtkomst\"><option value=\"membership.\">"
+                       "Åtkomst till företaget</option>"));
+  EXPECT_FALSE(contains(shown, "Access changed"));
+  noRawCodes(shown);
+
+  // The organization's log for staff: the same rows, and every group of events.
+  auto staff = signIn("chief@vendor.example");
+  auto org = staff.get("/staff/audit?company=" + std::to_string(company));
+  ASSERT_EQ(org.status, 200);
+  shown = mainOf(org.body);
+  EXPECT_TRUE(contains(shown, "<td>Access changed</td>"));
+  EXPECT_TRUE(contains(shown, "Old role: Member · New role: Administrator · "));
+  EXPECT_TRUE(contains(shown, "<td>Company created by the integration</td>"));
+  EXPECT_TRUE(contains(shown, "External id: C-1"));
+  EXPECT_TRUE(contains(shown, "<option value=\"password.\">Passwords</option>"));
+  EXPECT_TRUE(contains(shown, "<option value=\"logout\">Sign-outs</option>"));
+  noRawCodes(shown);
+  EXPECT_FALSE(contains(shown, "company.created"));
+  auto signins = mainOf(staff.get("/staff/audit?event=login.").body);
+  EXPECT_TRUE(contains(signins, "<option value=\"login.\" selected>Sign-ins</option>"));
+  EXPECT_TRUE(contains(signins, "<td>Signed in</td>"));
+  EXPECT_TRUE(contains(signins, "<td>Password accepted, second factor next</td>"));
+  EXPECT_TRUE(contains(signins, "Second factor: still to be entered"));
+  EXPECT_FALSE(contains(signins, "login.succeeded"));
+  EXPECT_FALSE(contains(signins, "login.password_ok"));
+
+  // In German once the staff administrator chooses it.
+  ASSERT_EQ(server
+                .request("PATCH", "/api/v1/me", json{{"language", "de"}}.dump(),
+                         {"Content-Type: application/json", "Authorization: Bearer " + staff_token})
+                .status,
+            200);
+  shown = mainOf(staff.get("/staff/audit?company=" + std::to_string(company)).body);
+  EXPECT_TRUE(contains(shown, "<th scope=\"col\">Ereignis</th>"));
+  EXPECT_TRUE(contains(shown, "<th scope=\"col\">Details</th>"));
+  EXPECT_TRUE(contains(shown, "<td>Zugang geändert</td>"));
+  EXPECT_TRUE(contains(shown, "Bisherige Rolle: Mitglied · Neue Rolle: Administrator · "));
+  EXPECT_TRUE(contains(shown, "Bisherige Berechtigungen: Produkte, Dienste und Geräte ansehen, "));
+  EXPECT_TRUE(contains(shown,
+                       "Neue Berechtigungen: Stammdaten des Unternehmens bearbeiten, "
+                       "Kontakte ansehen und verwalten, "));
+  EXPECT_TRUE(contains(shown, "Alle Standorte: ja"));
+  EXPECT_TRUE(contains(shown, "<option value=\"password.\">Passwörter</option>"));
+  EXPECT_FALSE(contains(shown, "Access changed"));
+  noRawCodes(shown);
 }
 
 TEST_F(ConsolePagesTest, AgentsDepartmentsPersonnelAndInvitations) {
