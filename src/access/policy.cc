@@ -59,6 +59,8 @@ std::string_view capabilityName(StaffCapability c) {
       return "audit";
     case StaffCapability::Departments:
       return "departments";
+    case StaffCapability::Roles:
+      return "roles";
   }
   return "";
 }

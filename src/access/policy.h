@@ -22,6 +22,7 @@ enum class StaffCapability {
   Licences,     // the organization's licence limit
   Audit,        // the organization's audit log
   Departments,  // the organization's departments and their administrators
+  Roles,        // the organization's own roles: a change applies in every customer company
 };
 std::string_view capabilityName(StaffCapability capability);
 

@@ -316,13 +316,13 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
                for (const auto& role : console.roles(s)) items.push_back(roleJson(role));
                return Response::json(200, json{{"items", items}}.dump());
              });
-  routes.api("POST", "/api/v1/staff/roles", StaffCapability::Users,
+  routes.api("POST", "/api/v1/staff/roles", StaffCapability::Roles,
              [&console](Request& r, Context& c, const StaffRole& s) {
                auto b = body(r);
                if (!b) return http::jsonError(b.error());
                return answer(console.saveRole(s, true, *b, actorOf(c)), 201, roleJson);
              });
-  routes.api("PUT", "/api/v1/staff/roles/{key}", StaffCapability::Users,
+  routes.api("PUT", "/api/v1/staff/roles/{key}", StaffCapability::Roles,
              [&console](Request& r, Context& c, const StaffRole& s) {
                auto b = body(r);
                if (!b) return http::jsonError(b.error());

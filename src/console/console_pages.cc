@@ -59,7 +59,7 @@ constexpr Section kSections[] = {
     {StaffCapability::Personnel, "/staff/personnel", "personnel"},
     {StaffCapability::Licences, "/staff/licences", "licences"},
     {StaffCapability::Users, "/staff/users", "users"},
-    {StaffCapability::Users, "/staff/roles", "roles"},
+    {StaffCapability::Roles, "/staff/roles", "roles"},
     {StaffCapability::Users, "/staff/invitations", "invitations"},
     {StaffCapability::Audit, "/staff/audit", "audit"},
 };
@@ -889,18 +889,18 @@ void Pages::registerAll() {
   }
 
   // The organization's own roles.
-  rt.page("GET", "/staff/roles", StaffCapability::Users,
+  rt.page("GET", "/staff/roles", StaffCapability::Roles,
           [this](Request& r, Context& c, const StaffRole& s) { return roles(r, c, s); });
-  rt.page("POST", "/staff/roles", StaffCapability::Users,
+  rt.page("POST", "/staff/roles", StaffCapability::Roles,
           [this, &con](Request& r, Context& c, const StaffRole& s) {
             auto form = roleForm(c);
             auto saved = con.saveRole(s, true, form, actorOf(c));
             if (!saved) return roles(r, c, s, &saved.error(), form);
             return Response::redirect("/staff/roles?saved=1");
           });
-  rt.page("GET", "/staff/roles/{key}", StaffCapability::Users,
+  rt.page("GET", "/staff/roles/{key}", StaffCapability::Roles,
           [this](Request& r, Context& c, const StaffRole& s) { return role(r, c, s); });
-  rt.page("POST", "/staff/roles/{key}", StaffCapability::Users,
+  rt.page("POST", "/staff/roles/{key}", StaffCapability::Roles,
           [this, &con](Request& r, Context& c, const StaffRole& s) {
             auto form = roleForm(c);
             form["key"] = r.param("key");  // the key names the role; it never changes

@@ -849,7 +849,7 @@ TEST_F(ConsolePagesTest, TheRoleFormsRefuseAnEmptyNameOrNoPermissionAndChangeNot
             404);
 }
 
-TEST_F(ConsolePagesTest, StaffWithoutTheUsersCapabilityMayNotManageRoles) {
+TEST_F(ConsolePagesTest, OnlyStaffAdministratorsManageTheOrganizationsRoles) {
   ASSERT_EQ(server
                 .post("/api/v1/staff/roles",
                       {{"key", "auditors"}, {"name", "Auditors"}, {"permissions", {"emails.view"}}},
@@ -878,11 +878,35 @@ TEST_F(ConsolePagesTest, StaffWithoutTheUsersCapabilityMayNotManageRoles) {
   ASSERT_EQ(api.size(), 1u);
   EXPECT_EQ(api[0]["name"], "Auditors");
   EXPECT_EQ(api[0]["permissions"], json::array({"emails.view"}));
-  // A content creator holds the capability; the start page links the roles for it.
-  setStaffRole("chief@vendor.example", "content_creator");
-  auto cc = signIn("chief@vendor.example");
-  EXPECT_TRUE(contains(cc.get("/staff").body, "href=\"/staff/roles\""));
-  EXPECT_EQ(cc.get("/staff/roles").status, 200);
+  // A role applies in every customer company: a department administrator or a content creator,
+  // who reach only some customers or manage users only, may not change one.
+  for (const char* role : {"department_admin", "content_creator"}) {
+    setStaffRole("chief@vendor.example", role);
+    auto other = signIn("chief@vendor.example");
+    EXPECT_FALSE(contains(other.get("/staff").body, "href=\"/staff/roles\"")) << role;
+    EXPECT_EQ(other.get("/staff/roles").status, 403) << role;
+    other.get("/account");
+    EXPECT_EQ(other
+                  .submit("/staff/roles/auditors",
+                          {{"name", "Auditors"}, {"permission.users.manage", "on"}})
+                  .status,
+              403)
+        << role;
+    EXPECT_EQ(
+        server
+            .request("PUT", "/api/v1/staff/roles/auditors",
+                     R"({"name":"Auditors","permissions":["users.manage"]})",
+                     {"Content-Type: application/json", "Authorization: Bearer " + staff_token})
+            .status,
+        403)
+        << role;
+  }
+  setStaffRole("chief@vendor.example", "admin");
+  EXPECT_EQ(server.get("/api/v1/staff/roles", staff_token).json()["items"][0]["permissions"],
+            json::array({"emails.view"}));
+  auto admin = signIn("chief@vendor.example");
+  EXPECT_TRUE(contains(admin.get("/staff").body, "href=\"/staff/roles\""));
+  EXPECT_EQ(admin.get("/staff/roles").status, 200);
 }
 
 TEST_F(ConsolePagesTest, StaffMakeSomeoneADepartmentAdministratorAndUndoIt) {
