@@ -567,8 +567,19 @@ class Pages {
     std::string extra = "&company=" + http::percentEncode(company_text) +
                         "&actor=" + http::percentEncode(actor_text);
     data["event_choices"] = access::auditEventChoices(pages_, c, f->event, false);
-    data["rows"] =
-        access::auditRowsJson(pages_, c, access::auditRows(records, users_), roleNames(s));
+    auto rows = access::auditRowsJson(pages_, c, access::auditRows(records, users_), roleNames(s));
+    std::map<std::string, std::string> company_names;  // each company read once per page
+    for (auto& row : rows) {
+      if (!row["company_id"].is_string()) continue;
+      auto id = row["company_id"].get<std::string>();
+      auto known = company_names.find(id);
+      if (known == company_names.end()) {
+        auto found = console_.customer(s, core::CompanyId{std::stoll(id)});
+        known = company_names.emplace(id, found ? found->name : "#" + id).first;
+      }
+      row["company_name"] = known->second;
+    }
+    data["rows"] = rows;
     data["has_rows"] = !records.empty();
     data["csv_link"] = "/staff/audit.csv?" + access::auditExportQuery(*f) + extra;
     if (more) {

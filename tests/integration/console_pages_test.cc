@@ -599,6 +599,10 @@ TEST_F(ConsolePagesTest, TheAuditPagesShowLabelsAndReadableDetailsNotCodes) {
   EXPECT_TRUE(contains(shown, "Old role: Member · New role: Administrator · "));
   EXPECT_TRUE(contains(shown, "<td>Company created by the integration</td>"));
   EXPECT_TRUE(contains(shown, "External id: C-1"));
+  // Companies by name, linked to their console page, not as numbers.
+  EXPECT_TRUE(contains(
+      shown, "<a href=\"/staff/customers/" + std::to_string(company) + "\">Acme Widgets</a>"));
+  EXPECT_FALSE(contains(shown, "\">" + std::to_string(company) + "</a>"));
   EXPECT_TRUE(contains(shown, "<option value=\"password.\">Passwords</option>"));
   EXPECT_TRUE(contains(shown, "<option value=\"logout\">Sign-outs</option>"));
   noRawCodes(shown);
