@@ -135,7 +135,7 @@ Response auditCsv(const std::vector<audit::Record>& records, identity::IdentityR
            csvCell(rec.company_id ? std::to_string(*rec.company_id) : "") + "," + csvCell(rec.ip) +
            "," + csvCell(rec.detail_json) + "\r\n";
   }
-  Response res{200, {{"Content-Type", "text/csv; charset=utf-8"}}, std::move(csv), {}};
+  Response res{200, {{"Content-Type", "text/csv; charset=utf-8"}}, std::move(csv), {}, {}};
   res.setHeader("Content-Disposition", "attachment; filename=\"" + filename + "\"");
   return res;
 }

@@ -58,6 +58,15 @@ Response jsonError(const core::Error& error) {
   return r;
 }
 
+Response jsonMessage(int status, const core::Message& message) {
+  std::string body = R"({"message":")";
+  core::appendJsonEscaped(body, message.key);
+  body += "\"}";
+  auto r = Response::json(status, std::move(body));
+  r.message = message;
+  return r;
+}
+
 Response errorResponse(const Request& request, const core::Error& error) {
   if (request.isApi()) {
     return jsonError(error);

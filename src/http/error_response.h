@@ -16,6 +16,9 @@ int statusFor(core::ErrorCode code);
 // message is the error's key until the server writes it in the reader's language
 // (ServerConfig::error_text); the Response keeps the Error for that.
 Response jsonError(const core::Error& error);
+// {"message": "<text>"} with `status`, the text of `message` in the reader's language (written
+// out by the server like an error's).
+Response jsonMessage(int status, const core::Message& message);
 
 // The JSON error body with `message` as the message.
 std::string jsonErrorBody(const core::Error& error, std::string_view message);

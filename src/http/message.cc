@@ -31,20 +31,20 @@ std::string Request::cookie(std::string_view name) const {
 
 Response Response::json(int status, std::string body) {
   Response r{
-      status, {{"Content-Type", "application/json; charset=utf-8"}}, std::move(body), {}};
+      status, {{"Content-Type", "application/json; charset=utf-8"}}, std::move(body), {}, {}};
   return r;
 }
 
 Response Response::html(int status, std::string body) {
-  return Response{status, {{"Content-Type", "text/html; charset=utf-8"}}, std::move(body), {}};
+  return Response{status, {{"Content-Type", "text/html; charset=utf-8"}}, std::move(body), {}, {}};
 }
 
 Response Response::text(int status, std::string body) {
-  return Response{status, {{"Content-Type", "text/plain; charset=utf-8"}}, std::move(body), {}};
+  return Response{status, {{"Content-Type", "text/plain; charset=utf-8"}}, std::move(body), {}, {}};
 }
 
 Response Response::redirect(std::string location) {
-  return Response{303, {{"Location", std::move(location)}}, {}, {}};
+  return Response{303, {{"Location", std::move(location)}}, {}, {}, {}};
 }
 
 void Response::setHeader(std::string name, std::string value) {

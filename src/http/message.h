@@ -45,13 +45,16 @@ struct Response {
   // A JSON error answer (jsonError) keeps its Error, so that the server can write its message in
   // the reader's language (ServerConfig::error_text) just before sending it.
   std::optional<core::Error> error;
+  // A JSON answer that says what happened ({"message": …}, jsonMessage) keeps its message the same
+  // way, to be written in the reader's language.
+  std::optional<core::Message> message;
 
   static Response json(int status, std::string body);
   static Response html(int status, std::string body);
   static Response text(int status, std::string body);
   // 303 See Other to a same-site path.
   static Response redirect(std::string location);
-  static Response noContent() { return Response{204, {}, {}, {}}; }
+  static Response noContent() { return Response{204, {}, {}, {}, {}}; }
 
   void setHeader(std::string name, std::string value);
   // The value of header `name` (case-insensitive), or "".

@@ -211,6 +211,17 @@ struct Server::Impl {
   // An error answer written out in the reader's language: a JSON error's message, or the HTML
   // error page in place of the plain one.
   void renderError(const Request& request, Response& response) const {
+    if (!response.error) {  // a message ({"message": …}): the same translation as an error's
+      if (config.error_text) {
+        core::Error as_text{
+            core::ErrorCode::Internal, response.message->key, {}, 0, response.message->args};
+        std::string body = R"({"message":")";
+        core::appendJsonEscaped(body, config.error_text(request, as_text));
+        body += "\"}";
+        response.body = std::move(body);
+      }
+      return;
+    }
     const core::Error& error = *response.error;
     if (response.header("content-type").starts_with("application/json")) {
       if (config.error_text) {
@@ -519,7 +530,7 @@ class Server::Impl::Connection : public Session,
   }
 
   void write(const Request& request, Response response) {
-    if (response.error) server_.renderError(request, response);
+    if (response.error || response.message) server_.renderError(request, response);
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(response.status));

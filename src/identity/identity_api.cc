@@ -173,14 +173,14 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
     return Response::noContent();
   });
 
-  routes.api(
-      "POST", "/api/v1/auth/password-reset", Access::Public, [&identity](Request& r, Context& c) {
-        auto f = readFields(r, {{"email", 254}});
-        if (f.error) return *f.error;
-        auto s = identity.requestPasswordReset(f["email"], c.origin);
-        if (!s) return err(s.error());
-        return ok(202, {{"message", "If the address has a login, a reset link is on its way."}});
-      });
+  routes.api("POST", "/api/v1/auth/password-reset", Access::Public,
+             [&identity](Request& r, Context& c) {
+               auto f = readFields(r, {{"email", 254}});
+               if (f.error) return *f.error;
+               auto s = identity.requestPasswordReset(f["email"], c.origin);
+               if (!s) return err(s.error());
+               return http::jsonMessage(202, {"messages.identity.reset_link_sent", {}});
+             });
 
   routes.api(
       "POST", "/api/v1/auth/password-reset/confirm", Access::Public,
@@ -189,7 +189,7 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
         if (f.error) return *f.error;
         auto s = identity.confirmPasswordReset(f["token"], f["password"], c.origin);
         if (!s) return err(s.error());
-        return ok(200, {{"message", "Password changed; sign in with the new password."}});
+        return http::jsonMessage(200, {"messages.identity.password_reset_done", {}});
       },
       Execution::Worker);
 
@@ -245,7 +245,7 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
         auto s =
             identity.changePassword(*c.principal, f["current_password"], f["password"], c.origin);
         if (!s) return err(s.error());
-        return ok(200, {{"message", "Password changed."}});
+        return http::jsonMessage(200, {"messages.identity.password_changed", {}});
       },
       Execution::Worker);
 

@@ -20,12 +20,12 @@ void registerStaticAssets(http::Router& router) {
     std::string_view data = file.data;
     router.add({"GET", "/static/" + name, [type, etag, data](http::Request& r) {
                   if (r.header("if-none-match") == etag) {
-                    http::Response not_modified{304, {{"ETag", etag}}, {}, {}};
+                    http::Response not_modified{304, {{"ETag", etag}}, {}, {}, {}};
                     not_modified.setHeader("Cache-Control", "public, max-age=86400");
                     return not_modified;
                   }
                   http::Response res{
-                      200, {{"Content-Type", type}, {"ETag", etag}}, std::string(data), {}};
+                      200, {{"Content-Type", type}, {"ETag", etag}}, std::string(data), {}, {}};
                   res.setHeader("Cache-Control", "public, max-age=86400");
                   return res;
                 }});

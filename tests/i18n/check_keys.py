@@ -64,7 +64,7 @@ factories = re.compile(
     r"Error::(?:invalid|notFound|conflict|unauthenticated|forbidden|unavailable|internal|"
     r"payloadTooLarge)\(\s*\"((?:[^\"\\]|\\.)*)\"|Error::rateLimited\(\s*[^,()]+(?:\([^()]*\))?,"
     r"\s*\"((?:[^\"\\]|\\.)*)\"|\.key = \"((?:[^\"\\]|\\.)*)\"")
-messages = re.compile(r"\"((?:notices|confirm)\.[a-z0-9_.]+)\"")
+messages = re.compile(r"\"((?:notices|confirm|messages)\.[a-z0-9_.]+)\"")
 lookups = re.compile(
     r"\b(?:translate|message|t)\(\s*[\w.>()\-]+,\s*\"((?:[^\"\\]|\\.)*)\"(?=\s*[,)])")
 for source in sorted((root / "src").rglob("*")):

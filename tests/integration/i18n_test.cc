@@ -73,4 +73,22 @@ TEST(I18nTest, SignInErrorsAreTranslated) {
 }
 
 }  // namespace
+
+// What a call did is said in the caller's language too, beside what went wrong.
+TEST(I18nTest, SuccessMessagesOfTheApiAreTranslated) {
+  TestServer server;
+  server.signedInUser("sprak@acme.example");
+  for (const char* email : {"sprak@acme.example", "nobody@acme.example"}) {
+    auto sv = server.request("POST", "/api/v1/auth/password-reset",
+                             nlohmann::json{{"email", email}}.dump(),
+                             {"Content-Type: application/json", "Accept-Language: sv"});
+    EXPECT_EQ(sv.status, 202);
+    EXPECT_EQ(sv.json()["message"],
+              "Om adressen har en inloggning är en återställningslänk på väg.");
+  }
+  auto en = server.request("POST", "/api/v1/auth/password-reset",
+                           R"({"email":"sprak@acme.example"})", {"Content-Type: application/json"});
+  EXPECT_EQ(en.json()["message"], "If the address has a login, a reset link is on its way.");
+}
+
 }  // namespace portico::testing
