@@ -7,13 +7,14 @@ declare -A allowed=(
   [storage]="core storage"
   [http]="core http"
   [notify]="core notify"
+  [jobs]="core storage jobs"
   [web]="core http web"
   [audit]="core storage audit"
-  [identity]="core storage http notify web audit identity"
-  [access]="core storage http notify web audit identity access"
-  [directory]="core storage http notify web audit identity access directory"
-  [console]="core storage http notify web audit identity access directory console"
-  [app]="core storage http notify web audit identity access directory console app"
+  [identity]="core storage jobs http notify web audit identity"
+  [access]="core storage jobs http notify web audit identity access"
+  [directory]="core storage jobs http notify web audit identity access directory"
+  [console]="core storage jobs http notify web audit identity access directory console"
+  [app]="core storage jobs http notify web audit identity access directory console app"
 )
 status=0
 for dir in "${!allowed[@]}"; do

@@ -21,6 +21,7 @@
 #include "core/random.h"
 #include "directory/directory_api.h"
 #include "directory/directory_pages.h"
+#include "identity/deliveries.h"
 #include "identity/identity_api.h"
 #include "identity/identity_pages.h"
 #include "identity/identity_repository.h"
@@ -70,6 +71,8 @@ struct App::Impl {
       : config(std::move(c)),
         clock(clk),
         db(config.db_path),
+        job_queue(db, clock),
+        job_runner(job_queue),
         secrets(identity::SecretBox::fromKeyFile(config.key_file.empty() ? config.db_path + ".key"
                                                                          : config.key_file)),
         hasher(config.light_password_hashing
@@ -103,8 +106,9 @@ struct App::Impl {
                                                                           : config.sms_outbox);
     }
     identity_service = std::make_unique<identity::IdentityService>(
-        repo, throttle, audit, clock, *hasher, secrets, *mailer, *sms, views, config.public_url,
+        repo, throttle, audit, clock, *hasher, secrets, job_queue, views, config.public_url,
         config.limits);
+    identity::registerDeliveries(job_runner, *identity_service, secrets, *mailer, *sms, views);
     // TLS here (--tls-cert) or at a proxy in front (an https:// public URL): HSTS, Secure cookies.
     bool tls = config.public_url.starts_with("https://") || !config.server.tls_cert_file.empty();
     config.server.served_over_tls = tls;
@@ -131,6 +135,9 @@ struct App::Impl {
     wireRoutes();
     server = std::make_unique<http::Server>(config.server, router);
   }
+
+  // The workers use the services below them: they end first.
+  ~Impl() { job_runner.stop(); }
 
   void wireRoutes() {
     router.add({"GET", "/healthz", [this](http::Request&) {
@@ -175,6 +182,8 @@ struct App::Impl {
   AppConfig config;
   const core::Clock& clock;
   storage::SqliteDb db;
+  jobs::Queue job_queue;
+  jobs::Runner job_runner;
   identity::SecretBox secrets;
   std::unique_ptr<identity::PasswordHasher> hasher;
   audit::AuditLog audit;
@@ -297,10 +306,21 @@ core::Result<std::string> App::createApiKey(const std::string& org, const std::s
   return impl_->api_keys.create(org, name, impl_->repo);
 }
 
-void App::start() { impl_->server->start(); }
+void App::start() {
+  impl_->job_runner.start(impl_->config.job_workers);
+  impl_->server->start();
+}
 unsigned short App::port() const { return impl_->server->port(); }
-void App::stop() { impl_->server->stop(); }
-void App::runUntilSignal() { impl_->server->runUntilSignal(); }
+void App::stop() {
+  impl_->server->stop();
+  impl_->job_runner.stop();
+}
+void App::runUntilSignal() {
+  impl_->server->runUntilSignal();
+  impl_->job_runner.stop();
+}
+jobs::Queue& App::jobs() { return impl_->job_queue; }
+jobs::Runner& App::jobRunner() { return impl_->job_runner; }
 storage::Db& App::db() { return impl_->db; }
 identity::IdentityService& App::identity() { return *impl_->identity_service; }
 const identity::GuardedRoutes& App::routes() const { return *impl_->guarded; }

@@ -9,6 +9,7 @@
 #include "http/server.h"
 #include "identity/guard.h"
 #include "identity/identity_service.h"
+#include "jobs/runner.h"
 #include "storage/db.h"
 
 namespace portico::app {
@@ -25,6 +26,7 @@ struct AppConfig {
   http::ServerConfig server;
   identity::IdentityLimits limits;
   bool light_password_hashing = false;  // tests only: Argon2id at its minimum cost
+  int job_workers = 2;                  // threads that deliver queued jobs while serving (0: none)
 };
 
 // The message of an error in English, for the command line.
@@ -58,6 +60,9 @@ class App {
 
   storage::Db& db();
   identity::IdentityService& identity();
+  // The job queue, and its runner (whose workers start with start()).
+  jobs::Queue& jobs();
+  jobs::Runner& jobRunner();
   const identity::GuardedRoutes& routes() const;
   // Every route the server answers.
   const http::Router& router() const;

@@ -75,8 +75,7 @@ std::string_view mfaStepName(MfaStep step) {
 IdentityService::IdentityService(IdentityRepository& repo, Throttle& throttle,
                                  audit::AuditLog& audit, const core::Clock& clock,
                                  const PasswordHasher& hasher, const SecretBox& secrets,
-                                 notify::Mailer& mailer, notify::SmsSender& sms,
-                                 const web::Views& views, std::string public_url,
+                                 jobs::Queue& jobs, const web::Views& views, std::string public_url,
                                  IdentityLimits limits)
     : repo_(repo),
       throttle_(throttle),
@@ -84,8 +83,7 @@ IdentityService::IdentityService(IdentityRepository& repo, Throttle& throttle,
       clock_(clock),
       hasher_(hasher),
       secrets_(secrets),
-      mailer_(mailer),
-      sms_(sms),
+      jobs_(jobs),
       views_(views),
       public_url_(std::move(public_url)),
       limits_(limits) {
@@ -360,8 +358,7 @@ core::Status IdentityService::enrollSms(const Principal& p, const std::string& p
   throttle_.hit(user_bucket);
   throttle_.hit(phone_bucket);
   auto lang = std::string(languageOrDefault(p.user.language));
-  auto sent = sms_.send(phone, views_.translate(lang, "sms.code") + " " + code);
-  if (!sent) return sent;
+  queueSms(phone, views_.translate(lang, "sms.code") + " " + code);
   audit_.record(actor(origin, p.user.id), {"mfa.sms.enrolment_started", {}, {}, {}, "{}"});
   return {};
 }
@@ -413,10 +410,8 @@ core::Status IdentityService::sendSmsCode(const Principal& p, const Origin& orig
                            core::sha256Hex(code), now, now + limits_.sms_code_s);
   throttle_.hit(user_bucket);
   throttle_.hit(phone_bucket);
-  auto sent =
-      sms_.send(*user->sms_phone,
-                views_.translate(languageOrDefault(user->language), "sms.code") + " " + code);
-  if (!sent) return sent;
+  queueSms(*user->sms_phone,
+           views_.translate(languageOrDefault(user->language), "sms.code") + " " + code);
   audit_.record(actor(origin, p.user.id), {"mfa.sms.sent", {}, {}, {}, "{}"});
   return {};
 }
@@ -536,22 +531,43 @@ core::Status IdentityService::requestPasswordReset(const std::string& email_in,
   if (!core::looksLikeEmail(email)) {
     return fail(Error::invalid("errors.identity.bad_email", "email"));
   }
-  auto now = clock_.now();
   std::string ip_bucket = "reset-ip:" + origin.ip;
   if (auto wait = throttle_.full(ip_bucket, {limits_.resets_per_ip, 15 * 60})) {
     return fail(Error::rateLimited(wait->seconds()));
   }
   throttle_.hit(ip_bucket);
+  // Whether the address has a login is looked at off the request, by a job: every address costs
+  // the request the same two writes.
+  jobs_.enqueue(std::string(kPasswordResetJob),
+                secrets_.seal(nlohmann::json{{"email", email},
+                                             {"ip", origin.ip},
+                                             {"user_agent", origin.user_agent},
+                                             {"request_id", origin.request_id}}
+                                  .dump()));
+  return {};
+}
+
+std::optional<std::pair<std::string, Origin>> IdentityService::openPasswordResetJob(
+    const std::string& payload) const {
+  auto plain = secrets_.open(payload);
+  if (!plain) return std::nullopt;
+  auto j = nlohmann::json::parse(*plain, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("email") || !j["email"].is_string()) return std::nullopt;
+  return std::pair{j["email"].get<std::string>(),
+                   Origin{j.value("ip", ""), j.value("user_agent", ""), j.value("request_id", "")}};
+}
+
+void IdentityService::deliverPasswordReset(const std::string& email, const Origin& origin) {
+  auto now = clock_.now();
   auto user = repo_.findUserByEmail(email);
-  // At most three mails an hour to one address; the answer is the same either way.
-  if (!user || user->status == UserStatus::Disabled || !throttle_.takeResetMail(email)) {
-    return {};
-  }
+  // At most three mails an hour to one address.
+  if (!user || user->status == UserStatus::Disabled || !throttle_.takeResetMail(email)) return;
+  storage::Transaction tx(repo_.conn());
   std::string token = core::randomToken(32);
   repo_.insertPasswordReset(user->id, core::sha256Hex(token), now, now + limits_.reset_token_s);
   audit_.record(actor(origin, std::nullopt), {"password.reset_requested", user->id, {}, {}, "{}"});
   sendMail(*user, "password_reset", {{"link", public_url_ + "/password-reset?token=" + token}});
-  return {};
+  tx.commit();
 }
 
 core::Status IdentityService::confirmPasswordReset(const std::string& token,
@@ -859,18 +875,19 @@ bool IdentityService::sendMail(const User& user, const std::string& name,
   nlohmann::json d = data;
   d["first_name"] = user.first_name;
   d["public_url"] = public_url_;
-  notify::MailMessage m;
-  m.to = user.email;
-  m.subject = views_.translate(lang, "mail." + name + ".subject");
-  m.text = views_.render("mail/" + name + ".text", lang, d);
-  m.html = views_.render("mail/" + name + ".html", lang, d);
-  if (auto sent = mailer_.send(m); !sent) {
-    std::string reason;  // in English, with its arguments (SMTP's reason)
-    core::appendJsonEscaped(reason, views_.message("en", sent.error()));
-    spdlog::error(R"({{"event":"mail_failed","template":"{}","error":"{}"}})", name, reason);
-    return false;
-  }
+  nlohmann::json mail = {{"to", user.email},
+                         {"template", name},
+                         {"subject", views_.translate(lang, "mail." + name + ".subject")},
+                         {"text", views_.render("mail/" + name + ".text", lang, d)},
+                         {"html", views_.render("mail/" + name + ".html", lang, d)}};
+  // Sealed: a mail may carry a sign-in link, which the database otherwise keeps only hashed.
+  jobs_.enqueue(std::string(kMailJob), secrets_.seal(mail.dump()));
   return true;
+}
+
+void IdentityService::queueSms(const std::string& phone, const std::string& text) {
+  jobs_.enqueue(std::string(kSmsJob),
+                secrets_.seal(nlohmann::json{{"to", phone}, {"text", text}}.dump()));
 }
 
 std::string_view languageOrDefault(std::string_view language) {

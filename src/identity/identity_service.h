@@ -15,6 +15,7 @@
 #include "identity/password.h"
 #include "identity/secret_box.h"
 #include "identity/throttle.h"
+#include "jobs/queue.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
 #include "web/views.h"
@@ -94,12 +95,17 @@ class SignupGrants {
 // The use cases of identity: sign-in with a second factor, sessions, password reset, admin
 // signup links, profile. Every outcome is audited. Thread-safe; blocking (password hashing):
 // call from worker threads.
+// The kinds of the jobs this service queues; their payloads are sealed with the secret box.
+inline constexpr std::string_view kMailJob = "mail";  // {to, template, subject, text, html}
+inline constexpr std::string_view kSmsJob = "sms";    // {to, text}
+inline constexpr std::string_view kPasswordResetJob = "password_reset";  // {email, ip, request_id}
+
 class IdentityService {
  public:
   IdentityService(IdentityRepository& repo, Throttle& throttle, audit::AuditLog& audit,
                   const core::Clock& clock, const PasswordHasher& hasher, const SecretBox& secrets,
-                  notify::Mailer& mailer, notify::SmsSender& sms, const web::Views& views,
-                  std::string public_url, IdentityLimits limits = {});
+                  jobs::Queue& jobs, const web::Views& views, std::string public_url,
+                  IdentityLimits limits = {});
 
   // Checks e-mail and password. Unauthenticated (one message for every wrong combination),
   // RateLimited when the account or the address has failed too often or the account's delay
@@ -143,8 +149,16 @@ class IdentityService {
   // NotFound if `id` is not one of the caller's sessions.
   core::Status endSession(const Principal& p, core::SessionId id, const Origin& origin);
 
-  // Always succeeds the same way, registered or not; mails a link when the e-mail has a login.
+  // Always succeeds the same way, registered or not: it queues a job (kPasswordResetJob) and
+  // answers, so that neither its answer nor its time tells whether the e-mail has a login. The
+  // job (deliverPasswordReset) mails a link when it has.
   core::Status requestPasswordReset(const std::string& email, const Origin& origin);
+  // The job of a reset request: when `email` has an active login and has not had three links in
+  // the hour, a new link is made, audited and mailed (queued), all in one transaction.
+  void deliverPasswordReset(const std::string& email, const Origin& origin);
+  // The payload of a reset job, unsealed: its e-mail and the origin of the request.
+  std::optional<std::pair<std::string, Origin>> openPasswordResetJob(
+      const std::string& payload) const;
   // Sets the password and ends every session of the user (2FA stays as it was).
   core::Status confirmPasswordReset(const std::string& token, const std::string& password,
                                     const Origin& origin);
@@ -166,8 +180,8 @@ class IdentityService {
   // Mails templates/mail/<template_name>.{text,html}.mustache (subject "mail.<name>.subject") to
   // the user's e-mail, in the user's language, if wantsNotification(user, kind). `vars` fill the
   // template; first_name, public_url and account_link (where the user turns notifications off)
-  // are added. Returns whether the mail went out (a mailer failure is logged and answers false).
-  // Call it once the change it reports has committed. REQUIRES: the template exists.
+  // are added. Returns whether a mail was queued. Call it inside the transaction of the change it
+  // reports, so that both commit or neither does. REQUIRES: the template exists.
   bool notify(core::UserId user, std::string_view kind, const std::string& template_name,
               nlohmann::json vars);
 
@@ -248,8 +262,11 @@ class IdentityService {
   void notifyUser(const User& user, const std::string& kind);
   // The login to mail about `kind`, if wantsNotification().
   std::optional<User> notificationRecipient(core::UserId user, std::string_view kind);
-  // Renders and sends a mail template to the user; false (logged) if the mailer fails.
+  // Renders a mail template for the user and queues it (a job in the caller's transaction, if
+  // one is open). True.
   bool sendMail(const User& user, const std::string& template_name, const nlohmann::json& data);
+  // Queues a text message; its text (a code) is sealed in the queue.
+  void queueSms(const std::string& phone, const std::string& text);
   audit::Actor actor(const Origin& o, std::optional<core::UserId> user) const;
   core::Result<core::UserId> consumeSignupLink(const SignupLink& link, core::UserId user);
 
@@ -259,8 +276,7 @@ class IdentityService {
   const core::Clock& clock_;
   const PasswordHasher& hasher_;
   const SecretBox& secrets_;
-  notify::Mailer& mailer_;
-  notify::SmsSender& sms_;
+  jobs::Queue& jobs_;
   const web::Views& views_;
   PasswordPolicy policy_;
   std::string public_url_;

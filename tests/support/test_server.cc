@@ -76,6 +76,9 @@ TestServer::TestServer(app::AppConfig c, bool light_hashing)
   c.server.port = 0;
   c.server.access_log = false;
   c.light_password_hashing = light_hashing;
+  // No workers: mails() and texts() deliver what is due on the test's thread, so that a test reads
+  // its mail at once; a test of the workers starts them (app().jobRunner().start(n)).
+  c.job_workers = 0;
   app_ = std::make_unique<app::App>(c, clock_);
   app_->start();
 }
@@ -233,7 +236,13 @@ std::string TestServer::totpCode(const std::string& base32_secret, std::int64_t 
   return identity::Totp::code(base32Decode(base32_secret), clock_.now() + offset);
 }
 
-std::vector<std::string> TestServer::mails() const { return filesIn(dir_ + "/mail", ".eml"); }
-std::vector<std::string> TestServer::texts() const { return filesIn(dir_ + "/sms", ".json"); }
+std::vector<std::string> TestServer::mails() const {
+  app_->jobRunner().runDue();
+  return filesIn(dir_ + "/mail", ".eml");
+}
+std::vector<std::string> TestServer::texts() const {
+  app_->jobRunner().runDue();
+  return filesIn(dir_ + "/sms", ".json");
+}
 
 }  // namespace portico::testing

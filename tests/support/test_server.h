@@ -76,7 +76,7 @@ class TestServer {
   // Code for a base32 secret at the fake clock's time (+ offset seconds).
   std::string totpCode(const std::string& base32_secret, std::int64_t offset = 0) const;
 
-  // Files in the mail / SMS outbox, oldest first.
+  // Files in the mail / SMS outbox, oldest first, after the due jobs have been delivered.
   std::vector<std::string> mails() const;
   std::vector<std::string> texts() const;
 

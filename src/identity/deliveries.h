@@ -1,0 +1,19 @@
+#pragma once
+
+#include "identity/identity_service.h"
+#include "identity/secret_box.h"
+#include "jobs/runner.h"
+#include "notify/mailer.h"
+#include "notify/sms.h"
+#include "web/views.h"
+
+namespace portico::identity {
+
+// The handlers of the jobs that identity queues, on the job runner's threads: mail through the
+// mailer, text messages through the SMS sender (a peer that is absent, slow or refuses is
+// retried for two days; a message it can never take fails at once), and password-reset
+// requests. `views` gives the English text of an error for operators.
+void registerDeliveries(jobs::Runner& runner, IdentityService& identity, const SecretBox& secrets,
+                        notify::Mailer& mailer, notify::SmsSender& sms, const web::Views& views);
+
+}  // namespace portico::identity

@@ -1,0 +1,103 @@
+#include "jobs/runner.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <exception>
+
+#include "core/random.h"
+#include "core/text.h"
+
+namespace portico::jobs {
+
+Runner::Runner(Queue& queue, Options options)
+    : queue_(queue),
+      options_(options),
+      owner_prefix_(std::to_string(getpid()) + ":" + core::randomToken(6) + ":") {}
+
+Runner::~Runner() { stop(); }
+
+void Runner::handle(const std::string& kind, Handler handler, RetryPolicy policy) {
+  kinds_[kind] = Kind{std::move(handler), policy};
+}
+
+RetryPolicy Runner::policyOf(const std::string& kind) const {
+  auto it = kinds_.find(kind);
+  return it == kinds_.end() ? RetryPolicy{} : it->second.policy;
+}
+
+bool Runner::runOne() {
+  // Each claim has its own owner, so that a late answer of a lost lease changes nothing.
+  std::string owner = owner_prefix_ + std::to_string(++claims_);
+  auto job = queue_.claim(owner, options_.lease_ms);
+  if (!job) return false;
+  auto kind = kinds_.find(job->kind);
+  if (kind == kinds_.end()) {
+    queue_.fail(job->id, owner, "no handler for jobs of kind '" + job->kind + "'", {}, true);
+    return true;
+  }
+  Outcome outcome;
+  try {
+    outcome = kind->second.handler(*job);
+  } catch (const std::exception& e) {
+    outcome = Outcome::retry(e.what());
+  }
+  if (outcome.kind == Outcome::Kind::Done) {
+    queue_.complete(job->id, owner);
+    return true;
+  }
+  bool again = queue_.fail(job->id, owner, outcome.error, kind->second.policy,
+                           outcome.kind == Outcome::Kind::Failed, outcome.retry_after_ms);
+  std::string error;
+  core::appendJsonEscaped(error, outcome.error);
+  spdlog::warn(
+      R"({{"event":"job_failed","job":{},"kind":"{}","attempt":{},"retry":{},"error":"{}"}})",
+      job->id, job->kind, job->attempts, again, error);
+  return true;
+}
+
+int Runner::runDue(int max) {
+  int n = 0;
+  while (n < max && runOne()) ++n;
+  return n;
+}
+
+void Runner::start(int threads) {
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] { work(owner_prefix_); });
+  }
+}
+
+void Runner::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+void Runner::wake() { wake_.notify_all(); }
+
+void Runner::work(const std::string&) {
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    bool ran = false;
+    try {
+      ran = runOne();
+    } catch (const std::exception& e) {  // the database itself failed: wait, then try again
+      spdlog::error(R"({{"event":"job_claim_failed","error":"{}"}})", e.what());
+    }
+    if (ran) continue;
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.idle_poll_ms),
+                   [this] { return stopping_; });
+  }
+}
+
+}  // namespace portico::jobs
