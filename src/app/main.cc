@@ -147,6 +147,18 @@ int main(int argc, char** argv) {
   key_create->add_option("--name", key_name, "A label for the key, like \"ERP\"")->required();
   key_create->add_option("--key-file", key_config.key_file, "Key file (default: DB.key)");
 
+  AppConfig jobs_config;
+  std::string jobs_state = "all";
+  std::int64_t retry_id = 0;
+  auto* jobs_cmd = cli.add_subcommand(
+      "jobs", "List the queue of deliveries (mail, text messages): waiting and failed ones");
+  jobs_cmd->add_option("--db", jobs_config.db_path, "SQLite database file")->required();
+  jobs_cmd->add_option("--state", jobs_state, "queued, failed, done or all")
+      ->check(CLI::IsMember({"queued", "failed", "done", "all"}))
+      ->capture_default_str();
+  auto* jobs_retry = jobs_cmd->add_subcommand("retry", "Make a failed job due again now");
+  jobs_retry->add_option("ID", retry_id, "The job's id")->required();
+
   AppConfig demo_config;
   demo_config.db_path = "var/demo.db";
   demo_config.mail_outbox = "var/outbox/mail";
@@ -201,6 +213,44 @@ int main(int argc, char** argv) {
       std::cout << "API key \"" << key_name << "\" for " << key_org
                 << " (shown only now; send it as 'Authorization: Bearer KEY'):\n"
                 << *key << "\n";
+      return 0;
+    }
+    if (*jobs_cmd) {
+      portico::core::SystemClock clock;
+      jobs_config.job_workers = 0;
+      App app(jobs_config, clock);
+      auto& queue = app.jobs();
+      if (*jobs_retry) {
+        auto job = queue.find(retry_id);
+        if (!job || !queue.retry(retry_id, app.jobRunner().policyOf(job->kind))) {
+          std::cerr << "portico jobs retry: no failed or waiting job " << retry_id
+                    << " (a running or delivered job is not retried)\n";
+          return 1;
+        }
+        std::cout << "Job " << retry_id << " (" << job->kind
+                  << ") is due again; a running portal delivers it.\n";
+        return 0;
+      }
+      auto c = queue.counts();
+      std::cout << "queued " << c.queued << ", running " << c.running << ", failed " << c.failed
+                << ", done " << c.done << "\n";
+      std::vector<std::string> states;
+      if (jobs_state == "all") {
+        states = {"queued", "failed"};
+      } else {
+        states = {jobs_state};
+      }
+      for (const auto& state : states) {
+        for (const auto& j : queue.list(state, 100)) {
+          std::cout << j.id << "  " << j.state << "  " << j.kind << "  attempts " << j.attempts
+                    << "  created " << portico::app::utcText(j.created_at_ms / 1000);
+          if (j.state == "queued") {
+            std::cout << "  due " << portico::app::utcText(j.run_at_ms / 1000);
+          }
+          if (!j.last_error.empty()) std::cout << "  last error: " << j.last_error;
+          std::cout << "\n";
+        }
+      }
       return 0;
     }
     if (*demo_cmd) {

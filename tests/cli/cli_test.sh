@@ -20,7 +20,7 @@ check() {  # check NAME EXPECTED_RC PATTERN -- command…
     echo "ok   $name"
   fi
 }
-for cmd in serve migrate init demo "api-key create"; do
+for cmd in serve migrate init demo "api-key create" jobs "jobs retry"; do
   # shellcheck disable=SC2086
   check "$cmd --help" 0 "Usage" -- "$bin" $cmd --help
 done
@@ -58,4 +58,13 @@ else
 fi
 check "api-key unknown org" 1 "No organization named" -- \
   "$bin" api-key create --db "$dir/p.db" --org "Nope" --name ERP
+# The delivery queue: what waits and what failed, with its last error; a failed job retried.
+check "jobs on an empty queue" 0 "queued 0, running 0, failed 0, done 0" -- "$bin" jobs --db "$dir/p.db"
+sqlite3 "$dir/p.db" "INSERT INTO jobs (kind, payload, state, attempts, run_at, give_up_at, last_error, created_at, finished_at) VALUES ('mail', 'x', 'failed', 9, 0, 0, 'Mail delivery failed: connection refused', 0, 0)"
+check "jobs lists a failed job" 0 "^1  failed  mail  attempts 9 .*last error: Mail delivery failed: connection refused" -- \
+  "$bin" jobs --db "$dir/p.db" --state failed
+check "jobs retry" 0 "Job 1 \(mail\) is due again" -- "$bin" jobs --db "$dir/p.db" retry 1
+check "jobs after the retry" 0 "queued 1, running 0, failed 0" -- "$bin" jobs --db "$dir/p.db"
+check "jobs retry unknown" 1 "no failed or waiting job 42" -- "$bin" jobs --db "$dir/p.db" retry 42
+check "jobs bad state" 105 "state" -- "$bin" jobs --db "$dir/p.db" --state lost
 exit $fail
