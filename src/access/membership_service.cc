@@ -44,10 +44,14 @@ std::optional<AgentAllocation> MembershipService::agent(const CompanyAccess& cal
   return out;
 }
 
+// A disabled login manages nobody: it does not count, or the last active administrator could
+// leave the company with only one who cannot sign in.
 bool MembershipService::anotherManager(const std::vector<Member>& members,
                                        core::UserId except) const {
   for (const auto& m : members) {
-    if (m.user_id != except && m.permissions.has(Permission::UsersManage)) return true;
+    if (m.user_id != except && !m.disabled && m.permissions.has(Permission::UsersManage)) {
+      return true;
+    }
   }
   return false;
 }
