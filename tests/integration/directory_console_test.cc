@@ -654,6 +654,57 @@ TEST_F(DirectoryConsoleTest, TheContractPathDeletesAStaffInvitationAsTheConsoleD
             404);
 }
 
+// Accepting skips a company where the person is a member already, leaving their rights there as
+// they were: deleting the invitation then takes back only what accepting it gave.
+TEST_F(DirectoryConsoleTest, DeletingAnAcceptedInvitationRemovesOnlyTheMembershipsItGave) {
+  auto r = server.post("/api/v1/invitations",
+                       {{"email", "ivy@x.example"},
+                        {"first_name", "Ivy"},
+                        {"last_name", "I"},
+                        {"companies",
+                         {{{"company_id", company}, {"role", "user"}},
+                          {{"company_id", other}, {"role", "member"}}}}},
+                       staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto staff_invitation = r.json()["id"].get<std::int64_t>();
+  auto staff_token = server.mailedToken("/invitations/accept");
+  // Meanwhile B's administrator invites her too, and she accepts that first.
+  ASSERT_EQ(server
+                .post("/api/v1/invitations",
+                      {{"email", "ivy@x.example"},
+                       {"first_name", "Ivy"},
+                       {"last_name", "I"},
+                       {"companies", {{{"company_id", other}, {"role", "user"}}}}},
+                      other_admin)
+                .status,
+            201);
+  ASSERT_EQ(
+      server
+          .post("/api/v1/invitations/accept", {{"token", server.mailedToken("/invitations/accept")},
+                                               {"first_name", "Ivy"},
+                                               {"last_name", "I"},
+                                               {"password", TestServer::kPassword}})
+          .status,
+      201);
+  auto ivy = server.signInAndEnrol("ivy@x.example");
+  // Staff's invitation gives A; B it skips, her rights there unchanged.
+  ASSERT_EQ(server.post("/api/v1/invitations/accept", {{"token", staff_token}}, ivy).status, 200);
+  ASSERT_EQ(server.get(c(company), ivy).status, 200);
+  ASSERT_EQ(server.get(c(other), ivy).json()["role"], "user");
+
+  ASSERT_EQ(call("DELETE", "/api/v1/staff/invitations/" + std::to_string(staff_invitation), nullptr,
+                 staff)
+                .status,
+            204);
+  EXPECT_EQ(server.get(c(company), ivy).status, 404);
+  auto b = server.get(c(other), ivy);
+  EXPECT_EQ(b.status, 200) << "deleting staff's invitation took away the membership it skipped";
+  EXPECT_EQ(b.json()["role"], "user");
+  auto deleted = server.get("/api/v1/staff/audit?event=invitation.deleted", staff).json()["items"];
+  ASSERT_EQ(deleted.size(), 1u) << deleted.dump();
+  EXPECT_EQ(deleted[0]["detail"]["memberships_removed"], 1) << deleted.dump();
+}
+
 TEST_F(DirectoryConsoleTest, DisablingALoginEndsItsSessionsAndOnlyStaffOfItsOrganizationMay) {
   auto [bob, bob_token] = member("A", company, "bob@a.example", "user");
   auto disable = "/api/v1/staff/users/" + std::to_string(bob) + "/disable";
