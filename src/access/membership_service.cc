@@ -56,11 +56,9 @@ bool MembershipService::anotherManager(const std::vector<Member>& members,
   return false;
 }
 
-// Whoever is not staff acts only on members who do not outrank them: every permission the
-// member holds now, the caller holds too. Otherwise a lesser administrator could demote or remove
-// a greater one, whom nobody in an independent company could then restore.
+// Whoever is not staff acts only on members who do not outrank them (Policy::mayActOnMember).
 core::Status MembershipService::mayActOn(const CompanyAccess& caller, const Member& target) {
-  if (caller.basis == Basis::Staff || target.permissions.subsetOf(caller.permissions)) return {};
+  if (Policy::mayActOnMember(caller, target.permissions)) return {};
   return fail(Error::forbidden("errors.access.outranked"));
 }
 
