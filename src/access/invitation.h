@@ -18,6 +18,9 @@ struct InvitedCompany {
   std::string role;
   PermissionSet permissions;
   std::vector<std::int64_t> sites;
+  // Once accepted: accepting gave this membership. False where the person was a member already
+  // or the inviter could no longer grant it (nothing was given), and while pending.
+  bool granted = false;
 };
 
 struct Invitation {

@@ -34,11 +34,14 @@ constexpr std::string_view kPendingFor =
     " JOIN invitation_companies ic ON ic.invitation_id = i.id WHERE ic.company_id = ?"
     " AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ? ORDER BY i.id";
 constexpr std::string_view kCompanies =
-    "SELECT ic.company_id, c.name, ic.role, ic.permissions, ic.sites FROM invitation_companies ic"
+    "SELECT ic.company_id, c.name, ic.role, ic.permissions, ic.sites, ic.granted"
+    " FROM invitation_companies ic"
     " JOIN companies c ON c.id = ic.company_id WHERE ic.invitation_id = ? ORDER BY c.name";
 constexpr std::string_view kAccept =
     "UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE id = ? AND accepted_at IS NULL"
     " AND revoked_at IS NULL";
+constexpr std::string_view kMarkGranted =
+    "UPDATE invitation_companies SET granted = 1 WHERE invitation_id = ? AND company_id = ?";
 constexpr std::string_view kRevoke = "UPDATE invitations SET revoked_at = ? WHERE id = ?";
 constexpr std::string_view kRenew =
     "UPDATE invitations SET token_hash = ?, expires_at = ? WHERE id = ?";
@@ -122,6 +125,7 @@ void InvitationRepository::loadCompanies(Invitation& invitation) {
     auto preset = presetPermissions(c.role);
     c.permissions = preset ? *preset : PermissionSet::parse(q.getText(3));
     c.sites = splitSites(q.getText(4));
+    c.granted = q.getInt(5) != 0;
     invitation.companies.push_back(std::move(c));
   }
 }
@@ -176,6 +180,10 @@ std::vector<Invitation> InvitationRepository::pendingFor(core::CompanyId company
 bool InvitationRepository::accept(std::int64_t id, core::UserId user, std::int64_t now) {
   Query(conn(), kAccept).bind(now, user.value, id).run();
   return conn().changes() == 1;
+}
+
+void InvitationRepository::markGranted(std::int64_t id, core::CompanyId company) {
+  Query(conn(), kMarkGranted).bind(id, company.value).run();
 }
 
 void InvitationRepository::revoke(std::int64_t id, std::int64_t now) {

@@ -24,6 +24,9 @@ class InvitationRepository {
   std::vector<Invitation> pendingFor(core::CompanyId company, std::int64_t now);
   // Marks it accepted; false if it was accepted or revoked already (a concurrent accept won).
   bool accept(std::int64_t id, core::UserId user, std::int64_t now);
+  // Records that accepting the invitation gave the membership in `company`
+  // (InvitedCompany::granted).
+  void markGranted(std::int64_t id, core::CompanyId company);
   void revoke(std::int64_t id, std::int64_t now);
   void renew(std::int64_t id, const std::string& token_hash, std::int64_t expires_at);
 

@@ -340,10 +340,12 @@ core::Status InvitationService::deleteStaffMade(const Invitation& inv, const ide
     removed += repo_.leaveAgent(*inv.agent_id, core::UserId{*inv.accepted_by}) ? 1 : 0;
   }
   if (inv.accepted_by) {
-    // The person it brought in leaves the invitation's companies: those staff administer
-    // (managed ones), never leaving a company without a member who manages users.
+    // The person it brought in leaves the invitation's companies where accepting it gave the
+    // membership (never one they held before, which the invitation left as it was) and staff
+    // administer (managed ones), never leaving a company without a member who manages users.
     core::UserId user{*inv.accepted_by};
     for (const auto& c : inv.companies) {
+      if (!c.granted) continue;
       auto company = access_.findCompany(c.company_id);
       if (!company || !company->managed) continue;
       auto members = access_.members(c.company_id);
@@ -433,6 +435,7 @@ void InvitationService::grant(const Invitation& inv, const std::vector<InvitedCo
     }
     access_.putMembership(c.company_id, user, c.role, c.permissions, inviter, now);
     access_.setRights(c.company_id, user, c.role, c.permissions, c.sites.empty(), c.sites);
+    repo_.markGranted(inv.id, c.company_id);  // deleting the invitation takes back only these
     audit_.record(
         actorOf(origin, user),
         {"membership.granted", user, inv.org_id, c.company_id,

@@ -69,9 +69,11 @@ class InvitationService {
   // DELETE /api/v1/staff/invitations/{id} (and its page) alike. Staff who manage users delete a
   // staff-made invitation of their organization that reaches only companies they reach (and
   // agents only if they manage agents): a pending one is revoked; an accepted one also removes
-  // the person it brought in from the invitation's companies that staff administer (managed
-  // ones), keeping a member who manages users in each. Anyone else who may manage a pending
-  // invitation (see revoke) revokes it. NotFound for any other (an accepted one among them).
+  // the person it brought in from the invitation's companies where accepting it gave the
+  // membership (InvitedCompany::granted: never one they held already) and that staff administer
+  // (managed ones), keeping a member who manages users in each. Anyone else who may manage a
+  // pending invitation (see revoke) revokes it. NotFound for any other (an accepted one among
+  // them).
   core::Status deleteInvitation(const identity::Principal& p, std::int64_t id,
                                 const identity::Origin& o);
   // Mails the invitation again with a new link. RateLimited (nothing changes) past the

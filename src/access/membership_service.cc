@@ -44,19 +44,21 @@ std::optional<AgentAllocation> MembershipService::agent(const CompanyAccess& cal
   return out;
 }
 
+// A disabled login manages nobody: it does not count, or the last active administrator could
+// leave the company with only one who cannot sign in.
 bool MembershipService::anotherManager(const std::vector<Member>& members,
                                        core::UserId except) const {
   for (const auto& m : members) {
-    if (m.user_id != except && m.permissions.has(Permission::UsersManage)) return true;
+    if (m.user_id != except && !m.disabled && m.permissions.has(Permission::UsersManage)) {
+      return true;
+    }
   }
   return false;
 }
 
-// Whoever is not staff acts only on members who do not outrank them: every permission the
-// member holds now, the caller holds too. Otherwise a lesser administrator could demote or remove
-// a greater one, whom nobody in an independent company could then restore.
+// Whoever is not staff acts only on members who do not outrank them (Policy::mayActOnMember).
 core::Status MembershipService::mayActOn(const CompanyAccess& caller, const Member& target) {
-  if (caller.basis == Basis::Staff || target.permissions.subsetOf(caller.permissions)) return {};
+  if (Policy::mayActOnMember(caller, target.permissions)) return {};
   return fail(Error::forbidden("errors.access.outranked"));
 }
 

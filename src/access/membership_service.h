@@ -16,8 +16,8 @@ namespace portico::access {
 // (from CompanyRoutes, which checked users.manage) is given; these add the finer rules, for the
 // API and the pages alike: nobody but staff changes or removes a member who holds a permission
 // the caller does not hold, nobody grants a permission they do not hold, and a company keeps at
-// least one member who manages users (unless staff change it). Every change is audited with its
-// owner. Thread-safe.
+// least one member with an enabled login who manages users (unless staff change it). Every change
+// is audited with its owner. Thread-safe.
 class MembershipService {
  public:
   MembershipService(AccessRepository& repo, audit::AuditLog& audit, const core::Clock& clock)
@@ -47,7 +47,7 @@ class MembershipService {
  private:
   static bool withinSites(const CompanyAccess& caller, const Member& target, bool all_sites,
                           const std::vector<std::int64_t>& sites);
-  // True if some member other than `except` manages users.
+  // True if some member other than `except`, with a login that is not disabled, manages users.
   bool anotherManager(const std::vector<Member>& members, core::UserId except) const;
   // Forbidden if `target` holds a permission that `caller` (not staff) does not.
   static core::Status mayActOn(const CompanyAccess& caller, const Member& target);

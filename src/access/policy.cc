@@ -189,6 +189,12 @@ bool Policy::seesMember(const CompanyAccess& caller, bool all_sites,
   return std::any_of(sites.begin(), sites.end(), [&](auto s) { return caller.seesSite(s); });
 }
 
+// Otherwise a lesser administrator could demote, remove or narrow a greater one, whom nobody in an
+// independent company could then restore.
+bool Policy::mayActOnMember(const CompanyAccess& caller, const PermissionSet& permissions) {
+  return caller.basis == Basis::Staff || permissions.subsetOf(caller.permissions);
+}
+
 core::Result<Explanation> Policy::explainTo(const CompanyAccess& caller, core::UserId subject,
                                             std::optional<Permission> permission,
                                             std::optional<std::int64_t> site) {

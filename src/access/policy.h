@@ -106,6 +106,10 @@ class Policy {
   // every site (such a member reaches beyond the caller).
   static bool seesMember(const CompanyAccess& caller, bool all_sites,
                          const std::vector<std::int64_t>& sites);
+  // True if `caller` may act on a member who holds `permissions`: change their rights, remove
+  // them, or change the contacts that set their site scope. Staff may; anyone else only on a
+  // member who does not outrank them (every permission the member holds, the caller holds too).
+  static bool mayActOnMember(const CompanyAccess& caller, const PermissionSet& permissions);
 
  private:
   // What a staff role grants in `company`, if anything.

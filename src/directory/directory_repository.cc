@@ -26,6 +26,8 @@ constexpr std::string_view kUpdateContact =
     "UPDATE contacts SET site_id = ?, first_name = ?, last_name = ?, job_title = ?, email = ?,"
     " phone = ?, updated_at = ? WHERE id = ? AND company_id = ?";
 constexpr std::string_view kDeleteContact = "DELETE FROM contacts WHERE company_id = ? AND id = ?";
+constexpr std::string_view kMemberPermissions =
+    "SELECT role, permissions FROM memberships WHERE company_id = ? AND user_id = ?";
 constexpr std::string_view kLinkContact =
     "UPDATE contacts SET user_id = ?, updated_at = ? WHERE id = ?";
 
@@ -137,6 +139,16 @@ std::optional<std::int64_t> DirectoryRepository::memberByEmail(core::CompanyId c
 void DirectoryRepository::linkContact(std::int64_t id, std::optional<std::int64_t> user,
                                       std::int64_t now) {
   Query(conn(), kLinkContact).bind(user, now, id).run();
+}
+
+std::optional<access::PermissionSet> DirectoryRepository::memberPermissions(core::CompanyId company,
+                                                                            std::int64_t user) {
+  Query q(conn(), kMemberPermissions);
+  q.bind(company.value, user);
+  if (!q.next()) return std::nullopt;
+  // As the access repository reads a membership: a preset's permissions, else those stored.
+  auto preset = access::presetPermissions(q.getText(0));
+  return preset ? *preset : access::PermissionSet::parse(q.getText(1));
 }
 
 }  // namespace portico::directory

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "access/permissions.h"
 #include "directory/directory.h"
 #include "storage/db.h"
 
@@ -31,6 +32,9 @@ class DirectoryRepository {
   // The id of the member of `company` with that (lower-case) e-mail.
   std::optional<std::int64_t> memberByEmail(core::CompanyId company, const std::string& email);
   void linkContact(std::int64_t id, std::optional<std::int64_t> user, std::int64_t now);
+  // The permissions `user` holds as a member of `company`; nullopt if it is no member.
+  std::optional<access::PermissionSet> memberPermissions(core::CompanyId company,
+                                                         std::int64_t user);
 
  private:
   storage::Db& db_;

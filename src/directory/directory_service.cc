@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/policy.h"
 #include "core/text.h"
 
 namespace portico::directory {
@@ -53,10 +54,16 @@ core::Result<std::string> text(const json& body, const char* key, bool required,
   return v;
 }
 
+json siteJson(const Site& s) { return {{"id", s.id}, {"name", s.name}, {"address", s.address}}; }
+
+}  // namespace
+
 // A contact linked to a login decides that login's site scope: changing its link or its site, or
-// deleting it, is managing users. Nobody changes the contact their own access depends on.
-core::Status mayChangeScope(const access::CompanyAccess& caller, std::optional<std::int64_t> user,
-                            const audit::Actor& actor) {
+// deleting it, is managing users. Nobody changes the contact their own access depends on, nor
+// (like a member's rights) one that a member who outranks them depends on.
+core::Status DirectoryService::mayChangeScope(const access::CompanyAccess& caller,
+                                              std::optional<std::int64_t> user,
+                                              const audit::Actor& actor) {
   if (!user) return {};
   if (!caller.can(access::Permission::UsersManage)) {
     return fail(Error::forbidden("errors.directory.linked_needs_users_manage"));
@@ -64,12 +71,12 @@ core::Status mayChangeScope(const access::CompanyAccess& caller, std::optional<s
   if (actor.user && actor.user->value == *user) {
     return fail(Error::forbidden("errors.directory.own_access_contact"));
   }
+  auto held = repo_.memberPermissions(caller.company.id, *user);
+  if (held && !access::Policy::mayActOnMember(caller, *held)) {
+    return fail(Error::forbidden("errors.directory.linked_outranks"));
+  }
   return {};
 }
-
-json siteJson(const Site& s) { return {{"id", s.id}, {"name", s.name}, {"address", s.address}}; }
-
-}  // namespace
 
 void DirectoryService::audit(const audit::Actor& actor, const access::CompanyAccess& caller,
                              const std::string& event, const json& detail) {

@@ -14,7 +14,8 @@ namespace portico::directory {
 // A company's sites and contacts. The caller's CompanyAccess (checked by CompanyRoutes) is given;
 // these add the finer rules: a site-scoped caller sees only its sites and their contacts and adds
 // no site, every site named belongs to the company, a contact links only to a login that is a
-// member of the company. Every change is audited. Thread-safe.
+// member of the company, and a contact linked to a login (which sets what it sees) is changed
+// only by whoever may change that member's rights. Every change is audited. Thread-safe.
 class DirectoryService {
  public:
   DirectoryService(DirectoryRepository& repo, audit::AuditLog& audit, const core::Clock& clock)
@@ -37,11 +38,18 @@ class DirectoryService {
                                     const nlohmann::json& body, const audit::Actor& actor);
   core::Status deleteContact(const access::CompanyAccess& caller, std::int64_t id,
                              const audit::Actor& actor);
-  // Links the contact to the member with that e-mail, or unlinks it (empty e-mail).
+  // Links the contact to the member with that e-mail, or unlinks it (empty e-mail). Forbidden
+  // without users.manage, for the caller's own login, and (callers who are not staff) when the
+  // login linked before or after holds a permission the caller does not.
   core::Result<Contact> link(const access::CompanyAccess& caller, std::int64_t id,
                              const std::string& email, const audit::Actor& actor);
 
  private:
+  // Forbidden unless `caller` may change the contacts that set the site scope of `user` (a
+  // linked login, if any): users.manage, never for their own access, and never for a member who
+  // holds a permission the caller does not (staff aside), as for changing their rights.
+  core::Status mayChangeScope(const access::CompanyAccess& caller, std::optional<std::int64_t> user,
+                              const audit::Actor& actor);
   void audit(const audit::Actor& actor, const access::CompanyAccess& caller,
              const std::string& event, const nlohmann::json& detail);
 

@@ -47,6 +47,25 @@ data toData(const nlohmann::json& j) {
   }
 }
 
+// A plural text: an object with an "other" text (and, checked by tests/i18n/check_keys.py, a
+// "one" text and the "count" argument that chooses).
+bool isPlural(const nlohmann::json& node) {
+  return node.is_object() && node.contains("other") && node["other"].is_string();
+}
+
+// The form of plural text `node` that its counting argument calls for: "one" for exactly "1"
+// (the rule of every language the UI speaks), else "other" (and when the argument is missing).
+const char* pluralForm(const nlohmann::json& node, const core::MessageArgs& args) {
+  auto count = node.find("count");
+  auto one = node.find("one");
+  if (count == node.end() || !count->is_string() || one == node.end() || !one->is_string()) {
+    return "other";
+  }
+  const auto& name = count->get_ref<const std::string&>();
+  auto arg = std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.first == name; });
+  return arg != args.end() && arg->second == "1" ? "one" : "other";
+}
+
 }  // namespace
 
 std::string negotiateLanguage(std::string_view header) {
@@ -143,29 +162,42 @@ std::string Views::page(std::string_view name, std::string_view lang,
   return render("layout", lang, layout);
 }
 
-std::string Views::translate(std::string_view lang, std::string_view key) const {
-  auto lookup = [&](std::string_view l) -> std::optional<std::string> {
+const nlohmann::json* Views::lookup(std::string_view lang, std::string_view key) const {
+  auto in = [&](std::string_view l) -> const nlohmann::json* {
     auto it = impl_->translations.find(l);
-    if (it == impl_->translations.end()) return std::nullopt;
+    if (it == impl_->translations.end()) return nullptr;
     const nlohmann::json* node = &it->second;
     std::string_view rest = key;
     while (!rest.empty()) {
       auto dot = rest.find('.');
       std::string part(rest.substr(0, dot));
       rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
-      if (!node->is_object() || !node->contains(part)) return std::nullopt;
+      if (!node->is_object() || !node->contains(part)) return nullptr;
       node = &(*node)[part];
     }
-    return node->is_string() ? std::optional<std::string>(node->get<std::string>()) : std::nullopt;
+    return node->is_string() || isPlural(*node) ? node : nullptr;
   };
-  if (auto v = lookup(lang)) return *v;
-  if (auto v = lookup("en")) return *v;
-  return std::string(key);
+  if (auto node = in(lang)) return node;
+  return in("en");
+}
+
+std::string Views::translate(std::string_view lang, std::string_view key) const {
+  const nlohmann::json* node = lookup(lang, key);
+  if (!node) return std::string(key);
+  return node->is_string() ? node->get<std::string>() : (*node)["other"].get<std::string>();
 }
 
 std::string Views::message(std::string_view lang, std::string_view key,
                            const core::MessageArgs& args) const {
-  std::string text = translate(lang, key);
+  const nlohmann::json* node = lookup(lang, key);
+  std::string text;
+  if (!node) {
+    text = std::string(key);
+  } else if (node->is_string()) {
+    text = node->get<std::string>();
+  } else {
+    text = (*node)[pluralForm(*node, args)].get<std::string>();
+  }
   std::string out;
   out.reserve(text.size());
   // One pass, so that an argument's value is never scanned for placeholders itself.

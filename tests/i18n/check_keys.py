@@ -4,8 +4,12 @@
 Fails (exit 1, one line per fault) when:
 - en, sv and de do not have the same keys, or a text is empty;
 - a translation does not name the same {placeholders} as the English text;
+- a plural text ({"count": "<argument>", "one": "…", "other": "…"}, see web::Views::message) is
+  not plural in every language, lacks a form, has a form that does not name the same
+  {placeholders} as English's "other" form, or counts by an argument that English does not count
+  by or that its forms do not name;
 - a template shows a translation ({{t.section.key}}) that English does not have (a section of
-  texts only opens a block: {{#t.section}});
+  texts only opens a block: {{#t.section}}), or a plural text (a template cannot choose a form);
 - a service's error (core::Error::invalid("…"), rateLimited(n, "…"), …), a literal key given to
   translate()/message(), or a notice or confirmation ("notices.…", "confirm.…": core::Message
   keys written as literals) is not a key of the translations;
@@ -25,11 +29,20 @@ root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__)
 faults = []
 
 
+plural_forms = ("one", "other")
+
+
+def is_plural(node):
+    """A plural text: an object of forms (and the argument that counts), not a section."""
+    return (isinstance(node, dict) and any(f in node for f in plural_forms)
+            and set(node) <= {"count", *plural_forms})
+
+
 def leaves(node, prefix=""):
     out = {}
     for k, v in node.items():
         key = f"{prefix}{k}"
-        if isinstance(v, dict):
+        if isinstance(v, dict) and not is_plural(v):
             out.update(leaves(v, key + "."))
         else:
             out[key] = v
@@ -40,13 +53,50 @@ langs = {l: leaves(json.loads((root / "i18n" / f"{l}.json").read_text())) for l 
 en = langs["en"]
 sections = {k.rsplit(".", i)[0] for k in en for i in range(1, k.count(".") + 1)}
 placeholder = re.compile(r"\{([a-z_]+)\}")
+
+
+def names(text):
+    return set(placeholder.findall(text))
+
+
+def plural_faults(lang, key, text, english):
+    """The faults of `text`, a translation of `key` that is plural or whose English is."""
+    where = f"i18n/{lang}.json: {key}"
+    if not is_plural(text):
+        return [f"{where} is one text, but plural in English (\"one\" and \"other\" forms)"]
+    if english is not None and not is_plural(english):
+        return [f"{where} is plural, but one text in English"]
+    out = []
+    for form in plural_forms:
+        if not isinstance(text.get(form), str) or not text[form].strip():
+            out.append(f"{where} has no \"{form}\" form")
+    if out:
+        return out
+    reference = english if english is not None and isinstance(english.get("other"), str) else text
+    wanted = names(reference["other"])
+    for form in plural_forms:
+        if names(text[form]) != wanted:
+            out.append(f"{where}.{form} names {sorted(names(text[form]))}, "
+                       f"English {sorted(wanted)}")
+    count = text.get("count")
+    if not isinstance(count, str):
+        out.append(f"{where} names no argument to count by (\"count\")")
+    elif english is not None and count != english.get("count"):
+        out.append(f"{where} counts by {count}, English by {english.get('count')}")
+    elif count not in wanted:
+        out.append(f"{where} counts by {count}, which its forms do not name")
+    return out
+
+
 for lang, texts in langs.items():
     for key in sorted(set(en) - set(texts)):
         faults.append(f"i18n/{lang}.json: no translation of {key}")
     for key in sorted(set(texts) - set(en)):
         faults.append(f"i18n/{lang}.json: {key} is not in i18n/en.json")
     for key, text in texts.items():
-        if not isinstance(text, str) or not text.strip():
+        if is_plural(text) or is_plural(en.get(key)):
+            faults.extend(plural_faults(lang, key, text, en.get(key)))
+        elif not isinstance(text, str) or not text.strip():
             faults.append(f"i18n/{lang}.json: {key} is empty")
         elif key in en and set(placeholder.findall(text)) != set(placeholder.findall(en[key])):
             faults.append(f"i18n/{lang}.json: {key} names {sorted(set(placeholder.findall(text)))}, "
@@ -54,6 +104,10 @@ for lang, texts in langs.items():
 
 for template in sorted((root / "templates").rglob("*.mustache")):
     for sigil, ref in re.findall(r"\{\{\{?([#^/]?)\s*t\.([A-Za-z0-9_.]+)", template.read_text()):
+        if ref in en and is_plural(en[ref]):
+            faults.append(f"{template.relative_to(root)}: {{{{t.{ref}}}}} is a plural text: a "
+                          "template cannot choose its form (give the page the message instead)")
+            continue
         if ref in en or (sigil and ref in sections):
             continue
         what = "is a section of texts, not a text" if ref in sections else "has no translation"

@@ -409,6 +409,31 @@ TEST_F(MembersApiTest, NobodyChangesOrRemovesAMemberWhoOutranksThem) {
   EXPECT_EQ(remove(carl, other_admin).status, 204);
 }
 
+// A disabled login manages nobody: it is not "another administrator" that would let the last
+// active one step down or leave.
+TEST_F(MembersApiTest, ADisabledAdministratorIsNotAnotherUserManager) {
+  ASSERT_EQ(patch(bob, {{"role", "administrator"}}).status, 200);
+  auto admin_id = server.get("/api/v1/me", admin).json()["user"]["id"].get<std::int64_t>();
+  auto staff = server.staffMember("Vendor", "helen@vendor.example", "admin");
+  auto bob_login = "/api/v1/staff/users/" + std::to_string(bob);
+  auto r = server.post(bob_login + "/disable", json::object(), staff);
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = patch(admin_id, {{"role", "user"}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.errorMessage().find("last member"), std::string::npos) << r.body;
+  EXPECT_EQ(remove(admin_id).status, 409);
+  auto items = server.get(users(), admin).json()["items"];
+  ASSERT_EQ(items.size(), 2u);
+  for (const auto& m : items) {
+    if (m["id"] == admin_id) {
+      EXPECT_EQ(m["role"], "administrator");
+    }
+  }
+  // Enabled again, Bob is one.
+  ASSERT_EQ(server.post(bob_login + "/enable", json::object(), staff).status, 200);
+  EXPECT_EQ(patch(admin_id, {{"role", "user"}}).status, 200);
+}
+
 TEST_F(MembersApiTest, OnlyStaffReplaceTheLastUserManagerOfAManagedCompany) {
   auto admin_id = server.get("/api/v1/me", admin).json()["user"]["id"].get<std::int64_t>();
   auto r = patch(admin_id, {{"role", "user"}});

@@ -654,6 +654,113 @@ TEST_F(DirectoryConsoleTest, TheContractPathDeletesAStaffInvitationAsTheConsoleD
             404);
 }
 
+// Accepting skips a company where the person is a member already, leaving their rights there as
+// they were: deleting the invitation then takes back only what accepting it gave.
+TEST_F(DirectoryConsoleTest, DeletingAnAcceptedInvitationRemovesOnlyTheMembershipsItGave) {
+  auto r = server.post("/api/v1/invitations",
+                       {{"email", "ivy@x.example"},
+                        {"first_name", "Ivy"},
+                        {"last_name", "I"},
+                        {"companies",
+                         {{{"company_id", company}, {"role", "user"}},
+                          {{"company_id", other}, {"role", "member"}}}}},
+                       staff);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto staff_invitation = r.json()["id"].get<std::int64_t>();
+  auto staff_token = server.mailedToken("/invitations/accept");
+  // Meanwhile B's administrator invites her too, and she accepts that first.
+  ASSERT_EQ(server
+                .post("/api/v1/invitations",
+                      {{"email", "ivy@x.example"},
+                       {"first_name", "Ivy"},
+                       {"last_name", "I"},
+                       {"companies", {{{"company_id", other}, {"role", "user"}}}}},
+                      other_admin)
+                .status,
+            201);
+  ASSERT_EQ(
+      server
+          .post("/api/v1/invitations/accept", {{"token", server.mailedToken("/invitations/accept")},
+                                               {"first_name", "Ivy"},
+                                               {"last_name", "I"},
+                                               {"password", TestServer::kPassword}})
+          .status,
+      201);
+  auto ivy = server.signInAndEnrol("ivy@x.example");
+  // Staff's invitation gives A; B it skips, her rights there unchanged.
+  ASSERT_EQ(server.post("/api/v1/invitations/accept", {{"token", staff_token}}, ivy).status, 200);
+  ASSERT_EQ(server.get(c(company), ivy).status, 200);
+  ASSERT_EQ(server.get(c(other), ivy).json()["role"], "user");
+
+  ASSERT_EQ(call("DELETE", "/api/v1/staff/invitations/" + std::to_string(staff_invitation), nullptr,
+                 staff)
+                .status,
+            204);
+  EXPECT_EQ(server.get(c(company), ivy).status, 404);
+  auto b = server.get(c(other), ivy);
+  EXPECT_EQ(b.status, 200) << "deleting staff's invitation took away the membership it skipped";
+  EXPECT_EQ(b.json()["role"], "user");
+  auto deleted = server.get("/api/v1/staff/audit?event=invitation.deleted", staff).json()["items"];
+  ASSERT_EQ(deleted.size(), 1u) << deleted.dump();
+  EXPECT_EQ(deleted[0]["detail"]["memberships_removed"], 1) << deleted.dump();
+}
+
+// Linking a contact to a login sets what it sees: like changing a member's rights, nobody but
+// staff does it to a member who holds a permission they do not hold themselves.
+TEST_F(DirectoryConsoleTest, NobodyNarrowsOrWidensTheSitesOfAMemberWhoOutranksThem) {
+  auto [bob, bob_token] = member("A", company, "bob@a.example", "user");
+  ASSERT_EQ(call("PATCH", c(company) + "/users/" + std::to_string(bob),
+                 {{"permissions", {"users.manage", "contacts.manage"}}}, admin)
+                .status,
+            200);
+  auto [dora, dora_token] = member("A", company, "dora@a.example", "administrator");
+  auto [carl, carl_token] = member("A", company, "carl@a.example", "user");
+  ASSERT_EQ(call("PATCH", c(company) + "/users/" + std::to_string(carl),
+                 {{"permissions", {"contacts.manage"}}}, admin)
+                .status,
+            200);
+  auto s1 = site(company, "North");
+  auto s2 = site(company, "South");
+  auto contact = [&] {
+    return call("POST", c(company) + "/contacts",
+                {{"first_name", "N"}, {"last_name", "N"}, {"site_id", s1}}, admin)
+        .json()["id"]
+        .get<std::int64_t>();
+  };
+  auto path = [&](std::int64_t id) { return c(company) + "/contacts/" + std::to_string(id); };
+
+  // Bob manages users and contacts, but may not narrow an administrator to one site.
+  auto north = contact();
+  auto r = call("PUT", path(north) + "/login", {{"email", "dora@a.example"}}, bob_token);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.errorMessage().find("do not hold"), std::string::npos) << r.body;
+  EXPECT_EQ(call("PUT", path(north) + "/login", {{"email", "admin@a.example"}}, bob_token).status,
+            403);
+  EXPECT_EQ(server.get(c(company), dora_token).json()["sites"], "all");
+  EXPECT_EQ(server.get(c(company), admin).json()["sites"], "all");
+
+  // Nor undo, move or delete a link that narrows one.
+  ASSERT_EQ(call("PUT", path(north) + "/login", {{"email", "dora@a.example"}}, admin).status, 200);
+  ASSERT_EQ(server.get(c(company), dora_token).json()["sites"], json::array({s1}));
+  EXPECT_EQ(call("DELETE", path(north) + "/login", nullptr, bob_token).status, 403);
+  EXPECT_EQ(call("PUT", path(north) + "/login", {{"email", "carl@a.example"}}, bob_token).status,
+            403);
+  EXPECT_EQ(call("PATCH", path(north), {{"site_id", s2}}, bob_token).status, 403);
+  EXPECT_EQ(call("DELETE", path(north), nullptr, bob_token).status, 403);
+  EXPECT_EQ(server.get(c(company), dora_token).json()["sites"], json::array({s1}));
+
+  // Carl holds nothing Bob does not: Bob links and unlinks him.
+  auto carls = contact();
+  ASSERT_EQ(call("PUT", path(carls) + "/login", {{"email", "carl@a.example"}}, bob_token).status,
+            200);
+  EXPECT_EQ(server.get(c(company), carl_token).json()["sites"], json::array({s1}));
+  ASSERT_EQ(call("DELETE", path(carls) + "/login", nullptr, bob_token).status, 200);
+  EXPECT_EQ(server.get(c(company), carl_token).json()["sites"], "all");
+  // Staff may, as they may change anyone's rights.
+  EXPECT_EQ(call("DELETE", path(north) + "/login", nullptr, staff).status, 200);
+  EXPECT_EQ(server.get(c(company), dora_token).json()["sites"], "all");
+}
+
 TEST_F(DirectoryConsoleTest, DisablingALoginEndsItsSessionsAndOnlyStaffOfItsOrganizationMay) {
   auto [bob, bob_token] = member("A", company, "bob@a.example", "user");
   auto disable = "/api/v1/staff/users/" + std::to_string(bob) + "/disable";

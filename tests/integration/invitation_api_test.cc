@@ -461,6 +461,38 @@ TEST_F(InvitationApiTest, AtMostThreeInvitationsAnHourReachOneAddress) {
   EXPECT_EQ(server.mails().size(), mails + 2);
 }
 
+// The JSON error of a rate limit counts as people do: one second, not "1 seconds", in the
+// reader's language.
+TEST_F(InvitationApiTest, ARateLimitSaysOneSecondInTheReadersLanguage) {
+  auto into = json::array({{{"company_id", company}, {"role", "member"}}});
+  ASSERT_EQ(invite("target@outside.example", into).status, 201);
+  auto id = server.get("/api/v1/invitations", admin).json()["items"][0]["id"].get<std::int64_t>();
+  auto resend = [&] {
+    return server.post("/api/v1/invitations/" + std::to_string(id) + "/resend", json::object(),
+                       admin);
+  };
+  ASSERT_EQ(resend().status, 202);
+  ASSERT_EQ(resend().status, 202);
+  wait(60 * 60 - 2);
+  auto r = resend();
+  ASSERT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(r.errorMessage(),
+            "At most 3 invitations an hour to one address; try again in 2 seconds");
+  wait(1);
+  r = resend();
+  ASSERT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(r.header("retry-after"), "1");
+  EXPECT_EQ(r.errorMessage(),
+            "At most 3 invitations an hour to one address; try again in 1 second");
+  ASSERT_EQ(server
+                .request("PATCH", "/api/v1/me", R"({"language":"sv"})",
+                         {"Content-Type: application/json", "Authorization: Bearer " + admin})
+                .status,
+            200);
+  EXPECT_EQ(resend().errorMessage(),
+            "Högst 3 inbjudningar i timmen till samma adress; försök igen om 1 sekund");
+}
+
 // At most 30 invitations an hour per inviter, creating and resending alike.
 TEST_F(InvitationApiTest, AtMostThirtyInvitationsAnHourPerInviter) {
   auto into = json::array({{{"company_id", company}, {"role", "member"}}});

@@ -39,6 +39,40 @@ TEST(ViewsTest, MessagesPutTheirArgumentsInOnce) {
   EXPECT_EQ(views.message("en", "no.such.key", {}), "no.such.key");
 }
 
+// A plural text's form follows the argument it counts by: one second, two seconds; a message
+// that names another number too ("At most {max}") counts by the one its text says.
+TEST(ViewsTest, PluralTextsChooseTheirFormByTheArgumentTheyCount) {
+  Views views;
+  EXPECT_EQ(views.message("en", core::Error::rateLimited(1)),
+            "Too many attempts; try again in 1 second");
+  EXPECT_EQ(views.message("en", core::Error::rateLimited(2)),
+            "Too many attempts; try again in 2 seconds");
+  EXPECT_EQ(views.message("en", core::Error::rateLimited(0)),  // said as a wait of one second
+            "Too many attempts; try again in 1 second");
+  EXPECT_EQ(views.message("sv", core::Error::rateLimited(1)),
+            "För många försök; försök igen om 1 sekund");
+  EXPECT_EQ(views.message("sv", core::Error::rateLimited(11)),
+            "För många försök; försök igen om 11 sekunder");
+  EXPECT_EQ(views.message("de", core::Error::rateLimited(1)),
+            "Zu viele Versuche; bitte in 1 Sekunde erneut versuchen");
+  auto exports = [](int seconds, const char* unit) {
+    return core::Error::rateLimited(seconds,
+                                    std::string("errors.identity.throttle.exports_") + unit)
+        .with("max", "10");
+  };
+  EXPECT_EQ(views.message("en", exports(60, "minutes")),
+            "At most 10 exports an hour; try again in 1 minute");
+  EXPECT_EQ(views.message("en", exports(61, "minutes")),
+            "At most 10 exports an hour; try again in 2 minutes");
+  EXPECT_EQ(views.message("de", exports(1, "seconds")),
+            "Höchstens 10 Exporte pro Stunde; versuchen Sie es in 1 Sekunde erneut");
+  // Without its counting argument, and where no form can be chosen, the "other" form.
+  EXPECT_EQ(views.message("en", "errors.too_many_attempts", {}),
+            "Too many attempts; try again in {seconds} seconds");
+  EXPECT_EQ(views.translate("sv", "errors.too_many_attempts"),
+            "För många försök; försök igen om {seconds} sekunder");
+}
+
 TEST(ViewsTest, TheInvitationMailReadsAsASentenceInEveryLanguage) {
   Views views;
   nlohmann::json data = {{"first_name", "Ivy"},
