@@ -169,8 +169,8 @@ core::Result<Invitation> InvitationService::store(const identity::Principal& p, 
                       {"companies", companies},
                       {"agent", inv.agent_id ? nlohmann::json(*inv.agent_id) : nlohmann::json()}}
            .dump()});
+  mail(inv, token, p.user.first_name + " " + p.user.last_name);  // queued with the invitation
   tx.commit();
-  mail(inv, token, p.user.first_name + " " + p.user.last_name);
   return inv;
 }
 
@@ -288,8 +288,8 @@ core::Status InvitationService::resend(const identity::Principal& p, std::int64_
   audit_.record(actorOf(o, p.user.id),
                 {"invitation.resent", std::nullopt, inv->org_id, std::nullopt,
                  nlohmann::json{{"invitation", id}, {"email", inv->email}}.dump()});
-  tx.commit();
   mail(*inv, token, p.user.first_name + " " + p.user.last_name);
+  tx.commit();
   return {};
 }
 

@@ -135,11 +135,11 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
                                        {"new_permissions", permissions.serialize()},
                                        {"all_sites", all_sites}}
                             .dump()});
-  tx.commit();
-  if (notifier_) {
+  if (notifier_) {  // the mail is queued with the change
     notifier_->notify(target, identity::kAccessChanges, "access_changed",
                       {{"company", caller.company.name}, {"change_changed", true}});
   }
+  tx.commit();
   return {};
 }
 
@@ -172,11 +172,11 @@ core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId
   repo_.deleteMembership(caller.company.id, target);
   audit_.record(actor, {"membership.removed", target, caller.company.org_id, caller.company.id,
                         nlohmann::json{{"role", current->role}}.dump()});
-  tx.commit();
   if (notifier_) {
     notifier_->notify(target, identity::kAccessChanges, "access_changed",
                       {{"company", caller.company.name}, {"change_removed", true}});
   }
+  tx.commit();
   return {};
 }
 

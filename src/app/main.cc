@@ -39,6 +39,10 @@ void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
   cmd->add_option("--max-connections-per-address", c.server.max_connections_per_address,
                   "Open connections one client address may hold")
       ->capture_default_str();
+  cmd->add_option("--job-workers", c.job_workers,
+                  "Threads that deliver queued mail and text messages")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   cmd->add_flag(
       "--no-access-log", [&c](std::int64_t) { c.server.access_log = false; },
       "Do not log each request");

@@ -331,9 +331,9 @@ core::Result<Enrolled> IdentityService::confirmTotp(const Principal& p, const st
   repo_.confirmTotp(p.user.id, *user->totp_pending_secret, *step);
   auto codes = issueRecoveryCodes(p.user.id);
   std::string token = p.mfaDone() ? std::string() : signedIn(p, "totp", true, origin);
-  tx.commit();
   audit_.record(actor(origin, p.user.id), {"mfa.totp.enrolled", {}, {}, {}, "{}"});
   notifyUser(*user, "mfa_changed");
+  tx.commit();
   return Enrolled{codes, token};
 }
 
@@ -385,9 +385,9 @@ core::Result<Enrolled> IdentityService::confirmSms(const Principal& p, const std
   repo_.setSmsPhone(p.user.id, challenge->phone);
   auto codes = issueRecoveryCodes(p.user.id);
   std::string token = p.mfaDone() ? std::string() : signedIn(p, "sms", true, origin);
-  tx.commit();
   audit_.record(actor(origin, p.user.id), {"mfa.sms.enrolled", {}, {}, {}, "{}"});
   if (auto user = repo_.findUser(p.user.id)) notifyUser(*user, "mfa_changed");
+  tx.commit();
   return Enrolled{codes, token};
 }
 
@@ -488,10 +488,10 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
   }
   throttle_.clear(bucket);
   std::string token = signedIn(p, method, false, origin);
-  tx.commit();
   if (method == "recovery_code") {
     notifyUser(*user, "recovery_code_used");
   }
+  tx.commit();
   return token;
 }
 
@@ -587,8 +587,8 @@ core::Status IdentityService::confirmPasswordReset(const std::string& token,
   repo_.deleteUserSessions(user->id);  // a reset signs out everywhere
   throttle_.clear("login-account:" + user->email);
   audit_.record(actor(origin, std::nullopt), {"password.reset", user->id, {}, {}, "{}"});
-  tx.commit();
   notifyUser(*user, "password_changed");
+  tx.commit();
   return {};
 }
 
@@ -609,8 +609,8 @@ core::Status IdentityService::changePassword(const Principal& p, const std::stri
   storage::Transaction tx(repo_.conn());
   repo_.setPassword(user->id, hasher_.hash(password), clock_.now());
   audit_.record(actor(origin, p.user.id), {"password.changed", {}, {}, {}, "{}"});
-  tx.commit();
   notifyUser(*user, "password_changed");
+  tx.commit();
   return {};
 }
 
@@ -763,7 +763,6 @@ core::Result<std::int64_t> IdentityService::sendCompanyAdminSignup(
   audit_.record(actor(origin, std::nullopt),
                 {"signup.link_sent", std::nullopt, org, company,
                  detail({{"email", email}, {"requested_by", requested_by}})});
-  tx.commit();
   auto existing = repo_.findUserByEmail(email);
   User recipient;
   recipient.email = email;
@@ -771,6 +770,7 @@ core::Result<std::int64_t> IdentityService::sendCompanyAdminSignup(
   recipient.first_name = existing ? existing->first_name : "";
   sendMail(recipient, "admin_signup",
            {{"link", public_url_ + "/signup?token=" + token}, {"company", company_name}});
+  tx.commit();
   return id;
 }
 
