@@ -184,7 +184,7 @@ void GuardedRoutes::page(const std::string& method, const std::string& pattern, 
            bool redirect = resp.status >= 300 && resp.status < 400;
            if (ctx.next_notice && redirect) {
              identity_.setNotice(ctx.principal->session.id, ctx.next_notice);
-           } else if (ctx.notice && !redirect) {
+           } else if (ctx.notice && resp.header("content-type").starts_with("text/html")) {
              identity_.setNotice(ctx.principal->session.id, std::nullopt);  // said once
            }
          }

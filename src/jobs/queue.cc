@@ -20,6 +20,10 @@ constexpr std::string_view kClaim =
     " OR (state = 'running' AND lease_until < ?) ORDER BY run_at, id LIMIT 1)"
     " RETURNING id, kind, payload, state, attempts, run_at, give_up_at, created_at, finished_at,"
     " last_error";
+// A read first: an idle worker's poll takes no write lock.
+constexpr std::string_view kAnyDue =
+    "SELECT 1 FROM jobs WHERE (state = 'queued' AND run_at <= ?)"
+    " OR (state = 'running' AND lease_until < ?) LIMIT 1";
 constexpr std::string_view kComplete =
     "UPDATE jobs SET state = 'done', payload = '', finished_at = ?, lease_until = NULL,"
     " lease_owner = NULL, last_error = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'";
@@ -66,6 +70,11 @@ std::int64_t Queue::enqueue(const std::string& kind, const std::string& payload,
 
 std::optional<Job> Queue::claim(const std::string& owner, std::int64_t lease_ms) {
   auto now = clock_.nowMs();
+  {
+    Query any(conn(), kAnyDue);
+    any.bind(now, now);
+    if (!any.next()) return std::nullopt;
+  }
   Query q(conn(), kClaim);
   q.bind(now + lease_ms, owner, now, now);
   if (!q.next()) return std::nullopt;

@@ -82,7 +82,16 @@ void Runner::stop() {
 void Runner::wake() { wake_.notify_all(); }
 
 void Runner::work(const std::string&) {
+  auto pruned = std::chrono::steady_clock::now();
   for (;;) {
+    if (std::chrono::steady_clock::now() - pruned > std::chrono::minutes(10)) {
+      pruned = std::chrono::steady_clock::now();
+      try {
+        queue_.pruneDone(options_.keep_done_ms);
+      } catch (const std::exception& e) {
+        spdlog::error(R"({{"event":"job_prune_failed","error":"{}"}})", e.what());
+      }
+    }
     {
       std::lock_guard lock(mutex_);
       if (stopping_) return;

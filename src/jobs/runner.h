@@ -43,6 +43,7 @@ class Runner {
   struct Options {
     std::int64_t lease_ms = 5 * 60 * 1000;  // longer than any handler's total timeout
     std::int64_t idle_poll_ms = 500;        // how often an idle worker looks for due jobs
+    std::int64_t keep_done_ms = 7LL * 24 * 3600 * 1000;  // done jobs are deleted after this
   };
   Runner(Queue& queue, Options options);
   explicit Runner(Queue& queue) : Runner(queue, Options{}) {}

@@ -128,6 +128,16 @@ TEST(JobsTest, ALostLeaseIsClaimedAgainAndALateAnswerChangesNothing) {
   auto done = queue.find(id);
   EXPECT_EQ(done->state, "done");
   EXPECT_EQ(done->payload, "");  // a done job keeps no payload
+  // Done jobs are kept a week, then deleted; a failed one stays for an operator.
+  auto failing = queue.enqueue("test", "y");
+  ASSERT_TRUE(queue.claim("worker-c", 60'000));
+  queue.fail(failing, "worker-c", "no", {}, /*permanent=*/true);
+  server.clock().advance(6 * 86400);
+  EXPECT_EQ(queue.pruneDone(7LL * 86400 * 1000), 0);
+  server.clock().advance(2 * 86400);
+  EXPECT_EQ(queue.pruneDone(7LL * 86400 * 1000), 1);
+  EXPECT_FALSE(queue.find(id));
+  EXPECT_EQ(queue.find(failing)->state, "failed");
 }
 
 TEST(JobsTest, RetriesBackOffWithJitterThenFailUntilAnOperatorRetries) {
