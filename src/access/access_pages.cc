@@ -763,6 +763,9 @@ void Pages::registerAll(identity::GuardedRoutes& routes) {
   cp.page("POST", "/companies/{id}/invitations/{invitation_id}/revoke", CompanyRoutes::kAnyAccess,
           [this](Request& r, Context& c, const CompanyAccess& a) {
             auto id = r.idParam("invitation_id");
+            if (!a.can(Permission::UsersManage)) {  // nothing about an invitation is shown
+              return pages_.error(c, core::Error::notFound("errors.access.no_such_invitation"));
+            }
             std::optional<std::string> email;
             for (const auto& inv : deps_.invitations.pendingIn(a)) {
               if (inv.id == id) email = inv.email;

@@ -40,8 +40,8 @@ void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
                   "Open connections one client address may hold")
       ->capture_default_str();
   cmd->add_option("--job-workers", c.job_workers,
-                  "Threads that deliver queued mail and text messages")
-      ->check(CLI::Range(1, 64))
+                  "Threads that deliver queued mail and text messages (0: another process does)")
+      ->check(CLI::Range(0, 64))
       ->capture_default_str();
   cmd->add_flag(
       "--no-access-log", [&c](std::int64_t) { c.server.access_log = false; },
@@ -157,6 +157,7 @@ int main(int argc, char** argv) {
   auto* jobs_cmd = cli.add_subcommand(
       "jobs", "List the queue of deliveries (mail, text messages): waiting and failed ones");
   jobs_cmd->add_option("--db", jobs_config.db_path, "SQLite database file")->required();
+  jobs_cmd->add_option("--key-file", jobs_config.key_file, "Key file (default: DB.key)");
   jobs_cmd->add_option("--state", jobs_state, "queued, failed, done or all")
       ->check(CLI::IsMember({"queued", "failed", "done", "all"}))
       ->capture_default_str();

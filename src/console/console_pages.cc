@@ -876,8 +876,9 @@ void Pages::registerAll() {
           if (!enable && !access::confirmed(c)) {
             // Only a login the organization's staff may see is named.
             auto user = users_.findUser(id);
-            auto found = user ? con.logins(s, user->email, 0, 1) : std::vector<Login>{};
-            if (found.empty() || found.front().id != id) {
+            auto found = user ? con.logins(s, user->email, 0, 100) : std::vector<Login>{};
+            if (std::none_of(found.begin(), found.end(),
+                             [&](const Login& l) { return l.id == id; })) {
               return pages_.error(c, core::Error::notFound("errors.console.no_such_login"));
             }
             return pages_.confirm(

@@ -183,9 +183,9 @@ void GuardedRoutes::page(const std::string& method, const std::string& pattern, 
          if (ctx.principal) {
            bool redirect = resp.status >= 300 && resp.status < 400;
            if (ctx.next_notice && redirect) {
-             identity_.setNotice(ctx.principal->session.id, ctx.next_notice);
+             identity_.setNotice(ctx.principal->session, ctx.next_notice);
            } else if (ctx.notice && resp.header("content-type").starts_with("text/html")) {
-             identity_.setNotice(ctx.principal->session.id, std::nullopt);  // said once
+             identity_.setNotice(ctx.principal->session, std::nullopt);  // said once
            }
          }
          if (!ctx.set_csrf_cookie.empty()) {

@@ -52,7 +52,8 @@ constexpr std::string_view kFindPrincipal =
     " u.totp_secret IS NOT NULL, u.sms_phone, u.created_at,"
     " (SELECT value FROM access_version WHERE id = 1), s.notice"
     " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?";
-constexpr std::string_view kSetSessionNotice = "UPDATE sessions SET notice = ? WHERE id = ?";
+constexpr std::string_view kSetSessionNotice =
+    "UPDATE sessions SET notice = ? WHERE id = ? AND user_id = ?";
 constexpr std::string_view kTouchSession = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 constexpr std::string_view kCompleteMfa =
     "UPDATE sessions SET mfa_done = 1, token_hash = COALESCE(?, token_hash) WHERE id = ?";
@@ -282,9 +283,9 @@ std::optional<Principal> IdentityRepository::findPrincipal(const std::string& to
   return p;
 }
 
-void IdentityRepository::setSessionNotice(core::SessionId id,
+void IdentityRepository::setSessionNotice(core::SessionId id, core::UserId user,
                                           const std::optional<std::string>& notice) {
-  Query(conn(), kSetSessionNotice).bind(notice, id.value).run();
+  Query(conn(), kSetSessionNotice).bind(notice, id.value, user.value).run();
 }
 
 void IdentityRepository::touchSession(core::SessionId id, std::int64_t now) {

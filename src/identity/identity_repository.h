@@ -67,7 +67,9 @@ class IdentityRepository {
   core::SessionId insertSession(const Session& s, const std::string& token_hash);
   std::optional<Principal> findPrincipal(const std::string& token_hash);
   void touchSession(core::SessionId id, std::int64_t now);
-  void setSessionNotice(core::SessionId id, const std::optional<std::string>& notice);
+  // Only while the session is still `user`'s (an id of an ended session may be reused).
+  void setSessionNotice(core::SessionId id, core::UserId user,
+                        const std::optional<std::string>& notice);
   // Marks the session's 2FA done; a new token hash replaces the old one when given.
   void completeMfa(core::SessionId id, const std::optional<std::string>& new_token_hash);
   void deleteSession(core::SessionId id);

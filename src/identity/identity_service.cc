@@ -195,7 +195,7 @@ IdentityService::NewSession IdentityService::openSession(const User& user, Sessi
   return NewSession{token, Principal{s, user}};
 }
 
-void IdentityService::setNotice(core::SessionId session,
+void IdentityService::setNotice(const Session& session,
                                 const std::optional<core::Message>& notice) {
   std::optional<std::string> stored;
   if (notice) {
@@ -203,7 +203,7 @@ void IdentityService::setNotice(core::SessionId session,
     for (const auto& [name, value] : notice->args) args[name] = value;
     stored = nlohmann::json{{"key", notice->key}, {"args", args}}.dump();
   }
-  repo_.setSessionNotice(session, stored);
+  repo_.setSessionNotice(session.id, session.user_id, stored);
 }
 
 std::optional<core::Message> IdentityService::noticeOf(const Session& session) {
@@ -566,7 +566,8 @@ void IdentityService::deliverPasswordReset(const std::string& email, const Origi
   std::string token = core::randomToken(32);
   repo_.insertPasswordReset(user->id, core::sha256Hex(token), now, now + limits_.reset_token_s);
   audit_.record(actor(origin, std::nullopt), {"password.reset_requested", user->id, {}, {}, "{}"});
-  sendMail(*user, "password_reset", {{"link", public_url_ + "/password-reset?token=" + token}});
+  sendMail(*user, "password_reset", {{"link", public_url_ + "/password-reset?token=" + token}},
+           limits_.reset_token_s);  // a link is worth sending only while it is valid
   tx.commit();
 }
 
@@ -870,7 +871,7 @@ void IdentityService::notifyUser(const User& user, const std::string& kind) {
 }
 
 bool IdentityService::sendMail(const User& user, const std::string& name,
-                               const nlohmann::json& data) {
+                               const nlohmann::json& data, std::int64_t give_up_after_s) {
   auto lang = std::string(languageOrDefault(user.language));
   nlohmann::json d = data;
   d["first_name"] = user.first_name;
@@ -881,13 +882,17 @@ bool IdentityService::sendMail(const User& user, const std::string& name,
                          {"text", views_.render("mail/" + name + ".text", lang, d)},
                          {"html", views_.render("mail/" + name + ".html", lang, d)}};
   // Sealed: a mail may carry a sign-in link, which the database otherwise keeps only hashed.
-  jobs_.enqueue(std::string(kMailJob), secrets_.seal(mail.dump()));
+  jobs::RetryPolicy policy;
+  policy.give_up_after_ms = give_up_after_s * 1000;
+  jobs_.enqueue(std::string(kMailJob), secrets_.seal(mail.dump()), policy);
   return true;
 }
 
 void IdentityService::queueSms(const std::string& phone, const std::string& text) {
+  jobs::RetryPolicy policy;  // a code is worth sending only while it is valid
+  policy.give_up_after_ms = limits_.sms_code_s * 1000;
   jobs_.enqueue(std::string(kSmsJob),
-                secrets_.seal(nlohmann::json{{"to", phone}, {"text", text}}.dump()));
+                secrets_.seal(nlohmann::json{{"to", phone}, {"text", text}}.dump()), policy);
 }
 
 std::string_view languageOrDefault(std::string_view language) {

@@ -119,7 +119,7 @@ class IdentityService {
   // the other's place. Disabled users have no principal.
   std::optional<Principal> authenticate(const std::string& token, SessionKind kind);
   // Keeps `notice` with the session for the next page to say once (nullopt: it has been said).
-  void setNotice(core::SessionId session, const std::optional<core::Message>& notice);
+  void setNotice(const Session& session, const std::optional<core::Message>& notice);
   // The notice kept with a session, if any (a value that does not parse is none).
   static std::optional<core::Message> noticeOf(const Session& session);
 
@@ -264,7 +264,8 @@ class IdentityService {
   std::optional<User> notificationRecipient(core::UserId user, std::string_view kind);
   // Renders a mail template for the user and queues it (a job in the caller's transaction, if
   // one is open). True.
-  bool sendMail(const User& user, const std::string& template_name, const nlohmann::json& data);
+  bool sendMail(const User& user, const std::string& template_name, const nlohmann::json& data,
+                std::int64_t give_up_after_s = 2 * 24 * 3600);
   // Queues a text message; its text (a code) is sealed in the queue.
   void queueSms(const std::string& phone, const std::string& text);
   audit::Actor actor(const Origin& o, std::optional<core::UserId> user) const;

@@ -15,11 +15,18 @@ constexpr std::string_view kInsert =
 // One statement: two processes never claim the same row (SQLite writes one at a time;
 // PostgreSQL will use FOR UPDATE SKIP LOCKED in the subquery).
 constexpr std::string_view kClaim =
-    "UPDATE jobs SET state = 'running', lease_until = ?, lease_owner = ?, attempts = attempts + 1"
+    "UPDATE jobs SET state = 'running', lease_until = ?, lease_owner = ?, attempts = attempts + 1,"
+    " last_error = CASE WHEN state = 'running' THEN 'the worker was lost (lease ran out)'"
+    " ELSE last_error END"
     " WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= ?)"
     " OR (state = 'running' AND lease_until < ?) ORDER BY run_at, id LIMIT 1)"
     " RETURNING id, kind, payload, state, attempts, run_at, give_up_at, created_at, finished_at,"
     " last_error";
+// A job whose worker was lost (its lease ran out) after its give-up time is not run again.
+constexpr std::string_view kAbandon =
+    "UPDATE jobs SET state = 'failed', finished_at = ?, lease_until = NULL, lease_owner = NULL,"
+    " last_error = 'the worker was lost (lease ran out) after the job''s give-up time'"
+    " WHERE state = 'running' AND lease_until < ? AND give_up_at <= ?";
 // A read first: an idle worker's poll takes no write lock.
 constexpr std::string_view kAnyDue =
     "SELECT 1 FROM jobs WHERE (state = 'queued' AND run_at <= ?)"
@@ -75,6 +82,7 @@ std::optional<Job> Queue::claim(const std::string& owner, std::int64_t lease_ms)
     any.bind(now, now);
     if (!any.next()) return std::nullopt;
   }
+  Query(conn(), kAbandon).bind(now, now, now).run();
   Query q(conn(), kClaim);
   q.bind(now + lease_ms, owner, now, now);
   if (!q.next()) return std::nullopt;

@@ -33,8 +33,9 @@ bool Runner::runOne() {
   auto job = queue_.claim(owner, options_.lease_ms);
   if (!job) return false;
   auto kind = kinds_.find(job->kind);
-  if (kind == kinds_.end()) {
-    queue_.fail(job->id, owner, "no handler for jobs of kind '" + job->kind + "'", {}, true);
+  if (kind == kinds_.end()) {  // another version's kind: left for a process that has it
+    queue_.fail(job->id, owner, "no handler for jobs of kind '" + job->kind + "' in this process",
+                {}, false, 60'000);
     return true;
   }
   Outcome outcome;
@@ -44,7 +45,21 @@ bool Runner::runOne() {
     outcome = Outcome::retry(e.what());
   }
   if (outcome.kind == Outcome::Kind::Done) {
-    queue_.complete(job->id, owner);
+    // Delivered: record it even if the database is busy for a while, or it runs again later.
+    for (int attempt = 1;; ++attempt) {
+      try {
+        queue_.complete(job->id, owner);
+        break;
+      } catch (const std::exception& e) {
+        if (attempt == 5) {
+          spdlog::error(
+              R"({{"event":"job_complete_failed","job":{},"error":"{}","note":"it may run again"}})",
+              job->id, e.what());
+          throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+      }
+    }
     return true;
   }
   bool again = queue_.fail(job->id, owner, outcome.error, kind->second.policy,

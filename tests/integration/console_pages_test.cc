@@ -1136,6 +1136,29 @@ TEST_F(ConsolePagesTest, TheMemberPageChangesRoleChosenPermissionsAndSites) {
   EXPECT_EQ(b.get(page() + "/users/999999").status, 404);
 }
 
+TEST_F(ConsolePagesTest, OnlyThoseWhoManageUsersAreAskedToRevokeAnInvitation) {
+  auto r = server.post("/api/v1/invitations",
+                       {{"email", "secret.person@else.example"},
+                        {"first_name", "Sam"},
+                        {"last_name", "Secret"},
+                        {"companies", {{{"company_id", company}, {"role", "member"}}}}},
+                       admin_token);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto invitation = std::to_string(r.json()["id"].get<std::int64_t>());
+  member("mia@acme.example", "read_only");
+  enrol("mia@acme.example");
+  auto mia = signIn("mia@acme.example");
+  mia.get(page());
+  auto refused = mia.submit(page() + "/invitations/" + invitation + "/revoke");
+  EXPECT_EQ(refused.status, 404);
+  EXPECT_FALSE(contains(refused.body, "secret.person@else.example"));  // no name is shown
+  auto ada = signIn("ada@acme.example");
+  ada.get(page());
+  auto ask = ada.submit(page() + "/invitations/" + invitation + "/revoke");
+  EXPECT_EQ(ask.status, 200);
+  EXPECT_TRUE(contains(ask.body, "The invitation to secret.person@else.example will stop working"));
+}
+
 TEST_F(ConsolePagesTest, ASiteScopedAdministratorSeesOnlyTheirSitesMembersAndAddsNoSite) {
   auto addSite = [&](const std::string& name) {
     auto r = server.post(companyPath() + "/sites", {{"name", name}}, admin_token);

@@ -140,6 +140,23 @@ TEST(JobsTest, ALostLeaseIsClaimedAgainAndALateAnswerChangesNothing) {
   EXPECT_EQ(queue.find(failing)->state, "failed");
 }
 
+TEST(JobsTest, AJobWhoseWorkerIsLostAfterItsGiveUpTimeIsNotRunAgain) {
+  TestServer server;
+  auto& queue = server.app().jobs();
+  jobs::RetryPolicy policy{120'000, 30'000, 3600'000};  // give up after 2 minutes
+  auto id = queue.enqueue("test", "kills its worker", policy);
+  ASSERT_TRUE(queue.claim("worker-a", 60'000));
+  server.clock().advance(61);
+  auto again = queue.claim("worker-b", 60'000);  // once more after the crash
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->last_error, "the worker was lost (lease ran out)");
+  server.clock().advance(61);  // lost again, now past its give-up time
+  EXPECT_FALSE(queue.claim("worker-c", 60'000));
+  auto failed = queue.find(id);
+  EXPECT_EQ(failed->state, "failed");
+  EXPECT_NE(failed->last_error.find("give-up time"), std::string::npos);
+}
+
 TEST(JobsTest, RetriesBackOffWithJitterThenFailUntilAnOperatorRetries) {
   TestServer server;
   auto& queue = server.app().jobs();
