@@ -2,7 +2,6 @@
 
 #include <sodium.h>
 
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -41,15 +40,6 @@ namespace portico::app {
 std::string englishMessage(const core::Error& error) {
   static const web::Views views;
   return views.message("en", error);
-}
-
-std::string utcText(std::int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
 }
 
 core::Status parseListen(const std::string& listen, http::ServerConfig& server) {

@@ -32,9 +32,6 @@ struct AppConfig {
 // The message of an error in English, for the command line.
 std::string englishMessage(const core::Error& error);
 
-// A time as "2026-12-01 10:30:00 UTC", for the command line.
-std::string utcText(std::int64_t seconds);
-
 // Parses "HOST:PORT" into the server config. InvalidInput if malformed.
 core::Status parseListen(const std::string& listen, http::ServerConfig& server);
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "access/access_pages.h"
 #include "app/app.h"
 #include "core/clock.h"
 #include "storage/migrator.h"
@@ -248,9 +249,9 @@ int main(int argc, char** argv) {
       for (const auto& state : states) {
         for (const auto& j : queue.list(state, 100)) {
           std::cout << j.id << "  " << j.state << "  " << j.kind << "  attempts " << j.attempts
-                    << "  created " << portico::app::utcText(j.created_at_ms / 1000);
+                    << "  created " << portico::access::timeText(j.created_at_ms / 1000);
           if (j.state == "queued") {
-            std::cout << "  due " << portico::app::utcText(j.run_at_ms / 1000);
+            std::cout << "  due " << portico::access::timeText(j.run_at_ms / 1000);
           }
           if (!j.last_error.empty()) std::cout << "  last error: " << j.last_error;
           std::cout << "\n";
