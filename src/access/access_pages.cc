@@ -184,6 +184,7 @@ json companyMenu(const PageRenderer& pages, const Context& c, const CompanyAcces
   add(base, "company.menu.overview");
   add(base + "/sites", "company.menu.sites");
   if (a.can(Permission::ContactsManage)) add(base + "/contacts", "company.menu.contacts");
+  if (a.can(Permission::EmailsView)) add(base + "/emails", "company.menu.emails");
   if (a.can(Permission::UsersManage)) {
     add(base + "#members", "company.menu.users");
     add(base + "/audit", "company.menu.audit");

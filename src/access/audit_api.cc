@@ -58,15 +58,6 @@ core::Result<Filter> parseFilter(const Request& r, int max_limit) {
   return f;
 }
 
-std::string isoTime(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 }  // namespace
 
 std::vector<AuditRow> auditRows(const std::vector<audit::Record>& records,
@@ -84,7 +75,7 @@ std::vector<AuditRow> auditRows(const std::vector<audit::Record>& records,
   std::vector<AuditRow> out;
   out.reserve(records.size());
   for (const auto& r : records) {
-    out.push_back({r, isoTime(r.at), email(r.actor_user_id), email(r.subject_user_id)});
+    out.push_back({r, core::rfc3339(r.at), email(r.actor_user_id), email(r.subject_user_id)});
   }
   return out;
 }

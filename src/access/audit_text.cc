@@ -48,6 +48,7 @@ constexpr EventChoice kEventChoices[] = {
     {"organization", "personnel.", "personnel", false},
     {"organization", "licences.", "licences", false},
     {"organization", "api_key.", "api_key", false},
+    {"organization", "delivery.", "delivery", false},
 };
 
 // Detail keys shown first, in this order (who or what it is about, then old values before new

@@ -137,7 +137,8 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
                             .dump()});
   if (notifier_) {  // the mail is queued with the change
     notifier_->notify(target, identity::kAccessChanges, "access_changed",
-                      {{"company", caller.company.name}, {"change_changed", true}});
+                      {{"company", caller.company.name}, {"change_changed", true}},
+                      identity::MailScope{caller.company.org_id, {caller.company.id}});
   }
   tx.commit();
   return {};
@@ -174,7 +175,8 @@ core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId
                         nlohmann::json{{"role", current->role}}.dump()});
   if (notifier_) {
     notifier_->notify(target, identity::kAccessChanges, "access_changed",
-                      {{"company", caller.company.name}, {"change_removed", true}});
+                      {{"company", caller.company.name}, {"change_removed", true}},
+                      identity::MailScope{caller.company.org_id, {caller.company.id}});
   }
   tx.commit();
   return {};

@@ -18,6 +18,7 @@
 #include "audit/audit_log.h"
 #include "console/console_api.h"
 #include "console/console_pages.h"
+#include "console/deliveries_pages.h"
 #include "core/random.h"
 #include "directory/directory_api.h"
 #include "directory/directory_pages.h"
@@ -28,6 +29,7 @@
 #include "identity/password.h"
 #include "identity/secret_box.h"
 #include "identity/totp.h"
+#include "modules/emails/email_routes.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
 #include "storage/migrator.h"
@@ -81,6 +83,7 @@ struct App::Impl {
                    : std::make_unique<identity::PasswordHasher>()),
         audit(db, clock),
         repo(db),
+        mail_history(db),
         throttle_repo(db),
         throttle(throttle_repo, clock, config.limits.actions),
         access_repo(db),
@@ -91,7 +94,8 @@ struct App::Impl {
         invitation_repo(db),
         directory_repo(db),
         directory(directory_repo, audit, clock),
-        console_repo(db) {
+        console_repo(db),
+        email_service(policy, mail_history) {
     storage::migrate(db, storage::builtinMigrations());
     if (!config.smtp_url.empty()) {
       mailer = std::make_unique<notify::SmtpMailer>(config.smtp_url, config.mail_from);
@@ -106,9 +110,15 @@ struct App::Impl {
                                                                           : config.sms_outbox);
     }
     identity_service = std::make_unique<identity::IdentityService>(
-        repo, throttle, audit, clock, *hasher, secrets, job_queue, views, config.public_url,
-        config.limits);
-    identity::registerDeliveries(job_runner, *identity_service, secrets, *mailer, *sms, views);
+        repo, throttle, audit, clock, *hasher, secrets, job_queue, mail_history, views,
+        config.public_url, config.limits);
+    identity::registerDeliveries(job_runner, *identity_service, secrets, *mailer, *sms, views,
+                                 mail_history, clock);
+    // The e-mail history is kept for --keep-emails-months (a month taken as 1/12 of 365.25 days).
+    job_runner.housekeeping("emails", [this] {
+      auto keep_s = static_cast<std::int64_t>(config.keep_emails_months) * 2629800;
+      mail_history.pruneBefore(clock.now() - keep_s);
+    });
     // TLS here (--tls-cert) or at a proxy in front (an https:// public URL): HSTS, Secure cookies.
     bool tls = config.public_url.starts_with("https://") || !config.server.tls_cert_file.empty();
     config.server.served_over_tls = tls;
@@ -175,8 +185,12 @@ struct App::Impl {
         directory::registerDirectoryPages(*guarded, policy, directory, audit, views));
     page_state.push_back(console::registerConsolePages(*staff_routes, *console, *invitations, audit,
                                                        repo, throttle, views));
+    page_state.push_back(console::registerDeliveryPages(*staff_routes, mail_history, job_queue,
+                                                        job_runner, audit, views));
     access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
+    page_state.push_back(
+        emails::registerEmailRoutes(*guarded, policy, email_service, audit, views));
   }
 
   AppConfig config;
@@ -188,6 +202,7 @@ struct App::Impl {
   std::unique_ptr<identity::PasswordHasher> hasher;
   audit::AuditLog audit;
   identity::IdentityRepository repo;
+  identity::MailHistoryRepository mail_history;
   identity::ThrottleRepository throttle_repo;
   identity::Throttle throttle;
   access::AccessRepository access_repo;
@@ -203,6 +218,7 @@ struct App::Impl {
   console::ConsoleRepository console_repo;
   std::unique_ptr<console::ConsoleService> console;
   std::unique_ptr<access::InvitationService> invitations;
+  emails::EmailService email_service;
   web::Views views;
   std::unique_ptr<notify::Mailer> mailer;
   std::unique_ptr<notify::SmsSender> sms;

@@ -27,6 +27,7 @@ struct AppConfig {
   identity::IdentityLimits limits;
   bool light_password_hashing = false;  // tests only: Argon2id at its minimum cost
   int job_workers = 2;                  // threads that deliver queued jobs while serving (0: none)
+  int keep_emails_months = 13;          // the e-mail history is deleted after this
 };
 
 // The message of an error in English, for the command line.

@@ -40,6 +40,10 @@ void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
   cmd->add_option("--max-connections-per-address", c.server.max_connections_per_address,
                   "Open connections one client address may hold")
       ->capture_default_str();
+  cmd->add_option("--keep-emails-months", c.keep_emails_months,
+                  "Months the e-mail history keeps a mail")
+      ->check(CLI::Range(1, 120))
+      ->capture_default_str();
   cmd->add_option("--job-workers", c.job_workers,
                   "Threads that deliver queued mail and text messages (0: another process does)")
       ->check(CLI::Range(0, 64))

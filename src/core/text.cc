@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <ctime>
 
 namespace portico::core {
 
@@ -177,6 +178,15 @@ bool looksLikeEmail(std::string_view s) {
     }
   }
   return true;
+}
+
+std::string rfc3339(std::int64_t seconds) {
+  auto t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 }  // namespace portico::core

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -37,5 +38,8 @@ void appendJsonEscaped(std::string& out, std::string_view s);
 // A rough e-mail shape check: one '@', non-empty local part, a dot in the domain, no spaces or
 // control characters, at most 254 bytes.
 bool looksLikeEmail(std::string_view s);
+
+// Seconds since 1970 as an RFC 3339 time in UTC: "2026-12-01T10:00:00Z" (the API's times).
+std::string rfc3339(std::int64_t seconds);
 
 }  // namespace portico::core

@@ -25,14 +25,18 @@ jobs::Outcome outcomeOf(const core::Status& sent, const web::Views& views) {
 }  // namespace
 
 void registerDeliveries(jobs::Runner& runner, IdentityService& identity, const SecretBox& secrets,
-                        notify::Mailer& mailer, notify::SmsSender& sms, const web::Views& views) {
-  runner.handle(std::string(kMailJob), [&secrets, &mailer, &views](const jobs::Job& job) {
-    auto j = opened(secrets, job);
-    if (!j) return jobs::Outcome::failed("the mail's payload cannot be opened with this key");
-    notify::MailMessage m{j->value("to", ""), j->value("subject", ""), j->value("text", ""),
-                          j->value("html", "")};
-    return outcomeOf(mailer.send(m), views);
-  });
+                        notify::Mailer& mailer, notify::SmsSender& sms, const web::Views& views,
+                        MailHistoryRepository& history, const core::Clock& clock) {
+  runner.handle(
+      std::string(kMailJob), [&secrets, &mailer, &views, &history, &clock](const jobs::Job& job) {
+        auto j = opened(secrets, job);
+        if (!j) return jobs::Outcome::failed("the mail's payload cannot be opened with this key");
+        notify::MailMessage m{j->value("to", ""), j->value("subject", ""), j->value("text", ""),
+                              j->value("html", "")};
+        auto outcome = outcomeOf(mailer.send(m), views);
+        if (outcome.kind == jobs::Outcome::Kind::Done) history.markSent(job.id, clock.now());
+        return outcome;
+      });
   runner.handle(std::string(kSmsJob), [&secrets, &sms, &views](const jobs::Job& job) {
     auto j = opened(secrets, job);
     if (!j)

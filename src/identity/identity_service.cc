@@ -75,7 +75,8 @@ std::string_view mfaStepName(MfaStep step) {
 IdentityService::IdentityService(IdentityRepository& repo, Throttle& throttle,
                                  audit::AuditLog& audit, const core::Clock& clock,
                                  const PasswordHasher& hasher, const SecretBox& secrets,
-                                 jobs::Queue& jobs, const web::Views& views, std::string public_url,
+                                 jobs::Queue& jobs, MailHistoryRepository& mail_history,
+                                 const web::Views& views, std::string public_url,
                                  IdentityLimits limits)
     : repo_(repo),
       throttle_(throttle),
@@ -84,6 +85,7 @@ IdentityService::IdentityService(IdentityRepository& repo, Throttle& throttle,
       hasher_(hasher),
       secrets_(secrets),
       jobs_(jobs),
+      mail_history_(mail_history),
       views_(views),
       public_url_(std::move(public_url)),
       limits_(limits) {
@@ -566,7 +568,7 @@ void IdentityService::deliverPasswordReset(const std::string& email, const Origi
   std::string token = core::randomToken(32);
   repo_.insertPasswordReset(user->id, core::sha256Hex(token), now, now + limits_.reset_token_s);
   audit_.record(actor(origin, std::nullopt), {"password.reset_requested", user->id, {}, {}, "{}"});
-  sendMail(*user, "password_reset", {{"link", public_url_ + "/password-reset?token=" + token}},
+  sendMail(*user, "password_reset", {{"link", public_url_ + "/password-reset?token=" + token}}, {},
            limits_.reset_token_s);  // a link is worth sending only while it is valid
   tx.commit();
 }
@@ -678,7 +680,8 @@ bool IdentityService::wantsNotification(core::UserId user, std::string_view kind
 }
 
 bool IdentityService::notify(core::UserId user, std::string_view kind,
-                             const std::string& template_name, nlohmann::json vars) {
+                             const std::string& template_name, nlohmann::json vars,
+                             const MailScope& scope) {
   if (!isNotificationKind(kind)) {
     spdlog::error(R"({{"event":"notification_unknown_kind","kind":"{}"}})", kind);  // a bug
     return false;
@@ -687,7 +690,7 @@ bool IdentityService::notify(core::UserId user, std::string_view kind,
   if (!recipient) return false;
   if (!vars.is_object()) vars = nlohmann::json::object();
   vars["account_link"] = public_url_ + "/account#notifications";
-  return sendMail(*recipient, template_name, vars);
+  return sendMail(*recipient, template_name, vars, scope);
 }
 
 core::Status IdentityService::disableLogin(core::UserId target, const audit::Actor& by) {
@@ -770,7 +773,8 @@ core::Result<std::int64_t> IdentityService::sendCompanyAdminSignup(
   recipient.language = existing ? existing->language : "en";
   recipient.first_name = existing ? existing->first_name : "";
   sendMail(recipient, "admin_signup",
-           {{"link", public_url_ + "/signup?token=" + token}, {"company", company_name}});
+           {{"link", public_url_ + "/signup?token=" + token}, {"company", company_name}},
+           MailScope{org, {company}});
   tx.commit();
   return id;
 }
@@ -857,12 +861,14 @@ core::Result<core::UserId> IdentityService::insertLogin(const NewUser& user) {
 }
 
 void IdentityService::mailTo(const std::string& email, const std::string& language,
-                             const std::string& name, const nlohmann::json& data) {
+                             const std::string& name, const nlohmann::json& data,
+                             const MailScope& scope) {
   User recipient;
   recipient.email = email;
   recipient.language = std::string(languageOrDefault(language));
   if (data.contains("first_name")) recipient.first_name = data["first_name"].get<std::string>();
-  sendMail(recipient, name, data);
+  if (auto existing = repo_.findUserByEmail(recipient.email)) recipient.id = existing->id;
+  sendMail(recipient, name, data, scope);
 }
 
 void IdentityService::notifyUser(const User& user, const std::string& kind) {
@@ -871,20 +877,39 @@ void IdentityService::notifyUser(const User& user, const std::string& kind) {
 }
 
 bool IdentityService::sendMail(const User& user, const std::string& name,
-                               const nlohmann::json& data, std::int64_t give_up_after_s) {
+                               const nlohmann::json& data, const MailScope& scope,
+                               std::int64_t give_up_after_s) {
   auto lang = std::string(languageOrDefault(user.language));
   nlohmann::json d = data;
   d["first_name"] = user.first_name;
   d["public_url"] = public_url_;
+  MailRecord record;
+  if (user.id.value > 0) record.user = user.id;
+  record.recipient = user.email;
+  record.kind = name;
+  record.subject = views_.translate(lang, "mail." + name + ".subject");
+  record.created_at = clock_.now();
+  // The history's copy says where the link led, not the token that signs in through it: those
+  // who may read a company's mail must not be able to use an invitation or a reset link.
+  nlohmann::json kept = d;
+  if (kept.contains("link") && kept["link"].is_string()) {
+    auto link = kept["link"].get<std::string>();
+    if (auto at = link.find("token="); at != std::string::npos) {
+      kept["link"] = link.substr(0, at + 6) + "…";
+    }
+  }
+  record.text = views_.render("mail/" + name + ".text", lang, kept);
+  record.html = views_.render("mail/" + name + ".html", lang, kept);
   nlohmann::json mail = {{"to", user.email},
                          {"template", name},
-                         {"subject", views_.translate(lang, "mail." + name + ".subject")},
+                         {"subject", record.subject},
                          {"text", views_.render("mail/" + name + ".text", lang, d)},
                          {"html", views_.render("mail/" + name + ".html", lang, d)}};
   // Sealed: a mail may carry a sign-in link, which the database otherwise keeps only hashed.
   jobs::RetryPolicy policy;
   policy.give_up_after_ms = give_up_after_s * 1000;
-  jobs_.enqueue(std::string(kMailJob), secrets_.seal(mail.dump()), policy);
+  record.job_id = jobs_.enqueue(std::string(kMailJob), secrets_.seal(mail.dump()), policy);
+  mail_history_.insert(record, scope);
   return true;
 }
 

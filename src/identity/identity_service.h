@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "identity/identity_repository.h"
+#include "identity/mail_history_repository.h"
 #include "identity/notifications.h"
 #include "identity/password.h"
 #include "identity/secret_box.h"
@@ -104,8 +105,8 @@ class IdentityService {
  public:
   IdentityService(IdentityRepository& repo, Throttle& throttle, audit::AuditLog& audit,
                   const core::Clock& clock, const PasswordHasher& hasher, const SecretBox& secrets,
-                  jobs::Queue& jobs, const web::Views& views, std::string public_url,
-                  IdentityLimits limits = {});
+                  jobs::Queue& jobs, MailHistoryRepository& mail_history, const web::Views& views,
+                  std::string public_url, IdentityLimits limits = {});
 
   // Checks e-mail and password. Unauthenticated (one message for every wrong combination),
   // RateLimited when the account or the address has failed too often or the account's delay
@@ -182,8 +183,9 @@ class IdentityService {
   // template; first_name, public_url and account_link (where the user turns notifications off)
   // are added. Returns whether a mail was queued. Call it inside the transaction of the change it
   // reports, so that both commit or neither does. REQUIRES: the template exists.
+  // `scope` places the mail in the e-mail history (the company it is about).
   bool notify(core::UserId user, std::string_view kind, const std::string& template_name,
-              nlohmann::json vars);
+              nlohmann::json vars, const MailScope& scope = {});
 
   // Disables a login: its status becomes 'disabled' and every session of it ends at once, so its
   // next request answers 401; it can no longer sign in (login answers as for a wrong password)
@@ -208,9 +210,11 @@ class IdentityService {
                                      const std::string& language) const;
   // Inserts a prepared login, in the caller's transaction. Conflict if the e-mail has a login.
   core::Result<core::UserId> insertLogin(const NewUser& user);
-  // Sends one of the mail templates to an address (which may not have a login yet).
+  // Sends one of the mail templates to an address (which may not have a login yet), in the
+  // caller's transaction; `scope` places it in the e-mail history.
   void mailTo(const std::string& email, const std::string& language,
-              const std::string& template_name, const nlohmann::json& data);
+              const std::string& template_name, const nlohmann::json& data,
+              const MailScope& scope = {});
 
   // Mails `email` a link that makes whoever registers through it the administrator of
   // `company` (the ERP manager's path). Replaces an unused earlier link for the same company and
@@ -263,9 +267,10 @@ class IdentityService {
   // The login to mail about `kind`, if wantsNotification().
   std::optional<User> notificationRecipient(core::UserId user, std::string_view kind);
   // Renders a mail template for the user and queues it (a job in the caller's transaction, if
-  // one is open). True.
+  // one is open), and keeps it in the e-mail history under `scope` — there without the token of
+  // a sign-in link (`link`), which only the recipient's own copy may hold. True.
   bool sendMail(const User& user, const std::string& template_name, const nlohmann::json& data,
-                std::int64_t give_up_after_s = 2 * 24 * 3600);
+                const MailScope& scope = {}, std::int64_t give_up_after_s = 2 * 24 * 3600);
   // Queues a text message; its text (a code) is sealed in the queue.
   void queueSms(const std::string& phone, const std::string& text);
   audit::Actor actor(const Origin& o, std::optional<core::UserId> user) const;
@@ -278,6 +283,7 @@ class IdentityService {
   const PasswordHasher& hasher_;
   const SecretBox& secrets_;
   jobs::Queue& jobs_;
+  MailHistoryRepository& mail_history_;
   const web::Views& views_;
   PasswordPolicy policy_;
   std::string public_url_;

@@ -96,16 +96,32 @@ void Runner::stop() {
 
 void Runner::wake() { wake_.notify_all(); }
 
+void Runner::housekeeping(const std::string& name, std::function<void()> task) {
+  housekeeping_.emplace_back(name, std::move(task));
+}
+
+void Runner::runHousekeeping() {
+  try {
+    queue_.pruneDone(options_.keep_done_ms);
+  } catch (const std::exception& e) {
+    spdlog::error(R"({{"event":"job_prune_failed","error":"{}"}})", e.what());
+  }
+  for (const auto& [name, task] : housekeeping_) {
+    try {
+      task();
+    } catch (const std::exception& e) {
+      spdlog::error(R"({{"event":"housekeeping_failed","task":"{}","error":"{}"}})", name,
+                    e.what());
+    }
+  }
+}
+
 void Runner::work(const std::string&) {
   auto pruned = std::chrono::steady_clock::now();
   for (;;) {
     if (std::chrono::steady_clock::now() - pruned > std::chrono::minutes(10)) {
       pruned = std::chrono::steady_clock::now();
-      try {
-        queue_.pruneDone(options_.keep_done_ms);
-      } catch (const std::exception& e) {
-        spdlog::error(R"({{"event":"job_prune_failed","error":"{}"}})", e.what());
-      }
+      runHousekeeping();
     }
     {
       std::lock_guard lock(mutex_);

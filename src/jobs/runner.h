@@ -67,6 +67,13 @@ class Runner {
   // Tells idle workers that a job may be due (one was just committed).
   void wake();
 
+  // Registers a housekeeping task (deleting rows whose retention has passed): the workers run
+  // every task, and delete done jobs, every 10 minutes. A task that throws is logged and run again
+  // next time. Before start().
+  void housekeeping(const std::string& name, std::function<void()> task);
+  // Runs the housekeeping now, on this thread (tests, and a worker's 10-minute round).
+  void runHousekeeping();
+
  private:
   struct Kind {
     Handler handler;
@@ -79,6 +86,7 @@ class Runner {
   std::string owner_prefix_;
   std::atomic<int> claims_{0};
   std::map<std::string, Kind> kinds_;
+  std::vector<std::pair<std::string, std::function<void()>>> housekeeping_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
