@@ -20,6 +20,7 @@
 #include "console/console_pages.h"
 #include "core/random.h"
 #include "directory/directory_api.h"
+#include "directory/directory_integration.h"
 #include "directory/directory_pages.h"
 #include "identity/deliveries.h"
 #include "identity/identity_api.h"
@@ -28,6 +29,8 @@
 #include "identity/password.h"
 #include "identity/secret_box.h"
 #include "identity/totp.h"
+#include "integration/idempotency.h"
+#include "integration/integration_api.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
 #include "storage/migrator.h"
@@ -91,7 +94,9 @@ struct App::Impl {
         invitation_repo(db),
         directory_repo(db),
         directory(directory_repo, audit, clock),
-        console_repo(db) {
+        console_repo(db),
+        idempotency_repo(db),
+        idempotency(idempotency_repo, clock) {
     storage::migrate(db, storage::builtinMigrations());
     if (!config.smtp_url.empty()) {
       mailer = std::make_unique<notify::SmtpMailer>(config.smtp_url, config.mail_from);
@@ -149,6 +154,7 @@ struct App::Impl {
     identity_service->setSignupGrants(&signup_grants);
     members.setNotifier(identity_service.get());
     guarded->setApiKeyVerifier(&api_keys);
+    guarded->setIdempotencyStore(&idempotency);
     identity::registerIdentityApi(*guarded, *identity_service);
     access::registerAccessApi(*guarded, policy, audit);
     company_routes = std::make_unique<access::CompanyRoutes>(*guarded, policy, audit);
@@ -175,7 +181,10 @@ struct App::Impl {
         directory::registerDirectoryPages(*guarded, policy, directory, audit, views));
     page_state.push_back(console::registerConsolePages(*staff_routes, *console, *invitations, audit,
                                                        repo, throttle, views));
-    access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
+    access::registerIntegrationApi(*guarded, access_repo, *identity_service);
+    access::registerCompanyKind(kinds, access_repo, audit, clock);
+    directory::registerDirectoryKinds(kinds, directory_repo, access_repo, audit, clock);
+    integration::registerIntegrationRoutes(*guarded, kinds, db, views);
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
   }
 
@@ -203,6 +212,9 @@ struct App::Impl {
   console::ConsoleRepository console_repo;
   std::unique_ptr<console::ConsoleService> console;
   std::unique_ptr<access::InvitationService> invitations;
+  integration::IdempotencyRepository idempotency_repo;
+  integration::Idempotency idempotency;
+  integration::Kinds kinds;
   web::Views views;
   std::unique_ptr<notify::Mailer> mailer;
   std::unique_ptr<notify::SmsSender> sms;
