@@ -287,7 +287,7 @@ $PER_RUN
   \`portico serve --no-access-log\`. Each request is a file of $LINES NDJSON lines; each line is
   parsed and validated, then upserted by its external id under a savepoint (a contact's company
   is looked up by \`company_external_id\`), audited (one audit entry a record), and answered in the
-  \`results\` list; a request is one transaction, committed every 1,000 lines (WAL,
+  \`results\` list; a request is one transaction, committed every 5,000 lines (WAL,
   \`synchronous=FULL\`). The time of a pass is the wall time of all its requests, curl's
   transfers included; the answers are checked afterwards (every line created, or updated, and
   none failed).

@@ -393,6 +393,25 @@ class Server::Impl::Connection : public Session,
       onRead({});
       return;
     }
+    if (buffer_.size() == 0 &&
+        beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
+      // The client waits for a go-ahead before it sends the body (curl does for bodies over
+      // 1 MiB, for up to a second): give it at once. Refused bodies never get here.
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                        [self = this->shared_from_this()](beast::error_code write_ec, std::size_t) {
+                          if (write_ec) {
+                            self->close();
+                            return;
+                          }
+                          self->readBody();
+                        });
+      return;
+    }
+    readBody();
+  }
+
+  void readBody() {
     reading_ = true;
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = this->shared_from_this()](beast::error_code read_ec, std::size_t) {

@@ -159,7 +159,7 @@ http::Response GuardedRoutes::idempotent(http::Request& r, Context& ctx,
   if (given.empty()) return handler(r, ctx);
   std::string key(given);
   bool printable =
-      std::all_of(key.begin(), key.end(), [](char ch) { return ch > ' ' && ch < 127; });
+      std::all_of(key.begin(), key.end(), [](char ch) { return ch >= ' ' && ch < 127; });
   if (key.size() > kMaxIdempotencyKey || !printable) {
     return http::jsonError(
         core::Error::invalid("errors.identity.idempotency_key_invalid", "Idempotency-Key")

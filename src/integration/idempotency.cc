@@ -16,7 +16,9 @@ json argsJson(const core::MessageArgs& args) {
 
 core::MessageArgs argsOf(const json& j) {
   core::MessageArgs out;
-  for (const auto& pair : j) out.emplace_back(pair.at(0).get<std::string>(), pair.at(1));
+  for (const auto& pair : j) {
+    out.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
+  }
   return out;
 }
 

@@ -1,7 +1,10 @@
 #include "integration/integration_api.h"
 
+#include <spdlog/spdlog.h>
+
 #include <nlohmann/json.hpp>
 
+#include "audit/quiet_log.h"
 #include "core/text.h"
 #include "http/error_response.h"
 #include "integration/ndjson.h"
@@ -103,6 +106,7 @@ void registerIntegrationRoutes(identity::GuardedRoutes& routes, const Kinds& kin
         std::string results;
         results.reserve(lines->size() * 48);
         auto& conn = db.connection();
+        audit::QuietLog quiet;  // an audit entry a record, and one log line for them all
         storage::Transaction tx(conn);
         for (std::size_t i = 0; i < lines->size(); ++i) {
           if (i > 0 && i % kBulkBatch == 0) tx.commitAndContinue();
@@ -119,6 +123,9 @@ void registerIntegrationRoutes(identity::GuardedRoutes& routes, const Kinds& kin
           appendResult(results, line.number, done, views, c.lang);
         }
         tx.commit();
+        spdlog::info(
+            R"({{"integration_bulk":"{}","org":{},"created":{},"updated":{},"failed":{},"rid":"{}"}})",
+            (*kind)->name(), caller.org.value, created, updated, failed, c.origin.request_id);
         std::string out = R"({"created":)" + std::to_string(created) + R"(,"updated":)" +
                           std::to_string(updated) + R"(,"failed":)" + std::to_string(failed) +
                           R"(,"results":[)";

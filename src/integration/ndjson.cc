@@ -1,5 +1,6 @@
 #include "integration/ndjson.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/text.h"
