@@ -99,6 +99,26 @@ TEST_F(IntegrationApiTest, EachKindIsCreatedThenUpdatedByItsExternalId) {
   EXPECT_EQ(text("SELECT last_name || ' ' || COALESCE(site_id, 'none') FROM contacts"),
             "King none");
   // The directory API shows what the ERP wrote, and every upsert is audited once.
+  ASSERT_EQ(server
+                .post("/api/v1/integration/companies/C-1/admin-signup",
+                      {{"email", "boss@acme.example"}}, key)
+                .status,
+            202);
+  ASSERT_EQ(server
+                .post("/api/v1/signup", {{"token", server.mailedToken("/signup")},
+                                         {"first_name", "B"},
+                                         {"last_name", "B"},
+                                         {"password", TestServer::kPassword}})
+                .status,
+            201);
+  auto admin = server.signInAndEnrol("boss@acme.example");
+  auto listed = server.get("/api/v1/companies/" + std::to_string(company_id) + "/contacts", admin);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(listed.json()["items"].size(), 1u);
+  EXPECT_EQ(listed.json()["items"][0]["external_id"], "K-1");
+  EXPECT_EQ(listed.json()["items"][0]["last_name"], "King");
+  auto sites = server.get("/api/v1/companies/" + std::to_string(company_id) + "/sites", admin);
+  EXPECT_EQ(sites.json()["items"][0]["external_id"], "S-1");
   EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event IN ('company.created',"
                   " 'company.updated', 'site.created', 'site.updated', 'contact.created',"
