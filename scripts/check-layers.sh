@@ -11,11 +11,12 @@ declare -A allowed=(
   [web]="core http web"
   [audit]="core storage audit"
   [identity]="core storage jobs http notify web audit identity"
-  [access]="core storage jobs http notify web audit identity access"
-  [directory]="core storage jobs http notify web audit identity access directory"
-  [modules]="core storage jobs http notify web audit identity access directory"
-  [console]="core storage jobs http notify web audit identity access directory console"
-  [app]="core storage jobs http notify web audit identity access directory modules console app"
+  [integration]="core storage jobs http notify web audit identity integration"
+  [access]="core storage jobs http notify web audit identity integration access"
+  [directory]="core storage jobs http notify web audit identity integration access directory"
+  [modules]="core storage jobs http notify web audit identity integration access directory"
+  [console]="core storage jobs http notify web audit identity integration access directory console"
+  [app]="core storage jobs http notify web audit identity integration access directory modules console app"
 )
 status=0
 for dir in "${!allowed[@]}"; do

@@ -336,51 +336,57 @@ void registerExplainApi(CompanyRoutes& routes, Policy& policy) {
              });
 }
 
-void registerIntegrationApi(identity::GuardedRoutes& routes, AccessRepository& repo,
-                            identity::IdentityService& identity, audit::AuditLog& audit,
-                            const core::Clock& clock) {
-  routes.api(
-      "POST", "/api/v1/integration/companies", Access::ApiKey,
-      [&repo, &audit, &clock](Request& r, Context& c) {
-        auto body = identity::parseJsonObject(r.body);
-        if (!body) return http::jsonError(body.error());
+void registerCompanyKind(integration::Kinds& kinds, AccessRepository& repo, audit::AuditLog& audit,
+                         const core::Clock& clock) {
+  kinds.add(std::make_unique<integration::KindOf<CompanyUpsert>>(
+      "companies",
+      [](const json& body) -> core::Result<CompanyUpsert> {
         CompanyUpsert u;
         for (auto [key, target, max] :
              {std::tuple{"external_id", &u.external_id, 200}, std::tuple{"name", &u.name, 300},
               std::tuple{"org_number", &u.org_number, 100}}) {
-          auto v = identity::stringField(*body, key, static_cast<std::size_t>(max));
-          if (!v) return http::jsonError(v.error());
+          auto v = identity::stringField(body, key, static_cast<std::size_t>(max));
+          if (!v) return core::fail(v.error());
           *target = std::string(core::trim(*v));
         }
         if (u.external_id.empty()) {
-          return http::jsonError(core::Error::invalid("errors.access.field_required", "external_id")
-                                     .with("field", "external_id"));
+          return core::fail(core::Error::invalid("errors.access.field_required", "external_id")
+                                .with("field", "external_id"));
         }
         if (u.name.empty()) {
-          return http::jsonError(
+          return core::fail(
               core::Error::invalid("errors.access.field_required", "name").with("field", "name"));
         }
-        if (body->contains("managed")) {
-          if (!(*body)["managed"].is_boolean()) {
-            return http::jsonError(
-                core::Error::invalid("errors.access.managed_not_boolean", "managed"));
+        if (auto managed = body.find("managed"); managed != body.end()) {
+          if (!managed->is_boolean()) {
+            return core::fail(core::Error::invalid("errors.access.managed_not_boolean", "managed"));
           }
-          u.managed = (*body)["managed"].get<bool>();
+          u.managed = managed->get<bool>();
         }
-        storage::Transaction tx(repo.conn());
-        auto [company, created] = repo.upsertCompany(*c.integration_org, u, clock.now());
-        audit.record({std::nullopt, c.origin.ip, c.origin.request_id},
-                     {created ? "company.created" : "company.updated", std::nullopt,
-                      *c.integration_org, company.id, json{{"external_id", u.external_id}}.dump()});
-        tx.commit();
-        return Response::json(created ? 201 : 200, json{{"id", company.id.value},
-                                                        {"external_id", u.external_id},
-                                                        {"name", company.name},
-                                                        {"org_number", company.org_number},
-                                                        {"managed", company.managed}}
-                                                       .dump());
-      });
+        return u;
+      },
+      [&repo, &audit, &clock](const integration::Caller& caller, const CompanyUpsert& u,
+                              std::string* answer) -> core::Result<integration::Upserted> {
+        auto [company, created] = repo.upsertCompany(caller.org, u, clock.now());
+        std::string detail = R"({"external_id":")";
+        core::appendJsonEscaped(detail, u.external_id);
+        detail += "\"}";
+        audit.record(caller.actor, {created ? "company.created" : "company.updated", std::nullopt,
+                                    caller.org, company.id, std::move(detail)});
+        if (answer) {
+          *answer = json{{"id", company.id.value},
+                         {"external_id", u.external_id},
+                         {"name", company.name},
+                         {"org_number", company.org_number},
+                         {"managed", company.managed}}
+                        .dump();
+        }
+        return integration::Upserted{company.id.value, created};
+      }));
+}
 
+void registerIntegrationApi(identity::GuardedRoutes& routes, AccessRepository& repo,
+                            identity::IdentityService& identity) {
   routes.api(
       "POST", "/api/v1/integration/companies/{external_id}/admin-signup", Access::ApiKey,
       [&repo, &identity](Request& r, Context& c) {

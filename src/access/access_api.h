@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "identity/guard.h"
 #include "identity/identity_service.h"
+#include "integration/kind.h"
 
 namespace portico::access {
 
@@ -27,11 +28,16 @@ void registerExplainApi(CompanyRoutes& routes, Policy& policy);
 nlohmann::json explanationJson(const Explanation& e, core::UserId subject, core::CompanyId company,
                                std::optional<Permission> permission);
 
-// The integration API for an organization's ERP, authenticated by API key:
-// POST /api/v1/integration/companies and …/companies/{external_id}/admin-signup.
+// The companies of the integration API (integration::Kind "companies"): {external_id, name,
+// org_number?, managed?}, upserted by external_id in the API key's organization, answered as
+// {id, external_id, name, org_number, managed}; audited as company.created / company.updated.
+void registerCompanyKind(integration::Kinds& kinds, AccessRepository& repo, audit::AuditLog& audit,
+                         const core::Clock& clock);
+
+// The company administrator's signup link, asked for by the organization's ERP (API key):
+// POST /api/v1/integration/companies/{external_id}/admin-signup.
 void registerIntegrationApi(identity::GuardedRoutes& routes, AccessRepository& repo,
-                            identity::IdentityService& identity, audit::AuditLog& audit,
-                            const core::Clock& clock);
+                            identity::IdentityService& identity);
 
 // API keys: created by the command line (printed once), verified on every integration call,
 // every use audited.

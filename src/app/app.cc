@@ -21,6 +21,7 @@
 #include "console/deliveries_pages.h"
 #include "core/random.h"
 #include "directory/directory_api.h"
+#include "directory/directory_integration.h"
 #include "directory/directory_pages.h"
 #include "identity/deliveries.h"
 #include "identity/identity_api.h"
@@ -29,6 +30,8 @@
 #include "identity/password.h"
 #include "identity/secret_box.h"
 #include "identity/totp.h"
+#include "integration/idempotency.h"
+#include "integration/integration_api.h"
 #include "modules/emails/email_routes.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
@@ -95,7 +98,9 @@ struct App::Impl {
         directory_repo(db),
         directory(directory_repo, audit, clock),
         console_repo(db),
-        email_service(policy, mail_history) {
+        email_service(policy, mail_history),
+        idempotency_repo(db),
+        idempotency(idempotency_repo, clock) {
     storage::migrate(db, storage::builtinMigrations());
     if (!config.smtp_url.empty()) {
       mailer = std::make_unique<notify::SmtpMailer>(config.smtp_url, config.mail_from);
@@ -159,6 +164,7 @@ struct App::Impl {
     identity_service->setSignupGrants(&signup_grants);
     members.setNotifier(identity_service.get());
     guarded->setApiKeyVerifier(&api_keys);
+    guarded->setIdempotencyStore(&idempotency);
     identity::registerIdentityApi(*guarded, *identity_service);
     access::registerAccessApi(*guarded, policy, audit);
     company_routes = std::make_unique<access::CompanyRoutes>(*guarded, policy, audit);
@@ -187,7 +193,10 @@ struct App::Impl {
                                                        repo, throttle, views));
     page_state.push_back(console::registerDeliveryPages(*staff_routes, mail_history, job_queue,
                                                         job_runner, audit, views));
-    access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
+    access::registerIntegrationApi(*guarded, access_repo, *identity_service);
+    access::registerCompanyKind(kinds, access_repo, audit, clock);
+    directory::registerDirectoryKinds(kinds, directory_repo, access_repo, audit, clock);
+    integration::registerIntegrationRoutes(*guarded, kinds, db, views);
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
     page_state.push_back(
         emails::registerEmailRoutes(*guarded, policy, email_service, audit, views));
@@ -219,6 +228,9 @@ struct App::Impl {
   std::unique_ptr<console::ConsoleService> console;
   std::unique_ptr<access::InvitationService> invitations;
   emails::EmailService email_service;
+  integration::IdempotencyRepository idempotency_repo;
+  integration::Idempotency idempotency;
+  integration::Kinds kinds;
   web::Views views;
   std::unique_ptr<notify::Mailer> mailer;
   std::unique_ptr<notify::SmsSender> sms;

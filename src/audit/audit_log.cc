@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "audit/quiet_log.h"
 #include "core/text.h"
 
 namespace portico::audit {
@@ -56,7 +57,12 @@ Record read(storage::Query& q) {
                 q.getOptInt(5), q.getOptInt(6), q.getText(7), q.getText(8),   q.getText(9)};
 }
 
+thread_local int quiet_depth = 0;  // QuietLog objects alive on this thread
+
 }  // namespace
+
+QuietLog::QuietLog() { ++quiet_depth; }
+QuietLog::~QuietLog() { --quiet_depth; }
 
 void AuditLog::record(const Actor& actor, const Entry& e) {
   auto& conn = db_.connection();
@@ -64,6 +70,7 @@ void AuditLog::record(const Actor& actor, const Entry& e) {
       .bind(clock_.now(), e.event, raw(actor.user), raw(e.subject), raw(e.org), raw(e.company),
             actor.ip, actor.request_id, e.detail_json)
       .run();
+  if (quiet_depth > 0) return;
   std::string event;
   core::appendJsonEscaped(event, e.event);
   spdlog::info(R"({{"audit":"{}","actor":{},"subject":{},"ip":"{}","rid":"{}"}})", event,

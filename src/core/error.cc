@@ -20,6 +20,10 @@ std::string_view errorCodeName(ErrorCode code) {
       return "unavailable";
     case ErrorCode::PayloadTooLarge:
       return "payload_too_large";
+    case ErrorCode::UnsupportedMediaType:
+      return "unsupported_media_type";
+    case ErrorCode::Unprocessable:
+      return "unprocessable";
     case ErrorCode::Internal:
       return "internal";
   }

@@ -18,6 +18,8 @@ enum class ErrorCode {
   RateLimited,
   Unavailable,
   PayloadTooLarge,
+  UnsupportedMediaType,  // the body is not of a type the call reads
+  Unprocessable,         // well-formed, but contradicts what was sent before (a reused key)
   Internal,
 };
 
@@ -80,6 +82,12 @@ struct Error {
   }
   static Error payloadTooLarge(std::string key = "errors.payload_too_large") {
     return {ErrorCode::PayloadTooLarge, std::move(key), {}, 0, {}};
+  }
+  static Error unsupportedMediaType(std::string key) {
+    return {ErrorCode::UnsupportedMediaType, std::move(key), {}, 0, {}};
+  }
+  static Error unprocessable(std::string key) {
+    return {ErrorCode::Unprocessable, std::move(key), {}, 0, {}};
   }
   static Error internal(std::string key = "errors.internal") {
     return {ErrorCode::Internal, std::move(key), {}, 0, {}};

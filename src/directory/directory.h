@@ -30,6 +30,28 @@ struct Contact {
   std::string phone;
   std::optional<std::int64_t> user_id;
   std::string user_email;  // the linked login's e-mail, if linked
+  std::optional<std::string> external_id;  // the ERP's id, unique per organization
+};
+
+// A site as the ERP sends it to the integration API (by external ids).
+struct SiteUpsert {
+  std::string external_id;
+  std::string company_external_id;
+  std::string name;
+  std::string address;
+};
+
+// A contact as the ERP sends it to the integration API: of the company, or (with
+// site_external_id) of one of its sites.
+struct ContactUpsert {
+  std::string external_id;
+  std::string company_external_id;
+  std::optional<std::string> site_external_id;
+  std::string first_name;
+  std::string last_name;
+  std::string job_title;
+  std::string email;
+  std::string phone;
 };
 
 }  // namespace portico::directory

@@ -42,6 +42,7 @@ json contactToJson(const Contact& c) {
           {"job_title", c.job_title},
           {"email", c.email},
           {"phone", c.phone},
+          {"external_id", c.external_id ? json(*c.external_id) : json()},
           {"login", c.user_id ? json{{"user_id", *c.user_id}, {"email", c.user_email}} : json()}};
 }
 

@@ -5,23 +5,27 @@ namespace {
 
 using storage::Query;
 
-constexpr std::string_view kSites =
-    "SELECT id, company_id, external_id, name, address FROM sites WHERE company_id = ?"
-    " ORDER BY name, id";
-constexpr std::string_view kSite =
-    "SELECT id, company_id, external_id, name, address FROM sites WHERE company_id = ? AND id = ?";
+#define SITE_COLUMNS "SELECT id, company_id, external_id, name, address FROM sites "
+constexpr std::string_view kSites = SITE_COLUMNS "WHERE company_id = ? ORDER BY name, id";
+constexpr std::string_view kSite = SITE_COLUMNS "WHERE company_id = ? AND id = ?";
+constexpr std::string_view kSiteByExternalId = SITE_COLUMNS "WHERE org_id = ? AND external_id = ?";
 constexpr std::string_view kInsertSite =
-    "INSERT INTO sites (company_id, external_id, name, address) VALUES (?, ?, ?, ?)";
+    "INSERT INTO sites (company_id, org_id, external_id, name, address)"
+    " VALUES (?, (SELECT org_id FROM companies WHERE id = ?), ?, ?, ?)";
 constexpr std::string_view kUpdateSite =
     "UPDATE sites SET name = ?, address = ? WHERE id = ? AND company_id = ?";
 constexpr std::string_view kDeleteSite = "DELETE FROM sites WHERE company_id = ? AND id = ?";
-constexpr std::string_view kContactColumns =
-    "SELECT c.id, c.company_id, c.site_id, c.first_name, c.last_name, c.job_title, c.email,"
-    " c.phone, c.user_id, COALESCE(u.email, '') FROM contacts c LEFT JOIN users u"
-    " ON u.id = c.user_id ";
+#define CONTACT_COLUMNS                                                                         \
+  "SELECT c.id, c.company_id, c.site_id, c.first_name, c.last_name, c.job_title, c.email,"      \
+  " c.phone, c.user_id, COALESCE(u.email, ''), c.external_id FROM contacts c LEFT JOIN users u" \
+  " ON u.id = c.user_id "
+constexpr std::string_view kContactColumns = CONTACT_COLUMNS;
+constexpr std::string_view kContactByExternalId =
+    CONTACT_COLUMNS "WHERE c.org_id = ? AND c.external_id = ?";
 constexpr std::string_view kInsertContact =
-    "INSERT INTO contacts (company_id, site_id, first_name, last_name, job_title, email, phone,"
-    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO contacts (company_id, org_id, external_id, site_id, first_name, last_name,"
+    " job_title, email, phone, created_at, updated_at)"
+    " VALUES (?, (SELECT org_id FROM companies WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kUpdateContact =
     "UPDATE contacts SET site_id = ?, first_name = ?, last_name = ?, job_title = ?, email = ?,"
     " phone = ?, updated_at = ? WHERE id = ? AND company_id = ?";
@@ -48,6 +52,7 @@ Contact readContact(Query& q) {
   c.phone = q.getText(7);
   c.user_id = q.getOptInt(8);
   c.user_email = q.getText(9);
+  c.external_id = q.getOptText(10);
   return c;
 }
 
@@ -69,7 +74,9 @@ std::optional<Site> DirectoryRepository::site(core::CompanyId company, std::int6
 }
 
 std::int64_t DirectoryRepository::insertSite(const Site& s) {
-  Query(conn(), kInsertSite).bind(s.company_id.value, s.external_id, s.name, s.address).run();
+  Query(conn(), kInsertSite)
+      .bind(s.company_id.value, s.company_id.value, s.external_id, s.name, s.address)
+      .run();
   return conn().lastInsertId();
 }
 
@@ -80,6 +87,14 @@ void DirectoryRepository::updateSite(const Site& s) {
 bool DirectoryRepository::deleteSite(core::CompanyId company, std::int64_t id) {
   Query(conn(), kDeleteSite).bind(company.value, id).run();
   return conn().changes() == 1;
+}
+
+std::optional<Site> DirectoryRepository::siteByExternalId(core::OrgId org,
+                                                          const std::string& external_id) {
+  Query q(conn(), kSiteByExternalId);
+  q.bind(org.value, external_id);
+  if (!q.next()) return std::nullopt;
+  return readSite(q);
 }
 
 bool DirectoryRepository::siteHasLinkedContacts(core::CompanyId company, std::int64_t site) {
@@ -106,10 +121,18 @@ std::optional<Contact> DirectoryRepository::contact(core::CompanyId company, std
   return readContact(q);
 }
 
+std::optional<Contact> DirectoryRepository::contactByExternalId(core::OrgId org,
+                                                                const std::string& external_id) {
+  Query q(conn(), kContactByExternalId);
+  q.bind(org.value, external_id);
+  if (!q.next()) return std::nullopt;
+  return readContact(q);
+}
+
 std::int64_t DirectoryRepository::insertContact(const Contact& c, std::int64_t now) {
   Query(conn(), kInsertContact)
-      .bind(c.company_id.value, c.site_id, c.first_name, c.last_name, c.job_title, c.email, c.phone,
-            now, now)
+      .bind(c.company_id.value, c.company_id.value, c.external_id, c.site_id, c.first_name,
+            c.last_name, c.job_title, c.email, c.phone, now, now)
       .run();
   return conn().lastInsertId();
 }

@@ -18,6 +18,8 @@ class DirectoryRepository {
 
   std::vector<Site> sites(core::CompanyId company);
   std::optional<Site> site(core::CompanyId company, std::int64_t id);
+  // The site named `external_id` in the organization (the integration API's name for it).
+  std::optional<Site> siteByExternalId(core::OrgId org, const std::string& external_id);
   std::int64_t insertSite(const Site& site);
   void updateSite(const Site& site);
   bool deleteSite(core::CompanyId company, std::int64_t id);
@@ -26,6 +28,8 @@ class DirectoryRepository {
   bool siteHasLinkedContacts(core::CompanyId company, std::int64_t site);
   std::vector<Contact> contacts(core::CompanyId company);
   std::optional<Contact> contact(core::CompanyId company, std::int64_t id);
+  // The contact named `external_id` in the organization (the integration API's name for it).
+  std::optional<Contact> contactByExternalId(core::OrgId org, const std::string& external_id);
   std::int64_t insertContact(const Contact& contact, std::int64_t now);
   void updateContact(const Contact& contact, std::int64_t now);
   bool deleteContact(core::CompanyId company, std::int64_t id);

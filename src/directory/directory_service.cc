@@ -4,6 +4,7 @@
 
 #include "access/policy.h"
 #include "core/text.h"
+#include "directory/directory_fields.h"
 
 namespace portico::directory {
 namespace {
@@ -11,48 +12,6 @@ namespace {
 using core::Error;
 using core::fail;
 using nlohmann::json;
-
-// The trimmed string at `key`: required or optional, at most `max` characters (code points),
-// clean UTF-8; a `multiline` one (an address) keeps its line breaks, as "\n". Each fault has its
-// own message: a missing value, a value too long (naming the limit), characters not allowed.
-core::Result<std::string> text(const json& body, const char* key, bool required, std::size_t max,
-                               const std::string& fallback = "", bool multiline = false) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) {
-    if (required && fallback.empty()) {
-      return fail(Error::invalid("errors.directory.field_required", key).with("field", key));
-    }
-    return fallback;
-  }
-  if (!it->is_string())
-    return fail(Error::invalid("errors.directory.field_not_text", key).with("field", key));
-  std::string v(core::trim(it->get<std::string>()));
-  if (multiline) {
-    std::string lf;  // CR LF and CR (from a text area) become LF
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (v[i] == '\r') {
-        lf.push_back('\n');
-        if (i + 1 < v.size() && v[i + 1] == '\n') ++i;
-      } else {
-        lf.push_back(v[i]);
-      }
-    }
-    v = std::move(lf);
-  }
-  if (required && v.empty()) {
-    return fail(Error::invalid("errors.directory.field_required", key).with("field", key));
-  }
-  if (!core::isCleanUtf8(v, multiline)) {
-    return fail(Error::invalid("errors.directory.field_bad_characters", key).with("field", key));
-  }
-  if (core::codePointCount(v) > max) {
-    return fail(Error::invalid("errors.directory.field_too_long", key)
-                    .with("field", key)
-                    .with("max", std::to_string(max))
-                    .with("length", std::to_string(core::codePointCount(v))));
-  }
-  return v;
-}
 
 json siteJson(const Site& s) { return {{"id", s.id}, {"name", s.name}, {"address", s.address}}; }
 
@@ -112,9 +71,9 @@ core::Result<Site> DirectoryService::updateSite(const access::CompanyAccess& cal
       return fail(Error::notFound("errors.directory.no_such_site"));
     site = *existing;
   }
-  auto name = text(body, "name", true, 200, site.name);
+  auto name = textField(body, "name", true, 200, site.name);
   if (!name) return fail(name.error());
-  auto address = text(body, "address", false, 500, site.address, /*multiline=*/true);
+  auto address = textField(body, "address", false, 500, site.address, /*multiline=*/true);
   if (!address) return fail(address.error());
   site.company_id = caller.company.id;
   site.name = *name;
@@ -181,7 +140,7 @@ core::Result<Contact> DirectoryService::saveContact(const access::CompanyAccess&
         std::tuple{"job_title", &c.job_title, false, std::size_t{100}},
         std::tuple{"email", &c.email, false, std::size_t{254}},
         std::tuple{"phone", &c.phone, false, std::size_t{40}}}) {
-    auto v = text(body, key, required, max, *target);
+    auto v = textField(body, key, required, max, *target);
     if (!v) return fail(v.error());
     *target = *v;
   }

@@ -25,6 +25,10 @@ int statusFor(core::ErrorCode code) {
       return 503;
     case ErrorCode::PayloadTooLarge:
       return 413;
+    case ErrorCode::UnsupportedMediaType:
+      return 415;
+    case ErrorCode::Unprocessable:
+      return 422;
     case ErrorCode::Internal:
       return 500;
   }

@@ -21,10 +21,14 @@ struct Route {
   std::string pattern;  // "/api/v1/companies/{id}/users"
   Handler handler;
   Execution execution = Execution::Inline;
+  // The largest body this route reads; 0: the server's (ServerConfig::body_limit). A larger
+  // limit is applied once the request head names this route; the body beyond it answers 413.
+  std::size_t body_limit = 0;
 };
 
 // Maps method + path to a handler. Patterns are literal segments and "{name}" segments, which
-// match one non-empty segment. Literal segments win over parameters. Not thread-safe to modify;
+// match one non-empty segment. Literal segments win over parameters; where a literal leads to no
+// route, the parameter beside it is tried. Not thread-safe to modify;
 // matching is thread-safe once serving starts.
 class Router {
  public:
@@ -41,9 +45,13 @@ class Router {
   Match match(std::string_view method, std::string_view path,
               std::unordered_map<std::string, std::string>& params) const;
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
+  // The largest body_limit of any route (0: none sets one).
+  std::size_t largestBodyLimit() const { return largest_body_limit_; }
 
  private:
   struct Node;
+  struct Matcher;
+  std::size_t largest_body_limit_ = 0;
   std::vector<std::unique_ptr<Route>> routes_;
   std::shared_ptr<Node> root_;
 };

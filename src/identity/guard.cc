@@ -1,5 +1,6 @@
 #include "identity/guard.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -26,9 +27,37 @@ Origin originOf(const http::Request& r) {
   return Origin{r.remote_ip, std::string(r.header("user-agent")), r.request_id};
 }
 
-core::Result<nlohmann::json> parseJsonObject(const std::string& body) {
+namespace {
+
+// The keys of one open object: a short list while it is small (records have a handful), a set
+// once it grows (so that 1 MiB of keys is not O(n²)).
+class KeySet {
+ public:
+  // False if `key` was there already.
+  bool insert(const std::string& key) {
+    if (!many_.empty()) return many_.insert(key).second;
+    for (const auto& k : few_) {
+      if (k == key) return false;
+    }
+    few_.push_back(key);
+    if (few_.size() > kFew) {
+      many_.insert(few_.begin(), few_.end());
+      few_.clear();
+    }
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kFew = 16;
+  std::vector<std::string> few_;
+  std::set<std::string> many_;
+};
+
+}  // namespace
+
+core::Result<nlohmann::json> parseJsonObject(std::string_view body) {
   bool duplicate = false;
-  std::vector<std::set<std::string>> keys;  // of each open object (a set: 1 MiB is not O(n²))
+  std::vector<KeySet> keys;  // of each open object
   auto cb = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
     using E = nlohmann::json::parse_event_t;
     if (event == E::object_start) {
@@ -36,7 +65,7 @@ core::Result<nlohmann::json> parseJsonObject(const std::string& body) {
     } else if (event == E::object_end) {
       if (!keys.empty()) keys.pop_back();
     } else if (event == E::key && !keys.empty()) {
-      if (!keys.back().insert(parsed.get<std::string>()).second) duplicate = true;
+      if (!keys.back().insert(parsed.get_ref<const std::string&>())) duplicate = true;
     }
     (void)depth;
     return true;
@@ -79,46 +108,90 @@ GuardedRoutes::GuardedRoutes(http::Router& router, IdentityService& identity,
     : router_(router), identity_(identity), cookies_(cookies) {}
 
 void GuardedRoutes::api(const std::string& method, const std::string& pattern, Access access,
-                        GuardedHandler handler, http::Execution execution) {
+                        GuardedHandler handler, http::Execution execution, std::size_t body_limit) {
   declared_.push_back({method, pattern, access});
-  router_.add({method, pattern,
-               [this, access, handler = std::move(handler)](http::Request& r) {
-                 Context ctx;
-                 ctx.origin = originOf(r);
-                 auto auth = r.header("authorization");
-                 std::string bearer;
-                 if (auth.size() > 7 && strncasecmp(auth.data(), "Bearer ", 7) == 0) {
-                   bearer = std::string(core::trim(auth.substr(7)));
-                 }
-                 if (access == Access::ApiKey) {
-                   if (!bearer.empty() && api_keys_) {
-                     ctx.integration_org = api_keys_->verify(bearer, ctx.origin);
-                   }
-                   if (!ctx.integration_org) {
-                     return http::jsonError(
-                         core::Error::unauthenticated("errors.identity.api_key_required"));
-                   }
-                   ctx.lang = web::negotiateLanguage(r.header("accept-language"));
-                   r.language = ctx.lang;
-                   return handler(r, ctx);
-                 }
-                 if (!bearer.empty()) {
-                   ctx.principal = identity_.authenticate(bearer, SessionKind::Api);
-                 }
-                 if (access != Access::Public && !ctx.principal) {
-                   return http::jsonError(
-                       core::Error::unauthenticated("errors.identity.session_token_required"));
-                 }
-                 if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
-                   return http::jsonError(core::Error::forbidden("errors.identity.mfa_first"));
-                 }
-                 ctx.lang = ctx.principal
-                                ? std::string(languageOrDefault(ctx.principal->user.language))
-                                : web::negotiateLanguage(r.header("accept-language"));
-                 r.language = ctx.lang;  // errors are written out in it (http::ServerConfig)
-                 return handler(r, ctx);
-               },
-               execution});
+  router_.add(
+      {method, pattern,
+       [this, access, handler = std::move(handler)](http::Request& r) {
+         Context ctx;
+         ctx.origin = originOf(r);
+         auto auth = r.header("authorization");
+         std::string bearer;
+         if (auth.size() > 7 && strncasecmp(auth.data(), "Bearer ", 7) == 0) {
+           bearer = std::string(core::trim(auth.substr(7)));
+         }
+         if (access == Access::ApiKey) {
+           if (!bearer.empty() && api_keys_) {
+             ctx.integration_org = api_keys_->verify(bearer, ctx.origin);
+           }
+           if (!ctx.integration_org) {
+             return http::jsonError(
+                 core::Error::unauthenticated("errors.identity.api_key_required"));
+           }
+           ctx.lang = web::negotiateLanguage(r.header("accept-language"));
+           r.language = ctx.lang;
+           if (idempotency_ && (r.method == "POST" || r.method == "PUT" || r.method == "PATCH")) {
+             return idempotent(r, ctx, handler);
+           }
+           return handler(r, ctx);
+         }
+         if (!bearer.empty()) {
+           ctx.principal = identity_.authenticate(bearer, SessionKind::Api);
+         }
+         if (access != Access::Public && !ctx.principal) {
+           return http::jsonError(
+               core::Error::unauthenticated("errors.identity.session_token_required"));
+         }
+         if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
+           return http::jsonError(core::Error::forbidden("errors.identity.mfa_first"));
+         }
+         ctx.lang = ctx.principal ? std::string(languageOrDefault(ctx.principal->user.language))
+                                  : web::negotiateLanguage(r.header("accept-language"));
+         r.language = ctx.lang;  // errors are written out in it (http::ServerConfig)
+         return handler(r, ctx);
+       },
+       execution, body_limit});
+}
+
+http::Response GuardedRoutes::idempotent(http::Request& r, Context& ctx,
+                                         const GuardedHandler& handler) {
+  auto given = r.header("idempotency-key");
+  if (given.empty()) return handler(r, ctx);
+  std::string key(given);
+  bool printable =
+      std::all_of(key.begin(), key.end(), [](char ch) { return ch >= ' ' && ch < 127; });
+  if (key.size() > kMaxIdempotencyKey || !printable) {
+    return http::jsonError(
+        core::Error::invalid("errors.identity.idempotency_key_invalid", "Idempotency-Key")
+            .with("max", std::to_string(kMaxIdempotencyKey)));
+  }
+  using Outcome = IdempotencyStore::Claim::Outcome;
+  auto claim =
+      idempotency_->claim(*ctx.integration_org, key, r.method, r.path, core::sha256Hex(r.body));
+  switch (claim.outcome) {
+    case Outcome::Replay:
+      claim.answer.setHeader("Idempotent-Replayed", "true");
+      return std::move(claim.answer);
+    case Outcome::Mismatch:
+      return http::jsonError(core::Error::unprocessable("errors.identity.idempotency_key_reused"));
+    case Outcome::InFlight:
+      return http::jsonError(core::Error::conflict("errors.identity.idempotency_key_in_flight"));
+    case Outcome::Run:
+      break;
+  }
+  http::Response answer;
+  try {
+    answer = handler(r, ctx);
+  } catch (...) {
+    idempotency_->abandon(*ctx.integration_org, key);
+    throw;
+  }
+  if (answer.status >= 500) {
+    idempotency_->abandon(*ctx.integration_org, key);
+  } else {
+    idempotency_->finish(*ctx.integration_org, key, answer);
+  }
+  return answer;
 }
 
 void GuardedRoutes::page(const std::string& method, const std::string& pattern, Access access,

@@ -4,6 +4,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/error_response.h"
@@ -25,6 +26,34 @@ class ApiKeyVerifier {
  public:
   virtual ~ApiKeyVerifier() = default;
   virtual std::optional<core::OrgId> verify(const std::string& key, const Origin& origin) = 0;
+};
+
+// Remembers the first answer of an integration write by its Idempotency-Key, so that a client
+// that lost an answer can send the same request again without doing it twice. Implemented by the
+// integration layer; GuardedRoutes consults it around every Access::ApiKey POST, PUT and PATCH
+// that carries the header.
+class IdempotencyStore {
+ public:
+  struct Claim {
+    enum class Outcome {
+      Run,       // first use of the key: run the handler, then finish() or abandon()
+      Replay,    // the same request was answered before: send `answer` again
+      Mismatch,  // the key was used for another request (method, path or body)
+      InFlight,  // the same request is running right now
+    };
+    Outcome outcome = Outcome::Run;
+    http::Response answer;  // Replay: the stored first answer
+  };
+  virtual ~IdempotencyStore() = default;
+  // Claims `key` of `org` for the request (method, path, SHA-256 of its body, hex). Commits at
+  // once (outside any transaction of the handler), so that a concurrent duplicate sees it.
+  virtual Claim claim(core::OrgId org, const std::string& key, const std::string& method,
+                      const std::string& path, const std::string& body_sha256) = 0;
+  // Stores the answer of a claimed key.
+  virtual void finish(core::OrgId org, const std::string& key, const http::Response& answer) = 0;
+  // Frees a claimed key whose request failed on the server's side (5xx, an exception): the
+  // client may try again with it.
+  virtual void abandon(core::OrgId org, const std::string& key) = 0;
 };
 
 // What a handler knows about its caller.
@@ -69,27 +98,41 @@ class GuardedRoutes {
 
   GuardedRoutes(http::Router& router, IdentityService& identity, CookieSettings cookies);
 
+  // `body_limit`: the largest body the route reads, if larger than the server's (0: the
+  // server's; see http::Route::body_limit).
   void api(const std::string& method, const std::string& pattern, Access access,
-           GuardedHandler handler, http::Execution execution = http::Execution::Inline);
+           GuardedHandler handler, http::Execution execution = http::Execution::Inline,
+           std::size_t body_limit = 0);
   void page(const std::string& method, const std::string& pattern, Access access,
             GuardedHandler handler, http::Execution execution = http::Execution::Inline);
 
   const std::vector<Declared>& declared() const { return declared_; }
   // REQUIRES: set before serving when any route uses Access::ApiKey.
   void setApiKeyVerifier(ApiKeyVerifier* verifier) { api_keys_ = verifier; }
+  // Where Access::ApiKey writes (POST, PUT, PATCH) keep their Idempotency-Key answers: the same
+  // key and request within the store's time answers the first answer again (header
+  // Idempotent-Replayed: true); the key with another request 422; while the first still runs
+  // 409; a key of more than 255 characters, or with characters outside printable ASCII, 400.
+  // Unset: the header is ignored.
+  void setIdempotencyStore(IdempotencyStore* store) { idempotency_ = store; }
   const CookieSettings& cookies() const { return cookies_; }
 
  private:
+  static constexpr std::size_t kMaxIdempotencyKey = 255;
+  // Runs an Access::ApiKey write under its Idempotency-Key, if it has one.
+  http::Response idempotent(http::Request& r, Context& ctx, const GuardedHandler& handler);
+
   http::Router& router_;
   IdentityService& identity_;
   CookieSettings cookies_;
   ApiKeyVerifier* api_keys_ = nullptr;
+  IdempotencyStore* idempotency_ = nullptr;
   std::vector<Declared> declared_;
 };
 
 // Parses a JSON object body. InvalidInput for malformed JSON, a non-object, or a key given twice
 // (so {"role":"user","role":"admin"} cannot smuggle a value past a check).
-core::Result<nlohmann::json> parseJsonObject(const std::string& body);
+core::Result<nlohmann::json> parseJsonObject(std::string_view body);
 
 // The string at `key` ("" if absent); InvalidInput naming the field if it is present but not a
 // string, or longer than `max_bytes`, or not clean UTF-8.

@@ -129,8 +129,58 @@ class Transaction {
     conn_.commit();
     done_ = true;
   }
+  // Commits what was written so far and begins the next transaction at once (a long import
+  // commits in batches; see Savepoint). After a throw the transaction is no longer open.
+  void commitAndContinue() {
+    conn_.commit();
+    done_ = true;
+    conn_.begin();
+    done_ = false;
+  }
 
  private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
+// A savepoint inside an open Transaction: release() keeps what was written since it was set,
+// otherwise (destroyed first, or rollback()) it is undone and the transaction goes on as before —
+// one bad line of an import undoes only that line.
+//   Savepoint sp(conn); if (write(...)) sp.release();
+// REQUIRES: a transaction is open on `conn`; savepoints nest like scopes.
+class Savepoint {
+ public:
+  explicit Savepoint(Connection& conn) : conn_(conn) { step(kSet); }
+  ~Savepoint() {
+    if (!done_) {
+      try {
+        rollback();
+      } catch (...) {  // the transaction's own rollback undoes it all
+      }
+    }
+  }
+  Savepoint(const Savepoint&) = delete;
+  Savepoint& operator=(const Savepoint&) = delete;
+  void release() {
+    done_ = true;
+    step(kRelease);
+  }
+  void rollback() {
+    done_ = true;
+    step(kRollbackTo);
+    step(kRelease);
+  }
+
+ private:
+  static constexpr std::string_view kSet = "SAVEPOINT portico_line";
+  static constexpr std::string_view kRelease = "RELEASE portico_line";
+  static constexpr std::string_view kRollbackTo = "ROLLBACK TO portico_line";
+  // Prepared once per connection, like every statement: no parsing per line.
+  void step(std::string_view sql) {
+    Query q(conn_, sql);
+    q.run();
+  }
+
   Connection& conn_;
   bool done_ = false;
 };

@@ -40,6 +40,47 @@ TEST(RouterTest, UnknownPathAndWrongMethod) {
   EXPECT_EQ(r.match("HEAD", "/a", params).outcome, Router::Outcome::Found);
 }
 
+TEST(RouterTest, ALiteralThatLeadsNowhereFallsBackToTheParameter) {
+  Router r;
+  r.add({"POST", "/integration/{kind}", named("upsert")});
+  r.add({"POST", "/integration/{kind}/bulk", named("bulk")});
+  r.add({"POST", "/integration/companies/{external_id}/admin-signup", named("signup")});
+  r.add({"GET", "/integration/events", named("events")});
+  std::unordered_map<std::string, std::string> params;
+  auto m = r.match("POST", "/integration/companies", params);
+  ASSERT_EQ(m.outcome, Router::Outcome::Found);
+  EXPECT_EQ(m.route->pattern, "/integration/{kind}");
+  EXPECT_EQ(params["kind"], "companies");
+  params.clear();
+  m = r.match("POST", "/integration/companies/bulk", params);
+  ASSERT_EQ(m.outcome, Router::Outcome::Found);
+  EXPECT_EQ(m.route->pattern, "/integration/{kind}/bulk");
+  EXPECT_EQ(params.size(), 1u);  // nothing bound on the literal branch that was left
+  EXPECT_EQ(params["kind"], "companies");
+  params.clear();
+  m = r.match("POST", "/integration/companies/C-1/admin-signup", params);
+  ASSERT_EQ(m.outcome, Router::Outcome::Found);
+  EXPECT_EQ(params["external_id"], "C-1");
+  // The literal still wins where it has the method; without it, the parameter's route answers.
+  params.clear();
+  EXPECT_EQ(r.match("GET", "/integration/events", params).route->pattern, "/integration/events");
+  EXPECT_EQ(r.match("POST", "/integration/events", params).route->pattern, "/integration/{kind}");
+  m = r.match("DELETE", "/integration/events", params);
+  EXPECT_EQ(m.outcome, Router::Outcome::MethodNotAllowed);
+  EXPECT_EQ(m.allow, "GET");
+  EXPECT_EQ(r.match("POST", "/integration/companies/C-1", params).outcome,
+            Router::Outcome::NotFound);
+}
+
+TEST(RouterTest, RemembersTheLargestBodyLimitOfAnyRoute) {
+  Router r;
+  r.add({"POST", "/a", named("a")});
+  EXPECT_EQ(r.largestBodyLimit(), 0u);
+  r.add({"POST", "/b", named("b"), Execution::Worker, 10u << 20});
+  r.add({"POST", "/c", named("c"), Execution::Inline, 1u << 20});
+  EXPECT_EQ(r.largestBodyLimit(), 10u << 20);
+}
+
 TEST(RouterTest, DuplicateRouteIsABug) {
   Router r;
   r.add({"GET", "/a", named("a")});

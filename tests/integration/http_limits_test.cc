@@ -339,3 +339,31 @@ TEST(HttpLimitsTest, GracefulStopFinishesInFlightRequests) {
 
 }  // namespace
 }  // namespace portico::testing
+
+namespace portico::testing {
+namespace {
+
+// A client that sends "Expect: 100-continue" waits for the go-ahead before the body (curl does
+// for bodies over 1 MiB): it gets it at once, then the answer.
+TEST(HttpLimitsTest, ExpectContinueGetsTheGoAheadBeforeTheBody) {
+  TestServer server;
+  int fd = connectTo(server.port());
+  ASSERT_GE(fd, 0);
+  std::string head =
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
+  std::string interim;
+  char buf[256];
+  while (interim.find("\r\n\r\n") == std::string::npos) {
+    auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;  // the socket's receive timeout: no go-ahead
+    interim.append(buf, static_cast<std::size_t>(n));
+  }
+  EXPECT_TRUE(interim.starts_with("HTTP/1.1 100 Continue\r\n\r\n")) << interim;
+  auto rest = exchangeOn(fd, "{}");
+  EXPECT_NE((interim + rest).find("HTTP/1.1 400"), std::string::npos) << interim << rest;
+}
+
+}  // namespace
+}  // namespace portico::testing

@@ -103,6 +103,7 @@ class RouteMatrixTest : public ::testing::Test {
     pattern = std::regex_replace(pattern, std::regex("\\{id\\}"), std::to_string(company_id));
     pattern = std::regex_replace(pattern, std::regex("\\{user_id\\}"), "999999");
     pattern = std::regex_replace(pattern, std::regex("\\{external_id\\}"), "A");
+    pattern = std::regex_replace(pattern, std::regex("\\{kind\\}"), "companies");
     return std::regex_replace(pattern, std::regex("\\{[a-z_]+\\}"), "1");
   }
 
@@ -145,10 +146,15 @@ TEST_F(RouteMatrixTest, ApiRoutesRefuseCallersWithoutTheRightAccess) {
       case Access::Public:
         EXPECT_LT(call(d.method, own, ""), 500);
         break;
-      case Access::ApiKey:
+      case Access::ApiKey: {
         EXPECT_EQ(call(d.method, own, ""), 401);
         EXPECT_EQ(call(d.method, own, admin), 401);  // a session is no API key
+        auto with_key = call(d.method, own, key);
+        EXPECT_NE(with_key, 401);
+        EXPECT_NE(with_key, 403);
+        EXPECT_LT(with_key, 500);
         break;
+      }
       case Access::PendingMfa:
         EXPECT_EQ(call(d.method, own, ""), 401);
         EXPECT_EQ(call(d.method, own, "not-a-token"), 401);
@@ -168,6 +174,27 @@ TEST_F(RouteMatrixTest, ApiRoutesRefuseCallersWithoutTheRightAccess) {
         break;
     }
   }
+}
+
+// Every integration write (an API key's POST, PUT or PATCH) answers a repeated Idempotency-Key
+// with its first answer, and the key with another body 422.
+TEST_F(RouteMatrixTest, IntegrationWritesHonourTheIdempotencyKey) {
+  std::size_t writes = 0;
+  for (const auto& d : server.app().routes().declared()) {
+    if (d.access != Access::ApiKey || d.method == "GET" || d.method == "DELETE") continue;
+    SCOPED_TRACE(d.method + " " + d.pattern);
+    ++writes;
+    auto p = path(d.pattern, company);
+    std::vector<std::string> h = {"Content-Type: application/json", "Authorization: Bearer " + key,
+                                  "Idempotency-Key: matrix " + d.method + " " + d.pattern};
+    auto first = server.request(d.method, p, R"({"probe":1})", h);
+    auto again = server.request(d.method, p, R"({"probe":1})", h);
+    EXPECT_EQ(again.status, first.status);
+    EXPECT_EQ(again.body, first.body);
+    EXPECT_EQ(again.header("idempotent-replayed"), "true");
+    EXPECT_EQ(server.request(d.method, p, R"({"probe":2})", h).status, 422);
+  }
+  EXPECT_GE(writes, 3u);
 }
 
 TEST_F(RouteMatrixTest, CompanyRoutesNeedTheirPermission) {

@@ -52,6 +52,35 @@ TEST(SqliteDbTest, TransactionRollsBackUnlessCommitted) {
   EXPECT_THROW(Query(c, "INSERT INTO t (v) VALUES (?)").bind("b").run(), ConstraintError);
 }
 
+TEST(SqliteDbTest, ASavepointUndoesOnlyItsOwnWrites) {
+  SqliteDb db(tempPath("s.db"));
+  auto& c = db.connection();
+  c.exec("CREATE TABLE t (v TEXT UNIQUE)");
+  {
+    Transaction tx(c);
+    // Each line writes two rows; the third line's second row conflicts with the first line's.
+    for (std::string v : {"a1", "b1", "a2", "c1"}) {
+      Savepoint sp(c);
+      try {
+        Query(c, "INSERT INTO t (v) VALUES (?)").bind(v).run();
+        Query(c, "INSERT INTO t (v) VALUES (?)").bind("k" + v.substr(0, 1)).run();
+        sp.release();
+      } catch (const ConstraintError&) {  // "a2" must not stay
+      }
+    }
+    {
+      Savepoint sp(c);
+      Query(c, "INSERT INTO t (v) VALUES (?)").bind("d").run();
+      sp.rollback();
+    }
+    tx.commitAndContinue();
+    Query(c, "INSERT INTO t (v) VALUES (?)").bind("e").run();
+  }  // not committed: "e" is gone, the batch before it stays
+  Query q(c, "SELECT group_concat(v, ' ') FROM (SELECT v FROM t ORDER BY v)");
+  q.next();
+  EXPECT_EQ(q.getText(0), "a1 b1 c1 ka kb kc");
+}
+
 TEST(SqliteDbTest, EachThreadHasItsOwnConnection) {
   SqliteDb db(tempPath("c.db"));
   Connection* main_conn = &db.connection();

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -72,9 +73,21 @@ class SqliteStatement final : public Statement {
 
 }  // namespace
 
+namespace {
+
+// Before SQLite is first used: no memory statistics, which would take a global mutex on every
+// allocation of every connection.
+void configureSqlite() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
+
 class SqliteConnection final : public Connection {
  public:
   explicit SqliteConnection(const std::string& path) {
+    configureSqlite();
     int rc =
         sqlite3_open_v2(path.c_str(), &db_,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -88,7 +101,7 @@ class SqliteConnection final : public Connection {
     try {
       exec(
           "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-          " PRAGMA mmap_size=268435456; PRAGMA cache_size=-16000;");
+          " PRAGMA mmap_size=268435456; PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;");
     } catch (const DbError& e) {
       close();
       throw DbError("cannot use database " + path + ": " + e.what());
