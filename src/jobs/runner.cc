@@ -27,6 +27,32 @@ RetryPolicy Runner::policyOf(const std::string& kind) const {
   return it == kinds_.end() ? RetryPolicy{} : it->second.policy;
 }
 
+void Runner::every(std::int64_t interval_ms, std::function<void()> task) {
+  std::lock_guard lock(periodic_mutex_);
+  periodic_.push_back({interval_ms, std::move(task), std::chrono::steady_clock::now()});
+}
+
+void Runner::runMaintenance() { maintain(true); }
+
+void Runner::maintain(bool force) {
+  std::unique_lock lock(periodic_mutex_, std::defer_lock);
+  if (force) {
+    lock.lock();
+  } else if (!lock.try_lock()) {
+    return;  // another worker is at it
+  }
+  auto now = std::chrono::steady_clock::now();
+  for (auto& p : periodic_) {
+    if (!force && now - p.last < std::chrono::milliseconds(p.interval_ms)) continue;
+    p.last = now;
+    try {
+      p.task();
+    } catch (const std::exception& e) {
+      spdlog::error(R"({{"event":"periodic_task_failed","error":"{}"}})", e.what());
+    }
+  }
+}
+
 bool Runner::runOne() {
   // Each claim has its own owner, so that a late answer of a lost lease changes nothing.
   std::string owner = owner_prefix_ + std::to_string(++claims_);
@@ -107,6 +133,7 @@ void Runner::work(const std::string&) {
         spdlog::error(R"({{"event":"job_prune_failed","error":"{}"}})", e.what());
       }
     }
+    maintain(false);
     {
       std::lock_guard lock(mutex_);
       if (stopping_) return;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -56,6 +57,12 @@ class Runner {
   // The retry policy of `kind` (the default one for an unknown kind).
   RetryPolicy policyOf(const std::string& kind) const;
 
+  // A periodic task (pruning old rows) that the workers run about every `interval_ms`, besides
+  // their jobs; an exception it throws is logged. Before start().
+  void every(std::int64_t interval_ms, std::function<void()> task);
+  // Runs every periodic task once on this thread (tests, commands).
+  void runMaintenance();
+
   // Claims and runs one due job on this thread; false if none was due.
   bool runOne();
   // Runs due jobs on this thread until none is due, at most `max`. The number run.
@@ -72,7 +79,14 @@ class Runner {
     Handler handler;
     RetryPolicy policy;
   };
+  struct Periodic {
+    std::int64_t interval_ms;
+    std::function<void()> task;
+    std::chrono::steady_clock::time_point last;
+  };
   void work(const std::string& owner);
+  // Runs the periodic tasks that are due (all with `force`); one worker at a time.
+  void maintain(bool force);
 
   Queue& queue_;
   Options options_;
@@ -83,6 +97,8 @@ class Runner {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
+  std::mutex periodic_mutex_;
+  std::vector<Periodic> periodic_;
 };
 
 }  // namespace portico::jobs
