@@ -11,10 +11,11 @@ declare -A allowed=(
   [web]="core http web"
   [audit]="core storage audit"
   [identity]="core storage jobs http notify web audit identity"
-  [access]="core storage jobs http notify web audit identity access"
-  [directory]="core storage jobs http notify web audit identity access directory"
-  [console]="core storage jobs http notify web audit identity access directory console"
-  [app]="core storage jobs http notify web audit identity access directory console app"
+  [events]="core storage jobs http notify web audit identity events"
+  [access]="core storage jobs http notify web audit identity events access"
+  [directory]="core storage jobs http notify web audit identity events access directory"
+  [console]="core storage jobs http notify web audit identity events access directory console"
+  [app]="core storage jobs http notify web audit identity events access directory console app"
 )
 status=0
 for dir in "${!allowed[@]}"; do

@@ -61,6 +61,8 @@ std::string_view capabilityName(StaffCapability c) {
       return "departments";
     case StaffCapability::Roles:
       return "roles";
+    case StaffCapability::Integration:
+      return "integration";
   }
   return "";
 }

@@ -23,6 +23,7 @@ enum class StaffCapability {
   Audit,        // the organization's audit log
   Departments,  // the organization's departments and their administrators
   Roles,        // the organization's own roles: a change applies in every customer company
+  Integration,  // the organization's webhook endpoints and their deliveries
 };
 std::string_view capabilityName(StaffCapability capability);
 

@@ -18,9 +18,12 @@
 #include "audit/audit_log.h"
 #include "console/console_api.h"
 #include "console/console_pages.h"
+#include "console/webhook_pages.h"
 #include "core/random.h"
 #include "directory/directory_api.h"
 #include "directory/directory_pages.h"
+#include "events/events_api.h"
+#include "events/events_repository.h"
 #include "identity/deliveries.h"
 #include "identity/identity_api.h"
 #include "identity/identity_pages.h"
@@ -30,6 +33,7 @@
 #include "identity/totp.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
+#include "notify/webhook_client.h"
 #include "storage/migrator.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "web/static_assets.h"
@@ -80,6 +84,8 @@ struct App::Impl {
                                                                 crypto_pwhash_MEMLIMIT_MIN)
                    : std::make_unique<identity::PasswordHasher>()),
         audit(db, clock),
+        events_repo(db),
+        event_log(events_repo, job_queue, clock),
         repo(db),
         throttle_repo(db),
         throttle(throttle_repo, clock, config.limits.actions),
@@ -109,6 +115,11 @@ struct App::Impl {
         repo, throttle, audit, clock, *hasher, secrets, job_queue, views, config.public_url,
         config.limits);
     identity::registerDeliveries(job_runner, *identity_service, secrets, *mailer, *sms, views);
+    webhook_client = std::make_unique<notify::WebhookClient>(config.allow_private_webhooks);
+    webhooks = std::make_unique<events::WebhookService>(events_repo, job_queue, secrets,
+                                                        *identity_service, *webhook_client, clock,
+                                                        config.allow_private_webhooks);
+    webhooks->registerWith(job_runner, event_log);
     // TLS here (--tls-cert) or at a proxy in front (an https:// public URL): HSTS, Secure cookies.
     bool tls = config.public_url.starts_with("https://") || !config.server.tls_cert_file.empty();
     config.server.served_over_tls = tls;
@@ -148,6 +159,8 @@ struct App::Impl {
     web::registerStaticAssets(router);
     identity_service->setSignupGrants(&signup_grants);
     members.setNotifier(identity_service.get());
+    members.setEvents(&event_log);
+    signup_grants.setEvents(&event_log);
     guarded->setApiKeyVerifier(&api_keys);
     identity::registerIdentityApi(*guarded, *identity_service);
     access::registerAccessApi(*guarded, policy, audit);
@@ -160,6 +173,7 @@ struct App::Impl {
     access::registerOrgAuditApi(*staff_routes, audit, repo, throttle);
     invitations = std::make_unique<access::InvitationService>(
         invitation_repo, access_repo, policy, *identity_service, throttle, audit, clock);
+    invitations->setEvents(&event_log);
     access::registerInvitationApi(*guarded, *invitations, *identity_service);
     console = std::make_unique<console::ConsoleService>(console_repo, access_repo, invitation_repo,
                                                         *identity_service, audit, clock);
@@ -175,7 +189,9 @@ struct App::Impl {
         directory::registerDirectoryPages(*guarded, policy, directory, audit, views));
     page_state.push_back(console::registerConsolePages(*staff_routes, *console, *invitations, audit,
                                                        repo, throttle, views));
+    page_state.push_back(console::registerWebhookPages(*staff_routes, *webhooks, views));
     access::registerIntegrationApi(*guarded, access_repo, *identity_service, audit, clock);
+    events::registerEventsApi(*guarded, event_log, *webhooks);
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
   }
 
@@ -187,6 +203,8 @@ struct App::Impl {
   identity::SecretBox secrets;
   std::unique_ptr<identity::PasswordHasher> hasher;
   audit::AuditLog audit;
+  events::EventsRepository events_repo;
+  events::EventLog event_log;
   identity::IdentityRepository repo;
   identity::ThrottleRepository throttle_repo;
   identity::Throttle throttle;
@@ -207,6 +225,8 @@ struct App::Impl {
   std::unique_ptr<notify::Mailer> mailer;
   std::unique_ptr<notify::SmsSender> sms;
   std::unique_ptr<identity::IdentityService> identity_service;
+  std::unique_ptr<notify::WebhookClient> webhook_client;
+  std::unique_ptr<events::WebhookService> webhooks;
   http::Router router;
   std::unique_ptr<identity::GuardedRoutes> guarded;
   std::vector<std::shared_ptr<void>> page_state;  // state of the page handlers
@@ -321,6 +341,8 @@ void App::runUntilSignal() {
 }
 jobs::Queue& App::jobs() { return impl_->job_queue; }
 jobs::Runner& App::jobRunner() { return impl_->job_runner; }
+events::EventLog& App::events() { return impl_->event_log; }
+events::WebhookService& App::webhooks() { return *impl_->webhooks; }
 storage::Db& App::db() { return impl_->db; }
 identity::IdentityService& App::identity() { return *impl_->identity_service; }
 const identity::GuardedRoutes& App::routes() const { return *impl_->guarded; }

@@ -62,6 +62,7 @@ constexpr Section kSections[] = {
     {StaffCapability::Roles, "/staff/roles", "roles"},
     {StaffCapability::Users, "/staff/invitations", "invitations"},
     {StaffCapability::Audit, "/staff/audit", "audit"},
+    {StaffCapability::Integration, "/staff/webhooks", "webhooks"},
 };
 
 // The checked boxes of a group, each named `prefix` + an id ("permission.invoices.view"): the
