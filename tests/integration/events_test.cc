@@ -28,7 +28,8 @@ class EventsTest : public ::testing::Test {
   }
   std::vector<json> all(const std::string& api_key) {
     std::vector<json> out;
-    for (auto& e : feed("?limit=500", api_key)["items"]) out.push_back(e);
+    auto page = feed("?limit=500", api_key);  // kept: a loop over a temporary's part dangles
+    for (auto& e : page["items"]) out.push_back(e);
     return out;
   }
   std::vector<json> ofType(const std::string& type) {

@@ -32,6 +32,7 @@ class WebhooksTest : public ::testing::Test {
     server.initOrganization("Vendor", "staff@vendor.example");
     key = *server.app().createApiKey("Vendor", "ERP");
     std::tie(company, admin) = server.companyWithAdmin(key, "C-1", "admin@c1.example");
+    server.mails();  // the set-up's mail is delivered: run() below counts webhook jobs alone
   }
 
   HttpResult create(const json& body, const std::string& api_key = "") {
@@ -250,10 +251,15 @@ TEST_F(WebhooksTest, GoneDisablesTheEndpointAndMailsTheStaffAdministrators) {
   EXPECT_EQ(deliveries(id)["items"][0]["response_code"], 410);
   auto mails = server.mails();
   ASSERT_EQ(mails.size(), mails_before + 1);  // the administrator, not the support staff
-  std::ifstream in(mails.back());
-  std::string mail((std::istreambuf_iterator<char>(in)), {});
-  EXPECT_NE(mail.find("boss@vendor.example"), std::string::npos);
-  EXPECT_NE(mail.find("410"), std::string::npos);
+  int found = 0;
+  for (const auto& raw : mails) {  // each mail's text
+    std::string mail = std::regex_replace(raw, std::regex("=\r\n"), "");  // quoted-printable
+    if (mail.find("410 Gone") == std::string::npos) continue;
+    ++found;
+    EXPECT_NE(mail.find("To: boss@vendor.example"), std::string::npos) << mail;
+    EXPECT_NE(mail.find("/staff/webhooks"), std::string::npos) << mail;
+  }
+  EXPECT_EQ(found, 1);
   // No more deliveries to it, and no replay.
   event();
   EXPECT_EQ(run(), 0);
