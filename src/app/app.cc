@@ -117,8 +117,8 @@ struct App::Impl {
     identity::registerDeliveries(job_runner, *identity_service, secrets, *mailer, *sms, views);
     webhook_client = std::make_unique<notify::WebhookClient>(config.allow_private_webhooks);
     webhooks = std::make_unique<events::WebhookService>(events_repo, job_queue, secrets,
-                                                        *identity_service, *webhook_client, clock,
-                                                        config.allow_private_webhooks);
+                                                        *identity_service, *webhook_client, audit,
+                                                        clock, config.allow_private_webhooks);
     webhooks->registerWith(job_runner, event_log);
     // TLS here (--tls-cert) or at a proxy in front (an https:// public URL): HSTS, Secure cookies.
     bool tls = config.public_url.starts_with("https://") || !config.server.tls_cert_file.empty();

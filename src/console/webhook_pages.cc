@@ -19,6 +19,10 @@ using nlohmann::json;
 
 constexpr int kDeliveriesPerPage = 50;
 
+audit::Actor actorOf(const Context& c) {
+  return {c.principal->user.id, c.origin.ip, c.origin.request_id};
+}
+
 class WebhookPages {
  public:
   WebhookPages(access::StaffRoutes& routes, events::WebhookService& webhooks,
@@ -86,7 +90,7 @@ class WebhookPages {
     for (const auto& [key, value] : c.form) {
       if (key.starts_with("event.")) chosen.push_back(key.substr(6));
     }
-    auto made = webhooks_.create(s.org_id, {url, chosen});
+    auto made = webhooks_.create(s.org_id, {url, chosen}, actorOf(c));
     if (!made) {
       return list(c, s, pages_.message(c, made.error()), http::statusFor(made.error().code), url,
                   chosen);
@@ -150,7 +154,7 @@ class WebhookPages {
                                 "/staff/webhooks/" + std::to_string(id),
                                 {}});
     }
-    auto done = webhooks_.remove(s.org_id, id);
+    auto done = webhooks_.remove(s.org_id, id, actorOf(c));
     if (!done) return pages_.error(c, done.error());
     c.next_notice = core::Message{"notices.webhook.deleted", args};
     return Response::redirect("/staff/webhooks");
@@ -158,7 +162,7 @@ class WebhookPages {
 
   Response replay(Request& r, Context& c, const StaffRole& s) {
     auto id = r.idParam("id");
-    auto d = webhooks_.replay(s.org_id, id, r.idParam("delivery_id"));
+    auto d = webhooks_.replay(s.org_id, id, r.idParam("delivery_id"), actorOf(c));
     if (!d) return pages_.error(c, d.error());
     c.next_notice = core::Message{"notices.webhook.replayed", {{"event", d->event_type}}};
     return Response::redirect("/staff/webhooks/" + std::to_string(id));

@@ -47,6 +47,9 @@ core::Result<std::int64_t> numberParam(const http::Params& q, const char* name,
   return *n;
 }
 
+// An integration call's actor: the API key's caller, by address and request id.
+audit::Actor actorOf(const Context& c) { return {std::nullopt, c.origin.ip, c.origin.request_id}; }
+
 Response answer(int status, const json& body) { return Response::json(status, body.dump()); }
 
 }  // namespace
@@ -111,7 +114,7 @@ void registerEventsApi(identity::GuardedRoutes& routes, EventLog& log, WebhookSe
           }
           for (const auto& t : list) e.events.push_back(t.get<std::string>());
         }
-        auto created = webhooks.create(*c.integration_org, e);
+        auto created = webhooks.create(*c.integration_org, e, actorOf(c));
         if (!created) return http::jsonError(created.error());
         auto out = endpointJson(created->endpoint);
         out["secret"] = created->secret;
@@ -136,14 +139,14 @@ void registerEventsApi(identity::GuardedRoutes& routes, EventLog& log, WebhookSe
 
   routes.api("DELETE", "/api/v1/integration/webhooks/{id}", Access::ApiKey,
              [&webhooks](Request& r, Context& c) {
-               auto s = webhooks.remove(*c.integration_org, r.idParam("id"));
+               auto s = webhooks.remove(*c.integration_org, r.idParam("id"), actorOf(c));
                if (!s) return http::jsonError(s.error());
                return Response::noContent();
              });
 
   routes.api("POST", "/api/v1/integration/webhooks/{id}/rotate-secret", Access::ApiKey,
              [&webhooks](Request& r, Context& c) {
-               auto rotated = webhooks.rotate(*c.integration_org, r.idParam("id"));
+               auto rotated = webhooks.rotate(*c.integration_org, r.idParam("id"), actorOf(c));
                if (!rotated) return http::jsonError(rotated.error());
                auto out = endpointJson(rotated->endpoint);
                out["secret"] = rotated->secret;
@@ -175,8 +178,8 @@ void registerEventsApi(identity::GuardedRoutes& routes, EventLog& log, WebhookSe
 
   routes.api("POST", "/api/v1/integration/webhooks/{id}/deliveries/{delivery_id}/replay",
              Access::ApiKey, [&webhooks](Request& r, Context& c) {
-               auto d =
-                   webhooks.replay(*c.integration_org, r.idParam("id"), r.idParam("delivery_id"));
+               auto d = webhooks.replay(*c.integration_org, r.idParam("id"),
+                                        r.idParam("delivery_id"), actorOf(c));
                if (!d) return http::jsonError(d.error());
                return answer(202, deliveryJson(*d));
              });

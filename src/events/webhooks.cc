@@ -57,7 +57,8 @@ std::optional<std::string> signature(const std::string& whsec, const std::string
 
 std::string newSecret() { return "whsec_" + base64(core::randomBytes(24)); }
 
-core::Result<EndpointWithSecret> WebhookService::create(core::OrgId org, const NewEndpoint& e) {
+core::Result<EndpointWithSecret> WebhookService::create(core::OrgId org, const NewEndpoint& e,
+                                                        const audit::Actor& actor) {
   if (auto ok = notify::checkWebhookUrl(e.url, allow_private_, "url"); !ok) return fail(ok.error());
   if (e.events.empty()) return fail(Error::invalid("errors.webhooks.events_missing", "events"));
   std::vector<std::string> types;
@@ -80,6 +81,11 @@ core::Result<EndpointWithSecret> WebhookService::create(core::OrgId org, const N
   out.endpoint.secret = secrets_.seal(out.secret);
   out.endpoint.created_at_ms = clock_.nowMs();
   out.endpoint.id = repo_.insertEndpoint(out.endpoint);
+  audit_.record(actor, {"webhook.created", std::nullopt, org, std::nullopt,
+                        nlohmann::json{{"webhook", out.endpoint.id},
+                                       {"url", out.endpoint.url},
+                                       {"events", out.endpoint.events}}
+                            .dump()});
   tx.commit();
   return out;
 }
@@ -96,12 +102,18 @@ core::Result<Endpoint> WebhookService::find(core::OrgId org, std::int64_t id) {
   return owned(org, id);
 }
 
-core::Status WebhookService::remove(core::OrgId org, std::int64_t id) {
-  if (id <= 0 || !repo_.deleteEndpoint(org, id)) return fail(noSuchEndpoint());
+core::Status WebhookService::remove(core::OrgId org, std::int64_t id, const audit::Actor& actor) {
+  storage::Transaction tx(repo_.conn());
+  auto e = owned(org, id);
+  if (!e || !repo_.deleteEndpoint(org, id)) return fail(noSuchEndpoint());
+  audit_.record(actor, {"webhook.deleted", std::nullopt, org, std::nullopt,
+                        nlohmann::json{{"webhook", id}, {"url", e->url}}.dump()});
+  tx.commit();
   return {};
 }
 
-core::Result<EndpointWithSecret> WebhookService::rotate(core::OrgId org, std::int64_t id) {
+core::Result<EndpointWithSecret> WebhookService::rotate(core::OrgId org, std::int64_t id,
+                                                        const audit::Actor& actor) {
   storage::Transaction tx(repo_.conn());
   auto e = owned(org, id);
   if (!e) return fail(e.error());
@@ -113,6 +125,8 @@ core::Result<EndpointWithSecret> WebhookService::rotate(core::OrgId org, std::in
   out.endpoint.secret = secrets_.seal(out.secret);
   repo_.rotateSecret(id, out.endpoint.secret, *out.endpoint.previous_secret,
                      *out.endpoint.previous_until_ms);
+  audit_.record(actor, {"webhook.secret_rotated", std::nullopt, org, std::nullopt,
+                        nlohmann::json{{"webhook", id}, {"url", e->url}}.dump()});
   tx.commit();
   return out;
 }
@@ -126,7 +140,7 @@ core::Result<std::vector<Delivery>> WebhookService::deliveries(core::OrgId org,
 }
 
 core::Result<Delivery> WebhookService::replay(core::OrgId org, std::int64_t endpoint,
-                                              std::int64_t delivery) {
+                                              std::int64_t delivery, const audit::Actor& actor) {
   storage::Transaction tx(repo_.conn());
   auto e = owned(org, endpoint);
   if (!e) return fail(e.error());
@@ -137,6 +151,9 @@ core::Result<Delivery> WebhookService::replay(core::OrgId org, std::int64_t endp
   if (e->disabled_at_ms) return fail(Error::conflict("errors.webhooks.endpoint_disabled"));
   repo_.markPending(d->id);
   jobs_.enqueue(std::string(kWebhookJob), std::to_string(d->id), webhookRetryPolicy());
+  audit_.record(
+      actor, {"webhook.replayed", std::nullopt, org, std::nullopt,
+              nlohmann::json{{"webhook", endpoint}, {"url", e->url}, {"delivery", d->id}}.dump()});
   tx.commit();
   d->status = "pending";
   return *d;
@@ -194,6 +211,11 @@ jobs::Outcome WebhookService::deliver(const jobs::Job& job) {
     storage::Transaction tx(repo_.conn());
     repo_.recordAttempt(d->id, "failed", code, error, now);
     repo_.disableEndpoint(endpoint->id, "410 Gone", now);
+    audit_.record(
+        {std::nullopt, "", "job"},
+        {"webhook.disabled", std::nullopt, endpoint->org_id, std::nullopt,
+         nlohmann::json{{"webhook", endpoint->id}, {"url", endpoint->url}, {"reason", "410 Gone"}}
+             .dump()});
     for (const auto& admin : repo_.staffAdministrators(endpoint->org_id)) {
       identity_.mailTo(admin.email, admin.language, "webhook_disabled",
                        {{"first_name", admin.first_name},

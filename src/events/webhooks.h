@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/result.h"
@@ -45,9 +46,10 @@ class WebhookService {
 
   WebhookService(EventsRepository& repo, jobs::Queue& jobs, const identity::SecretBox& secrets,
                  identity::IdentityService& identity, const notify::WebhookClient& client,
-                 const core::Clock& clock, bool allow_private)
+                 audit::AuditLog& audit, const core::Clock& clock, bool allow_private)
       : repo_(repo),
         jobs_(jobs),
+        audit_(audit),
         secrets_(secrets),
         identity_(identity),
         client_(client),
@@ -55,19 +57,22 @@ class WebhookService {
         allow_private_(allow_private) {}
 
   // InvalidInput naming "url" (notify::checkWebhookUrl) or "events" (none, or an unknown type);
-  // Conflict past kMaxEndpoints.
-  core::Result<EndpointWithSecret> create(core::OrgId org, const NewEndpoint& e);
+  // Conflict past kMaxEndpoints. Changes are audited with `actor` (webhook.*).
+  core::Result<EndpointWithSecret> create(core::OrgId org, const NewEndpoint& e,
+                                          const audit::Actor& actor);
   std::vector<Endpoint> list(core::OrgId org);
   core::Result<Endpoint> find(core::OrgId org, std::int64_t id);
-  core::Status remove(core::OrgId org, std::int64_t id);
+  core::Status remove(core::OrgId org, std::int64_t id, const audit::Actor& actor);
   // A new secret; the old one keeps signing beside it for kPreviousSecretMs.
-  core::Result<EndpointWithSecret> rotate(core::OrgId org, std::int64_t id);
+  core::Result<EndpointWithSecret> rotate(core::OrgId org, std::int64_t id,
+                                          const audit::Actor& actor);
   // The endpoint's deliveries, newest first, with ids below `before` (0: from the newest).
   core::Result<std::vector<Delivery>> deliveries(core::OrgId org, std::int64_t endpoint,
                                                  std::int64_t before, int limit);
   // Sends the delivery's message again (the same webhook-id), as a new job. Conflict if the
   // endpoint is disabled.
-  core::Result<Delivery> replay(core::OrgId org, std::int64_t endpoint, std::int64_t delivery);
+  core::Result<Delivery> replay(core::OrgId org, std::int64_t endpoint, std::int64_t delivery,
+                                const audit::Actor& actor);
 
   // The job handler: one attempt of one delivery. 2xx: delivered. 410: the endpoint is disabled,
   // the organization's staff administrators are mailed, the job fails. A refused address fails
@@ -81,6 +86,7 @@ class WebhookService {
 
   EventsRepository& repo_;
   jobs::Queue& jobs_;
+  audit::AuditLog& audit_;
   const identity::SecretBox& secrets_;
   identity::IdentityService& identity_;
   const notify::WebhookClient& client_;

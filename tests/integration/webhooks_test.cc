@@ -252,7 +252,7 @@ TEST_F(WebhooksTest, GoneDisablesTheEndpointAndMailsTheStaffAdministrators) {
   auto mails = server.mails();
   ASSERT_EQ(mails.size(), mails_before + 1);  // the administrator, not the support staff
   int found = 0;
-  for (const auto& raw : mails) {  // each mail's text
+  for (const auto& raw : mails) {                                         // each mail's text
     std::string mail = std::regex_replace(raw, std::regex("=\r\n"), "");  // quoted-printable
     if (mail.find("410 Gone") == std::string::npos) continue;
     ++found;
@@ -436,7 +436,7 @@ TEST_F(WebhooksTest, AnInvitationIsDeliveredToASubscribedEndpointOnly) {
 // deliveries, replay one and delete the endpoint after a confirmation; other staff get 403.
 TEST_F(WebhooksTest, TheConsolePageAddsListsReplaysAndDeletes) {
   std::string secret;
-  server.staffMember("Vendor", "boss@vendor.example", "admin", &secret);
+  auto boss = server.staffMember("Vendor", "boss@vendor.example", "admin", &secret);
   std::string support_secret;
   server.staffMember("Vendor", "help@vendor.example", "support", &support_secret);
   auto signIn = [&](const std::string& email, const std::string& totp) {
@@ -500,6 +500,13 @@ TEST_F(WebhooksTest, TheConsolePageAddsListsReplaysAndDeletes) {
   auto gone = b.submit(endpoint_path + "/delete", {{"confirmed", "1"}});
   EXPECT_EQ(gone.status, 303);
   EXPECT_TRUE(server.app().webhooks().list(core::OrgId{1}).empty());
+  // Each change is in the organization's audit log, with the staff member who made it.
+  auto audit = server.get("/api/v1/staff/audit?event=webhook.", boss).json();
+  std::vector<std::string> recorded;
+  for (const auto& e : audit["items"]) recorded.push_back(e["event"]);
+  EXPECT_EQ(recorded,
+            (std::vector<std::string>{"webhook.deleted", "webhook.replayed", "webhook.created"}))
+      << audit.dump();
 }
 
 // Without --allow-private-webhooks.
