@@ -11,12 +11,13 @@ declare -A allowed=(
   [web]="core http web"
   [audit]="core storage audit"
   [identity]="core storage jobs http notify web audit identity"
-  [integration]="core storage jobs http notify web audit identity integration"
-  [access]="core storage jobs http notify web audit identity integration access"
-  [directory]="core storage jobs http notify web audit identity integration access directory"
-  [modules]="core storage jobs http notify web audit identity integration access directory"
-  [console]="core storage jobs http notify web audit identity integration access directory console"
-  [app]="core storage jobs http notify web audit identity integration access directory modules console app"
+  [events]="core storage jobs http notify web audit identity events"
+  [integration]="core storage jobs http notify web audit identity events integration"
+  [access]="core storage jobs http notify web audit identity events integration access"
+  [directory]="core storage jobs http notify web audit identity events integration access directory"
+  [modules]="core storage jobs http notify web audit identity events integration access directory"
+  [console]="core storage jobs http notify web audit identity events integration access directory console"
+  [app]="core storage jobs http notify web audit identity events integration access directory modules console app"
 )
 status=0
 for dir in "${!allowed[@]}"; do

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "access/member_events.h"
 #include "core/random.h"
 #include "core/text.h"
 #include "http/error_response.h"
@@ -444,6 +445,9 @@ void CompanySignupGrants::grant(const identity::SignupLink& link, core::UserId u
                       clock_.now());
   audit_.record({user, "", ""}, {"membership.granted", user, link.org_id, company,
                                  json{{"role", "administrator"}, {"via", "admin_signup"}}.dump()});
+  recordMemberEvent(events_, "user.joined", link.org_id, company, "user", user.value, link.email,
+                    EventRights{"administrator", PermissionSet::all(), true, {}},
+                    json{{"via", "admin_signup"}}.dump());
 }
 
 }  // namespace portico::access

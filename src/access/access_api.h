@@ -62,11 +62,14 @@ class CompanySignupGrants final : public identity::SignupGrants {
   CompanySignupGrants(AccessRepository& repo, audit::AuditLog& audit, const core::Clock& clock)
       : repo_(repo), audit_(audit), clock_(clock) {}
   void grant(const identity::SignupLink& link, core::UserId user) override;
+  // Records user.joined for the membership a signup gives, if set.
+  void setEvents(events::EventLog* events) { events_ = events; }
 
  private:
   AccessRepository& repo_;
   audit::AuditLog& audit_;
   const core::Clock& clock_;
+  events::EventLog* events_ = nullptr;
 };
 
 }  // namespace portico::access

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "access/member_events.h"
 #include "core/random.h"
 #include "core/text.h"
 
@@ -169,6 +170,15 @@ core::Result<Invitation> InvitationService::store(const identity::Principal& p, 
                       {"companies", companies},
                       {"agent", inv.agent_id ? nlohmann::json(*inv.agent_id) : nlohmann::json()}}
            .dump()});
+  for (const auto& c : inv.companies) {
+    recordMemberEvent(events_, "user.invited", inv.org_id, c.company_id, "invitation", inv.id,
+                      inv.email, EventRights{c.role, c.permissions, c.sites.empty(), c.sites},
+                      nlohmann::json{{"invitation_id", inv.id},
+                                     {"first_name", inv.first_name},
+                                     {"last_name", inv.last_name},
+                                     {"invited_by", p.user.id.value}}
+                          .dump());
+  }
   mail(inv, token, p.user.first_name + " " + p.user.last_name);  // queued with the invitation
   tx.commit();
   return inv;
@@ -362,7 +372,13 @@ core::Status InvitationService::deleteStaffMade(const Invitation& inv, const ide
         }
       }
       if (manages && !another) continue;
-      if (access_.deleteMembership(c.company_id, user)) ++removed;
+      if (access_.deleteMembership(c.company_id, user)) {
+        ++removed;
+        recordMemberEvent(
+            events_, "user.removed", inv.org_id, c.company_id, "user", user.value, inv.email,
+            std::nullopt,
+            nlohmann::json{{"via", "invitation_deleted"}, {"invitation_id", inv.id}}.dump());
+      }
     }
   }
   audit_.record(actorOf(o, actor),
@@ -439,6 +455,9 @@ void InvitationService::grant(const Invitation& inv, const std::vector<InvitedCo
     access_.putMembership(c.company_id, user, c.role, c.permissions, inviter, now);
     access_.setRights(c.company_id, user, c.role, c.permissions, c.sites.empty(), c.sites);
     repo_.markGranted(inv.id, c.company_id);  // deleting the invitation takes back only these
+    recordMemberEvent(events_, "user.joined", inv.org_id, c.company_id, "user", user.value,
+                      inv.email, EventRights{c.role, c.permissions, c.sites.empty(), c.sites},
+                      nlohmann::json{{"via", "invitation"}, {"invitation_id", inv.id}}.dump());
     audit_.record(
         actorOf(origin, user),
         {"membership.granted", user, inv.org_id, c.company_id,

@@ -10,6 +10,7 @@
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "events/event_log.h"
 #include "identity/identity_service.h"
 #include "identity/throttle.h"
 
@@ -44,6 +45,9 @@ class InvitationService {
         clock_(clock) {}
 
   static constexpr int kExpirySeconds = 7 * 24 * 3600;
+  // Records user.invited (per company of an invitation), user.joined (per membership an
+  // acceptance gives) and user.removed events, if set.
+  void setEvents(events::EventLog* events) { events_ = events; }
 
   core::Result<Invitation> invite(const identity::Principal& p, NewInvitation invitation,
                                   const identity::Origin& origin);
@@ -123,6 +127,7 @@ class InvitationService {
   identity::Throttle& throttle_;
   audit::AuditLog& audit_;
   const core::Clock& clock_;
+  events::EventLog* events_ = nullptr;
 };
 
 }  // namespace portico::access

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "access/member_events.h"
 #include "access/policy.h"
 #include "identity/notifications.h"
 
@@ -135,6 +136,11 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
                                        {"new_permissions", permissions.serialize()},
                                        {"all_sites", all_sites}}
                             .dump()});
+  recordMemberEvent(
+      events_, "user.rights_changed", caller.company.org_id, caller.company.id, "user",
+      target.value, current->email,
+      EventRights{role, permissions, all_sites, all_sites ? std::vector<std::int64_t>{} : sites},
+      nlohmann::json{{"previous_role", current->role}}.dump());
   if (notifier_) {  // the mail is queued with the change
     notifier_->notify(target, identity::kAccessChanges, "access_changed",
                       {{"company", caller.company.name}, {"change_changed", true}},
@@ -173,6 +179,9 @@ core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId
   repo_.deleteMembership(caller.company.id, target);
   audit_.record(actor, {"membership.removed", target, caller.company.org_id, caller.company.id,
                         nlohmann::json{{"role", current->role}}.dump()});
+  recordMemberEvent(events_, "user.removed", caller.company.org_id, caller.company.id, "user",
+                    target.value, current->email, std::nullopt,
+                    nlohmann::json{{"role", current->role}}.dump());
   if (notifier_) {
     notifier_->notify(target, identity::kAccessChanges, "access_changed",
                       {{"company", caller.company.name}, {"change_removed", true}},

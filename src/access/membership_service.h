@@ -8,6 +8,7 @@
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "events/event_log.h"
 #include "identity/identity_service.h"
 
 namespace portico::access {
@@ -24,6 +25,8 @@ class MembershipService {
       : repo_(repo), audit_(audit), clock_(clock) {}
   // Tells members of changes to their access (kind access.changes), if set.
   void setNotifier(identity::IdentityService* notifier) { notifier_ = notifier; }
+  // Records user.rights_changed and user.removed events with the changes, if set.
+  void setEvents(events::EventLog* events) { events_ = events; }
 
   // The members the caller may see: all of them, or for a caller who sees only some sites those
   // who see one of them (Policy::seesMember).
@@ -62,6 +65,7 @@ class MembershipService {
   audit::AuditLog& audit_;
   const core::Clock& clock_;
   identity::IdentityService* notifier_ = nullptr;
+  events::EventLog* events_ = nullptr;
 };
 
 }  // namespace portico::access

@@ -63,6 +63,8 @@ std::string_view capabilityName(StaffCapability c) {
       return "roles";
     case StaffCapability::Deliveries:
       return "deliveries";
+    case StaffCapability::Integration:
+      return "integration";
   }
   return "";
 }

@@ -24,6 +24,7 @@ enum class StaffCapability {
   Departments,  // the organization's departments and their administrators
   Roles,        // the organization's own roles: a change applies in every customer company
   Deliveries,   // the organization's mail and its delivery: status, last error, retry
+  Integration,  // the organization's webhook endpoints and their deliveries
 };
 std::string_view capabilityName(StaffCapability capability);
 

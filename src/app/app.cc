@@ -19,10 +19,13 @@
 #include "console/console_api.h"
 #include "console/console_pages.h"
 #include "console/deliveries_pages.h"
+#include "console/webhook_pages.h"
 #include "core/random.h"
 #include "directory/directory_api.h"
 #include "directory/directory_integration.h"
 #include "directory/directory_pages.h"
+#include "events/events_api.h"
+#include "events/events_repository.h"
 #include "identity/deliveries.h"
 #include "identity/identity_api.h"
 #include "identity/identity_pages.h"
@@ -35,6 +38,7 @@
 #include "modules/emails/email_routes.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
+#include "notify/webhook_client.h"
 #include "storage/migrator.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "web/static_assets.h"
@@ -85,6 +89,8 @@ struct App::Impl {
                                                                 crypto_pwhash_MEMLIMIT_MIN)
                    : std::make_unique<identity::PasswordHasher>()),
         audit(db, clock),
+        events_repo(db),
+        event_log(events_repo, job_queue, clock),
         repo(db),
         mail_history(db),
         throttle_repo(db),
@@ -100,7 +106,7 @@ struct App::Impl {
         console_repo(db),
         email_service(policy, mail_history),
         idempotency_repo(db),
-        idempotency(idempotency_repo, clock) {
+        idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
     if (!config.smtp_url.empty()) {
       mailer = std::make_unique<notify::SmtpMailer>(config.smtp_url, config.mail_from);
@@ -124,6 +130,11 @@ struct App::Impl {
       auto keep_s = static_cast<std::int64_t>(config.keep_emails_months) * 2629800;
       mail_history.pruneBefore(clock.now() - keep_s);
     });
+    webhook_client = std::make_unique<notify::WebhookClient>(config.allow_private_webhooks);
+    webhooks = std::make_unique<events::WebhookService>(events_repo, job_queue, secrets,
+                                                        *identity_service, *webhook_client, audit,
+                                                        clock, config.allow_private_webhooks);
+    webhooks->registerWith(job_runner, event_log);
     // TLS here (--tls-cert) or at a proxy in front (an https:// public URL): HSTS, Secure cookies.
     bool tls = config.public_url.starts_with("https://") || !config.server.tls_cert_file.empty();
     config.server.served_over_tls = tls;
@@ -163,6 +174,8 @@ struct App::Impl {
     web::registerStaticAssets(router);
     identity_service->setSignupGrants(&signup_grants);
     members.setNotifier(identity_service.get());
+    members.setEvents(&event_log);
+    signup_grants.setEvents(&event_log);
     guarded->setApiKeyVerifier(&api_keys);
     guarded->setIdempotencyStore(&idempotency);
     identity::registerIdentityApi(*guarded, *identity_service);
@@ -176,6 +189,7 @@ struct App::Impl {
     access::registerOrgAuditApi(*staff_routes, audit, repo, throttle);
     invitations = std::make_unique<access::InvitationService>(
         invitation_repo, access_repo, policy, *identity_service, throttle, audit, clock);
+    invitations->setEvents(&event_log);
     access::registerInvitationApi(*guarded, *invitations, *identity_service);
     console = std::make_unique<console::ConsoleService>(console_repo, access_repo, invitation_repo,
                                                         *identity_service, audit, clock);
@@ -197,6 +211,8 @@ struct App::Impl {
     access::registerCompanyKind(kinds, access_repo, audit, clock);
     directory::registerDirectoryKinds(kinds, directory_repo, access_repo, audit, clock);
     integration::registerIntegrationRoutes(*guarded, kinds, db, views);
+    page_state.push_back(console::registerWebhookPages(*staff_routes, *webhooks, views));
+    events::registerEventsApi(*guarded, event_log, *webhooks);
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
     page_state.push_back(
         emails::registerEmailRoutes(*guarded, policy, email_service, audit, views));
@@ -210,6 +226,8 @@ struct App::Impl {
   identity::SecretBox secrets;
   std::unique_ptr<identity::PasswordHasher> hasher;
   audit::AuditLog audit;
+  events::EventsRepository events_repo;
+  events::EventLog event_log;
   identity::IdentityRepository repo;
   identity::MailHistoryRepository mail_history;
   identity::ThrottleRepository throttle_repo;
@@ -235,6 +253,8 @@ struct App::Impl {
   std::unique_ptr<notify::Mailer> mailer;
   std::unique_ptr<notify::SmsSender> sms;
   std::unique_ptr<identity::IdentityService> identity_service;
+  std::unique_ptr<notify::WebhookClient> webhook_client;
+  std::unique_ptr<events::WebhookService> webhooks;
   http::Router router;
   std::unique_ptr<identity::GuardedRoutes> guarded;
   std::vector<std::shared_ptr<void>> page_state;  // state of the page handlers
@@ -349,6 +369,8 @@ void App::runUntilSignal() {
 }
 jobs::Queue& App::jobs() { return impl_->job_queue; }
 jobs::Runner& App::jobRunner() { return impl_->job_runner; }
+events::EventLog& App::events() { return impl_->event_log; }
+events::WebhookService& App::webhooks() { return *impl_->webhooks; }
 storage::Db& App::db() { return impl_->db; }
 identity::IdentityService& App::identity() { return *impl_->identity_service; }
 const identity::GuardedRoutes& App::routes() const { return *impl_->guarded; }

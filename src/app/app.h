@@ -6,6 +6,8 @@
 #include "access/company_routes.h"
 #include "access/staff_routes.h"
 #include "core/clock.h"
+#include "events/event_log.h"
+#include "events/webhooks.h"
 #include "http/server.h"
 #include "identity/guard.h"
 #include "identity/identity_service.h"
@@ -28,6 +30,7 @@ struct AppConfig {
   bool light_password_hashing = false;  // tests only: Argon2id at its minimum cost
   int job_workers = 2;                  // threads that deliver queued jobs while serving (0: none)
   int keep_emails_months = 13;          // the e-mail history is deleted after this
+  bool allow_private_webhooks = false;  // webhooks may reach loopback and private addresses
 };
 
 // The message of an error in English, for the command line.
@@ -64,6 +67,9 @@ class App {
   // The job queue, and its runner (whose workers start with start()).
   jobs::Queue& jobs();
   jobs::Runner& jobRunner();
+  // The organizations' events (the integration feed) and webhook endpoints.
+  events::EventLog& events();
+  events::WebhookService& webhooks();
   const identity::GuardedRoutes& routes() const;
   // Every route the server answers.
   const http::Router& router() const;

@@ -48,6 +48,9 @@ void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
                   "Threads that deliver queued mail and text messages (0: another process does)")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
+  cmd->add_flag("--allow-private-webhooks", c.allow_private_webhooks,
+                "Let webhooks reach loopback, private and link-local addresses (an ERP on the "
+                "same network)");
   cmd->add_flag(
       "--no-access-log", [&c](std::int64_t) { c.server.access_log = false; },
       "Do not log each request");

@@ -63,6 +63,7 @@ constexpr Section kSections[] = {
     {StaffCapability::Users, "/staff/invitations", "invitations"},
     {StaffCapability::Audit, "/staff/audit", "audit"},
     {StaffCapability::Deliveries, "/staff/deliveries", "deliveries"},
+    {StaffCapability::Integration, "/staff/webhooks", "webhooks"},
 };
 
 // The checked boxes of a group, each named `prefix` + an id ("permission.invoices.view"): the

@@ -40,8 +40,11 @@ identity::IdempotencyStore::Claim Idempotency::claim(core::OrgId org, const std:
     if (found->method != method || found->path != path || found->body_sha256 != body_sha256) {
       claim.outcome = Outcome::Mismatch;
     } else if (found->status) {
-      claim.outcome = Outcome::Replay;
-      claim.answer = decode(*found->status, found->answer);
+      // An answer sealed under another key (the key file was replaced) is run again.
+      if (auto opened = secrets_.open(found->answer)) {
+        claim.outcome = Outcome::Replay;
+        claim.answer = decode(*found->status, *opened);
+      }
     } else if (found->created_at > now - kAbandoned) {
       claim.outcome = Outcome::InFlight;
     }
@@ -55,7 +58,7 @@ identity::IdempotencyStore::Claim Idempotency::claim(core::OrgId org, const std:
 
 void Idempotency::finish(core::OrgId org, const std::string& key, const http::Response& answer) {
   storage::Transaction tx(repo_.conn());
-  repo_.answer(org, key, answer.status, encode(answer));
+  repo_.answer(org, key, answer.status, secrets_.seal(encode(answer)));
   tx.commit();
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "identity/guard.h"
+#include "identity/secret_box.h"
 #include "integration/idempotency_repository.h"
 
 namespace portico::integration {
@@ -22,7 +23,11 @@ class Idempotency final : public identity::IdempotencyStore {
   static constexpr std::int64_t kAbandoned = 10 * 60;  // seconds
   static constexpr std::int64_t kPruneEvery = 60;      // seconds
 
-  Idempotency(IdempotencyRepository& repo, const core::Clock& clock) : repo_(repo), clock_(clock) {}
+  // Stored answers are sealed with `secrets`: an answer may carry a secret shown once (a webhook
+  // endpoint's signing secret).
+  Idempotency(IdempotencyRepository& repo, const core::Clock& clock,
+              const identity::SecretBox& secrets)
+      : repo_(repo), clock_(clock), secrets_(secrets) {}
 
   Claim claim(core::OrgId org, const std::string& key, const std::string& method,
               const std::string& path, const std::string& body_sha256) override;
@@ -37,6 +42,7 @@ class Idempotency final : public identity::IdempotencyStore {
  private:
   IdempotencyRepository& repo_;
   const core::Clock& clock_;
+  const identity::SecretBox& secrets_;
   std::atomic<std::int64_t> pruned_at_{0};
 };
 

@@ -104,7 +104,9 @@ bool Queue::fail(std::int64_t id, const std::string& owner, const std::string& e
   if (!job) return false;
   std::int64_t next = now + (retry_after_ms ? std::max<std::int64_t>(*retry_after_ms, 0)
                                             : backoffMs(policy, job->attempts));
-  if (permanent || next > job->give_up_at_ms) {
+  bool schedule_over =
+      !policy.schedule_ms.empty() && job->attempts > static_cast<int>(policy.schedule_ms.size());
+  if (permanent || schedule_over || next > job->give_up_at_ms) {
     Query(conn(), kFailed).bind(now, error, id, owner).run();
     return false;
   }
@@ -156,10 +158,24 @@ std::int64_t Queue::pruneDone(std::int64_t keep_ms) {
   return conn().changes();
 }
 
+RetryPolicy RetryPolicy::scheduled(std::vector<std::int64_t> schedule_ms) {
+  RetryPolicy p;
+  std::int64_t total = 0;
+  for (auto w : schedule_ms) total += w;
+  p.give_up_after_ms = total + total / 4 + 3600'000;  // every wait at +20 %, and an hour's slack
+  p.schedule_ms = std::move(schedule_ms);
+  return p;
+}
+
 std::int64_t Queue::backoffMs(const RetryPolicy& policy, int attempt) {
   std::int64_t wait = policy.first_retry_ms;
-  for (int i = 1; i < attempt && wait < policy.max_retry_ms; ++i) wait *= 2;
-  wait = std::min(wait, policy.max_retry_ms);
+  if (!policy.schedule_ms.empty()) {
+    auto n = static_cast<std::size_t>(std::max(attempt, 1));
+    wait = policy.schedule_ms[std::min(n, policy.schedule_ms.size()) - 1];
+  } else {
+    for (int i = 1; i < attempt && wait < policy.max_retry_ms; ++i) wait *= 2;
+    wait = std::min(wait, policy.max_retry_ms);
+  }
   // ±20 %: a uniform fraction from two random bytes.
   auto bytes = core::randomBytes(2);
   auto r = (static_cast<unsigned char>(bytes[0]) << 8) | static_cast<unsigned char>(bytes[1]);

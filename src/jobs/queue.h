@@ -26,11 +26,21 @@ struct Job {
 
 // How long a kind of job keeps being retried, and how retries are spaced: the n-th retry waits
 // `first_retry_ms` · 2^(n-1), at most `max_retry_ms`, each ±20 % at random (jitter, so that many
-// failed jobs do not all come back at once).
+// failed jobs do not all come back at once). A kind with a `schedule` waits its n-th entry before
+// the n-th retry instead (±20 % too), and fails for good after the last one.
 struct RetryPolicy {
+  RetryPolicy() = default;
+  RetryPolicy(std::int64_t give_up_after, std::int64_t first_retry, std::int64_t max_retry)
+      : give_up_after_ms(give_up_after), first_retry_ms(first_retry), max_retry_ms(max_retry) {}
+
   std::int64_t give_up_after_ms = 2LL * 24 * 3600 * 1000;  // mail and SMS: 2 days
   std::int64_t first_retry_ms = 30'000;
   std::int64_t max_retry_ms = 3600'000;
+  std::vector<std::int64_t> schedule_ms;  // empty: exponential backoff
+
+  // A policy that retries after each wait of `schedule_ms` and then gives up; its give-up time
+  // leaves room for every wait at its longest.
+  static RetryPolicy scheduled(std::vector<std::int64_t> schedule_ms);
 };
 
 // The queue in the database. Every call uses the calling thread's connection, so enqueue() joins

@@ -10,9 +10,7 @@
 #include <stdexcept>
 
 namespace portico::testing {
-namespace {
-
-int listenOn(unsigned short port, unsigned short* bound) {
+int listenOnLoopback(unsigned short port, unsigned short* bound) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -22,7 +20,7 @@ int listenOn(unsigned short port, unsigned short* bound) {
   a.sin_port = htons(port);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 16) != 0) {
     ::close(fd);
-    throw std::runtime_error("SmtpSink: cannot listen on port " + std::to_string(port));
+    throw std::runtime_error("cannot listen on port " + std::to_string(port));
   }
   socklen_t len = sizeof a;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
@@ -30,16 +28,14 @@ int listenOn(unsigned short port, unsigned short* bound) {
   return fd;
 }
 
-}  // namespace
-
 unsigned short reservePort() {
   unsigned short port = 0;
-  ::close(listenOn(0, &port));
+  ::close(listenOnLoopback(0, &port));
   return port;
 }
 
 SmtpSink::SmtpSink(unsigned short port, bool hold_greeting) : held_(hold_greeting) {
-  listen_fd_ = listenOn(port, &port_);
+  listen_fd_ = listenOnLoopback(port, &port_);
   acceptor_ = std::thread([this] { acceptLoop(); });
 }
 

@@ -12,6 +12,9 @@ namespace portico::testing {
 // A free TCP port on 127.0.0.1 (bound, then let go): where a peer is absent until a test starts
 // one there.
 unsigned short reservePort();
+// A listening TCP socket on 127.0.0.1:`port` (0: any free port, written to `bound`). Throws
+// std::runtime_error if it cannot listen.
+int listenOnLoopback(unsigned short port, unsigned short* bound);
 
 // An SMTP server on 127.0.0.1 that accepts every message, for tests of mail delivery: each
 // connection is served on its own thread. With `hold_greeting`, it accepts connections but says
