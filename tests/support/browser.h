@@ -77,4 +77,17 @@ class Browser {
   std::string csrf_;
 };
 
+// A browser signed in as `email`: the password, then a TOTP code of `totp_secret` for the next
+// time step (the clock moves 30 s first, as a code is good once).
+inline Browser signedInBrowser(TestServer& server, const std::string& email,
+                               const std::string& totp_secret) {
+  server.clock().advance(30);
+  Browser b(server);
+  b.get("/login");
+  b.submit("/login", {{"email", email}, {"password", TestServer::kPassword}});
+  b.get("/mfa");
+  b.submit("/mfa", {{"code", server.totpCode(totp_secret)}});
+  return b;
+}
+
 }  // namespace portico::testing
