@@ -275,7 +275,7 @@ Result: $VERDICT_TEXT
 | command | \`$CMD\` |
 | requests | $LINES lines each, one after the other on one connection at a time (curl), $(thousands "$ROWS") rows of each kind |
 | database after a run | $DB_SIZE ($COUNTS) |
-| machine state | load average $LOADAVG before the first run (the machine is shared: other processes compete for its $(nproc) CPUs, which lowers both figures of a run alike) |
+| machine state | load average $LOADAVG before the first run (a load above 0 means other processes competed for the $(nproc) CPUs, which lowers both figures of a run alike) |
 
 $SUMMARY
 
