@@ -41,17 +41,23 @@
 #   3. Webhook deliveries. Starts nginx as the receiver on another free loopback port
 #      (worker_processes auto; `location /hook { return 204; }`, an access log line per
 #      request: method, status, body length, webhook-id), and a second `portico demo` on a
-#      fresh database with `--allow-private-webhooks --job-workers 2 --mail-outbox DIR`.
-#      Creates an endpoint with `POST /api/v1/integration/webhooks {url, events:
-#      ["user.invited"]}` (API key), makes one event through the product (anna invites a new
-#      user to Acme Sverige AB: user.invited) and waits until its delivery is delivered. Then,
-#      3 times: (i) posts 2,000 `POST /api/v1/integration/webhooks/{id}/deliveries/{delivery_id}/replay`
-#      (python3, one keep-alive connection, each answer 202; each replay queues one delivery
-#      job) and measures from the first replay sent until the receiver has logged all 2,000
-#      deliveries (webhook-id set, answered 204); `portico jobs` must then show them done and
-#      none queued or failed; deliveries/s = 2,000 / that time. (ii) The reference: the
-#      receiver's own throughput, wrk -t2 -c64 -d10s --latency -s bench/hook.lua, a POST of the
-#      same body size with the same three webhook headers (dummy values).
+#      fresh database (mail to an outbox folder). Creates an endpoint with
+#      `POST /api/v1/integration/webhooks {url, events: ["user.invited"]}` (API key), makes one
+#      event through the product (anna invites a new user to Acme Sverige AB: user.invited) and
+#      waits until its delivery is delivered; then serves that database with
+#      `portico serve --allow-private-webhooks --job-workers 2`. A delivery is one
+#      `POST /api/v1/integration/webhooks/{id}/deliveries/{delivery_id}/replay` (python3, one
+#      keep-alive connection, each answer 202): it queues one delivery job. 3 times:
+#      (i) live: 2,000 replays posted while the workers deliver; deliveries/s = 2,000 / the time
+#          from the first replay sent until the receiver has logged all 2,000 (webhook-id set,
+#          answered 204, the event's body length).
+#      (ii) the reference: the receiver's own throughput, wrk -t2 -c64 -d10s --latency -s
+#          bench/hook.lua, a POST of the same body size with the three webhook headers (dummy
+#          values of the same length).
+#      (iii) backlog: 2,000 replays queued by the server restarted with --job-workers 0, which is
+#          then stopped; deliveries/s = 2,000 / the time from the start of
+#          `portico serve --job-workers 2` until the receiver has logged all 2,000.
+#      After each pass `portico jobs` must show every job done, none queued or failed.
 #      Every wrk run and every delivery run has the interference check of bench/run.sh (CPU of
 #      other processes, steal; a disturbed wrk run is repeated, at most twice).
 #   4. Prints per-run figures and the summary, and with --write-docs writes its section of
@@ -128,6 +134,11 @@ thousands() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); o = "";
     print s o }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 now_s() { date +%s.%N; }
+build_flags_of() { # build-dir: like build_flags (bench/lib.sh), for another build directory
+  awk '/^ *FLAGS = / && !done { done = 1; for (i = 3; i <= NF; i++)
+      if ($i ~ /^-O|^-g$|^-DNDEBUG$|^-fsanitize=/) out = out (out == "" ? "" : " ") $i }
+      END { print out }' "$1/build.ninja" 2>/dev/null || true
+}
 
 start_demo() { # name extra-flags... -> sets PORTICO_PID PURL DB (the server's log: WORK/NAME.log)
   local name="$1" port
@@ -369,7 +380,15 @@ done
 FIRST_LINE="$(grep -m1 ' msg_' "$WORK/hook.log")"
 read -r _ _ BODY_BYTES _ <<<"$FIRST_LINE"
 [[ "$FIRST_LINE" == "POST 204 "* && "$BODY_BYTES" =~ ^[0-9]+$ ]] || die "unexpected receiver log line: $FIRST_LINE"
-log "endpoint $HOOK_ID, event user.invited delivered as delivery $DELIVERY_ID ($BODY_BYTES bytes of JSON)"
+# The invitation queued its mail too: wait until the queue is empty; the done count so far.
+for ((i = 0; i < 100; i++)); do
+  counts="$(jobs_counts)"
+  [[ "$(count_of queued "$counts")" == 0 ]] && break
+  sleep 0.1
+done
+[[ "$(count_of queued "$counts")" == 0 && "$(count_of failed "$counts")" == 0 ]] || die "the queue did not empty after the invitation: $counts"
+DONE_WANT="$(count_of "done" "$counts")"
+log "endpoint $HOOK_ID, event user.invited delivered as delivery $DELIVERY_ID ($BODY_BYTES bytes of JSON); queue: $counts"
 
 QUIET_C=1
 wait_quiet || QUIET_C=0
@@ -382,80 +401,145 @@ RUN_ROWS="" REPEATED=0 DISTURBED_KEPT=0 MAX_OTHER=0 MAX_STEAL=0
 log "warm-up of the receiver: $WARMUP (not counted)"
 run_wrk /dev/null -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$ROOT/bench/hook.lua" "$HOOK_URL" || die "warm-up failed"
 
-D_RATES=(); D_ROWS=""; DONE_WANT=1
-replay_run() { # idx -> sets D_RATE, appends to D_ROWS; checks the receiver's log and the queue
-  local idx="$1" lines0 t0 b0 s0 o0 other steal out
-  lines0="$(wc -l <"$WORK/hook.log")"
-  log "run $idx/$RUNS: $(thousands "$DELIVERIES") webhook deliveries (replays of delivery $DELIVERY_ID)"
-  cpu_mark; t0=$C_TOTAL b0=$C_BUSY s0=$C_STEAL o0=$C_OURS
-  out="$(python3 - "$PURL" "$KEY" "$HOOK_ID" "$DELIVERY_ID" "$DELIVERIES" "$WORK/hook.log" "$lines0" <<'EOF'
-import http.client, os, sys, time, urllib.parse
-url, key, hook, delivery, n, logfile, lines0 = sys.argv[1:8]
+# The replays, and the wait for their deliveries in the receiver's log, in python3 (one
+# keep-alive connection). Modes: "send" posts n replays; "wait" waits for n deliveries logged
+# after line lines0; "both" does both. Prints: seconds until the last replay was answered,
+# seconds until the last delivery was logged (both from the start of the call).
+cat >"$WORK/replay.py" <<'EOF'
+import http.client, sys, time, urllib.parse
+mode, url, key, hook, delivery, n, logfile, lines0 = sys.argv[1:9]
 n, lines0 = int(n), int(lines0)
-u = urllib.parse.urlsplit(url)
-log = open(logfile, "rb")
-for _ in range(lines0): log.readline()
-def delivered(seen):  # receiver log lines of deliveries since the start (webhook-id set)
-    for line in log.readlines():
-        if b" msg_" in line: seen += 1
-    return seen
-conn = http.client.HTTPConnection(u.hostname, u.port)
-headers = {"Authorization": "Bearer " + key}
-path = "/api/v1/integration/webhooks/%s/deliveries/%s/replay" % (hook, delivery)
 t0 = time.monotonic()
-for i in range(n):
-    conn.request("POST", path, headers=headers)
-    r = conn.getresponse()
-    answer = r.read()
-    if r.status != 202:
-        sys.exit("replay %d answered %d: %r" % (i, r.status, answer[:300]))
-t1 = time.monotonic()
-seen = 0
-while True:
-    seen = delivered(seen)
-    if seen >= n: break
-    if time.monotonic() - t1 > 300: sys.exit("only %d of %d deliveries arrived within 300 s" % (seen, n))
-    time.sleep(0.005)
-t2 = time.monotonic()
-print("%.3f %.3f %d" % (t1 - t0, t2 - t0, seen))
+t1 = t0
+if mode in ("send", "both"):
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port)
+    headers = {"Authorization": "Bearer " + key}
+    path = "/api/v1/integration/webhooks/%s/deliveries/%s/replay" % (hook, delivery)
+    for i in range(n):
+        conn.request("POST", path, headers=headers)
+        r = conn.getresponse()
+        answer = r.read()
+        if r.status != 202:
+            sys.exit("replay %d answered %d: %r" % (i, r.status, answer[:300]))
+    t1 = time.monotonic()
+t2 = t1
+if mode in ("wait", "both"):
+    log = open(logfile, "rb")
+    for _ in range(lines0): log.readline()
+    seen = 0
+    while True:
+        for line in log.readlines():  # deliveries carry a real webhook-id
+            if b" msg_" in line: seen += 1
+        if seen >= n: break
+        if time.monotonic() - t1 > 300:
+            sys.exit("only %d of %d deliveries arrived within 300 s" % (seen, n))
+        time.sleep(0.005)
+    t2 = time.monotonic()
+print("%.3f %.3f" % (t1 - t0, t2 - t0))
 EOF
-)" || die "the delivery run failed"
-  cpu_mark
-  other="$(awk -v b=$((C_BUSY - b0 - (C_OURS - o0))) -v t=$((C_TOTAL - t0)) 'BEGIN { v = (t > 0 ? 100 * b / t : 0); printf "%.0f", (v < 0 ? 0 : v) }')"
-  steal="$(awk -v s=$((C_STEAL - s0)) -v t=$((C_TOTAL - t0)) 'BEGIN { printf "%.0f", (t > 0 ? 100 * s / t : 0) }')"
-  ((other > MAX_OTHER)) && MAX_OTHER=$other
-  ((steal > MAX_STEAL)) && MAX_STEAL=$steal
-  local enq_s total_s
-  read -r enq_s total_s _ <<<"$out"
-  D_RATE="$(awk -v n="$DELIVERIES" -v s="$total_s" 'BEGIN { printf "%d", n / s }')"
+replay() { # mode lines0 -> prints the two times
+  python3 "$WORK/replay.py" "$1" "$PURL" "$KEY" "$HOOK_ID" "$DELIVERY_ID" "$DELIVERIES" "$WORK/hook.log" "$2"
+}
+
+HOOKS_PORT="${PURL##*:}"
+serve_hooks() { # workers: portico serve on the webhook database (stops the running one first)
+  stop_pid "$PORTICO_PID"; PORTICO_PID=""
+  "$BIN" serve --db "$DB" --listen "127.0.0.1:$HOOKS_PORT" --mail-outbox "$WORK/mail-hooks" \
+    --sms-outbox "$WORK/sms-hooks" --allow-private-webhooks --job-workers "$1" --no-access-log \
+    >>"$WORK/hooks.log" 2>&1 &
+  PORTICO_PID=$!
+}
+wait_serving_again() { # pid: until GET /healthz answers (30 s at most)
+  local i
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$1" 2>/dev/null || { tail -n 20 "$WORK/hooks.log" >&2; die "portico exited during startup"; }
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$PURL/healthz" || true)" == 200 ]] && return 0
+    sleep 0.05
+  done
+  die "portico did not serve again within 30 s"
+}
+
+check_delivered() { # idx lines0: the receiver's log and portico jobs agree that all arrived
+  local idx="$1" lines0="$2" bad got counts i
   # The receiver's count is the check: exactly n deliveries, each answered 204, right size.
-  local bad got
   got="$(tail -n +$((lines0 + 1)) "$WORK/hook.log" | grep -c ' msg_' || true)"
   bad="$(tail -n +$((lines0 + 1)) "$WORK/hook.log" | grep ' msg_' | grep -vc "^POST 204 $BODY_BYTES msg_" || true)"
   ((got == DELIVERIES && bad == 0)) || die "the receiver logged $got deliveries ($bad unexpected lines), expected $DELIVERIES"
+  GOT=$got
   # The product's view: every job done, none waiting or failed.
   DONE_WANT=$((DONE_WANT + DELIVERIES))
-  local counts i
   for ((i = 0; i < 50; i++)); do
     counts="$(jobs_counts)"
-    [[ "$(count_of done "$counts")" == "$DONE_WANT" && "$(count_of queued "$counts")" == 0 && "$(count_of running "$counts")" == 0 ]] && break
+    [[ "$(count_of "done" "$counts")" == "$DONE_WANT" && "$(count_of queued "$counts")" == 0 && "$(count_of running "$counts")" == 0 ]] && break
     sleep 0.1
   done
-  [[ "$(count_of done "$counts")" == "$DONE_WANT" && "$(count_of queued "$counts")" == 0 &&
+  [[ "$(count_of "done" "$counts")" == "$DONE_WANT" && "$(count_of queued "$counts")" == 0 &&
      "$(count_of failed "$counts")" == 0 ]] || die "portico jobs after run $idx: $counts (expected done $DONE_WANT, none queued or failed)"
-  local note=""
-  if ((other > 10 || steal > 3)); then
-    note=" (disturbed)"
-    log "WARNING: during this run other processes used ~${other}% and steal took ${steal}% of the CPUs"
-  fi
-  log "run $idx: $DELIVERIES deliveries in $total_s s ($D_RATE/s; replays sent in $enq_s s); receiver logged $got; $counts"
-  D_ROWS+="| $idx | deliveries$note | $D_RATE | $enq_s | $total_s | $got | $other% | $steal% |"$'\n'
-  D_RATES+=("$D_RATE")
+  COUNTS="$counts"
 }
 
+interference_start() { cpu_mark; I_T=$C_TOTAL I_B=$C_BUSY I_S=$C_STEAL I_O=$C_OURS; }
+interference_end() { # -> sets I_OTHER I_STEAL I_NOTE
+  cpu_mark
+  I_OTHER="$(awk -v b=$((C_BUSY - I_B - (C_OURS - I_O))) -v t=$((C_TOTAL - I_T)) 'BEGIN { v = (t > 0 ? 100 * b / t : 0); printf "%.0f", (v < 0 ? 0 : v) }')"
+  I_STEAL="$(awk -v s=$((C_STEAL - I_S)) -v t=$((C_TOTAL - I_T)) 'BEGIN { printf "%.0f", (t > 0 ? 100 * s / t : 0) }')"
+  ((I_OTHER > MAX_OTHER)) && MAX_OTHER=$I_OTHER
+  ((I_STEAL > MAX_STEAL)) && MAX_STEAL=$I_STEAL
+  I_NOTE=""
+  if ((I_OTHER > 10 || I_STEAL > 3)); then
+    I_NOTE=" (disturbed)"
+    log "WARNING: during this run other processes used ~${I_OTHER}% and steal took ${I_STEAL}% of the CPUs"
+  fi
+}
+
+L_RATES=(); B_RATES=(); D_ROWS=""
+live_run() { # idx: replays posted while the 2 workers deliver; first replay -> last delivery
+  local idx="$1" lines0 enq_s total_s rate
+  lines0="$(wc -l <"$WORK/hook.log")"
+  log "run $idx/$RUNS: $(thousands "$DELIVERIES") webhook deliveries while the replays arrive"
+  interference_start
+  read -r enq_s total_s <<<"$(replay both "$lines0")" || die "the delivery run failed"
+  interference_end
+  check_delivered "$idx" "$lines0"
+  rate="$(awk -v n="$DELIVERIES" -v s="$total_s" 'BEGIN { printf "%d", n / s }')"
+  log "run $idx: $DELIVERIES deliveries in $total_s s ($rate/s; replays answered within $enq_s s); receiver logged $GOT; $COUNTS"
+  D_ROWS+="| $idx | live$I_NOTE | $rate | $enq_s | $total_s | $GOT | $I_OTHER% | $I_STEAL% |"$'\n'
+  L_RATES+=("$rate")
+}
+backlog_run() { # idx: replays queued with no worker running, then a server with 2 workers
+  # drains them: from its start until the last delivery
+  local idx="$1" lines0 enq_s total_s rate t0 t1
+  log "run $idx/$RUNS: $(thousands "$DELIVERIES") replays queued with no job worker, then drained by 2 workers"
+  serve_hooks 0
+  wait_serving_again "$PORTICO_PID"
+  lines0="$(wc -l <"$WORK/hook.log")"
+  read -r enq_s _ <<<"$(replay send "$lines0")" || die "queueing the replays failed"
+  counts="$(jobs_counts)"
+  (($(count_of queued "$counts") == DELIVERIES)) || die "with no worker the queue shows $counts, expected $DELIVERIES queued"
+  stop_pid "$PORTICO_PID"; PORTICO_PID=""
+  ((QUICK)) || wait_quiet || true
+  interference_start
+  t0="$(now_s)"
+  serve_hooks 2
+  read -r _ total_s <<<"$(replay wait "$lines0")" || die "the backlog was not delivered"
+  t1="$(now_s)"
+  interference_end
+  total_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+  wait_serving_again "$PORTICO_PID"
+  check_delivered "$idx" "$lines0"
+  rate="$(awk -v n="$DELIVERIES" -v s="$total_s" 'BEGIN { printf "%d", n / s }')"
+  log "run $idx: a backlog of $DELIVERIES deliveries drained in $total_s s from the server's start ($rate/s); receiver logged $GOT; $COUNTS"
+  D_ROWS+="| $idx | backlog$I_NOTE | $rate | ($enq_s, no worker) | $total_s | $GOT | $I_OTHER% | $I_STEAL% |"$'\n'
+  B_RATES+=("$rate")
+}
+
+serve_hooks 2 # the demo server, restarted as \`portico serve\`: the flags of the runs
+wait_serving_again "$PORTICO_PID"
 for ((r = 1; r <= RUNS; r++)); do
-  replay_run "$r"
+  live_run "$r"
   measure receiver "$HOOK_URL" "$r"
+  backlog_run "$r"
 done
 kill -0 "$PORTICO_PID" 2>/dev/null || die "portico is no longer running"
 HOOK_STATUS="$(curl -sS -H "Authorization: Bearer $KEY" "$PURL/api/v1/integration/webhooks/$HOOK_ID/deliveries" | json_field status)"
@@ -463,9 +547,10 @@ log "the delivery's status in GET …/deliveries: $HOOK_STATUS"
 stop_pid "$PORTICO_PID"; PORTICO_PID=""
 
 read -ra R_RPS_L <<<"${RPS_OF[receiver]}"; read -ra R_P99_L <<<"${P99_OF[receiver]}"
-D_MED="$(median "${D_RATES[@]}")"
+D_MED="$(median "${L_RATES[@]}")"; BL_MED="$(median "${B_RATES[@]}")"
 R_MED="$(median "${R_RPS_L[@]}")"; R_P99_MED="$(median "${R_P99_L[@]}")"
 D_RATIO="$(awk -v a="$D_MED" -v b="$R_MED" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+BL_RATIO="$(awk -v a="$BL_MED" -v b="$R_MED" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
 HOOK_REPEATED=$REPEATED HOOK_KEPT=$DISTURBED_KEPT HOOK_MAX_OTHER=$MAX_OTHER HOOK_MAX_STEAL=$MAX_STEAL
 
 # ================================================================ summary
@@ -479,9 +564,10 @@ ME_PER_RUN="| run | phase | req/s | p99 ms | requests | non-2xx/3xx | socket err
 ${ME_RUN_ROWS%$'\n'}"
 HOOK_SUMMARY="| what | rate (median of $RUNS) | spread | p99 ms |
 | --- | ---: | ---: | ---: |
-| webhook deliveries, 2 job workers, first replay sent → last delivery logged by the receiver | $D_MED deliveries/s | $(range "${D_RATES[@]}") | — |
+| live: webhook deliveries by 2 job workers while the replays arrive, first replay sent → last delivery logged by the receiver | $D_MED deliveries/s | $(range "${L_RATES[@]}") | — |
+| backlog: $(thousands "$DELIVERIES") deliveries queued with no worker, then \`portico serve --job-workers 2\` started → last delivery logged | $BL_MED deliveries/s | $(range "${B_RATES[@]}") | — |
 | the receiver alone: \`$HOOK_WRK_CMD\`, POST of $BODY_BYTES bytes | $R_MED req/s | $(range "${R_RPS_L[@]}") | $R_P99_MED |"
-HOOK_PER_RUN="| run | what | deliveries/s | replays sent in s | all delivered after s | receiver count | CPU of other processes | steal |
+HOOK_PER_RUN="| run | what | deliveries/s | last replay answered after s | all delivered after s | receiver count | CPU of other processes | steal |
 | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${D_ROWS%$'\n'}
 
@@ -501,16 +587,22 @@ echo
 echo "Webhook deliveries ($(thousands "$DELIVERIES") a run) against the receiver's own throughput:"
 echo "$HOOK_SUMMARY"
 echo
-echo "Ratio deliveries/s to the receiver's req/s: $D_RATIO"
+echo "Ratio deliveries/s to the receiver's req/s: live $D_RATIO, backlog $BL_RATIO"
 echo
 echo "$HOOK_PER_RUN"
 
 # ================================================================ docs
 if ((WRITE_DOCS)); then
   COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  FLAGS="$(build_flags)"
+  # The binary as the docs name it (relative to its checkout, never a path of this machine),
+  # and the flags its build directory was configured with.
+  BUILD_DIR="$(dirname "$(dirname "$(dirname "$BIN")")")"
+  BIN_SHOWN="$(basename "$BUILD_DIR")/src/app/portico"
+  FLAGS="$(cd "$BUILD_DIR/.." && build_flags_of "$(basename "$BUILD_DIR")")"
+  BUILD_TYPE="$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)"
   CMD="bash bench/queue.sh --write-docs"
   for v in BENCH_MAILS BENCH_DELIVERIES BENCH_RUNS BENCH_DURATION BENCH_THREADS BENCH_CONNECTIONS BENCH_WARMUP BENCH_QUIET_WAIT BENCH_BIN; do
+    if [[ $v == BENCH_BIN ]]; then [[ -n "${!v:-}" ]] && CMD="$v=$BIN_SHOWN $CMD"; continue; fi
     [[ -n "${!v:-}" ]] && CMD="$v=${!v} $CMD"
   done
   if [[ $VERDICT == unchanged ]]; then
@@ -518,7 +610,7 @@ if ((WRITE_DOCS)); then
   else
     VERDICT_TEXT="**Changed.** With $(thousands "$MAILS") mails waiting in the queue, \`GET /api/v1/me\` keeps $ME_RATIO× its throughput with the queue empty (needed: ≥ $UNCHANGED×), p99 $B_P99_MED ms against $A_P99_MED ms$( ((ERR_OK)) || echo ', with error responses')."
   fi
-  VERDICT_TEXT+=" Webhooks: $D_MED deliveries/s to a local receiver that alone answers $R_MED req/s (ratio $D_RATIO)."
+  VERDICT_TEXT+=" Webhooks: $D_MED deliveries/s to a local receiver while the replays that cause them arrive, $BL_MED deliveries/s draining a backlog, against the receiver's own $R_MED req/s (ratios $D_RATIO and $BL_RATIO)."
   if ((${#QUIET_NOTES[@]} > 0 || ME_KEPT > 0 || HOOK_KEPT > 0)); then
     VERDICT_TEXT+=" Caution: the machine was busy with other processes during this measurement ($(IFS=';'; echo "${QUIET_NOTES[*]:-disturbed runs kept}" | sed 's/;/; /g'); see \"interference\"), so the figures are lower and noisier than on a quiet machine."
   fi
@@ -545,7 +637,7 @@ Result: $VERDICT_TEXT
 | date | $(date -u '+%Y-%m-%d %H:%M UTC') |
 | commit | \`$COMMIT\` (the working tree may hold uncommitted changes) |
 | machine | $(machine_info) |
-| build | \`${BIN#"$ROOT"/}\` built $(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC'), compiler flags: \`${FLAGS:-unknown}\` (RelWithDebInfo: optimised, with debug info) |
+| build | \`$BIN_SHOWN\` built $(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC'), compiler flags: \`${FLAGS:-unknown}\`$([[ -n "$BUILD_TYPE" ]] && echo ", CMake build type $BUILD_TYPE")$([[ "$BUILD_TYPE" == RelWithDebInfo ]] && echo " (optimised like Release, with debug info)") |
 | tools | wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}' || true), nginx $("$NGINX" -v 2>&1 | sed 's/^nginx version: nginx\///' || true), python3 $(python3 -c 'import platform; print(platform.python_version())') |
 | command | \`$CMD\` |
 | load | \`$WRK_CMD\` against \`GET /api/v1/me\` ($ME_BYTES bytes), $RUNS runs per phase after a $WARMUP warm-up; $(thousands "$DELIVERIES") deliveries a run, $RUNS runs, each followed by \`$HOOK_WRK_CMD\` against the receiver |
@@ -572,7 +664,7 @@ $ME_PER_RUN
 
 $HOOK_SUMMARY
 
-**Ratio deliveries/s to the receiver's req/s: $D_RATIO**
+**Ratio deliveries/s to the receiver's req/s: live $D_RATIO, backlog $BL_RATIO**
 
 Per run:
 
@@ -592,17 +684,22 @@ $HOOK_PER_RUN
   $(thousands "$MAILS") mail jobs waiting for their retry and the workers retry those that come due
   during the runs (the count above). \`portico jobs --db\` is read before each run of (b) and
   after the last (the "queue" column: the smallest and largest count of queued jobs).
-- **webhooks**: a second \`portico demo\` (fresh database, \`--allow-private-webhooks
-  --job-workers 2\`, mail to an outbox folder), an endpoint from \`POST /api/v1/integration/webhooks
-  {url, events: ["user.invited"]}\`, one event made through the product (an invitation by
-  \`anna@acme.example\`). Each run posts $(thousands "$DELIVERIES") \`POST
-  /api/v1/integration/webhooks/{id}/deliveries/{delivery_id}/replay\` calls on one connection;
-  each queues a delivery job, and a worker signs the event (Standard Webhooks headers) and POSTs
-  its $BODY_BYTES bytes to the receiver. The clock runs from the first replay sent until the
-  receiver's access log holds all $(thousands "$DELIVERIES") deliveries (lines with a
-  \`webhook-id\`, each answered 204 with the expected body length); afterwards \`portico jobs\` must
-  show every delivery job done and none queued or failed. "replays sent in s" is when the last
-  replay was answered: the workers deliver while the replays still arrive.
+- **webhooks**: a second \`portico demo\` (fresh database, mail to an outbox folder) makes the
+  demo data; an endpoint from \`POST /api/v1/integration/webhooks {url, events:
+  ["user.invited"]}\` and one event made through the product (an invitation by
+  \`anna@acme.example\`); then the server runs as \`portico serve --allow-private-webhooks
+  --job-workers 2 --no-access-log\` on that database. A delivery is one \`POST
+  /api/v1/integration/webhooks/{id}/deliveries/{delivery_id}/replay\` (API key, one keep-alive
+  connection, each answered 202): it queues a delivery job, and a worker signs the event
+  (Standard Webhooks headers) and POSTs its $BODY_BYTES bytes to the receiver. Each run has two
+  passes of $(thousands "$DELIVERIES") deliveries. **live**: the replays are posted while the 2 workers
+  deliver; the clock runs from the first replay sent until the receiver's access log holds all of
+  them (lines with a \`webhook-id\`, each answered 204 with the expected body length), so this
+  rate cannot exceed the rate of the replay call itself ("last replay answered after s").
+  **backlog**: the replays are queued by a server started with \`--job-workers 0\`, which is then
+  stopped; the clock runs from the start of \`portico serve --job-workers 2\` until the receiver
+  has logged all of them: the workers' own delivery rate (the server's start-up included).
+  After each pass \`portico jobs\` must show every delivery job done and none queued or failed.
 - **receiver**: nginx, \`worker_processes auto\`, \`location /hook { return 204; }\` with one access
   log line a request (the count); the same nginx, in the same run, under
   \`$HOOK_WRK_CMD\`: a POST of the same $BODY_BYTES bytes with the three webhook headers
