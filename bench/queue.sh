@@ -223,7 +223,6 @@ if [[ "$status" != 200 ]] || ! grep -q '"failed":0' "$WORK/bulk.json"; then
   die "companies/bulk answered $status: $(head -c 300 "$WORK/bulk.json")"
 fi
 
-FAILED_LOG0="$(grep -c '"event":"job_failed"' "$WORK/me.log" || true)"
 log "queueing $(thousands "$MAILS") mails: $(thousands "$MAILS") admin-signup calls over $COMPANIES companies"
 T_Q0="$(now_s)"
 python3 - "$PURL" "$KEY" "$MAILS" "$COMPANIES" "$WORK/queue-errors" <<'EOF' || die "queueing the mail failed"
@@ -256,19 +255,18 @@ LOCKED_500S="$(grep '"event":"unhandled_exception"' "$WORK/me.log" | grep -c 'da
 log "queued $(thousands "$MAILS") mails in $QUEUE_SECS s ($QUEUE_RATE calls/s); $QUEUE_ERRORS answers were 500 and repeated ($LOCKED_500S of the server's $QUEUE_500S unhandled exceptions: database is locked)"
 
 # Every mail tried once (the first attempt fails at once), so that the runs see a queue of
-# mail that waits for its retry, not the first pass over new jobs.
-for ((i = 0; i < 1200; i++)); do
-  n="$(grep -c '"event":"job_failed"' "$WORK/me.log" || true)"
-  ((n - FAILED_LOG0 >= MAILS)) && break
-  sleep 0.1
+# mail that waits for its retry, not the first pass over new jobs. portico jobs lists the newest
+# 100 waiting jobs, and the workers claim the job that has waited longest: once those 100 are
+# mail tried at least once, every mail has been.
+for ((i = 0; i < 240; i++)); do
+  "$BIN" jobs --db "$DB" --state queued >"$WORK/jobs-queued.txt" 2>/dev/null
+  LISTED="$(tail -n +2 "$WORK/jobs-queued.txt" | wc -l)"
+  LISTED_MAIL="$(grep -c '^[0-9][0-9]*  queued  mail  attempts [1-9]' "$WORK/jobs-queued.txt" || true)"
+  ((LISTED > 0 && LISTED_MAIL == LISTED)) && break
+  sleep 0.5
 done
-((n - FAILED_LOG0 >= MAILS)) || die "after 120 s the workers had tried only $((n - FAILED_LOG0)) of the mails"
 FIRST_PASS_SECS="$(awk -v a="$T_Q0" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }')"
-"$BIN" jobs --db "$DB" --state queued >"$WORK/jobs-queued.txt" 2>/dev/null
 COUNTS_FULL="$(awk 'NR == 1' "$WORK/jobs-queued.txt")"
-# portico jobs lists the newest 100 waiting jobs: all of them must be mail tried at least once.
-LISTED="$(tail -n +2 "$WORK/jobs-queued.txt" | wc -l)"
-LISTED_MAIL="$(grep -c '^[0-9][0-9]*  queued  mail  attempts [1-9]' "$WORK/jobs-queued.txt" || true)"
 SAMPLE_ERROR="$(grep -m1 '  queued  mail ' "$WORK/jobs-queued.txt" | sed 's/.*last error: //')"
 QUEUED_FULL="$(count_of queued "$COUNTS_FULL")"
 log "queue after the first attempts: $COUNTS_FULL ($LISTED_MAIL of the $LISTED listed are mail tried once or more; last error: $SAMPLE_ERROR)"
