@@ -1,6 +1,7 @@
 #include "jobs/runner.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -80,7 +81,15 @@ int Runner::runDue(int max) {
 
 void Runner::start(int threads) {
   for (int i = 0; i < threads; ++i) {
-    threads_.emplace_back([this] { work(owner_prefix_); });
+    threads_.emplace_back([this] {
+      // Deliveries are never urgent next to a request: a worker yields the CPUs to the I/O and
+      // request threads (Linux: a thread's own nice value), so that a queue being retried does
+      // not slow the portal.
+      if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10) != 0) {
+        spdlog::warn(R"({{"event":"job_worker_priority_unchanged"}})");
+      }
+      work(owner_prefix_);
+    });
   }
 }
 
