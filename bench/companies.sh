@@ -74,26 +74,10 @@
 
 set -euo pipefail
 
-usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; }
-
-WRITE_DOCS=0
-QUICK=0
-for arg in "$@"; do
-  case "$arg" in
-    --write-docs) WRITE_DOCS=1 ;;
-    --quick) QUICK=1 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "companies.sh: unknown argument: $arg (try --help)" >&2; exit 2 ;;
-  esac
-done
-if ((WRITE_DOCS && QUICK)); then
-  echo "companies.sh: --quick is a smoke test; its figures do not go into the docs" >&2
-  exit 2
-fi
-
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/bench/lib.sh"
+bench_args companies.sh "$@"
 
 if ((QUICK)); then
   DURATION="${BENCH_DURATION:-3s}"
@@ -120,13 +104,7 @@ POLICY_COMPANY="B-05001" # the company of the policy check, one of anna's
 SECTION="## Companies at scale (issue 3)"
 
 # ---------------------------------------------------------------- tools, binary
-missing=()
-command -v wrk      >/dev/null 2>&1 || missing+=(wrk)
-command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
-command -v curl     >/dev/null 2>&1 || missing+=(curl)
-command -v pgrep    >/dev/null 2>&1 || missing+=(procps)
-command -v sqlite3  >/dev/null 2>&1 || missing+=(sqlite3)
-install_missing "${missing[@]}"
+require_tools wrk oathtool curl procps sqlite3
 ensure_binary
 make_workdir portico-companies
 

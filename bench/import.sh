@@ -42,26 +42,10 @@
 
 set -euo pipefail
 
-usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; }
-
-WRITE_DOCS=0
-QUICK=0
-for arg in "$@"; do
-  case "$arg" in
-    --write-docs) WRITE_DOCS=1 ;;
-    --quick) QUICK=1 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "import.sh: unknown argument: $arg (try --help)" >&2; exit 2 ;;
-  esac
-done
-if ((WRITE_DOCS && QUICK)); then
-  echo "import.sh: --quick is a smoke test; its figures do not go into the docs" >&2
-  exit 2
-fi
-
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/bench/lib.sh"
+bench_args import.sh "$@"
 
 if ((QUICK)); then
   RUNS="${BENCH_RUNS:-1}"
@@ -76,11 +60,7 @@ GOAL=200000
 SECTION="## Bulk import (issue 9)"
 [[ -n "${BENCH_BIN:-}" ]] && BIN="$BENCH_BIN"
 
-missing=()
-command -v curl    >/dev/null 2>&1 || missing+=(curl)
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
-command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
-install_missing "${missing[@]}"
+require_tools curl python3 sqlite3
 ensure_binary
 make_workdir portico-import
 

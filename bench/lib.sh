@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034 # (globals set here are read by the sourcing script)
-# bench/lib.sh - functions shared by bench/run.sh and bench/companies.sh. Source it (after
+# bench/lib.sh - functions shared by the bench/*.sh scripts. Source it (after
 # `set -euo pipefail` and setting ROOT, the repository root, which must be the current
 # directory); it does nothing on its own.
 #
@@ -25,6 +25,42 @@ install_missing() { # package... : apt-get update, then install them (nothing wh
   log "installing missing packages: $*"
   $SUDO apt-get update
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
+}
+
+# The arguments every benchmark takes: sets WRITE_DOCS and QUICK; --help prints the script's usage
+# header. `name` is the script's name for the messages.
+bench_args() { # name args...
+  local name="$1" arg
+  shift
+  WRITE_DOCS=0
+  QUICK=0
+  for arg in "$@"; do
+    case "$arg" in
+      --write-docs) WRITE_DOCS=1 ;;
+      --quick) QUICK=1 ;;
+      -h|--help) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+      *) echo "$name: unknown argument: $arg (try --help)" >&2; exit 2 ;;
+    esac
+  done
+  if ((WRITE_DOCS && QUICK)); then
+    echo "$name: --quick is a smoke test; its figures do not go into the docs" >&2
+    exit 2
+  fi
+}
+
+# Installs the packages whose command is missing (procps for pgrep; nginx also where it is
+# installed outside PATH) and sets NGINX, the nginx binary.
+require_tools() { # package...
+  local missing=() p
+  for p in "$@"; do
+    case "$p" in
+      nginx) command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx) ;;
+      procps) command -v pgrep >/dev/null 2>&1 || missing+=(procps) ;;
+      *) command -v "$p" >/dev/null 2>&1 || missing+=("$p") ;;
+    esac
+  done
+  install_missing "${missing[@]}"
+  NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
 }
 
 BIN="$ROOT/build/src/app/portico"

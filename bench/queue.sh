@@ -72,26 +72,10 @@
 
 set -euo pipefail
 
-usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; }
-
-WRITE_DOCS=0
-QUICK=0
-for arg in "$@"; do
-  case "$arg" in
-    --write-docs) WRITE_DOCS=1 ;;
-    --quick) QUICK=1 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "queue.sh: unknown argument: $arg (try --help)" >&2; exit 2 ;;
-  esac
-done
-if ((WRITE_DOCS && QUICK)); then
-  echo "queue.sh: --quick is a smoke test; its figures do not go into the docs" >&2
-  exit 2
-fi
-
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/bench/lib.sh"
+bench_args queue.sh "$@"
 
 if ((QUICK)); then
   MAILS="${BENCH_MAILS:-500}"
@@ -116,16 +100,7 @@ PASSWORD="correct horse battery staple"
 ORG="Northwind Service"
 [[ -n "${BENCH_BIN:-}" ]] && BIN="$BENCH_BIN"
 
-have_nginx() { command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]]; }
-missing=()
-command -v wrk      >/dev/null 2>&1 || missing+=(wrk)
-have_nginx                          || missing+=(nginx)
-command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
-command -v curl     >/dev/null 2>&1 || missing+=(curl)
-command -v python3  >/dev/null 2>&1 || missing+=(python3)
-command -v pgrep    >/dev/null 2>&1 || missing+=(procps)
-install_missing "${missing[@]}"
-NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
+require_tools wrk nginx oathtool curl python3 procps
 ensure_binary
 make_workdir portico-queue
 

@@ -81,15 +81,7 @@ EMAIL="anna@acme.example"
 PASSWORD="correct horse battery staple"
 
 # ---------------------------------------------------------------- tools
-have_nginx() { command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]]; }
-missing=()
-command -v wrk      >/dev/null 2>&1 || missing+=(wrk)
-have_nginx                          || missing+=(nginx)
-command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
-command -v curl     >/dev/null 2>&1 || missing+=(curl)
-command -v pgrep    >/dev/null 2>&1 || missing+=(procps)
-install_missing "${missing[@]}"
-NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
+require_tools wrk nginx oathtool curl procps
 
 # ---------------------------------------------------------------- build
 ensure_binary
