@@ -41,7 +41,7 @@ class Pages {
     f.org = s.org_id;
     f.limit = kPageSize;
     f.status = access::queryField(r, "status");
-    if (f.status != "" && f.status != "queued" && f.status != "sent" && f.status != "failed") {
+    if (!f.status.empty() && !identity::isMailStatus(f.status)) {
       return pages_.error(
           c, core::Error::invalid("errors.emails.bad_status", "status").with("status", f.status));
     }

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/ids.h"
@@ -36,6 +37,11 @@ struct MailRecord {
   std::optional<std::int64_t> job_id;
   std::vector<core::CompanyId> companies;  // filled by find() only
 };
+
+// True for a status a list may filter by: "queued", "sent" or "failed".
+inline bool isMailStatus(std::string_view s) {
+  return s == "queued" || s == "sent" || s == "failed";
+}
 
 // Which mails a list shows: one scope (set exactly one of user, companies, org), then filters.
 struct MailFilter {

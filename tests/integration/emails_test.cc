@@ -75,17 +75,7 @@ class EmailsTest : public ::testing::Test {
 
   // Signs in through the API and enrols TOTP, keeping the secret for page sign-ins. The token.
   std::string enrol(const std::string& email) {
-    auto token =
-        server.post("/api/v1/auth/login", {{"email", email}, {"password", TestServer::kPassword}})
-            .json()
-            .value("token", "");
-    auto secret =
-        server.post("/api/v1/auth/totp/enroll", json::object(), token).json().value("secret", "");
-    EXPECT_EQ(
-        server.post("/api/v1/auth/totp/confirm", {{"code", server.totpCode(secret)}}, token).status,
-        200);
-    secrets[email] = secret;
-    return token;
+    return server.signInAndEnrol(email, &secrets[email]);
   }
 
   // A new API session of `email` (password and a fresh TOTP code): after the clock has moved

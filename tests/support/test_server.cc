@@ -188,7 +188,7 @@ std::string TestServer::mailedToken(const std::string& path) const {
   return m[1].str();
 }
 
-std::string TestServer::signInAndEnrol(const std::string& email) {
+std::string TestServer::signInAndEnrol(const std::string& email, std::string* secret_out) {
   auto r = post("/api/v1/auth/login", {{"email", email}, {"password", kPassword}});
   EXPECT_EQ(r.status, 200) << r.body;
   auto token = r.json().value("token", "");
@@ -196,6 +196,7 @@ std::string TestServer::signInAndEnrol(const std::string& email) {
   EXPECT_EQ(r.status, 200) << r.body;
   auto secret = r.json().value("secret", "");
   EXPECT_EQ(post("/api/v1/auth/totp/confirm", {{"code", totpCode(secret)}}, token).status, 200);
+  if (secret_out) *secret_out = secret;
   return token;
 }
 

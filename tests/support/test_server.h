@@ -58,7 +58,8 @@ class TestServer {
   // The token of the link to `path` ("/signup", "/invitations/accept") in the newest mail.
   std::string mailedToken(const std::string& path) const;
   // Signs in a login that has no second factor yet and enrols TOTP; the signed-in token.
-  std::string signInAndEnrol(const std::string& email);
+  // `secret_out` receives the raw TOTP secret (for signing in a browser too).
+  std::string signInAndEnrol(const std::string& email, std::string* secret_out = nullptr);
   // Upserts company `ext` with `api_key`, mails its admin signup link to `email`, registers
   // through it and signs in: {company id, session token}.
   std::pair<std::int64_t, std::string> companyWithAdmin(const std::string& api_key,

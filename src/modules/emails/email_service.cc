@@ -11,7 +11,7 @@ using core::Error;
 using core::fail;
 
 core::Status checkStatus(const std::string& status) {
-  if (status.empty() || status == "queued" || status == "sent" || status == "failed") return {};
+  if (status.empty() || identity::isMailStatus(status)) return {};
   return fail(Error::invalid("errors.emails.bad_status", "status").with("status", status));
 }
 
