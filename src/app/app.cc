@@ -15,6 +15,7 @@
 #include "access/invite_pages.h"
 #include "access/policy.h"
 #include "access/staff_routes.h"
+#include "app/openapi.h"
 #include "audit/audit_log.h"
 #include "console/console_api.h"
 #include "console/console_pages.h"
@@ -216,6 +217,14 @@ struct App::Impl {
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
     page_state.push_back(
         emails::registerEmailRoutes(*guarded, policy, email_service, audit, views));
+    // Last: the document describes every route registered above (and itself).
+    guarded->api("GET", "/api/v1/openapi.json", identity::Access::Public,
+                 [this](http::Request&, identity::Context&) {
+                   auto r = http::Response::json(200, openapi_json);
+                   r.setHeader("Cache-Control", "no-cache");
+                   return r;
+                 });
+    openapi_json = openApiDocument(*guarded, *company_routes, *staff_routes).dump();
   }
 
   AppConfig config;
@@ -258,6 +267,7 @@ struct App::Impl {
   http::Router router;
   std::unique_ptr<identity::GuardedRoutes> guarded;
   std::vector<std::shared_ptr<void>> page_state;  // state of the page handlers
+  std::string openapi_json;                       // GET /api/v1/openapi.json
   std::unique_ptr<http::Server> server;
 };
 
@@ -378,5 +388,6 @@ const http::Router& App::router() const { return impl_->router; }
 const access::CompanyRoutes& App::companyRoutes() const { return *impl_->company_routes; }
 const access::StaffRoutes& App::staffRoutes() const { return *impl_->staff_routes; }
 const AppConfig& App::config() const { return impl_->config; }
+const std::string& App::openApiJson() const { return impl_->openapi_json; }
 
 }  // namespace portico::app

@@ -77,6 +77,8 @@ class App {
   const access::CompanyRoutes& companyRoutes() const;
   const access::StaffRoutes& staffRoutes() const;
   const AppConfig& config() const;
+  // The OpenAPI 3.1 document of the JSON API, as served at /api/v1/openapi.json.
+  const std::string& openApiJson() const;
 
  private:
   struct Impl;

@@ -2,8 +2,11 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "access/access_pages.h"
 #include "app/app.h"
@@ -120,6 +123,43 @@ int serve(AppConfig config, const std::string& listen, const std::string& banner
   return 0;
 }
 
+// The document needs the routes, and they need an App: one on a scratch database, deleted after.
+int printOpenApi(const std::string& out) {
+  namespace fs = std::filesystem;
+  std::string scratch = (fs::temp_directory_path() / "portico-openapi-XXXXXX").string();
+  if (mkdtemp(scratch.data()) == nullptr) {
+    std::cerr << "portico openapi: cannot make a scratch folder in " << fs::temp_directory_path()
+              << "\n";
+    return 1;
+  }
+  std::string document;
+  try {
+    AppConfig config;
+    config.db_path = scratch + "/scratch.db";
+    config.mail_outbox = scratch + "/mail";
+    config.sms_outbox = scratch + "/sms";
+    config.job_workers = 0;
+    portico::core::SystemClock clock;
+    document = nlohmann::json::parse(App(config, clock).openApiJson()).dump(2);
+  } catch (...) {
+    fs::remove_all(scratch);
+    throw;
+  }
+  fs::remove_all(scratch);
+  document += "\n";
+  if (out.empty()) {
+    std::cout << document;
+    return 0;
+  }
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file << document;
+  if (!file.flush()) {
+    std::cerr << "portico openapi: cannot write " << out << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -180,6 +220,11 @@ int main(int argc, char** argv) {
   auto* demo_cmd =
       cli.add_subcommand("demo", "Create a fresh database full of demo data, then serve");
   addServeFlags(demo_cmd, demo_config, demo_listen);
+
+  std::string openapi_out;
+  auto* openapi_cmd = cli.add_subcommand(
+      "openapi", "Print the OpenAPI 3.1 document of the JSON API (as /api/v1/openapi.json serves)");
+  openapi_cmd->add_option("--out", openapi_out, "Write it to this file instead");
 
   CLI11_PARSE(cli, argc, argv);
   try {
@@ -266,6 +311,7 @@ int main(int argc, char** argv) {
       }
       return 0;
     }
+    if (*openapi_cmd) return printOpenApi(openapi_out);
     if (*demo_cmd) {
       if (!tlsFlagsOk(demo_config)) {  // before the demo database is replaced
         std::cerr << "portico: --tls-cert and --tls-key go together: give both or neither\n";

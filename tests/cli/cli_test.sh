@@ -20,7 +20,7 @@ check() {  # check NAME EXPECTED_RC PATTERN -- command…
     echo "ok   $name"
   fi
 }
-for cmd in serve migrate init demo "api-key create" jobs "jobs retry"; do
+for cmd in serve migrate init demo "api-key create" jobs "jobs retry" openapi; do
   # shellcheck disable=SC2086
   check "$cmd --help" 0 "Usage" -- "$bin" $cmd --help
 done
@@ -42,6 +42,21 @@ check "bad --trusted-proxy" 1 "--trusted-proxy: 'proxy.example' is not an addres
 printf 'trusted-proxy = ["127.0.0.1", "10.0.0.0/33"]\nlisten = "127.0.0.1:0"\n' > "$dir/proxy.toml"
 check "trusted-proxy in --config" 1 "--trusted-proxy: '10.0.0.0/33' is not an address or network" -- \
   "$bin" serve --db "$dir/t.db" --config "$dir/proxy.toml"
+check "openapi" 0 '"openapi": "3\.1\.0"' -- "$bin" openapi
+check "openapi --out" 0 "" -- "$bin" openapi --out "$dir/openapi.json"
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if "/api/v1/me" in d["paths"] else 1)' "$dir/openapi.json"; then
+  echo "ok   openapi --out writes the document"
+else
+  echo "FAIL openapi --out"; fail=1
+fi
+check "openapi unwritable --out" 1 "cannot write" -- "$bin" openapi --out "$dir/no/such/dir/o.json"
+mkdir "$dir/tmp"
+TMPDIR="$dir/tmp" "$bin" openapi >/dev/null
+if [ -n "$(ls -A "$dir/tmp")" ]; then
+  echo "FAIL openapi left its scratch folder behind"; fail=1
+else
+  echo "ok   openapi removes its scratch folder"
+fi
 check "migrate" 0 "applied 0001_identity.sql" -- "$bin" migrate --db "$dir/p.db"
 check "migrate again" 0 "schema version [0-9]+" -- "$bin" migrate --db "$dir/p.db"
 check "init" 0 "^https://portal.example/signup\?token=[A-Za-z0-9_-]{43}$" -- \

@@ -2,11 +2,13 @@
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <sstream>
 
@@ -16,6 +18,37 @@
 
 namespace portico::testing {
 namespace {
+
+// With PORTICO_API_SAMPLES set to a folder, every call to /api is kept there (one NDJSON file a
+// process) for tests/api/conformance.mjs, which checks each answer against the OpenAPI document.
+void recordApiSample(const std::string& method, const std::string& path,
+                     const std::vector<std::string>& headers, const std::string& body,
+                     const HttpResult& result) {
+  static const char* dir = std::getenv("PORTICO_API_SAMPLES");
+  if (dir == nullptr || *dir == '\0' || !path.starts_with("/api/")) return;
+  constexpr std::size_t kLargest = 1 << 20;  // larger bodies: only the status is checked
+  auto content_type = [](const std::string& value) {
+    return core::asciiLower(value.substr(0, value.find(';')));
+  };
+  std::string request_type;
+  for (const auto& h : headers) {
+    if (core::asciiLower(h.substr(0, 13)) == "content-type:")
+      request_type = content_type(h.substr(13));
+  }
+  nlohmann::json line = {{"method", method},
+                         {"path", path},
+                         {"status", result.status},
+                         {"content_type", content_type(result.header("content-type"))},
+                         {"request_content_type", core::trim(request_type)}};
+  if (result.body.size() <= kLargest) line["body"] = result.body;
+  if (body.size() <= kLargest) line["request_body"] = body;
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  static std::ofstream out(std::string(dir) + "/samples-" + std::to_string(getpid()) + ".ndjson",
+                           std::ios::app);
+  out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  out.flush();
+}
 
 std::int64_t realNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -130,6 +163,7 @@ HttpResult TestServer::request(const std::string& method, const std::string& pat
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
+  if (rc == CURLE_OK) recordApiSample(method, path, headers, body, result);
   return result;
 }
 
