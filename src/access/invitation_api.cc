@@ -158,10 +158,9 @@ void registerInvitationApi(identity::GuardedRoutes& routes, InvitationService& i
         if (f["token"].empty())
           return http::jsonError(
               core::Error::invalid("errors.access.field_required", "token").with("field", "token"));
-        auto auth = r.header("authorization");
-        if (f["password"].empty() && auth.size() > 7) {
-          auto p = identity.authenticate(std::string(core::trim(auth.substr(7))),
-                                         identity::SessionKind::Api);
+        auto bearer = identity::bearerToken(r);
+        if (f["password"].empty() && !bearer.empty()) {
+          auto p = identity.authenticate(bearer, identity::SessionKind::Api);
           if (!p) return http::jsonError(core::Error::unauthenticated());
           if (!p->mfaDone()) {
             return http::jsonError(core::Error::forbidden("errors.access.complete_2fa_first"));

@@ -58,12 +58,18 @@ core::Result<Site> DirectoryService::createSite(const access::CompanyAccess& cal
   if (!caller.all_sites) {
     return fail(Error::forbidden("errors.directory.site_needs_all_sites"));
   }
-  return updateSite(caller, 0, body, actor);
+  return saveSite(caller, 0, body, actor);
 }
 
 core::Result<Site> DirectoryService::updateSite(const access::CompanyAccess& caller,
                                                 std::int64_t id, const json& body,
                                                 const audit::Actor& actor) {
+  if (id <= 0) return fail(Error::notFound("errors.directory.no_such_site"));
+  return saveSite(caller, id, body, actor);
+}
+
+core::Result<Site> DirectoryService::saveSite(const access::CompanyAccess& caller, std::int64_t id,
+                                              const json& body, const audit::Actor& actor) {
   Site site;
   if (id > 0) {
     auto existing = repo_.site(caller.company.id, id);

@@ -25,6 +25,7 @@ class DirectoryService {
   // Forbidden for a caller who sees only some sites (the new site would lie outside them).
   core::Result<Site> createSite(const access::CompanyAccess& caller, const nlohmann::json& body,
                                 const audit::Actor& actor);
+  // NotFound unless `id` is a site of the company that the caller sees.
   core::Result<Site> updateSite(const access::CompanyAccess& caller, std::int64_t id,
                                 const nlohmann::json& body, const audit::Actor& actor);
   core::Status deleteSite(const access::CompanyAccess& caller, std::int64_t id,
@@ -45,6 +46,9 @@ class DirectoryService {
                              const std::string& email, const audit::Actor& actor);
 
  private:
+  // Creates (id 0) or updates a site from the fields of `body`.
+  core::Result<Site> saveSite(const access::CompanyAccess& caller, std::int64_t id,
+                              const nlohmann::json& body, const audit::Actor& actor);
   // Forbidden unless `caller` may change the contacts that set the site scope of `user` (a
   // linked login, if any): users.manage, never for their own access, and never for a member who
   // holds a permission the caller does not (staff aside), as for changing their rights.

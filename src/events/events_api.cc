@@ -108,7 +108,9 @@ void registerEventsApi(identity::GuardedRoutes& routes, EventLog& log, WebhookSe
         if (body->contains("events")) {
           const auto& list = (*body)["events"];
           bool ok = list.is_array();
-          for (const auto& t : list) ok = ok && t.is_string() && t.size() < 100;
+          for (const auto& t : list) {
+            ok = ok && t.is_string() && t.get_ref<const std::string&>().size() < 100;
+          }
           if (!ok) {
             return http::jsonError(core::Error::invalid("errors.webhooks.events_list", "events"));
           }

@@ -23,6 +23,14 @@ std::string CookieSettings::cookie(const std::string& name, const std::string& v
   return c;
 }
 
+std::string bearerToken(const http::Request& request) {
+  auto auth = request.header("authorization");
+  if (auth.size() > 7 && strncasecmp(auth.data(), "Bearer ", 7) == 0) {
+    return std::string(core::trim(auth.substr(7)));
+  }
+  return "";
+}
+
 Origin originOf(const http::Request& r) {
   return Origin{r.remote_ip, std::string(r.header("user-agent")), r.request_id};
 }
@@ -115,11 +123,7 @@ void GuardedRoutes::api(const std::string& method, const std::string& pattern, A
        [this, access, handler = std::move(handler)](http::Request& r) {
          Context ctx;
          ctx.origin = originOf(r);
-         auto auth = r.header("authorization");
-         std::string bearer;
-         if (auth.size() > 7 && strncasecmp(auth.data(), "Bearer ", 7) == 0) {
-           bearer = std::string(core::trim(auth.substr(7)));
-         }
+         std::string bearer = bearerToken(r);
          if (access == Access::ApiKey) {
            if (!bearer.empty() && api_keys_) {
              ctx.integration_org = api_keys_->verify(bearer, ctx.origin);

@@ -139,6 +139,9 @@ core::Result<nlohmann::json> parseJsonObject(std::string_view body);
 core::Result<std::string> stringField(const nlohmann::json& body, const std::string& key,
                                       std::size_t max_bytes = 1024);
 
+// The token of an "Authorization: Bearer TOKEN" header ("" without one).
+std::string bearerToken(const http::Request& request);
+
 // Origin of a request (address, user agent, request id).
 Origin originOf(const http::Request& request);
 

@@ -205,9 +205,9 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
         if (f["token"].empty())
           return err(core::Error::invalid("errors.identity.token_required", "token"));
         // A signed-in login calls with the token alone to take the link.
-        auto auth = r.header("authorization");
-        if (f["password"].empty() && auth.size() > 7) {
-          auto p = identity.authenticate(std::string(core::trim(auth.substr(7))), SessionKind::Api);
+        auto bearer = bearerToken(r);
+        if (f["password"].empty() && !bearer.empty()) {
+          auto p = identity.authenticate(bearer, SessionKind::Api);
           if (!p) return err(core::Error::unauthenticated());
           if (!p->mfaDone()) return err(core::Error::forbidden("errors.identity.mfa_first"));
           auto s = identity.signupExisting(*p, f["token"], c.origin);
@@ -231,8 +231,7 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
                                     f["last_name"].empty() ? u.last_name : f["last_name"],
                                     f["language"].empty() ? u.language : f["language"], c.origin);
     if (!s) return err(s.error());
-    auto fresh = identity.authenticate(std::string(core::trim(r.header("authorization").substr(7))),
-                                       SessionKind::Api);
+    auto fresh = identity.authenticate(bearerToken(r), SessionKind::Api);
     return Response::json(200,
                           R"({"user":)" + userJson((fresh ? *fresh : *c.principal).user) + "}");
   });

@@ -105,6 +105,15 @@ TEST_F(DirectoryConsoleTest, ASiteAddressKeepsItsLinesAndErrorsNameTheRealRule) 
   EXPECT_EQ(call("POST", c(company) + "/sites", {{"name", "Two\nLines"}}, admin).status, 400);
 }
 
+TEST_F(DirectoryConsoleTest, ChangingASiteThatDoesNotExistCreatesNone) {
+  auto before = server.get(c(company) + "/sites", admin).json()["items"].size();
+  for (const char* id : {"0", "-1", "abc", "999999"}) {
+    SCOPED_TRACE(id);
+    EXPECT_EQ(call("PATCH", c(company) + "/sites/" + id, {{"name", "Ghost"}}, admin).status, 404);
+  }
+  EXPECT_EQ(server.get(c(company) + "/sites", admin).json()["items"].size(), before);
+}
+
 TEST_F(DirectoryConsoleTest, ContactsAreManagedWithValidationAndStayInTheirCompany) {
   auto s1 = site(company, "Depot");
   auto r = call("POST", c(company) + "/contacts",
