@@ -7,6 +7,7 @@ CREATE TABLE access_version (
 );
 INSERT INTO access_version (id, value) VALUES (1, 0);
 
+-- dialect: sqlite
 CREATE TRIGGER memberships_insert AFTER INSERT ON memberships
   BEGIN UPDATE access_version SET value = value + 1 WHERE id = 1; END;
 CREATE TRIGGER memberships_update AFTER UPDATE ON memberships
@@ -21,3 +22,24 @@ CREATE TRIGGER companies_update AFTER UPDATE ON companies
   BEGIN UPDATE access_version SET value = value + 1 WHERE id = 1; END;
 CREATE TRIGGER companies_delete AFTER DELETE ON companies
   BEGIN UPDATE access_version SET value = value + 1 WHERE id = 1; END;
+-- dialect: postgres
+CREATE FUNCTION bump_access_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE access_version SET value = value + 1 WHERE id = 1;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER memberships_insert AFTER INSERT ON memberships FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER memberships_update AFTER UPDATE ON memberships FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER memberships_delete AFTER DELETE ON memberships FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER membership_sites_insert AFTER INSERT ON membership_sites FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER membership_sites_delete AFTER DELETE ON membership_sites FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER companies_update AFTER UPDATE ON companies FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER companies_delete AFTER DELETE ON companies FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+-- dialect: all

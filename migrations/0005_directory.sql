@@ -73,6 +73,7 @@ CREATE TABLE notification_preferences (
 ALTER TABLE invitations ADD COLUMN by_staff INTEGER NOT NULL DEFAULT 0;
 
 -- Everything the policy reads moves the access version (see 0004).
+-- dialect: sqlite
 CREATE TRIGGER contacts_insert AFTER INSERT ON contacts WHEN new.user_id IS NOT NULL
   BEGIN UPDATE access_version SET value = value + 1 WHERE id = 1; END;
 CREATE TRIGGER contacts_update AFTER UPDATE ON contacts
@@ -99,3 +100,32 @@ CREATE TRIGGER staff_members_delete AFTER DELETE ON staff_members
   BEGIN UPDATE access_version SET value = value + 1 WHERE id = 1; END;
 CREATE TRIGGER sites_delete AFTER DELETE ON sites
   BEGIN UPDATE access_version SET value = value + 1 WHERE id = 1; END;
+-- dialect: postgres
+CREATE TRIGGER contacts_insert AFTER INSERT ON contacts FOR EACH ROW
+  WHEN (NEW.user_id IS NOT NULL)
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER contacts_update AFTER UPDATE ON contacts FOR EACH ROW
+  WHEN (OLD.user_id IS DISTINCT FROM NEW.user_id OR OLD.site_id IS DISTINCT FROM NEW.site_id OR OLD.company_id IS DISTINCT FROM NEW.company_id)
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER contacts_delete AFTER DELETE ON contacts FOR EACH ROW
+  WHEN (OLD.user_id IS NOT NULL)
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER agent_users_insert AFTER INSERT ON agent_users FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER agent_users_delete AFTER DELETE ON agent_users FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER agents_delete AFTER DELETE ON agents FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER staff_departments_insert AFTER INSERT ON staff_departments FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER staff_departments_delete AFTER DELETE ON staff_departments FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER staff_members_insert AFTER INSERT ON staff_members FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER staff_members_update AFTER UPDATE ON staff_members FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER staff_members_delete AFTER DELETE ON staff_members FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+CREATE TRIGGER sites_delete AFTER DELETE ON sites FOR EACH ROW
+  EXECUTE FUNCTION bump_access_version();
+-- dialect: all

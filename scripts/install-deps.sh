@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what Portico needs to build and test: Debian -dev packages and, from npm, Pico CSS (bundled
 # into the binary at build time) and playwright-core (drives Debian's chromium in the browser test).
-# clang and its runtime build the fuzz targets (make fuzz).
+# clang and its runtime build the fuzz targets (make fuzz); PostgreSQL's server runs the tests on
+# PostgreSQL (a throw-away cluster of their own, never the system's).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libboost-dev libboost-system-dev
-  libsqlite3-dev sqlite3 libsodium-dev libssl-dev liboath-dev libqrencode-dev libunistring-dev
+  libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libssl-dev liboath-dev libqrencode-dev libunistring-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libkainjow-mustache-dev libgtest-dev libgmock-dev libexpected-dev
   john-data chromium oathtool python3

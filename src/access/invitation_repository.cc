@@ -52,7 +52,7 @@ constexpr std::string_view kSeats =
     " UNION SELECT i.email FROM invitations i WHERE i.org_id = ? AND i.accepted_at IS NULL"
     " AND i.revoked_at IS NULL AND i.expires_at > ?"
     " UNION SELECT u.email FROM users u JOIN agent_users au ON au.user_id = u.id"
-    " JOIN agents a ON a.id = au.agent_id WHERE a.org_id = ? AND u.status = 'active')";
+    " JOIN agents a ON a.id = au.agent_id WHERE a.org_id = ? AND u.status = 'active') seats";
 constexpr std::string_view kHoldsSeat =
     "SELECT 1 FROM users u JOIN memberships m ON m.user_id = u.id JOIN companies c"
     " ON c.id = m.company_id WHERE c.org_id = ? AND u.email = ? AND u.status = 'active' LIMIT 1";

@@ -41,7 +41,7 @@
 #include "notify/sms.h"
 #include "notify/webhook_client.h"
 #include "storage/migrator.h"
-#include "storage/sqlite/sqlite_db.h"
+#include "storage/postgres/pg_db.h"
 #include "web/static_assets.h"
 #include "web/views.h"
 
@@ -76,15 +76,36 @@ core::Status parseListen(const std::string& listen, http::ServerConfig& server) 
   return {};
 }
 
+namespace {
+
+// The key that encrypts secrets at rest: --key-file, else beside a SQLite file. Every node on one
+// PostgreSQL database must use the same key, so there it must be named.
+std::string keyFileOf(const AppConfig& config) {
+  if (!config.key_file.empty()) return config.key_file;
+  if (storage::isPostgresUrl(config.db_path)) {
+    throw std::runtime_error(
+        "--key-file is required with a PostgreSQL database (every node needs the same key)");
+  }
+  return config.db_path + ".key";
+}
+
+// The database of `config`, once the configuration is known to be usable with it.
+std::unique_ptr<storage::Db> openDatabase(const AppConfig& config) {
+  keyFileOf(config);
+  return storage::openDb(config.db_path);
+}
+
+}  // namespace
+
 struct App::Impl {
   Impl(AppConfig c, const core::Clock& clk)
       : config(std::move(c)),
         clock(clk),
-        db(config.db_path),
+        db_owner(openDatabase(config)),
+        db(*db_owner),
         job_queue(db, clock),
         job_runner(job_queue),
-        secrets(identity::SecretBox::fromKeyFile(config.key_file.empty() ? config.db_path + ".key"
-                                                                         : config.key_file)),
+        secrets(identity::SecretBox::fromKeyFile(keyFileOf(config))),
         hasher(config.light_password_hashing
                    ? std::make_unique<identity::PasswordHasher>(crypto_pwhash_OPSLIMIT_MIN,
                                                                 crypto_pwhash_MEMLIMIT_MIN)
@@ -229,7 +250,8 @@ struct App::Impl {
 
   AppConfig config;
   const core::Clock& clock;
-  storage::SqliteDb db;
+  std::unique_ptr<storage::Db> db_owner;
+  storage::Db& db;
   jobs::Queue job_queue;
   jobs::Runner job_runner;
   identity::SecretBox secrets;

@@ -12,7 +12,6 @@
 #include "app/app.h"
 #include "core/clock.h"
 #include "storage/migrator.h"
-#include "storage/sqlite/sqlite_db.h"
 
 namespace {
 
@@ -21,7 +20,9 @@ using portico::app::AppConfig;
 
 void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
   cmd->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
-  cmd->add_option("--db", c.db_path, "SQLite database file")->capture_default_str();
+  cmd->add_option("--db", c.db_path,
+                  "SQLite database file, or a postgresql://USER:PASSWORD@HOST:PORT/DB URL")
+      ->capture_default_str();
   cmd->add_option("--key-file", c.key_file,
                   "File with the key that encrypts 2FA secrets (default: DB.key)");
   cmd->add_option("--public-url", c.public_url, "Absolute URL of the portal, for links in mail")
@@ -173,14 +174,20 @@ int main(int argc, char** argv) {
 
   std::string migrate_db;
   auto* migrate_cmd = cli.add_subcommand("migrate", "Apply database migrations");
-  migrate_cmd->add_option("--db", migrate_db, "SQLite database file")->required();
+  migrate_cmd
+      ->add_option("--db", migrate_db,
+                   "SQLite database file, or a postgresql://USER:PASSWORD@HOST:PORT/DB URL")
+      ->required();
 
   AppConfig init_config;
   std::string init_org;
   std::string init_email;
   auto* init_cmd =
       cli.add_subcommand("init", "Create an organization and its first staff administrator");
-  init_cmd->add_option("--db", init_config.db_path, "SQLite database file")->required();
+  init_cmd
+      ->add_option("--db", init_config.db_path,
+                   "SQLite database file, or a postgresql://USER:PASSWORD@HOST:PORT/DB URL")
+      ->required();
   init_cmd->add_option("--org", init_org, "Organization name")->required();
   init_cmd->add_option("--admin-email", init_email, "The administrator's e-mail")->required();
   init_cmd->add_option("--public-url", init_config.public_url, "Absolute URL of the portal")
@@ -194,7 +201,10 @@ int main(int argc, char** argv) {
   key_cmd->require_subcommand(1);
   auto* key_create =
       key_cmd->add_subcommand("create", "Create a key; it is printed once, on the last line");
-  key_create->add_option("--db", key_config.db_path, "SQLite database file")->required();
+  key_create
+      ->add_option("--db", key_config.db_path,
+                   "SQLite database file, or a postgresql://USER:PASSWORD@HOST:PORT/DB URL")
+      ->required();
   key_create->add_option("--org", key_org, "Organization name")->required();
   key_create->add_option("--name", key_name, "A label for the key, like \"ERP\"")->required();
   key_create->add_option("--key-file", key_config.key_file, "Key file (default: DB.key)");
@@ -204,7 +214,10 @@ int main(int argc, char** argv) {
   std::int64_t retry_id = 0;
   auto* jobs_cmd = cli.add_subcommand(
       "jobs", "List the queue of deliveries (mail, text messages): waiting and failed ones");
-  jobs_cmd->add_option("--db", jobs_config.db_path, "SQLite database file")->required();
+  jobs_cmd
+      ->add_option("--db", jobs_config.db_path,
+                   "SQLite database file, or a postgresql://USER:PASSWORD@HOST:PORT/DB URL")
+      ->required();
   jobs_cmd->add_option("--key-file", jobs_config.key_file, "Key file (default: DB.key)");
   jobs_cmd->add_option("--state", jobs_state, "queued, failed, done or all")
       ->check(CLI::IsMember({"queued", "failed", "done", "all"}))
@@ -241,10 +254,10 @@ int main(int argc, char** argv) {
       return serve(serve_config, serve_listen, "");
     }
     if (*migrate_cmd) {
-      portico::storage::SqliteDb db(migrate_db);
-      auto applied = portico::storage::migrate(db, portico::storage::builtinMigrations());
+      auto db = portico::storage::openDb(migrate_db);
+      auto applied = portico::storage::migrate(*db, portico::storage::builtinMigrations());
       for (const auto& name : applied) std::cout << "applied " << name << "\n";
-      std::cout << "schema version " << portico::storage::schemaVersion(db) << "\n";
+      std::cout << "schema version " << portico::storage::schemaVersion(*db) << "\n";
       return 0;
     }
     if (*init_cmd) {

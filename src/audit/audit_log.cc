@@ -24,7 +24,8 @@ constexpr std::string_view kForCompany =
     " (substr(event, 1, 6) = 'login.' OR substr(event, 1, 4) = 'mfa.') AND"
     " (actor_user_id IN (SELECT user_id FROM people)"
     " OR subject_user_id IN (SELECT user_id FROM people))))"
-    " AND substr(event, 1, length(?)) = ? AND at >= ? AND at < ? AND (? = 0 OR id < ?)"
+    " AND substr(event, 1, length(CAST(? AS TEXT))) = ? AND at >= ? AND at < ? AND (? = 0 OR id < "
+    "?)"
     " ORDER BY id DESC LIMIT ?";
 // Events of the organization and of its companies, and the sign-in and 2FA events (of no
 // organization or company) by or about its people: its staff, its companies' members and its
@@ -41,12 +42,15 @@ constexpr std::string_view kForOrg =
     " (substr(event, 1, 6) = 'login.' OR substr(event, 1, 4) = 'mfa.') AND"
     " (actor_user_id IN (SELECT user_id FROM people)"
     " OR subject_user_id IN (SELECT user_id FROM people))))"
-    " AND (? IS NULL OR company_id = ?) AND (? IS NULL OR actor_user_id = ?)"
-    " AND substr(event, 1, length(?)) = ? AND at >= ? AND at < ? AND (? = 0 OR id < ?)"
+    " AND (CAST(? AS BIGINT) IS NULL OR company_id = ?)"
+    " AND (CAST(? AS BIGINT) IS NULL OR actor_user_id = ?)"
+    " AND substr(event, 1, length(CAST(? AS TEXT))) = ? AND at >= ? AND at < ? AND (? = 0 OR id < "
+    "?)"
     " ORDER BY id DESC LIMIT ?";
 constexpr std::string_view kSearch =
     "SELECT id, at, event, actor_user_id, subject_user_id, org_id, company_id, ip, request_id,"
-    " detail FROM audit_log WHERE substr(event, 1, length(?)) = ? ORDER BY id DESC LIMIT ?";
+    " detail FROM audit_log WHERE substr(event, 1, length(CAST(? AS TEXT))) = ? ORDER BY id DESC "
+    "LIMIT ?";
 
 std::optional<std::int64_t> raw(const auto& id) {
   return id ? std::optional<std::int64_t>(id->value) : std::nullopt;

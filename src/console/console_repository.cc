@@ -29,13 +29,13 @@ std::vector<access::Company> ConsoleRepository::customers(
     core::OrgId org, const std::string& search,
     const std::optional<std::vector<std::int64_t>>& departments, std::size_t offset,
     std::size_t limit) {
-  // The department filter is a space-separated list matched with instr(): still one prepared
+  // The department filter is a space-separated list matched with LIKE: still one prepared
   // statement whatever the number of departments.
   Query q(conn(),
           "SELECT " + std::string(access::companyColumns()) + " FROM companies c " +
-              "WHERE c.org_id = ? AND (? = '' OR c.name LIKE ? ESCAPE '\\' OR"
-              " c.external_id LIKE ? ESCAPE '\\') AND (? = 0 OR instr(' ' || ? || ' ',"
-              " ' ' || c.department_id || ' ') > 0) ORDER BY c.name, c.id LIMIT ? OFFSET ?");
+              "WHERE c.org_id = ? AND (? = '' OR lower(c.name) LIKE lower(?) ESCAPE '\\' OR"
+              " lower(c.external_id) LIKE lower(?) ESCAPE '\\') AND (? = 0 OR ' ' || ? || ' ' LIKE"
+              " '% ' || c.department_id || ' %') ORDER BY c.name, c.id LIMIT ? OFFSET ?");
   auto pattern = contains(search);
   q.bind(org.value, search, pattern, pattern, departments.has_value(),
          departments ? departmentList(*departments) : std::string(),
@@ -250,11 +250,12 @@ std::vector<Login> ConsoleRepository::logins(
     const std::optional<std::vector<std::int64_t>>& departments, std::size_t offset,
     std::size_t limit) {
   Query q(conn(), std::string(kLogins) +
-                      "AND (?2 = '' OR u.email LIKE ?3 ESCAPE '\\' OR u.last_name LIKE ?3"
-                      " ESCAPE '\\') AND (?6 = 0 OR EXISTS (SELECT 1 FROM memberships m"
+                      "AND (?2 = '' OR u.email LIKE lower(?3) ESCAPE '\\' OR"
+                      " lower(u.last_name) LIKE lower(?3) ESCAPE '\\') AND (?6 = 0 OR EXISTS "
+                      "(SELECT 1 FROM memberships m"
                       " JOIN companies c ON c.id = m.company_id WHERE m.user_id = u.id"
-                      " AND c.org_id = ?1 AND instr(' ' || ?7 || ' ', ' ' || c.department_id"
-                      " || ' ') > 0)) ORDER BY u.email LIMIT ?4 OFFSET ?5");
+                      " AND c.org_id = ?1 AND ' ' || ?7 || ' ' LIKE '% ' || c.department_id"
+                      " || ' %')) ORDER BY u.email LIMIT ?4 OFFSET ?5");
   q.bind(org.value, search, contains(search), static_cast<std::int64_t>(limit),
          static_cast<std::int64_t>(offset), departments.has_value(),
          departments ? departmentList(*departments) : std::string());

@@ -9,8 +9,10 @@ constexpr std::string_view kFind =
     "SELECT method, path, body_sha256, status, answer, created_at FROM idempotency_keys"
     " WHERE org_id = ? AND key = ?";
 constexpr std::string_view kPut =
-    "INSERT OR REPLACE INTO idempotency_keys (org_id, key, method, path, body_sha256, status,"
-    " answer, created_at) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)";
+    "INSERT INTO idempotency_keys (org_id, key, method, path, body_sha256, status, answer,"
+    " created_at) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?) ON CONFLICT (org_id, key) DO UPDATE SET"
+    " method = excluded.method, path = excluded.path, body_sha256 = excluded.body_sha256,"
+    " status = NULL, answer = NULL, created_at = excluded.created_at";
 constexpr std::string_view kAnswer =
     "UPDATE idempotency_keys SET status = ?, answer = ? WHERE org_id = ? AND key = ?";
 constexpr std::string_view kRemove = "DELETE FROM idempotency_keys WHERE org_id = ? AND key = ?";

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -20,6 +21,16 @@ class ConstraintError : public DbError {
  public:
   using DbError::DbError;
 };
+
+// The database could not be reached (a lost connection to a database server). The request
+// answers 503; the next one opens a new connection.
+class UnavailableError : public DbError {
+ public:
+  using DbError::DbError;
+};
+
+// Which SQL a database speaks, where the two differ (see the migrations' "-- dialect:" blocks).
+enum class Dialect { Sqlite, Postgres };
 
 // A prepared statement. Parameters are 1-based, columns 0-based.
 class Statement {
@@ -47,6 +58,7 @@ class Connection {
   virtual void exec(std::string_view sql) = 0;
   virtual std::int64_t lastInsertId() = 0;
   virtual std::int64_t changes() = 0;
+  virtual Dialect dialect() const = 0;
   virtual void begin() = 0;  // a write transaction
   virtual void commit() = 0;
   virtual void rollback() = 0;
@@ -58,7 +70,12 @@ class Db {
   virtual ~Db() = default;
   // This thread's connection, opened on first use. Valid while the Db lives.
   virtual Connection& connection() = 0;
+  virtual Dialect dialect() const = 0;
 };
+
+// Opens the database at `location`: a postgresql:// (or postgres://) URL, else a SQLite file.
+// Throws DbError with a clear message when it cannot be opened or reached.
+std::unique_ptr<Db> openDb(const std::string& location);
 
 // A bound, running use of a prepared statement; resets it when destroyed.
 //   Query q(conn, kFindUser); q.bind(email); if (q.next()) { id = q.getInt(0); }

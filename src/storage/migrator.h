@@ -18,6 +18,13 @@ std::span<const core::EmbeddedFile> builtinMigrations();
 // migration is rolled back; earlier ones stay).
 std::vector<std::string> migrate(Db& db, std::span<const core::EmbeddedFile> migrations);
 
+// The text of a migration for `dialect`. A migration is portable SQL (INTEGER, TEXT); where the
+// two databases need different SQL (triggers), a line "-- dialect: sqlite" or
+// "-- dialect: postgres" starts the statements of one of them and "-- dialect: all" ends them.
+// On PostgreSQL the portable part's INTEGER is BIGINT, BLOB BYTEA, "id INTEGER PRIMARY KEY" an
+// identity column.
+std::string migrationFor(std::string_view sql, Dialect dialect);
+
 // The highest applied version, 0 for a fresh database.
 int schemaVersion(Db& db);
 

@@ -57,6 +57,11 @@ if [ -n "$(ls -A "$dir/tmp")" ]; then
 else
   echo "ok   openapi removes its scratch folder"
 fi
+check "unreachable postgresql" 1 "cannot use database postgresql://portico:\*\*\*@127.0.0.1:1/none\?connect_timeout=2: cannot connect" -- \
+  "$bin" migrate --db "postgresql://portico:hidden@127.0.0.1:1/none?connect_timeout=2"
+check "bad postgresql url" 1 "bad database URL" -- "$bin" migrate --db "postgresql://[nonsense"
+check "postgresql needs --key-file" 1 "--key-file is required with a PostgreSQL database" -- \
+  "$bin" serve --db "postgresql://portico@127.0.0.1:1/none" --listen 127.0.0.1:0
 check "migrate" 0 "applied 0001_identity.sql" -- "$bin" migrate --db "$dir/p.db"
 check "migrate again" 0 "schema version [0-9]+" -- "$bin" migrate --db "$dir/p.db"
 check "init" 0 "^https://portal.example/signup\?token=[A-Za-z0-9_-]{43}$" -- \

@@ -96,8 +96,9 @@ TEST_F(IntegrationApiTest, EachKindIsCreatedThenUpdatedByItsExternalId) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["id"], contact_id);
   EXPECT_TRUE(r.json()["site_id"].is_null());
-  EXPECT_EQ(text("SELECT last_name || ' ' || COALESCE(site_id, 'none') FROM contacts"),
-            "King none");
+  EXPECT_EQ(
+      text("SELECT last_name || ' ' || COALESCE(CAST(site_id AS TEXT), 'none') FROM contacts"),
+      "King none");
   // The directory API shows what the ERP wrote, and every upsert is audited once.
   ASSERT_EQ(server
                 .post("/api/v1/integration/companies/C-1/admin-signup",

@@ -15,6 +15,7 @@
 #include "core/random.h"
 #include "core/text.h"
 #include "identity/totp.h"
+#include "storage/postgres/pg_db.h"
 
 namespace portico::testing {
 namespace {
@@ -78,6 +79,20 @@ std::vector<std::string> filesIn(const std::string& dir, const std::string& ext)
 
 }  // namespace
 
+std::string testPostgresUrl() {
+  if (const char* url = std::getenv("PORTICO_TEST_POSTGRES"); url != nullptr && *url != '\0') {
+    return url;
+  }
+  if (const char* dir = std::getenv("PORTICO_TEST_POSTGRES_CLUSTER"); dir != nullptr && *dir) {
+    std::ifstream in(std::string(dir) + "/url");
+    std::string url;
+    std::getline(in, url);
+    if (url.empty()) ADD_FAILURE() << "no PostgreSQL cluster in " << dir << " (no url file)";
+    return url;
+  }
+  return "";
+}
+
 std::string base32Decode(const std::string& in) {
   std::string out;
   std::uint32_t buffer = 0;
@@ -102,6 +117,18 @@ TestServer::TestServer(app::AppConfig c, bool light_hashing)
       (std::filesystem::temp_directory_path() / ("portico-test-" + core::randomToken(8))).string();
   std::filesystem::create_directories(dir_);
   c.db_path = dir_ + "/portico.db";
+  // On PostgreSQL (testPostgresUrl()): each server gets a database of its own, dropped after.
+  if (auto pg = testPostgresUrl(); !pg.empty()) {
+    pg_admin_url_ = pg;
+    pg_database_ = "portico_test_" + core::asciiLower(core::randomToken(8));
+    for (auto& ch : pg_database_) {
+      if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+    }
+    storage::PgDb admin(pg_admin_url_);
+    admin.connection().exec("CREATE DATABASE " + pg_database_);
+    c.db_path = pg_admin_url_.substr(0, pg_admin_url_.rfind('/') + 1) + pg_database_;
+    c.key_file = dir_ + "/portico.key";
+  }
   c.mail_outbox = dir_ + "/mail";
   c.sms_outbox = dir_ + "/sms";
   if (c.public_url == app::AppConfig{}.public_url) c.public_url = "http://portal.test";
@@ -119,6 +146,14 @@ TestServer::TestServer(app::AppConfig c, bool light_hashing)
 TestServer::~TestServer() {
   app_->stop();
   app_.reset();
+  if (!pg_database_.empty()) {
+    try {
+      storage::PgDb admin(pg_admin_url_);
+      admin.connection().exec("DROP DATABASE IF EXISTS " + pg_database_ + " WITH (FORCE)");
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "cannot drop the test database " << pg_database_ << ": " << e.what();
+    }
+  }
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }

@@ -31,6 +31,11 @@ struct HttpResult {
   }
 };
 
+// The PostgreSQL cluster the tests run on: the URL of its maintenance database, from
+// PORTICO_TEST_POSTGRES (a URL) or PORTICO_TEST_POSTGRES_CLUSTER (a folder made by
+// tests/support/pg_cluster.sh); "" to run on SQLite.
+std::string testPostgresUrl();
+
 // A real Portico server on an ephemeral loopback port, with a temporary SQLite database, mail
 // and SMS outboxes in a temporary folder, and a FakeClock the test moves. With
 // overrides.server.tls_cert_file (and _key_file) set, it serves HTTPS and request() uses https,
@@ -90,7 +95,9 @@ class TestServer {
 
  private:
   std::string dir_;
-  std::string tls_cert_;  // empty: plain HTTP
+  std::string tls_cert_;      // empty: plain HTTP
+  std::string pg_admin_url_;  // on PostgreSQL: the cluster's maintenance database
+  std::string pg_database_;   // and this server's own database there
   core::FakeClock clock_;
   std::unique_ptr<app::App> app_;
 };

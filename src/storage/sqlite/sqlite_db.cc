@@ -10,8 +10,6 @@
 namespace portico::storage {
 namespace {
 
-std::atomic<std::uint64_t> next_instance{1};
-
 [[noreturn]] void throwFor(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   if ((rc & 0xFF) == SQLITE_CONSTRAINT) {
@@ -142,6 +140,7 @@ class SqliteConnection final : public Connection {
   }
   std::int64_t lastInsertId() override { return sqlite3_last_insert_rowid(db_); }
   std::int64_t changes() override { return sqlite3_changes64(db_); }
+  Dialect dialect() const override { return Dialect::Sqlite; }
   void begin() override { exec("BEGIN IMMEDIATE"); }
   void commit() override { exec("COMMIT"); }
   void rollback() override { exec("ROLLBACK"); }
@@ -155,35 +154,18 @@ class SqliteConnection final : public Connection {
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>, Hash, std::equal_to<>> cache_;
 };
 
-SqliteDb::SqliteDb(std::string path) : path_(std::move(path)), instance_(next_instance++) {
+SqliteDb::SqliteDb(std::string path) : path_(std::move(path)) {
   // Open once now so that a bad path or a file that is not a database fails at start-up.
   auto& conn = connection();
   Query q(conn, "SELECT count(*) FROM sqlite_master");
   q.next();
 }
 
-SqliteDb::~SqliteDb() {
-  std::lock_guard lock(mutex_);
-  for (auto& c : connections_) {
-    c->close();
-  }
-}
+SqliteDb::~SqliteDb() { connections_.closeAll(); }
 
 Connection& SqliteDb::connection() {
-  thread_local std::unordered_map<std::uint64_t, std::weak_ptr<SqliteConnection>> mine;
-  auto it = mine.find(instance_);
-  if (it != mine.end()) {
-    if (auto c = it->second.lock()) {
-      return *c;
-    }
-  }
-  auto conn = std::make_shared<SqliteConnection>(path_);
-  {
-    std::lock_guard lock(mutex_);
-    connections_.push_back(conn);
-  }
-  mine[instance_] = conn;
-  return *conn;
+  auto& c = connections_.get([this] { return std::make_shared<SqliteConnection>(path_); });
+  return c;
 }
 
 }  // namespace portico::storage

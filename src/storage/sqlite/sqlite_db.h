@@ -2,11 +2,10 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
 #include "storage/db.h"
+#include "storage/per_thread.h"
 
 namespace portico::storage {
 
@@ -24,13 +23,12 @@ class SqliteDb final : public Db {
   SqliteDb& operator=(const SqliteDb&) = delete;
 
   Connection& connection() override;
+  Dialect dialect() const override { return Dialect::Sqlite; }
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
-  std::uint64_t instance_;
-  std::mutex mutex_;
-  std::vector<std::shared_ptr<SqliteConnection>> connections_;
+  PerThreadConnections<SqliteConnection> connections_;
 };
 
 }  // namespace portico::storage
