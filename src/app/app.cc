@@ -188,10 +188,30 @@ struct App::Impl {
   ~Impl() { job_runner.stop(); }
 
   void wireRoutes() {
-    router.add({"GET", "/healthz", [this](http::Request&) {
-                  storage::Query q(db.connection(), "SELECT 1");
-                  q.next();
-                  return http::Response::json(200, R"({"status":"ok"})");
+    // Alive: the process answers (a load balancer restarts it otherwise).
+    router.add({"GET", "/healthz",
+                [](http::Request&) { return http::Response::json(200, R"({"status":"ok"})"); }});
+    // Ready: the database answers and every migration of this build is applied (a load balancer
+    // sends it requests only then).
+    router.add({"GET", "/readyz", [this](http::Request&) {
+                  nlohmann::json body = {{"status", "ready"}};
+                  int status = 200;
+                  try {
+                    int version = storage::schemaVersion(db);
+                    body["schema_version"] = version;
+                    if (version < storage::latestVersion(storage::builtinMigrations())) {
+                      body = {{"status", "unavailable"},
+                              {"reason", "migrations"},
+                              {"schema_version", version}};
+                      status = 503;
+                    }
+                  } catch (const storage::DbError&) {
+                    body = {{"status", "unavailable"}, {"reason", "database"}};
+                    status = 503;
+                  }
+                  auto r = http::Response::json(status, body.dump());
+                  r.setHeader("Cache-Control", "no-store");
+                  return r;
                 }});
     web::registerStaticAssets(router);
     identity_service->setSignupGrants(&signup_grants);

@@ -1,12 +1,16 @@
 #include "identity/guard.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/random.h"
 #include "core/text.h"
 #include "http/error_response.h"
+#include "storage/db.h"
 #include "web/views.h"
 
 namespace portico::identity {
@@ -111,6 +115,22 @@ core::Result<std::string> stringField(const nlohmann::json& body, const std::str
   return s;
 }
 
+namespace {
+
+// A lost connection to the database server answers 503 (the next request opens a new one), not
+// the 500 of an unexpected failure.
+http::Response orUnavailable(const http::Request& r, const std::function<http::Response()>& run) {
+  try {
+    return run();
+  } catch (const storage::UnavailableError& e) {
+    spdlog::warn(R"({{"rid":"{}","event":"database_unavailable","what":{}}})", r.request_id,
+                 nlohmann::json(e.what()).dump());
+    return http::errorResponse(r, core::Error::unavailable("errors.storage.database_unavailable"));
+  }
+}
+
+}  // namespace
+
 GuardedRoutes::GuardedRoutes(http::Router& router, IdentityService& identity,
                              CookieSettings cookies)
     : router_(router), identity_(identity), cookies_(cookies) {}
@@ -118,43 +138,45 @@ GuardedRoutes::GuardedRoutes(http::Router& router, IdentityService& identity,
 void GuardedRoutes::api(const std::string& method, const std::string& pattern, Access access,
                         GuardedHandler handler, http::Execution execution, std::size_t body_limit) {
   declared_.push_back({method, pattern, access});
-  router_.add(
-      {method, pattern,
-       [this, access, handler = std::move(handler)](http::Request& r) {
-         Context ctx;
-         ctx.origin = originOf(r);
-         std::string bearer = bearerToken(r);
-         if (access == Access::ApiKey) {
-           if (!bearer.empty() && api_keys_) {
-             ctx.integration_org = api_keys_->verify(bearer, ctx.origin);
-           }
-           if (!ctx.integration_org) {
-             return http::jsonError(
-                 core::Error::unauthenticated("errors.identity.api_key_required"));
-           }
-           ctx.lang = web::negotiateLanguage(r.header("accept-language"));
-           r.language = ctx.lang;
-           if (idempotency_ && (r.method == "POST" || r.method == "PUT" || r.method == "PATCH")) {
-             return idempotent(r, ctx, handler);
-           }
-           return handler(r, ctx);
-         }
-         if (!bearer.empty()) {
-           ctx.principal = identity_.authenticate(bearer, SessionKind::Api);
-         }
-         if (access != Access::Public && !ctx.principal) {
-           return http::jsonError(
-               core::Error::unauthenticated("errors.identity.session_token_required"));
-         }
-         if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
-           return http::jsonError(core::Error::forbidden("errors.identity.mfa_first"));
-         }
-         ctx.lang = ctx.principal ? std::string(languageOrDefault(ctx.principal->user.language))
-                                  : web::negotiateLanguage(r.header("accept-language"));
-         r.language = ctx.lang;  // errors are written out in it (http::ServerConfig)
-         return handler(r, ctx);
-       },
-       execution, body_limit});
+  router_.add({method, pattern,
+               [this, access, handler = std::move(handler)](http::Request& r) {
+                 return orUnavailable(r, [&] { return serveApi(r, access, handler); });
+               },
+               execution, body_limit});
+}
+
+http::Response GuardedRoutes::serveApi(http::Request& r, Access access,
+                                       const GuardedHandler& handler) {
+  Context ctx;
+  ctx.origin = originOf(r);
+  std::string bearer = bearerToken(r);
+  if (access == Access::ApiKey) {
+    if (!bearer.empty() && api_keys_) {
+      ctx.integration_org = api_keys_->verify(bearer, ctx.origin);
+    }
+    if (!ctx.integration_org) {
+      return http::jsonError(core::Error::unauthenticated("errors.identity.api_key_required"));
+    }
+    ctx.lang = web::negotiateLanguage(r.header("accept-language"));
+    r.language = ctx.lang;
+    if (idempotency_ && (r.method == "POST" || r.method == "PUT" || r.method == "PATCH")) {
+      return idempotent(r, ctx, handler);
+    }
+    return handler(r, ctx);
+  }
+  if (!bearer.empty()) {
+    ctx.principal = identity_.authenticate(bearer, SessionKind::Api);
+  }
+  if (access != Access::Public && !ctx.principal) {
+    return http::jsonError(core::Error::unauthenticated("errors.identity.session_token_required"));
+  }
+  if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
+    return http::jsonError(core::Error::forbidden("errors.identity.mfa_first"));
+  }
+  ctx.lang = ctx.principal ? std::string(languageOrDefault(ctx.principal->user.language))
+                           : web::negotiateLanguage(r.header("accept-language"));
+  r.language = ctx.lang;  // errors are written out in it (http::ServerConfig)
+  return handler(r, ctx);
 }
 
 http::Response GuardedRoutes::idempotent(http::Request& r, Context& ctx,
@@ -201,76 +223,79 @@ http::Response GuardedRoutes::idempotent(http::Request& r, Context& ctx,
 void GuardedRoutes::page(const std::string& method, const std::string& pattern, Access access,
                          GuardedHandler handler, http::Execution execution) {
   declared_.push_back({method, pattern, access});
-  router_.add(
-      {method, pattern,
-       [this, access, handler = std::move(handler)](http::Request& r) {
-         Context ctx;
-         ctx.origin = originOf(r);
-         auto token = r.cookie(cookies_.sessionCookieName());
-         if (!token.empty()) {
-           ctx.principal = identity_.authenticate(token, SessionKind::Web);
-         }
-         ctx.lang = ctx.principal ? std::string(languageOrDefault(ctx.principal->user.language))
-                                  : web::negotiateLanguage(r.header("accept-language"));
-         r.language = ctx.lang;  // errors are written out in it (http::ServerConfig)
-         // CSRF: the session's token when signed in, else a double-submit cookie.
-         std::string expected;
-         if (ctx.principal) {
-           expected = ctx.principal->session.csrf_token;
-         } else {
-           expected = r.cookie(cookies_.csrfCookieName());
-           if (expected.empty()) {
-             expected = core::randomToken(32);
-             ctx.set_csrf_cookie = cookies_.cookie(cookies_.csrfCookieName(), expected, 0);
-           }
-         }
-         ctx.csrf = expected;
-         if (r.method == "POST") {
-           auto form = http::parseFormEncoded(r.body);
-           if (!form) {
-             return http::errorResponse(r, core::Error::invalid("errors.identity.form_unreadable"));
-           }
-           ctx.form = std::move(*form);
-           auto given = http::findParam(ctx.form, "csrf");
-           bool cross_site = r.header("sec-fetch-site") == "cross-site";
-           if (cross_site || !given || ctx.set_csrf_cookie.size() > 0 ||
-               !core::constantTimeEquals(*given, expected)) {
-             auto resp =
-                 http::errorResponse(r, core::Error::forbidden("errors.identity.form_expired"));
-             if (!ctx.set_csrf_cookie.empty())
-               resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
-             return resp;
-           }
-         }
-         if (access != Access::Public && !ctx.principal) {
-           std::string next = r.method == "GET" ? r.path : "/";
-           return http::Response::redirect("/login?next=" + http::percentEncode(next));
-         }
-         if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
-           std::string step = ctx.principal->user.hasSecondFactor() ? "/mfa" : "/mfa/enroll";
-           if (r.method == "GET" && r.path != "/") {
-             step += "?next=" + http::percentEncode(r.path);  // carried through 2FA
-           }
-           return http::Response::redirect(step);
-         }
-         if (ctx.principal && r.method == "GET") {
-           ctx.notice = IdentityService::noticeOf(ctx.principal->session);
-         }
-         auto resp = handler(r, ctx);
-         if (ctx.principal) {
-           bool redirect = resp.status >= 300 && resp.status < 400;
-           if (ctx.next_notice && redirect) {
-             identity_.setNotice(ctx.principal->session, ctx.next_notice);
-           } else if (ctx.notice && resp.header("content-type").starts_with("text/html")) {
-             identity_.setNotice(ctx.principal->session, std::nullopt);  // said once
-           }
-         }
-         if (!ctx.set_csrf_cookie.empty()) {
-           resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
-         }
-         return resp;
-       },
-       execution});
+  router_.add({method, pattern,
+               [this, access, handler = std::move(handler)](http::Request& r) {
+                 return orUnavailable(r, [&] { return servePage(r, access, handler); });
+               },
+               execution});
+}
+
+http::Response GuardedRoutes::servePage(http::Request& r, Access access,
+                                        const GuardedHandler& handler) {
+  Context ctx;
+  ctx.origin = originOf(r);
+  auto token = r.cookie(cookies_.sessionCookieName());
+  if (!token.empty()) {
+    ctx.principal = identity_.authenticate(token, SessionKind::Web);
+  }
+  ctx.lang = ctx.principal ? std::string(languageOrDefault(ctx.principal->user.language))
+                           : web::negotiateLanguage(r.header("accept-language"));
+  r.language = ctx.lang;  // errors are written out in it (http::ServerConfig)
+  // CSRF: the session's token when signed in, else a double-submit cookie.
+  std::string expected;
+  if (ctx.principal) {
+    expected = ctx.principal->session.csrf_token;
+  } else {
+    expected = r.cookie(cookies_.csrfCookieName());
+    if (expected.empty()) {
+      expected = core::randomToken(32);
+      ctx.set_csrf_cookie = cookies_.cookie(cookies_.csrfCookieName(), expected, 0);
+    }
+  }
+  ctx.csrf = expected;
+  if (r.method == "POST") {
+    auto form = http::parseFormEncoded(r.body);
+    if (!form) {
+      return http::errorResponse(r, core::Error::invalid("errors.identity.form_unreadable"));
+    }
+    ctx.form = std::move(*form);
+    auto given = http::findParam(ctx.form, "csrf");
+    bool cross_site = r.header("sec-fetch-site") == "cross-site";
+    if (cross_site || !given || ctx.set_csrf_cookie.size() > 0 ||
+        !core::constantTimeEquals(*given, expected)) {
+      auto resp = http::errorResponse(r, core::Error::forbidden("errors.identity.form_expired"));
+      if (!ctx.set_csrf_cookie.empty())
+        resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
+      return resp;
+    }
+  }
+  if (access != Access::Public && !ctx.principal) {
+    std::string next = r.method == "GET" ? r.path : "/";
+    return http::Response::redirect("/login?next=" + http::percentEncode(next));
+  }
+  if (access == Access::SignedIn && !ctx.principal->mfaDone()) {
+    std::string step = ctx.principal->user.hasSecondFactor() ? "/mfa" : "/mfa/enroll";
+    if (r.method == "GET" && r.path != "/") {
+      step += "?next=" + http::percentEncode(r.path);  // carried through 2FA
+    }
+    return http::Response::redirect(step);
+  }
+  if (ctx.principal && r.method == "GET") {
+    ctx.notice = IdentityService::noticeOf(ctx.principal->session);
+  }
+  auto resp = handler(r, ctx);
+  if (ctx.principal) {
+    bool redirect = resp.status >= 300 && resp.status < 400;
+    if (ctx.next_notice && redirect) {
+      identity_.setNotice(ctx.principal->session, ctx.next_notice);
+    } else if (ctx.notice && resp.header("content-type").starts_with("text/html")) {
+      identity_.setNotice(ctx.principal->session, std::nullopt);  // said once
+    }
+  }
+  if (!ctx.set_csrf_cookie.empty()) {
+    resp.headers.emplace_back("Set-Cookie", ctx.set_csrf_cookie);
+  }
+  return resp;
 }
 
 }  // namespace portico::identity

@@ -119,6 +119,9 @@ class GuardedRoutes {
 
  private:
   static constexpr std::size_t kMaxIdempotencyKey = 255;
+  // Resolve the caller of an API call or a page, check its access rule, run the handler.
+  http::Response serveApi(http::Request& r, Access access, const GuardedHandler& handler);
+  http::Response servePage(http::Request& r, Access access, const GuardedHandler& handler);
   // Runs an Access::ApiKey write under its Idempotency-Key, if it has one.
   http::Response idempotent(http::Request& r, Context& ctx, const GuardedHandler& handler);
 

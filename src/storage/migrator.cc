@@ -90,6 +90,12 @@ std::vector<std::string> migrate(Db& db, std::span<const core::EmbeddedFile> fil
   return applied;
 }
 
+int latestVersion(std::span<const core::EmbeddedFile> files) {
+  int latest = 0;
+  for (const auto& f : files) latest = std::max(latest, versionOf(f.name));
+  return latest;
+}
+
 int schemaVersion(Db& db) {
   auto& conn = db.connection();
   conn.exec(migrationFor(kCreateTable, db.dialect()));

@@ -25,6 +25,9 @@ std::vector<std::string> migrate(Db& db, std::span<const core::EmbeddedFile> mig
 // identity column.
 std::string migrationFor(std::string_view sql, Dialect dialect);
 
+// The highest version among `migrations`.
+int latestVersion(std::span<const core::EmbeddedFile> migrations);
+
 // The highest applied version, 0 for a fresh database.
 int schemaVersion(Db& db);
 

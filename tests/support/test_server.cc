@@ -21,20 +21,32 @@ namespace portico::testing {
 namespace {
 
 // With PORTICO_API_SAMPLES set to a folder, every call to /api is kept there (one NDJSON file a
-// process) for tests/api/conformance.mjs, which checks each answer against the OpenAPI document.
+// process, made when its first server starts) for tests/api/conformance.mjs, which checks each
+// answer against the OpenAPI document. Null without it.
+std::ofstream* apiSamples() {
+  static std::ofstream* out = []() -> std::ofstream* {
+    const char* dir = std::getenv("PORTICO_API_SAMPLES");
+    if (dir == nullptr || *dir == '\0') return nullptr;
+    return new std::ofstream(std::string(dir) + "/samples-" + std::to_string(getpid()) + ".ndjson",
+                             std::ios::app);
+  }();
+  return out;
+}
+
 void recordApiSample(const std::string& method, const std::string& path,
                      const std::vector<std::string>& headers, const std::string& body,
                      const HttpResult& result) {
-  static const char* dir = std::getenv("PORTICO_API_SAMPLES");
-  if (dir == nullptr || *dir == '\0' || !path.starts_with("/api/")) return;
+  auto* out = apiSamples();
+  if (out == nullptr || !path.starts_with("/api/")) return;
   constexpr std::size_t kLargest = 1 << 20;  // larger bodies: only the status is checked
   auto content_type = [](const std::string& value) {
     return core::asciiLower(value.substr(0, value.find(';')));
   };
   std::string request_type;
   for (const auto& h : headers) {
-    if (core::asciiLower(h.substr(0, 13)) == "content-type:")
+    if (core::asciiLower(h.substr(0, 13)) == "content-type:") {
       request_type = content_type(h.substr(13));
+    }
   }
   nlohmann::json line = {{"method", method},
                          {"path", path},
@@ -45,10 +57,8 @@ void recordApiSample(const std::string& method, const std::string& path,
   if (body.size() <= kLargest) line["request_body"] = body;
   static std::mutex mutex;
   std::lock_guard lock(mutex);
-  static std::ofstream out(std::string(dir) + "/samples-" + std::to_string(getpid()) + ".ndjson",
-                           std::ios::app);
-  out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-  out.flush();
+  *out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  out->flush();
 }
 
 std::int64_t realNow() {
@@ -113,6 +123,7 @@ std::string base32Decode(const std::string& in) {
 TestServer::TestServer(app::AppConfig c, bool light_hashing)
     : tls_cert_(c.server.tls_cert_file), clock_(realNow()) {
   core::initCrypto();
+  apiSamples();  // this process's samples file, even if it calls no /api route
   dir_ =
       (std::filesystem::temp_directory_path() / ("portico-test-" + core::randomToken(8))).string();
   std::filesystem::create_directories(dir_);
