@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libssl-dev liboath-dev libqrencode-dev libunistring-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libkainjow-mustache-dev libgtest-dev libgmock-dev libexpected-dev
-  john-data chromium oathtool python3 nginx
+  john-data chromium oathtool python3 nginx curl
   clang libclang-rt-14-dev
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -12,6 +12,8 @@
 #include "app/app.h"
 #include "core/clock.h"
 #include "storage/migrator.h"
+#include "storage/postgres/pg_db.h"
+#include "storage/sqlite/sqlite_db.h"
 
 namespace {
 
@@ -234,6 +236,14 @@ int main(int argc, char** argv) {
       cli.add_subcommand("demo", "Create a fresh database full of demo data, then serve");
   addServeFlags(demo_cmd, demo_config, demo_listen);
 
+  std::string backup_db;
+  std::string backup_to;
+  auto* backup_cmd = cli.add_subcommand(
+      "backup",
+      "Copy a SQLite database consistently while the portal serves (PostgreSQL: pg_dump)");
+  backup_cmd->add_option("--db", backup_db, "SQLite database file")->required();
+  backup_cmd->add_option("--to", backup_to, "The new file to write")->required();
+
   std::string openapi_out;
   auto* openapi_cmd = cli.add_subcommand(
       "openapi", "Print the OpenAPI 3.1 document of the JSON API (as /api/v1/openapi.json serves)");
@@ -325,6 +335,21 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*openapi_cmd) return printOpenApi(openapi_out);
+    if (*backup_cmd) {
+      if (portico::storage::isPostgresUrl(backup_db)) {
+        std::cerr << "portico backup: for PostgreSQL use pg_dump (see the README)\n";
+        return 2;
+      }
+      if (!std::filesystem::exists(backup_db)) {
+        std::cerr << "portico backup: no database " << backup_db << "\n";
+        return 1;
+      }
+      portico::storage::SqliteDb(backup_db).backupTo(backup_to);
+      std::cout
+          << "Copied " << backup_db << " to " << backup_to << ". Keep the key file (" << backup_db
+          << ".key or --key-file) with it: without it, 2FA and webhook secrets cannot be read.\n";
+      return 0;
+    }
     if (*demo_cmd) {
       if (!tlsFlagsOk(demo_config)) {  // before the demo database is replaced
         std::cerr << "portico: --tls-cert and --tls-key go together: give both or neither\n";

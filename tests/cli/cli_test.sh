@@ -20,7 +20,7 @@ check() {  # check NAME EXPECTED_RC PATTERN -- command…
     echo "ok   $name"
   fi
 }
-for cmd in serve migrate init demo "api-key create" jobs "jobs retry" openapi; do
+for cmd in serve migrate init demo "api-key create" jobs "jobs retry" backup openapi; do
   # shellcheck disable=SC2086
   check "$cmd --help" 0 "Usage" -- "$bin" $cmd --help
 done
@@ -87,4 +87,34 @@ check "jobs retry" 0 "Job 1 \(mail\) is due again" -- "$bin" jobs --db "$dir/p.d
 check "jobs after the retry" 0 "queued 1, running 0, failed 0" -- "$bin" jobs --db "$dir/p.db"
 check "jobs retry unknown" 1 "no failed or waiting job 42" -- "$bin" jobs --db "$dir/p.db" retry 42
 check "jobs bad state" 105 "state" -- "$bin" jobs --db "$dir/p.db" --state lost
+# A backup made while the portal serves, and a restore from it that serves the same data.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$bin" serve --db "$dir/p.db" --listen "127.0.0.1:$port" --no-access-log --job-workers 0 \
+  --mail-outbox "$dir/mail" --sms-outbox "$dir/sms" >"$dir/serve.log" 2>&1 &
+serving=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+check "backup while serving" 0 "Copied .*p.db to .*copy.db" -- "$bin" backup --db "$dir/p.db" --to "$dir/copy.db"
+check "backup onto an existing file" 1 "exists already" -- "$bin" backup --db "$dir/p.db" --to "$dir/copy.db"
+check "backup of nothing" 1 "no database" -- "$bin" backup --db "$dir/none.db" --to "$dir/none-copy.db"
+check "backup of postgresql" 2 "pg_dump" -- "$bin" backup --db "postgresql://portico@127.0.0.1:1/x" --to "$dir/pg.db"
+kill "$serving"; wait "$serving" 2>/dev/null
+cp "$dir/p.db.key" "$dir/restored.db.key"
+cp "$dir/copy.db" "$dir/restored.db"
+if [ "$(sqlite3 "$dir/restored.db" "SELECT count(*) FROM organizations WHERE name = 'Acme'")" = 1 ] &&
+   [ "$(sqlite3 "$dir/restored.db" "SELECT count(*) FROM api_keys")" = 2 ]; then
+  echo "ok   the backup holds the organization and its keys"
+else
+  echo "FAIL the backup lacks data"; fail=1
+fi
+"$bin" serve --db "$dir/restored.db" --listen "127.0.0.1:$port" --no-access-log --job-workers 0 \
+  --mail-outbox "$dir/mail" --sms-outbox "$dir/sms" >"$dir/restored.log" 2>&1 &
+serving=$!
+ready=""
+for _ in $(seq 50); do ready=$(curl -s "http://127.0.0.1:$port/readyz") && [ -n "$ready" ] && break; sleep 0.1; done
+kill "$serving"; wait "$serving" 2>/dev/null
+if grep -q '"status":"ready"' <<<"$ready"; then
+  echo "ok   the restored database serves (readyz: $ready)"
+else
+  echo "FAIL the restored database does not serve: $ready"; cat "$dir/restored.log" | head -5; fail=1
+fi
 exit $fail

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -141,6 +142,7 @@ class SqliteConnection final : public Connection {
   std::int64_t lastInsertId() override { return sqlite3_last_insert_rowid(db_); }
   std::int64_t changes() override { return sqlite3_changes64(db_); }
   Dialect dialect() const override { return Dialect::Sqlite; }
+  sqlite3* raw() { return db_; }
   void begin() override { exec("BEGIN IMMEDIATE"); }
   void commit() override { exec("COMMIT"); }
   void rollback() override { exec("ROLLBACK"); }
@@ -166,6 +168,40 @@ SqliteDb::~SqliteDb() { connections_.closeAll(); }
 Connection& SqliteDb::connection() {
   auto& c = connections_.get([this] { return std::make_shared<SqliteConnection>(path_); });
   return c;
+}
+
+void SqliteDb::backupTo(const std::string& to) {
+  if (std::filesystem::exists(to)) throw DbError("backup: " + to + " exists already");
+  sqlite3* dest = nullptr;
+  int rc = sqlite3_open_v2(to.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string why = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
+    sqlite3_close(dest);
+    throw DbError("backup: cannot create " + to + ": " + why);
+  }
+  auto& source = static_cast<SqliteConnection&>(connection());
+  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", source.raw(), "main");
+  if (backup == nullptr) {
+    std::string why = sqlite3_errmsg(dest);
+    sqlite3_close(dest);
+    throw DbError("backup: " + why);
+  }
+  // A few pages at a time: writers of the serving portal wait at most one step, and a step that
+  // finds the database busy is tried again.
+  do {
+    rc = sqlite3_backup_step(backup, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(backup);
+  std::string why = rc == SQLITE_DONE ? "" : sqlite3_errstr(rc);
+  // The copy is a database of its own: in rollback-journal mode, so that it is one file.
+  if (rc == SQLITE_DONE)
+    sqlite3_exec(dest, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+  sqlite3_close(dest);
+  if (rc != SQLITE_DONE) {
+    std::filesystem::remove(to);
+    throw DbError("backup: " + why);
+  }
 }
 
 }  // namespace portico::storage

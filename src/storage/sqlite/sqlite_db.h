@@ -25,6 +25,9 @@ class SqliteDb final : public Db {
   Connection& connection() override;
   Dialect dialect() const override { return Dialect::Sqlite; }
   const std::string& path() const { return path_; }
+  // A consistent copy of the database in the new file `to` (SQLite's online backup: the portal
+  // may go on serving meanwhile). Throws DbError if `to` exists or cannot be written.
+  void backupTo(const std::string& to);
 
  private:
   std::string path_;
