@@ -178,10 +178,53 @@ struct App::Impl {
                              {"title", views.translate(lang, "error.title")}};
       return http::Response::html(http::statusFor(e.code), views.page("error", lang, data));
     };
+    if (!config.metrics_listen.empty()) {
+      http::ServerConfig metrics_config;
+      if (!parseListen(config.metrics_listen, metrics_config)) {
+        throw std::runtime_error("--metrics-listen must be HOST:PORT, like 127.0.0.1:9090");
+      }
+      metrics_config.io_threads = 1;
+      metrics_config.worker_threads = 1;
+      metrics_config.access_log = false;
+      config.server.metrics = &http_metrics;
+      metrics_router.add({"GET", "/metrics", [this](http::Request&) { return metricsText(); }});
+      metrics_server = std::make_unique<http::Server>(metrics_config, metrics_router);
+    }
     guarded = std::make_unique<identity::GuardedRoutes>(router, *identity_service,
                                                         identity::CookieSettings{tls});
     wireRoutes();
     server = std::make_unique<http::Server>(config.server, router);
+  }
+
+  // GET /metrics: the public server's requests, the job queue, the database's failures.
+  http::Response metricsText() {
+    std::string out = http_metrics.text(server->openConnections());
+    out +=
+        "# HELP portico_jobs Jobs in the delivery queue (mail, text messages, webhooks), by "
+        "state.\n"
+        "# TYPE portico_jobs gauge\n";
+    try {
+      auto c = job_queue.counts();
+      for (auto [state, n] : {std::pair{"queued", c.queued}, std::pair{"running", c.running},
+                              std::pair{"failed", c.failed}, std::pair{"done", c.done}}) {
+        out += "portico_jobs{state=\"" + std::string(state) + "\"} " + std::to_string(n) + "\n";
+      }
+    } catch (const storage::DbError&) {  // the counters below say so
+    }
+    auto& db_counters = storage::dbCounters();
+    out +=
+        "# HELP portico_db_errors_total Database statements that failed.\n"
+        "# TYPE portico_db_errors_total counter\n"
+        "portico_db_errors_total " +
+        std::to_string(db_counters.errors.load()) +
+        "\n"
+        "# HELP portico_db_reconnects_total Database connections opened again after one was lost.\n"
+        "# TYPE portico_db_reconnects_total counter\n"
+        "portico_db_reconnects_total " +
+        std::to_string(db_counters.reconnects.load()) + "\n";
+    auto r = http::Response::text(200, std::move(out));
+    r.setHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    return r;
   }
 
   // The workers use the services below them: they end first.
@@ -310,7 +353,10 @@ struct App::Impl {
   std::unique_ptr<identity::GuardedRoutes> guarded;
   std::vector<std::shared_ptr<void>> page_state;  // state of the page handlers
   std::string openapi_json;                       // GET /api/v1/openapi.json
+  http::HttpMetrics http_metrics;                 // before the servers that count into it
+  http::Router metrics_router;
   std::unique_ptr<http::Server> server;
+  std::unique_ptr<http::Server> metrics_server;  // with --metrics-listen
 };
 
 App::App(AppConfig config, const core::Clock& clock) {
@@ -409,14 +455,20 @@ core::Result<std::string> App::createApiKey(const std::string& org, const std::s
 void App::start() {
   impl_->job_runner.start(impl_->config.job_workers);
   impl_->server->start();
+  if (impl_->metrics_server) impl_->metrics_server->start();
 }
 unsigned short App::port() const { return impl_->server->port(); }
+unsigned short App::metricsPort() const {
+  return impl_->metrics_server ? impl_->metrics_server->port() : 0;
+}
 void App::stop() {
+  if (impl_->metrics_server) impl_->metrics_server->stop();
   impl_->server->stop();
   impl_->job_runner.stop();
 }
 void App::runUntilSignal() {
   impl_->server->runUntilSignal();
+  if (impl_->metrics_server) impl_->metrics_server->stop();
   impl_->job_runner.stop();
 }
 jobs::Queue& App::jobs() { return impl_->job_queue; }

@@ -31,6 +31,8 @@ struct AppConfig {
   int job_workers = 2;                  // threads that deliver queued jobs while serving (0: none)
   int keep_emails_months = 13;          // the e-mail history is deleted after this
   bool allow_private_webhooks = false;  // webhooks may reach loopback and private addresses
+  // HOST:PORT of GET /metrics (Prometheus text), never on the public port; empty: no metrics.
+  std::string metrics_listen;
 };
 
 // The message of an error in English, for the command line.
@@ -52,6 +54,8 @@ class App {
 
   void start();
   unsigned short port() const;
+  // The port of /metrics (after start(); 0 without --metrics-listen).
+  unsigned short metricsPort() const;
   void stop();
   void runUntilSignal();
 

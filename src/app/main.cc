@@ -54,6 +54,8 @@ void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
                   "Threads that deliver queued mail and text messages (0: another process does)")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
+  cmd->add_option("--metrics-listen", c.metrics_listen,
+                  "HOST:PORT of GET /metrics (Prometheus text); never on the public port");
   cmd->add_flag("--allow-private-webhooks", c.allow_private_webhooks,
                 "Let webhooks reach loopback, private and link-local addresses (an ERP on the "
                 "same network)");

@@ -24,6 +24,7 @@ struct Request {
   std::string request_id;
   std::string language;  // the reader's language once a handler knows it ("sv"), else empty
   std::unordered_map<std::string, std::string> path_params;  // from "{name}" route segments
+  std::string_view route;  // the matched route's pattern (valid while the router lives), or ""
 
   // The first header of that (lower-case) name, or "".
   std::string_view header(std::string_view lower_name) const;

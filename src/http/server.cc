@@ -545,6 +545,7 @@ class Server::Impl::Connection : public Session,
       return;
     }
     const Route& route = *match.route;
+    request.route = route.pattern;
     if (route.execution == Execution::Inline) {
       Response response = server_.dispatch(request, route);
       write(request, std::move(response));
@@ -620,12 +621,15 @@ class Server::Impl::Connection : public Session,
   }
 
   void logAccess(const Request& request, int status, std::size_t bytes) {
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started_);
+    if (server_.config.metrics) {
+      server_.config.metrics->observe(request.method, request.route, status, took);
+    }
     if (!server_.access_log) {
       return;
     }
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                  std::chrono::steady_clock::now() - started_)
-                  .count();
+    auto us = took.count();
     std::string path;
     core::appendJsonEscaped(path, request.path);  // never the query: it may hold a token
     std::string method;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "http/error_response.h"
+#include "http/metrics.h"
 #include "http/router.h"
 
 namespace portico::http {
@@ -35,8 +36,9 @@ struct ServerConfig {
   std::string tls_key_file;
   std::chrono::milliseconds tls_handshake_timeout{10'000};  // from accept to a finished handshake
   bool access_log = true;
-  HtmlErrorRenderer html_error;  // HTML error pages outside /api
-  ErrorText error_text;          // the message of a JSON error, in the reader's language
+  HttpMetrics* metrics = nullptr;  // counts every answer, if set (outlives the server)
+  HtmlErrorRenderer html_error;    // HTML error pages outside /api
+  ErrorText error_text;            // the message of a JSON error, in the reader's language
 };
 
 // The HTTP/1.1 server: one io_context per I/O thread, an acceptor handing connections out in

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -28,6 +29,13 @@ class UnavailableError : public DbError {
  public:
   using DbError::DbError;
 };
+
+// What went wrong with the databases of this process, for /metrics.
+struct DbCounters {
+  std::atomic<std::uint64_t> errors{0};      // statements that failed (constraints included)
+  std::atomic<std::uint64_t> reconnects{0};  // connections opened again after one was lost
+};
+DbCounters& dbCounters();
 
 // Which SQL a database speaks, where the two differ (see the migrations' "-- dialect:" blocks).
 enum class Dialect { Sqlite, Postgres };

@@ -4,6 +4,11 @@
 
 namespace portico::storage {
 
+DbCounters& dbCounters() {
+  static DbCounters counters;
+  return counters;
+}
+
 std::unique_ptr<Db> openDb(const std::string& location) {
   if (isPostgresUrl(location)) return std::make_unique<PgDb>(location);
   return std::make_unique<SqliteDb>(location);

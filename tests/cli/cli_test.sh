@@ -30,6 +30,8 @@ check "unopenable db" 1 "cannot open database" -- "$bin" migrate --db "$dir/no/s
 printf 'this is not a database at all, only text that is long enough to look like a file\n' > "$dir/junk.db"
 check "not a database" 1 "cannot use database .*junk.db" -- "$bin" migrate --db "$dir/junk.db"
 check "bad listen" 2 "HOST:PORT" -- "$bin" serve --db "$dir/p.db" --listen nonsense
+check "bad metrics-listen" 1 "--metrics-listen must be HOST:PORT" -- \
+  "$bin" serve --db "$dir/m.db" --listen 127.0.0.1:0 --metrics-listen nonsense
 check "tls-cert without tls-key" 2 "--tls-cert and --tls-key go together" -- \
   "$bin" serve --db "$dir/t.db" --tls-cert "$dir/cert.pem"
 check "unreadable tls-cert" 1 "cannot read TLS certificate .*nocert.pem" -- \

@@ -7,6 +7,7 @@
 
 #include "storage/migrator.h"
 #include "storage/postgres/pg_db.h"
+#include "support/raw_socket.h"
 #include "support/test_server.h"
 
 namespace portico::testing {
@@ -26,6 +27,41 @@ TEST(OperationsTest, ReadyzSaysWhetherTheDatabaseHasEveryMigrationWhileHealthzAn
   EXPECT_EQ(behind.status, 503);
   EXPECT_EQ(behind.json()["reason"], "migrations");
   EXPECT_EQ(server.get("/healthz").status, 200);
+}
+
+TEST(OperationsTest, MetricsCountAnswersByRoutePatternOnTheirOwnPortOnly) {
+  app::AppConfig c;
+  c.metrics_listen = "127.0.0.1:0";
+  TestServer server(c);
+  server.get("/api/v1/me");
+  server.get("/api/v1/me");
+  server.get("/api/v1/companies/77");
+  server.get("/no/such/thing");
+  auto port = server.app().metricsPort();
+  ASSERT_NE(port, 0);
+  EXPECT_NE(port, server.port());
+  auto raw = exchange(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto has = [&raw](const std::string& text) { return raw.find(text) != std::string::npos; };
+  EXPECT_TRUE(has("HTTP/1.1 200")) << raw.substr(0, 200);
+  EXPECT_TRUE(has("text/plain; version=0.0.4"));
+  EXPECT_TRUE(
+      has("portico_http_requests_total{method=\"GET\",route=\"/api/v1/me\",status=\"401\"} 2"))
+      << raw;
+  // The pattern, never the path with its id; a path no route matches counts as "(none)".
+  EXPECT_TRUE(has("route=\"/api/v1/companies/{id}\",status=\"401\"} 1"));
+  EXPECT_FALSE(has("/api/v1/companies/77"));
+  EXPECT_TRUE(has("route=\"(none)\",status=\"404\"} 1"));
+  EXPECT_TRUE(
+      has("portico_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/me\"} 2"));
+  EXPECT_TRUE(
+      has("portico_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/"
+          "me\",le=\"+Inf\"} 2"));
+  EXPECT_TRUE(has("# TYPE portico_http_open_connections gauge"));
+  EXPECT_TRUE(has("portico_jobs{state=\"queued\"} "));
+  EXPECT_TRUE(has("portico_db_errors_total "));
+  EXPECT_TRUE(has("portico_db_reconnects_total "));
+  // Not on the public port.
+  EXPECT_EQ(server.get("/metrics").status, 404);
 }
 
 TEST(OperationsTest, ALostDatabaseConnectionAnswers503AndTheNextRequestWorks) {

@@ -88,6 +88,7 @@ class PgConnection final : public Connection {
   void reopenIfLost() {
     if (conn_ && PQstatus(conn_) == CONNECTION_OK) return;
     close();
+    ++dbCounters().reconnects;
     open();
   }
 
@@ -117,6 +118,7 @@ class PgConnection final : public Connection {
     std::string msg =
         std::string(what) + ": " + (result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    ++dbCounters().errors;
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     bool constraint = isConstraint(state);
     PQclear(result);

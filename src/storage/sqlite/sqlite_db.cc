@@ -12,6 +12,7 @@ namespace portico::storage {
 namespace {
 
 [[noreturn]] void throwFor(sqlite3* db, int rc, std::string_view what) {
+  ++dbCounters().errors;
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   if ((rc & 0xFF) == SQLITE_CONSTRAINT) {
     throw ConstraintError(msg);
