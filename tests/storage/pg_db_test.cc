@@ -106,6 +106,20 @@ TEST_F(PgDbTest, WritersTakeTurnsAsOnSqlite) {
   EXPECT_EQ(q.getInt(0), 100);
 }
 
+TEST_F(PgDbTest, AWriterThatWaitsTooLongForTheLockGivesUpAndItsConnectionStillWorks) {
+  PgDb db(url);
+  db.connection().exec("CREATE TABLE t (v BIGINT)");
+  Transaction holder(db.connection());  // this thread holds the write lock
+  std::thread other([&db] {
+    auto& c = db.connection();
+    EXPECT_THROW(Transaction tx(c), DbError);  // after lock_timeout (5 s)
+    Query q(c, "SELECT 1");                    // not stuck in an aborted transaction
+    ASSERT_TRUE(q.next());
+    EXPECT_EQ(q.getInt(0), 1);
+  });
+  other.join();
+}
+
 TEST_F(PgDbTest, ALostConnectionFailsOneStatementAndTheNextOneWorks) {
   PgDb db(url);
   auto& c = db.connection();

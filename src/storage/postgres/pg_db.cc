@@ -102,7 +102,15 @@ class PgConnection final : public Connection {
   }
   std::int64_t changes() override { return changes_; }
   Dialect dialect() const override { return Dialect::Postgres; }
-  void begin() override { run(std::string(kBegin)); }
+  void begin() override {
+    try {
+      run(std::string(kBegin));
+    } catch (const DbError&) {
+      // Not left in an aborted transaction when the write lock is not had in time.
+      if (PQstatus(conn_) == CONNECTION_OK) PQclear(PQexec(conn_, "ROLLBACK"));
+      throw;
+    }
+  }
   void commit() override { run("COMMIT"); }
   void rollback() override { run("ROLLBACK"); }
 
