@@ -602,6 +602,12 @@ core::Status IdentityService::changePassword(const Principal& p, const std::stri
     e.field = "current_password";
     return fail(std::move(e));
   }
+  // A wrong current password is a guess at the account's password: counted, delayed and locked
+  // with the sign-in's guesses (a stolen session cannot try passwords faster than a sign-in).
+  std::string bucket = "login-account:" + p.user.email;
+  if (auto wait = throttle_.takeGuess(bucket, guessLimit())) {
+    return fail(Error::rateLimited(wait->seconds()));
+  }
   auto user = repo_.findUser(p.user.id);
   if (!user || !user->password_hash || !hasher_.verify(*user->password_hash, current)) {
     audit_.record(actor(origin, p.user.id), {"password.change_failed", {}, {}, {}, "{}"});
@@ -610,6 +616,7 @@ core::Status IdentityService::changePassword(const Principal& p, const std::stri
   auto local = user->email.substr(0, user->email.find('@'));
   if (auto ok = policy_.check(password, {local, "portico"}); !ok) return ok;
   storage::Transaction tx(repo_.conn());
+  throttle_.clear(bucket);
   repo_.setPassword(user->id, hasher_.hash(password), clock_.now());
   audit_.record(actor(origin, p.user.id), {"password.changed", {}, {}, {}, "{}"});
   notifyUser(*user, "password_changed");

@@ -55,6 +55,34 @@ TEST_F(AuthApiTest, APasswordHashedBeforeNormalisationStillSignsInAndIsRehashed)
   EXPECT_EQ(login(typed), 200);
 }
 
+TEST_F(AuthApiTest, ChangingThePasswordNeedsTheCurrentOneAndWrongOnesAreThrottled) {
+  auto token = server.signedInUser("change@acme.example");
+  auto change = [&](const std::string& current, const std::string& next) {
+    return server.post("/api/v1/me/password", {{"current_password", current}, {"password", next}},
+                       token);
+  };
+  // Five wrong current passwords, then the sixth attempt is not even tried — not even the right
+  // one.
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(change("wrong guess " + std::to_string(i), "x").status, 403);
+  auto held = change(TestServer::kPassword, "a brand new passphrase");
+  EXPECT_EQ(held.status, 429);
+  EXPECT_FALSE(held.header("retry-after").empty());
+  // Once the delay has passed, the right one changes it, and signing in takes the new one.
+  server.clock().advance(120);
+  EXPECT_EQ(change(TestServer::kPassword, "a brand new passphrase").status, 200);
+  EXPECT_EQ(server
+                .post("/api/v1/auth/login",
+                      {{"email", "change@acme.example"}, {"password", TestServer::kPassword}})
+                .status,
+            401);
+  EXPECT_EQ(server
+                .post("/api/v1/auth/login",
+                      {{"email", "change@acme.example"}, {"password", "a brand new passphrase"}})
+                .status,
+            200);
+}
+
 TEST_F(AuthApiTest, EmailIsCaseInsensitive) {
   server.signedInUser("case@acme.example");
   auto r =
