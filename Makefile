@@ -4,7 +4,7 @@ JOBS ?= 2
 # Release (-O3) is what packagers build, so the tests run on it; RelWithDebInfo for a debugger.
 BUILD_TYPE ?= Release
 
-.PHONY: deps build demo test test-asan fuzz bench format clean
+.PHONY: deps build demo demo-pg test test-asan fuzz bench format clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -16,6 +16,11 @@ build: deps
 # Fresh SQLite database with demo data, mail and SMS to var/outbox, serving on 127.0.0.1:8080.
 demo: build
 	$(BUILD)/src/app/portico demo --db var/demo.db --mail-outbox var/outbox/mail --sms-outbox var/outbox/sms --listen 127.0.0.1:8080
+
+# The demo on PostgreSQL: a local cluster of its own, two nodes and nginx in front on LISTEN.
+LISTEN ?= 127.0.0.1:8080
+demo-pg: build
+	bash scripts/demo-pg.sh $(BUILD)/src/app/portico $(LISTEN)
 
 # Every test: unit, integration (real server on loopback) and the browser test (chromium).
 test: build

@@ -358,10 +358,14 @@ int main(int argc, char** argv) {
         return 2;
       }
       defaultPublicUrl(demo_config, demo_listen);
-      auto parent = std::filesystem::path(demo_config.db_path).parent_path();
-      if (!parent.empty()) std::filesystem::create_directories(parent);
-      for (const char* suffix : {"", "-wal", "-shm", ".key"}) {
-        std::filesystem::remove(demo_config.db_path + suffix);
+      // A SQLite demo starts from a fresh file; a PostgreSQL one wants an empty database (the
+      // demo's organization must not exist yet), which `make demo-pg` creates.
+      if (!portico::storage::isPostgresUrl(demo_config.db_path)) {
+        auto parent = std::filesystem::path(demo_config.db_path).parent_path();
+        if (!parent.empty()) std::filesystem::create_directories(parent);
+        for (const char* suffix : {"", "-wal", "-shm", ".key"}) {
+          std::filesystem::remove(demo_config.db_path + suffix);
+        }
       }
       std::string banner;
       {
