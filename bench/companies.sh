@@ -151,51 +151,7 @@ ANNA_ID="$("${SQL[@]}" "SELECT id FROM users WHERE email = '$EMAIL'")"
 [[ -n "$ANNA_ID" ]] || die "the demo database has no user $EMAIL"
 
 log "seeding $N_COMPANIES companies, $N_USERS users and $((3 * N_USERS)) memberships with sqlite3"
-cat >"$WORK/seed.sql" <<EOF
-.timeout 10000
-PRAGMA foreign_keys = ON;
-PRAGMA cache_size = -262144;
-BEGIN IMMEDIATE;
-CREATE TEMP TABLE seed AS SELECT $ORG_ID AS org, CAST(strftime('%s', 'now') AS INTEGER) AS now;
-
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N_COMPANIES)
-INSERT INTO companies (org_id, external_id, name, org_number, managed, created_at, updated_at)
-SELECT seed.org, printf('B-%05d', i), printf('Bench Customer %05d AB', i), printf('556%07d', i),
-       1, seed.now, seed.now
-FROM n, seed;
--- k: 0-based number of a generated company
-CREATE TEMP TABLE bench_companies (k INTEGER PRIMARY KEY, id INTEGER NOT NULL);
-INSERT INTO bench_companies
-SELECT CAST(substr(external_id, 3) AS INTEGER) - 1, id FROM companies
-WHERE org_id = $ORG_ID AND external_id GLOB 'B-[0-9][0-9][0-9][0-9][0-9]';
-
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N_USERS)
-INSERT INTO users (email, password_hash, first_name, last_name, language, status, created_at)
-SELECT printf('user%06d@bench.example', i), NULL, 'Bench', printf('User %06d', i), 'en', 'active',
-       seed.now
-FROM n, seed;
--- i: 0-based number of a generated user
-CREATE TEMP TABLE bench_users (i INTEGER PRIMARY KEY, id INTEGER NOT NULL);
-INSERT INTO bench_users
-SELECT CAST(substr(email, 5, 6) AS INTEGER) - 1, id FROM users
-WHERE email GLOB 'user[0-9][0-9][0-9][0-9][0-9][0-9]@bench.example';
-
--- user i: companies (7 i + 3331 k) mod N for k = 0, 1, 2 (three different ones; 7 is prime to N,
--- so every company gets 3 * N_USERS / N members)
-WITH RECURSIVE k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k < 2)
-INSERT INTO memberships (company_id, user_id, role, permissions, all_sites, created_at)
-SELECT c.id, u.id, 'user', '', 1, seed.now
-FROM bench_users u CROSS JOIN k CROSS JOIN seed
-JOIN bench_companies c ON c.k = (u.i * 7 + k.k * 3331) % $N_COMPANIES
-ORDER BY u.i, k.k;
-
-INSERT INTO memberships (company_id, user_id, role, permissions, all_sites, created_at)
-SELECT c.id, $ANNA_ID, 'user', '', 1, seed.now
-FROM bench_companies c, seed WHERE c.k % ($N_COMPANIES / $ANNA_EXTRA) = 0;
-COMMIT;
-ANALYZE;
-PRAGMA wal_checkpoint(TRUNCATE);
-EOF
+seed_companies_sql sqlite >"$WORK/seed.sql"
 "${SQL[@]}" <"$WORK/seed.sql" >"$WORK/seed.out" 2>&1 || { cat "$WORK/seed.out" >&2; die "seeding failed"; }
 T2="$(now_s)"
 SEED_SECS="$(secs "$T1" "$T2")"
@@ -452,16 +408,5 @@ $PER_RUN
   kept busy, a slow call's p99 is mostly time spent queued behind the others; wrk counts a
   request that takes more than 2 s as a timeout (a socket error).
 EOF
-  mkdir -p docs
-  [[ -f docs/benchmarks.md ]] || printf '# Benchmarks\n' >docs/benchmarks.md
-  # Replace the section (up to the next "## " heading) where it is, or append it at the end.
-  awk -v f="$WORK/section.md" -v h="$SECTION" '
-    function emit(  l) { while ((getline l < f) > 0) print l; close(f); done = 1 }
-    skip && /^## / { skip = 0; print "" }
-    $0 == h { emit(); skip = 1; next }
-    !skip { print; last = $0 }
-    END { if (!done) { if (last != "") print ""; emit() } }
-  ' docs/benchmarks.md >"$WORK/benchmarks.md"
-  cat "$WORK/benchmarks.md" >docs/benchmarks.md
-  log "wrote the section \"$SECTION\" of docs/benchmarks.md"
+  write_doc_section "$SECTION" "$WORK/section.md"
 fi

@@ -292,15 +292,5 @@ per allocation); the audit entries of a bulk call are written without a log line
 summary line a request); prepared statements are cached per connection; the answer is written
 directly, without a JSON document.
 EOF
-  mkdir -p docs
-  [[ -f docs/benchmarks.md ]] || printf '# Benchmarks\n' >docs/benchmarks.md
-  awk -v f="$WORK/section.md" -v h="$SECTION" '
-    function emit(  l) { while ((getline l < f) > 0) print l; close(f); done = 1 }
-    skip && /^## / { skip = 0; print "" }
-    $0 == h { emit(); skip = 1; next }
-    !skip { print; last = $0 }
-    END { if (!done) { if (last != "") print ""; emit() } }
-  ' docs/benchmarks.md >"$WORK/benchmarks.md"
-  cat "$WORK/benchmarks.md" >docs/benchmarks.md
-  log "wrote the section \"$SECTION\" of docs/benchmarks.md"
+  write_doc_section "$SECTION" "$WORK/section.md"
 fi

@@ -84,6 +84,7 @@ NGINX_PIDS=()
 DEMO_PID=""
 SAMPLER_PID=""
 WRK_PID=""
+EXTRA_PIDS=() # more servers of a benchmark: stopped on exit, their CPU time counted as the servers'
 KEEP_TMP="${BENCH_KEEP_TMP:-0}"
 
 stop_pid() { # pid: TERM, wait up to 5 s, then KILL
@@ -108,6 +109,9 @@ cleanup() {
   stop_pid "$DEMO_PID"
   stop_pid "$PORTICO_PID"
   stop_pid "$NGINX_PID"
+  local p
+  for p in "${EXTRA_PIDS[@]}"; do stop_pid "$p"; done
+  if declare -F bench_cleanup >/dev/null; then bench_cleanup || true; fi
   if [[ "$KEEP_TMP" == 1 ]]; then
     log "kept temp dir $WORK"
   else
@@ -294,7 +298,9 @@ cpu_mark() { # sets C_TOTAL C_BUSY C_STEAL C_OURS (jiffies); run in the main she
   C_BUSY=$((u + n + sy + irq + sirq))
   C_STEAL=$st
   C_OURS=0
-  for p in "$PORTICO_PID" "${NGINX_PIDS[@]}"; do
+  # (bench_server_pids: a benchmark's servers that come and go, e.g. database backends)
+  for p in "$PORTICO_PID" "${NGINX_PIDS[@]}" "${EXTRA_PIDS[@]}" \
+    $(if declare -F bench_server_pids >/dev/null; then bench_server_pids; fi); do
     if read -ra f <"/proc/$p/stat" 2>/dev/null; then C_OURS=$((C_OURS + f[13] + f[14])); fi
   done
   times >"$WORK/times" # the script's reaped children: wrk, curl, awk...
@@ -369,4 +375,85 @@ build_flags() { # the optimisation/debug/sanitizer flags build/ was configured w
   awk '/^ *FLAGS = / && !done { done = 1; for (i = 3; i <= NF; i++)
       if ($i ~ /^-O|^-g$|^-DNDEBUG$|^-fsanitize=/) out = out (out == "" ? "" : " ") $i }
       END { print out }' build/build.ninja 2>/dev/null || true
+}
+
+# Adds the section FILE (starting with its heading line HEADING) to docs/benchmarks.md, or replaces
+# it where it is (up to the next "## " heading); the rest of the file stays as it is.
+write_doc_section() { # heading file
+  local heading="$1" file="$2"
+  mkdir -p docs
+  [[ -f docs/benchmarks.md ]] || printf '# Benchmarks\n' >docs/benchmarks.md
+  awk -v f="$file" -v h="$heading" '
+    function emit(  l) { while ((getline l < f) > 0) print l; close(f); done = 1 }
+    skip && /^## / { skip = 0; print "" }
+    $0 == h { emit(); skip = 1; next }
+    !skip { print; last = $0 }
+    END { if (!done) { if (last != "") print ""; emit() } }
+  ' docs/benchmarks.md >"$WORK/benchmarks.md"
+  cat "$WORK/benchmarks.md" >docs/benchmarks.md
+  log "wrote the section \"$heading\" of docs/benchmarks.md"
+}
+
+# ---------------------------------------------------------------- the companies data set
+# The SQL that adds the data set of bench/companies.sh to a demo database, for sqlite3 or psql:
+# N_COMPANIES managed companies B-00001... in organization ORG_ID, N_USERS active users
+# user000001@bench.example... (no password, no 2FA), three memberships (role "user") per user -
+# generated user i (0-based) in generated companies (7 i + 3331 k) mod N_COMPANIES, k = 0, 1, 2 -
+# and ANNA_EXTRA memberships of user ANNA_ID in every (N_COMPANIES / ANNA_EXTRA)th of them. One
+# transaction, then ANALYZE. The SQL is the same on both but for padding numbers and the time.
+seed_companies_sql() { # sqlite|postgres
+  local pad now
+  if [[ "$1" == sqlite ]]; then
+    pad() { echo "printf('%0${2}d', $1)"; }
+    now="CAST(strftime('%s', 'now') AS INTEGER)"
+    printf '.timeout 10000\n.bail on\nPRAGMA foreign_keys = ON;\nPRAGMA cache_size = -262144;\nBEGIN IMMEDIATE;\n'
+  else
+    pad() { echo "lpad(CAST($1 AS TEXT), $2, '0')"; }
+    now="CAST(extract(epoch FROM now()) AS BIGINT)"
+    printf '\\set ON_ERROR_STOP on\nSET client_min_messages = warning;\nBEGIN;\n'
+  fi
+  cat <<SQL
+CREATE TEMP TABLE seed AS SELECT $ORG_ID AS org, $now AS now;
+
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N_COMPANIES)
+INSERT INTO companies (org_id, external_id, name, org_number, managed, created_at, updated_at)
+SELECT seed.org, 'B-' || $(pad i 5), 'Bench Customer ' || $(pad i 5) || ' AB', '556' || $(pad i 7),
+       1, seed.now, seed.now
+FROM n, seed;
+-- k: 0-based number of a generated company
+CREATE TEMP TABLE bench_companies (k INTEGER PRIMARY KEY, id BIGINT NOT NULL);
+INSERT INTO bench_companies
+SELECT CAST(substr(external_id, 3) AS INTEGER) - 1, id FROM companies
+WHERE org_id = $ORG_ID AND external_id LIKE 'B-_____';
+
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N_USERS)
+INSERT INTO users (email, password_hash, first_name, last_name, language, status, created_at)
+SELECT 'user' || $(pad i 6) || '@bench.example', NULL, 'Bench', 'User ' || $(pad i 6), 'en', 'active',
+       seed.now
+FROM n, seed;
+-- i: 0-based number of a generated user
+CREATE TEMP TABLE bench_users (i INTEGER PRIMARY KEY, id BIGINT NOT NULL);
+INSERT INTO bench_users
+SELECT CAST(substr(email, 5, 6) AS INTEGER) - 1, id FROM users
+WHERE email LIKE 'user______@bench.example';
+
+ANALYZE bench_companies;
+ANALYZE bench_users;
+-- user i: companies (7 i + 3331 k) mod N for k = 0, 1, 2 (three different ones; 7 is prime to N,
+-- so every company gets 3 * N_USERS / N members)
+WITH RECURSIVE k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k < 2)
+INSERT INTO memberships (company_id, user_id, role, permissions, all_sites, created_at)
+SELECT c.id, u.id, 'user', '', 1, seed.now
+FROM bench_users u CROSS JOIN k CROSS JOIN seed
+JOIN bench_companies c ON c.k = (u.i * 7 + k.k * 3331) % $N_COMPANIES
+ORDER BY u.i, k.k;
+
+INSERT INTO memberships (company_id, user_id, role, permissions, all_sites, created_at)
+SELECT c.id, $ANNA_ID, 'user', '', 1, seed.now
+FROM bench_companies c, seed WHERE c.k % ($N_COMPANIES / $ANNA_EXTRA) = 0;
+COMMIT;
+ANALYZE;
+SQL
+  if [[ "$1" == sqlite ]]; then echo 'PRAGMA wal_checkpoint(TRUNCATE);'; fi
+  unset -f pad
 }

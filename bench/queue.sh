@@ -730,15 +730,5 @@ $HOOK_PER_RUN
   queue; the script makes such a call again and counts it (above), so the queue still holds one
   mail a call.
 EOF
-  mkdir -p docs
-  [[ -f docs/benchmarks.md ]] || printf '# Benchmarks\n' >docs/benchmarks.md
-  awk -v f="$WORK/section.md" -v h="$SECTION" '
-    function emit(  l) { while ((getline l < f) > 0) print l; close(f); done = 1 }
-    skip && /^## / { skip = 0; print "" }
-    $0 == h { emit(); skip = 1; next }
-    !skip { print; last = $0 }
-    END { if (!done) { if (last != "") print ""; emit() } }
-  ' docs/benchmarks.md >"$WORK/benchmarks.md"
-  cat "$WORK/benchmarks.md" >docs/benchmarks.md
-  log "wrote the section \"$SECTION\" of docs/benchmarks.md"
+  write_doc_section "$SECTION" "$WORK/section.md"
 fi
