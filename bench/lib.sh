@@ -129,9 +129,11 @@ make_workdir() { # prefix: creates WORK and sets the traps that clean up on exit
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { # a loopback port nobody listens on, different from $1
+  # Below the ephemeral range (32768 up): a port an outgoing connection holds, e.g. one of a
+  # node's connections to PostgreSQL, cannot be listened on, though nobody listens there.
   local p i
   for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12000))
     [[ "$p" == "${1:-}" ]] && continue
     port_in_use "$p" || { echo "$p"; return 0; }
   done

@@ -21,8 +21,9 @@
 #   3. Creates the same data set on both databases: `portico demo` (stopped once it answers), then
 #      the SQL of bench/lib.sh's seed_companies_sql (10,000 companies, 100,000 users, 300,000
 #      memberships; anna@acme.example in 22 companies), then ANALYZE.
-#   4. Starts `portico serve --no-access-log` on the SQLite file (node "sqlite") and twice on the
-#      PostgreSQL database (nodes "pg-a" and "pg-b"; the same key file), and one nginx
+#   4. Starts `portico serve --no-access-log --max-connections-per-address 1000` (every client is
+#      127.0.0.1, the trusted proxy too: see serve() below) on the SQLite file (node "sqlite")
+#      and twice on the PostgreSQL database (nodes "pg-a" and "pg-b"; the same key file), and nginx
 #      (worker_processes auto, access_log off) with two servers: the static file holding the
 #      exact bytes of SQLite's /me answer, and a proxy to pg-a and pg-b (upstream round-robin,
 #      keepalive 64 connections to the nodes, --trusted-proxy on the nodes).
@@ -138,9 +139,13 @@ PG_SIZE="$(mib $(($(on_postgres 'SELECT pg_database_size(current_database())') /
 log "both databases: $C_ALL companies, $U_ALL users, $M_ALL memberships ($EMAIL in $ANNA_COMPANIES); SQLite $SQLITE_SIZE, PostgreSQL $PG_SIZE; seeding $(secs "$T1" "$T2") s (SQLite), $(secs "$T2" "$T3") s (PostgreSQL)"
 
 # ---------------------------------------------------------------- servers
+# Every client here is 127.0.0.1, which is also the trusted proxy: nginx's pooled connections count
+# on the client their last request named (127.0.0.1), so together with wrk's own 64 they would
+# pass the default cap of 100 connections per address and be refused (429). Raise the cap.
 serve() { # name db key-file port -> the pid in SERVED_PID
   "$BIN" serve --db "$2" --key-file "$3" --listen "127.0.0.1:$4" --mail-outbox "$WORK/mail-$1" \
-    --sms-outbox "$WORK/sms-$1" --trusted-proxy 127.0.0.1 --no-access-log >"$WORK/$1.log" 2>&1 &
+    --sms-outbox "$WORK/sms-$1" --trusted-proxy 127.0.0.1 --max-connections-per-address 1000 \
+    --no-access-log >"$WORK/$1.log" 2>&1 &
   SERVED_PID=$!
   EXTRA_PIDS+=("$SERVED_PID")
   wait_serving "$SERVED_PID" "$WORK/$1.log"
@@ -337,7 +342,9 @@ $RUN_ROWS
 - **sqlite-…**: one \`portico serve\` on the SQLite file; **pg-…**: one node on PostgreSQL, called
   directly; **nodes-…**: nginx (\`upstream\`, round-robin, 64 keep-alive connections to the nodes)
   in front of two \`portico serve\` processes on the same PostgreSQL database. Every node runs
-  with \`--no-access-log\`. The session is signed in once per database; on PostgreSQL it is the
+  with \`--no-access-log\` and \`--max-connections-per-address 1000\` (here every client is
+  127.0.0.1, the trusted proxy too, so nginx's pooled connections and wrk's would together pass
+  the default cap of 100 per address). The session is signed in once per database; on PostgreSQL it is the
   same session on both nodes.
 - \`/me\` looks up and checks the session and lists the caller's companies with roles and
   permissions; \`/companies\` is the first page (50) of the caller's companies. Neither writes.
