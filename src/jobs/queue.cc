@@ -1,6 +1,7 @@
 #include "jobs/queue.h"
 
 #include <algorithm>
+#include <string>
 
 #include "core/random.h"
 
@@ -12,16 +13,28 @@ using storage::Query;
 constexpr std::string_view kInsert =
     "INSERT INTO jobs (kind, payload, state, run_at, give_up_at, created_at)"
     " VALUES (?, ?, 'queued', ?, ?, ?)";
-// One statement: two processes never claim the same row (SQLite writes one at a time;
-// PostgreSQL will use FOR UPDATE SKIP LOCKED in the subquery).
-constexpr std::string_view kClaim =
-    "UPDATE jobs SET state = 'running', lease_until = ?, lease_owner = ?, attempts = attempts + 1,"
-    " last_error = CASE WHEN state = 'running' THEN 'the worker was lost (lease ran out)'"
-    " ELSE last_error END"
-    " WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= ?)"
-    " OR (state = 'running' AND lease_until < ?) ORDER BY run_at, id LIMIT 1)"
-    " RETURNING id, kind, payload, state, attempts, run_at, give_up_at, created_at, finished_at,"
+// One statement: two workers never claim the same row. SQLite writes one at a time; on
+// PostgreSQL the subquery skips rows another worker has locked (FOR UPDATE SKIP LOCKED), and the
+// outer condition is checked again on the row as it is when its lock is granted, so a claim that
+// lost the race changes nothing. Claims take no part in the write lock of use cases.
+constexpr std::string_view kClaimUntilLock =
+    "UPDATE jobs SET state = 'running', lease_until = ?1, lease_owner = ?2,"
+    " attempts = attempts + 1, last_error = CASE WHEN state = 'running'"
+    " THEN 'the worker was lost (lease ran out)' ELSE last_error END"
+    " WHERE ((state = 'queued' AND run_at <= ?3) OR (state = 'running' AND lease_until < ?3))"
+    " AND id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= ?3)"
+    " OR (state = 'running' AND lease_until < ?3) ORDER BY run_at, id LIMIT 1";
+constexpr std::string_view kClaimAfterLock =
+    ") RETURNING id, kind, payload, state, attempts, run_at, give_up_at, created_at, finished_at,"
     " last_error";
+
+const std::string& claimSql(storage::Dialect dialect) {
+  static const std::string sqlite = std::string(kClaimUntilLock) + std::string(kClaimAfterLock);
+  static const std::string postgres =
+      std::string(kClaimUntilLock) + " FOR UPDATE SKIP LOCKED" + std::string(kClaimAfterLock);
+  return dialect == storage::Dialect::Postgres ? postgres : sqlite;
+}
+
 // A job whose worker was lost (its lease ran out) after its give-up time is not run again.
 constexpr std::string_view kAbandon =
     "UPDATE jobs SET state = 'failed', finished_at = ?, lease_until = NULL, lease_owner = NULL,"
@@ -83,8 +96,8 @@ std::optional<Job> Queue::claim(const std::string& owner, std::int64_t lease_ms)
     if (!any.next()) return std::nullopt;
   }
   Query(conn(), kAbandon).bind(now, now, now).run();
-  Query q(conn(), kClaim);
-  q.bind(now + lease_ms, owner, now, now);
+  Query q(conn(), claimSql(conn().dialect()));
+  q.bind(now + lease_ms, owner, now);
   if (!q.next()) return std::nullopt;
   auto job = readJob(q);
   while (q.next()) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -138,6 +139,34 @@ TEST(JobsTest, ALostLeaseIsClaimedAgainAndALateAnswerChangesNothing) {
   EXPECT_EQ(queue.pruneDone(7LL * 86400 * 1000), 1);
   EXPECT_FALSE(queue.find(id));
   EXPECT_EQ(queue.find(failing)->state, "failed");
+}
+
+// Workers on their own connections (as on several nodes) claim at the same moment: every job is
+// claimed exactly once. (On PostgreSQL, claims skip the rows other workers hold locked and check
+// the row again once they hold it; a claim that lost the race must not take the job too.)
+TEST(JobsTest, WorkersClaimingAtOnceNeverTakeTheSameJob) {
+  TestServer server;
+  auto& queue = server.app().jobs();
+  constexpr int kJobs = 200;
+  for (int i = 0; i < kJobs; ++i) queue.enqueue("test", std::to_string(i));
+  std::mutex mutex;
+  std::vector<std::int64_t> claimed;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&, w] {
+      int n = 0;
+      while (auto job = queue.claim("worker-" + std::to_string(w) + "-" + std::to_string(++n),
+                                    60'000)) {
+        std::lock_guard lock(mutex);
+        claimed.push_back(job->id);
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  std::set<std::int64_t> distinct(claimed.begin(), claimed.end());
+  EXPECT_EQ(claimed.size(), static_cast<std::size_t>(kJobs));
+  EXPECT_EQ(distinct.size(), static_cast<std::size_t>(kJobs));
+  for (auto id : distinct) EXPECT_EQ(queue.find(id)->attempts, 1) << id;
 }
 
 TEST(JobsTest, AJobWhoseWorkerIsLostAfterItsGiveUpTimeIsNotRunAgain) {
