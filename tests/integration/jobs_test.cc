@@ -155,8 +155,8 @@ TEST(JobsTest, WorkersClaimingAtOnceNeverTakeTheSameJob) {
   for (int w = 0; w < 4; ++w) {
     workers.emplace_back([&, w] {
       int n = 0;
-      while (auto job = queue.claim("worker-" + std::to_string(w) + "-" + std::to_string(++n),
-                                    60'000)) {
+      while (auto job =
+                 queue.claim("worker-" + std::to_string(w) + "-" + std::to_string(++n), 60'000)) {
         std::lock_guard lock(mutex);
         claimed.push_back(job->id);
       }
