@@ -85,6 +85,19 @@ void applyConfigFile(CLI::App* cmd) {
   }
 }
 
+// migrate's database: --db, else the `db` key of a serve --config file (the same file the
+// portal reads, so one setting names the database). serve checks the file's other keys.
+std::string migrateDb(const std::string& db, const std::string& config_file) {
+  if (!db.empty()) return db;
+  if (config_file.empty()) throw CLI::RequiredError("--db");
+  for (const auto& item : CLI::ConfigTOML().from_file(config_file)) {
+    if (item.parents.empty() && item.name == "db" && item.inputs.size() == 1) {
+      return item.inputs.front();
+    }
+  }
+  throw CLI::RequiredError("--db (or a db key in " + config_file + ")");
+}
+
 bool tlsFlagsOk(const AppConfig& c) {
   return c.server.tls_cert_file.empty() == c.server.tls_key_file.empty();
 }
@@ -177,11 +190,14 @@ int main(int argc, char** argv) {
   addServeFlags(serve_cmd, serve_config, serve_listen);
 
   std::string migrate_db;
+  std::string migrate_config;
   auto* migrate_cmd = cli.add_subcommand("migrate", "Apply database migrations");
+  migrate_cmd->add_option("--db", migrate_db,
+                          "SQLite database file, or a postgresql://USER:PASSWORD@HOST:PORT/DB URL");
   migrate_cmd
-      ->add_option("--db", migrate_db,
-                   "SQLite database file, or a postgresql://USER:PASSWORD@HOST:PORT/DB URL")
-      ->required();
+      ->add_option("--config", migrate_config,
+                   "Take --db from this `serve --config` file (its other keys are serve's)")
+      ->check(CLI::ExistingFile);
 
   AppConfig init_config;
   std::string init_org;
@@ -255,6 +271,7 @@ int main(int argc, char** argv) {
   try {
     applyConfigFile(serve_cmd);
     applyConfigFile(demo_cmd);
+    if (*migrate_cmd) migrate_db = migrateDb(migrate_db, migrate_config);
   } catch (const CLI::Error& e) {
     return cli.exit(e);
   }

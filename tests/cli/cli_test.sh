@@ -66,6 +66,10 @@ check "postgresql needs --key-file" 1 "--key-file is required with a PostgreSQL 
   "$bin" serve --db "postgresql://portico@127.0.0.1:1/none" --listen 127.0.0.1:0
 check "migrate" 0 "applied 0001_identity.sql" -- "$bin" migrate --db "$dir/p.db"
 check "migrate again" 0 "schema version [0-9]+" -- "$bin" migrate --db "$dir/p.db"
+printf 'db = "%s/c.db"\nlisten = "127.0.0.1:0"\ntrusted-proxy = ["127.0.0.1/32"]\n' "$dir" > "$dir/serve.toml"
+check "migrate --config" 0 "applied 0001_identity.sql" -- "$bin" migrate --config "$dir/serve.toml"
+check "migrate --config without db" 106 "--db \(or a db key in .*proxy.toml\) is required" -- \
+  "$bin" migrate --config "$dir/proxy.toml"
 check "init" 0 "^https://portal.example/signup\?token=[A-Za-z0-9_-]{43}$" -- \
   "$bin" init --db "$dir/p.db" --org "Acme" --admin-email admin@acme.example --public-url https://portal.example
 check "init twice" 1 "already exists" -- "$bin" init --db "$dir/p.db" --org "Acme" --admin-email a@acme.example
