@@ -2,7 +2,8 @@
 # Installs what Portico needs to build and test: Debian -dev packages and, from npm, Pico CSS (bundled
 # into the binary at build time) and playwright-core (drives Debian's chromium in the browser test).
 # clang and its runtime build the fuzz targets (make fuzz); PostgreSQL's server runs the tests on
-# PostgreSQL (a throw-away cluster of their own, never the system's).
+# PostgreSQL (a throw-away cluster of their own, never the system's). dpkg-dev and file let CPack
+# find the Debian package's library dependencies (make deb).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -13,6 +14,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libkainjow-mustache-dev libgtest-dev libgmock-dev libexpected-dev
   john-data chromium oathtool python3 nginx curl
+  dpkg-dev file
   clang libclang-rt-14-dev
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
