@@ -4,7 +4,7 @@ JOBS ?= 2
 # Release (-O3) is what packagers build, so the tests run on it; RelWithDebInfo for a debugger.
 BUILD_TYPE ?= Release
 
-.PHONY: deps build demo demo-pg test test-asan fuzz bench format clean
+.PHONY: deps build demo demo-pg test test-asan fuzz bench deb format clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -40,8 +40,17 @@ fuzz: deps
 bench: build
 	bash bench/run.sh
 
+# The Debian package (cmake/package.cmake, packaging/): Release, without the tests, in build-deb.
+DEB_BUILD ?= build-deb
+deb: deps
+	cmake -S . -B $(DEB_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPORTICO_TESTS=OFF >/dev/null
+	cmake --build $(DEB_BUILD) -j $(JOBS)
+	rm -f $(DEB_BUILD)/portico_*.deb
+	cd $(DEB_BUILD) && cpack -G DEB >/dev/null
+	@echo "Debian package: $$(ls $(DEB_BUILD)/portico_*.deb)"
+
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz var
+	rm -rf $(BUILD) build-asan build-fuzz $(DEB_BUILD) var
