@@ -4,7 +4,7 @@ JOBS ?= 2
 # Release (-O3) is what packagers build, so the tests run on it; RelWithDebInfo for a debugger.
 BUILD_TYPE ?= Release
 
-.PHONY: deps build demo demo-pg test test-asan fuzz bench deb format clean
+.PHONY: deps build demo demo-pg test test-asan fuzz bench deb test-deb format clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -48,6 +48,10 @@ deb: deps
 	rm -f $(DEB_BUILD)/portico_*.deb
 	cd $(DEB_BUILD) && cpack -G DEB >/dev/null
 	@echo "Debian package: $$(ls $(DEB_BUILD)/portico_*.deb)"
+
+# Installs the package on this machine, serves /readyz as its unit does, and purges it (root).
+test-deb: deb
+	bash tests/package/deb_test.sh $(DEB_BUILD)/portico_*.deb
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
