@@ -115,7 +115,10 @@ std::string buildEml(const MailMessage& m, const std::string& from, const std::s
 
 OutboxMailer::OutboxMailer(std::string dir, std::string from)
     : dir_(std::move(dir)), from_(std::move(from)) {
-  std::filesystem::create_directories(dir_);
+  // Made now where it can be, else at the first message: a command that sends nothing (`init`
+  // in a folder it may not write) does not fail on it.
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
 }
 
 core::Status OutboxMailer::send(const MailMessage& m) {
@@ -126,6 +129,8 @@ core::Status OutboxMailer::send(const MailMessage& m) {
   std::string id = fmt::format("{}-{:08}-{}", std::time(nullptr), ++sequence,
                                core::hexEncode(core::randomBytes(4)));
   std::string eml = buildEml(m, from_, rfc5322Now(), id + "@" + domainOf(from_));
+  std::error_code made;
+  std::filesystem::create_directories(dir_, made);  // a failure shows as the write's
   auto final_path = std::filesystem::path(dir_) / (id + ".eml");
   auto tmp_path = std::filesystem::path(dir_) / ("." + id + ".tmp");
   {

@@ -27,7 +27,8 @@ bool isE164(const std::string& phone) {
 }
 
 OutboxSms::OutboxSms(std::string dir) : dir_(std::move(dir)) {
-  std::filesystem::create_directories(dir_);
+  std::error_code ec;  // made now where it can be, else at the first message (as mail's)
+  std::filesystem::create_directories(dir_, ec);
 }
 
 core::Status OutboxSms::send(const std::string& to, const std::string& text) {
@@ -37,6 +38,8 @@ core::Status OutboxSms::send(const std::string& to, const std::string& text) {
   static std::atomic<unsigned> sequence{0};
   std::string id = fmt::format("{}-{:08}-{}", std::time(nullptr), ++sequence,
                                core::hexEncode(core::randomBytes(4)));
+  std::error_code made;
+  std::filesystem::create_directories(dir_, made);  // a failure shows as the write's
   auto tmp = std::filesystem::path(dir_) / ("." + id + ".tmp");
   {
     std::ofstream f(tmp, std::ios::binary);
