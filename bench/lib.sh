@@ -459,3 +459,31 @@ SQL
   if [[ "$1" == sqlite ]]; then echo 'PRAGMA wal_checkpoint(TRUNCATE);'; fi
   unset -f pad
 }
+
+# Writes WORK/nginx.conf: a foreground nginx with its pid, logs and temporary files in WORK (its
+# workers as nobody when started as root) and, inside `http { }` after `access_log off`, the
+# lines read from stdin (servers, upstreams, log formats). Creates WORK/nginx-tmp.
+write_nginx_conf() {
+  local user=""
+  if [[ $EUID -eq 0 ]]; then user="user nobody $(id -gn nobody 2>/dev/null || echo nogroup);"; fi
+  mkdir -p "$WORK/nginx-tmp"
+  {
+    cat <<EOC
+$user
+worker_processes auto;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events {}
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx-tmp/body;
+    proxy_temp_path       $WORK/nginx-tmp/proxy;
+    fastcgi_temp_path     $WORK/nginx-tmp/fastcgi;
+    uwsgi_temp_path       $WORK/nginx-tmp/uwsgi;
+    scgi_temp_path        $WORK/nginx-tmp/scgi;
+EOC
+    cat
+    echo "}"
+  } >"$WORK/nginx.conf"
+}

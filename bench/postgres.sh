@@ -161,29 +161,14 @@ NURL="http://127.0.0.1:$NPORT"; LURL="http://127.0.0.1:$LPORT"
 
 sign_in "$SURL" "$EMAIL" "$PASSWORD" "$SQLITE_KEY"; SQLITE_TOKEN="$SIGNED_IN_TOKEN"
 sign_in "$AURL" "$EMAIL" "$PASSWORD" "$PG_KEY"; PG_TOKEN="$SIGNED_IN_TOKEN"
-mkdir -p "$WORK/www" "$WORK/nginx-tmp"
+mkdir -p "$WORK/www"
 chmod 755 "$WORK/www"
 [[ "$(http_status "$SQLITE_TOKEN" "$SURL/api/v1/me" "$WORK/www/me.json")" == 200 ]] || die "GET /api/v1/me on SQLite failed"
 chmod 644 "$WORK/www/me.json"
 ME_BYTES="$(stat -c %s "$WORK/www/me.json")"
 
-NGINX_USER=""
-if [[ $EUID -eq 0 ]]; then NGINX_USER="user nobody $(id -gn nobody 2>/dev/null || echo nogroup);"; fi
-cat >"$WORK/nginx.conf" <<EOF
-$NGINX_USER
-worker_processes auto;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events {}
-http {
-    access_log off;
+write_nginx_conf <<EOF
     default_type application/json;
-    client_body_temp_path $WORK/nginx-tmp/body;
-    proxy_temp_path       $WORK/nginx-tmp/proxy;
-    fastcgi_temp_path     $WORK/nginx-tmp/fastcgi;
-    uwsgi_temp_path       $WORK/nginx-tmp/uwsgi;
-    scgi_temp_path        $WORK/nginx-tmp/scgi;
     server {
         listen 127.0.0.1:$NPORT;
         root $WORK/www;
@@ -199,7 +184,6 @@ http {
             proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
         }
     }
-}
 EOF
 "$NGINX" -p "$WORK/" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" >"$WORK/nginx.out" 2>&1 &
 NGINX_PID=$!

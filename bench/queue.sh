@@ -289,26 +289,10 @@ ME_REPEATED=$REPEATED ME_KEPT=$DISTURBED_KEPT ME_MAX_OTHER=$MAX_OTHER ME_MAX_STE
 
 # ================================================================ 2. webhook deliveries
 NPORT="$(free_port)" || die "no free port"
-mkdir -p "$WORK/nginx-tmp"
 chmod 755 "$WORK"
-NGINX_USER=""
-if [[ $EUID -eq 0 ]]; then NGINX_USER="user nobody $(id -gn nobody 2>/dev/null || echo nogroup);"; fi
 touch "$WORK/hook.log"; chmod 666 "$WORK/hook.log"
-cat >"$WORK/nginx.conf" <<EOF
-$NGINX_USER
-worker_processes auto;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events {}
-http {
-    access_log off;
+write_nginx_conf <<EOF
     log_format hook '\$request_method \$status \$content_length \$http_webhook_id';
-    client_body_temp_path $WORK/nginx-tmp/body;
-    proxy_temp_path       $WORK/nginx-tmp/proxy;
-    fastcgi_temp_path     $WORK/nginx-tmp/fastcgi;
-    uwsgi_temp_path       $WORK/nginx-tmp/uwsgi;
-    scgi_temp_path        $WORK/nginx-tmp/scgi;
     server {
         listen 127.0.0.1:$NPORT;
         location /hook {
@@ -316,7 +300,6 @@ http {
             return 204;
         }
     }
-}
 EOF
 log "starting nginx (the webhook receiver) on 127.0.0.1:$NPORT"
 "$NGINX" -p "$WORK/" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" >"$WORK/nginx.out" 2>&1 &

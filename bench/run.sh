@@ -115,33 +115,14 @@ log "signed in as $EMAIL; /api/v1/me answers 200 with $ME_BYTES bytes"
 
 # ---------------------------------------------------------------- nginx
 NPORT="$(free_port "$PPORT")" || die "no free port"
-mkdir -p "$WORK/nginx-tmp"
 chmod 755 "$WORK" "$WORK/www"
 chmod 644 "$WORK/www/me.json"
-NGINX_USER=""
-if [[ $EUID -eq 0 ]]; then # root master: run workers as nobody (the file is world-readable)
-  NGINX_USER="user nobody $(id -gn nobody 2>/dev/null || echo nogroup);"
-fi
-cat >"$WORK/nginx.conf" <<EOF
-$NGINX_USER
-worker_processes auto;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events {}
-http {
-    access_log off;
+write_nginx_conf <<EOF # (as root, its workers run as nobody: the file is world-readable)
     default_type application/json;
-    client_body_temp_path $WORK/nginx-tmp/body;
-    proxy_temp_path       $WORK/nginx-tmp/proxy;
-    fastcgi_temp_path     $WORK/nginx-tmp/fastcgi;
-    uwsgi_temp_path       $WORK/nginx-tmp/uwsgi;
-    scgi_temp_path        $WORK/nginx-tmp/scgi;
     server {
         listen 127.0.0.1:$NPORT;
         root $WORK/www;
     }
-}
 EOF
 log "starting nginx on 127.0.0.1:$NPORT"
 "$NGINX" -p "$WORK/" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" >"$WORK/nginx.out" 2>&1 &

@@ -12,7 +12,7 @@ install(FILES README.md DESTINATION share/doc/portico)
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME portico)
 set(CPACK_PACKAGE_VENDOR "Portico")
-set(PORTICO_DEB_MAINTAINER "Portico maintainers <maintainers@users.noreply.h-seed-3c209294.example>"
+set(PORTICO_DEB_MAINTAINER "Portico maintainers <maintainers@portico.example>"
     CACHE STRING "The Maintainer field of the Debian package")
 set(CPACK_PACKAGE_CONTACT "${PORTICO_DEB_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "self-hosted customer portal server")
