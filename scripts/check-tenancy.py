@@ -29,16 +29,9 @@ GLOBAL = {
     "jobs": "the delivery queue of the installation",
 }
 
-KNOWN = {
-    "agent_users": "add org_id (the agent's organization) and put it in the primary key",
-    "membership_sites": "add company_id (the membership's) and put it in the primary key",
-    "staff_departments": "add org_id (the department's) and put it in the primary key",
-    "webhook_deliveries": "add org_id (the endpoint's)",
-    "api_keys": "api_keys_hash is looked up before the organization is known: a reference table",
-    "invitations": "invitations_token is looked up before the organization is known",
-    "signup_links": "signup_links_token is looked up before the organization is known",
-    "events": "the unique event id (webhook-id) should include org_id",
-}
+# Tables that break the rule, each with what would fix it. Empty since migration 0016; a table
+# added here must say why it cannot keep the rule yet.
+KNOWN: dict[str, str] = {}
 
 
 def problems(db):

@@ -55,7 +55,8 @@ constexpr std::string_view kMemberByEmail =
     " AND u.email = ?";
 constexpr std::string_view kClearSites = "DELETE FROM membership_sites WHERE membership_id = ?";
 constexpr std::string_view kAddSite =
-    "INSERT INTO membership_sites (membership_id, site_id) VALUES (?, ?)";
+    "INSERT INTO membership_sites (membership_id, site_id, company_id)"
+    " SELECT id, ?, company_id FROM memberships WHERE id = ?";
 constexpr std::string_view kDeleteMembership =
     "DELETE FROM memberships WHERE company_id = ? AND user_id = ?";
 constexpr std::string_view kSiteOfCompany = "SELECT 1 FROM sites WHERE id = ? AND company_id = ?";
@@ -267,7 +268,7 @@ bool AccessRepository::setRights(core::CompanyId company, core::UserId user,
       .run();
   Query(conn(), kClearSites).bind(mid).run();
   if (!all_sites) {
-    for (auto site : sites) Query(conn(), kAddSite).bind(mid, site).run();
+    for (auto site : sites) Query(conn(), kAddSite).bind(site, mid).run();
   }
   return true;
 }

@@ -203,8 +203,10 @@ std::optional<int> InvitationRepository::loginLimit(core::OrgId org) {
 }
 
 void InvitationRepository::joinAgent(std::int64_t agent, core::UserId user) {
-  Query(conn(), "INSERT INTO agent_users (agent_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-      .bind(agent, user.value)
+  Query(conn(),
+        "INSERT INTO agent_users (agent_id, user_id, org_id) SELECT id, ?, org_id FROM agents"
+        " WHERE id = ? ON CONFLICT DO NOTHING")
+      .bind(user.value, agent)
       .run();
 }
 

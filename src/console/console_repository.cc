@@ -110,8 +110,10 @@ void ConsoleRepository::setStaffDepartments(core::OrgId org, core::UserId user,
       .bind(user.value, org.value)
       .run();
   for (auto d : departments) {
-    Query(conn(), "INSERT INTO staff_departments (user_id, department_id) VALUES (?, ?)")
-        .bind(user.value, d)
+    Query(conn(),
+          "INSERT INTO staff_departments (user_id, department_id, org_id)"
+          " SELECT ?, id, org_id FROM departments WHERE id = ? AND org_id = ?")
+        .bind(user.value, d, org.value)
         .run();
   }
 }

@@ -39,8 +39,8 @@ constexpr std::string_view kDisableEndpoint =
     " WHERE id = ? AND disabled_at IS NULL";
 
 constexpr std::string_view kInsertDelivery =
-    "INSERT INTO webhook_deliveries (endpoint_id, event_seq, message_id, created_at)"
-    " VALUES (?, ?, ?, ?)";
+    "INSERT INTO webhook_deliveries (org_id, endpoint_id, event_seq, message_id, created_at)"
+    " SELECT org_id, id, ?, ?, ? FROM webhook_endpoints WHERE id = ?";
 constexpr std::string_view kDeliveryById =
     "SELECT d.id, d.endpoint_id, d.event_seq, e.id, e.type, d.message_id, d.status, d.attempts,"
     " d.response_code, d.last_error, d.last_attempt_at, d.delivered_at, d.created_at"
@@ -190,7 +190,7 @@ void EventsRepository::disableEndpoint(std::int64_t id, const std::string& reaso
 
 std::int64_t EventsRepository::insertDelivery(std::int64_t endpoint, std::int64_t event_seq,
                                               const std::string& message_id, std::int64_t now_ms) {
-  Query(conn(), kInsertDelivery).bind(endpoint, event_seq, message_id, now_ms).run();
+  Query(conn(), kInsertDelivery).bind(event_seq, message_id, now_ms, endpoint).run();
   return conn().lastInsertId();
 }
 

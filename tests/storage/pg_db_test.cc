@@ -8,6 +8,7 @@
 
 #include "core/random.h"
 #include "storage/migrator.h"
+#include "storage/tenant_keys_migration.h"
 #include "support/test_server.h"
 
 namespace portico::storage {
@@ -138,6 +139,11 @@ TEST_F(PgDbTest, ALostConnectionFailsOneStatementAndTheNextOneWorks) {
   Query again(db.connection(), "SELECT 1");
   ASSERT_TRUE(again.next());
   EXPECT_EQ(again.getInt(0), 1);
+}
+
+TEST_F(PgDbTest, TheTenantKeysMigrationKeepsEveryRow) {
+  PgDb db(url);
+  storage::checks::checkTenantKeysMigrationKeepsRows(db);
 }
 
 TEST_F(PgDbTest, ABadUrlOrAnAbsentServerIsAClearErrorAndHidesThePassword) {

@@ -8,6 +8,7 @@
 
 #include "core/random.h"
 #include "storage/migrator.h"
+#include "storage/tenant_keys_migration.h"
 
 namespace portico::storage {
 namespace {
@@ -88,6 +89,11 @@ TEST(SqliteDbTest, EachThreadHasItsOwnConnection) {
   std::thread([&] { other = &db.connection(); }).join();
   EXPECT_NE(main_conn, other);
   EXPECT_EQ(main_conn, &db.connection());
+}
+
+TEST(SqliteDbTest, TheTenantKeysMigrationKeepsEveryRow) {
+  SqliteDb db(tempPath("tenant.db"));
+  checks::checkTenantKeysMigrationKeepsRows(db);
 }
 
 TEST(SqliteDbTest, NotADatabaseFailsClearly) {
