@@ -17,7 +17,7 @@ constexpr int kCompanyColumns = 9;
 
 constexpr std::string_view kMembershipsOf =
     "SELECT " COMPANY_COLUMNS
-    ", m.role, m.permissions, m.all_sites, m.id"
+    ", m.role, m.permissions, m.all_sites, m.id, m.visibility"
     " FROM memberships m JOIN companies c ON c.id = m.company_id"
     " WHERE m.user_id = ? ORDER BY c.name, c.id";
 // Companies allocated to an agent the user works for (read-only access).
@@ -111,6 +111,7 @@ CompanyAccess readAccess(Query& q, std::int64_t* membership_id) {
   a.permissions = preset ? *preset : PermissionSet::parse(q.getText(k + 1));
   a.all_sites = q.getInt(k + 2) != 0;
   *membership_id = q.getInt(k + 3);
+  a.own_records_only = q.getText(k + 4) == "own";
   return a;
 }
 

@@ -41,6 +41,9 @@ struct CompanyAccess {
   // The site scope comes from the contacts the login is linked to, not from the membership.
   bool sites_from_contacts = false;
   std::string agent_name;  // Basis::Agent: the agent the caller works for
+  // The membership sees only the caller's own records (the cases they opened or follow), not
+  // the company's: set by the company's administrators.
+  bool own_records_only = false;
 
   bool can(Permission p) const { return permissions.has(p); }
   bool seesSite(std::int64_t site) const;

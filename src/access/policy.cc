@@ -65,6 +65,8 @@ std::string_view capabilityName(StaffCapability c) {
       return "deliveries";
     case StaffCapability::Integration:
       return "integration";
+    case StaffCapability::Support:
+      return "support";
   }
   return "";
 }
@@ -74,11 +76,16 @@ Policy::Policy(AccessRepository& repo, const core::Clock& clock)
 
 bool Policy::staffMay(const StaffRole& staff, StaffCapability capability) {
   if (staff.role == "admin") return true;
+  if (capability == StaffCapability::Support) {
+    return staff.role == "support" || staff.role == "department_admin";
+  }
   if (staff.role == "department_admin" || staff.role == "content_creator") {
     return capability == StaffCapability::Customers || capability == StaffCapability::Users;
   }
   return false;
 }
+
+bool Policy::staffSeesRecords(const StaffRole& staff) { return staff.role != "personnel"; }
 
 bool Policy::staffReaches(const StaffRole& staff, const Company& company) {
   if (staff.org_id != company.org_id) return false;

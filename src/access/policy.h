@@ -25,6 +25,9 @@ enum class StaffCapability {
   Roles,        // the organization's own roles: a change applies in every customer company
   Deliveries,   // the organization's mail and its delivery: status, last error, retry
   Integration,  // the organization's webhook endpoints and their deliveries
+  // The support inbox: the cases of the customers the staff member reaches (a department
+  // administrator: their departments'), replies, internal notes, assignment, templates.
+  Support,
 };
 std::string_view capabilityName(StaffCapability capability);
 
@@ -85,6 +88,9 @@ class Policy {
   // The principal's staff standing, if they are staff (of their first organization).
   std::optional<StaffRole> staff(const identity::Principal& p);
   static bool staffMay(const StaffRole& staff, StaffCapability capability);
+  // True if the staff role reads the records (the *.view permissions) of the customers it
+  // reaches: every role but personnel.
+  static bool staffSeesRecords(const StaffRole& staff);
   // True if the staff member reaches `company` in the console: same organization, and for a
   // department administrator one of their departments.
   static bool staffReaches(const StaffRole& staff, const Company& company);

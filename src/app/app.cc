@@ -36,6 +36,7 @@
 #include "identity/totp.h"
 #include "integration/idempotency.h"
 #include "integration/integration_api.h"
+#include "modules/cases/case_routes.h"
 #include "modules/emails/email_routes.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
@@ -127,6 +128,8 @@ struct App::Impl {
         directory(directory_repo, audit, clock),
         console_repo(db),
         email_service(policy, mail_history),
+        case_repo(db),
+        case_service(case_repo, policy, event_log, clock),
         idempotency_repo(db),
         idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
@@ -301,6 +304,7 @@ struct App::Impl {
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
     page_state.push_back(
         emails::registerEmailRoutes(*guarded, policy, email_service, audit, views));
+    cases::registerCaseRoutes(*guarded, case_service);
     // Last: the document describes every route registered above (and itself).
     guarded->api("GET", "/api/v1/openapi.json", identity::Access::Public,
                  [this](http::Request&, identity::Context&) {
@@ -340,6 +344,8 @@ struct App::Impl {
   std::unique_ptr<console::ConsoleService> console;
   std::unique_ptr<access::InvitationService> invitations;
   emails::EmailService email_service;
+  cases::CaseRepository case_repo;
+  cases::CaseService case_service;
   integration::IdempotencyRepository idempotency_repo;
   integration::Idempotency idempotency;
   integration::Kinds kinds;

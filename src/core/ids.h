@@ -17,5 +17,6 @@ using UserId = Id<struct UserTag>;
 using OrgId = Id<struct OrgTag>;
 using SessionId = Id<struct SessionTag>;
 using CompanyId = Id<struct CompanyTag>;
+using CaseId = Id<struct CaseTag>;
 
 }  // namespace portico::core

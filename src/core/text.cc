@@ -189,4 +189,17 @@ std::string rfc3339(std::int64_t seconds) {
   return buf;
 }
 
+std::optional<std::int64_t> positiveNumber(std::string_view text, std::int64_t max) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    int digit = c - '0';
+    if (v > (max - digit) / 10) return std::nullopt;  // past max (and never overflows)
+    v = v * 10 + digit;
+  }
+  if (v < 1) return std::nullopt;
+  return v;
+}
+
 }  // namespace portico::core

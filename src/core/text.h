@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,5 +42,9 @@ bool looksLikeEmail(std::string_view s);
 
 // Seconds since 1970 as an RFC 3339 time in UTC: "2026-12-01T10:00:00Z" (the API's times).
 std::string rfc3339(std::int64_t seconds);
+
+// The decimal number `text` if it is one from 1 to `max` (digits only: no sign, no spaces);
+// nullopt otherwise.
+std::optional<std::int64_t> positiveNumber(std::string_view text, std::int64_t max);
 
 }  // namespace portico::core

@@ -1,0 +1,125 @@
+#include "modules/cases/case_json.h"
+
+#include "core/text.h"
+
+namespace portico::cases {
+namespace {
+
+using nlohmann::json;
+
+json optInt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
+json optTime(const std::optional<std::int64_t>& v) { return v ? json(core::rfc3339(*v)) : json(); }
+
+json personToJson(const std::optional<Person>& p) {
+  if (!p) return json();
+  return {{"id", p->id.value},
+          {"first_name", p->first_name},
+          {"last_name", p->last_name},
+          {"email", p->email}};
+}
+
+}  // namespace
+
+json caseToJson(const Case& c) {
+  return {{"id", c.id.value},
+          {"number", caseNumberText(c.number)},
+          {"company_id", c.company_id.value},
+          {"company_name", c.company_name},
+          {"site_id", optInt(c.site_id)},
+          {"device_id", optInt(c.device_id)},
+          {"external_id", c.external_id ? json(*c.external_id) : json()},
+          {"subject", c.subject},
+          {"status", statusName(c.status)},
+          {"priority", c.priority},
+          {"category",
+           c.category_id ? json{{"id", *c.category_id}, {"name", c.category_name}} : json()},
+          {"requester", personToJson(c.requester)},
+          {"assignee", personToJson(c.assignee)},
+          {"follows_case_id", c.follows_case_id ? json(c.follows_case_id->value) : json()},
+          {"created_at", core::rfc3339(c.created_at)},
+          {"updated_at", core::rfc3339(c.updated_at)},
+          {"resolved_at", optTime(c.resolved_at)},
+          {"closed_at", optTime(c.closed_at)}};
+}
+
+json commentToJson(const Comment& m) {
+  return {{"id", m.id},
+          {"author", personToJson(m.author)},
+          {"author_name", m.author_name},
+          {"by_staff", m.by_staff},
+          {"internal", m.internal},
+          {"body", m.body},
+          {"created_at", core::rfc3339(m.created_at)}};
+}
+
+json seenToJson(const Seen& seen) {
+  const auto& d = seen.detail;
+  auto j = caseToJson(d.item);
+  j["description"] = d.item.description;
+  json people = json::array();
+  for (const auto& p : d.participants) people.push_back(personToJson(p));
+  j["participants"] = people;
+  json comments = json::array();
+  for (const auto& m : d.comments) {
+    if (m.internal && seen.side != Side::Staff) continue;  // never, even if asked wrongly
+    comments.push_back(commentToJson(m));
+  }
+  j["comments"] = comments;
+  json changes = json::array();
+  for (const auto& h : d.changes) {
+    changes.push_back({{"field", h.field},
+                       {"from", h.old_value ? json(*h.old_value) : json()},
+                       {"to", h.new_value ? json(*h.new_value) : json()},
+                       {"by", personToJson(h.actor)},
+                       {"at", core::rfc3339(h.created_at)}});
+  }
+  j["changes"] = changes;
+  j["may_answer"] = seen.may_answer;
+  return j;
+}
+
+json pageToJson(const CasePage& page) {
+  json items = json::array();
+  for (const auto& c : page.items) items.push_back(caseToJson(c));
+  json counts = json::object();
+  for (const auto& [status, n] : page.counts) counts[std::string(statusName(status))] = n;
+  return {{"items", items},
+          {"next_cursor", page.next_before ? json(std::to_string(*page.next_before)) : json()},
+          {"counts", counts}};
+}
+
+json commentedToJson(const Commented& c) {
+  auto j = commentToJson(c.comment);
+  j["case_id"] = c.case_id.value;
+  if (c.opened_number) {
+    j["opened_case"] = {{"id", c.case_id.value}, {"number", caseNumberText(*c.opened_number)}};
+  }
+  return j;
+}
+
+std::string caseEventData(const Case& c) {
+  auto j = caseToJson(c);
+  j["description"] = c.description;
+  return j.dump();
+}
+
+std::string commentEventData(const Case& c, const Comment& m) {
+  return json{{"case",
+               {{"id", c.id.value},
+                {"number", caseNumberText(c.number)},
+                {"external_id", c.external_id ? json(*c.external_id) : json()}}},
+              {"comment", commentToJson(m)}}
+      .dump();
+}
+
+std::string statusEventData(const Case& c, Status from) {
+  return json{{"case",
+               {{"id", c.id.value},
+                {"number", caseNumberText(c.number)},
+                {"external_id", c.external_id ? json(*c.external_id) : json()}}},
+              {"from", statusName(from)},
+              {"to", statusName(c.status)}}
+      .dump();
+}
+
+}  // namespace portico::cases

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "modules/cases/case_service.h"
+
+namespace portico::cases {
+
+// The API's shapes of cases, and nowhere else. Times are RFC 3339 in UTC.
+
+// A case in a list: {id, number, company_id, company_name, site_id, device_id, external_id,
+// subject, status, priority, category, requester, assignee, follows_case_id, created_at,
+// updated_at, resolved_at, closed_at}.
+nlohmann::json caseToJson(const Case& c);
+// A case with {description, participants, comments, changes, may_answer}; the comments hold the
+// internal notes only when `seen` is the staff side.
+nlohmann::json seenToJson(const Seen& seen);
+// {items, next_cursor, counts: {status: number}}.
+nlohmann::json pageToJson(const CasePage& page);
+nlohmann::json commentToJson(const Comment& m);
+// A comment's answer: the comment with {case_id} and, when the case was closed, {opened_case}.
+nlohmann::json commentedToJson(const Commented& c);
+
+// The data of the events for the ERP: never an internal note.
+std::string caseEventData(const Case& c);
+std::string commentEventData(const Case& c, const Comment& m);
+std::string statusEventData(const Case& c, Status from);
+
+}  // namespace portico::cases

@@ -1,0 +1,338 @@
+#include "modules/cases/case_repository.h"
+
+#include <nlohmann/json.hpp>
+
+namespace portico::cases {
+namespace {
+
+using storage::Dialect;
+using storage::Query;
+
+#define CASE_COLUMNS                                                                          \
+  "c.id, c.org_id, c.company_id, co.name, c.number, c.external_id, c.subject, c.description," \
+  " c.status, c.priority, c.category_id, cat.name, c.site_id, c.device_id, c.requester_id,"   \
+  " r.first_name, r.last_name, r.email, c.assignee_id, a.first_name, a.last_name, a.email,"   \
+  " c.follows_case_id, c.created_at, c.updated_at, c.resolved_at, c.closed_at"
+#define CASE_FROM                                            \
+  " FROM cases c JOIN companies co ON co.id = c.company_id"  \
+  " LEFT JOIN case_categories cat ON cat.id = c.category_id" \
+  " LEFT JOIN users r ON r.id = c.requester_id LEFT JOIN users a ON a.id = c.assignee_id"
+
+constexpr std::string_view kNextNumber =
+    "INSERT INTO case_numbers (org_id, last) VALUES (?, 1001)"
+    " ON CONFLICT (org_id) DO UPDATE SET last = case_numbers.last + 1 RETURNING last";
+constexpr std::string_view kInsert =
+    "INSERT INTO cases (org_id, company_id, number, external_id, subject, description, status,"
+    " priority, category_id, site_id, device_id, requester_id, assignee_id, follows_case_id,"
+    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kFind = "SELECT " CASE_COLUMNS CASE_FROM " WHERE c.id = ?";
+constexpr std::string_view kUpdateState =
+    "UPDATE cases SET status = ?, priority = ?, assignee_id = ?, updated_at = ?, resolved_at = ?,"
+    " closed_at = ? WHERE id = ?";
+
+constexpr std::string_view kParticipants =
+    "SELECT u.id, u.first_name, u.last_name, u.email FROM case_participants p"
+    " JOIN users u ON u.id = p.user_id WHERE p.case_id = ? ORDER BY u.last_name, u.first_name, "
+    "u.id";
+constexpr std::string_view kIsParticipant =
+    "SELECT 1 FROM case_participants WHERE case_id = ? AND user_id = ?";
+constexpr std::string_view kAddParticipant =
+    "INSERT INTO case_participants (case_id, user_id, company_id) VALUES (?, ?, ?)"
+    " ON CONFLICT DO NOTHING";
+
+constexpr std::string_view kComments =
+    "SELECT m.id, m.case_id, m.author_id, u.first_name, u.last_name, u.email, m.author_name,"
+    " m.by_staff, m.internal, m.body, m.created_at FROM case_comments m"
+    " LEFT JOIN users u ON u.id = m.author_id WHERE m.case_id = ? AND (? = 1 OR m.internal = 0)"
+    " ORDER BY m.id";
+constexpr std::string_view kInsertComment =
+    "INSERT INTO case_comments (company_id, case_id, author_id, author_name, by_staff, internal,"
+    " body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kChanges =
+    "SELECT h.id, h.actor_id, u.first_name, u.last_name, u.email, h.field, h.old_value,"
+    " h.new_value, h.created_at FROM case_changes h LEFT JOIN users u ON u.id = h.actor_id"
+    " WHERE h.case_id = ? ORDER BY h.id";
+constexpr std::string_view kInsertChange =
+    "INSERT INTO case_changes (company_id, case_id, actor_id, field, old_value, new_value,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+constexpr std::string_view kSiteOfCompany = "SELECT 1 FROM sites WHERE id = ? AND company_id = ?";
+constexpr std::string_view kCategoryOfOrg =
+    "SELECT name FROM case_categories WHERE id = ? AND org_id = ?";
+constexpr std::string_view kAssignableStaff =
+    "SELECT u.id, u.first_name, u.last_name, u.email FROM staff_members s"
+    " JOIN users u ON u.id = s.user_id WHERE s.org_id = ? AND s.user_id = ?"
+    " AND s.role IN ('admin', 'support', 'department_admin') AND u.status = 'active'";
+constexpr std::string_view kPerson =
+    "SELECT id, first_name, last_name, email FROM users WHERE id = ?";
+
+// The filters every list shares, after the scope. Each optional filter has a flag (0 or 1)
+// first, so that one statement serves every combination.
+constexpr std::string_view kFilters =
+    " AND (? = 0 OR c.status = ?) AND (? = 0 OR c.priority = ?) AND (? = 0 OR c.site_id = ?)"
+    " AND (? = 0 OR c.device_id = ?) AND (? = 0 OR c.requester_id = ?)"
+    " AND (? = 0 OR c.company_id = ?) AND (? = 0 OR c.id < ?)";
+// "Mine": the caller opened or follows it (customers), or it is assigned to them (staff).
+constexpr std::string_view kMineCustomer =
+    " AND (? = 0 OR c.requester_id = ? OR EXISTS (SELECT 1 FROM case_participants mp"
+    " WHERE mp.case_id = c.id AND mp.user_id = ?))";
+constexpr std::string_view kMineStaff = " AND (? = 0 OR c.assignee_id = ?)";
+
+// A list of ids of any length in one bound parameter: a JSON array expanded by the database.
+std::string idsIn(Dialect d) {
+  return d == Dialect::Postgres ? "(SELECT value::bigint FROM json_array_elements_text(?::json))"
+                                : "(SELECT value FROM json_each(?))";
+}
+
+std::string customerScope(Dialect d) {
+  auto in = idsIn(d);
+  return " WHERE (c.company_id IN " + in + " OR c.site_id IN " + in + " OR ((c.company_id IN " +
+         in + " OR c.site_id IN " + in +
+         ") AND (c.requester_id = ? OR EXISTS (SELECT 1 FROM case_participants sp"
+         " WHERE sp.case_id = c.id AND sp.user_id = ?))))";
+}
+
+std::string staffScope(Dialect d) {
+  return " WHERE c.org_id = ? AND (? = 0 OR c.company_id IN (SELECT id FROM companies"
+         " WHERE department_id IN " +
+         idsIn(d) + "))";
+}
+
+// The statements of a list and of its counts, for a customer's or staff's scope.
+struct ListSql {
+  std::string list, counts;
+};
+
+ListSql makeSql(Dialect d, bool staff) {
+  std::string where = (staff ? staffScope(d) : customerScope(d)) + std::string(kFilters) +
+                      std::string(staff ? kMineStaff : kMineCustomer);
+  return {"SELECT " CASE_COLUMNS CASE_FROM + where + " ORDER BY c.id DESC LIMIT ?",
+          "SELECT c.status, count(*) FROM cases c" + where + " GROUP BY c.status"};
+}
+
+const ListSql& sqlFor(Dialect d, bool staff) {
+  static const ListSql lite = makeSql(Dialect::Sqlite, false);
+  static const ListSql lite_staff = makeSql(Dialect::Sqlite, true);
+  static const ListSql pg = makeSql(Dialect::Postgres, false);
+  static const ListSql pg_staff = makeSql(Dialect::Postgres, true);
+  if (d == Dialect::Postgres) return staff ? pg_staff : pg;
+  return staff ? lite_staff : lite;
+}
+
+std::string jsonIds(const std::vector<std::int64_t>& ids) { return nlohmann::json(ids).dump(); }
+
+void bindScopeAndFilters(Query& q, const CaseScope& s, const CaseFilter& f, bool with_status) {
+  if (s.org) {
+    q.bind(s.org->value, s.departments.has_value(),
+           jsonIds(s.departments ? *s.departments : std::vector<std::int64_t>{}));
+  } else {
+    q.bind(jsonIds(s.companies), jsonIds(s.sites), jsonIds(s.own_companies), jsonIds(s.own_sites),
+           s.user.value, s.user.value);
+  }
+  bool status = with_status && f.status.has_value();
+  q.bind(status, status ? std::string(statusName(*f.status)) : std::string());
+  q.bind(!f.priority.empty(), f.priority);
+  q.bind(f.site_id.has_value(), f.site_id.value_or(0));
+  q.bind(f.device_id.has_value(), f.device_id.value_or(0));
+  q.bind(f.requester.has_value(), f.requester ? f.requester->value : 0);
+  q.bind(f.company.has_value(), f.company ? f.company->value : 0);
+  q.bind(f.before_id > 0, f.before_id);
+  if (s.org) {
+    q.bind(f.mine, s.user.value);
+  } else {
+    q.bind(f.mine, s.user.value, s.user.value);
+  }
+}
+
+std::optional<Person> personAt(Query& q, int k) {
+  if (q.isNull(k)) return std::nullopt;
+  return Person{core::UserId{q.getInt(k)}, q.getText(k + 1), q.getText(k + 2), q.getText(k + 3)};
+}
+
+Case readCase(Query& q) {
+  Case c;
+  c.id = core::CaseId{q.getInt(0)};
+  c.org_id = core::OrgId{q.getInt(1)};
+  c.company_id = core::CompanyId{q.getInt(2)};
+  c.company_name = q.getText(3);
+  c.number = q.getInt(4);
+  c.external_id = q.getOptText(5);
+  c.subject = q.getText(6);
+  c.description = q.getText(7);
+  c.status = parseStatus(q.getText(8)).value_or(Status::Open);
+  c.priority = q.getText(9);
+  c.category_id = q.getOptInt(10);
+  c.category_name = q.isNull(11) ? "" : q.getText(11);
+  c.site_id = q.getOptInt(12);
+  c.device_id = q.getOptInt(13);
+  c.requester = personAt(q, 14);
+  c.assignee = personAt(q, 18);
+  if (auto f = q.getOptInt(22)) c.follows_case_id = core::CaseId{*f};
+  c.created_at = q.getInt(23);
+  c.updated_at = q.getInt(24);
+  c.resolved_at = q.getOptInt(25);
+  c.closed_at = q.getOptInt(26);
+  return c;
+}
+
+template <typename T>
+std::optional<std::int64_t> idOf(const std::optional<T>& v) {
+  if (!v) return std::nullopt;
+  return v->id.value;
+}
+
+}  // namespace
+
+std::int64_t CaseRepository::nextNumber(core::OrgId org) {
+  Query q(conn(), kNextNumber);
+  q.bind(org.value);
+  q.next();
+  return q.getInt(0);
+}
+
+core::CaseId CaseRepository::insert(const Case& c) {
+  std::optional<std::int64_t> follows;
+  if (c.follows_case_id) follows = c.follows_case_id->value;
+  Query(conn(), kInsert)
+      .bind(c.org_id.value, c.company_id.value, c.number, c.external_id, c.subject, c.description,
+            statusName(c.status), c.priority, c.category_id, c.site_id, c.device_id,
+            idOf(c.requester), idOf(c.assignee), follows, c.created_at, c.updated_at)
+      .run();
+  return core::CaseId{conn().lastInsertId()};
+}
+
+std::optional<Case> CaseRepository::find(core::CaseId id) {
+  Query q(conn(), kFind);
+  q.bind(id.value);
+  if (!q.next()) return std::nullopt;
+  return readCase(q);
+}
+
+std::vector<Case> CaseRepository::list(const CaseScope& scope, const CaseFilter& filter) {
+  Query q(conn(), sqlFor(conn().dialect(), scope.org.has_value()).list);
+  bindScopeAndFilters(q, scope, filter, true);
+  q.bind(filter.limit + 1);
+  std::vector<Case> out;
+  while (q.next()) out.push_back(readCase(q));
+  return out;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> CaseRepository::counts(const CaseScope& scope,
+                                                                         const CaseFilter& filter) {
+  CaseFilter all = filter;
+  all.before_id = 0;
+  Query q(conn(), sqlFor(conn().dialect(), scope.org.has_value()).counts);
+  bindScopeAndFilters(q, scope, all, false);
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  while (q.next()) out.emplace_back(q.getText(0), q.getInt(1));
+  return out;
+}
+
+void CaseRepository::updateState(const Case& c) {
+  Query(conn(), kUpdateState)
+      .bind(statusName(c.status), c.priority, idOf(c.assignee), c.updated_at, c.resolved_at,
+            c.closed_at, c.id.value)
+      .run();
+}
+
+std::vector<Person> CaseRepository::participants(core::CaseId id) {
+  Query q(conn(), kParticipants);
+  q.bind(id.value);
+  std::vector<Person> out;
+  while (q.next()) out.push_back(*personAt(q, 0));
+  return out;
+}
+
+bool CaseRepository::isParticipant(core::CaseId id, core::UserId user) {
+  Query q(conn(), kIsParticipant);
+  q.bind(id.value, user.value);
+  return q.next();
+}
+
+void CaseRepository::addParticipant(core::CaseId id, core::UserId user, core::CompanyId company) {
+  Query(conn(), kAddParticipant).bind(id.value, user.value, company.value).run();
+}
+
+std::vector<Comment> CaseRepository::comments(core::CaseId id, bool with_internal) {
+  Query q(conn(), kComments);
+  q.bind(id.value, with_internal);
+  std::vector<Comment> out;
+  while (q.next()) {
+    Comment m;
+    m.id = q.getInt(0);
+    m.case_id = core::CaseId{q.getInt(1)};
+    m.author = personAt(q, 2);
+    m.author_name = q.getText(6);
+    m.by_staff = q.getInt(7) != 0;
+    m.internal = q.getInt(8) != 0;
+    m.body = q.getText(9);
+    m.created_at = q.getInt(10);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::int64_t CaseRepository::insertComment(const Comment& c, core::CompanyId company) {
+  Query(conn(), kInsertComment)
+      .bind(company.value, c.case_id.value, idOf(c.author), c.author_name, c.by_staff, c.internal,
+            c.body, c.created_at)
+      .run();
+  return conn().lastInsertId();
+}
+
+std::vector<Change> CaseRepository::changes(core::CaseId id) {
+  Query q(conn(), kChanges);
+  q.bind(id.value);
+  std::vector<Change> out;
+  while (q.next()) {
+    Change h;
+    h.id = q.getInt(0);
+    h.actor = personAt(q, 1);
+    h.field = q.getText(5);
+    h.old_value = q.getOptText(6);
+    h.new_value = q.getOptText(7);
+    h.created_at = q.getInt(8);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+void CaseRepository::insertChange(core::CaseId id, core::CompanyId company,
+                                  std::optional<core::UserId> actor, const std::string& field,
+                                  const std::optional<std::string>& old_value,
+                                  const std::optional<std::string>& new_value, std::int64_t at) {
+  std::optional<std::int64_t> who;
+  if (actor) who = actor->value;
+  Query(conn(), kInsertChange)
+      .bind(company.value, id.value, who, field, old_value, new_value, at)
+      .run();
+}
+
+bool CaseRepository::siteOfCompany(std::int64_t site, core::CompanyId company) {
+  Query q(conn(), kSiteOfCompany);
+  q.bind(site, company.value);
+  return q.next();
+}
+
+std::optional<std::string> CaseRepository::categoryOfOrg(std::int64_t category, core::OrgId org) {
+  Query q(conn(), kCategoryOfOrg);
+  q.bind(category, org.value);
+  if (!q.next()) return std::nullopt;
+  return q.getText(0);
+}
+
+std::optional<Person> CaseRepository::assignableStaff(core::OrgId org, core::UserId user) {
+  Query q(conn(), kAssignableStaff);
+  q.bind(org.value, user.value);
+  if (!q.next()) return std::nullopt;
+  return personAt(q, 0);
+}
+
+std::optional<Person> CaseRepository::person(core::UserId user) {
+  Query q(conn(), kPerson);
+  q.bind(user.value);
+  if (!q.next()) return std::nullopt;
+  return personAt(q, 0);
+}
+
+}  // namespace portico::cases

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modules/cases/case.h"
+#include "storage/db.h"
+
+namespace portico::cases {
+
+// Which cases a list may show: the policy's decision, in the shape the SQL needs. A customer's
+// scope is the union of its four lists (each may be empty); staff see an organization's cases,
+// or only those of some departments' companies.
+struct CaseScope {
+  std::vector<std::int64_t> companies;      // every case of these companies
+  std::vector<std::int64_t> sites;          // every case at these sites
+  std::vector<std::int64_t> own_companies;  // the user's own cases in these companies
+  std::vector<std::int64_t> own_sites;      // the user's own cases at these sites
+  core::UserId user;                        // whose own cases (opened or followed)
+  std::optional<core::OrgId> org;           // staff: every case of the organization …
+  std::optional<std::vector<std::int64_t>> departments;  // … in these departments' companies
+};
+
+// The cases tables. Named SQL only; no permission logic (the service decides the scope).
+// Thread-safe: each thread uses its own connection.
+class CaseRepository {
+ public:
+  explicit CaseRepository(storage::Db& db) : db_(db) {}
+  storage::Connection& conn() { return db_.connection(); }
+
+  // The organization's next case number (1001 first). REQUIRES: an open transaction.
+  std::int64_t nextNumber(core::OrgId org);
+  core::CaseId insert(const Case& c);
+  std::optional<Case> find(core::CaseId id);
+  // The scope's cases under `filter`, newest first, at most filter.limit + 1 (to tell whether
+  // another page follows).
+  std::vector<Case> list(const CaseScope& scope, const CaseFilter& filter);
+  // The number of cases per status under the same scope and filters, ignoring filter.status.
+  std::vector<std::pair<std::string, std::int64_t>> counts(const CaseScope& scope,
+                                                           const CaseFilter& filter);
+  // Writes the case's status, priority, assignee and times.
+  void updateState(const Case& c);
+
+  std::vector<Person> participants(core::CaseId id);
+  bool isParticipant(core::CaseId id, core::UserId user);
+  void addParticipant(core::CaseId id, core::UserId user, core::CompanyId company);
+
+  // The conversation, oldest first; internal notes only `with_internal`.
+  std::vector<Comment> comments(core::CaseId id, bool with_internal);
+  std::int64_t insertComment(const Comment& c, core::CompanyId company);
+  std::vector<Change> changes(core::CaseId id);
+  void insertChange(core::CaseId id, core::CompanyId company, std::optional<core::UserId> actor,
+                    const std::string& field, const std::optional<std::string>& old_value,
+                    const std::optional<std::string>& new_value, std::int64_t at);
+
+  bool siteOfCompany(std::int64_t site, core::CompanyId company);
+  // The category's name, if it is one of the organization's.
+  std::optional<std::string> categoryOfOrg(std::int64_t category, core::OrgId org);
+  // A login that may be assigned cases of the organization: its admin, support or department
+  // administrator staff.
+  std::optional<Person> assignableStaff(core::OrgId org, core::UserId user);
+  std::optional<Person> person(core::UserId user);
+
+ private:
+  storage::Db& db_;
+};
+
+}  // namespace portico::cases

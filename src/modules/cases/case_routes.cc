@@ -1,0 +1,208 @@
+#include "modules/cases/case_routes.h"
+
+#include <set>
+
+#include "access/access_pages.h"
+#include "core/text.h"
+#include "directory/directory_fields.h"
+#include "http/error_response.h"
+#include "modules/cases/case_json.h"
+
+namespace portico::cases {
+namespace {
+
+using core::Error;
+using core::fail;
+using http::Request;
+using http::Response;
+using identity::Access;
+using identity::Context;
+using nlohmann::json;
+
+constexpr int kMaxLimit = 200;
+constexpr int kPageSize = 50;
+constexpr std::size_t kMaxSubject = 200;
+constexpr std::size_t kMaxText = 20000;
+
+Error outOfRange(const char* field, std::int64_t max) {
+  return Error::invalid("errors.access.number_out_of_range", field)
+      .with("field", field)
+      .with("min", "1")
+      .with("max", std::to_string(max));
+}
+
+// ?company_id=&status=&priority=&site_id=&device_id=&requester_id=&mine=&limit=&cursor=
+core::Result<CaseFilter> parseFilter(const Request& r) {
+  if (!r.query()) return fail(Error::invalid("errors.access.bad_query"));
+  CaseFilter f;
+  f.limit = kPageSize;
+  auto id = [&](const char* name, std::int64_t max) -> core::Result<std::optional<std::int64_t>> {
+    auto v = access::queryField(r, name);
+    if (v.empty()) return std::optional<std::int64_t>();
+    auto n = core::positiveNumber(v, max);
+    if (!n) return fail(outOfRange(name, max));
+    return n;
+  };
+  auto company = id("company_id", INT64_MAX);
+  auto site = id("site_id", INT64_MAX);
+  auto device = id("device_id", INT64_MAX);
+  auto requester = id("requester_id", INT64_MAX);
+  auto limit = id("limit", kMaxLimit);
+  auto cursor = id("cursor", INT64_MAX);
+  for (const auto* v : {&company, &site, &device, &requester, &limit, &cursor}) {
+    if (!*v) return fail(v->error());
+  }
+  if (*company) f.company = core::CompanyId{**company};
+  f.site_id = *site;
+  f.device_id = *device;
+  if (*requester) f.requester = core::UserId{**requester};
+  if (*limit) f.limit = static_cast<int>(**limit);
+  f.before_id = cursor->value_or(0);
+  if (auto v = access::queryField(r, "status"); !v.empty()) {
+    f.status = parseStatus(v);
+    if (!f.status) return fail(Error::invalid("errors.cases.bad_status", "status"));
+  }
+  f.priority = access::queryField(r, "priority");
+  if (!f.priority.empty() && !isPriority(f.priority)) {
+    return fail(Error::invalid("errors.cases.bad_priority", "priority"));
+  }
+  auto mine = access::queryField(r, "mine");
+  if (!mine.empty() && mine != "true" && mine != "false") {
+    return fail(Error::invalid("errors.cases.bad_mine", "mine"));
+  }
+  f.mine = mine == "true";
+  return f;
+}
+
+// The JSON object of a request, refusing fields the call does not know.
+core::Result<json> objectBody(const Request& r, std::initializer_list<const char*> known) {
+  auto body = identity::parseJsonObject(r.body);
+  if (!body) return fail(body.error());
+  std::set<std::string> names(known.begin(), known.end());
+  for (const auto& [key, value] : body->items()) {
+    if (!names.count(key)) {
+      return fail(Error::invalid("errors.cases.unknown_field", key).with("field", key));
+    }
+  }
+  return body;
+}
+
+// An optional id field: absent or null is none; else a positive integer.
+core::Result<std::optional<std::int64_t>> idField(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::optional<std::int64_t>();
+  if (!it->is_number_integer() || it->get<std::int64_t>() < 1) {
+    return fail(Error::invalid("errors.cases.bad_id", key).with("field", key));
+  }
+  return std::optional<std::int64_t>(it->get<std::int64_t>());
+}
+
+// An optional string field naming one of a fixed set of values (checked by the caller).
+core::Result<std::string> enumField(const json& body, const char* key, const char* error_key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::string();
+  if (!it->is_string()) return fail(Error::invalid(error_key, key));
+  return it->get<std::string>();
+}
+
+core::Result<NewCase> parseNewCase(const Request& r) {
+  auto body = objectBody(r, {"company_id", "subject", "description", "priority", "category_id",
+                             "site_id", "device_id"});
+  if (!body) return fail(body.error());
+  NewCase c;
+  auto company = idField(*body, "company_id");
+  if (!company) return fail(company.error());
+  if (!*company) return fail(Error::invalid("errors.cases.company_required", "company_id"));
+  c.company_id = core::CompanyId{**company};
+  auto subject = directory::textField(*body, "subject", true, kMaxSubject);
+  if (!subject) return fail(subject.error());
+  c.subject = *subject;
+  auto description = directory::textField(*body, "description", true, kMaxText, "", true);
+  if (!description) return fail(description.error());
+  c.description = *description;
+  auto priority = enumField(*body, "priority", "errors.cases.bad_priority");
+  if (!priority) return fail(priority.error());
+  if (!priority->empty()) c.priority = *priority;
+  for (auto [key, out] : {std::pair{"category_id", &c.category_id},
+                          std::pair{"site_id", &c.site_id}, std::pair{"device_id", &c.device_id}}) {
+    auto v = idField(*body, key);
+    if (!v) return fail(v.error());
+    *out = *v;
+  }
+  return c;
+}
+
+core::Result<CaseUpdate> parseUpdate(const Request& r) {
+  auto body = objectBody(r, {"status", "priority", "assignee_id"});
+  if (!body) return fail(body.error());
+  CaseUpdate u;
+  auto status = enumField(*body, "status", "errors.cases.bad_status");
+  if (!status) return fail(status.error());
+  if (!status->empty()) {
+    u.status = parseStatus(*status);
+    if (!u.status) return fail(Error::invalid("errors.cases.bad_status", "status"));
+  }
+  auto priority = enumField(*body, "priority", "errors.cases.bad_priority");
+  if (!priority) return fail(priority.error());
+  if (!priority->empty()) u.priority = *priority;
+  if (body->contains("assignee_id")) {
+    auto a = idField(*body, "assignee_id");
+    if (!a) return fail(a.error());
+    u.assignee = *a ? std::optional<core::UserId>(core::UserId{**a}) : std::nullopt;
+  }
+  if (!u.status && !u.priority && !u.assignee) {
+    return fail(Error::invalid("errors.cases.nothing_to_change"));
+  }
+  return u;
+}
+
+core::CaseId caseParam(const Request& r) { return core::CaseId{r.idParam("id")}; }
+
+Response answer(int status, const core::Result<Seen>& seen) {
+  if (!seen) return http::jsonError(seen.error());
+  return Response::json(status, seenToJson(*seen).dump());
+}
+
+}  // namespace
+
+void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases) {
+  routes.api("GET", "/api/v1/cases", Access::SignedIn, [&cases](Request& r, Context& c) {
+    auto f = parseFilter(r);
+    if (!f) return http::jsonError(f.error());
+    auto page = cases.list(*c.principal, *f);
+    if (!page) return http::jsonError(page.error());
+    return Response::json(200, pageToJson(*page).dump());
+  });
+  routes.api("POST", "/api/v1/cases", Access::SignedIn, [&cases](Request& r, Context& c) {
+    auto nc = parseNewCase(r);
+    if (!nc) return http::jsonError(nc.error());
+    return answer(201, cases.open(*c.principal, *nc));
+  });
+  routes.api("GET", "/api/v1/cases/{id}", Access::SignedIn, [&cases](Request& r, Context& c) {
+    return answer(200, cases.find(*c.principal, caseParam(r)));
+  });
+  routes.api("PATCH", "/api/v1/cases/{id}", Access::SignedIn, [&cases](Request& r, Context& c) {
+    auto u = parseUpdate(r);
+    if (!u) return http::jsonError(u.error());
+    return answer(200, cases.update(*c.principal, caseParam(r), *u));
+  });
+  routes.api("POST", "/api/v1/cases/{id}/comments", Access::SignedIn,
+             [&cases](Request& r, Context& c) {
+               auto body = objectBody(r, {"body", "internal"});
+               if (!body) return http::jsonError(body.error());
+               auto text = directory::textField(*body, "body", true, kMaxText, "", true);
+               if (!text) return http::jsonError(text.error());
+               bool internal = false;
+               if (auto it = body->find("internal"); it != body->end() && !it->is_null()) {
+                 if (!it->is_boolean()) {
+                   return http::jsonError(Error::invalid("errors.cases.bad_internal", "internal"));
+                 }
+                 internal = it->get<bool>();
+               }
+               auto done = cases.comment(*c.principal, caseParam(r), *text, internal);
+               if (!done) return http::jsonError(done.error());
+               return Response::json(201, commentedToJson(*done).dump());
+             });
+}
+
+}  // namespace portico::cases

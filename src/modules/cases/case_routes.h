@@ -1,0 +1,21 @@
+#pragma once
+
+#include <memory>
+
+#include "identity/guard.h"
+#include "modules/cases/case_service.h"
+
+namespace portico::cases {
+
+// The support cases' routes. Each is a signed-in route whose service asks the policy about the
+// case's company (a case the caller may not see is 404):
+//   GET   /api/v1/cases (company_id, status, priority, site_id, device_id, requester_id, mine,
+//         limit ≤ 200, cursor)                                  support.view, or the staff inbox
+//   POST  /api/v1/cases {company_id, subject, description, priority?, category_id?, site_id?,
+//         device_id?}                                            support.open
+//   GET   /api/v1/cases/{id}                                     support.view, or the inbox
+//   PATCH /api/v1/cases/{id} {status?, priority?, assignee_id?}  support.open, or the inbox
+//   POST  /api/v1/cases/{id}/comments {body, internal?}          support.open, or the inbox
+void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases);
+
+}  // namespace portico::cases

@@ -1,0 +1,328 @@
+#include "modules/cases/case_service.h"
+
+#include <algorithm>
+
+#include "modules/cases/case_json.h"
+#include "storage/db.h"
+
+namespace portico::cases {
+namespace {
+
+using access::Basis;
+using access::CompanyAccess;
+using access::Permission;
+using core::Error;
+using core::fail;
+
+// True if the staff member works the support inbox.
+bool worksInbox(const std::optional<access::StaffRole>& s) {
+  return s && access::Policy::staffMay(*s, access::StaffCapability::Support);
+}
+
+}  // namespace
+
+std::string_view statusName(Status s) {
+  switch (s) {
+    case Status::New:
+      return "new";
+    case Status::Open:
+      return "open";
+    case Status::WaitingCustomer:
+      return "waiting_customer";
+    case Status::WaitingThirdParty:
+      return "waiting_third_party";
+    case Status::Resolved:
+      return "resolved";
+    case Status::Closed:
+      return "closed";
+  }
+  return "open";
+}
+
+std::optional<Status> parseStatus(std::string_view name) {
+  for (auto s : kStatuses) {
+    if (statusName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+bool isWaiting(Status s) { return s == Status::WaitingCustomer || s == Status::WaitingThirdParty; }
+
+bool isPriority(std::string_view name) {
+  return std::find(std::begin(kPriorities), std::end(kPriorities), name) != std::end(kPriorities);
+}
+
+std::string caseNumberText(std::int64_t number) { return "T-" + std::to_string(number); }
+
+core::Result<CasePage> CaseService::list(const identity::Principal& p, const CaseFilter& filter) {
+  CaseScope scope;
+  scope.user = p.user.id;
+  bool any = false;
+  if (auto staff = policy_.staff(p); staff && access::Policy::staffSeesRecords(*staff)) {
+    if (filter.company) {
+      auto a = policy_.company(p, *filter.company);
+      if (!a || a->basis != Basis::Staff) {
+        return fail(Error::notFound("errors.cases.no_such_company"));
+      }
+    }
+    scope.org = staff->org_id;
+    if (staff->role == "department_admin") scope.departments = staff->departments;
+    any = true;
+  } else {
+    bool found = !filter.company;
+    for (const auto& a : policy_.memberships(p)) {
+      if (!a.can(Permission::SupportView)) continue;
+      if (filter.company && a.company.id != *filter.company) continue;
+      found = true;
+      auto& companies = a.own_records_only ? scope.own_companies : scope.companies;
+      auto& sites = a.own_records_only ? scope.own_sites : scope.sites;
+      if (a.all_sites) {
+        companies.push_back(a.company.id.value);
+      } else {
+        sites.insert(sites.end(), a.sites.begin(), a.sites.end());
+      }
+      any = true;
+    }
+    if (!found) return fail(Error::notFound("errors.cases.no_such_company"));
+  }
+  CasePage page;
+  std::vector<std::pair<std::string, std::int64_t>> counted;
+  if (any) {
+    page.items = repo_.list(scope, filter);
+    if (static_cast<int>(page.items.size()) > filter.limit) {
+      page.items.pop_back();
+      page.next_before = page.items.back().id.value;
+    }
+    counted = repo_.counts(scope, filter);
+  }
+  for (auto s : kStatuses) {
+    std::int64_t n = 0;
+    for (const auto& [name, count] : counted) {
+      if (name == statusName(s)) n = count;
+    }
+    page.counts.emplace_back(s, n);
+  }
+  return page;
+}
+
+std::optional<Seen> CaseService::standing(const identity::Principal& p, const Case& c) {
+  auto a = policy_.company(p, c.company_id);
+  if (!a) return std::nullopt;
+  Seen seen;
+  if (a->basis == Basis::Staff && worksInbox(policy_.staff(p))) {
+    seen.side = Side::Staff;
+    seen.may_answer = true;
+    return seen;
+  }
+  if (!a->can(Permission::SupportView)) return std::nullopt;
+  if (c.site_id ? !a->seesSite(*c.site_id) : !a->all_sites) return std::nullopt;
+  if (a->own_records_only) {
+    bool own = c.requester && c.requester->id == p.user.id;
+    if (!own && !repo_.isParticipant(c.id, p.user.id)) return std::nullopt;
+  }
+  seen.side = Side::Customer;
+  seen.may_answer = a->can(Permission::SupportOpen) && a->basis != Basis::Agent;
+  return seen;
+}
+
+CaseDetail CaseService::detail(const Case& c, Side side) {
+  CaseDetail d;
+  d.item = c;
+  d.participants = repo_.participants(c.id);
+  d.comments = repo_.comments(c.id, side == Side::Staff);
+  d.changes = repo_.changes(c.id);
+  return d;
+}
+
+core::Result<Seen> CaseService::find(const identity::Principal& p, core::CaseId id) {
+  auto c = repo_.find(id);
+  std::optional<Seen> seen;
+  if (c) seen = standing(p, *c);
+  if (!seen) return fail(Error::notFound("errors.cases.no_such_case"));
+  seen->detail = detail(*c, seen->side);
+  return std::move(*seen);
+}
+
+core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase& nc) {
+  auto a = policy_.company(p, nc.company_id);
+  if (!a || !a->can(Permission::SupportView)) {
+    return fail(Error::notFound("errors.cases.no_such_company"));
+  }
+  if (!a->can(Permission::SupportOpen) || a->basis == Basis::Agent) {
+    return fail(Error::forbidden("errors.cases.may_not_open"));
+  }
+  if (!isPriority(nc.priority)) {
+    return fail(Error::invalid("errors.cases.bad_priority", "priority"));
+  }
+  Case c;
+  c.org_id = a->company.org_id;
+  c.company_id = a->company.id;
+  c.company_name = a->company.name;
+  c.subject = nc.subject;
+  c.description = nc.description;
+  c.priority = nc.priority;
+  c.device_id = nc.device_id;
+  if (nc.site_id) {
+    if (!repo_.siteOfCompany(*nc.site_id, c.company_id) || !a->seesSite(*nc.site_id)) {
+      return fail(Error::invalid("errors.cases.bad_site", "site_id"));
+    }
+    c.site_id = nc.site_id;
+  } else if (!a->all_sites) {
+    return fail(Error::invalid("errors.cases.site_required", "site_id"));
+  }
+  if (nc.category_id) {
+    auto name = repo_.categoryOfOrg(*nc.category_id, c.org_id);
+    if (!name) return fail(Error::invalid("errors.cases.bad_category", "category_id"));
+    c.category_id = nc.category_id;
+    c.category_name = *name;
+  }
+  c.requester = repo_.person(p.user.id);
+  c.created_at = c.updated_at = clock_.now();
+  storage::Transaction tx(repo_.conn());
+  c.number = repo_.nextNumber(c.org_id);
+  c.id = repo_.insert(c);
+  recordEvent(c, "case.created", caseEventData(c));
+  tx.commit();
+  Seen seen{detail(c, Side::Customer), Side::Customer, true};
+  return seen;
+}
+
+core::Result<Commented> CaseService::comment(const identity::Principal& p, core::CaseId id,
+                                             const std::string& body, bool internal) {
+  auto c = repo_.find(id);
+  std::optional<Seen> seen;
+  if (c) seen = standing(p, *c);
+  if (!seen) return fail(Error::notFound("errors.cases.no_such_case"));
+  if (!seen->may_answer) return fail(Error::forbidden("errors.cases.may_not_answer"));
+  bool staff = seen->side == Side::Staff;
+  if (internal && !staff) return fail(Error::forbidden("errors.cases.notes_are_for_staff"));
+  auto now = clock_.now();
+  Commented out;
+  storage::Transaction tx(repo_.conn());
+  Case target = *c;
+  if (!staff && c->status == Status::Closed) {
+    // A closed case stays closed: the comment starts a new case that follows it.
+    target.follows_case_id = c->id;
+    target.status = Status::New;
+    target.requester = repo_.person(p.user.id);
+    target.assignee.reset();
+    target.resolved_at.reset();
+    target.closed_at.reset();
+    target.external_id.reset();
+    target.created_at = target.updated_at = now;
+    target.number = repo_.nextNumber(target.org_id);
+    target.id = repo_.insert(target);
+    out.opened_number = target.number;
+    recordEvent(target, "case.created", caseEventData(target));
+  } else if (!internal) {
+    if (!staff && (isWaiting(c->status) || c->status == Status::Resolved)) {
+      changeStatus(target, Status::Open, p, now);
+    } else if (staff && c->status == Status::New) {
+      changeStatus(target, Status::Open, p, now);
+    }
+  }
+  Comment m;
+  m.case_id = target.id;
+  m.author = repo_.person(p.user.id);
+  m.by_staff = staff;
+  m.internal = internal;
+  m.body = body;
+  m.created_at = now;
+  m.id = repo_.insertComment(m, target.company_id);
+  bool requester = target.requester && target.requester->id == p.user.id;
+  if (!staff && !requester) repo_.addParticipant(target.id, p.user.id, target.company_id);
+  target.updated_at = now;
+  repo_.updateState(target);
+  if (!internal) recordEvent(target, "case.commented", commentEventData(target, m));
+  tx.commit();
+  out.comment = std::move(m);
+  out.case_id = target.id;
+  return out;
+}
+
+core::Result<Seen> CaseService::update(const identity::Principal& p, core::CaseId id,
+                                       const CaseUpdate& u) {
+  auto c = repo_.find(id);
+  std::optional<Seen> seen;
+  if (c) seen = standing(p, *c);
+  if (!seen) return fail(Error::notFound("errors.cases.no_such_case"));
+  if (!seen->may_answer) return fail(Error::forbidden("errors.cases.may_not_answer"));
+  bool staff = seen->side == Side::Staff;
+  if (!staff && (u.priority || u.assignee)) {
+    return fail(Error::forbidden("errors.cases.staff_only_change"));
+  }
+  if (u.priority && !isPriority(*u.priority)) {
+    return fail(Error::invalid("errors.cases.bad_priority", "priority"));
+  }
+  std::optional<Person> assignee;
+  if (u.assignee && *u.assignee) {
+    assignee = repo_.assignableStaff(c->org_id, **u.assignee);
+    if (!assignee) return fail(Error::invalid("errors.cases.bad_assignee", "assignee_id"));
+  }
+  if (u.status && !staff && *u.status != c->status) {
+    bool closing = *u.status == Status::Closed;
+    bool reopening =
+        *u.status == Status::Open && (isWaiting(c->status) || c->status == Status::Resolved);
+    if (c->status == Status::Closed) return fail(Error::conflict("errors.cases.closed_is_final"));
+    if (!closing && !reopening) return fail(Error::conflict("errors.cases.customer_status"));
+  }
+  auto now = clock_.now();
+  Case next = *c;
+  storage::Transaction tx(repo_.conn());
+  bool changed = false;
+  if (u.status && *u.status != c->status) {
+    changeStatus(next, *u.status, p, now);
+    changed = true;
+  }
+  if (u.priority && *u.priority != c->priority) {
+    repo_.insertChange(c->id, c->company_id, p.user.id, "priority", c->priority, *u.priority, now);
+    next.priority = *u.priority;
+    changed = true;
+  }
+  if (u.assignee) {
+    auto before = c->assignee ? std::optional<std::int64_t>(c->assignee->id.value) : std::nullopt;
+    auto after = assignee ? std::optional<std::int64_t>(assignee->id.value) : std::nullopt;
+    if (before != after) {
+      auto text = [](const std::optional<Person>& who) -> std::optional<std::string> {
+        if (!who) return std::nullopt;
+        return who->email;
+      };
+      repo_.insertChange(c->id, c->company_id, p.user.id, "assignee", text(c->assignee),
+                         text(assignee), now);
+      next.assignee = assignee;
+      changed = true;
+    }
+  }
+  if (changed) {
+    next.updated_at = now;
+    repo_.updateState(next);
+  }
+  tx.commit();
+  seen->detail = detail(next, seen->side);
+  return std::move(*seen);
+}
+
+void CaseService::changeStatus(Case& c, Status to, const identity::Principal& p, std::int64_t now) {
+  auto from = c.status;
+  repo_.insertChange(c.id, c.company_id, p.user.id, "status", std::string(statusName(from)),
+                     std::string(statusName(to)), now);
+  c.status = to;
+  c.updated_at = now;
+  if (to == Status::Resolved) {
+    c.resolved_at = now;
+  } else if (to != Status::Closed) {
+    c.resolved_at.reset();
+  }
+  if (to == Status::Closed) {
+    c.closed_at = now;
+  } else {
+    c.closed_at.reset();
+  }
+  recordEvent(c, "case.status_changed", statusEventData(c, from));
+}
+
+void CaseService::recordEvent(const Case& c, const std::string& type, const std::string& data) {
+  events_.record({c.org_id, type, c.company_id, "case", c.id.value, data});
+}
+
+}  // namespace portico::cases

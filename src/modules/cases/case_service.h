@@ -1,0 +1,85 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "access/policy.h"
+#include "audit/audit_log.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "events/event_log.h"
+#include "modules/cases/case.h"
+#include "modules/cases/case_repository.h"
+
+namespace portico::cases {
+
+// How the caller stands towards a case: as staff working the inbox (internal notes, any
+// change), or as one of the company's people.
+enum class Side { Customer, Staff };
+
+// A case as the caller may see it, and from which side.
+struct Seen {
+  CaseDetail detail;
+  Side side = Side::Customer;
+  bool may_answer = false;  // may comment and change it (support.open, or the staff inbox)
+};
+
+// What a comment led to: the comment, on the case or (for a closed case) on the new case that
+// continues it.
+struct Commented {
+  Comment comment;
+  core::CaseId case_id;
+  std::optional<std::int64_t> opened_number;  // the new case's number, if one was opened
+};
+
+// The support cases of companies, as their people and the vendor's staff work them.
+//
+// Who sees a case (anything else is NotFound, never Forbidden, so ids leak nothing):
+// - staff see every case of the companies they reach (a department administrator: those of
+//   their departments; personnel: none); those whose role opens the support inbox (admin,
+//   support, department administrators) see the internal notes too and may answer and change
+//   any of them, the others (content creators) read them as the customer does;
+// - a company's people (and agents, read-only) with support.view there see its cases at the
+//   sites they see; a member whose membership sees only their own records sees the cases they
+//   opened or follow. support.open lets them open cases and answer them.
+// Every write is one transaction, with its event for the ERP (case.created, case.commented for
+// public comments only, case.status_changed). Thread-safe.
+class CaseService {
+ public:
+  CaseService(CaseRepository& repo, access::Policy& policy, events::EventLog& events,
+              const core::Clock& clock)
+      : repo_(repo), policy_(policy), events_(events), clock_(clock) {}
+
+  // The cases the caller may see under `filter`, newest first, with counts per status.
+  // NotFound if filter.company is not one whose cases the caller sees.
+  core::Result<CasePage> list(const identity::Principal& p, const CaseFilter& filter);
+  // One case with its participants, conversation and history.
+  core::Result<Seen> find(const identity::Principal& p, core::CaseId id);
+  // Opens a case in one of the caller's companies (support.open there; Forbidden without it).
+  // The site, if given, must be one the caller sees; a caller who sees only some sites must name
+  // one. InvalidInput naming the field at fault.
+  core::Result<Seen> open(const identity::Principal& p, const NewCase& c);
+  // Adds a public comment, or (staff) an internal note. A customer's comment on a waiting or
+  // resolved case opens it again; on a closed case it opens a new case that follows it.
+  core::Result<Commented> comment(const identity::Principal& p, core::CaseId id,
+                                  const std::string& body, bool internal);
+  // Changes status, priority or assignee. A customer may close their company's case or open a
+  // resolved or waiting one again; staff may also set any status, the priority and the assignee
+  // (one of the organization's support staff). Conflict for a change a status does not allow.
+  core::Result<Seen> update(const identity::Principal& p, core::CaseId id, const CaseUpdate& u);
+
+ private:
+  // The caller's standing towards `c`, or nullopt if they may not see it.
+  std::optional<Seen> standing(const identity::Principal& p, const Case& c);
+  CaseDetail detail(const Case& c, Side side);
+  // Sets a new status with its times, history row and event. REQUIRES: a transaction.
+  void changeStatus(Case& c, Status to, const identity::Principal& p, std::int64_t now);
+  void recordEvent(const Case& c, const std::string& type, const std::string& data);
+
+  CaseRepository& repo_;
+  access::Policy& policy_;
+  events::EventLog& events_;
+  const core::Clock& clock_;
+};
+
+}  // namespace portico::cases
