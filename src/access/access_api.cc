@@ -142,12 +142,13 @@ json memberJson(const Member& m) {
           {"role", m.role},
           {"permissions", perms},
           {"sites", m.all_sites ? json("all") : json(m.sites)},
+          {"visibility", m.own_records_only ? "own" : "company"},
           {"last_login_at", m.last_login_at ? json(*m.last_login_at) : json(nullptr)},
           {"two_factor", m.has_second_factor},
           {"invited_by", m.invited_by ? json(*m.invited_by) : json(nullptr)}};
 }
 
-// Parses {role} | {permissions:[…]} and/or {sites:"all"|[ids]}.
+// Parses {role} | {permissions:[…]} and/or {sites:"all"|[ids]} and/or {visibility}.
 core::Result<RightsChange> parseRights(const std::string& body_text) {
   auto body = identity::parseJsonObject(body_text);
   if (!body) return core::fail(body.error());
@@ -187,6 +188,11 @@ core::Result<RightsChange> parseRights(const std::string& body_text) {
       } else {
         return core::fail(core::Error::invalid("errors.access.sites_all_or_list", "sites"));
       }
+    } else if (key == "visibility") {
+      if (value != "company" && value != "own") {
+        return core::fail(core::Error::invalid("errors.access.bad_visibility", "visibility"));
+      }
+      change.own_records_only = value == "own";
     } else {
       return core::fail(
           core::Error::invalid("errors.access.unknown_field", key).with("field", key));

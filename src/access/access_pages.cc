@@ -442,6 +442,8 @@ class Pages {
     } else {
       sites.insert(m.sites.begin(), m.sites.end());
     }
+    bool own_records =
+        posted ? form.value("visibility", std::string()) == "own" : m.own_records_only;
     bool staff = a.basis == Basis::Staff;
     json permissions = json::array();
     for (int i = 0; i < kPermissionCount; ++i) {
@@ -468,6 +470,7 @@ class Pages {
                  {"custom", role == "custom"},
                  {"permissions", permissions},
                  {"all_sites", all_sites},
+                 {"own_records", own_records},
                  {"site_options", site_options},
                  {"has_sites", !site_options.empty()},
                  {"self", m.user_id == c.principal->user.id},
@@ -488,6 +491,7 @@ class Pages {
     form = {{"role", role},
             {"permissions", json::array()},
             {"sites", formField(c, "sites")},
+            {"visibility", formField(c, "visibility")},
             {"site_ids", json::array()}};
     // One field per box ("permission.invoices.view", "site.12"): a form names a field once.
     for (const auto& [name, value] : c.form) {
@@ -515,6 +519,13 @@ class Pages {
       change.permissions = set;
     } else {
       change.role = role;
+    }
+    // A form without the field (an older page) leaves the visibility as it is.
+    if (auto v = formField(c, "visibility"); !v.empty()) {
+      if (v != "company" && v != "own") {
+        return core::fail(core::Error::invalid("errors.access.bad_visibility", "visibility"));
+      }
+      change.own_records_only = v == "own";
     }
     change.all_sites = formField(c, "sites") != "some";
     if (*change.all_sites) {

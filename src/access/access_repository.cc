@@ -42,9 +42,11 @@ constexpr std::string_view kPutMembership =
 constexpr std::string_view kMembers =
     "SELECT u.id, u.email, u.first_name, u.last_name, m.role, m.permissions, m.all_sites, m.id,"
     " u.last_login_at, (u.totp_secret IS NOT NULL OR u.sms_phone IS NOT NULL), i.email,"
-    " u.status = 'disabled'"
+    " u.status = 'disabled', m.visibility"
     " FROM memberships m JOIN users u ON u.id = m.user_id LEFT JOIN users i ON i.id = m.invited_by"
     " WHERE m.company_id = ? ORDER BY u.last_name, u.first_name, u.id";
+constexpr std::string_view kSetVisibility =
+    "UPDATE memberships SET visibility = ? WHERE company_id = ? AND user_id = ?";
 constexpr std::string_view kSetRights =
     "UPDATE memberships SET role = ?, permissions = ?, all_sites = ? WHERE company_id = ?"
     " AND user_id = ?";
@@ -215,6 +217,7 @@ std::vector<Member> AccessRepository::members(core::CompanyId company) {
       m.has_second_factor = q.getInt(9) != 0;
       m.invited_by = q.getOptText(10);
       m.disabled = q.getInt(11) != 0;
+      m.own_records_only = q.getText(12) == "own";
       rows.emplace_back(std::move(m), q.getInt(7));
     }
   }
@@ -252,6 +255,13 @@ bool AccessRepository::isMemberByEmail(core::CompanyId company, const std::strin
   Query q(conn(), kMemberByEmail);
   q.bind(company.value, email);
   return q.next();
+}
+
+void AccessRepository::setVisibility(core::CompanyId company, core::UserId user,
+                                     bool own_records_only) {
+  Query(conn(), kSetVisibility)
+      .bind(own_records_only ? "own" : "company", company.value, user.value)
+      .run();
 }
 
 bool AccessRepository::setRights(core::CompanyId company, core::UserId user,

@@ -50,6 +50,8 @@ class AccessRepository {
   bool setRights(core::CompanyId company, core::UserId user, const std::string& role,
                  const PermissionSet& permissions, bool all_sites,
                  const std::vector<std::int64_t>& sites);
+  // Whether the membership sees only the member's own records, or the company's.
+  void setVisibility(core::CompanyId company, core::UserId user, bool own_records_only);
   // Deletes the membership; false if there was none.
   bool deleteMembership(core::CompanyId company, core::UserId user);
   // True if every id is a site of `company`.

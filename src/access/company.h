@@ -67,6 +67,7 @@ struct Member {
   bool has_second_factor = false;
   std::optional<std::string> invited_by;  // the inviter's e-mail
   bool disabled = false;                  // the login is disabled
+  bool own_records_only = false;          // sees only their own records (cases), not the company's
 };
 
 // The agent allocated to a company, as the company's administrators see it: who may read the
@@ -92,6 +93,8 @@ struct RightsChange {
   std::optional<PermissionSet> permissions;
   std::optional<bool> all_sites;
   std::vector<std::int64_t> sites;  // when all_sites == false
+  // The company's records, or only the member's own (the cases they opened or follow).
+  std::optional<bool> own_records_only;
 };
 
 // An upsert from the integration API.

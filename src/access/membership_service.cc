@@ -91,7 +91,7 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
   if (change.role && change.permissions) {
     return fail(Error::invalid("errors.access.role_and_permissions", "role"));
   }
-  if (!change.role && !change.permissions && !change.all_sites) {
+  if (!change.role && !change.permissions && !change.all_sites && !change.own_records_only) {
     return fail(Error::invalid("errors.access.nothing_to_change"));
   }
   storage::Transaction tx(repo_.conn());
@@ -129,18 +129,22 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
     return fail(Error::forbidden("errors.access.change_within_sites"));
   }
   repo_.setRights(caller.company.id, target, role, permissions, all_sites, sites);
+  bool own = change.own_records_only.value_or(current->own_records_only);
+  if (own != current->own_records_only) repo_.setVisibility(caller.company.id, target, own);
   audit_.record(actor, {"membership.changed", target, caller.company.org_id, caller.company.id,
                         nlohmann::json{{"old_role", current->role},
                                        {"new_role", role},
                                        {"old_permissions", current->permissions.serialize()},
                                        {"new_permissions", permissions.serialize()},
-                                       {"all_sites", all_sites}}
+                                       {"all_sites", all_sites},
+                                       {"visibility", own ? "own" : "company"}}
                             .dump()});
   recordMemberEvent(
       events_, "user.rights_changed", caller.company.org_id, caller.company.id, "user",
       target.value, current->email,
       EventRights{role, permissions, all_sites, all_sites ? std::vector<std::int64_t>{} : sites},
-      nlohmann::json{{"previous_role", current->role}}.dump());
+      nlohmann::json{{"previous_role", current->role}, {"visibility", own ? "own" : "company"}}
+          .dump());
   if (notifier_) {  // the mail is queued with the change
     notifier_->notify(target, identity::kAccessChanges, "access_changed",
                       {{"company", caller.company.name}, {"change_changed", true}},

@@ -313,6 +313,14 @@ Explanation Policy::explain(core::UserId subject, core::CompanyId company,
          {{"permission", name}}});
     allowed = holds;
   }
+  if (access->own_records_only) {
+    e.steps.push_back({"visibility",
+                       true,
+                       "Sees only their own records (the cases they opened or follow), not the "
+                       "company's",
+                       "own_records",
+                       {}});
+  }
   if (access->all_sites) {
     e.steps.push_back({"sites", true, "Sees every site of the company", "all_sites", {}});
   } else {

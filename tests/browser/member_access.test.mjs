@@ -40,15 +40,20 @@ async function main(h) {
   assert.ok((await page.locator('[role=alert]').innerText()).includes(sv('errors.access.choose_permission')));
   await assertPageOk(page, 'the member page with an error');
 
-  // Read-only at every site: saved, and the company page says so.
+  // Read-only at every site, seeing only her own cases: saved, and the company page says so.
   await page.getByLabel(sv('role.read_only'), { exact: true }).check();
+  await page.getByLabel(sv('member.visibility_own'), { exact: true }).check();
   await clickAndWait(page, page.getByRole('button', { name: sv('member.save') }));
   assert.equal(pathOf(page), company);
   const notice = page.locator('p.notice[role=status]');
   assert.equal((await notice.innerText()).trim(),
     sv('notices.access.changed', { name: 'Nora New', company: 'Acme Sverige AB' }));
   assert.ok((await nora.innerText()).includes(sv('role.read_only')));
-  step('role changed through the member page');
+  await clickAndWait(page, nora.getByRole('link', { name: `${sv('company.change_access')}: Nora New` }));
+  assert.equal(await page.locator('input[name=visibility][value=own]').isChecked(), true);
+  await clickAndWait(page, page.getByRole('link', { name: sv('confirm.cancel') }));
+  assert.equal(pathOf(page), company);
+  step('role and visibility changed through the member page');
 
   // Removing asks first; "Cancel" leaves everything as it was.
   await clickAndWait(page, nora.getByRole('button', { name: `${sv('company.remove')}: Nora New` }));

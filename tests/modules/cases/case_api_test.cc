@@ -179,8 +179,20 @@ TEST_F(CaseApiTest, ACaseAtASiteOutsideTheCallersScopeIs404) {
 TEST_F(CaseApiTest, AMemberWhoSeesOnlyTheirOwnCasesSeesThoseTheyOpenedOrFollow) {
   auto adas = open(ada)["id"].get<std::int64_t>();
   auto followed = open(ada)["id"].get<std::int64_t>();
-  server.sql("UPDATE memberships SET visibility = 'own' WHERE user_id = ?",
-             {std::to_string(bob_id)});
+  setBob({{"visibility", "own"}});
+  auto members = call("GET", "/api/v1/companies/" + std::to_string(company) + "/users", ada).json();
+  for (const auto& m : members["items"]) {
+    EXPECT_EQ(m["visibility"], m["id"] == bob_id ? "own" : "company") << m.dump();
+  }
+  // Explain access says why.
+  auto why = call("GET",
+                  "/api/v1/companies/" + std::to_string(company) +
+                      "/explain?permission=support.view&user_id=" + std::to_string(bob_id),
+                  ada)
+                 .json();
+  bool explained = false;
+  for (const auto& step : why["steps"]) explained |= step["check"] == "visibility";
+  EXPECT_TRUE(explained) << why.dump();
   auto bobs = open(bob)["id"].get<std::int64_t>();
   EXPECT_EQ(listed(bob), std::vector<std::int64_t>{bobs});
   EXPECT_EQ(call("GET", casePath(adas), bob).status, 404);
@@ -189,6 +201,14 @@ TEST_F(CaseApiTest, AMemberWhoSeesOnlyTheirOwnCasesSeesThoseTheyOpenedOrFollow) 
   EXPECT_EQ(call("GET", casePath(followed), bob).status, 200);
   EXPECT_EQ(listed(bob), (std::vector<std::int64_t>{bobs, followed}));
   EXPECT_EQ(listed(bob, "?mine=true"), (std::vector<std::int64_t>{bobs, followed}));
+  auto bad = call(
+      "PATCH", "/api/v1/companies/" + std::to_string(company) + "/users/" + std::to_string(bob_id),
+      ada, {{"visibility", "mine"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json()["error"]["field"], "visibility");
+  // Back to the company's cases.
+  setBob({{"visibility", "company"}});
+  EXPECT_EQ(listed(bob).size(), 3u);
   // Ada still sees the company's cases.
   EXPECT_EQ(listed(ada).size(), 3u);
   EXPECT_EQ(listed(ada, "?mine=true"), (std::vector<std::int64_t>{followed, adas}));
