@@ -155,6 +155,8 @@ struct App::Impl {
       auto keep_s = static_cast<std::int64_t>(config.keep_emails_months) * 2629800;
       mail_history.pruneBefore(clock.now() - keep_s);
     });
+    // A resolved case closes by itself after 14 days.
+    job_runner.housekeeping("cases", [this] { case_service.closeResolved(); });
     webhook_client = std::make_unique<notify::WebhookClient>(config.allow_private_webhooks);
     webhooks = std::make_unique<events::WebhookService>(events_repo, job_queue, secrets,
                                                         *identity_service, *webhook_client, audit,

@@ -26,6 +26,9 @@ constexpr std::string_view kInsert =
     " priority, category_id, site_id, device_id, requester_id, assignee_id, follows_case_id,"
     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kFind = "SELECT " CASE_COLUMNS CASE_FROM " WHERE c.id = ?";
+constexpr std::string_view kResolvedBefore =
+    "SELECT id FROM cases WHERE status = 'resolved' AND resolved_at <= ? ORDER BY resolved_at"
+    " LIMIT ?";
 constexpr std::string_view kUpdateState =
     "UPDATE cases SET status = ?, priority = ?, assignee_id = ?, updated_at = ?, resolved_at = ?,"
     " closed_at = ? WHERE id = ?";
@@ -225,6 +228,14 @@ std::vector<std::pair<std::string, std::int64_t>> CaseRepository::counts(const C
   bindScopeAndFilters(q, scope, all, false);
   std::vector<std::pair<std::string, std::int64_t>> out;
   while (q.next()) out.emplace_back(q.getText(0), q.getInt(1));
+  return out;
+}
+
+std::vector<core::CaseId> CaseRepository::resolvedBefore(std::int64_t cutoff, int limit) {
+  Query q(conn(), kResolvedBefore);
+  q.bind(cutoff, limit);
+  std::vector<core::CaseId> out;
+  while (q.next()) out.push_back(core::CaseId{q.getInt(0)});
   return out;
 }
 

@@ -40,6 +40,8 @@ class CaseRepository {
   // The number of cases per status under the same scope and filters, ignoring filter.status.
   std::vector<std::pair<std::string, std::int64_t>> counts(const CaseScope& scope,
                                                            const CaseFilter& filter);
+  // Cases resolved at `cutoff` or before, oldest first, at most `limit`.
+  std::vector<core::CaseId> resolvedBefore(std::int64_t cutoff, int limit);
   // Writes the case's status, priority, assignee and times.
   void updateState(const Case& c);
 

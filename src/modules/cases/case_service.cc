@@ -216,9 +216,9 @@ core::Result<Commented> CaseService::comment(const identity::Principal& p, core:
     recordEvent(target, "case.created", caseEventData(target));
   } else if (!internal) {
     if (!staff && (isWaiting(c->status) || c->status == Status::Resolved)) {
-      changeStatus(target, Status::Open, p, now);
+      changeStatus(target, Status::Open, p.user.id, now);
     } else if (staff && c->status == Status::New) {
-      changeStatus(target, Status::Open, p, now);
+      changeStatus(target, Status::Open, p.user.id, now);
     }
   }
   Comment m;
@@ -271,7 +271,7 @@ core::Result<Seen> CaseService::update(const identity::Principal& p, core::CaseI
   storage::Transaction tx(repo_.conn());
   bool changed = false;
   if (u.status && *u.status != c->status) {
-    changeStatus(next, *u.status, p, now);
+    changeStatus(next, *u.status, p.user.id, now);
     changed = true;
   }
   if (u.priority && *u.priority != c->priority) {
@@ -302,9 +302,10 @@ core::Result<Seen> CaseService::update(const identity::Principal& p, core::CaseI
   return std::move(*seen);
 }
 
-void CaseService::changeStatus(Case& c, Status to, const identity::Principal& p, std::int64_t now) {
+void CaseService::changeStatus(Case& c, Status to, std::optional<core::UserId> actor,
+                               std::int64_t now) {
   auto from = c.status;
-  repo_.insertChange(c.id, c.company_id, p.user.id, "status", std::string(statusName(from)),
+  repo_.insertChange(c.id, c.company_id, actor, "status", std::string(statusName(from)),
                      std::string(statusName(to)), now);
   c.status = to;
   c.updated_at = now;
@@ -319,6 +320,23 @@ void CaseService::changeStatus(Case& c, Status to, const identity::Principal& p,
     c.closed_at.reset();
   }
   recordEvent(c, "case.status_changed", statusEventData(c, from));
+}
+
+int CaseService::closeResolved() {
+  auto cutoff = clock_.now() - kAutoCloseAfterS;
+  int closed = 0;
+  for (auto id : repo_.resolvedBefore(cutoff, kAutoCloseBatch)) {
+    storage::Transaction tx(repo_.conn());
+    auto c = repo_.find(id);  // again inside the transaction: another node may have been first
+    if (!c || c->status != Status::Resolved || !c->resolved_at || *c->resolved_at > cutoff) {
+      continue;
+    }
+    changeStatus(*c, Status::Closed, std::nullopt, clock_.now());
+    repo_.updateState(*c);
+    tx.commit();
+    ++closed;
+  }
+  return closed;
 }
 
 void CaseService::recordEvent(const Case& c, const std::string& type, const std::string& data) {

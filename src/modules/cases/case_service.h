@@ -68,12 +68,20 @@ class CaseService {
   // (one of the organization's support staff). Conflict for a change a status does not allow.
   core::Result<Seen> update(const identity::Principal& p, core::CaseId id, const CaseUpdate& u);
 
+  // A resolved case closes by itself this long after it was resolved.
+  static constexpr std::int64_t kAutoCloseAfterS = 14 * 24 * 3600;
+  static constexpr int kAutoCloseBatch = 500;
+  // Closes the cases resolved kAutoCloseAfterS ago or earlier (at most kAutoCloseBatch a call),
+  // each in its own transaction with its history row (by nobody) and case.status_changed event.
+  // Safe to run on several nodes at once. The number closed. (A job runner's housekeeping task.)
+  int closeResolved();
+
  private:
   // The caller's standing towards `c`, or nullopt if they may not see it.
   std::optional<Seen> standing(const identity::Principal& p, const Case& c);
   CaseDetail detail(const Case& c, Side side);
   // Sets a new status with its times, history row and event. REQUIRES: a transaction.
-  void changeStatus(Case& c, Status to, const identity::Principal& p, std::int64_t now);
+  void changeStatus(Case& c, Status to, std::optional<core::UserId> actor, std::int64_t now);
   void recordEvent(const Case& c, const std::string& type, const std::string& data);
 
   CaseRepository& repo_;

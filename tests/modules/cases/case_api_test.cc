@@ -291,6 +291,31 @@ TEST_F(CaseApiTest, ACommentOnAClosedCaseOpensANewCaseThatFollowsIt) {
   EXPECT_TRUE(call("GET", casePath(id), ada).json()["comments"].empty());
 }
 
+TEST_F(CaseApiTest, AResolvedCaseClosesByItselfAfterFourteenDays) {
+  auto id = open(ada)["id"].get<std::int64_t>();
+  open(ada);  // never resolved: stays as it is
+  ASSERT_EQ(call("PATCH", casePath(id), support, {{"status", "resolved"}}).status, 200);
+  // Sessions do not last two weeks: the ERP's event feed (an API key) tells what happened.
+  auto closings = [&] {
+    int n = 0;
+    for (const auto& e : events("case.status_changed")) {
+      if (e["data"]["to"] == "closed") {
+        EXPECT_EQ(e["data"]["case"]["id"], id);
+        ++n;
+      }
+    }
+    return n;
+  };
+  server.clock().advance(13 * 24 * 3600);
+  server.app().jobRunner().runHousekeeping();
+  EXPECT_EQ(closings(), 0);
+  server.clock().advance(24 * 3600);
+  server.app().jobRunner().runHousekeeping();
+  EXPECT_EQ(closings(), 1);
+  server.app().jobRunner().runHousekeeping();  // once only
+  EXPECT_EQ(closings(), 1);
+}
+
 TEST_F(CaseApiTest, OnlyStaffChangePriorityAndAssigneeAndOnlyToSupportStaff) {
   auto id = open(ada)["id"].get<std::int64_t>();
   EXPECT_EQ(call("PATCH", casePath(id), ada, {{"priority", "urgent"}}).status, 403);
