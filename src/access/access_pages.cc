@@ -102,9 +102,15 @@ Response PageRenderer::render(const Context& c, const std::string& name, json da
   data["signed_in"] = true;
   data["user_name"] = c.principal->user.first_name + " " + c.principal->user.last_name;
   if (c.notice) data["page_notice"] = views_.message(c.lang, c.notice->key, c.notice->args);
-  if (auto staff = policy_.staff(*c.principal); staff && Policy::staffMay(*staff, kConsoleStart)) {
-    data["staff_console"] = true;
+  auto staff = policy_.staff(*c.principal);
+  if (staff && Policy::staffMay(*staff, kConsoleStart)) data["staff_console"] = true;
+  // Support, for those who see cases: staff who read their customers' records, and members or
+  // agents who hold support.view somewhere.
+  bool support = staff && Policy::staffSeesRecords(*staff);
+  for (const auto& a : support ? std::vector<CompanyAccess>{} : policy_.memberships(*c.principal)) {
+    support = support || a.can(Permission::SupportView);
   }
+  if (support) data["support_menu"] = true;
   return Response::html(status, views_.page(name, c.lang, data));
 }
 

@@ -36,6 +36,7 @@
 #include "identity/totp.h"
 #include "integration/idempotency.h"
 #include "integration/integration_api.h"
+#include "modules/cases/case_pages.h"
 #include "modules/cases/case_routes.h"
 #include "modules/emails/email_routes.h"
 #include "notify/mailer.h"
@@ -307,6 +308,7 @@ struct App::Impl {
     page_state.push_back(
         emails::registerEmailRoutes(*guarded, policy, email_service, audit, views));
     cases::registerCaseRoutes(*guarded, case_service);
+    page_state.push_back(cases::registerCasePages(*guarded, policy, case_service, views));
     // Last: the document describes every route registered above (and itself).
     guarded->api("GET", "/api/v1/openapi.json", identity::Access::Public,
                  [this](http::Request&, identity::Context&) {

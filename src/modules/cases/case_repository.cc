@@ -66,6 +66,13 @@ constexpr std::string_view kAssignableStaff =
     "SELECT u.id, u.first_name, u.last_name, u.email FROM staff_members s"
     " JOIN users u ON u.id = s.user_id WHERE s.org_id = ? AND s.user_id = ?"
     " AND s.role IN ('admin', 'support', 'department_admin') AND u.status = 'active'";
+constexpr std::string_view kSupportStaff =
+    "SELECT u.id, u.first_name, u.last_name, u.email FROM staff_members s"
+    " JOIN users u ON u.id = s.user_id WHERE s.org_id = ?"
+    " AND s.role IN ('admin', 'support', 'department_admin') AND u.status = 'active'"
+    " ORDER BY u.last_name, u.first_name, u.id";
+constexpr std::string_view kSitesOf =
+    "SELECT id, name FROM sites WHERE company_id = ? ORDER BY name, id";
 constexpr std::string_view kPerson =
     "SELECT id, first_name, last_name, email FROM users WHERE id = ?";
 
@@ -344,6 +351,22 @@ std::optional<Person> CaseRepository::person(core::UserId user) {
   q.bind(user.value);
   if (!q.next()) return std::nullopt;
   return personAt(q, 0);
+}
+
+std::vector<Person> CaseRepository::supportStaff(core::OrgId org) {
+  Query q(conn(), kSupportStaff);
+  q.bind(org.value);
+  std::vector<Person> out;
+  while (q.next()) out.push_back(*personAt(q, 0));
+  return out;
+}
+
+std::vector<std::pair<std::int64_t, std::string>> CaseRepository::sitesOf(core::CompanyId company) {
+  Query q(conn(), kSitesOf);
+  q.bind(company.value);
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  while (q.next()) out.emplace_back(q.getInt(0), q.getText(1));
+  return out;
 }
 
 }  // namespace portico::cases

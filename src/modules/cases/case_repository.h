@@ -64,6 +64,10 @@ class CaseRepository {
   // administrator staff.
   std::optional<Person> assignableStaff(core::OrgId org, core::UserId user);
   std::optional<Person> person(core::UserId user);
+  // The organization's logins that assignableStaff() accepts, by name.
+  std::vector<Person> supportStaff(core::OrgId org);
+  // The sites of `company`, by name: {id, name}.
+  std::vector<std::pair<std::int64_t, std::string>> sitesOf(core::CompanyId company);
 
  private:
   storage::Db& db_;

@@ -322,6 +322,25 @@ void CaseService::changeStatus(Case& c, Status to, std::optional<core::UserId> a
   recordEvent(c, "case.status_changed", statusEventData(c, from));
 }
 
+std::vector<CaseService::Openable> CaseService::openable(const identity::Principal& p) {
+  std::vector<Openable> out;
+  for (auto& a : policy_.memberships(p)) {
+    if (!a.can(Permission::SupportOpen) || a.basis == Basis::Agent) continue;
+    Openable o;
+    for (auto& site : repo_.sitesOf(a.company.id)) {
+      if (a.seesSite(site.first)) o.sites.push_back(std::move(site));
+    }
+    o.access = std::move(a);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::vector<Person> CaseService::assignees(const Seen& seen) {
+  if (seen.side != Side::Staff) return {};
+  return repo_.supportStaff(seen.detail.item.org_id);
+}
+
 int CaseService::closeResolved() {
   auto cutoff = clock_.now() - kAutoCloseAfterS;
   int closed = 0;

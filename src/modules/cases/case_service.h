@@ -68,6 +68,16 @@ class CaseService {
   // (one of the organization's support staff). Conflict for a change a status does not allow.
   core::Result<Seen> update(const identity::Principal& p, core::CaseId id, const CaseUpdate& u);
 
+  // Where the caller may open a case: a company with support.open (not through an agent), with
+  // the sites of it that the caller sees ({id, name}).
+  struct Openable {
+    access::CompanyAccess access;
+    std::vector<std::pair<std::int64_t, std::string>> sites;
+  };
+  std::vector<Openable> openable(const identity::Principal& p);
+  // Whom staff may assign `seen`'s case to (empty for a customer).
+  std::vector<Person> assignees(const Seen& seen);
+
   // A resolved case closes by itself this long after it was resolved.
   static constexpr std::int64_t kAutoCloseAfterS = 14 * 24 * 3600;
   static constexpr int kAutoCloseBatch = 500;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "support/browser.h"
 #include "support/test_server.h"
 
 namespace portico::testing {
@@ -20,9 +21,9 @@ class CaseApiTest : public ::testing::Test {
     key = *server.app().createApiKey("Vendor", "ERP");
     std::tie(company, ada) = server.companyWithAdmin(key, "A", "ada@a.example");
     std::tie(other_company, olga) = server.companyWithAdmin(key, "B", "olga@b.example");
-    bob = member("bob@a.example");
+    bob = member("bob@a.example", &bob_secret);
     bob_id = userId(bob);
-    support = server.staffMember("Vendor", "sam@vendor.example", "support");
+    support = server.staffMember("Vendor", "sam@vendor.example", "support", &sam_secret);
     site1 = site("North");
     site2 = site("South");
   }
@@ -34,7 +35,7 @@ class CaseApiTest : public ::testing::Test {
     return server.request(method, path, body.is_null() ? "" : body.dump(), h);
   }
   // A login that Ada invites to company A as a user, signed in with 2FA: its token.
-  std::string member(const std::string& email) {
+  std::string member(const std::string& email, std::string* secret = nullptr) {
     auto r = call("POST", "/api/v1/invitations", ada,
                   {{"email", email},
                    {"first_name", "Bob"},
@@ -48,7 +49,7 @@ class CaseApiTest : public ::testing::Test {
                      {"last_name", "Member"},
                      {"password", TestServer::kPassword}});
     EXPECT_EQ(r.status, 201) << r.body;
-    return server.signInAndEnrol(email);
+    return server.signInAndEnrol(email, secret);
   }
   std::int64_t userId(const std::string& token) {
     return server.get("/api/v1/me", token).json()["user"]["id"].get<std::int64_t>();
@@ -93,7 +94,21 @@ class CaseApiTest : public ::testing::Test {
     return out;
   }
   TestServer server;
-  std::string key, ada, olga, bob, support;
+  // A browser signed in as `email` with its TOTP secret (a code of the next time step).
+  Browser signIn(const std::string& email, const std::string& secret) {
+    server.clock().advance(30);
+    Browser b(server);
+    b.get("/login");
+    auto r = b.submit("/login", {{"email", email}, {"password", TestServer::kPassword}});
+    EXPECT_EQ(r.header("location"), "/mfa") << r.body;
+    b.get("/mfa");
+    r = b.submit("/mfa", {{"code", server.totpCode(secret)}});
+    EXPECT_EQ(r.status, 303) << r.body;
+    b.get("/cases");  // a page with the CSRF token in its forms
+    return b;
+  }
+
+  std::string key, ada, olga, bob, support, bob_secret, sam_secret;
   std::int64_t company = 0, other_company = 0, bob_id = 0, site1 = 0, site2 = 0;
 };
 
@@ -450,6 +465,76 @@ TEST_F(CaseApiTest, EachCallerGetsWhatItsRoleAllowsOnEveryCall) {
   EXPECT_NE(call("GET", path, staff["admin"]).body.find("between us"), std::string::npos);
   EXPECT_EQ(call("GET", path, staff["content_creator"]).body.find("between us"), std::string::npos);
   EXPECT_EQ(call("GET", path, agent).body.find("between us"), std::string::npos);
+}
+
+// The pages: a customer opens a case and follows the conversation; staff answer from the inbox
+// with a reply and an internal note that the customer never sees.
+TEST_F(CaseApiTest, TheWholeConversationRunsInThePages) {
+  auto customer = signIn("bob@a.example", bob_secret);
+  auto home = customer.get("/");
+  EXPECT_NE(home.body.find("href=\"/cases\""), std::string::npos);  // Support in the menu
+  auto empty = customer.get("/cases");
+  EXPECT_EQ(empty.status, 200);
+  EXPECT_NE(empty.body.find("No cases here yet."), std::string::npos);
+  // A subject is needed: the form comes back with the message and what was typed.
+  auto bad = customer.submit("/cases/new", {{"company_id", std::to_string(company)},
+                                            {"subject", ""},
+                                            {"description", "Smoke from the fan"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("Smoke from the fan"), std::string::npos);
+  auto made = customer.submit("/cases/new", {{"company_id", std::to_string(company)},
+                                             {"subject", "Fan <b>noise</b>"},
+                                             {"description", "Smoke from the fan"},
+                                             {"priority", "high"},
+                                             {"site_id", std::to_string(site1)}});
+  ASSERT_EQ(made.status, 303) << made.body;
+  auto where = made.header("location");
+  auto page = customer.get(where);
+  EXPECT_NE(page.body.find("T-1001"), std::string::npos);
+  EXPECT_NE(page.body.find("Fan &lt;b&gt;noise&lt;/b&gt;"), std::string::npos);  // escaped
+  EXPECT_NE(page.body.find("is open"), std::string::npos);                       // the notice
+  EXPECT_EQ(page.body.find("Internal note: only"), std::string::npos);  // no staff controls
+
+  auto staff = signIn("sam@vendor.example", sam_secret);
+  EXPECT_NE(staff.get("/cases").body.find(where), std::string::npos);  // in the inbox
+  ASSERT_EQ(
+      staff.submit(where + "/comments", {{"body", "Fan model is EOL"}, {"internal", "1"}}).status,
+      303);
+  ASSERT_EQ(staff.submit(where + "/comments", {{"body", "A technician is on the way."}}).status,
+            303);
+  auto sam = std::to_string(userId(support));
+  ASSERT_EQ(
+      staff
+          .submit(where,
+                  {{"status", "waiting_customer"}, {"priority", "urgent"}, {"assignee_id", sam}})
+          .status,
+      303);
+  auto staff_page = staff.get(where).body;
+  EXPECT_NE(staff_page.find("Fan model is EOL"), std::string::npos);
+
+  page = customer.get(where);
+  EXPECT_NE(page.body.find("A technician is on the way."), std::string::npos);
+  EXPECT_EQ(page.body.find("Fan model is EOL"), std::string::npos);
+  EXPECT_NE(page.body.find("Waiting for your reply"), std::string::npos);
+  // The customer answers (the case opens again), then closes it; a later message follows up.
+  ASSERT_EQ(customer.submit(where + "/comments", {{"body", "Thanks!"}}).status, 303);
+  EXPECT_NE(customer.get(where).body.find("In progress"), std::string::npos);
+  ASSERT_EQ(customer.submit(where, {{"status", "closed"}}).status, 303);
+  auto follow = customer.submit(where + "/comments", {{"body", "It is back."}});
+  ASSERT_EQ(follow.status, 303);
+  EXPECT_NE(follow.header("location"), where);
+  EXPECT_NE(customer.get(follow.header("location")).body.find("T-1002"), std::string::npos);
+
+  // Another company's case is the 404 page, its forms too; a form without a CSRF token is
+  // refused.
+  auto theirs =
+      "/cases/" +
+      std::to_string(open(olga, {{"company_id", other_company}})["id"].get<std::int64_t>());
+  EXPECT_EQ(customer.get(theirs).status, 404);
+  EXPECT_EQ(customer.submit(theirs + "/comments", {{"body", "hi"}}).status, 404);
+  auto anonymous = server.request("POST", where + "/comments", "body=x",
+                                  {"Content-Type: application/x-www-form-urlencoded"});
+  EXPECT_EQ(anonymous.status, 403);
 }
 
 }  // namespace

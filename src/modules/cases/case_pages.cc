@@ -1,0 +1,326 @@
+#include "modules/cases/case_pages.h"
+
+#include <nlohmann/json.hpp>
+
+#include "access/access_pages.h"
+#include "core/text.h"
+#include "directory/directory_fields.h"
+
+namespace portico::cases {
+namespace {
+
+using access::formField;
+using access::queryField;
+using core::Error;
+using http::Request;
+using http::Response;
+using identity::Access;
+using identity::Context;
+using nlohmann::json;
+
+constexpr int kPageSize = 25;
+
+std::string personName(const std::optional<Person>& p) {
+  if (!p) return "";
+  auto name = p->first_name + " " + p->last_name;
+  return core::trim(name).empty() ? p->email : name;
+}
+
+class Pages {
+ public:
+  Pages(access::Policy& policy, CaseService& cases, const web::Views& views)
+      : cases_(cases), pages_(views, policy) {}
+
+  void registerAll(identity::GuardedRoutes& routes) {
+    routes.page("GET", "/cases", Access::SignedIn,
+                [this](Request& r, Context& c) { return list(r, c); });
+    routes.page("GET", "/cases/new", Access::SignedIn,
+                [this](Request&, Context& c) { return form(c, json::object(), "", 200); });
+    routes.page("POST", "/cases/new", Access::SignedIn,
+                [this](Request&, Context& c) { return create(c); });
+    routes.page("GET", "/cases/{id}", Access::SignedIn,
+                [this](Request& r, Context& c) { return show(r, c, "", 200); });
+    routes.page("POST", "/cases/{id}/comments", Access::SignedIn,
+                [this](Request& r, Context& c) { return comment(r, c); });
+    routes.page("POST", "/cases/{id}", Access::SignedIn,
+                [this](Request& r, Context& c) { return update(r, c); });
+  }
+
+ private:
+  std::string statusLabel(const Context& c, Status s) const {
+    return pages_.translate(c, "cases.status." + std::string(statusName(s)));
+  }
+  std::string priorityLabel(const Context& c, const std::string& p) const {
+    return pages_.translate(c, "cases.priority." + p);
+  }
+
+  Response list(const Request& r, const Context& c) const {
+    CaseFilter f;
+    f.limit = kPageSize;
+    auto status = queryField(r, "status");
+    if (!status.empty()) {
+      f.status = parseStatus(status);
+      if (!f.status) return pages_.error(c, Error::invalid("errors.cases.bad_status", "status"));
+    }
+    if (auto v = queryField(r, "company_id"); !v.empty()) {
+      auto n = core::positiveNumber(v, INT64_MAX);
+      if (!n) return pages_.error(c, Error::notFound("errors.cases.no_such_company"));
+      f.company = core::CompanyId{*n};
+    }
+    f.mine = queryField(r, "mine") == "1";
+    if (auto v = queryField(r, "cursor"); !v.empty()) {
+      f.before_id = core::positiveNumber(v, INT64_MAX).value_or(0);
+    }
+    auto page = cases_.list(*c.principal, f);
+    if (!page) return pages_.error(c, page.error());
+    std::string query;  // the filters, for the pager and the status links
+    if (f.company) query += "&company_id=" + std::to_string(f.company->value);
+    if (f.mine) query += "&mine=1";
+    json counts = json::array();
+    counts.push_back({{"label", pages_.translate(c, "cases.all_statuses")},
+                      {"href", "/cases?" + query.substr(query.empty() ? 0 : 1)},
+                      {"current", !f.status}});
+    for (const auto& [s, n] : page->counts) {
+      counts.push_back({{"label", statusLabel(c, s) + " (" + std::to_string(n) + ")"},
+                        {"href", "/cases?status=" + std::string(statusName(s)) + query},
+                        {"current", f.status == s}});
+    }
+    json rows = json::array();
+    for (const auto& item : page->items) {
+      rows.push_back({{"href", "/cases/" + std::to_string(item.id.value)},
+                      {"number", caseNumberText(item.number)},
+                      {"subject", item.subject},
+                      {"company", item.company_name},
+                      {"status", statusLabel(c, item.status)},
+                      {"priority", priorityLabel(c, item.priority)},
+                      {"urgent", item.priority == "urgent" || item.priority == "high"},
+                      {"updated", access::timeText(item.updated_at)}});
+    }
+    json data = {{"rows", rows},     {"has_rows", !rows.empty()},
+                 {"counts", counts}, {"mine", f.mine},
+                 {"status", status}, {"may_open", !cases_.openable(*c.principal).empty()}};
+    if (f.company) data["company_id"] = f.company->value;
+    if (page->next_before) {
+      std::string next = "/cases?cursor=" + std::to_string(*page->next_before) + query;
+      if (f.status) next += "&status=" + status;
+      data["older_link"] = next;
+    }
+    return pages_.render(c, "cases", std::move(data));
+  }
+
+  // The form to open a case, with what was posted (`posted`) and an error, if any.
+  Response form(const Context& c, const json& posted, const std::string& error, int status) const {
+    auto openable = cases_.openable(*c.principal);
+    if (openable.empty()) return pages_.error(c, Error::forbidden("errors.cases.may_not_open"));
+    auto chosen = [&](const char* key) { return posted.value(key, std::string()); };
+    json companies = json::array();
+    json sites = json::array();
+    for (const auto& o : openable) {
+      auto id = std::to_string(o.access.company.id.value);
+      companies.push_back(
+          {{"id", id}, {"name", o.access.company.name}, {"selected", chosen("company_id") == id}});
+      for (const auto& [site, name] : o.sites) {
+        auto sid = std::to_string(site);
+        sites.push_back({{"id", sid},
+                         {"name", o.access.company.name + " — " + name},
+                         {"selected", chosen("site_id") == sid}});
+      }
+    }
+    json priorities = json::array();
+    auto priority = chosen("priority").empty() ? std::string("normal") : chosen("priority");
+    for (auto p : kPriorities) {
+      priorities.push_back({{"id", std::string(p)},
+                            {"label", priorityLabel(c, std::string(p))},
+                            {"selected", priority == p}});
+    }
+    json data = {{"companies", companies},
+                 {"one_company", companies.size() == 1},
+                 {"sites", sites},
+                 {"has_sites", !sites.empty()},
+                 {"priorities", priorities},
+                 {"subject", chosen("subject")},
+                 {"description", chosen("description")},
+                 {"title", pages_.translate(c, "cases.open_case")}};
+    if (companies.size() == 1) data["company"] = companies[0];
+    if (!error.empty()) data["error"] = error;
+    return pages_.render(c, "case_new", std::move(data), status);
+  }
+
+  Response create(Context& c) const {
+    json posted = {{"company_id", formField(c, "company_id")},
+                   {"site_id", formField(c, "site_id")},
+                   {"priority", formField(c, "priority")},
+                   {"subject", formField(c, "subject")},
+                   {"description", formField(c, "description")}};
+    auto failed = [&](const Error& e) {
+      return form(c, posted, pages_.message(c, e), http::statusFor(e.code));
+    };
+    NewCase nc;
+    auto company = core::positiveNumber(formField(c, "company_id"), INT64_MAX);
+    if (!company) return failed(Error::invalid("errors.cases.company_required", "company_id"));
+    nc.company_id = core::CompanyId{*company};
+    if (auto site = formField(c, "site_id"); !site.empty()) {
+      nc.site_id = core::positiveNumber(site, INT64_MAX);
+      if (!nc.site_id) return failed(Error::invalid("errors.cases.bad_site", "site_id"));
+    }
+    if (auto p = formField(c, "priority"); !p.empty()) nc.priority = p;
+    auto subject = directory::textField(posted, "subject", true, 200);
+    if (!subject) return failed(subject.error());
+    nc.subject = *subject;
+    auto description = directory::textField(posted, "description", true, 20000, "", true);
+    if (!description) return failed(description.error());
+    nc.description = *description;
+    auto opened = cases_.open(*c.principal, nc);
+    if (!opened) return failed(opened.error());
+    c.next_notice = core::Message{"notices.cases.opened",
+                                  {{"number", caseNumberText(opened->detail.item.number)}}};
+    return Response::redirect("/cases/" + std::to_string(opened->detail.item.id.value));
+  }
+
+  Response show(const Request& r, const Context& c, const std::string& error, int status) const {
+    auto seen = cases_.find(*c.principal, core::CaseId{r.idParam("id")});
+    if (!seen) return pages_.error(c, seen.error());
+    const auto& item = seen->detail.item;
+    bool staff = seen->side == Side::Staff;
+    json comments = json::array();
+    for (const auto& m : seen->detail.comments) {
+      if (m.internal && !staff) continue;
+      comments.push_back({{"author", m.author ? personName(m.author) : m.author_name},
+                          {"by_staff", m.by_staff},
+                          {"internal", m.internal},
+                          {"time", access::timeText(m.created_at)},
+                          {"body", m.body}});
+    }
+    json changes = json::array();
+    for (const auto& h : seen->detail.changes) {
+      auto value = [&](const std::optional<std::string>& v) -> std::string {
+        if (!v) return pages_.translate(c, "cases.nobody");
+        if (h.field == "status") {
+          auto s = parseStatus(*v);
+          return s ? statusLabel(c, *s) : *v;
+        }
+        if (h.field == "priority") return priorityLabel(c, *v);
+        return *v;
+      };
+      changes.push_back(
+          {{"field", pages_.translate(c, "cases.field." + h.field)},
+           {"from", value(h.old_value)},
+           {"to", value(h.new_value)},
+           {"by", h.actor ? personName(h.actor) : pages_.translate(c, "cases.system")},
+           {"time", access::timeText(h.created_at)}});
+    }
+    json participants = json::array();
+    for (const auto& p : seen->detail.participants) participants.push_back(personName(p));
+    json data = {{"id", item.id.value},
+                 {"title", caseNumberText(item.number) + " · " + item.subject},
+                 {"number", caseNumberText(item.number)},
+                 {"subject", item.subject},
+                 {"description", item.description},
+                 {"company", item.company_name},
+                 {"status", statusLabel(c, item.status)},
+                 {"priority", priorityLabel(c, item.priority)},
+                 {"requester", personName(item.requester)},
+                 {"assignee", item.assignee ? personName(item.assignee) : ""},
+                 {"created", access::timeText(item.created_at)},
+                 {"updated", access::timeText(item.updated_at)},
+                 {"comments", comments},
+                 {"has_comments", !comments.empty()},
+                 {"changes", changes},
+                 {"has_changes", !changes.empty()},
+                 {"participants", participants},
+                 {"has_participants", !participants.empty()},
+                 {"staff", staff},
+                 {"may_answer", seen->may_answer},
+                 {"closed", item.status == Status::Closed}};
+    if (item.follows_case_id) {
+      data["follows_href"] = "/cases/" + std::to_string(item.follows_case_id->value);
+    }
+    if (seen->may_answer && !staff) {
+      // A customer closes the case, or opens a resolved or waiting one again.
+      if (item.status != Status::Closed) data["may_close"] = true;
+      if (item.status == Status::Resolved || isWaiting(item.status)) data["may_reopen"] = true;
+    }
+    if (staff) {
+      json statuses = json::array();
+      for (auto s : kStatuses) {
+        statuses.push_back({{"id", std::string(statusName(s))},
+                            {"label", statusLabel(c, s)},
+                            {"selected", s == item.status}});
+      }
+      json priorities = json::array();
+      for (auto p : kPriorities) {
+        priorities.push_back({{"id", std::string(p)},
+                              {"label", priorityLabel(c, std::string(p))},
+                              {"selected", item.priority == p}});
+      }
+      json assignees = json::array();
+      for (const auto& p : cases_.assignees(*seen)) {
+        assignees.push_back({{"id", p.id.value},
+                             {"name", personName(p)},
+                             {"selected", item.assignee && item.assignee->id == p.id}});
+      }
+      data["statuses"] = statuses;
+      data["priorities"] = priorities;
+      data["assignees"] = assignees;
+      data["unassigned"] = !item.assignee;
+    }
+    if (!error.empty()) data["error"] = error;
+    return pages_.render(c, "case", std::move(data), status);
+  }
+
+  Response comment(Request& r, Context& c) const {
+    json posted = {{"body", formField(c, "body")}};
+    auto body = directory::textField(posted, "body", true, 20000, "", true);
+    if (!body) return show(r, c, pages_.message(c, body.error()), 400);
+    auto done = cases_.comment(*c.principal, core::CaseId{r.idParam("id")}, *body,
+                               formField(c, "internal") == "1");
+    if (!done) {
+      if (done.error().code == core::ErrorCode::NotFound) return pages_.error(c, done.error());
+      return show(r, c, pages_.message(c, done.error()), http::statusFor(done.error().code));
+    }
+    if (done->opened_number) {
+      c.next_notice = core::Message{"notices.cases.followed_up",
+                                    {{"number", caseNumberText(*done->opened_number)}}};
+    } else {
+      c.next_notice = core::Message{
+          done->comment.internal ? "notices.cases.noted" : "notices.cases.replied", {}};
+    }
+    return Response::redirect("/cases/" + std::to_string(done->case_id.value));
+  }
+
+  Response update(Request& r, Context& c) const {
+    CaseUpdate u;
+    if (auto s = formField(c, "status"); !s.empty()) {
+      u.status = parseStatus(s);
+      if (!u.status)
+        return show(r, c, pages_.message(c, Error::invalid("errors.cases.bad_status")), 400);
+    }
+    if (auto p = formField(c, "priority"); !p.empty()) u.priority = p;
+    if (c.form.size() > 0 && http::findParam(c.form, "assignee_id")) {
+      auto a = formField(c, "assignee_id");
+      auto n = core::positiveNumber(a, INT64_MAX);
+      u.assignee = n ? std::optional<core::UserId>(core::UserId{*n}) : std::nullopt;
+    }
+    auto done = cases_.update(*c.principal, core::CaseId{r.idParam("id")}, u);
+    if (!done) {
+      if (done.error().code == core::ErrorCode::NotFound) return pages_.error(c, done.error());
+      return show(r, c, pages_.message(c, done.error()), http::statusFor(done.error().code));
+    }
+    c.next_notice = core::Message{"notices.cases.saved", {}};
+    return Response::redirect("/cases/" + std::to_string(done->detail.item.id.value));
+  }
+
+  CaseService& cases_;
+  access::PageRenderer pages_;
+};
+
+}  // namespace
+
+std::shared_ptr<void> registerCasePages(identity::GuardedRoutes& routes, access::Policy& policy,
+                                        CaseService& cases, const web::Views& views) {
+  auto owner = std::make_shared<Pages>(policy, cases, views);
+  owner->registerAll(routes);
+  return owner;
+}
+
+}  // namespace portico::cases
