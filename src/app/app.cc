@@ -376,6 +376,70 @@ App::App(AppConfig config, const core::Clock& clock) {
 
 App::~App() = default;
 
+// A few support cases with their conversation, so that the Support pages have something to show.
+namespace {
+void seedDemoCases(storage::Db& db, cases::CaseRepository& repo,
+                   identity::IdentityRepository& users, core::OrgId org, core::CompanyId acme_se,
+                   core::CompanyId acme_de, std::int64_t now) {
+  auto person = [&](const char* email) { return repo.person(users.findUserByEmail(email)->id); };
+  auto stella = person("staff@northwind.example");
+  struct DemoCase {
+    core::CompanyId company;
+    const char* company_name;
+    const char* requester;
+    const char* subject;
+    const char* description;
+    cases::Status status;
+    const char* priority;
+    const char* reply;  // the vendor's public reply, if any
+    const char* note;   // the vendor's internal note, if any
+  };
+  const DemoCase demo[] = {
+      {acme_se, "Acme Sverige AB", "anna@acme.example", "Kaffemaskinen i entrén läcker vatten",
+       "Sedan i måndags står det en vattenpöl under maskinen varje morgon.", cases::Status::Open,
+       "high", "Tack! En tekniker kommer på torsdag förmiddag.",
+       "Same model as the recall in October: bring a new valve."},
+      {acme_de, "Acme Deutschland GmbH", "max@acme.example", "Drucker druckt nur leere Seiten",
+       "Der Drucker im 2. Stock zieht Papier ein, druckt aber nichts.",
+       cases::Status::WaitingCustomer, "normal",
+       "Bitte senden Sie uns die Seriennummer des Druckers.", nullptr},
+      {acme_se, "Acme Sverige AB", "anna@acme.example", "Invoice address for 2027",
+       "Please send next year's invoices to our new address in Malmö.", cases::Status::Resolved,
+       "low", "Done: the ERP has the new address from January.", nullptr},
+  };
+  storage::Transaction tx(db.connection());
+  for (const auto& d : demo) {
+    cases::Case c;
+    c.org_id = org;
+    c.company_id = d.company;
+    c.company_name = d.company_name;
+    c.subject = d.subject;
+    c.description = d.description;
+    c.status = d.status;
+    c.priority = d.priority;
+    c.requester = person(d.requester);
+    c.assignee = stella;
+    c.created_at = c.updated_at = now;
+    if (d.status == cases::Status::Resolved) c.resolved_at = now;
+    c.number = repo.nextNumber(org);
+    c.id = repo.insert(c);
+    repo.updateState(c);
+    for (const char* body : {d.note, d.reply}) {
+      if (!body) continue;
+      cases::Comment m;
+      m.case_id = c.id;
+      m.author = stella;
+      m.by_staff = true;
+      m.internal = body == d.note;
+      m.body = body;
+      m.created_at = now;
+      repo.insertComment(m, d.company);
+    }
+  }
+  tx.commit();
+}
+}  // namespace
+
 std::string App::seedDemo() {
   auto& i = *impl_;
   auto now = i.clock.now();
@@ -449,6 +513,7 @@ std::string App::seedDemo() {
     accounts.add(p);
   }
   i.access_repo.insertOrgRole(*org, "accounts_payable", "Accounts payable", accounts, now);
+  seedDemoCases(i.db, i.case_repo, i.repo, *org, acme_se, acme_de, now);
   out +=
       "Companies: anna@acme.example is an administrator of Acme Sverige AB and a user of Acme "
       "Deutschland GmbH; fiona@facility.example works for the agent Facility Partners AB, which "
