@@ -183,7 +183,9 @@ core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase
   c.id = repo_.insert(c);
   recordEvent(c, "case.created", caseEventData(c));
   tx.commit();
-  Seen seen{detail(c, Side::Customer), Side::Customer, true};
+  // The opener's standing (staff of the inbox open cases for a customer too).
+  Seen seen = standing(p, c).value_or(Seen{{}, Side::Customer, true});
+  seen.detail = detail(c, seen.side);
   return seen;
 }
 
