@@ -72,6 +72,13 @@ std::string formField(const Context& c, std::string_view name) {
   return http::findParam(c.form, name).value_or("");
 }
 
+core::Error numberOutOfRange(const char* field, std::int64_t max) {
+  return core::Error::invalid("errors.access.number_out_of_range", field)
+      .with("field", field)
+      .with("min", "1")
+      .with("max", std::to_string(max));
+}
+
 std::string queryField(const Request& r, std::string_view name) {
   auto q = r.query();
   if (!q) return {};

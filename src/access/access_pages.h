@@ -34,6 +34,8 @@ std::optional<std::int64_t> parseDate(std::string_view text);
 std::string formField(const identity::Context& c, std::string_view name);
 // The value of query parameter `name` ("" if absent or the query is malformed).
 std::string queryField(const http::Request& r, std::string_view name);
+// InvalidInput naming `field`: it must be a number from 1 to `max`.
+core::Error numberOutOfRange(const char* field, std::int64_t max);
 
 // The staff console's start page needs this capability; the layout links the console for staff
 // who hold it.

@@ -98,7 +98,7 @@ class Pages {
     }
     json data = {{"rows", rows},     {"has_rows", !rows.empty()},
                  {"counts", counts}, {"mine", f.mine},
-                 {"status", status}, {"may_open", !cases_.openable(*c.principal).empty()}};
+                 {"status", status}, {"may_open", cases_.mayOpen(*c.principal)}};
     if (f.company) data["company_id"] = f.company->value;
     if (page->next_before) {
       std::string next = "/cases?cursor=" + std::to_string(*page->next_before) + query;

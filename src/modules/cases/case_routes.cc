@@ -24,13 +24,6 @@ constexpr int kPageSize = 50;
 constexpr std::size_t kMaxSubject = 200;
 constexpr std::size_t kMaxText = 20000;
 
-Error outOfRange(const char* field, std::int64_t max) {
-  return Error::invalid("errors.access.number_out_of_range", field)
-      .with("field", field)
-      .with("min", "1")
-      .with("max", std::to_string(max));
-}
-
 // ?company_id=&status=&priority=&site_id=&device_id=&requester_id=&mine=&limit=&cursor=
 core::Result<CaseFilter> parseFilter(const Request& r) {
   if (!r.query()) return fail(Error::invalid("errors.access.bad_query"));
@@ -40,7 +33,7 @@ core::Result<CaseFilter> parseFilter(const Request& r) {
     auto v = access::queryField(r, name);
     if (v.empty()) return std::optional<std::int64_t>();
     auto n = core::positiveNumber(v, max);
-    if (!n) return fail(outOfRange(name, max));
+    if (!n) return fail(access::numberOutOfRange(name, max));
     return n;
   };
   auto company = id("company_id", INT64_MAX);

@@ -19,6 +19,11 @@ bool worksInbox(const std::optional<access::StaffRole>& s) {
   return s && access::Policy::staffMay(*s, access::StaffCapability::Support);
 }
 
+// True if the caller opens and answers cases in the company (agents only read).
+bool opensCases(const CompanyAccess& a) {
+  return a.can(Permission::SupportOpen) && a.basis != Basis::Agent;
+}
+
 }  // namespace
 
 std::string_view statusName(Status s) {
@@ -121,7 +126,7 @@ std::optional<Seen> CaseService::standing(const identity::Principal& p, const Ca
     if (!own && !repo_.isParticipant(c.id, p.user.id)) return std::nullopt;
   }
   seen.side = Side::Customer;
-  seen.may_answer = a->can(Permission::SupportOpen) && a->basis != Basis::Agent;
+  seen.may_answer = opensCases(*a);
   return seen;
 }
 
@@ -148,7 +153,7 @@ core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase
   if (!a || !a->can(Permission::SupportView)) {
     return fail(Error::notFound("errors.cases.no_such_company"));
   }
-  if (!a->can(Permission::SupportOpen) || a->basis == Basis::Agent) {
+  if (!opensCases(*a)) {
     return fail(Error::forbidden("errors.cases.may_not_open"));
   }
   if (!isPriority(nc.priority)) {
@@ -324,10 +329,15 @@ void CaseService::changeStatus(Case& c, Status to, std::optional<core::UserId> a
   recordEvent(c, "case.status_changed", statusEventData(c, from));
 }
 
+bool CaseService::mayOpen(const identity::Principal& p) {
+  auto all = policy_.memberships(p);
+  return std::any_of(all.begin(), all.end(), opensCases);
+}
+
 std::vector<CaseService::Openable> CaseService::openable(const identity::Principal& p) {
   std::vector<Openable> out;
   for (auto& a : policy_.memberships(p)) {
-    if (!a.can(Permission::SupportOpen) || a.basis == Basis::Agent) continue;
+    if (!opensCases(a)) continue;
     Openable o;
     for (auto& site : repo_.sitesOf(a.company.id)) {
       if (a.seesSite(site.first)) o.sites.push_back(std::move(site));

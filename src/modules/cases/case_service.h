@@ -75,6 +75,8 @@ class CaseService {
     std::vector<std::pair<std::int64_t, std::string>> sites;
   };
   std::vector<Openable> openable(const identity::Principal& p);
+  // True if openable() has a company (without reading any sites).
+  bool mayOpen(const identity::Principal& p);
   // Whom staff may assign `seen`'s case to (empty for a customer).
   std::vector<Person> assignees(const Seen& seen);
 

@@ -31,13 +31,6 @@ std::optional<std::int64_t> number(const std::string& text, std::int64_t max) {
   return n;
 }
 
-core::Error outOfRange(const char* field, std::int64_t max) {
-  return core::Error::invalid("errors.access.number_out_of_range", field)
-      .with("field", field)
-      .with("min", "1")
-      .with("max", std::to_string(max));
-}
-
 // The query of a list call: ?company_id=&status=&limit=&cursor=.
 core::Result<EmailQuery> parseQuery(const Request& r, int default_limit) {
   if (!r.query()) return core::fail(core::Error::invalid("errors.access.bad_query"));
@@ -46,17 +39,17 @@ core::Result<EmailQuery> parseQuery(const Request& r, int default_limit) {
   q.status = access::queryField(r, "status");
   if (auto v = access::queryField(r, "company_id"); !v.empty()) {
     auto n = number(v, INT64_MAX);
-    if (!n) return core::fail(outOfRange("company_id", INT64_MAX));
+    if (!n) return core::fail(access::numberOutOfRange("company_id", INT64_MAX));
     q.company = core::CompanyId{*n};
   }
   if (auto v = access::queryField(r, "limit"); !v.empty()) {
     auto n = number(v, kMaxLimit);
-    if (!n) return core::fail(outOfRange("limit", kMaxLimit));
+    if (!n) return core::fail(access::numberOutOfRange("limit", kMaxLimit));
     q.limit = static_cast<int>(*n);
   }
   if (auto v = access::queryField(r, "cursor"); !v.empty()) {
     auto n = number(v, INT64_MAX);
-    if (!n) return core::fail(outOfRange("cursor", INT64_MAX));
+    if (!n) return core::fail(access::numberOutOfRange("cursor", INT64_MAX));
     q.before_id = *n;
   }
   return q;
