@@ -5,6 +5,7 @@ cd "$(dirname "$0")/../src"
 declare -A allowed=(
   [core]="core"
   [storage]="core storage"
+  [files]="core storage files"
   [http]="core http"
   [notify]="core notify"
   [jobs]="core storage jobs"
@@ -15,9 +16,9 @@ declare -A allowed=(
   [integration]="core storage jobs http notify web audit identity events integration"
   [access]="core storage jobs http notify web audit identity events integration access"
   [directory]="core storage jobs http notify web audit identity events integration access directory"
-  [modules]="core storage jobs http notify web audit identity events integration access directory"
-  [console]="core storage jobs http notify web audit identity events integration access directory console"
-  [app]="core storage jobs http notify web audit identity events integration access directory modules console app"
+  [modules]="core storage files jobs http notify web audit identity events integration access directory"
+  [console]="core storage files jobs http notify web audit identity events integration access directory console"
+  [app]="core storage files jobs http notify web audit identity events integration access directory modules console app"
 )
 status=0
 for dir in "${!allowed[@]}"; do

@@ -39,7 +39,14 @@ def problems(db):
     tables = [r[0] for r in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         " ORDER BY name")]
+    # SQLite's full-text indexes (FTS5 virtual tables and their shadow tables) exist only on
+    # SQLite; on PostgreSQL the same index is an ordinary table, which keeps the rule.
+    virtual = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")]
+    shadows = {f"{v}_{s}" for v in virtual for s in ("data", "idx", "content", "docsize", "config")}
     for table in tables:
+        if table in virtual or table in shadows:
+            continue
         columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
         tenant = [c for c in ("org_id", "company_id") if c in columns]
         found = []

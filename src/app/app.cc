@@ -130,7 +130,8 @@ struct App::Impl {
         console_repo(db),
         email_service(policy, mail_history),
         case_repo(db),
-        case_service(case_repo, policy, event_log, clock),
+        file_store(db),
+        case_service(case_repo, file_store, policy, event_log, clock),
         idempotency_repo(db),
         idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
@@ -349,6 +350,7 @@ struct App::Impl {
   std::unique_ptr<access::InvitationService> invitations;
   emails::EmailService email_service;
   cases::CaseRepository case_repo;
+  files::FileStore file_store;
   cases::CaseService case_service;
   integration::IdempotencyRepository idempotency_repo;
   integration::Idempotency idempotency;
@@ -435,6 +437,7 @@ void seedDemoCases(storage::Db& db, cases::CaseRepository& repo,
       m.created_at = now;
       repo.insertComment(m, d.company);
     }
+    repo.indexForSearch(c.id);
   }
   tx.commit();
 }

@@ -163,4 +163,18 @@ std::optional<SniffedType> sniffContentType(std::string_view data, std::string_v
   return sniffText(data, extension);
 }
 
+std::string safeFileName(std::string_view filename, const SniffedType& type) {
+  if (filename.empty()) return "file." + type.extension;
+  auto extension = extensionOf(filename);
+  auto agrees = [&] {
+    if (extension == type.extension) return true;
+    if (type.extension == "jpg") return extension == "jpeg" || extension == "jpe";
+    if (type.extension == "txt")
+      return extension == "log" || extension == "text" || extension == "md";
+    return false;
+  };
+  if (agrees()) return std::string(filename);
+  return std::string(filename) + "." + type.extension;
+}
+
 }  // namespace portico::http

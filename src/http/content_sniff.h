@@ -29,4 +29,11 @@ struct SniffedType {
 //     extension csv, else text/plain, both with "; charset=utf-8". Empty data is text.
 std::optional<SniffedType> sniffContentType(std::string_view data, std::string_view filename);
 
+// The name to keep for a file of `type` uploaded as `filename` (a name parseMultipart cleaned):
+// the name itself when its extension is the type's (jpeg and jpe count for jpg; log, text and md
+// for txt), else the name with the type's extension added ("run.bat" is text: "run.bat.txt"), so
+// that saving a download never yields a file the desktop would run or open as something else.
+// "file.<extension>" for an empty name.
+std::string safeFileName(std::string_view filename, const SniffedType& type);
+
 }  // namespace portico::http

@@ -590,7 +590,9 @@ class Server::Impl::Connection : public Session,
     res->set("X-Content-Type-Options", "nosniff");
     res->set("X-Frame-Options", "DENY");
     res->set("Referrer-Policy", "no-referrer");
-    res->set("Content-Security-Policy", beast::string_view(kCsp.data(), kCsp.size()));
+    if (res->find("Content-Security-Policy") == res->end()) {  // a download sets a stricter one
+      res->set("Content-Security-Policy", beast::string_view(kCsp.data(), kCsp.size()));
+    }
     res->set("Cross-Origin-Opener-Policy", "same-origin");
     if (server_.config.served_over_tls) {
       res->set(bhttp::field::strict_transport_security, "max-age=31536000; includeSubDomains");

@@ -221,13 +221,14 @@ http::Response GuardedRoutes::idempotent(http::Request& r, Context& ctx,
 }
 
 void GuardedRoutes::page(const std::string& method, const std::string& pattern, Access access,
-                         GuardedHandler handler, http::Execution execution) {
+                         GuardedHandler handler, http::Execution execution,
+                         std::size_t body_limit) {
   declared_.push_back({method, pattern, access});
   router_.add({method, pattern,
                [this, access, handler = std::move(handler)](http::Request& r) {
                  return orUnavailable(r, [&] { return servePage(r, access, handler); });
                },
-               execution});
+               execution, body_limit});
 }
 
 http::Response GuardedRoutes::servePage(http::Request& r, Access access,
@@ -254,11 +255,23 @@ http::Response GuardedRoutes::servePage(http::Request& r, Access access,
   }
   ctx.csrf = expected;
   if (r.method == "POST") {
-    auto form = http::parseFormEncoded(r.body);
-    if (!form) {
-      return http::errorResponse(r, core::Error::invalid("errors.identity.form_unreadable"));
+    if (auto boundary = http::multipartBoundary(r.header("content-type"))) {
+      auto parts = http::parseMultipart(r.body, *boundary, http::MultipartLimits{});
+      if (!parts) return http::errorResponse(r, parts.error());
+      for (auto& part : *parts) {
+        if (!part.filename) {
+          ctx.form.emplace_back(std::move(part.name), std::move(part.data));
+        } else if (!part.filename->empty() || !part.data.empty()) {
+          ctx.files.push_back(std::move(part));
+        }
+      }
+    } else {
+      auto form = http::parseFormEncoded(r.body);
+      if (!form) {
+        return http::errorResponse(r, core::Error::invalid("errors.identity.form_unreadable"));
+      }
+      ctx.form = std::move(*form);
     }
-    ctx.form = std::move(*form);
     auto given = http::findParam(ctx.form, "csrf");
     bool cross_site = r.header("sec-fetch-site") == "cross-site";
     if (cross_site || !given || ctx.set_csrf_cookie.size() > 0 ||

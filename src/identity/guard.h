@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "http/error_response.h"
+#include "http/multipart.h"
 #include "http/router.h"
 #include "identity/identity_service.h"
 
@@ -61,8 +62,10 @@ struct Context {
   std::optional<Principal> principal;
   std::optional<core::OrgId> integration_org;  // Access::ApiKey routes: the key's organization
   Origin origin;
-  std::string lang;             // the UI language: the user's, else the browser's
-  http::Params form;            // parsed form body (pages, POST)
+  std::string lang;   // the UI language: the user's, else the browser's
+  http::Params form;  // parsed form body (pages, POST): its fields, not its files
+  // The files of a multipart/form-data POST (pages), in order; a file input left empty is not one.
+  std::vector<http::MultipartPart> files;
   std::string csrf;             // the CSRF token to put in forms (pages)
   std::string set_csrf_cookie;  // a new CSRF cookie to set, if any (pages)
   // Pages: what this page says once (kept with the session by the request before), and what the
@@ -103,8 +106,12 @@ class GuardedRoutes {
   void api(const std::string& method, const std::string& pattern, Access access,
            GuardedHandler handler, http::Execution execution = http::Execution::Inline,
            std::size_t body_limit = 0);
+  // A page's POST may be application/x-www-form-urlencoded or (for forms with files)
+  // multipart/form-data within http::MultipartLimits' defaults; either way it must carry the CSRF
+  // token as its "csrf" field.
   void page(const std::string& method, const std::string& pattern, Access access,
-            GuardedHandler handler, http::Execution execution = http::Execution::Inline);
+            GuardedHandler handler, http::Execution execution = http::Execution::Inline,
+            std::size_t body_limit = 0);
 
   const std::vector<Declared>& declared() const { return declared_; }
   // REQUIRES: set before serving when any route uses Access::ApiKey.

@@ -47,11 +47,15 @@ class Statement {
   virtual void bindNull(int index) = 0;
   virtual void bindInt(int index, std::int64_t value) = 0;
   virtual void bindText(int index, std::string_view value) = 0;
+  // Bytes for a BLOB (BYTEA) column, any of them NUL.
+  virtual void bindBlob(int index, std::string_view value) = 0;
   // Advances; true while a row is available. Throws ConstraintError or DbError.
   virtual bool step() = 0;
   virtual bool isNull(int column) = 0;
   virtual std::int64_t getInt(int column) = 0;
   virtual std::string getText(int column) = 0;
+  // The bytes of a BLOB (BYTEA) column.
+  virtual std::string getBlob(int column) = 0;
   // Clears bindings and rewinds, ready for the next use.
   virtual void reset() = 0;
 };
@@ -85,6 +89,11 @@ class Db {
 // Throws DbError with a clear message when it cannot be opened or reached.
 std::unique_ptr<Db> openDb(const std::string& location);
 
+// Bytes bound as a BLOB (BYTEA) rather than as text: q.bind(Blob{data}).
+struct Blob {
+  std::string_view bytes;
+};
+
 // A bound, running use of a prepared statement; resets it when destroyed.
 //   Query q(conn, kFindUser); q.bind(email); if (q.next()) { id = q.getInt(0); }
 class Query {
@@ -108,6 +117,7 @@ class Query {
   bool isNull(int c) { return stmt_.isNull(c); }
   std::int64_t getInt(int c) { return stmt_.getInt(c); }
   std::string getText(int c) { return stmt_.getText(c); }
+  std::string getBlob(int c) { return stmt_.getBlob(c); }
   std::optional<std::int64_t> getOptInt(int c) {
     return stmt_.isNull(c) ? std::nullopt : std::optional<std::int64_t>(stmt_.getInt(c));
   }
@@ -123,6 +133,7 @@ class Query {
   void bindOne(std::string_view v) { stmt_.bindText(++index_, v); }
   void bindOne(const std::string& v) { stmt_.bindText(++index_, v); }
   void bindOne(const char* v) { stmt_.bindText(++index_, v); }
+  void bindOne(Blob v) { stmt_.bindBlob(++index_, v.bytes); }
   template <typename T>
   void bindOne(const std::optional<T>& v) {
     if (v) {

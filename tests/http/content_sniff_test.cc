@@ -174,5 +174,21 @@ TEST(ContentSniffTest, RefusesBinaryGarbage) {
   EXPECT_EQ(mimeOf("\x89PNG\r\n", "cut.png"), "refused");  // too short for the signature
 }
 
+TEST(ContentSniffTest, AKeptNameEndsInItsTypesExtension) {
+  SniffedType text{"text/plain; charset=utf-8", "txt"};
+  SniffedType jpeg{"image/jpeg", "jpg"};
+  SniffedType pdf{"application/pdf", "pdf"};
+  EXPECT_EQ(safeFileName("notes.txt", text), "notes.txt");
+  EXPECT_EQ(safeFileName("server.log", text), "server.log");
+  EXPECT_EQ(safeFileName("README.MD", text), "README.MD");
+  EXPECT_EQ(safeFileName("run.bat", text), "run.bat.txt");
+  EXPECT_EQ(safeFileName("page.html", text), "page.html.txt");
+  EXPECT_EQ(safeFileName("Makefile", text), "Makefile.txt");
+  EXPECT_EQ(safeFileName("IMG_1.JPEG", jpeg), "IMG_1.JPEG");
+  EXPECT_EQ(safeFileName("photo.jpe", jpeg), "photo.jpe");
+  EXPECT_EQ(safeFileName("scan.png", pdf), "scan.png.pdf");
+  EXPECT_EQ(safeFileName("", pdf), "file.pdf");
+}
+
 }  // namespace
 }  // namespace portico::http

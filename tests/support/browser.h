@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "http/url.h"
+#include "support/multipart_body.h"
 #include "support/test_server.h"
 
 namespace portico::testing {
@@ -39,6 +40,15 @@ class Browser {
     for (const auto& [k, v] : fields) form += k + "=" + http::percentEncode(v) + "&";
     if (!form.empty()) form.pop_back();
     return post(path, form);
+  }
+  // Posts a multipart/form-data form (fields and files) with the CSRF token.
+  HttpResult postMultipart(const std::string& path, MultipartBody body) {
+    body.fields.insert(body.fields.begin(), {"csrf", csrf_});
+    auto h = headers();
+    h.push_back("Content-Type: " + body.contentType());
+    auto r = s_.request("POST", path, body.str(), h);
+    keep(r);
+    return r;
   }
   const std::string& csrf() const { return csrf_; }
   std::string cookie(const std::string& name) const {

@@ -313,6 +313,13 @@ void TestServer::sql(const std::string& statement, const std::vector<std::string
   q.run();
 }
 
+std::int64_t TestServer::scalar(const std::string& statement,
+                                const std::vector<std::string>& params) {
+  storage::Query q(app_->db().connection(), statement);
+  for (const auto& p : params) q.bind(p);
+  return q.next() ? q.getInt(0) : 0;
+}
+
 std::string TestServer::totpCode(const std::string& base32_secret, std::int64_t offset) const {
   return identity::Totp::code(base32Decode(base32_secret), clock_.now() + offset);
 }

@@ -78,6 +78,8 @@ class TestServer {
                           std::string* secret_out = nullptr);
   // Runs one SQL statement with text parameters (test set-up only).
   void sql(const std::string& statement, const std::vector<std::string>& params = {});
+  // The integer in the first column of the first row of a query (test checks only), or 0.
+  std::int64_t scalar(const std::string& statement, const std::vector<std::string>& params = {});
 
   // Code for a base32 secret at the fake clock's time (+ offset seconds).
   std::string totpCode(const std::string& base32_secret, std::int64_t offset = 0) const;

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/ids.h"
@@ -80,12 +82,42 @@ struct Change {
   std::int64_t created_at = 0;
 };
 
-// A case with everything its page shows. Internal notes are in `comments` only for staff.
+// A file attached to a case, or to one of its comments (comment_id).
+struct Attachment {
+  std::int64_t id = 0;
+  core::CaseId case_id;
+  std::optional<std::int64_t> comment_id;
+  std::int64_t file_id = 0;
+  std::string name;          // safe to offer for saving: its extension agrees with the type
+  std::string content_type;  // decided from the bytes, one of the allow-list
+  std::int64_t size = 0;
+  std::string sha256;
+  std::optional<Person> uploader;
+  bool by_staff = false;
+  bool internal = false;  // attached to an internal note: staff only
+  std::int64_t created_at = 0;
+};
+
+// A file as someone uploaded it: the name they gave and the bytes.
+struct Upload {
+  std::string filename;
+  std::string data;
+};
+
+// An attachment with its bytes, to be downloaded.
+struct Download {
+  Attachment attachment;
+  std::string data;
+};
+
+// A case with everything its page shows. Internal notes (and their attachments) are in
+// `comments` and `attachments` only for staff.
 struct CaseDetail {
   Case item;
   std::vector<Person> participants;
   std::vector<Comment> comments;
   std::vector<Change> changes;
+  std::vector<Attachment> attachments;
 };
 
 // What a customer opens.
@@ -106,6 +138,35 @@ struct CaseUpdate {
   std::optional<std::optional<core::UserId>> assignee;  // a staff member, or nobody
 };
 
+// The order of a list: newest first (the default), oldest first, recently updated first, or
+// the most urgent first (then newest).
+enum class Sort { Newest, Oldest, Updated, Priority };
+inline constexpr Sort kSorts[] = {Sort::Newest, Sort::Oldest, Sort::Updated, Sort::Priority};
+std::string_view sortName(Sort s);  // newest, oldest, updated, priority
+std::optional<Sort> parseSort(std::string_view name);
+// low 0 … urgent 3: the key of Sort::Priority.
+int priorityRank(std::string_view priority);
+
+// Where a page of a list starts: after the case with this sort key and id (the key is the id
+// itself for Newest and Oldest, updated_at for Updated, the priority's rank for Priority).
+struct CaseCursor {
+  std::int64_t key = 0;
+  std::int64_t id = 0;
+};
+// The cursor as the API hands it out: "<id>" for Newest and Oldest, "<key>.<id>" otherwise, in
+// decimal digits without a sign or leading zeros; parseCursor accepts exactly that form.
+std::string cursorText(Sort sort, const CaseCursor& c);
+std::optional<CaseCursor> parseCursor(Sort sort, std::string_view text);
+// The cursor after case `c` in `sort`.
+CaseCursor cursorAfter(Sort sort, const Case& c);
+
+// Text search: the words of a query, at most kMaxSearchWords, each matched as a prefix in the
+// case's number, subject, description and public comments (and for staff its internal notes).
+// Words are runs of letters and digits (any script); everything else separates them.
+inline constexpr std::size_t kMaxSearchQuery = 200;  // bytes
+inline constexpr std::size_t kMaxSearchWords = 8;
+std::vector<std::string> searchWords(std::string_view query);
+
 // The filters of a list of cases; empty ones do not filter.
 struct CaseFilter {
   std::optional<core::CompanyId> company;
@@ -114,14 +175,16 @@ struct CaseFilter {
   std::optional<std::int64_t> site_id;
   std::optional<std::int64_t> device_id;
   std::optional<core::UserId> requester;
-  bool mine = false;           // the caller opened or follows it (staff: assigned to the caller)
-  std::int64_t before_id = 0;  // the cursor: cases older than this one
+  bool mine = false;  // the caller opened or follows it (staff: assigned to the caller)
+  std::string query;  // text search (searchWords); empty: none
+  Sort sort = Sort::Newest;
+  std::optional<CaseCursor> after;  // the cursor: the cases after this one in `sort`
   int limit = 50;
 };
 
 struct CasePage {
   std::vector<Case> items;
-  std::optional<std::int64_t> next_before;
+  std::optional<std::string> next_cursor;  // cursorText of the next page, if there is one
   // The number of cases per status under the same filters, the status filter aside.
   std::vector<std::pair<Status, std::int64_t>> counts;
 };

@@ -52,6 +52,21 @@ json commentToJson(const Comment& m) {
           {"created_at", core::rfc3339(m.created_at)}};
 }
 
+json attachmentToJson(const Attachment& a) {
+  return {{"id", a.id},
+          {"name", a.name},
+          {"size", a.size},
+          {"content_type", a.content_type},
+          {"sha256", a.sha256},
+          {"comment_id", optInt(a.comment_id)},
+          {"internal", a.internal},
+          {"by_staff", a.by_staff},
+          {"uploaded_by", personToJson(a.uploader)},
+          {"created_at", core::rfc3339(a.created_at)},
+          {"url", "/api/v1/cases/" + std::to_string(a.case_id.value) + "/attachments/" +
+                      std::to_string(a.id)}};
+}
+
 json seenToJson(const Seen& seen) {
   const auto& d = seen.detail;
   auto j = caseToJson(d.item);
@@ -65,6 +80,12 @@ json seenToJson(const Seen& seen) {
     comments.push_back(commentToJson(m));
   }
   j["comments"] = comments;
+  json attachments = json::array();
+  for (const auto& a : d.attachments) {
+    if (a.internal && seen.side != Side::Staff) continue;
+    attachments.push_back(attachmentToJson(a));
+  }
+  j["attachments"] = attachments;
   json changes = json::array();
   for (const auto& h : d.changes) {
     changes.push_back({{"field", h.field},
@@ -84,13 +105,16 @@ json pageToJson(const CasePage& page) {
   json counts = json::object();
   for (const auto& [status, n] : page.counts) counts[std::string(statusName(status))] = n;
   return {{"items", items},
-          {"next_cursor", page.next_before ? json(std::to_string(*page.next_before)) : json()},
+          {"next_cursor", page.next_cursor ? json(*page.next_cursor) : json()},
           {"counts", counts}};
 }
 
 json commentedToJson(const Commented& c) {
   auto j = commentToJson(c.comment);
   j["case_id"] = c.case_id.value;
+  json attachments = json::array();
+  for (const auto& a : c.attachments) attachments.push_back(attachmentToJson(a));
+  j["attachments"] = attachments;
   if (c.opened_number) {
     j["opened_case"] = {{"id", c.case_id.value}, {"number", caseNumberText(*c.opened_number)}};
   }
@@ -103,12 +127,23 @@ std::string caseEventData(const Case& c) {
   return j.dump();
 }
 
-std::string commentEventData(const Case& c, const Comment& m) {
+std::string commentEventData(const Case& c, const Comment& m,
+                             const std::vector<Attachment>& attachments) {
+  json files = json::array();
+  for (const auto& a : attachments) {
+    if (a.internal) continue;  // never: an internal note has no event either
+    files.push_back({{"id", a.id},
+                     {"name", a.name},
+                     {"size", a.size},
+                     {"content_type", a.content_type},
+                     {"sha256", a.sha256}});
+  }
   return json{{"case",
                {{"id", c.id.value},
                 {"number", caseNumberText(c.number)},
                 {"external_id", c.external_id ? json(*c.external_id) : json()}}},
-              {"comment", commentToJson(m)}}
+              {"comment", commentToJson(m)},
+              {"attachments", files}}
       .dump();
 }
 

@@ -13,18 +13,24 @@ namespace portico::cases {
 // subject, status, priority, category, requester, assignee, follows_case_id, created_at,
 // updated_at, resolved_at, closed_at}.
 nlohmann::json caseToJson(const Case& c);
-// A case with {description, participants, comments, changes, may_answer}; the comments hold the
-// internal notes only when `seen` is the staff side.
+// A case with {description, participants, comments, attachments, changes, may_answer}; the
+// comments and attachments hold the internal ones only when `seen` is the staff side.
 nlohmann::json seenToJson(const Seen& seen);
 // {items, next_cursor, counts: {status: number}}.
 nlohmann::json pageToJson(const CasePage& page);
 nlohmann::json commentToJson(const Comment& m);
-// A comment's answer: the comment with {case_id} and, when the case was closed, {opened_case}.
+// {id, name, size, content_type, sha256, comment_id, internal, by_staff, uploaded_by, created_at,
+// url}: url is the API's download of it.
+nlohmann::json attachmentToJson(const Attachment& a);
+// A comment's answer: the comment with {case_id, attachments} and, when the case was closed,
+// {opened_case}.
 nlohmann::json commentedToJson(const Commented& c);
 
 // The data of the events for the ERP: never an internal note.
 std::string caseEventData(const Case& c);
-std::string commentEventData(const Case& c, const Comment& m);
+// A public comment with its attachments (their names, sizes, types and hashes).
+std::string commentEventData(const Case& c, const Comment& m,
+                             const std::vector<Attachment>& attachments);
 std::string statusEventData(const Case& c, Status from);
 
 }  // namespace portico::cases

@@ -5,6 +5,8 @@
 #include "access/access_pages.h"
 #include "core/text.h"
 #include "directory/directory_fields.h"
+#include "http/multipart.h"
+#include "modules/cases/case_routes.h"
 
 namespace portico::cases {
 namespace {
@@ -19,6 +21,27 @@ using identity::Context;
 using nlohmann::json;
 
 constexpr int kPageSize = 25;
+// A form with files may send as much as the multipart parser reads.
+constexpr std::size_t kUploadBodyLimit = http::MultipartLimits{}.max_total_bytes;
+
+// "834 B", "12.5 kB", "3.2 MB".
+std::string sizeText(std::int64_t bytes) {
+  if (bytes < 1000) return std::to_string(bytes) + " B";
+  const char* unit = bytes < 1000 * 1000 ? "kB" : "MB";
+  double n = static_cast<double>(bytes) / (bytes < 1000 * 1000 ? 1e3 : 1e6);
+  char out[32];
+  std::snprintf(out, sizeof out, "%.1f %s", n, unit);
+  return out;
+}
+
+// The files a page's form sent under the name "file".
+std::vector<Upload> uploads(const Context& c) {
+  std::vector<Upload> out;
+  for (const auto& part : c.files) {
+    if (part.name == "file" && part.filename) out.push_back({*part.filename, part.data});
+  }
+  return out;
+}
 
 std::string personName(const std::optional<Person>& p) {
   if (!p) return "";
@@ -36,12 +59,18 @@ class Pages {
                 [this](Request& r, Context& c) { return list(r, c); });
     routes.page("GET", "/cases/new", Access::SignedIn,
                 [this](Request&, Context& c) { return form(c, json::object(), "", 200); });
-    routes.page("POST", "/cases/new", Access::SignedIn,
-                [this](Request&, Context& c) { return create(c); });
+    routes.page(
+        "POST", "/cases/new", Access::SignedIn, [this](Request&, Context& c) { return create(c); },
+        http::Execution::Worker, kUploadBodyLimit);
     routes.page("GET", "/cases/{id}", Access::SignedIn,
                 [this](Request& r, Context& c) { return show(r, c, "", 200); });
-    routes.page("POST", "/cases/{id}/comments", Access::SignedIn,
-                [this](Request& r, Context& c) { return comment(r, c); });
+    routes.page(
+        "POST", "/cases/{id}/comments", Access::SignedIn,
+        [this](Request& r, Context& c) { return comment(r, c); }, http::Execution::Worker,
+        kUploadBodyLimit);
+    routes.page(
+        "GET", "/cases/{id}/attachments/{attachment_id}", Access::SignedIn,
+        [this](Request& r, Context& c) { return download(r, c); }, http::Execution::Worker);
     routes.page("POST", "/cases/{id}", Access::SignedIn,
                 [this](Request& r, Context& c) { return update(r, c); });
   }
@@ -68,14 +97,19 @@ class Pages {
       f.company = core::CompanyId{*n};
     }
     f.mine = queryField(r, "mine") == "1";
-    if (auto v = queryField(r, "cursor"); !v.empty()) {
-      f.before_id = core::positiveNumber(v, INT64_MAX).value_or(0);
+    auto q = queryField(r, "q");
+    f.query = std::string(core::trim(q));
+    if (auto v = queryField(r, "sort"); !v.empty()) {
+      f.sort = parseSort(v).value_or(Sort::Newest);
     }
+    if (auto v = queryField(r, "cursor"); !v.empty()) f.after = parseCursor(f.sort, v);
     auto page = cases_.list(*c.principal, f);
     if (!page) return pages_.error(c, page.error());
     std::string query;  // the filters, for the pager and the status links
     if (f.company) query += "&company_id=" + std::to_string(f.company->value);
     if (f.mine) query += "&mine=1";
+    if (!f.query.empty()) query += "&q=" + http::percentEncode(f.query);
+    if (f.sort != Sort::Newest) query += "&sort=" + std::string(sortName(f.sort));
     json counts = json::array();
     counts.push_back({{"label", pages_.translate(c, "cases.all_statuses")},
                       {"href", "/cases?" + query.substr(query.empty() ? 0 : 1)},
@@ -96,12 +130,24 @@ class Pages {
                       {"urgent", item.priority == "urgent" || item.priority == "high"},
                       {"updated", access::timeText(item.updated_at)}});
     }
-    json data = {{"rows", rows},     {"has_rows", !rows.empty()},
-                 {"counts", counts}, {"mine", f.mine},
-                 {"status", status}, {"may_open", cases_.mayOpen(*c.principal)}};
+    json sorts = json::array();
+    for (auto s : kSorts) {
+      sorts.push_back({{"id", std::string(sortName(s))},
+                       {"label", pages_.translate(c, "cases.sort." + std::string(sortName(s)))},
+                       {"selected", s == f.sort}});
+    }
+    json data = {{"rows", rows},
+                 {"has_rows", !rows.empty()},
+                 {"counts", counts},
+                 {"mine", f.mine},
+                 {"q", f.query},
+                 {"searched", !f.query.empty()},
+                 {"sorts", sorts},
+                 {"status", status},
+                 {"may_open", cases_.mayOpen(*c.principal)}};
     if (f.company) data["company_id"] = f.company->value;
-    if (page->next_before) {
-      std::string next = "/cases?cursor=" + std::to_string(*page->next_before) + query;
+    if (page->next_cursor) {
+      std::string next = "/cases?cursor=" + http::percentEncode(*page->next_cursor) + query;
       if (f.status) next += "&status=" + status;
       data["older_link"] = next;
     }
@@ -170,7 +216,7 @@ class Pages {
     auto description = directory::textField(posted, "description", true, 20000, "", true);
     if (!description) return failed(description.error());
     nc.description = *description;
-    auto opened = cases_.open(*c.principal, nc);
+    auto opened = cases_.open(*c.principal, nc, uploads(c));
     if (!opened) return failed(opened.error());
     c.next_notice = core::Message{"notices.cases.opened",
                                   {{"number", caseNumberText(opened->detail.item.number)}}};
@@ -182,15 +228,31 @@ class Pages {
     if (!seen) return pages_.error(c, seen.error());
     const auto& item = seen->detail.item;
     bool staff = seen->side == Side::Staff;
+    // The files of the case itself, and those of each comment.
+    auto filesOf = [&](std::optional<std::int64_t> comment) {
+      json files = json::array();
+      for (const auto& a : seen->detail.attachments) {
+        if (a.comment_id != comment || (a.internal && !staff)) continue;
+        files.push_back({{"href", "/cases/" + std::to_string(item.id.value) + "/attachments/" +
+                                      std::to_string(a.id)},
+                         {"name", a.name},
+                         {"size", sizeText(a.size)}});
+      }
+      return files;
+    };
     json comments = json::array();
     for (const auto& m : seen->detail.comments) {
       if (m.internal && !staff) continue;
+      auto files = filesOf(m.id);
       comments.push_back({{"author", m.author ? personName(m.author) : m.author_name},
                           {"by_staff", m.by_staff},
                           {"internal", m.internal},
                           {"time", access::timeText(m.created_at)},
-                          {"body", m.body}});
+                          {"body", m.body},
+                          {"has_files", !files.empty()},
+                          {"files", files}});
     }
+    auto case_files = filesOf(std::nullopt);
     json changes = json::array();
     for (const auto& h : seen->detail.changes) {
       auto value = [&](const std::optional<std::string>& v) -> std::string {
@@ -225,6 +287,8 @@ class Pages {
                  {"updated", access::timeText(item.updated_at)},
                  {"comments", comments},
                  {"has_comments", !comments.empty()},
+                 {"files", case_files},
+                 {"has_files", !case_files.empty()},
                  {"changes", changes},
                  {"has_changes", !changes.empty()},
                  {"participants", participants},
@@ -273,7 +337,7 @@ class Pages {
     auto body = directory::textField(posted, "body", true, 20000, "", true);
     if (!body) return show(r, c, pages_.message(c, body.error()), 400);
     auto done = cases_.comment(*c.principal, core::CaseId{r.idParam("id")}, *body,
-                               formField(c, "internal") == "1");
+                               formField(c, "internal") == "1", uploads(c));
     if (!done) {
       if (done.error().code == core::ErrorCode::NotFound) return pages_.error(c, done.error());
       return show(r, c, pages_.message(c, done.error()), http::statusFor(done.error().code));
@@ -286,6 +350,13 @@ class Pages {
           done->comment.internal ? "notices.cases.noted" : "notices.cases.replied", {}};
     }
     return Response::redirect("/cases/" + std::to_string(done->case_id.value));
+  }
+
+  Response download(const Request& r, const Context& c) const {
+    auto done =
+        cases_.download(*c.principal, core::CaseId{r.idParam("id")}, r.idParam("attachment_id"));
+    if (!done) return pages_.error(c, done.error());
+    return attachmentDownload(r, *done);
   }
 
   Response update(Request& r, Context& c) const {

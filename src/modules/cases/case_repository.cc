@@ -59,6 +59,39 @@ constexpr std::string_view kInsertChange =
     "INSERT INTO case_changes (company_id, case_id, actor_id, field, old_value, new_value,"
     " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
+#define ATTACHMENT_COLUMNS                                                                     \
+  "SELECT t.id, t.case_id, t.comment_id, t.file_id, t.name, t.content_type, t.size, f.sha256," \
+  " t.uploader_id, u.first_name, u.last_name, u.email, t.by_staff, t.internal, t.created_at"   \
+  " FROM case_attachments t JOIN files f ON f.id = t.file_id"                                  \
+  " LEFT JOIN users u ON u.id = t.uploader_id"
+constexpr std::string_view kAttachments =
+    ATTACHMENT_COLUMNS " WHERE t.case_id = ? AND (? = 1 OR t.internal = 0) ORDER BY t.id";
+constexpr std::string_view kAttachment = ATTACHMENT_COLUMNS " WHERE t.case_id = ? AND t.id = ?";
+constexpr std::string_view kInsertAttachment =
+    "INSERT INTO case_attachments (company_id, case_id, comment_id, file_id, name, content_type,"
+    " size, uploader_id, by_staff, internal, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// A case's row of the search index, from its text and its comments (cases::indexForSearch).
+constexpr std::string_view kIndexSqlite =
+    "INSERT OR REPLACE INTO case_search (rowid, number, subject, description, comments, notes)"
+    " SELECT c.id, 'T-' || c.number, c.subject, c.description,"
+    " COALESCE((SELECT group_concat(body, char(10)) FROM case_comments"
+    " WHERE case_id = c.id AND internal = 0), ''),"
+    " COALESCE((SELECT group_concat(body, char(10)) FROM case_comments"
+    " WHERE case_id = c.id AND internal = 1), '') FROM cases c WHERE c.id = ?";
+// A tsvector holds at most 1 MB: the text is cut well before. PostgreSQL's parser reads "T-1042"
+// as "t" and the signed number "-1042", so the number is added on its own as well.
+constexpr std::string_view kIndexPostgres =
+    "INSERT INTO case_search (case_id, company_id, public_text, notes_text)"
+    " SELECT c.id, c.company_id, to_tsvector('simple', left('T-' || c.number || ' ' || c.number"
+    " || ' ' || c.subject"
+    " || ' ' || c.description || ' ' || COALESCE((SELECT string_agg(body, ' ' ORDER BY id)"
+    " FROM case_comments WHERE case_id = c.id AND internal = 0), ''), 400000)),"
+    " to_tsvector('simple', left(COALESCE((SELECT string_agg(body, ' ' ORDER BY id)"
+    " FROM case_comments WHERE case_id = c.id AND internal = 1), ''), 400000))"
+    " FROM cases c WHERE c.id = ? ON CONFLICT (case_id, company_id) DO UPDATE"
+    " SET public_text = EXCLUDED.public_text, notes_text = EXCLUDED.notes_text";
+
 constexpr std::string_view kSiteOfCompany = "SELECT 1 FROM sites WHERE id = ? AND company_id = ?";
 constexpr std::string_view kCategoryOfOrg =
     "SELECT name FROM case_categories WHERE id = ? AND org_id = ?";
@@ -81,12 +114,15 @@ constexpr std::string_view kPerson =
 constexpr std::string_view kFilters =
     " AND (? = 0 OR c.status = ?) AND (? = 0 OR c.priority = ?) AND (? = 0 OR c.site_id = ?)"
     " AND (? = 0 OR c.device_id = ?) AND (? = 0 OR c.requester_id = ?)"
-    " AND (? = 0 OR c.company_id = ?) AND (? = 0 OR c.id < ?)";
+    " AND (? = 0 OR c.company_id = ?)";
 // "Mine": the caller opened or follows it (customers), or it is assigned to them (staff).
 constexpr std::string_view kMineCustomer =
     " AND (? = 0 OR c.requester_id = ? OR EXISTS (SELECT 1 FROM case_participants mp"
     " WHERE mp.case_id = c.id AND mp.user_id = ?))";
 constexpr std::string_view kMineStaff = " AND (? = 0 OR c.assignee_id = ?)";
+// The key of Sort::Priority (priorityRank in SQL).
+#define PRIORITY_RANK \
+  "(CASE c.priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END)"
 
 // A list of ids of any length in one bound parameter: a JSON array expanded by the database.
 std::string idsIn(Dialect d) {
@@ -108,30 +144,94 @@ std::string staffScope(Dialect d) {
          idsIn(d) + "))";
 }
 
-// The statements of a list and of its counts, for a customer's or staff's scope.
+// The cases that match a search (one bound parameter, searchMatch()). Customers match only the
+// public text; staff their internal notes too.
+std::string searchClause(Dialect d, bool staff) {
+  if (d == Dialect::Postgres) {
+    return staff ? " AND c.id IN (SELECT s.case_id FROM case_search s,"
+                   " to_tsquery('simple', ?) sq WHERE s.public_text @@ sq OR s.notes_text @@ sq)"
+                 : " AND c.id IN (SELECT case_id FROM case_search"
+                   " WHERE public_text @@ to_tsquery('simple', ?))";
+  }
+  return " AND c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)";
+}
+
+// The search for `words` in the dialect's query language: each word a prefix, all of them needed.
+std::string searchMatch(Dialect d, bool staff, const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) {
+    if (d == Dialect::Postgres) {
+      out += (out.empty() ? "'" : " & '") + w + "':*";
+    } else {
+      out += (out.empty() ? "\"" : " AND \"") + w + "\"*";
+    }
+  }
+  if (d == Dialect::Sqlite && !staff) out = "{number subject description comments} : (" + out + ")";
+  return out;
+}
+
+// The ordering of a sort, and the condition that starts a page after a cursor (flag, key, key,
+// id).
+struct SortSql {
+  std::string after, order;
+};
+
+SortSql sortSql(Sort sort) {
+  switch (sort) {
+    case Sort::Oldest:
+      return {" AND (? = 0 OR c.id > ? OR (c.id = ? AND c.id > ?))", " ORDER BY c.id"};
+    case Sort::Updated:
+      return {" AND (? = 0 OR c.updated_at < ? OR (c.updated_at = ? AND c.id < ?))",
+              " ORDER BY c.updated_at DESC, c.id DESC"};
+    case Sort::Priority:
+      return {" AND (? = 0 OR " PRIORITY_RANK " < ? OR (" PRIORITY_RANK " = ? AND c.id < ?))",
+              " ORDER BY " PRIORITY_RANK " DESC, c.id DESC"};
+    case Sort::Newest:
+      break;
+  }
+  return {" AND (? = 0 OR c.id < ? OR (c.id = ? AND c.id < ?))", " ORDER BY c.id DESC"};
+}
+
+// The statements of a list and of its counts, for one dialect, side, sort and search.
 struct ListSql {
   std::string list, counts;
 };
 
-ListSql makeSql(Dialect d, bool staff) {
+ListSql makeSql(Dialect d, bool staff, Sort sort, bool search) {
   std::string where = (staff ? staffScope(d) : customerScope(d)) + std::string(kFilters) +
-                      std::string(staff ? kMineStaff : kMineCustomer);
-  return {"SELECT " CASE_COLUMNS CASE_FROM + where + " ORDER BY c.id DESC LIMIT ?",
+                      std::string(staff ? kMineStaff : kMineCustomer) +
+                      (search ? searchClause(d, staff) : std::string());
+  auto order = sortSql(sort);
+  return {"SELECT " CASE_COLUMNS CASE_FROM + where + order.after + order.order + " LIMIT ?",
           "SELECT c.status, count(*) FROM cases c" + where + " GROUP BY c.status"};
 }
 
-const ListSql& sqlFor(Dialect d, bool staff) {
-  static const ListSql lite = makeSql(Dialect::Sqlite, false);
-  static const ListSql lite_staff = makeSql(Dialect::Sqlite, true);
-  static const ListSql pg = makeSql(Dialect::Postgres, false);
-  static const ListSql pg_staff = makeSql(Dialect::Postgres, true);
-  if (d == Dialect::Postgres) return staff ? pg_staff : pg;
-  return staff ? lite_staff : lite;
+const ListSql& sqlFor(Dialect d, bool staff, Sort sort, bool search) {
+  // Every combination, made once: [dialect][staff][sort][search].
+  static const auto all = [] {
+    std::vector<ListSql> out;
+    for (auto dialect : {Dialect::Sqlite, Dialect::Postgres}) {
+      for (bool side : {false, true}) {
+        for (auto s : kSorts) {
+          for (bool with_search : {false, true})
+            out.push_back(makeSql(dialect, side, s, with_search));
+        }
+      }
+    }
+    return out;
+  }();
+  std::size_t i = (d == Dialect::Postgres ? 1 : 0);
+  i = i * 2 + (staff ? 1 : 0);
+  i = i * std::size(kSorts) + static_cast<std::size_t>(sort);
+  i = i * 2 + (search ? 1 : 0);
+  return all[i];
 }
 
 std::string jsonIds(const std::vector<std::int64_t>& ids) { return nlohmann::json(ids).dump(); }
 
-void bindScopeAndFilters(Query& q, const CaseScope& s, const CaseFilter& f, bool with_status) {
+// Binds what the list and its counts share: the scope, the filters and the search (`words`).
+void bindScopeAndFilters(Query& q, Dialect d, const CaseScope& s, const CaseFilter& f,
+                         const std::vector<std::string>& words, bool with_status) {
   if (s.org) {
     q.bind(s.org->value, s.departments.has_value(),
            jsonIds(s.departments ? *s.departments : std::vector<std::int64_t>{}));
@@ -146,12 +246,12 @@ void bindScopeAndFilters(Query& q, const CaseScope& s, const CaseFilter& f, bool
   q.bind(f.device_id.has_value(), f.device_id.value_or(0));
   q.bind(f.requester.has_value(), f.requester ? f.requester->value : 0);
   q.bind(f.company.has_value(), f.company ? f.company->value : 0);
-  q.bind(f.before_id > 0, f.before_id);
   if (s.org) {
     q.bind(f.mine, s.user.value);
   } else {
     q.bind(f.mine, s.user.value, s.user.value);
   }
+  if (!words.empty()) q.bind(searchMatch(d, s.org.has_value(), words));
 }
 
 std::optional<Person> personAt(Query& q, int k) {
@@ -183,6 +283,23 @@ Case readCase(Query& q) {
   c.resolved_at = q.getOptInt(25);
   c.closed_at = q.getOptInt(26);
   return c;
+}
+
+Attachment readAttachment(Query& q) {
+  Attachment a;
+  a.id = q.getInt(0);
+  a.case_id = core::CaseId{q.getInt(1)};
+  a.comment_id = q.getOptInt(2);
+  a.file_id = q.getInt(3);
+  a.name = q.getText(4);
+  a.content_type = q.getText(5);
+  a.size = q.getInt(6);
+  a.sha256 = q.getText(7);
+  a.uploader = personAt(q, 8);
+  a.by_staff = q.getInt(12) != 0;
+  a.internal = q.getInt(13) != 0;
+  a.created_at = q.getInt(14);
+  return a;
 }
 
 template <typename T>
@@ -219,8 +336,12 @@ std::optional<Case> CaseRepository::find(core::CaseId id) {
 }
 
 std::vector<Case> CaseRepository::list(const CaseScope& scope, const CaseFilter& filter) {
-  Query q(conn(), sqlFor(conn().dialect(), scope.org.has_value()).list);
-  bindScopeAndFilters(q, scope, filter, true);
+  auto d = conn().dialect();
+  auto words = searchWords(filter.query);
+  Query q(conn(), sqlFor(d, scope.org.has_value(), filter.sort, !words.empty()).list);
+  bindScopeAndFilters(q, d, scope, filter, words, true);
+  auto after = filter.after.value_or(CaseCursor{});
+  q.bind(filter.after.has_value(), after.key, after.key, after.id);
   q.bind(filter.limit + 1);
   std::vector<Case> out;
   while (q.next()) out.push_back(readCase(q));
@@ -229,10 +350,10 @@ std::vector<Case> CaseRepository::list(const CaseScope& scope, const CaseFilter&
 
 std::vector<std::pair<std::string, std::int64_t>> CaseRepository::counts(const CaseScope& scope,
                                                                          const CaseFilter& filter) {
-  CaseFilter all = filter;
-  all.before_id = 0;
-  Query q(conn(), sqlFor(conn().dialect(), scope.org.has_value()).counts);
-  bindScopeAndFilters(q, scope, all, false);
+  auto d = conn().dialect();
+  auto words = searchWords(filter.query);
+  Query q(conn(), sqlFor(d, scope.org.has_value(), Sort::Newest, !words.empty()).counts);
+  bindScopeAndFilters(q, d, scope, filter, words, false);
   std::vector<std::pair<std::string, std::int64_t>> out;
   while (q.next()) out.emplace_back(q.getText(0), q.getInt(1));
   return out;
@@ -323,6 +444,35 @@ void CaseRepository::insertChange(core::CaseId id, core::CompanyId company,
   if (actor) who = actor->value;
   Query(conn(), kInsertChange)
       .bind(company.value, id.value, who, field, old_value, new_value, at)
+      .run();
+}
+
+std::vector<Attachment> CaseRepository::attachments(core::CaseId id, bool with_internal) {
+  Query q(conn(), kAttachments);
+  q.bind(id.value, with_internal);
+  std::vector<Attachment> out;
+  while (q.next()) out.push_back(readAttachment(q));
+  return out;
+}
+
+std::optional<Attachment> CaseRepository::attachment(core::CaseId id, std::int64_t attachment_id) {
+  Query q(conn(), kAttachment);
+  q.bind(id.value, attachment_id);
+  if (!q.next()) return std::nullopt;
+  return readAttachment(q);
+}
+
+std::int64_t CaseRepository::insertAttachment(const Attachment& a, core::CompanyId company) {
+  Query(conn(), kInsertAttachment)
+      .bind(company.value, a.case_id.value, a.comment_id, a.file_id, a.name, a.content_type, a.size,
+            idOf(a.uploader), a.by_staff, a.internal, a.created_at)
+      .run();
+  return conn().lastInsertId();
+}
+
+void CaseRepository::indexForSearch(core::CaseId id) {
+  Query(conn(), conn().dialect() == Dialect::Postgres ? kIndexPostgres : kIndexSqlite)
+      .bind(id.value)
       .run();
 }
 

@@ -34,8 +34,8 @@ class CaseRepository {
   std::int64_t nextNumber(core::OrgId org);
   core::CaseId insert(const Case& c);
   std::optional<Case> find(core::CaseId id);
-  // The scope's cases under `filter`, newest first, at most filter.limit + 1 (to tell whether
-  // another page follows).
+  // The scope's cases under `filter` in its order from its cursor, at most filter.limit + 1 (to
+  // tell whether another page follows).
   std::vector<Case> list(const CaseScope& scope, const CaseFilter& filter);
   // The number of cases per status under the same scope and filters, ignoring filter.status.
   std::vector<std::pair<std::string, std::int64_t>> counts(const CaseScope& scope,
@@ -53,9 +53,17 @@ class CaseRepository {
   std::vector<Comment> comments(core::CaseId id, bool with_internal);
   std::int64_t insertComment(const Comment& c, core::CompanyId company);
   std::vector<Change> changes(core::CaseId id);
+  // The case's attachments, oldest first; those of internal notes only `with_internal`.
+  std::vector<Attachment> attachments(core::CaseId id, bool with_internal);
+  std::optional<Attachment> attachment(core::CaseId id, std::int64_t attachment_id);
+  std::int64_t insertAttachment(const Attachment& a, core::CompanyId company);
   void insertChange(core::CaseId id, core::CompanyId company, std::optional<core::UserId> actor,
                     const std::string& field, const std::optional<std::string>& old_value,
                     const std::optional<std::string>& new_value, std::int64_t at);
+
+  // Rewrites the case's row of the text search index from its number, subject, description and
+  // comments (public and internal apart). REQUIRES: the transaction that changed them.
+  void indexForSearch(core::CaseId id);
 
   bool siteOfCompany(std::int64_t site, core::CompanyId company);
   // The category's name, if it is one of the organization's.

@@ -5,7 +5,9 @@
 #include "access/access_pages.h"
 #include "core/text.h"
 #include "directory/directory_fields.h"
+#include "http/download.h"
 #include "http/error_response.h"
+#include "http/multipart.h"
 #include "modules/cases/case_json.h"
 
 namespace portico::cases {
@@ -24,7 +26,7 @@ constexpr int kPageSize = 50;
 constexpr std::size_t kMaxSubject = 200;
 constexpr std::size_t kMaxText = 20000;
 
-// ?company_id=&status=&priority=&site_id=&device_id=&requester_id=&mine=&limit=&cursor=
+// ?company_id=&status=&priority=&site_id=&device_id=&requester_id=&mine=&q=&sort=&limit=&cursor=
 core::Result<CaseFilter> parseFilter(const Request& r) {
   if (!r.query()) return fail(Error::invalid("errors.access.bad_query"));
   CaseFilter f;
@@ -41,8 +43,7 @@ core::Result<CaseFilter> parseFilter(const Request& r) {
   auto device = id("device_id", INT64_MAX);
   auto requester = id("requester_id", INT64_MAX);
   auto limit = id("limit", kMaxLimit);
-  auto cursor = id("cursor", INT64_MAX);
-  for (const auto* v : {&company, &site, &device, &requester, &limit, &cursor}) {
+  for (const auto* v : {&company, &site, &device, &requester, &limit}) {
     if (!*v) return fail(v->error());
   }
   if (*company) f.company = core::CompanyId{**company};
@@ -50,7 +51,6 @@ core::Result<CaseFilter> parseFilter(const Request& r) {
   f.device_id = *device;
   if (*requester) f.requester = core::UserId{**requester};
   if (*limit) f.limit = static_cast<int>(**limit);
-  f.before_id = cursor->value_or(0);
   if (auto v = access::queryField(r, "status"); !v.empty()) {
     f.status = parseStatus(v);
     if (!f.status) return fail(Error::invalid("errors.cases.bad_status", "status"));
@@ -64,6 +64,17 @@ core::Result<CaseFilter> parseFilter(const Request& r) {
     return fail(Error::invalid("errors.cases.bad_mine", "mine"));
   }
   f.mine = mine == "true";
+  auto q = access::queryField(r, "q");
+  f.query = std::string(core::trim(q));
+  if (auto v = access::queryField(r, "sort"); !v.empty()) {
+    auto sort = parseSort(v);
+    if (!sort) return fail(Error::invalid("errors.cases.bad_sort", "sort"));
+    f.sort = *sort;
+  }
+  if (auto v = access::queryField(r, "cursor"); !v.empty()) {
+    f.after = parseCursor(f.sort, v);
+    if (!f.after) return fail(Error::invalid("errors.cases.bad_cursor", "cursor"));
+  }
   return f;
 }
 
@@ -151,12 +162,57 @@ core::Result<CaseUpdate> parseUpdate(const Request& r) {
 
 core::CaseId caseParam(const Request& r) { return core::CaseId{r.idParam("id")}; }
 
+// A multipart/form-data upload: one file part "file" and, for staff, "internal" (true or false).
+struct AttachmentUpload {
+  Upload file;
+  bool internal = false;
+};
+
+core::Result<AttachmentUpload> parseAttachment(const Request& r) {
+  auto boundary = http::multipartBoundary(r.header("content-type"));
+  if (!boundary) return fail(Error::unsupportedMediaType("errors.cases.multipart_expected"));
+  auto parts = http::parseMultipart(r.body, *boundary, http::MultipartLimits{});
+  if (!parts) return fail(parts.error());
+  AttachmentUpload out;
+  bool have_file = false;
+  for (auto& part : *parts) {
+    if (part.name == "file" && part.filename && !have_file) {
+      have_file = !part.filename->empty() || !part.data.empty();
+      out.file = Upload{std::move(*part.filename), std::move(part.data)};
+    } else if (part.name == "internal" && !part.filename) {
+      if (part.data != "true" && part.data != "false") {
+        return fail(Error::invalid("errors.cases.bad_internal", "internal"));
+      }
+      out.internal = part.data == "true";
+    } else if (part.name == "file") {
+      return fail(Error::invalid("errors.cases.one_file", "file"));
+    } else {
+      return fail(Error::invalid("errors.cases.unknown_field", part.name).with("field", part.name));
+    }
+  }
+  if (!have_file) return fail(Error::invalid("errors.cases.file_required", "file"));
+  return out;
+}
+
+// The room an upload's request may take: the largest multipart body, and its framing.
+constexpr std::size_t kUploadBodyLimit = http::MultipartLimits{}.max_total_bytes;
+
 Response answer(int status, const core::Result<Seen>& seen) {
   if (!seen) return http::jsonError(seen.error());
   return Response::json(status, seenToJson(*seen).dump());
 }
 
 }  // namespace
+
+Response attachmentDownload(const Request& r, Download& d) {
+  const auto& a = d.attachment;
+  if (auto tag = r.header("if-none-match"); !tag.empty() && tag == "\"" + a.sha256 + "\"") {
+    Response res{304, {}, {}, {}, {}};
+    res.setHeader("ETag", "\"" + a.sha256 + "\"");
+    return res;
+  }
+  return http::download(std::move(d.data), a.content_type, a.name, a.sha256);
+}
 
 void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases) {
   routes.api("GET", "/api/v1/cases", Access::SignedIn, [&cases](Request& r, Context& c) {
@@ -196,6 +252,24 @@ void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases) {
                if (!done) return http::jsonError(done.error());
                return Response::json(201, commentedToJson(*done).dump());
              });
+  routes.api(
+      "POST", "/api/v1/cases/{id}/attachments", Access::SignedIn,
+      [&cases](Request& r, Context& c) {
+        auto upload = parseAttachment(r);
+        if (!upload) return http::jsonError(upload.error());
+        auto done = cases.attach(*c.principal, caseParam(r), upload->file, upload->internal);
+        if (!done) return http::jsonError(done.error());
+        return Response::json(201, attachmentToJson(*done).dump());
+      },
+      http::Execution::Worker, kUploadBodyLimit);
+  routes.api(
+      "GET", "/api/v1/cases/{id}/attachments/{attachment_id}", Access::SignedIn,
+      [&cases](Request& r, Context& c) {
+        auto done = cases.download(*c.principal, caseParam(r), r.idParam("attachment_id"));
+        if (!done) return http::jsonError(done.error());
+        return attachmentDownload(r, *done);
+      },
+      http::Execution::Worker);
 }
 
 }  // namespace portico::cases

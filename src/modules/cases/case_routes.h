@@ -16,6 +16,13 @@ namespace portico::cases {
 //   GET   /api/v1/cases/{id}                                     support.view, or the inbox
 //   PATCH /api/v1/cases/{id} {status?, priority?, assignee_id?}  support.open, or the inbox
 //   POST  /api/v1/cases/{id}/comments {body, internal?}          support.open, or the inbox
+//   POST  /api/v1/cases/{id}/attachments (multipart/form-data: file, internal?)
+//                                                                support.open, or the inbox
+//   GET   /api/v1/cases/{id}/attachments/{attachment_id}         support.view, or the inbox
 void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases);
+
+// An attachment's download (API and pages): its bytes as http::download serves them, with its
+// SHA-256 as the ETag (If-None-Match with it answers 304).
+http::Response attachmentDownload(const http::Request& r, Download& d);
 
 }  // namespace portico::cases

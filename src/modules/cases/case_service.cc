@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "http/content_sniff.h"
 #include "modules/cases/case_json.h"
 #include "storage/db.h"
 
@@ -25,39 +26,6 @@ bool opensCases(const CompanyAccess& a) {
 }
 
 }  // namespace
-
-std::string_view statusName(Status s) {
-  switch (s) {
-    case Status::New:
-      return "new";
-    case Status::Open:
-      return "open";
-    case Status::WaitingCustomer:
-      return "waiting_customer";
-    case Status::WaitingThirdParty:
-      return "waiting_third_party";
-    case Status::Resolved:
-      return "resolved";
-    case Status::Closed:
-      return "closed";
-  }
-  return "open";
-}
-
-std::optional<Status> parseStatus(std::string_view name) {
-  for (auto s : kStatuses) {
-    if (statusName(s) == name) return s;
-  }
-  return std::nullopt;
-}
-
-bool isWaiting(Status s) { return s == Status::WaitingCustomer || s == Status::WaitingThirdParty; }
-
-bool isPriority(std::string_view name) {
-  return std::find(std::begin(kPriorities), std::end(kPriorities), name) != std::end(kPriorities);
-}
-
-std::string caseNumberText(std::int64_t number) { return "T-" + std::to_string(number); }
 
 core::Result<CasePage> CaseService::list(const identity::Principal& p, const CaseFilter& filter) {
   CaseScope scope;
@@ -90,13 +58,19 @@ core::Result<CasePage> CaseService::list(const identity::Principal& p, const Cas
     }
     if (!found) return fail(Error::notFound("errors.cases.no_such_company"));
   }
+  if (filter.query.size() > kMaxSearchQuery) {
+    return fail(Error::invalid("errors.cases.query_too_long", "q")
+                    .with("max", std::to_string(kMaxSearchQuery)));
+  }
+  // A query of no words (punctuation only) finds nothing.
+  if (!filter.query.empty() && searchWords(filter.query).empty()) any = false;
   CasePage page;
   std::vector<std::pair<std::string, std::int64_t>> counted;
   if (any) {
     page.items = repo_.list(scope, filter);
     if (static_cast<int>(page.items.size()) > filter.limit) {
       page.items.pop_back();
-      page.next_before = page.items.back().id.value;
+      page.next_cursor = cursorText(filter.sort, cursorAfter(filter.sort, page.items.back()));
     }
     counted = repo_.counts(scope, filter);
   }
@@ -136,19 +110,39 @@ CaseDetail CaseService::detail(const Case& c, Side side) {
   d.participants = repo_.participants(c.id);
   d.comments = repo_.comments(c.id, side == Side::Staff);
   d.changes = repo_.changes(c.id);
+  d.attachments = repo_.attachments(c.id, side == Side::Staff);
   return d;
 }
 
-core::Result<Seen> CaseService::find(const identity::Principal& p, core::CaseId id) {
+core::Result<CaseService::Visible> CaseService::visible(const identity::Principal& p,
+                                                        core::CaseId id) {
   auto c = repo_.find(id);
   std::optional<Seen> seen;
   if (c) seen = standing(p, *c);
   if (!seen) return fail(Error::notFound("errors.cases.no_such_case"));
-  seen->detail = detail(*c, seen->side);
-  return std::move(*seen);
+  return Visible{std::move(*c), std::move(*seen)};
 }
 
-core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase& nc) {
+core::Result<CaseService::Visible> CaseService::answerable(const identity::Principal& p,
+                                                           core::CaseId id, bool internal) {
+  auto v = visible(p, id);
+  if (!v) return v;
+  if (!v->seen.may_answer) return fail(Error::forbidden("errors.cases.may_not_answer"));
+  if (internal && v->seen.side != Side::Staff) {
+    return fail(Error::forbidden("errors.cases.notes_are_for_staff"));
+  }
+  return v;
+}
+
+core::Result<Seen> CaseService::find(const identity::Principal& p, core::CaseId id) {
+  auto v = visible(p, id);
+  if (!v) return fail(v.error());
+  v->seen.detail = detail(v->item, v->seen.side);
+  return std::move(v->seen);
+}
+
+core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase& nc,
+                                     const std::vector<Upload>& files) {
   auto a = policy_.company(p, nc.company_id);
   if (!a || !a->can(Permission::SupportView)) {
     return fail(Error::notFound("errors.cases.no_such_company"));
@@ -181,28 +175,33 @@ core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase
     c.category_id = nc.category_id;
     c.category_name = *name;
   }
+  auto checked = checkUploads(files);
+  if (!checked) return fail(checked.error());
   c.requester = repo_.person(p.user.id);
   c.created_at = c.updated_at = clock_.now();
+  // The opener's standing (staff of the inbox open cases for a customer too).
+  bool by_staff = a->basis == Basis::Staff && worksInbox(policy_.staff(p));
   storage::Transaction tx(repo_.conn());
   c.number = repo_.nextNumber(c.org_id);
   c.id = repo_.insert(c);
+  storeAttachments(c, std::move(*checked), files, std::nullopt, p, by_staff, false, c.created_at);
+  repo_.indexForSearch(c.id);
   recordEvent(c, "case.created", caseEventData(c));
   tx.commit();
-  // The opener's standing (staff of the inbox open cases for a customer too).
   Seen seen = standing(p, c).value_or(Seen{{}, Side::Customer, true});
   seen.detail = detail(c, seen.side);
   return seen;
 }
 
 core::Result<Commented> CaseService::comment(const identity::Principal& p, core::CaseId id,
-                                             const std::string& body, bool internal) {
-  auto c = repo_.find(id);
-  std::optional<Seen> seen;
-  if (c) seen = standing(p, *c);
-  if (!seen) return fail(Error::notFound("errors.cases.no_such_case"));
-  if (!seen->may_answer) return fail(Error::forbidden("errors.cases.may_not_answer"));
-  bool staff = seen->side == Side::Staff;
-  if (internal && !staff) return fail(Error::forbidden("errors.cases.notes_are_for_staff"));
+                                             const std::string& body, bool internal,
+                                             const std::vector<Upload>& files) {
+  auto v = answerable(p, id, internal);
+  if (!v) return fail(v.error());
+  const auto* c = &v->item;
+  bool staff = v->seen.side == Side::Staff;
+  auto checked = checkUploads(files);
+  if (!checked) return fail(checked.error());
   auto now = clock_.now();
   Commented out;
   storage::Transaction tx(repo_.conn());
@@ -236,11 +235,16 @@ core::Result<Commented> CaseService::comment(const identity::Principal& p, core:
   m.body = body;
   m.created_at = now;
   m.id = repo_.insertComment(m, target.company_id);
+  out.attachments =
+      storeAttachments(target, std::move(*checked), files, m.id, p, staff, internal, now);
   bool requester = target.requester && target.requester->id == p.user.id;
   if (!staff && !requester) repo_.addParticipant(target.id, p.user.id, target.company_id);
   target.updated_at = now;
   repo_.updateState(target);
-  if (!internal) recordEvent(target, "case.commented", commentEventData(target, m));
+  repo_.indexForSearch(target.id);
+  if (!internal) {
+    recordEvent(target, "case.commented", commentEventData(target, m, out.attachments));
+  }
   tx.commit();
   out.comment = std::move(m);
   out.case_id = target.id;
@@ -249,11 +253,10 @@ core::Result<Commented> CaseService::comment(const identity::Principal& p, core:
 
 core::Result<Seen> CaseService::update(const identity::Principal& p, core::CaseId id,
                                        const CaseUpdate& u) {
-  auto c = repo_.find(id);
-  std::optional<Seen> seen;
-  if (c) seen = standing(p, *c);
-  if (!seen) return fail(Error::notFound("errors.cases.no_such_case"));
-  if (!seen->may_answer) return fail(Error::forbidden("errors.cases.may_not_answer"));
+  auto v = answerable(p, id, false);
+  if (!v) return fail(v.error());
+  const auto* c = &v->item;
+  auto* seen = &v->seen;
   bool staff = seen->side == Side::Staff;
   if (!staff && (u.priority || u.assignee)) {
     return fail(Error::forbidden("errors.cases.staff_only_change"));
@@ -307,6 +310,85 @@ core::Result<Seen> CaseService::update(const identity::Principal& p, core::CaseI
   tx.commit();
   seen->detail = detail(next, seen->side);
   return std::move(*seen);
+}
+
+core::Result<Attachment> CaseService::attach(const identity::Principal& p, core::CaseId id,
+                                             const Upload& file, bool internal) {
+  auto v = answerable(p, id, internal);
+  if (!v) return fail(v.error());
+  const auto* c = &v->item;
+  bool staff = v->seen.side == Side::Staff;
+  if (!staff && c->status == Status::Closed) {
+    return fail(Error::conflict("errors.cases.closed_is_final"));
+  }
+  std::vector<Upload> files{file};
+  auto checked = checkUploads(files);
+  if (!checked) return fail(checked.error());
+  auto now = clock_.now();
+  storage::Transaction tx(repo_.conn());
+  auto stored =
+      storeAttachments(*c, std::move(*checked), files, std::nullopt, p, staff, internal, now);
+  Case next = *c;
+  next.updated_at = now;
+  repo_.updateState(next);
+  tx.commit();
+  return std::move(stored.front());
+}
+
+core::Result<Download> CaseService::download(const identity::Principal& p, core::CaseId id,
+                                             std::int64_t attachment_id) {
+  auto v = visible(p, id);
+  std::optional<Attachment> a;
+  if (v) a = repo_.attachment(id, attachment_id);
+  if (a && a->internal && v->seen.side != Side::Staff) a.reset();
+  std::optional<std::string> data;
+  if (a) data = files_.read(v->item.org_id, a->file_id);
+  if (!data) return fail(Error::notFound("errors.cases.no_such_attachment"));
+  return Download{std::move(*a), std::move(*data)};
+}
+
+core::Result<std::vector<Attachment>> CaseService::checkUploads(const std::vector<Upload>& files) {
+  std::vector<Attachment> out;
+  for (const auto& f : files) {
+    if (f.data.empty()) {
+      return fail(Error::invalid("errors.cases.file_empty", "file").with("name", f.filename));
+    }
+    auto type = http::sniffContentType(f.data, f.filename);
+    if (!type) {
+      auto e = Error::unsupportedMediaType("errors.cases.file_type").with("name", f.filename);
+      e.field = "file";
+      return fail(std::move(e));
+    }
+    Attachment a;
+    a.name = http::safeFileName(f.filename, *type);
+    a.content_type = type->mime;
+    a.size = static_cast<std::int64_t>(f.data.size());
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<Attachment> CaseService::storeAttachments(const Case& c,
+                                                      std::vector<Attachment> checked,
+                                                      const std::vector<Upload>& files,
+                                                      std::optional<std::int64_t> comment_id,
+                                                      const identity::Principal& p, bool by_staff,
+                                                      bool internal, std::int64_t now) {
+  auto uploader = checked.empty() ? std::nullopt : repo_.person(p.user.id);
+  for (std::size_t i = 0; i < checked.size(); ++i) {
+    auto& a = checked[i];
+    auto stored = files_.put(c.org_id, files[i].data, now);
+    a.case_id = c.id;
+    a.comment_id = comment_id;
+    a.file_id = stored.id;
+    a.sha256 = stored.sha256;
+    a.uploader = uploader;
+    a.by_staff = by_staff;
+    a.internal = internal;
+    a.created_at = now;
+    a.id = repo_.insertAttachment(a, c.company_id);
+  }
+  return checked;
 }
 
 void CaseService::changeStatus(Case& c, Status to, std::optional<core::UserId> actor,

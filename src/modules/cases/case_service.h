@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "events/event_log.h"
+#include "files/file_store.h"
 #include "modules/cases/case.h"
 #include "modules/cases/case_repository.h"
 
@@ -28,6 +29,7 @@ struct Seen {
 // continues it.
 struct Commented {
   Comment comment;
+  std::vector<Attachment> attachments;  // the files that came with it
   core::CaseId case_id;
   std::optional<std::int64_t> opened_number;  // the new case's number, if one was opened
 };
@@ -46,9 +48,9 @@ struct Commented {
 // public comments only, case.status_changed). Thread-safe.
 class CaseService {
  public:
-  CaseService(CaseRepository& repo, access::Policy& policy, events::EventLog& events,
-              const core::Clock& clock)
-      : repo_(repo), policy_(policy), events_(events), clock_(clock) {}
+  CaseService(CaseRepository& repo, files::FileStore& files, access::Policy& policy,
+              events::EventLog& events, const core::Clock& clock)
+      : repo_(repo), files_(files), policy_(policy), events_(events), clock_(clock) {}
 
   // The cases the caller may see under `filter`, newest first, with counts per status.
   // NotFound if filter.company is not one whose cases the caller sees.
@@ -57,12 +59,26 @@ class CaseService {
   core::Result<Seen> find(const identity::Principal& p, core::CaseId id);
   // Opens a case in one of the caller's companies (support.open there; Forbidden without it).
   // The site, if given, must be one the caller sees; a caller who sees only some sites must name
-  // one. InvalidInput naming the field at fault.
-  core::Result<Seen> open(const identity::Principal& p, const NewCase& c);
-  // Adds a public comment, or (staff) an internal note. A customer's comment on a waiting or
-  // resolved case opens it again; on a closed case it opens a new case that follows it.
+  // one. InvalidInput naming the field at fault. `files` are attached to the case (see attach()).
+  core::Result<Seen> open(const identity::Principal& p, const NewCase& c,
+                          const std::vector<Upload>& files = {});
+  // Adds a public comment, or (staff) an internal note, with `files` attached to it. A customer's
+  // comment on a waiting or resolved case opens it again; on a closed case it opens a new case
+  // that follows it.
   core::Result<Commented> comment(const identity::Principal& p, core::CaseId id,
-                                  const std::string& body, bool internal);
+                                  const std::string& body, bool internal,
+                                  const std::vector<Upload>& files = {});
+  // Attaches a file to the case itself (staff: `internal`, seen by staff only). Whoever may
+  // answer the case may; not to a case a customer finds closed (Conflict). The type is decided
+  // from the bytes (http::sniffContentType): outside the allow-list UnsupportedMediaType; an empty
+  // file InvalidInput. Size limits are the request parser's (http::MultipartLimits). The bytes are
+  // kept once per organization (files::FileStore).
+  core::Result<Attachment> attach(const identity::Principal& p, core::CaseId id, const Upload& file,
+                                  bool internal);
+  // An attachment with its bytes, for whoever sees the case (an internal one: staff of the inbox
+  // only); NotFound otherwise, and for an attachment of another case.
+  core::Result<Download> download(const identity::Principal& p, core::CaseId id,
+                                  std::int64_t attachment_id);
   // Changes status, priority or assignee. A customer may close their company's case or open a
   // resolved or waiting one again; staff may also set any status, the priority and the assignee
   // (one of the organization's support staff). Conflict for a change a status does not allow.
@@ -91,12 +107,31 @@ class CaseService {
  private:
   // The caller's standing towards `c`, or nullopt if they may not see it.
   std::optional<Seen> standing(const identity::Principal& p, const Case& c);
+  // Case `id` with the caller's standing: NotFound if they may not see it.
+  struct Visible {
+    Case item;
+    Seen seen;
+  };
+  core::Result<Visible> visible(const identity::Principal& p, core::CaseId id);
+  // The same for a change: Forbidden unless the caller may answer it (and, for `internal`, works
+  // the staff inbox).
+  core::Result<Visible> answerable(const identity::Principal& p, core::CaseId id, bool internal);
   CaseDetail detail(const Case& c, Side side);
   // Sets a new status with its times, history row and event. REQUIRES: a transaction.
   void changeStatus(Case& c, Status to, std::optional<core::UserId> actor, std::int64_t now);
   void recordEvent(const Case& c, const std::string& type, const std::string& data);
+  // The uploads checked, each with the name and type to keep; the first refused as an Error.
+  core::Result<std::vector<Attachment>> checkUploads(const std::vector<Upload>& files);
+  // Stores checked uploads (checkUploads) with `c`: their bytes and their rows. REQUIRES: a
+  // transaction.
+  std::vector<Attachment> storeAttachments(const Case& c, std::vector<Attachment> checked,
+                                           const std::vector<Upload>& files,
+                                           std::optional<std::int64_t> comment_id,
+                                           const identity::Principal& p, bool by_staff,
+                                           bool internal, std::int64_t now);
 
   CaseRepository& repo_;
+  files::FileStore& files_;
   access::Policy& policy_;
   events::EventLog& events_;
   const core::Clock& clock_;

@@ -161,12 +161,14 @@ class PgConnection final : public Connection {
 };
 
 // A statement prepared on the server on its first run (and after a reconnect). Parameters are
-// sent as text with no declared type: the server infers each from where it stands.
+// sent as text with no declared type: the server infers each from where it stands. A blob is
+// sent in binary format (its bytes as they are, which is bytea's binary form).
 class PgStatement final : public Statement {
  public:
   PgStatement(PgConnection& conn, std::string_view sql) : conn_(conn) {
     sql_ = numberPlaceholders(sql, count_);
     values_.resize(static_cast<std::size_t>(count_));
+    binary_.resize(static_cast<std::size_t>(count_), 0);
   }
   ~PgStatement() override { PQclear(result_); }
   PgStatement(const PgStatement&) = delete;
@@ -175,6 +177,10 @@ class PgStatement final : public Statement {
   void bindNull(int i) override { at(i).reset(); }
   void bindInt(int i, std::int64_t v) override { at(i) = std::to_string(v); }
   void bindText(int i, std::string_view v) override { at(i) = std::string(v); }
+  void bindBlob(int i, std::string_view v) override {
+    at(i) = std::string(v);
+    binary_[static_cast<std::size_t>(i - 1)] = 1;
+  }
   bool step() override {
     if (!result_) {
       execute();
@@ -202,10 +208,22 @@ class PgStatement final : public Statement {
     return std::string(PQgetvalue(result_, row_, c),
                        static_cast<std::size_t>(PQgetlength(result_, row_, c)));
   }
+  // bytea comes back in its text form ("\\x" and hex digits).
+  std::string getBlob(int c) override {
+    if (isNull(c)) return {};
+    std::size_t n = 0;
+    unsigned char* bytes =
+        PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(result_, row_, c)), &n);
+    if (bytes == nullptr) throw DbError("bytea: out of memory");
+    std::string out(reinterpret_cast<const char*>(bytes), n);
+    PQfreemem(bytes);
+    return out;
+  }
   void reset() override {
     PQclear(result_);
     result_ = nullptr;
     for (auto& v : values_) v.reset();
+    std::fill(binary_.begin(), binary_.end(), 0);
   }
 
  private:
@@ -222,10 +240,17 @@ class PgStatement final : public Statement {
       prepared_for_ = conn_.generation();
     }
     std::vector<const char*> params;
+    std::vector<int> lengths;
     params.reserve(values_.size());
-    for (const auto& v : values_) params.push_back(v ? v->c_str() : nullptr);
-    PGresult* r =
-        PQexecPrepared(conn_.raw(), name_.c_str(), count_, params.data(), nullptr, nullptr, 0);
+    lengths.reserve(values_.size());
+    for (const auto& v : values_) {
+      params.push_back(v ? v->c_str() : nullptr);
+      lengths.push_back(v ? static_cast<int>(v->size()) : 0);
+    }
+    bool any_binary = std::find(binary_.begin(), binary_.end(), 1) != binary_.end();
+    PGresult* r = PQexecPrepared(conn_.raw(), name_.c_str(), count_, params.data(),
+                                 any_binary ? lengths.data() : nullptr,
+                                 any_binary ? binary_.data() : nullptr, 0);
     result_ = conn_.check(r, "step");
   }
 
@@ -235,6 +260,7 @@ class PgStatement final : public Statement {
   int count_ = 0;
   std::uint64_t prepared_for_ = 0;
   std::vector<std::optional<std::string>> values_;
+  std::vector<int> binary_;  // per parameter: 1 if sent in binary format (a blob)
   PGresult* result_ = nullptr;
   int row_ = 0;
 };

@@ -38,6 +38,9 @@ class SqliteStatement final : public Statement {
   void bindText(int i, std::string_view v) override {
     check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
   }
+  void bindBlob(int i, std::string_view v) override {
+    check(sqlite3_bind_blob64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT));
+  }
   bool step() override {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) {
@@ -55,6 +58,11 @@ class SqliteStatement final : public Statement {
     int n = sqlite3_column_bytes(stmt_, c);
     return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n))
              : std::string();
+  }
+  std::string getBlob(int c) override {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, c));
+    int n = sqlite3_column_bytes(stmt_, c);
+    return p ? std::string(p, static_cast<std::size_t>(n)) : std::string();
   }
   void reset() override {
     sqlite3_reset(stmt_);

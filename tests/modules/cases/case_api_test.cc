@@ -6,111 +6,14 @@
 #include <algorithm>
 #include <map>
 
-#include "support/browser.h"
-#include "support/test_server.h"
+#include "modules/cases/case_fixture.h"
+#include "support/multipart_body.h"
 
 namespace portico::testing {
 namespace {
 
 using nlohmann::json;
-
-class CaseApiTest : public ::testing::Test {
- protected:
-  CaseApiTest() {
-    server.initOrganization("Vendor", "owner@vendor.example");
-    key = *server.app().createApiKey("Vendor", "ERP");
-    std::tie(company, ada) = server.companyWithAdmin(key, "A", "ada@a.example");
-    std::tie(other_company, olga) = server.companyWithAdmin(key, "B", "olga@b.example");
-    bob = member("bob@a.example", &bob_secret);
-    bob_id = userId(bob);
-    support = server.staffMember("Vendor", "sam@vendor.example", "support", &sam_secret);
-    site1 = site("North");
-    site2 = site("South");
-  }
-
-  HttpResult call(const std::string& method, const std::string& path, const std::string& token,
-                  const json& body = nullptr) {
-    std::vector<std::string> h = {"Authorization: Bearer " + token};
-    if (!body.is_null()) h.push_back("Content-Type: application/json");
-    return server.request(method, path, body.is_null() ? "" : body.dump(), h);
-  }
-  // A login that Ada invites to company A as a user, signed in with 2FA: its token.
-  std::string member(const std::string& email, std::string* secret = nullptr) {
-    auto r = call("POST", "/api/v1/invitations", ada,
-                  {{"email", email},
-                   {"first_name", "Bob"},
-                   {"last_name", "Member"},
-                   {"language", "en"},
-                   {"companies", json::array({{{"company_id", company}, {"role", "user"}}})}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    r = server.post("/api/v1/invitations/accept",
-                    {{"token", server.mailedToken("/invitations/accept")},
-                     {"first_name", "Bob"},
-                     {"last_name", "Member"},
-                     {"password", TestServer::kPassword}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return server.signInAndEnrol(email, secret);
-  }
-  std::int64_t userId(const std::string& token) {
-    return server.get("/api/v1/me", token).json()["user"]["id"].get<std::int64_t>();
-  }
-  std::int64_t site(const std::string& name) {
-    auto r = call("POST", "/api/v1/companies/" + std::to_string(company) + "/sites", ada,
-                  {{"name", name}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.json()["id"].get<std::int64_t>();
-  }
-  // Ada's company admin changes Bob's rights.
-  void setBob(const json& rights) {
-    auto r =
-        call("PATCH",
-             "/api/v1/companies/" + std::to_string(company) + "/users/" + std::to_string(bob_id),
-             ada, rights);
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
-  json open(const std::string& token, json body = json::object()) {
-    if (!body.contains("company_id")) body["company_id"] = company;
-    if (!body.contains("subject")) body["subject"] = "Printer jams";
-    if (!body.contains("description")) body["description"] = "Every second page.\nSince Monday.";
-    auto r = call("POST", "/api/v1/cases", token, body);
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.json();
-  }
-  std::string casePath(std::int64_t id) { return "/api/v1/cases/" + std::to_string(id); }
-  std::vector<std::int64_t> listed(const std::string& token, const std::string& query = "") {
-    auto r = call("GET", "/api/v1/cases" + query, token);
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto page = r.json();
-    std::vector<std::int64_t> ids;
-    for (const auto& c : page["items"]) ids.push_back(c["id"].get<std::int64_t>());
-    return ids;
-  }
-  std::vector<json> events(const std::string& type) {
-    std::vector<json> out;
-    auto feed = server.get("/api/v1/integration/events?limit=500", key).json();
-    for (const auto& e : feed["items"]) {
-      if (e["type"] == type) out.push_back(e);
-    }
-    return out;
-  }
-  TestServer server;
-  // A browser signed in as `email` with its TOTP secret (a code of the next time step).
-  Browser signIn(const std::string& email, const std::string& secret) {
-    server.clock().advance(30);
-    Browser b(server);
-    b.get("/login");
-    auto r = b.submit("/login", {{"email", email}, {"password", TestServer::kPassword}});
-    EXPECT_EQ(r.header("location"), "/mfa") << r.body;
-    b.get("/mfa");
-    r = b.submit("/mfa", {{"code", server.totpCode(secret)}});
-    EXPECT_EQ(r.status, 303) << r.body;
-    b.get("/cases");  // a page with the CSRF token in its forms
-    return b;
-  }
-
-  std::string key, ada, olga, bob, support, bob_secret, sam_secret;
-  std::int64_t company = 0, other_company = 0, bob_id = 0, site1 = 0, site2 = 0;
-};
+using CaseApiTest = CaseTest;
 
 TEST_F(CaseApiTest, ACustomerOpensACaseThatTheirCompanyAndTheVendorSee) {
   auto c = open(ada, {{"priority", "high"}, {"site_id", site1}});
@@ -433,23 +336,35 @@ TEST_F(CaseApiTest, EachCallerGetsWhatItsRoleAllowsOnEveryCall) {
 
   struct Expect {
     std::string who, token;
-    long read, comment, patch, open;
+    long read, comment, patch, open, upload, download;
   };
   auto path = casePath(id);
+  MultipartBody file;
+  file.files.push_back({"file", "notes.txt", "text/plain", "a line of text\n"});
+  auto upload = [&](const std::string& token) {
+    return server
+        .request("POST", path + "/attachments", file.str(),
+                 {"Authorization: Bearer " + token, "Content-Type: " + file.contentType()})
+        .status;
+  };
+  ASSERT_EQ(upload(ada), 201);
+  auto attachment = call("GET", path, ada).json()["attachments"][0]["url"].get<std::string>();
   for (const auto& e : std::vector<Expect>{
-           {"company admin", ada, 200, 201, 200, 201},
-           {"agent", agent, 200, 403, 403, 403},
-           {"staff admin", staff["admin"], 200, 201, 200, 201},
-           {"staff support", staff["support"], 200, 201, 200, 201},
-           {"content creator", staff["content_creator"], 200, 403, 403, 403},
+           {"company admin", ada, 200, 201, 200, 201, 201, 200},
+           {"agent", agent, 200, 403, 403, 403, 403, 200},
+           {"staff admin", staff["admin"], 200, 201, 200, 201, 201, 200},
+           {"staff support", staff["support"], 200, 201, 200, 201, 201, 200},
+           {"content creator", staff["content_creator"], 200, 403, 403, 403, 403, 200},
            // A department administrator without departments reaches no customer.
-           {"department admin", staff["department_admin"], 404, 404, 404, 404},
-           {"personnel", staff["personnel"], 404, 404, 404, 404},
-           {"another organization's admin", rival, 404, 404, 404, 404},
-           {"another company's admin", olga, 404, 404, 404, 404},
+           {"department admin", staff["department_admin"], 404, 404, 404, 404, 404, 404},
+           {"personnel", staff["personnel"], 404, 404, 404, 404, 404, 404},
+           {"another organization's admin", rival, 404, 404, 404, 404, 404, 404},
+           {"another company's admin", olga, 404, 404, 404, 404, 404, 404},
        }) {
     SCOPED_TRACE(e.who);
     EXPECT_EQ(call("GET", path, e.token).status, e.read);
+    EXPECT_EQ(call("GET", attachment, e.token).status, e.download);
+    EXPECT_EQ(upload(e.token), e.upload);
     EXPECT_EQ(call("POST", path + "/comments", e.token, {{"body", "hello"}}).status, e.comment);
     EXPECT_EQ(call("PATCH", path, e.token, {{"status", "closed"}}).status, e.patch);
     EXPECT_EQ(call("POST", "/api/v1/cases", e.token,
