@@ -188,7 +188,7 @@ void InvitationService::mail(const Invitation& inv, const std::string& token,
                              const std::string& inviter) {
   std::string names = inv.agent_name;  // an invitation into an agent names it alone
   for (const auto& c : inv.companies) names += (names.empty() ? "" : ", ") + c.company_name;
-  identity::MailScope scope{inv.org_id, {}};
+  identity::MailScope scope{inv.org_id, {}, {}};
   for (const auto& c : inv.companies) scope.companies.push_back(c.company_id);
   identity_.mailTo(inv.email, inv.language, "invitation",
                    {{"first_name", inv.first_name},

@@ -148,7 +148,7 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
   if (notifier_) {  // the mail is queued with the change
     notifier_->notify(target, identity::kAccessChanges, "access_changed",
                       {{"company", caller.company.name}, {"change_changed", true}},
-                      identity::MailScope{caller.company.org_id, {caller.company.id}});
+                      identity::MailScope{caller.company.org_id, {caller.company.id}, {}});
   }
   tx.commit();
   return {};
@@ -189,7 +189,7 @@ core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId
   if (notifier_) {
     notifier_->notify(target, identity::kAccessChanges, "access_changed",
                       {{"company", caller.company.name}, {"change_removed", true}},
-                      identity::MailScope{caller.company.org_id, {caller.company.id}});
+                      identity::MailScope{caller.company.org_id, {caller.company.id}, {}});
   }
   tx.commit();
   return {};

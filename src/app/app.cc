@@ -131,7 +131,8 @@ struct App::Impl {
         email_service(policy, mail_history),
         case_repo(db),
         file_store(db),
-        case_service(case_repo, file_store, policy, event_log, clock),
+        case_notifier(case_repo, policy),
+        case_service(case_repo, file_store, policy, event_log, case_notifier, clock),
         idempotency_repo(db),
         idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
@@ -266,6 +267,7 @@ struct App::Impl {
     web::registerStaticAssets(router);
     identity_service->setSignupGrants(&signup_grants);
     members.setNotifier(identity_service.get());
+    case_notifier.setIdentity(identity_service.get());
     members.setEvents(&event_log);
     signup_grants.setEvents(&event_log);
     guarded->setApiKeyVerifier(&api_keys);
@@ -351,6 +353,7 @@ struct App::Impl {
   emails::EmailService email_service;
   cases::CaseRepository case_repo;
   files::FileStore file_store;
+  cases::CaseNotifier case_notifier;
   cases::CaseService case_service;
   integration::IdempotencyRepository idempotency_repo;
   integration::Idempotency idempotency;

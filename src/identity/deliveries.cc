@@ -32,7 +32,7 @@ void registerDeliveries(jobs::Runner& runner, IdentityService& identity, const S
         auto j = opened(secrets, job);
         if (!j) return jobs::Outcome::failed("the mail's payload cannot be opened with this key");
         notify::MailMessage m{j->value("to", ""), j->value("subject", ""), j->value("text", ""),
-                              j->value("html", "")};
+                              j->value("html", ""), j->value("thread", "")};
         auto outcome = outcomeOf(mailer.send(m), views);
         if (outcome.kind == jobs::Outcome::Kind::Done) history.markSent(job.id, clock.now());
         return outcome;

@@ -781,7 +781,7 @@ core::Result<std::int64_t> IdentityService::sendCompanyAdminSignup(
   recipient.first_name = existing ? existing->first_name : "";
   sendMail(recipient, "admin_signup",
            {{"link", public_url_ + "/signup?token=" + token}, {"company", company_name}},
-           MailScope{org, {company}});
+           MailScope{org, {company}, {}});
   tx.commit();
   return id;
 }
@@ -894,7 +894,12 @@ bool IdentityService::sendMail(const User& user, const std::string& name,
   if (user.id.value > 0) record.user = user.id;
   record.recipient = user.email;
   record.kind = name;
-  record.subject = views_.translate(lang, "mail." + name + ".subject");
+  // The subject may name the template's text variables ("[{number}] {subject}").
+  core::MessageArgs subject_args;
+  for (const auto& [key, value] : d.items()) {
+    if (value.is_string()) subject_args.emplace_back(key, value.get<std::string>());
+  }
+  record.subject = views_.message(lang, "mail." + name + ".subject", subject_args);
   record.created_at = clock_.now();
   // The history's copy says where the link led, not the token that signs in through it: those
   // who may read a company's mail must not be able to use an invitation or a reset link.
@@ -912,6 +917,7 @@ bool IdentityService::sendMail(const User& user, const std::string& name,
                          {"subject", record.subject},
                          {"text", views_.render("mail/" + name + ".text", lang, d)},
                          {"html", views_.render("mail/" + name + ".html", lang, d)}};
+  if (!scope.thread.empty()) mail["thread"] = scope.thread;
   // Sealed: a mail may carry a sign-in link, which the database otherwise keeps only hashed.
   jobs::RetryPolicy policy;
   policy.give_up_after_ms = give_up_after_s * 1000;

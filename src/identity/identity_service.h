@@ -178,12 +178,13 @@ class IdentityService {
   // Whether `user` gets e-mails of `kind`: false for a kind not in the catalog, an unknown or
   // disabled login, or a kind the user has turned off.
   bool wantsNotification(core::UserId user, std::string_view kind);
-  // Mails templates/mail/<template_name>.{text,html}.mustache (subject "mail.<name>.subject") to
-  // the user's e-mail, in the user's language, if wantsNotification(user, kind). `vars` fill the
-  // template; first_name, public_url and account_link (where the user turns notifications off)
-  // are added. Returns whether a mail was queued. Call it inside the transaction of the change it
-  // reports, so that both commit or neither does. REQUIRES: the template exists.
-  // `scope` places the mail in the e-mail history (the company it is about).
+  // Mails templates/mail/<template_name>.{text,html}.mustache (subject "mail.<name>.subject",
+  // whose "{name}"s the string `vars` fill) to the user's e-mail, in the user's language, if
+  // wantsNotification(user, kind). `vars` fill the template; first_name, public_url and
+  // account_link (where the user turns notifications off) are added. Returns whether a mail was
+  // queued. Call it inside the transaction of the change it reports, so that both commit or neither
+  // does. REQUIRES: the template exists. `scope` places the mail in the e-mail history (the company
+  // it is about).
   bool notify(core::UserId user, std::string_view kind, const std::string& template_name,
               nlohmann::json vars, const MailScope& scope = {});
 

@@ -17,6 +17,8 @@ namespace portico::identity {
 struct MailScope {
   std::optional<core::OrgId> org;
   std::vector<core::CompanyId> companies;
+  // The conversation the mail belongs to, for mail clients to thread it (notify::MailMessage).
+  std::string thread;
 };
 
 // One mail of the history, as its recipient read it (a sign-in link's token removed).

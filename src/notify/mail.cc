@@ -1,6 +1,7 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -80,8 +81,14 @@ std::string domainOf(const std::string& address) {
   return at == std::string::npos ? "portico.local" : address.substr(at + 1);
 }
 
+bool threadChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == '_';
+}
+
 core::Status validate(const MailMessage& m) {
-  if (hasLineBreak(m.to) || hasLineBreak(m.subject) || !core::looksLikeEmail(m.to)) {
+  if (hasLineBreak(m.to) || hasLineBreak(m.subject) || !core::looksLikeEmail(m.to) ||
+      !std::all_of(m.thread.begin(), m.thread.end(), threadChar)) {
     return core::fail(core::Error::invalid("errors.notify.bad_mail"));
   }
   return {};
@@ -98,6 +105,11 @@ std::string buildEml(const MailMessage& m, const std::string& from, const std::s
   out += "Subject: " + encodeHeader(m.subject) + "\r\n";
   out += "Date: " + date + "\r\n";
   out += "Message-ID: <" + message_id + ">\r\n";
+  if (!m.thread.empty()) {
+    auto root = "<" + m.thread + "@" + domainOf(message_id) + ">";
+    out += "In-Reply-To: " + root + "\r\n";
+    out += "References: " + root + "\r\n";
+  }
   out += "MIME-Version: 1.0\r\n";
   out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
   out += "\r\n";

@@ -11,6 +11,9 @@ struct MailMessage {
   std::string subject;
   std::string text;  // plain-text part
   std::string html;  // HTML part
+  // The conversation the mail belongs to ("case-42"), or empty: mail clients thread every mail
+  // of one conversation together. Letters, digits, '.', '-' and '_' only.
+  std::string thread;
 };
 
 // Sends e-mail. Implementations: OutboxMailer (a folder of .eml files), SmtpMailer (libcurl).
@@ -24,7 +27,9 @@ class Mailer {
 };
 
 // The message as an RFC 5322 document: multipart/alternative with a text/plain and a text/html
-// part, both quoted-printable UTF-8. `message_id_domain` names the sender's host.
+// part, both quoted-printable UTF-8. `message_id` is "<unique>@<the sender's host>". A mail of a
+// thread is In-Reply-To and References "<thread>@<the same host>", the conversation's root
+// (RFC 5322 §3.6.4), so that every mail of it threads under that one id.
 std::string buildEml(const MailMessage& message, const std::string& from,
                      const std::string& date_rfc5322, const std::string& message_id);
 

@@ -26,7 +26,7 @@ std::string tempDir() {
 
 MailMessage sample() {
   return {"anna@acme.example", "Återställ lösenord",
-          "Hej Anna,\nöppna länken:\nhttps://portal.example/x?token=abc", "<p>Hej Anna</p>"};
+          "Hej Anna,\nöppna länken:\nhttps://portal.example/x?token=abc", "<p>Hej Anna</p>", ""};
 }
 
 TEST(MailTest, EmlHasTextAndHtmlParts) {
@@ -44,6 +44,23 @@ TEST(MailTest, EmlHasTextAndHtmlParts) {
        pos = next + 2) {
     EXPECT_LE(next - pos, 78u) << "line too long at " << pos;
   }
+}
+
+TEST(MailTest, AMailOfAThreadRepliesToItsRoot) {
+  auto m = sample();
+  auto plain =
+      buildEml(m, "portal@portico.local", "Mon, 23 Nov 2026 10:00:00 +0000", "1@portico.local");
+  EXPECT_EQ(plain.find("In-Reply-To:"), std::string::npos);
+  m.thread = "case-42";
+  auto eml =
+      buildEml(m, "portal@portico.local", "Mon, 23 Nov 2026 10:00:00 +0000", "2@portico.local");
+  EXPECT_NE(eml.find("Message-ID: <2@portico.local>\r\n"), std::string::npos);
+  EXPECT_NE(eml.find("In-Reply-To: <case-42@portico.local>\r\n"), std::string::npos);
+  EXPECT_NE(eml.find("References: <case-42@portico.local>\r\n"), std::string::npos);
+  // A thread that could add a header is refused.
+  OutboxMailer mailer(tempDir(), "portal@portico.local");
+  m.thread = "x>\r\nBcc: evil@example.com";
+  EXPECT_FALSE(mailer.send(m));
 }
 
 TEST(MailTest, HeaderInjectionIsRefused) {

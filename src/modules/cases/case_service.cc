@@ -187,6 +187,7 @@ core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase
   storeAttachments(c, std::move(*checked), files, std::nullopt, p, by_staff, false, c.created_at);
   repo_.indexForSearch(c.id);
   recordEvent(c, "case.created", caseEventData(c));
+  notifier_.opened(c, p.user.id);
   tx.commit();
   Seen seen = standing(p, c).value_or(Seen{{}, Side::Customer, true});
   seen.detail = detail(c, seen.side);
@@ -244,6 +245,7 @@ core::Result<Commented> CaseService::comment(const identity::Principal& p, core:
   repo_.indexForSearch(target.id);
   if (!internal) {
     recordEvent(target, "case.commented", commentEventData(target, m, out.attachments));
+    notifier_.commented(target, m, out.attachments.size());
   }
   tx.commit();
   out.comment = std::move(m);
@@ -280,9 +282,10 @@ core::Result<Seen> CaseService::update(const identity::Principal& p, core::CaseI
   Case next = *c;
   storage::Transaction tx(repo_.conn());
   bool changed = false;
+  bool status_changed = false, reassigned = false;
   if (u.status && *u.status != c->status) {
     changeStatus(next, *u.status, p.user.id, now);
-    changed = true;
+    changed = status_changed = true;
   }
   if (u.priority && *u.priority != c->priority) {
     repo_.insertChange(c->id, c->company_id, p.user.id, "priority", c->priority, *u.priority, now);
@@ -300,13 +303,15 @@ core::Result<Seen> CaseService::update(const identity::Principal& p, core::CaseI
       repo_.insertChange(c->id, c->company_id, p.user.id, "assignee", text(c->assignee),
                          text(assignee), now);
       next.assignee = assignee;
-      changed = true;
+      changed = reassigned = true;
     }
   }
   if (changed) {
     next.updated_at = now;
     repo_.updateState(next);
   }
+  if (status_changed && staff) notifier_.statusChanged(next, p.user.id);
+  if (reassigned) notifier_.assigned(next, p.user.id);
   tx.commit();
   seen->detail = detail(next, seen->side);
   return std::move(*seen);

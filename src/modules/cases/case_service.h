@@ -10,6 +10,7 @@
 #include "events/event_log.h"
 #include "files/file_store.h"
 #include "modules/cases/case.h"
+#include "modules/cases/case_notifier.h"
 #include "modules/cases/case_repository.h"
 
 namespace portico::cases {
@@ -45,12 +46,17 @@ struct Commented {
 //   sites they see; a member whose membership sees only their own records sees the cases they
 //   opened or follow. support.open lets them open cases and answer them.
 // Every write is one transaction, with its event for the ERP (case.created, case.commented for
-// public comments only, case.status_changed). Thread-safe.
+// public comments only, case.status_changed) and its mails (CaseNotifier). Thread-safe.
 class CaseService {
  public:
   CaseService(CaseRepository& repo, files::FileStore& files, access::Policy& policy,
-              events::EventLog& events, const core::Clock& clock)
-      : repo_(repo), files_(files), policy_(policy), events_(events), clock_(clock) {}
+              events::EventLog& events, CaseNotifier& notifier, const core::Clock& clock)
+      : repo_(repo),
+        files_(files),
+        policy_(policy),
+        events_(events),
+        notifier_(notifier),
+        clock_(clock) {}
 
   // The cases the caller may see under `filter`, newest first, with counts per status.
   // NotFound if filter.company is not one whose cases the caller sees.
@@ -134,6 +140,7 @@ class CaseService {
   files::FileStore& files_;
   access::Policy& policy_;
   events::EventLog& events_;
+  CaseNotifier& notifier_;
   const core::Clock& clock_;
 };
 
