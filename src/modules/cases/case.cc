@@ -153,6 +153,10 @@ std::vector<std::string> searchWords(std::string_view query) {
   for (std::size_t i = 0; i < query.size();) {
     auto lead = static_cast<unsigned char>(query[i]);
     std::size_t len = std::min(sequenceLength(lead), query.size() - i);
+    // A lead byte whose continuation bytes are missing is a stray byte: it separates words.
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(query[i + k]) & 0xC0) != 0x80) len = 1;
+    }
     auto seq = query.substr(i, len);
     bool letter = lead < 0x80 ? (std::isalnum(lead) != 0) : (len > 1 && !separates(seq));
     if (letter) {

@@ -124,6 +124,9 @@ TEST_F(CaseSearchTest, BadSearchesSortsAndCursorsAreRefused) {
   refused("?sort=updated&cursor=12", "cursor");  // a cursor of another order
   refused("?cursor=0", "cursor");
   EXPECT_EQ(call("GET", "/api/v1/cases?q=" + std::string(200, 'a'), ada).status, 200);
+  // A query that is not UTF-8 is refused before it is searched (searchWords copes anyway:
+  // fuzz/case_query.cc).
+  EXPECT_EQ(call("GET", "/api/v1/cases?q=%EA1%20printer", ada).status, 400);
 }
 
 TEST_F(CaseSearchTest, ThePagesSearchAndSort) {
