@@ -76,6 +76,11 @@ bool isPriority(std::string_view name) {
 
 std::string caseNumberText(std::int64_t number) { return "T-" + std::to_string(number); }
 
+std::string displayName(const Person& p) {
+  auto name = p.first_name + " " + p.last_name;
+  return name.find_first_not_of(' ') == std::string::npos ? p.email : name;
+}
+
 std::string_view sortName(Sort s) {
   switch (s) {
     case Sort::Newest:

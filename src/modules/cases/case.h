@@ -35,6 +35,8 @@ struct Person {
   std::string last_name;
   std::string email;
 };
+// "First Last", or the e-mail address of someone without a name.
+std::string displayName(const Person& p);
 
 struct Case {
   core::CaseId id;

@@ -12,11 +12,7 @@ void CaseNotifier::opened(const Case& c, core::UserId actor) {
 void CaseNotifier::commented(const Case& c, const Comment& m, std::size_t files) {
   if (m.internal) return;  // never: an internal note is for staff alone
   auto actor = m.author ? m.author->id : core::UserId{};
-  std::string author = m.author_name;
-  if (m.author) {
-    author = m.author->first_name + " " + m.author->last_name;
-    if (author == " ") author = m.author->email;
-  }
+  std::string author = m.author ? displayName(*m.author) : m.author_name;
   nlohmann::json vars = {{"commented", true},
                          {"author", author},
                          {"body", m.body},

@@ -21,8 +21,6 @@ using identity::Context;
 using nlohmann::json;
 
 constexpr int kPageSize = 25;
-// A form with files may send as much as the multipart parser reads.
-constexpr std::size_t kUploadBodyLimit = http::MultipartLimits{}.max_total_bytes;
 
 // "834 B", "12.5 kB", "3.2 MB".
 std::string sizeText(std::int64_t bytes) {
@@ -43,11 +41,7 @@ std::vector<Upload> uploads(const Context& c) {
   return out;
 }
 
-std::string personName(const std::optional<Person>& p) {
-  if (!p) return "";
-  auto name = p->first_name + " " + p->last_name;
-  return core::trim(name).empty() ? p->email : name;
-}
+std::string personName(const std::optional<Person>& p) { return p ? displayName(*p) : ""; }
 
 class Pages {
  public:

@@ -194,9 +194,6 @@ core::Result<AttachmentUpload> parseAttachment(const Request& r) {
   return out;
 }
 
-// The room an upload's request may take: the largest multipart body, and its framing.
-constexpr std::size_t kUploadBodyLimit = http::MultipartLimits{}.max_total_bytes;
-
 Response answer(int status, const core::Result<Seen>& seen) {
   if (!seen) return http::jsonError(seen.error());
   return Response::json(status, seenToJson(*seen).dump());

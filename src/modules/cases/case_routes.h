@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "http/multipart.h"
 #include "identity/guard.h"
 #include "modules/cases/case_service.h"
 
@@ -20,6 +21,9 @@ namespace portico::cases {
 //                                                                support.open, or the inbox
 //   GET   /api/v1/cases/{id}/attachments/{attachment_id}         support.view, or the inbox
 void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases);
+
+// The body a request with files may send (API and pages): as much as the multipart parser reads.
+inline constexpr std::size_t kUploadBodyLimit = http::MultipartLimits{}.max_total_bytes;
 
 // An attachment's download (API and pages): its bytes as http::download serves them, with its
 // SHA-256 as the ETag (If-None-Match with it answers 304).
