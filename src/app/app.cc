@@ -36,6 +36,7 @@
 #include "identity/totp.h"
 #include "integration/idempotency.h"
 #include "integration/integration_api.h"
+#include "modules/cases/case_integration.h"
 #include "modules/cases/case_pages.h"
 #include "modules/cases/case_routes.h"
 #include "modules/emails/email_routes.h"
@@ -304,6 +305,7 @@ struct App::Impl {
     access::registerIntegrationApi(*guarded, access_repo, *identity_service);
     access::registerCompanyKind(kinds, access_repo, audit, clock);
     directory::registerDirectoryKinds(kinds, directory_repo, access_repo, audit, clock);
+    cases::registerCaseKind(kinds, case_service, access_repo, audit);
     integration::registerIntegrationRoutes(*guarded, kinds, db, views);
     page_state.push_back(console::registerWebhookPages(*staff_routes, *webhooks, views));
     events::registerEventsApi(*guarded, event_log, *webhooks);

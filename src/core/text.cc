@@ -189,6 +189,74 @@ std::string rfc3339(std::int64_t seconds) {
   return buf;
 }
 
+namespace {
+
+// The `n` digits at `s[at]` as a number, or -1.
+int digitsAt(std::string_view s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return -1;
+  int v = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+// Days from 1970-01-01 to the date (proleptic Gregorian; Howard Hinnant's days_from_civil).
+std::int64_t daysFromCivil(int y, int m, int d) {
+  y -= m <= 2;
+  const int era = y / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<std::int64_t>(era) * 146097 + doe - 719468;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parseRfc3339(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)
+  if (s.size() < 20 || s.size() > 40) return std::nullopt;
+  int year = digitsAt(s, 0, 4), month = digitsAt(s, 5, 2), day = digitsAt(s, 8, 2);
+  int hour = digitsAt(s, 11, 2), minute = digitsAt(s, 14, 2), second = digitsAt(s, 17, 2);
+  if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
+      s[16] != ':') {
+    return std::nullopt;
+  }
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 ||
+      minute > 59 || second < 0 || second > 59) {
+    return std::nullopt;
+  }
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
+  std::size_t at = 19;
+  if (s[at] == '.') {
+    std::size_t first = ++at;
+    while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+    if (at == first) return std::nullopt;
+  }
+  if (at >= s.size()) return std::nullopt;
+  int offset = 0;
+  if (s[at] == 'Z' || s[at] == 'z') {
+    ++at;
+  } else if (s[at] == '+' || s[at] == '-') {
+    int oh = digitsAt(s, at + 1, 2), om = digitsAt(s, at + 4, 2);
+    if (oh < 0 || om < 0 || at + 3 >= s.size() || s[at + 3] != ':' || oh > 23 || om > 59) {
+      return std::nullopt;
+    }
+    offset = (oh * 60 + om) * 60 * (s[at] == '-' ? -1 : 1);
+    at += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (at != s.size()) return std::nullopt;
+  auto seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  seconds -= offset;
+  if (seconds < 0) return std::nullopt;
+  return seconds;
+}
+
 std::optional<std::int64_t> positiveNumber(std::string_view text, std::int64_t max) {
   if (text.empty() || text.size() > 19) return std::nullopt;
   std::int64_t v = 0;

@@ -42,6 +42,10 @@ bool looksLikeEmail(std::string_view s);
 
 // Seconds since 1970 as an RFC 3339 time in UTC: "2026-12-01T10:00:00Z" (the API's times).
 std::string rfc3339(std::int64_t seconds);
+// The seconds since 1970 of an RFC 3339 date-time ("2026-12-01T10:00:00Z", "…T11:00:00+01:00",
+// fractions of a second allowed and dropped; "T" and "Z" in either case), years 1970 to 9999;
+// nullopt for anything else (a date alone, a missing offset, February 30, hour 24, a leap second).
+std::optional<std::int64_t> parseRfc3339(std::string_view text);
 
 // The decimal number `text` if it is one from 1 to `max` (digits only: no sign, no spaces);
 // nullopt otherwise.

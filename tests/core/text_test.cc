@@ -57,5 +57,25 @@ TEST(TextTest, EmailShape) {
   EXPECT_FALSE(looksLikeEmail("anna@localhost"));
 }
 
+TEST(TextTest, ParsesRfc3339TimesStrictly) {
+  EXPECT_EQ(parseRfc3339("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parseRfc3339("2026-12-01T10:00:00Z"), 1796119200);
+  EXPECT_EQ(parseRfc3339("2026-12-01T11:00:00+01:00"), 1796119200);
+  EXPECT_EQ(parseRfc3339("2026-12-01T05:30:00-04:30"), 1796119200);
+  EXPECT_EQ(parseRfc3339("2026-12-01t10:00:00.123456z"), 1796119200);
+  EXPECT_EQ(parseRfc3339("2024-02-29T00:00:00Z"), 1709164800);
+  // It agrees with rfc3339() both ways.
+  EXPECT_EQ(rfc3339(*parseRfc3339("2031-07-15T23:59:59Z")), "2031-07-15T23:59:59Z");
+  for (const char* bad :
+       {"", "2026-12-01", "2026-12-01T10:00:00", "2026-12-01 10:00:00Z", "2026-02-29T00:00:00Z",
+        "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-12-01T24:00:00Z",
+        "2026-12-01T10:60:00Z", "2026-12-01T10:00:60Z", "2026-12-01T10:00:00.Z",
+        "2026-12-01T10:00:00+0100", "2026-12-01T10:00:00+01", "2026-12-01T10:00:00Z ",
+        "1969-12-31T23:59:59Z", "+2026-12-01T10:00:00Z", "2026-1-01T10:00:00Z",
+        "1970-01-01T00:00:00+01:00"}) {
+    EXPECT_FALSE(parseRfc3339(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace portico::core

@@ -71,6 +71,7 @@ struct Comment {
   bool by_staff = false;
   bool internal = false;  // a staff note: never shown to the customer
   std::string body;
+  std::optional<std::string> external_id;  // the ERP's id, for a comment the ERP sent
   std::int64_t created_at = 0;
 };
 
@@ -138,6 +139,40 @@ struct CaseUpdate {
   std::optional<Status> status;
   std::optional<std::string> priority;
   std::optional<std::optional<core::UserId>> assignee;  // a staff member, or nobody
+};
+
+// A comment as the ERP sends it with its case, named by its external_id within the case. Staff
+// wrote it (in the ERP) unless `by_staff` is false.
+struct CommentUpsert {
+  std::string external_id;
+  std::string body;
+  std::string author_name;  // who wrote it, as the ERP names them
+  bool by_staff = true;
+  bool internal = false;
+  std::optional<std::int64_t> created_at;  // absent: now
+};
+
+// A case as the ERP sends it (integration kind "cases"). A field left out (nullopt) keeps its
+// value on an existing case; a clearable one given as null (an empty string here) clears it.
+struct CaseUpsert {
+  std::string external_id;
+  std::string company_external_id;
+  std::string subject;
+  std::optional<std::string> description;       // new case: empty if absent
+  std::optional<Status> status;                 // new case: new
+  std::optional<std::string> priority;          // new case: normal
+  std::optional<std::string> category;          // a category's name; "": none
+  std::optional<std::string> site_external_id;  // "": the whole company
+  std::optional<std::string> requester_email;   // a login of the company; "": nobody
+  std::optional<std::string> assignee_email;    // one of the support staff; "": nobody
+  std::vector<CommentUpsert> comments;          // added, or (same external_id) rewritten
+};
+
+// What an upsert did: the case as written, and whether it is new.
+struct CaseUpserted {
+  Case item;
+  bool created = false;
+  int comments_added = 0;
 };
 
 // The order of a list: newest first (the default), oldest first, recently updated first, or

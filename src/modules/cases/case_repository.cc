@@ -26,6 +26,11 @@ constexpr std::string_view kInsert =
     " priority, category_id, site_id, device_id, requester_id, assignee_id, follows_case_id,"
     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kFind = "SELECT " CASE_COLUMNS CASE_FROM " WHERE c.id = ?";
+constexpr std::string_view kFindExternal =
+    "SELECT " CASE_COLUMNS CASE_FROM " WHERE c.org_id = ? AND c.external_id = ?";
+constexpr std::string_view kUpdateContent =
+    "UPDATE cases SET subject = ?, description = ?, category_id = ?, site_id = ?,"
+    " requester_id = ?, updated_at = ? WHERE id = ?";
 constexpr std::string_view kResolvedBefore =
     "SELECT id FROM cases WHERE status = 'resolved' AND resolved_at <= ? ORDER BY resolved_at"
     " LIMIT ?";
@@ -50,7 +55,12 @@ constexpr std::string_view kComments =
     " ORDER BY m.id";
 constexpr std::string_view kInsertComment =
     "INSERT INTO case_comments (company_id, case_id, author_id, author_name, by_staff, internal,"
-    " body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    " body, external_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kCommentExternal =
+    "SELECT id, body, author_name, by_staff, internal FROM case_comments"
+    " WHERE case_id = ? AND external_id = ?";
+constexpr std::string_view kUpdateComment =
+    "UPDATE case_comments SET body = ?, author_name = ?, by_staff = ?, internal = ? WHERE id = ?";
 constexpr std::string_view kChanges =
     "SELECT h.id, h.actor_id, u.first_name, u.last_name, u.email, h.field, h.old_value,"
     " h.new_value, h.created_at FROM case_changes h LEFT JOIN users u ON u.id = h.actor_id"
@@ -99,6 +109,20 @@ constexpr std::string_view kAssignableStaff =
     "SELECT u.id, u.first_name, u.last_name, u.email FROM staff_members s"
     " JOIN users u ON u.id = s.user_id WHERE s.org_id = ? AND s.user_id = ?"
     " AND s.role IN ('admin', 'support', 'department_admin') AND u.status = 'active'";
+constexpr std::string_view kAssignableStaffByEmail =
+    "SELECT u.id, u.first_name, u.last_name, u.email FROM staff_members s"
+    " JOIN users u ON u.id = s.user_id WHERE s.org_id = ? AND u.email = ?"
+    " AND s.role IN ('admin', 'support', 'department_admin') AND u.status = 'active'";
+constexpr std::string_view kMemberByEmail =
+    "SELECT u.id, u.first_name, u.last_name, u.email FROM memberships m"
+    " JOIN users u ON u.id = m.user_id WHERE m.company_id = ? AND u.email = ?";
+constexpr std::string_view kSiteExternal =
+    "SELECT s.id FROM sites s WHERE s.company_id = ? AND s.external_id = ?";
+constexpr std::string_view kAddCategory =
+    "INSERT INTO case_categories (org_id, name, created_at) VALUES (?, ?, ?)"
+    " ON CONFLICT (org_id, name) DO NOTHING";
+constexpr std::string_view kCategoryByName =
+    "SELECT id FROM case_categories WHERE org_id = ? AND name = ?";
 constexpr std::string_view kSupportStaff =
     "SELECT u.id, u.first_name, u.last_name, u.email FROM staff_members s"
     " JOIN users u ON u.id = s.user_id WHERE s.org_id = ?"
@@ -335,6 +359,21 @@ std::optional<Case> CaseRepository::find(core::CaseId id) {
   return readCase(q);
 }
 
+std::optional<Case> CaseRepository::findByExternalId(core::OrgId org,
+                                                     const std::string& external_id) {
+  Query q(conn(), kFindExternal);
+  q.bind(org.value, external_id);
+  if (!q.next()) return std::nullopt;
+  return readCase(q);
+}
+
+void CaseRepository::updateContent(const Case& c) {
+  Query(conn(), kUpdateContent)
+      .bind(c.subject, c.description, c.category_id, c.site_id, idOf(c.requester), c.updated_at,
+            c.id.value)
+      .run();
+}
+
 std::vector<Case> CaseRepository::list(const CaseScope& scope, const CaseFilter& filter) {
   auto d = conn().dialect();
   auto words = searchWords(filter.query);
@@ -414,9 +453,29 @@ std::vector<Comment> CaseRepository::comments(core::CaseId id, bool with_interna
 std::int64_t CaseRepository::insertComment(const Comment& c, core::CompanyId company) {
   Query(conn(), kInsertComment)
       .bind(company.value, c.case_id.value, idOf(c.author), c.author_name, c.by_staff, c.internal,
-            c.body, c.created_at)
+            c.body, c.external_id, c.created_at)
       .run();
   return conn().lastInsertId();
+}
+
+std::optional<Comment> CaseRepository::commentByExternalId(core::CaseId id,
+                                                           const std::string& external_id) {
+  Query q(conn(), kCommentExternal);
+  q.bind(id.value, external_id);
+  if (!q.next()) return std::nullopt;
+  Comment m;
+  m.id = q.getInt(0);
+  m.case_id = id;
+  m.body = q.getText(1);
+  m.author_name = q.getText(2);
+  m.by_staff = q.getInt(3) != 0;
+  m.internal = q.getInt(4) != 0;
+  m.external_id = external_id;
+  return m;
+}
+
+void CaseRepository::updateComment(const Comment& m) {
+  Query(conn(), kUpdateComment).bind(m.body, m.author_name, m.by_staff, m.internal, m.id).run();
 }
 
 std::vector<Change> CaseRepository::changes(core::CaseId id) {
@@ -494,6 +553,38 @@ std::optional<Person> CaseRepository::assignableStaff(core::OrgId org, core::Use
   q.bind(org.value, user.value);
   if (!q.next()) return std::nullopt;
   return personAt(q, 0);
+}
+
+std::optional<Person> CaseRepository::assignableStaffByEmail(core::OrgId org,
+                                                             const std::string& email) {
+  Query q(conn(), kAssignableStaffByEmail);
+  q.bind(org.value, email);
+  if (!q.next()) return std::nullopt;
+  return personAt(q, 0);
+}
+
+std::optional<Person> CaseRepository::memberByEmail(core::CompanyId company,
+                                                    const std::string& email) {
+  Query q(conn(), kMemberByEmail);
+  q.bind(company.value, email);
+  if (!q.next()) return std::nullopt;
+  return personAt(q, 0);
+}
+
+std::optional<std::int64_t> CaseRepository::siteByExternalId(core::CompanyId company,
+                                                             const std::string& external_id) {
+  Query q(conn(), kSiteExternal);
+  q.bind(company.value, external_id);
+  if (!q.next()) return std::nullopt;
+  return q.getInt(0);
+}
+
+std::int64_t CaseRepository::category(core::OrgId org, const std::string& name, std::int64_t now) {
+  Query(conn(), kAddCategory).bind(org.value, name, now).run();
+  Query q(conn(), kCategoryByName);
+  q.bind(org.value, name);
+  q.next();
+  return q.getInt(0);
 }
 
 std::optional<Person> CaseRepository::person(core::UserId user) {

@@ -34,6 +34,10 @@ class CaseRepository {
   std::int64_t nextNumber(core::OrgId org);
   core::CaseId insert(const Case& c);
   std::optional<Case> find(core::CaseId id);
+  // The organization's case that the ERP knows as `external_id`.
+  std::optional<Case> findByExternalId(core::OrgId org, const std::string& external_id);
+  // Writes the case's subject, description, category, site, requester and updated_at.
+  void updateContent(const Case& c);
   // The scope's cases under `filter` in its order from its cursor, at most filter.limit + 1 (to
   // tell whether another page follows).
   std::vector<Case> list(const CaseScope& scope, const CaseFilter& filter);
@@ -52,6 +56,11 @@ class CaseRepository {
   // The conversation, oldest first; internal notes only `with_internal`.
   std::vector<Comment> comments(core::CaseId id, bool with_internal);
   std::int64_t insertComment(const Comment& c, core::CompanyId company);
+  // The comment the ERP sent as `external_id` with the case (id, body, author_name, by_staff,
+  // internal).
+  std::optional<Comment> commentByExternalId(core::CaseId id, const std::string& external_id);
+  // Rewrites a comment's body, author_name, by_staff and internal.
+  void updateComment(const Comment& m);
   std::vector<Change> changes(core::CaseId id);
   // The case's attachments, oldest first; those of internal notes only `with_internal`.
   std::vector<Attachment> attachments(core::CaseId id, bool with_internal);
@@ -71,6 +80,15 @@ class CaseRepository {
   // A login that may be assigned cases of the organization: its admin, support or department
   // administrator staff.
   std::optional<Person> assignableStaff(core::OrgId org, core::UserId user);
+  // The same, by the login's e-mail address (lower case).
+  std::optional<Person> assignableStaffByEmail(core::OrgId org, const std::string& email);
+  // A login with a membership in `company`, by its e-mail address (lower case).
+  std::optional<Person> memberByEmail(core::CompanyId company, const std::string& email);
+  // The site of `company` that the ERP knows as `external_id`.
+  std::optional<std::int64_t> siteByExternalId(core::CompanyId company,
+                                               const std::string& external_id);
+  // The id of the organization's category `name`, added if it has none of that name.
+  std::int64_t category(core::OrgId org, const std::string& name, std::int64_t now);
   std::optional<Person> person(core::UserId user);
   // The organization's logins that assignableStaff() accepts, by name.
   std::vector<Person> supportStaff(core::OrgId org);

@@ -25,6 +25,11 @@ bool opensCases(const CompanyAccess& a) {
   return a.can(Permission::SupportOpen) && a.basis != Basis::Agent;
 }
 
+std::optional<std::int64_t> idOfPerson(const std::optional<Person>& p) {
+  if (!p) return std::nullopt;
+  return p->id.value;
+}
+
 }  // namespace
 
 core::Result<CasePage> CaseService::list(const identity::Principal& p, const CaseFilter& filter) {
@@ -399,6 +404,13 @@ std::vector<Attachment> CaseService::storeAttachments(const Case& c,
 void CaseService::changeStatus(Case& c, Status to, std::optional<core::UserId> actor,
                                std::int64_t now) {
   auto from = c.status;
+  setStatus(c, to, actor, now);
+  recordEvent(c, "case.status_changed", statusEventData(c, from));
+}
+
+void CaseService::setStatus(Case& c, Status to, std::optional<core::UserId> actor,
+                            std::int64_t now) {
+  auto from = c.status;
   repo_.insertChange(c.id, c.company_id, actor, "status", std::string(statusName(from)),
                      std::string(statusName(to)), now);
   c.status = to;
@@ -413,7 +425,142 @@ void CaseService::changeStatus(Case& c, Status to, std::optional<core::UserId> a
   } else {
     c.closed_at.reset();
   }
-  recordEvent(c, "case.status_changed", statusEventData(c, from));
+}
+
+core::Result<CaseUpserted> CaseService::upsert(const access::Company& company,
+                                               const CaseUpsert& u) {
+  auto now = clock_.now();
+  auto existing = repo_.findByExternalId(company.org_id, u.external_id);
+  if (existing && existing->company_id != company.id) {
+    auto e = Error::conflict("errors.integration.company_fixed");
+    e.field = "company_external_id";
+    return fail(std::move(e));
+  }
+  Case c = existing.value_or(Case{});
+  if (!existing) {
+    c.org_id = company.org_id;
+    c.company_id = company.id;
+    c.external_id = u.external_id;
+    c.created_at = now;
+  }
+  c.company_name = company.name;
+  c.subject = u.subject;
+  if (u.description) c.description = *u.description;
+  if (u.site_external_id) {
+    c.site_id.reset();
+    if (!u.site_external_id->empty()) {
+      c.site_id = repo_.siteByExternalId(company.id, *u.site_external_id);
+      if (!c.site_id) {
+        return fail(Error::invalid("errors.integration.unknown_site", "site_external_id")
+                        .with("external_id", *u.site_external_id));
+      }
+    }
+  }
+  if (u.category) {
+    c.category_id.reset();
+    c.category_name.clear();
+    if (!u.category->empty()) {
+      c.category_id = repo_.category(company.org_id, *u.category, now);
+      c.category_name = *u.category;
+    }
+  }
+  if (u.requester_email) {
+    c.requester.reset();
+    if (!u.requester_email->empty()) {
+      c.requester = repo_.memberByEmail(company.id, *u.requester_email);
+      if (!c.requester) {
+        return fail(Error::invalid("errors.cases.unknown_requester", "requester_email")
+                        .with("email", *u.requester_email));
+      }
+    }
+  }
+  std::optional<std::optional<Person>> assignee;
+  if (u.assignee_email) {
+    assignee.emplace();
+    if (!u.assignee_email->empty()) {
+      *assignee = repo_.assignableStaffByEmail(company.org_id, *u.assignee_email);
+      if (!*assignee) return fail(Error::invalid("errors.cases.bad_assignee", "assignee_email"));
+    }
+  }
+
+  CaseUpserted out;
+  out.created = !existing;
+  bool status_changed = false, reassigned = false;
+  if (!existing) {
+    c.status = u.status.value_or(Status::New);
+    if (c.status == Status::Resolved || c.status == Status::Closed) c.resolved_at = now;
+    if (c.status == Status::Closed) c.closed_at = now;
+    c.priority = u.priority.value_or("normal");
+    if (assignee) c.assignee = *assignee;
+    c.updated_at = now;
+    c.number = repo_.nextNumber(c.org_id);
+    c.id = repo_.insert(c);
+    if (c.resolved_at) repo_.updateState(c);  // the insert leaves the times of resolution out
+  } else {
+    bool changed = c.subject != existing->subject || c.description != existing->description ||
+                   c.site_id != existing->site_id || c.category_id != existing->category_id ||
+                   idOfPerson(c.requester) != idOfPerson(existing->requester);
+    if (u.status && *u.status != c.status) {
+      setStatus(c, *u.status, std::nullopt, now);
+      changed = status_changed = true;
+    }
+    if (u.priority && *u.priority != c.priority) {
+      repo_.insertChange(c.id, c.company_id, std::nullopt, "priority", c.priority, *u.priority,
+                         now);
+      c.priority = *u.priority;
+      changed = true;
+    }
+    if (assignee && idOfPerson(*assignee) != idOfPerson(c.assignee)) {
+      auto email = [](const std::optional<Person>& who) -> std::optional<std::string> {
+        if (!who) return std::nullopt;
+        return who->email;
+      };
+      repo_.insertChange(c.id, c.company_id, std::nullopt, "assignee", email(c.assignee),
+                         email(*assignee), now);
+      c.assignee = *assignee;
+      changed = reassigned = true;
+    }
+    if (changed || !u.comments.empty()) {
+      c.updated_at = now;
+      repo_.updateContent(c);
+      repo_.updateState(c);
+    }
+  }
+  std::vector<Comment> added;
+  for (const auto& cu : u.comments) {
+    if (auto m = repo_.commentByExternalId(c.id, cu.external_id)) {
+      if (m->body != cu.body || m->author_name != cu.author_name || m->by_staff != cu.by_staff ||
+          m->internal != cu.internal) {
+        m->body = cu.body;
+        m->author_name = cu.author_name;
+        m->by_staff = cu.by_staff;
+        m->internal = cu.internal;
+        repo_.updateComment(*m);
+      }
+      continue;
+    }
+    Comment m;
+    m.case_id = c.id;
+    m.author_name = cu.author_name;
+    m.by_staff = cu.by_staff;
+    m.internal = cu.internal;
+    m.body = cu.body;
+    m.external_id = cu.external_id;
+    m.created_at = cu.created_at.value_or(now);
+    m.id = repo_.insertComment(m, c.company_id);
+    added.push_back(std::move(m));
+  }
+  out.comments_added = static_cast<int>(added.size());
+  repo_.indexForSearch(c.id);
+  // The people of the case hear of it as of staff's own changes (nobody is the actor).
+  if (!existing) notifier_.opened(c, core::UserId{});
+  if (status_changed) notifier_.statusChanged(c, core::UserId{});
+  if (reassigned) notifier_.assigned(c, core::UserId{});
+  for (const auto& m : added) {
+    if (!m.internal) notifier_.commented(c, m, 0);
+  }
+  out.item = std::move(c);
+  return out;
 }
 
 bool CaseService::mayOpen(const identity::Principal& p) {

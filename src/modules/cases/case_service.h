@@ -102,6 +102,17 @@ class CaseService {
   // Whom staff may assign `seen`'s case to (empty for a customer).
   std::vector<Person> assignees(const Seen& seen);
 
+  // Inserts or updates the case the organization's ERP knows as u.external_id, in `company` (the
+  // record's company_external_id, found by the caller), with its comments; see CaseUpsert for
+  // what a field left out does. The ERP may set any status, priority and assignee. Unknown site,
+  // requester or assignee: InvalidInput naming the field; a category's name the organization does
+  // not have yet is added to its categories. A case stays with the company it was created in
+  // (Conflict naming company_external_id). Each status, priority and assignee change is in the
+  // case's history (by nobody) and mailed as a staff change would be; the ERP's own writes make
+  // no events (it knows of them). REQUIRES: a transaction is open on this thread's connection
+  // (the integration framework's); nothing is written on failure only if the caller undoes it.
+  core::Result<CaseUpserted> upsert(const access::Company& company, const CaseUpsert& u);
+
   // A resolved case closes by itself this long after it was resolved.
   static constexpr std::int64_t kAutoCloseAfterS = 14 * 24 * 3600;
   static constexpr int kAutoCloseBatch = 500;
@@ -125,6 +136,8 @@ class CaseService {
   CaseDetail detail(const Case& c, Side side);
   // Sets a new status with its times, history row and event. REQUIRES: a transaction.
   void changeStatus(Case& c, Status to, std::optional<core::UserId> actor, std::int64_t now);
+  // The same without the event (the ERP's own change).
+  void setStatus(Case& c, Status to, std::optional<core::UserId> actor, std::int64_t now);
   void recordEvent(const Case& c, const std::string& type, const std::string& data);
   // The uploads checked, each with the name and type to keep; the first refused as an Error.
   core::Result<std::vector<Attachment>> checkUploads(const std::vector<Upload>& files);
