@@ -65,6 +65,8 @@ std::string_view capabilityName(StaffCapability c) {
       return "deliveries";
     case StaffCapability::Integration:
       return "integration";
+    case StaffCapability::Templates:
+      return "templates";
     case StaffCapability::Support:
       return "support";
   }
@@ -78,6 +80,10 @@ bool Policy::staffMay(const StaffRole& staff, StaffCapability capability) {
   if (staff.role == "admin") return true;
   if (capability == StaffCapability::Support) {
     return staff.role == "support" || staff.role == "department_admin";
+  }
+  if (capability == StaffCapability::Templates) {
+    return staff.role == "support" || staff.role == "department_admin" ||
+           staff.role == "content_creator";
   }
   if (staff.role == "department_admin" || staff.role == "content_creator") {
     return capability == StaffCapability::Customers || capability == StaffCapability::Users;

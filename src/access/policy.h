@@ -26,8 +26,11 @@ enum class StaffCapability {
   Deliveries,   // the organization's mail and its delivery: status, last error, retry
   Integration,  // the organization's webhook endpoints and their deliveries
   // The support inbox: the cases of the customers the staff member reaches (a department
-  // administrator: their departments'), replies, internal notes, assignment, templates.
+  // administrator: their departments'), replies, internal notes, assignment.
   Support,
+  // The support inbox's templates (canned replies, case templates): writing and sharing them.
+  // Those of the inbox use them; content creators write them too.
+  Templates,
 };
 std::string_view capabilityName(StaffCapability capability);
 

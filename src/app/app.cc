@@ -39,6 +39,7 @@
 #include "modules/cases/case_integration.h"
 #include "modules/cases/case_pages.h"
 #include "modules/cases/case_routes.h"
+#include "modules/cases/template_routes.h"
 #include "modules/emails/email_routes.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
@@ -134,6 +135,8 @@ struct App::Impl {
         file_store(db),
         case_notifier(case_repo, policy),
         case_service(case_repo, file_store, policy, event_log, case_notifier, clock),
+        template_repo(db),
+        template_service(template_repo, case_repo, case_service, policy, audit, clock),
         idempotency_repo(db),
         idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
@@ -312,8 +315,10 @@ struct App::Impl {
     page_state.push_back(identity::registerIdentityPages(*guarded, *identity_service, views));
     page_state.push_back(
         emails::registerEmailRoutes(*guarded, policy, email_service, audit, views));
-    cases::registerCaseRoutes(*guarded, case_service);
-    page_state.push_back(cases::registerCasePages(*guarded, policy, case_service, views));
+    cases::registerCaseRoutes(*guarded, case_service, template_service);
+    cases::registerTemplateRoutes(*guarded, template_service);
+    page_state.push_back(
+        cases::registerCasePages(*guarded, policy, case_service, template_service, views));
     // Last: the document describes every route registered above (and itself).
     guarded->api("GET", "/api/v1/openapi.json", identity::Access::Public,
                  [this](http::Request&, identity::Context&) {
@@ -357,6 +362,8 @@ struct App::Impl {
   files::FileStore file_store;
   cases::CaseNotifier case_notifier;
   cases::CaseService case_service;
+  cases::TemplateRepository template_repo;
+  cases::TemplateService template_service;
   integration::IdempotencyRepository idempotency_repo;
   integration::Idempotency idempotency;
   integration::Kinds kinds;

@@ -278,7 +278,8 @@ class Pages {
                  {"customer_name", co->name},
                  {"form", withFlags(form)},
                  {"departments", departmentOptions(c, s, form["department_id"].get<std::string>())},
-                 {"saved", queryField(r, "saved") == "1"}};
+                 {"saved", queryField(r, "saved") == "1"},
+                 {"may_open_case", access::Policy::staffMay(s, StaffCapability::Support)}};
     if (access::Policy::staffMay(s, StaffCapability::Agents)) {
       std::string chosen = agent_form.value(
           "agent_id", co->agent_id ? std::to_string(*co->agent_id) : std::string());

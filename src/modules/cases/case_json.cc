@@ -121,6 +121,21 @@ json commentedToJson(const Commented& c) {
   return j;
 }
 
+json templateToJson(const CaseTemplate& t) {
+  return {{"id", t.id},
+          {"kind", templateKindName(t.kind)},
+          {"name", t.name},
+          {"subject", t.subject},
+          {"body", t.body},
+          {"priority", t.priority ? json(*t.priority) : json()},
+          {"category",
+           t.category_id ? json{{"id", *t.category_id}, {"name", t.category_name}} : json()},
+          {"shared", t.shared},
+          {"owner", personToJson(t.owner)},
+          {"created_at", core::rfc3339(t.created_at)},
+          {"updated_at", core::rfc3339(t.updated_at)}};
+}
+
 std::string caseEventData(const Case& c) {
   auto j = caseToJson(c);
   j["description"] = c.description;

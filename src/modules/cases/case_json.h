@@ -4,6 +4,7 @@
 #include <string>
 
 #include "modules/cases/case_service.h"
+#include "modules/cases/case_template.h"
 
 namespace portico::cases {
 
@@ -25,6 +26,10 @@ nlohmann::json attachmentToJson(const Attachment& a);
 // A comment's answer: the comment with {case_id, attachments} and, when the case was closed,
 // {opened_case}.
 nlohmann::json commentedToJson(const Commented& c);
+
+// A template of the support inbox: {id, kind, name, subject, body, priority, category, shared,
+// owner, created_at, updated_at}.
+nlohmann::json templateToJson(const CaseTemplate& t);
 
 // The data of the events for the ERP: never an internal note.
 std::string caseEventData(const Case& c);

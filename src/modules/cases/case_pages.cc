@@ -7,6 +7,7 @@
 #include "directory/directory_fields.h"
 #include "http/multipart.h"
 #include "modules/cases/case_routes.h"
+#include "modules/cases/template_pages.h"
 
 namespace portico::cases {
 namespace {
@@ -45,14 +46,15 @@ std::string personName(const std::optional<Person>& p) { return p ? displayName(
 
 class Pages {
  public:
-  Pages(access::Policy& policy, CaseService& cases, const web::Views& views)
-      : cases_(cases), pages_(views, policy) {}
+  Pages(access::Policy& policy, CaseService& cases, TemplateService& templates,
+        const web::Views& views)
+      : cases_(cases), templates_(templates), pages_(views, policy) {}
 
   void registerAll(identity::GuardedRoutes& routes) {
     routes.page("GET", "/cases", Access::SignedIn,
                 [this](Request& r, Context& c) { return list(r, c); });
     routes.page("GET", "/cases/new", Access::SignedIn,
-                [this](Request&, Context& c) { return form(c, json::object(), "", 200); });
+                [this](Request& r, Context& c) { return startForm(r, c); });
     routes.page(
         "POST", "/cases/new", Access::SignedIn, [this](Request&, Context& c) { return create(c); },
         http::Execution::Worker, kUploadBodyLimit);
@@ -138,7 +140,8 @@ class Pages {
                  {"searched", !f.query.empty()},
                  {"sorts", sorts},
                  {"status", status},
-                 {"may_open", cases_.mayOpen(*c.principal)}};
+                 {"may_open", cases_.mayOpen(*c.principal)},
+                 {"templates_link", templates_.available(*c.principal)}};
     if (f.company) data["company_id"] = f.company->value;
     if (page->next_cursor) {
       std::string next = "/cases?cursor=" + http::percentEncode(*page->next_cursor) + query;
@@ -150,7 +153,11 @@ class Pages {
 
   // The form to open a case, with what was posted (`posted`) and an error, if any.
   Response form(const Context& c, const json& posted, const std::string& error, int status) const {
-    auto openable = cases_.openable(*c.principal);
+    std::optional<core::CompanyId> for_company;
+    if (auto id = core::positiveNumber(posted.value("company_id", std::string()), INT64_MAX)) {
+      for_company = core::CompanyId{*id};
+    }
+    auto openable = cases_.openable(*c.principal, for_company);
     if (openable.empty()) return pages_.error(c, Error::forbidden("errors.cases.may_not_open"));
     auto chosen = [&](const char* key) { return posted.value(key, std::string()); };
     json companies = json::array();
@@ -173,8 +180,26 @@ class Pages {
                             {"label", priorityLabel(c, std::string(p))},
                             {"selected", priority == p}});
     }
+    json categories = json::array();
+    for (const auto& [id, name] : cases_.categories(*c.principal)) {
+      auto cid = std::to_string(id);
+      categories.push_back(
+          {{"id", cid}, {"name", name}, {"selected", chosen("category_id") == cid}});
+    }
+    json case_templates = json::array();
+    if (auto list = templates_.list(*c.principal, TemplateKind::Case)) {
+      for (const auto& t : *list) {
+        case_templates.push_back({{"id", t.id},
+                                  {"name", t.name},
+                                  {"selected", chosen("template") == std::to_string(t.id)}});
+      }
+    }
     json data = {{"companies", companies},
                  {"one_company", companies.size() == 1},
+                 {"categories", categories},
+                 {"has_categories", !categories.empty()},
+                 {"case_templates", case_templates},
+                 {"has_case_templates", !case_templates.empty()},
                  {"sites", sites},
                  {"has_sites", !sites.empty()},
                  {"priorities", priorities},
@@ -186,12 +211,29 @@ class Pages {
     return pages_.render(c, "case_new", std::move(data), status);
   }
 
+  // The new-case form, for staff filled from case template `template` if one is asked for.
+  Response startForm(const Request& r, const Context& c) const {
+    json posted = {{"company_id", queryField(r, "company_id")}};
+    if (auto id = core::positiveNumber(queryField(r, "template"), INT64_MAX)) {
+      auto t = templates_.find(*c.principal, *id);
+      if (!t || t->kind != TemplateKind::Case) {
+        return pages_.error(c, Error::notFound("errors.templates.no_such_template"));
+      }
+      posted = {{"template", std::to_string(t->id)},
+                {"subject", t->subject},
+                {"description", t->body},
+                {"priority", t->priority.value_or("normal")},
+                {"category_id", t->category_id ? std::to_string(*t->category_id) : ""},
+                {"company_id", queryField(r, "company_id")}};
+    }
+    return form(c, posted, "", 200);
+  }
+
   Response create(Context& c) const {
-    json posted = {{"company_id", formField(c, "company_id")},
-                   {"site_id", formField(c, "site_id")},
-                   {"priority", formField(c, "priority")},
-                   {"subject", formField(c, "subject")},
-                   {"description", formField(c, "description")}};
+    json posted = {
+        {"company_id", formField(c, "company_id")},   {"site_id", formField(c, "site_id")},
+        {"category_id", formField(c, "category_id")}, {"priority", formField(c, "priority")},
+        {"subject", formField(c, "subject")},         {"description", formField(c, "description")}};
     auto failed = [&](const Error& e) {
       return form(c, posted, pages_.message(c, e), http::statusFor(e.code));
     };
@@ -204,6 +246,11 @@ class Pages {
       if (!nc.site_id) return failed(Error::invalid("errors.cases.bad_site", "site_id"));
     }
     if (auto p = formField(c, "priority"); !p.empty()) nc.priority = p;
+    if (auto cat = formField(c, "category_id"); !cat.empty()) {
+      nc.category_id = core::positiveNumber(cat, INT64_MAX);
+      if (!nc.category_id)
+        return failed(Error::invalid("errors.cases.bad_category", "category_id"));
+    }
     auto subject = directory::textField(posted, "subject", true, 200);
     if (!subject) return failed(subject.error());
     nc.subject = *subject;
@@ -217,7 +264,9 @@ class Pages {
     return Response::redirect("/cases/" + std::to_string(opened->detail.item.id.value));
   }
 
-  Response show(const Request& r, const Context& c, const std::string& error, int status) const {
+  // The case page; `reply_body` is a reply that was posted but refused, to be shown again.
+  Response show(const Request& r, const Context& c, const std::string& error, int status,
+                const std::string& reply_body = "") const {
     auto seen = cases_.find(*c.principal, core::CaseId{r.idParam("id")});
     if (!seen) return pages_.error(c, seen.error());
     const auto& item = seen->detail.item;
@@ -317,11 +366,26 @@ class Pages {
                              {"name", personName(p)},
                              {"selected", item.assignee && item.assignee->id == p.id}});
       }
+      json replies = json::array();
+      auto chosen = core::positiveNumber(queryField(r, "template"), INT64_MAX);
+      if (auto list = templates_.list(*c.principal, TemplateKind::Reply)) {
+        for (const auto& t : *list) {
+          replies.push_back({{"id", t.id}, {"name", t.name}, {"selected", chosen == t.id}});
+        }
+      }
+      data["reply_templates"] = replies;
+      data["has_reply_templates"] = !replies.empty();
+      if (chosen && reply_body.empty()) {
+        auto filled = templates_.reply(*c.principal, *chosen, item.id);
+        if (!filled) return pages_.error(c, filled.error());
+        data["reply_body"] = *filled;
+      }
       data["statuses"] = statuses;
       data["priorities"] = priorities;
       data["assignees"] = assignees;
       data["unassigned"] = !item.assignee;
     }
+    if (!reply_body.empty()) data["reply_body"] = reply_body;
     if (!error.empty()) data["error"] = error;
     return pages_.render(c, "case", std::move(data), status);
   }
@@ -334,7 +398,8 @@ class Pages {
                                formField(c, "internal") == "1", uploads(c));
     if (!done) {
       if (done.error().code == core::ErrorCode::NotFound) return pages_.error(c, done.error());
-      return show(r, c, pages_.message(c, done.error()), http::statusFor(done.error().code));
+      return show(r, c, pages_.message(c, done.error()), http::statusFor(done.error().code),
+                  formField(c, "body"));
     }
     if (done->opened_number) {
       c.next_notice = core::Message{"notices.cases.followed_up",
@@ -376,16 +441,21 @@ class Pages {
   }
 
   CaseService& cases_;
+  TemplateService& templates_;
   access::PageRenderer pages_;
 };
 
 }  // namespace
 
 std::shared_ptr<void> registerCasePages(identity::GuardedRoutes& routes, access::Policy& policy,
-                                        CaseService& cases, const web::Views& views) {
-  auto owner = std::make_shared<Pages>(policy, cases, views);
+                                        CaseService& cases, TemplateService& templates,
+                                        const web::Views& views) {
+  // The templates' literal paths before /cases/{id}.
+  auto template_pages = registerTemplatePages(routes, policy, templates, views);
+  auto owner = std::make_shared<Pages>(policy, cases, templates, views);
   owner->registerAll(routes);
-  return owner;
+  return std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<Pages>>>(
+      std::move(template_pages), std::move(owner));
 }
 
 }  // namespace portico::cases

@@ -103,6 +103,8 @@ constexpr std::string_view kIndexPostgres =
     " SET public_text = EXCLUDED.public_text, notes_text = EXCLUDED.notes_text";
 
 constexpr std::string_view kSiteOfCompany = "SELECT 1 FROM sites WHERE id = ? AND company_id = ?";
+constexpr std::string_view kCategories =
+    "SELECT id, name FROM case_categories WHERE org_id = ? ORDER BY name, id";
 constexpr std::string_view kCategoryOfOrg =
     "SELECT name FROM case_categories WHERE id = ? AND org_id = ?";
 constexpr std::string_view kAssignableStaff =
@@ -539,6 +541,14 @@ bool CaseRepository::siteOfCompany(std::int64_t site, core::CompanyId company) {
   Query q(conn(), kSiteOfCompany);
   q.bind(site, company.value);
   return q.next();
+}
+
+std::vector<std::pair<std::int64_t, std::string>> CaseRepository::categories(core::OrgId org) {
+  Query q(conn(), kCategories);
+  q.bind(org.value);
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  while (q.next()) out.emplace_back(q.getInt(0), q.getText(1));
+  return out;
 }
 
 std::optional<std::string> CaseRepository::categoryOfOrg(std::int64_t category, core::OrgId org) {

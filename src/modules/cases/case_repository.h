@@ -75,6 +75,8 @@ class CaseRepository {
   void indexForSearch(core::CaseId id);
 
   bool siteOfCompany(std::int64_t site, core::CompanyId company);
+  // The organization's categories, by name: {id, name}.
+  std::vector<std::pair<std::int64_t, std::string>> categories(core::OrgId org);
   // The category's name, if it is one of the organization's.
   std::optional<std::string> categoryOfOrg(std::int64_t category, core::OrgId org);
   // A login that may be assigned cases of the organization: its admin, support or department

@@ -8,6 +8,7 @@
 #include "http/download.h"
 #include "http/error_response.h"
 #include "http/multipart.h"
+#include "modules/cases/case_fields.h"
 #include "modules/cases/case_json.h"
 
 namespace portico::cases {
@@ -76,37 +77,6 @@ core::Result<CaseFilter> parseFilter(const Request& r) {
     if (!f.after) return fail(Error::invalid("errors.cases.bad_cursor", "cursor"));
   }
   return f;
-}
-
-// The JSON object of a request, refusing fields the call does not know.
-core::Result<json> objectBody(const Request& r, std::initializer_list<const char*> known) {
-  auto body = identity::parseJsonObject(r.body);
-  if (!body) return fail(body.error());
-  std::set<std::string> names(known.begin(), known.end());
-  for (const auto& [key, value] : body->items()) {
-    if (!names.count(key)) {
-      return fail(Error::invalid("errors.cases.unknown_field", key).with("field", key));
-    }
-  }
-  return body;
-}
-
-// An optional id field: absent or null is none; else a positive integer.
-core::Result<std::optional<std::int64_t>> idField(const json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return std::optional<std::int64_t>();
-  if (!it->is_number_integer() || it->get<std::int64_t>() < 1) {
-    return fail(Error::invalid("errors.cases.bad_id", key).with("field", key));
-  }
-  return std::optional<std::int64_t>(it->get<std::int64_t>());
-}
-
-// An optional string field naming one of a fixed set of values (checked by the caller).
-core::Result<std::string> enumField(const json& body, const char* key, const char* error_key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return std::string();
-  if (!it->is_string()) return fail(Error::invalid(error_key, key));
-  return it->get<std::string>();
 }
 
 core::Result<NewCase> parseNewCase(const Request& r) {
@@ -211,7 +181,8 @@ Response attachmentDownload(const Request& r, Download& d) {
   return http::download(std::move(d.data), a.content_type, a.name, a.sha256);
 }
 
-void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases) {
+void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases,
+                        TemplateService& templates) {
   routes.api("GET", "/api/v1/cases", Access::SignedIn, [&cases](Request& r, Context& c) {
     auto f = parseFilter(r);
     if (!f) return http::jsonError(f.error());
@@ -233,19 +204,28 @@ void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases) {
     return answer(200, cases.update(*c.principal, caseParam(r), *u));
   });
   routes.api("POST", "/api/v1/cases/{id}/comments", Access::SignedIn,
-             [&cases](Request& r, Context& c) {
-               auto body = objectBody(r, {"body", "internal"});
+             [&cases, &templates](Request& r, Context& c) {
+               auto body = objectBody(r, {"body", "internal", "template_id"});
                if (!body) return http::jsonError(body.error());
-               auto text = directory::textField(*body, "body", true, kMaxText, "", true);
-               if (!text) return http::jsonError(text.error());
-               bool internal = false;
-               if (auto it = body->find("internal"); it != body->end() && !it->is_null()) {
-                 if (!it->is_boolean()) {
-                   return http::jsonError(Error::invalid("errors.cases.bad_internal", "internal"));
+               auto internal = boolField(*body, "internal", false, "errors.cases.bad_internal");
+               if (!internal) return http::jsonError(internal.error());
+               auto template_id = idField(*body, "template_id");
+               if (!template_id) return http::jsonError(template_id.error());
+               std::string text;
+               if (*template_id) {
+                 if (body->contains("body")) {
+                   return http::jsonError(
+                       Error::invalid("errors.templates.body_or_template", "template_id"));
                  }
-                 internal = it->get<bool>();
+                 auto filled = templates.reply(*c.principal, **template_id, caseParam(r));
+                 if (!filled) return http::jsonError(filled.error());
+                 text = std::move(*filled);
+               } else {
+                 auto given = directory::textField(*body, "body", true, kMaxText, "", true);
+                 if (!given) return http::jsonError(given.error());
+                 text = std::move(*given);
                }
-               auto done = cases.comment(*c.principal, caseParam(r), *text, internal);
+               auto done = cases.comment(*c.principal, caseParam(r), text, *internal);
                if (!done) return http::jsonError(done.error());
                return Response::json(201, commentedToJson(*done).dump());
              });

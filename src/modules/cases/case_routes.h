@@ -5,6 +5,7 @@
 #include "http/multipart.h"
 #include "identity/guard.h"
 #include "modules/cases/case_service.h"
+#include "modules/cases/template_service.h"
 
 namespace portico::cases {
 
@@ -16,11 +17,13 @@ namespace portico::cases {
 //         device_id?}                                            support.open
 //   GET   /api/v1/cases/{id}                                     support.view, or the inbox
 //   PATCH /api/v1/cases/{id} {status?, priority?, assignee_id?}  support.open, or the inbox
-//   POST  /api/v1/cases/{id}/comments {body, internal?}          support.open, or the inbox
+//   POST  /api/v1/cases/{id}/comments {body, internal?} or {template_id, internal?} (staff: a
+//         reply template, filled in for the case)                support.open, or the inbox
 //   POST  /api/v1/cases/{id}/attachments (multipart/form-data: file, internal?)
 //                                                                support.open, or the inbox
 //   GET   /api/v1/cases/{id}/attachments/{attachment_id}         support.view, or the inbox
-void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases);
+void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases,
+                        TemplateService& templates);
 
 // The body a request with files may send (API and pages): as much as the multipart parser reads.
 inline constexpr std::size_t kUploadBodyLimit = http::MultipartLimits{}.max_total_bytes;

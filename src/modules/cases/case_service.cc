@@ -568,8 +568,39 @@ bool CaseService::mayOpen(const identity::Principal& p) {
   return std::any_of(all.begin(), all.end(), opensCases);
 }
 
-std::vector<CaseService::Openable> CaseService::openable(const identity::Principal& p) {
+std::vector<std::pair<std::int64_t, std::string>> CaseService::categories(
+    const identity::Principal& p) {
+  if (auto staff = policy_.staff(p); staff && worksInbox(staff)) {
+    return repo_.categories(staff->org_id);
+  }
+  std::vector<core::OrgId> orgs;
+  for (const auto& a : policy_.memberships(p)) {
+    if (!opensCases(a)) continue;
+    if (std::find(orgs.begin(), orgs.end(), a.company.org_id) == orgs.end()) {
+      orgs.push_back(a.company.org_id);
+    }
+  }
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  for (auto org : orgs) {
+    auto some = repo_.categories(org);
+    out.insert(out.end(), some.begin(), some.end());
+  }
+  return out;
+}
+
+std::vector<CaseService::Openable> CaseService::openable(
+    const identity::Principal& p, std::optional<core::CompanyId> for_company) {
   std::vector<Openable> out;
+  if (auto staff = policy_.staff(p); staff && worksInbox(staff)) {
+    if (!for_company) return out;
+    auto a = policy_.company(p, *for_company);
+    if (!a || a->basis != Basis::Staff) return out;
+    Openable o;
+    o.sites = repo_.sitesOf(a->company.id);
+    o.access = std::move(*a);
+    out.push_back(std::move(o));
+    return out;
+  }
   for (auto& a : policy_.memberships(p)) {
     if (!opensCases(a)) continue;
     Openable o;

@@ -96,7 +96,12 @@ class CaseService {
     access::CompanyAccess access;
     std::vector<std::pair<std::int64_t, std::string>> sites;
   };
-  std::vector<Openable> openable(const identity::Principal& p);
+  // Staff of the inbox open cases for one customer at a time: `for_company`, if they reach it.
+  std::vector<Openable> openable(const identity::Principal& p,
+                                 std::optional<core::CompanyId> for_company = std::nullopt);
+  // The categories the caller may choose for a new case: those of the organizations of the
+  // companies in openable(), by name ({id, name}).
+  std::vector<std::pair<std::int64_t, std::string>> categories(const identity::Principal& p);
   // True if openable() has a company (without reading any sites).
   bool mayOpen(const identity::Principal& p);
   // Whom staff may assign `seen`'s case to (empty for a customer).
