@@ -29,7 +29,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # portico_VERSION_ARCH.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # the shared libraries' packages, by dpkg-shlibdeps
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")  # the postinst's system user
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, tzdata")  # the postinst's system user; time zones
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nginx, postgresql, sqlite3")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/debian/conffiles

@@ -12,7 +12,7 @@ packages=(
   libboost-dev libboost-system-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libssl-dev liboath-dev libqrencode-dev libunistring-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
-  libkainjow-mustache-dev libgtest-dev libgmock-dev libexpected-dev
+  libkainjow-mustache-dev libgtest-dev libgmock-dev libexpected-dev libhowardhinnant-date-dev tzdata
   john-data chromium oathtool python3 nginx curl
   dpkg-dev file
   clang libclang-rt-14-dev

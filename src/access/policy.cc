@@ -67,6 +67,8 @@ std::string_view capabilityName(StaffCapability c) {
       return "integration";
     case StaffCapability::Templates:
       return "templates";
+    case StaffCapability::SupportSettings:
+      return "support_settings";
     case StaffCapability::Support:
       return "support";
   }

@@ -31,6 +31,9 @@ enum class StaffCapability {
   // The support inbox's templates (canned replies, case templates): writing and sharing them.
   // Those of the inbox use them; content creators write them too.
   Templates,
+  // The organization's support settings: working calendar, service-level targets, support
+  // address. Administrators only.
+  SupportSettings,
 };
 std::string_view capabilityName(StaffCapability capability);
 

@@ -39,6 +39,8 @@
 #include "modules/cases/case_integration.h"
 #include "modules/cases/case_pages.h"
 #include "modules/cases/case_routes.h"
+#include "modules/cases/service_level.h"
+#include "modules/cases/support_settings_routes.h"
 #include "modules/cases/template_routes.h"
 #include "modules/emails/email_routes.h"
 #include "notify/mailer.h"
@@ -132,9 +134,12 @@ struct App::Impl {
         console_repo(db),
         email_service(policy, mail_history),
         case_repo(db),
+        support_settings_repo(db),
+        support_settings_service(support_settings_repo, audit, clock),
         file_store(db),
         case_notifier(case_repo, policy),
-        case_service(case_repo, file_store, policy, event_log, case_notifier, clock),
+        case_service(case_repo, support_settings_repo, file_store, policy, event_log, case_notifier,
+                     clock),
         template_repo(db),
         template_service(template_repo, case_repo, case_service, policy, audit, clock),
         idempotency_repo(db),
@@ -317,6 +322,9 @@ struct App::Impl {
         emails::registerEmailRoutes(*guarded, policy, email_service, audit, views));
     cases::registerCaseRoutes(*guarded, case_service, template_service);
     cases::registerTemplateRoutes(*guarded, template_service);
+    cases::registerSupportSettingsRoutes(*staff_routes, support_settings_service);
+    page_state.push_back(cases::registerSupportSettingsPages(*staff_routes, policy,
+                                                             support_settings_service, views));
     page_state.push_back(
         cases::registerCasePages(*guarded, policy, case_service, template_service, views));
     // Last: the document describes every route registered above (and itself).
@@ -359,6 +367,8 @@ struct App::Impl {
   std::unique_ptr<access::InvitationService> invitations;
   emails::EmailService email_service;
   cases::CaseRepository case_repo;
+  cases::SupportSettingsRepository support_settings_repo;
+  cases::SupportSettingsService support_settings_service;
   files::FileStore file_store;
   cases::CaseNotifier case_notifier;
   cases::CaseService case_service;
@@ -393,8 +403,24 @@ App::~App() = default;
 // A few support cases with their conversation, so that the Support pages have something to show.
 namespace {
 void seedDemoCases(storage::Db& db, cases::CaseRepository& repo,
+                   cases::SupportSettingsRepository& settings_repo,
                    identity::IdentityRepository& users, core::OrgId org, core::CompanyId acme_se,
                    core::CompanyId acme_de, std::int64_t now) {
+  // Support in Stockholm on weekdays, 08:00 to 17:00, with the Swedish holidays of the season and
+  // targets for the three higher priorities.
+  cases::SupportSettings settings;
+  settings.calendar.time_zone = "Europe/Stockholm";
+  for (auto [date, name] :
+       {std::pair{"2026-12-24", "Julafton"}, std::pair{"2026-12-25", "Juldagen"},
+        std::pair{"2026-12-26", "Annandag jul"}, std::pair{"2026-12-31", "Nyårsafton"},
+        std::pair{"2027-01-01", "Nyårsdagen"}, std::pair{"2027-01-06", "Trettondedag jul"}}) {
+    settings.holidays.push_back({*core::parseDate(date), name});
+    settings.calendar.holidays.push_back(settings.holidays.back().day);
+  }
+  settings.targets[static_cast<std::size_t>(cases::priorityRank("urgent"))] = {60, 8 * 60};
+  settings.targets[static_cast<std::size_t>(cases::priorityRank("high"))] = {4 * 60, 3 * 8 * 60};
+  settings.targets[static_cast<std::size_t>(cases::priorityRank("normal"))] = {8 * 60, 5 * 8 * 60};
+  settings.support_email = "support@northwind.example";
   auto person = [&](const char* email) { return repo.person(users.findUserByEmail(email)->id); };
   auto stella = person("staff@northwind.example");
   struct DemoCase {
@@ -422,6 +448,7 @@ void seedDemoCases(storage::Db& db, cases::CaseRepository& repo,
        "low", "Done: the ERP has the new address from January.", nullptr},
   };
   storage::Transaction tx(db.connection());
+  settings_repo.save(org, settings, now);
   for (const auto& d : demo) {
     cases::Case c;
     c.org_id = org;
@@ -437,6 +464,7 @@ void seedDemoCases(storage::Db& db, cases::CaseRepository& repo,
     if (d.status == cases::Status::Resolved) c.resolved_at = now;
     c.number = repo.nextNumber(org);
     c.id = repo.insert(c);
+    cases::advanceClock(c, settings, cases::Status::New, d.reply != nullptr, now);
     repo.updateState(c);
     for (const char* body : {d.note, d.reply}) {
       if (!body) continue;
@@ -528,7 +556,7 @@ std::string App::seedDemo() {
     accounts.add(p);
   }
   i.access_repo.insertOrgRole(*org, "accounts_payable", "Accounts payable", accounts, now);
-  seedDemoCases(i.db, i.case_repo, i.repo, *org, acme_se, acme_de, now);
+  seedDemoCases(i.db, i.case_repo, i.support_settings_repo, i.repo, *org, acme_se, acme_de, now);
   out +=
       "Companies: anna@acme.example is an administrator of Acme Sverige AB and a user of Acme "
       "Deutschland GmbH; fiona@facility.example works for the agent Facility Partners AB, which "

@@ -64,6 +64,7 @@ constexpr Section kSections[] = {
     {StaffCapability::Audit, "/staff/audit", "audit"},
     {StaffCapability::Deliveries, "/staff/deliveries", "deliveries"},
     {StaffCapability::Integration, "/staff/webhooks", "webhooks"},
+    {StaffCapability::SupportSettings, "/staff/support-settings", "support_settings"},
 };
 
 // The checked boxes of a group, each named `prefix` + an id ("permission.invoices.view"): the

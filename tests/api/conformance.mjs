@@ -36,6 +36,7 @@ const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 ajv.addFormat("date-time", rfc3339);
 ajv.addFormat("email", /^[^@\s]+@[^@\s]+$/);
+ajv.addFormat("date", /^\d{4}-\d{2}-\d{2}$/);
 ajv.addFormat("int64", { type: "number", validate: Number.isInteger });
 ajv.addFormat("uri", /^[a-z][a-z0-9+.-]*:/i);
 ajv.addSchema(doc, "doc");

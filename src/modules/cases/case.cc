@@ -91,6 +91,8 @@ std::string_view sortName(Sort s) {
       return "updated";
     case Sort::Priority:
       return "priority";
+    case Sort::Due:
+      return "due";
   }
   return "newest";
 }
@@ -138,6 +140,8 @@ CaseCursor cursorAfter(Sort sort, const Case& c) {
       return {c.updated_at, c.id.value};
     case Sort::Priority:
       return {priorityRank(c.priority), c.id.value};
+    case Sort::Due:
+      return {c.clock.next_due.value_or(kNoDue), c.id.value};
     case Sort::Newest:
     case Sort::Oldest:
       break;

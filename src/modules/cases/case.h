@@ -38,6 +38,43 @@ struct Person {
 // "First Last", or the e-mail address of someone without a name.
 std::string displayName(const Person& p);
 
+// A case's service-level clock (service_level.h): working seconds counted while the case is new
+// or open, and the due and breach times of its targets.
+struct CaseClock {
+  std::int64_t elapsed = 0;           // working seconds counted before `since`
+  std::optional<std::int64_t> since;  // when the clock last started; nullopt while it stands
+  std::optional<std::int64_t> first_response_at;  // staff's first public reply
+  std::optional<std::int64_t> first_response_due;
+  std::optional<std::int64_t> first_response_breached;
+  std::optional<std::int64_t> resolution_due;
+  std::optional<std::int64_t> resolution_breached;
+  std::optional<std::int64_t> next_due;  // the earliest due time of a target still pending
+};
+
+// How one target of a case stands at a moment.
+enum class TargetState { None, Pending, Paused, Met, Breached };
+struct TargetView {
+  TargetState state = TargetState::None;
+  std::optional<std::int64_t> due_at;
+  std::optional<std::int64_t> done_at;      // the reply, or the resolution
+  std::optional<std::int64_t> breached_at;  // when the due time passed
+};
+std::string_view targetStateName(TargetState s);  // none, pending, paused, met, breached
+
+// How a case's targets stand at a moment (staff only).
+struct ServiceLevel {
+  TargetView first_response;
+  TargetView resolution;
+};
+
+// The requester's rating of a resolved case: once, 1 to 5 with an optional comment.
+struct Rating {
+  int stars = 0;
+  std::string comment;
+  std::int64_t rated_at = 0;
+};
+inline constexpr std::size_t kMaxRatingComment = 2000;
+
 struct Case {
   core::CaseId id;
   core::OrgId org_id;
@@ -60,6 +97,10 @@ struct Case {
   std::int64_t updated_at = 0;
   std::optional<std::int64_t> resolved_at;
   std::optional<std::int64_t> closed_at;
+  CaseClock clock;
+  std::optional<Rating> rating;
+  // Staff only, filled in by the service when it answers: how the targets stand now.
+  std::optional<ServiceLevel> service_level;
 };
 
 // One message of a case's conversation.
@@ -175,17 +216,21 @@ struct CaseUpserted {
   int comments_added = 0;
 };
 
-// The order of a list: newest first (the default), oldest first, recently updated first, or
-// the most urgent first (then newest).
-enum class Sort { Newest, Oldest, Updated, Priority };
-inline constexpr Sort kSorts[] = {Sort::Newest, Sort::Oldest, Sort::Updated, Sort::Priority};
-std::string_view sortName(Sort s);  // newest, oldest, updated, priority
+// The order of a list: newest first (the default), oldest first, recently updated first, the
+// most urgent first (then newest), or (staff) the earliest due time of a pending service-level
+// target first, cases without one last (then oldest).
+enum class Sort { Newest, Oldest, Updated, Priority, Due };
+inline constexpr Sort kSorts[] = {Sort::Newest, Sort::Oldest, Sort::Updated, Sort::Priority,
+                                  Sort::Due};
+std::string_view sortName(Sort s);  // newest, oldest, updated, priority, due
 std::optional<Sort> parseSort(std::string_view name);
 // low 0 … urgent 3: the key of Sort::Priority.
 int priorityRank(std::string_view priority);
 
 // Where a page of a list starts: after the case with this sort key and id (the key is the id
-// itself for Newest and Oldest, updated_at for Updated, the priority's rank for Priority).
+// itself for Newest and Oldest, updated_at for Updated, the priority's rank for Priority, the
+// next due time for Due, kNoDue without one).
+inline constexpr std::int64_t kNoDue = INT64_MAX;
 struct CaseCursor {
   std::int64_t key = 0;
   std::int64_t id = 0;
@@ -213,6 +258,9 @@ struct CaseFilter {
   std::optional<std::int64_t> device_id;
   std::optional<core::UserId> requester;
   bool mine = false;  // the caller opened or follows it (staff: assigned to the caller)
+  // Staff only: assigned to this staff member; with a breached service-level target.
+  std::optional<core::UserId> assignee;
+  bool breached = false;
   std::string query;  // text search (searchWords); empty: none
   Sort sort = Sort::Newest;
   std::optional<CaseCursor> after;  // the cursor: the cases after this one in `sort`

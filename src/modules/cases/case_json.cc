@@ -18,9 +18,25 @@ json personToJson(const std::optional<Person>& p) {
           {"email", p->email}};
 }
 
+json targetToJson(const TargetView& t) {
+  return {{"state", targetStateName(t.state)},
+          {"due_at", optTime(t.due_at)},
+          {"done_at", optTime(t.done_at)},
+          {"breached_at", optTime(t.breached_at)}};
+}
+
 }  // namespace
 
 json caseToJson(const Case& c) {
+  auto out = caseFields(c);
+  if (c.service_level) {
+    out["service_level"] = {{"first_response", targetToJson(c.service_level->first_response)},
+                            {"resolution", targetToJson(c.service_level->resolution)}};
+  }
+  return out;
+}
+
+json caseFields(const Case& c) {
   return {{"id", c.id.value},
           {"number", caseNumberText(c.number)},
           {"company_id", c.company_id.value},
@@ -39,7 +55,37 @@ json caseToJson(const Case& c) {
           {"created_at", core::rfc3339(c.created_at)},
           {"updated_at", core::rfc3339(c.updated_at)},
           {"resolved_at", optTime(c.resolved_at)},
-          {"closed_at", optTime(c.closed_at)}};
+          {"closed_at", optTime(c.closed_at)},
+          {"rating", c.rating ? json{{"stars", c.rating->stars},
+                                     {"comment", c.rating->comment},
+                                     {"rated_at", core::rfc3339(c.rating->rated_at)}}
+                              : json()}};
+}
+
+json supportSettingsToJson(const SupportSettings& s) {
+  json days = json::array();
+  for (unsigned d = 0; d < 7; ++d) {
+    if (s.calendar.work_days & (1u << d)) days.push_back(d + 1);
+  }
+  json holidays = json::array();
+  for (const auto& h : s.holidays) {
+    holidays.push_back({{"date", core::dateText(h.day)}, {"name", h.name}});
+  }
+  json targets = json::object();
+  for (std::size_t i = 0; i < s.targets.size(); ++i) {
+    const auto& t = s.targets[i];
+    targets[std::string(kPriorities[i])] = {
+        {"first_response_minutes",
+         t.first_response_minutes ? json(*t.first_response_minutes) : json()},
+        {"resolution_minutes", t.resolution_minutes ? json(*t.resolution_minutes) : json()}};
+  }
+  return {{"time_zone", s.calendar.time_zone},
+          {"work_days", days},
+          {"day_start", core::clockTimeText(s.calendar.day_start)},
+          {"day_end", core::clockTimeText(s.calendar.day_end)},
+          {"holidays", holidays},
+          {"targets", targets},
+          {"support_email", s.support_email}};
 }
 
 json commentToJson(const Comment& m) {
@@ -137,7 +183,7 @@ json templateToJson(const CaseTemplate& t) {
 }
 
 std::string caseEventData(const Case& c) {
-  auto j = caseToJson(c);
+  auto j = caseFields(c);
   j["description"] = c.description;
   return j.dump();
 }

@@ -5,7 +5,20 @@
 
 namespace portico::cases {
 
-void CaseNotifier::opened(const Case& c, core::UserId actor) {
+void CaseNotifier::opened(const Case& c, core::UserId actor, const std::string& support_address) {
+  if (identity_ && !support_address.empty()) {
+    nlohmann::json vars = {{"number", caseNumberText(c.number)},
+                           {"subject", c.subject},
+                           {"company", c.company_name},
+                           {"case_id", std::to_string(c.id.value)},
+                           {"requester", c.requester ? displayName(*c.requester) : std::string()},
+                           {"priority_" + c.priority, true},
+                           {"description", c.description}};
+    identity::MailScope scope;
+    scope.org = c.org_id;
+    scope.thread = "case-" + std::to_string(c.id.value);
+    identity_->mailTo(support_address, "", "case_new", vars, scope);
+  }
   if (auto a = assignee(c, actor)) send(*a, c, {{"opened", true}});
 }
 

@@ -21,8 +21,10 @@ class CaseNotifier {
   // Until set, nothing is mailed (REQUIRES: set before serving).
   void setIdentity(identity::IdentityService* identity) { identity_ = identity; }
 
-  // A new case: its assignee, if it has one.
-  void opened(const Case& c, core::UserId actor);
+  // A new case: the organization's support address (SupportSettings::support_email, none when
+  // empty) with the case's description (templates/mail/case_new.*, in the deployment's default
+  // language, threaded with the case's later mails), and its assignee, if it has one.
+  void opened(const Case& c, core::UserId actor, const std::string& support_address);
   // A public comment: the company's people who follow the case (its requester and participants)
   // and, when one of them wrote it, the assignee.
   void commented(const Case& c, const Comment& m, std::size_t files);

@@ -7,6 +7,7 @@
 #include "directory/directory_fields.h"
 #include "http/multipart.h"
 #include "modules/cases/case_routes.h"
+#include "modules/cases/service_level.h"
 #include "modules/cases/template_pages.h"
 
 namespace portico::cases {
@@ -69,6 +70,8 @@ class Pages {
         [this](Request& r, Context& c) { return download(r, c); }, http::Execution::Worker);
     routes.page("POST", "/cases/{id}", Access::SignedIn,
                 [this](Request& r, Context& c) { return update(r, c); });
+    routes.page("POST", "/cases/{id}/rating", Access::SignedIn,
+                [this](Request& r, Context& c) { return rate(r, c); });
   }
 
  private:
@@ -77,6 +80,23 @@ class Pages {
   }
   std::string priorityLabel(const Context& c, const std::string& p) const {
     return pages_.translate(c, "cases.priority." + p);
+  }
+  // How a service-level target stands, in words: "Due 3 Dec 2026, 14:00", "Breached …", …
+  std::string targetText(const Context& c, const TargetView& t) const {
+    auto key = "cases.sla." + std::string(targetStateName(t.state));
+    std::optional<std::int64_t> at;
+    if (t.state == TargetState::Breached) at = t.breached_at;
+    if (t.state == TargetState::Pending) at = t.due_at;
+    if (t.state == TargetState::Met) at = t.done_at;
+    if (!at) return pages_.translate(c, key);
+    return pages_.text(c, core::Message{key + "_at", {{"time", access::timeText(*at)}}});
+  }
+  // The target a list shows: the first response until it is done, then the resolution.
+  std::string nextTargetText(const Context& c, const ServiceLevel& s) const {
+    const auto& f = s.first_response;
+    bool first = f.state == TargetState::Breached || f.state == TargetState::Pending ||
+                 f.state == TargetState::Paused;
+    return targetText(c, first ? f : s.resolution);
   }
 
   Response list(const Request& r, const Context& c) const {
@@ -93,10 +113,13 @@ class Pages {
       f.company = core::CompanyId{*n};
     }
     f.mine = queryField(r, "mine") == "1";
+    bool inbox = cases_.worksInbox(*c.principal);
+    if (inbox) f.breached = queryField(r, "breached") == "1";
     auto q = queryField(r, "q");
     f.query = std::string(core::trim(q));
     if (auto v = queryField(r, "sort"); !v.empty()) {
       f.sort = parseSort(v).value_or(Sort::Newest);
+      if (f.sort == Sort::Due && !inbox) f.sort = Sort::Newest;
     }
     if (auto v = queryField(r, "cursor"); !v.empty()) f.after = parseCursor(f.sort, v);
     auto page = cases_.list(*c.principal, f);
@@ -104,6 +127,7 @@ class Pages {
     std::string query;  // the filters, for the pager and the status links
     if (f.company) query += "&company_id=" + std::to_string(f.company->value);
     if (f.mine) query += "&mine=1";
+    if (f.breached) query += "&breached=1";
     if (!f.query.empty()) query += "&q=" + http::percentEncode(f.query);
     if (f.sort != Sort::Newest) query += "&sort=" + std::string(sortName(f.sort));
     json counts = json::array();
@@ -117,17 +141,23 @@ class Pages {
     }
     json rows = json::array();
     for (const auto& item : page->items) {
-      rows.push_back({{"href", "/cases/" + std::to_string(item.id.value)},
-                      {"number", caseNumberText(item.number)},
-                      {"subject", item.subject},
-                      {"company", item.company_name},
-                      {"status", statusLabel(c, item.status)},
-                      {"priority", priorityLabel(c, item.priority)},
-                      {"urgent", item.priority == "urgent" || item.priority == "high"},
-                      {"updated", access::timeText(item.updated_at)}});
+      rows.push_back(
+          {{"href", "/cases/" + std::to_string(item.id.value)},
+           {"number", caseNumberText(item.number)},
+           {"subject", item.subject},
+           {"company", item.company_name},
+           {"status", statusLabel(c, item.status)},
+           {"priority", priorityLabel(c, item.priority)},
+           {"urgent", item.priority == "urgent" || item.priority == "high"},
+           {"sla", item.service_level ? nextTargetText(c, *item.service_level) : ""},
+           {"breached", item.service_level &&
+                            (item.service_level->first_response.state == TargetState::Breached ||
+                             item.service_level->resolution.state == TargetState::Breached)},
+           {"updated", access::timeText(item.updated_at)}});
     }
     json sorts = json::array();
     for (auto s : kSorts) {
+      if (s == Sort::Due && !inbox) continue;
       sorts.push_back({{"id", std::string(sortName(s))},
                        {"label", pages_.translate(c, "cases.sort." + std::string(sortName(s)))},
                        {"selected", s == f.sort}});
@@ -136,6 +166,8 @@ class Pages {
                  {"has_rows", !rows.empty()},
                  {"counts", counts},
                  {"mine", f.mine},
+                 {"inbox", inbox},
+                 {"breached", f.breached},
                  {"q", f.query},
                  {"searched", !f.query.empty()},
                  {"sorts", sorts},
@@ -325,7 +357,7 @@ class Pages {
                  {"status", statusLabel(c, item.status)},
                  {"priority", priorityLabel(c, item.priority)},
                  {"requester", personName(item.requester)},
-                 {"assignee", item.assignee ? personName(item.assignee) : ""},
+                 {"assignee", item.assignee ? json(personName(item.assignee)) : json(false)},
                  {"created", access::timeText(item.created_at)},
                  {"updated", access::timeText(item.updated_at)},
                  {"comments", comments},
@@ -339,6 +371,26 @@ class Pages {
                  {"staff", staff},
                  {"may_answer", seen->may_answer},
                  {"closed", item.status == Status::Closed}};
+    if (item.service_level) {
+      data["sla"] = {{"first_response", targetText(c, item.service_level->first_response)},
+                     {"resolution", targetText(c, item.service_level->resolution)}};
+    }
+    if (item.rating) {
+      data["rating"] = {
+          {"stars", pages_.text(c, core::Message{"cases.rating.stars",
+                                                 {{"stars", std::to_string(item.rating->stars)}}})},
+          {"comment", item.rating->comment.empty() ? json(false) : json(item.rating->comment)},
+          {"time", access::timeText(item.rating->rated_at)}};
+    } else if (!staff && item.requester && item.requester->id == c.principal->user.id &&
+               (item.status == Status::Resolved || item.status == Status::Closed)) {
+      json stars = json::array();
+      for (int n = 5; n >= 1; --n) {
+        stars.push_back({{"value", n},
+                         {"label", pages_.translate(c, "cases.rating.label_" + std::to_string(n))},
+                         {"checked", formField(c, "stars") == std::to_string(n)}});
+      }
+      data["may_rate"] = {{"choices", stars}, {"comment", formField(c, "rating_comment")}};
+    }
     if (item.follows_case_id) {
       data["follows_href"] = "/cases/" + std::to_string(item.follows_case_id->value);
     }
@@ -409,6 +461,21 @@ class Pages {
           done->comment.internal ? "notices.cases.noted" : "notices.cases.replied", {}};
     }
     return Response::redirect("/cases/" + std::to_string(done->case_id.value));
+  }
+
+  Response rate(const Request& r, Context& c) const {
+    auto stars = core::positiveNumber(formField(c, "stars"), 5);
+    json posted = {{"comment", formField(c, "rating_comment")}};
+    auto comment = directory::textField(posted, "comment", false, kMaxRatingComment, "", true);
+    if (!comment) return show(r, c, pages_.message(c, comment.error()), 400);
+    auto done = cases_.rate(*c.principal, core::CaseId{r.idParam("id")},
+                            stars ? static_cast<int>(*stars) : 0, *comment);
+    if (!done) {
+      if (done.error().code == core::ErrorCode::NotFound) return pages_.error(c, done.error());
+      return show(r, c, pages_.message(c, done.error()), http::statusFor(done.error().code));
+    }
+    c.next_notice = core::Message{"notices.cases.rated", {}};
+    return Response::redirect("/cases/" + std::to_string(done->detail.item.id.value));
   }
 
   Response download(const Request& r, const Context& c) const {

@@ -1,6 +1,8 @@
 #include "modules/cases/case_repository.h"
 
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <variant>
 
 namespace portico::cases {
 namespace {
@@ -12,7 +14,10 @@ using storage::Query;
   "c.id, c.org_id, c.company_id, co.name, c.number, c.external_id, c.subject, c.description," \
   " c.status, c.priority, c.category_id, cat.name, c.site_id, c.device_id, c.requester_id,"   \
   " r.first_name, r.last_name, r.email, c.assignee_id, a.first_name, a.last_name, a.email,"   \
-  " c.follows_case_id, c.created_at, c.updated_at, c.resolved_at, c.closed_at"
+  " c.follows_case_id, c.created_at, c.updated_at, c.resolved_at, c.closed_at,"               \
+  " c.sla_elapsed, c.sla_since, c.first_response_at, c.first_response_due_at,"                \
+  " c.first_response_breached_at, c.resolution_due_at, c.resolution_breached_at,"             \
+  " c.sla_next_due, c.rating, c.rating_comment, c.rated_at"
 #define CASE_FROM                                            \
   " FROM cases c JOIN companies co ON co.id = c.company_id"  \
   " LEFT JOIN case_categories cat ON cat.id = c.category_id" \
@@ -36,7 +41,11 @@ constexpr std::string_view kResolvedBefore =
     " LIMIT ?";
 constexpr std::string_view kUpdateState =
     "UPDATE cases SET status = ?, priority = ?, assignee_id = ?, updated_at = ?, resolved_at = ?,"
-    " closed_at = ? WHERE id = ?";
+    " closed_at = ?, sla_elapsed = ?, sla_since = ?, first_response_at = ?,"
+    " first_response_due_at = ?, first_response_breached_at = ?, resolution_due_at = ?,"
+    " resolution_breached_at = ?, sla_next_due = ? WHERE id = ?";
+constexpr std::string_view kRate =
+    "UPDATE cases SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ? AND rating IS NULL";
 
 constexpr std::string_view kParticipants =
     "SELECT u.id, u.first_name, u.last_name, u.email FROM case_participants p"
@@ -135,149 +144,180 @@ constexpr std::string_view kSitesOf =
 constexpr std::string_view kPerson =
     "SELECT id, first_name, last_name, email FROM users WHERE id = ?";
 
-// The filters every list shares, after the scope. Each optional filter has a flag (0 or 1)
-// first, so that one statement serves every combination.
-constexpr std::string_view kFilters =
-    " AND (? = 0 OR c.status = ?) AND (? = 0 OR c.priority = ?) AND (? = 0 OR c.site_id = ?)"
-    " AND (? = 0 OR c.device_id = ?) AND (? = 0 OR c.requester_id = ?)"
-    " AND (? = 0 OR c.company_id = ?)";
-// "Mine": the caller opened or follows it (customers), or it is assigned to them (staff).
-constexpr std::string_view kMineCustomer =
-    " AND (? = 0 OR c.requester_id = ? OR EXISTS (SELECT 1 FROM case_participants mp"
-    " WHERE mp.case_id = c.id AND mp.user_id = ?))";
-constexpr std::string_view kMineStaff = " AND (? = 0 OR c.assignee_id = ?)";
+// A list's statement, made of only the conditions in use, so that the database can use its
+// indexes (cases_company_status, cases_org_due, ...) for the scope and the filters; its
+// parameters in order. The statement's text depends only on which conditions are in use, so the
+// connection's cache of prepared statements holds a few of them.
+class ListSql {
+ public:
+  explicit ListSql(Dialect d) : d_(d) {}
+  ListSql& sql(std::string_view text) {
+    text_ += text;
+    return *this;
+  }
+  template <typename T>
+  ListSql& arg(T value) {
+    params_.emplace_back(std::move(value));
+    return *this;
+  }
+  // " <column> IN <ids>" with the ids in one parameter, however many.
+  ListSql& in(std::string_view column, const std::vector<std::int64_t>& ids) {
+    text_ += column;
+    if (d_ == Dialect::Postgres) {
+      std::string array = "{";
+      for (auto id : ids) array += (array.size() > 1 ? "," : "") + std::to_string(id);
+      text_ += " = ANY (?::bigint[])";
+      return arg(array + "}");
+    }
+    text_ += " IN (SELECT value FROM json_each(?))";
+    return arg(nlohmann::json(ids).dump());
+  }
+  Dialect dialect() const { return d_; }
+  const std::string& text() const { return text_; }
+  void bindTo(Query& q) const {
+    for (const auto& p : params_) std::visit([&q](const auto& v) { q.bind(v); }, p);
+  }
+
+ private:
+  Dialect d_;
+  std::string text_;
+  std::vector<std::variant<std::int64_t, std::string>> params_;
+};
+
+constexpr std::string_view kFollows =
+    "(c.requester_id = ? OR EXISTS (SELECT 1 FROM case_participants p"
+    " WHERE p.case_id = c.id AND p.user_id = ?))";
+
+// The cases a customer sees: every case of some companies and sites, and their own cases (opened
+// or followed) of others. No term: nothing.
+void customerScope(ListSql& s, const CaseScope& scope) {
+  std::vector<std::function<void()>> terms;
+  if (!scope.companies.empty()) terms.emplace_back([&] { s.in("c.company_id", scope.companies); });
+  if (!scope.sites.empty()) terms.emplace_back([&] { s.in("c.site_id", scope.sites); });
+  if (!scope.own_companies.empty() || !scope.own_sites.empty()) {
+    terms.emplace_back([&] {
+      s.sql("((");
+      if (!scope.own_companies.empty()) s.in("c.company_id", scope.own_companies);
+      if (!scope.own_companies.empty() && !scope.own_sites.empty()) s.sql(" OR ");
+      if (!scope.own_sites.empty()) s.in("c.site_id", scope.own_sites);
+      s.sql(") AND ").sql(kFollows).arg(scope.user.value).arg(scope.user.value).sql(")");
+    });
+  }
+  if (terms.empty()) {
+    s.sql(" WHERE 1 = 0");
+    return;
+  }
+  s.sql(" WHERE (");
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (i > 0) s.sql(" OR ");
+    terms[i]();
+  }
+  s.sql(")");
+}
+
+// The cases staff see: the organization's, or those of their departments' companies.
+void staffScope(ListSql& s, const CaseScope& scope) {
+  s.sql(" WHERE c.org_id = ?").arg(scope.org->value);
+  if (scope.departments) {
+    s.sql(" AND c.company_id IN (SELECT id FROM companies WHERE");
+    s.in(" department_id", *scope.departments).sql(")");
+  }
+}
+
+// The cases that match a search: each word a prefix, all of them needed. Customers match only
+// the public text; staff their internal notes too.
+void searchClause(ListSql& s, bool staff, const std::vector<std::string>& words) {
+  std::string match;
+  for (const auto& w : words) {
+    if (s.dialect() == Dialect::Postgres) {
+      match += (match.empty() ? "'" : " & '") + w + "':*";
+    } else {
+      match += (match.empty() ? "\"" : " AND \"") + w + "\"*";
+    }
+  }
+  if (s.dialect() == Dialect::Postgres) {
+    s.sql(staff ? " AND c.id IN (SELECT s.case_id FROM case_search s,"
+                  " to_tsquery('simple', ?) sq WHERE s.public_text @@ sq OR s.notes_text @@ sq)"
+                : " AND c.id IN (SELECT case_id FROM case_search"
+                  " WHERE public_text @@ to_tsquery('simple', ?))");
+  } else {
+    if (!staff) match = "{number subject description comments} : (" + match + ")";
+    s.sql(" AND c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)");
+  }
+  s.arg(match);
+}
+
 // The key of Sort::Priority (priorityRank in SQL).
 #define PRIORITY_RANK \
   "(CASE c.priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END)"
+// The key of Sort::Due: the next due time, kNoDue without one.
+#define NEXT_DUE "COALESCE(c.sla_next_due, 9223372036854775807)"
 
-// A list of ids of any length in one bound parameter: a JSON array expanded by the database.
-std::string idsIn(Dialect d) {
-  return d == Dialect::Postgres ? "(SELECT value::bigint FROM json_array_elements_text(?::json))"
-                                : "(SELECT value FROM json_each(?))";
-}
-
-std::string customerScope(Dialect d) {
-  auto in = idsIn(d);
-  return " WHERE (c.company_id IN " + in + " OR c.site_id IN " + in + " OR ((c.company_id IN " +
-         in + " OR c.site_id IN " + in +
-         ") AND (c.requester_id = ? OR EXISTS (SELECT 1 FROM case_participants sp"
-         " WHERE sp.case_id = c.id AND sp.user_id = ?))))";
-}
-
-std::string staffScope(Dialect d) {
-  return " WHERE c.org_id = ? AND (? = 0 OR c.company_id IN (SELECT id FROM companies"
-         " WHERE department_id IN " +
-         idsIn(d) + "))";
-}
-
-// The cases that match a search (one bound parameter, searchMatch()). Customers match only the
-// public text; staff their internal notes too.
-std::string searchClause(Dialect d, bool staff) {
-  if (d == Dialect::Postgres) {
-    return staff ? " AND c.id IN (SELECT s.case_id FROM case_search s,"
-                   " to_tsquery('simple', ?) sq WHERE s.public_text @@ sq OR s.notes_text @@ sq)"
-                 : " AND c.id IN (SELECT case_id FROM case_search"
-                   " WHERE public_text @@ to_tsquery('simple', ?))";
+// The WHERE of a list and of its counts: the scope, the filters in use and the search
+// (`with_status`: the status filter too; the counts leave it out).
+ListSql where(Dialect d, const CaseScope& scope, const CaseFilter& f,
+              const std::vector<std::string>& words, bool with_status) {
+  ListSql s(d);
+  bool staff = scope.org.has_value();
+  if (staff) {
+    staffScope(s, scope);
+  } else {
+    customerScope(s, scope);
   }
-  return " AND c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)";
-}
-
-// The search for `words` in the dialect's query language: each word a prefix, all of them needed.
-std::string searchMatch(Dialect d, bool staff, const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) {
-    if (d == Dialect::Postgres) {
-      out += (out.empty() ? "'" : " & '") + w + "':*";
-    } else {
-      out += (out.empty() ? "\"" : " AND \"") + w + "\"*";
-    }
+  if (with_status && f.status) s.sql(" AND c.status = ?").arg(std::string(statusName(*f.status)));
+  if (!f.priority.empty()) s.sql(" AND c.priority = ?").arg(f.priority);
+  if (f.site_id) s.sql(" AND c.site_id = ?").arg(*f.site_id);
+  if (f.device_id) s.sql(" AND c.device_id = ?").arg(*f.device_id);
+  if (f.requester) s.sql(" AND c.requester_id = ?").arg(f.requester->value);
+  if (f.company) s.sql(" AND c.company_id = ?").arg(f.company->value);
+  if (f.mine && staff) s.sql(" AND c.assignee_id = ?").arg(scope.user.value);
+  if (f.mine && !staff) s.sql(" AND ").sql(kFollows).arg(scope.user.value).arg(scope.user.value);
+  if (staff && f.assignee) s.sql(" AND c.assignee_id = ?").arg(f.assignee->value);
+  if (staff && f.breached) {
+    // Breached, or pending with its due time passed (? is now).
+    s.sql(
+         " AND (c.first_response_breached_at IS NOT NULL OR c.resolution_breached_at IS NOT NULL"
+         " OR c.sla_next_due <= ?)")
+        .arg(scope.now);
   }
-  if (d == Dialect::Sqlite && !staff) out = "{number subject description comments} : (" + out + ")";
-  return out;
+  if (!words.empty()) searchClause(s, staff, words);
+  return s;
 }
 
-// The ordering of a sort, and the condition that starts a page after a cursor (flag, key, key,
-// id).
-struct SortSql {
-  std::string after, order;
-};
-
-SortSql sortSql(Sort sort) {
+// The condition that starts a page after a cursor, and the order of a sort.
+void pageAfter(ListSql& s, Sort sort, const std::optional<CaseCursor>& after) {
+  const char* order = " ORDER BY c.id DESC";
+  const char* cond = " AND c.id < ?";
+  bool keyed = false;
   switch (sort) {
     case Sort::Oldest:
-      return {" AND (? = 0 OR c.id > ? OR (c.id = ? AND c.id > ?))", " ORDER BY c.id"};
+      order = " ORDER BY c.id";
+      cond = " AND c.id > ?";
+      break;
     case Sort::Updated:
-      return {" AND (? = 0 OR c.updated_at < ? OR (c.updated_at = ? AND c.id < ?))",
-              " ORDER BY c.updated_at DESC, c.id DESC"};
+      order = " ORDER BY c.updated_at DESC, c.id DESC";
+      cond = " AND (c.updated_at < ? OR (c.updated_at = ? AND c.id < ?))";
+      keyed = true;
+      break;
     case Sort::Priority:
-      return {" AND (? = 0 OR " PRIORITY_RANK " < ? OR (" PRIORITY_RANK " = ? AND c.id < ?))",
-              " ORDER BY " PRIORITY_RANK " DESC, c.id DESC"};
+      order = " ORDER BY " PRIORITY_RANK " DESC, c.id DESC";
+      cond = " AND (" PRIORITY_RANK " < ? OR (" PRIORITY_RANK " = ? AND c.id < ?))";
+      keyed = true;
+      break;
+    case Sort::Due:
+      order = " ORDER BY " NEXT_DUE ", c.id";
+      cond = " AND (" NEXT_DUE " > ? OR (" NEXT_DUE " = ? AND c.id > ?))";
+      keyed = true;
+      break;
     case Sort::Newest:
       break;
   }
-  return {" AND (? = 0 OR c.id < ? OR (c.id = ? AND c.id < ?))", " ORDER BY c.id DESC"};
-}
-
-// The statements of a list and of its counts, for one dialect, side, sort and search.
-struct ListSql {
-  std::string list, counts;
-};
-
-ListSql makeSql(Dialect d, bool staff, Sort sort, bool search) {
-  std::string where = (staff ? staffScope(d) : customerScope(d)) + std::string(kFilters) +
-                      std::string(staff ? kMineStaff : kMineCustomer) +
-                      (search ? searchClause(d, staff) : std::string());
-  auto order = sortSql(sort);
-  return {"SELECT " CASE_COLUMNS CASE_FROM + where + order.after + order.order + " LIMIT ?",
-          "SELECT c.status, count(*) FROM cases c" + where + " GROUP BY c.status"};
-}
-
-const ListSql& sqlFor(Dialect d, bool staff, Sort sort, bool search) {
-  // Every combination, made once: [dialect][staff][sort][search].
-  static const auto all = [] {
-    std::vector<ListSql> out;
-    for (auto dialect : {Dialect::Sqlite, Dialect::Postgres}) {
-      for (bool side : {false, true}) {
-        for (auto s : kSorts) {
-          for (bool with_search : {false, true})
-            out.push_back(makeSql(dialect, side, s, with_search));
-        }
-      }
-    }
-    return out;
-  }();
-  std::size_t i = (d == Dialect::Postgres ? 1 : 0);
-  i = i * 2 + (staff ? 1 : 0);
-  i = i * std::size(kSorts) + static_cast<std::size_t>(sort);
-  i = i * 2 + (search ? 1 : 0);
-  return all[i];
-}
-
-std::string jsonIds(const std::vector<std::int64_t>& ids) { return nlohmann::json(ids).dump(); }
-
-// Binds what the list and its counts share: the scope, the filters and the search (`words`).
-void bindScopeAndFilters(Query& q, Dialect d, const CaseScope& s, const CaseFilter& f,
-                         const std::vector<std::string>& words, bool with_status) {
-  if (s.org) {
-    q.bind(s.org->value, s.departments.has_value(),
-           jsonIds(s.departments ? *s.departments : std::vector<std::int64_t>{}));
-  } else {
-    q.bind(jsonIds(s.companies), jsonIds(s.sites), jsonIds(s.own_companies), jsonIds(s.own_sites),
-           s.user.value, s.user.value);
+  if (after) {
+    s.sql(cond);
+    if (keyed) s.arg(after->key).arg(after->key);
+    s.arg(after->id);
   }
-  bool status = with_status && f.status.has_value();
-  q.bind(status, status ? std::string(statusName(*f.status)) : std::string());
-  q.bind(!f.priority.empty(), f.priority);
-  q.bind(f.site_id.has_value(), f.site_id.value_or(0));
-  q.bind(f.device_id.has_value(), f.device_id.value_or(0));
-  q.bind(f.requester.has_value(), f.requester ? f.requester->value : 0);
-  q.bind(f.company.has_value(), f.company ? f.company->value : 0);
-  if (s.org) {
-    q.bind(f.mine, s.user.value);
-  } else {
-    q.bind(f.mine, s.user.value, s.user.value);
-  }
-  if (!words.empty()) q.bind(searchMatch(d, s.org.has_value(), words));
+  s.sql(order);
 }
 
 std::optional<Person> personAt(Query& q, int k) {
@@ -308,6 +348,18 @@ Case readCase(Query& q) {
   c.updated_at = q.getInt(24);
   c.resolved_at = q.getOptInt(25);
   c.closed_at = q.getOptInt(26);
+  auto& k = c.clock;
+  k.elapsed = q.getInt(27);
+  k.since = q.getOptInt(28);
+  k.first_response_at = q.getOptInt(29);
+  k.first_response_due = q.getOptInt(30);
+  k.first_response_breached = q.getOptInt(31);
+  k.resolution_due = q.getOptInt(32);
+  k.resolution_breached = q.getOptInt(33);
+  k.next_due = q.getOptInt(34);
+  if (auto stars = q.getOptInt(35)) {
+    c.rating = Rating{static_cast<int>(*stars), q.getText(36), q.getOptInt(37).value_or(0)};
+  }
   return c;
 }
 
@@ -377,13 +429,11 @@ void CaseRepository::updateContent(const Case& c) {
 }
 
 std::vector<Case> CaseRepository::list(const CaseScope& scope, const CaseFilter& filter) {
-  auto d = conn().dialect();
-  auto words = searchWords(filter.query);
-  Query q(conn(), sqlFor(d, scope.org.has_value(), filter.sort, !words.empty()).list);
-  bindScopeAndFilters(q, d, scope, filter, words, true);
-  auto after = filter.after.value_or(CaseCursor{});
-  q.bind(filter.after.has_value(), after.key, after.key, after.id);
-  q.bind(filter.limit + 1);
+  auto s = where(conn().dialect(), scope, filter, searchWords(filter.query), true);
+  pageAfter(s, filter.sort, filter.after);
+  s.sql(" LIMIT ?").arg(static_cast<std::int64_t>(filter.limit) + 1);
+  Query q(conn(), "SELECT " CASE_COLUMNS CASE_FROM + s.text());
+  s.bindTo(q);
   std::vector<Case> out;
   while (q.next()) out.push_back(readCase(q));
   return out;
@@ -391,10 +441,9 @@ std::vector<Case> CaseRepository::list(const CaseScope& scope, const CaseFilter&
 
 std::vector<std::pair<std::string, std::int64_t>> CaseRepository::counts(const CaseScope& scope,
                                                                          const CaseFilter& filter) {
-  auto d = conn().dialect();
-  auto words = searchWords(filter.query);
-  Query q(conn(), sqlFor(d, scope.org.has_value(), Sort::Newest, !words.empty()).counts);
-  bindScopeAndFilters(q, d, scope, filter, words, false);
+  auto s = where(conn().dialect(), scope, filter, searchWords(filter.query), false);
+  Query q(conn(), "SELECT c.status, count(*) FROM cases c" + s.text() + " GROUP BY c.status");
+  s.bindTo(q);
   std::vector<std::pair<std::string, std::int64_t>> out;
   while (q.next()) out.emplace_back(q.getText(0), q.getInt(1));
   return out;
@@ -409,10 +458,20 @@ std::vector<core::CaseId> CaseRepository::resolvedBefore(std::int64_t cutoff, in
 }
 
 void CaseRepository::updateState(const Case& c) {
+  const auto& k = c.clock;
   Query(conn(), kUpdateState)
       .bind(statusName(c.status), c.priority, idOf(c.assignee), c.updated_at, c.resolved_at,
-            c.closed_at, c.id.value)
+            c.closed_at, k.elapsed, k.since, k.first_response_at, k.first_response_due,
+            k.first_response_breached, k.resolution_due, k.resolution_breached, k.next_due,
+            c.id.value)
       .run();
+}
+
+bool CaseRepository::rate(core::CaseId id, const Rating& r) {
+  Query q(conn(), kRate);
+  q.bind(r.stars, r.comment, r.rated_at, id.value);
+  q.run();
+  return conn().changes() > 0;
 }
 
 std::vector<Person> CaseRepository::participants(core::CaseId id) {

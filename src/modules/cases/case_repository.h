@@ -19,6 +19,7 @@ struct CaseScope {
   std::vector<std::int64_t> own_companies;  // the user's own cases in these companies
   std::vector<std::int64_t> own_sites;      // the user's own cases at these sites
   core::UserId user;                        // whose own cases (opened or followed)
+  std::int64_t now = 0;                     // staff: for the breached filter
   std::optional<core::OrgId> org;           // staff: every case of the organization …
   std::optional<std::vector<std::int64_t>> departments;  // … in these departments' companies
 };
@@ -48,6 +49,8 @@ class CaseRepository {
   std::vector<core::CaseId> resolvedBefore(std::int64_t cutoff, int limit);
   // Writes the case's status, priority, assignee and times.
   void updateState(const Case& c);
+  // Records the rating of case `id` unless it has one: false if it had.
+  bool rate(core::CaseId id, const Rating& r);
 
   std::vector<Person> participants(core::CaseId id);
   bool isParticipant(core::CaseId id, core::UserId user);

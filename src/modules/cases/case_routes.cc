@@ -28,6 +28,7 @@ constexpr std::size_t kMaxSubject = 200;
 constexpr std::size_t kMaxText = 20000;
 
 // ?company_id=&status=&priority=&site_id=&device_id=&requester_id=&mine=&q=&sort=&limit=&cursor=
+// and, for staff, &assignee_id=&breached=
 core::Result<CaseFilter> parseFilter(const Request& r) {
   if (!r.query()) return fail(Error::invalid("errors.access.bad_query"));
   CaseFilter f;
@@ -43,14 +44,16 @@ core::Result<CaseFilter> parseFilter(const Request& r) {
   auto site = id("site_id", INT64_MAX);
   auto device = id("device_id", INT64_MAX);
   auto requester = id("requester_id", INT64_MAX);
+  auto assignee = id("assignee_id", INT64_MAX);
   auto limit = id("limit", kMaxLimit);
-  for (const auto* v : {&company, &site, &device, &requester, &limit}) {
+  for (const auto* v : {&company, &site, &device, &requester, &assignee, &limit}) {
     if (!*v) return fail(v->error());
   }
   if (*company) f.company = core::CompanyId{**company};
   f.site_id = *site;
   f.device_id = *device;
   if (*requester) f.requester = core::UserId{**requester};
+  if (*assignee) f.assignee = core::UserId{**assignee};
   if (*limit) f.limit = static_cast<int>(**limit);
   if (auto v = access::queryField(r, "status"); !v.empty()) {
     f.status = parseStatus(v);
@@ -65,6 +68,11 @@ core::Result<CaseFilter> parseFilter(const Request& r) {
     return fail(Error::invalid("errors.cases.bad_mine", "mine"));
   }
   f.mine = mine == "true";
+  auto breached = access::queryField(r, "breached");
+  if (!breached.empty() && breached != "true" && breached != "false") {
+    return fail(Error::invalid("errors.cases.bad_breached", "breached"));
+  }
+  f.breached = breached == "true";
   auto q = access::queryField(r, "q");
   f.query = std::string(core::trim(q));
   if (auto v = access::queryField(r, "sort"); !v.empty()) {
@@ -198,6 +206,20 @@ void registerCaseRoutes(identity::GuardedRoutes& routes, CaseService& cases,
   routes.api("GET", "/api/v1/cases/{id}", Access::SignedIn, [&cases](Request& r, Context& c) {
     return answer(200, cases.find(*c.principal, caseParam(r)));
   });
+  routes.api(
+      "POST", "/api/v1/cases/{id}/rating", Access::SignedIn, [&cases](Request& r, Context& c) {
+        auto body = objectBody(r, {"stars", "comment"});
+        if (!body) return http::jsonError(body.error());
+        auto stars = body->find("stars");
+        if (stars == body->end() || !stars->is_number_integer()) {
+          return http::jsonError(Error::invalid("errors.cases.bad_rating", "stars"));
+        }
+        auto comment = directory::textField(*body, "comment", false, kMaxRatingComment, "", true);
+        if (!comment) return http::jsonError(comment.error());
+        auto n = stars->get<std::int64_t>();
+        int value = n < 1 || n > 5 ? 0 : static_cast<int>(n);
+        return answer(201, cases.rate(*c.principal, caseParam(r), value, *comment));
+      });
   routes.api("PATCH", "/api/v1/cases/{id}", Access::SignedIn, [&cases](Request& r, Context& c) {
     auto u = parseUpdate(r);
     if (!u) return http::jsonError(u.error());

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include "core/text.h"
 #include "http/content_sniff.h"
 #include "modules/cases/case_json.h"
+#include "modules/cases/service_level.h"
 #include "storage/db.h"
 
 namespace portico::cases {
@@ -16,7 +18,7 @@ using core::Error;
 using core::fail;
 
 // True if the staff member works the support inbox.
-bool worksInbox(const std::optional<access::StaffRole>& s) {
+bool staffWorksInbox(const std::optional<access::StaffRole>& s) {
   return s && access::Policy::staffMay(*s, access::StaffCapability::Support);
 }
 
@@ -44,9 +46,17 @@ core::Result<CasePage> CaseService::list(const identity::Principal& p, const Cas
       }
     }
     scope.org = staff->org_id;
+    scope.now = clock_.now();
     if (staff->role == "department_admin") scope.departments = staff->departments;
     any = true;
   } else {
+    // The service levels and the assignees are the inbox's, not the customers'.
+    if (filter.sort == Sort::Due) {
+      return fail(Error::invalid("errors.cases.staff_only_filter", "sort"));
+    }
+    if (filter.assignee)
+      return fail(Error::invalid("errors.cases.staff_only_filter", "assignee_id"));
+    if (filter.breached) return fail(Error::invalid("errors.cases.staff_only_filter", "breached"));
     bool found = !filter.company;
     for (const auto& a : policy_.memberships(p)) {
       if (!a.can(Permission::SupportView)) continue;
@@ -78,6 +88,10 @@ core::Result<CasePage> CaseService::list(const identity::Principal& p, const Cas
       page.next_cursor = cursorText(filter.sort, cursorAfter(filter.sort, page.items.back()));
     }
     counted = repo_.counts(scope, filter);
+    if (scope.org && !page.items.empty()) {
+      auto settings = settings_.load(*scope.org);
+      for (auto& c : page.items) c.service_level = serviceLevel(c, settings, scope.now);
+    }
   }
   for (auto s : kStatuses) {
     std::int64_t n = 0;
@@ -93,7 +107,7 @@ std::optional<Seen> CaseService::standing(const identity::Principal& p, const Ca
   auto a = policy_.company(p, c.company_id);
   if (!a) return std::nullopt;
   Seen seen;
-  if (a->basis == Basis::Staff && worksInbox(policy_.staff(p))) {
+  if (a->basis == Basis::Staff && staffWorksInbox(policy_.staff(p))) {
     seen.side = Side::Staff;
     seen.may_answer = true;
     return seen;
@@ -112,6 +126,9 @@ std::optional<Seen> CaseService::standing(const identity::Principal& p, const Ca
 CaseDetail CaseService::detail(const Case& c, Side side) {
   CaseDetail d;
   d.item = c;
+  if (side == Side::Staff) {
+    d.item.service_level = serviceLevel(c, settings_.load(c.org_id), clock_.now());
+  }
   d.participants = repo_.participants(c.id);
   d.comments = repo_.comments(c.id, side == Side::Staff);
   d.changes = repo_.changes(c.id);
@@ -185,14 +202,15 @@ core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase
   c.requester = repo_.person(p.user.id);
   c.created_at = c.updated_at = clock_.now();
   // The opener's standing (staff of the inbox open cases for a customer too).
-  bool by_staff = a->basis == Basis::Staff && worksInbox(policy_.staff(p));
+  bool by_staff = a->basis == Basis::Staff && staffWorksInbox(policy_.staff(p));
   storage::Transaction tx(repo_.conn());
   c.number = repo_.nextNumber(c.org_id);
   c.id = repo_.insert(c);
+  store(c, Status::New, false, c.created_at);
   storeAttachments(c, std::move(*checked), files, std::nullopt, p, by_staff, false, c.created_at);
   repo_.indexForSearch(c.id);
   recordEvent(c, "case.created", caseEventData(c));
-  notifier_.opened(c, p.user.id);
+  notifier_.opened(c, p.user.id, settings_.load(c.org_id).support_email);
   tx.commit();
   Seen seen = standing(p, c).value_or(Seen{{}, Side::Customer, true});
   seen.detail = detail(c, seen.side);
@@ -212,6 +230,7 @@ core::Result<Commented> CaseService::comment(const identity::Principal& p, core:
   Commented out;
   storage::Transaction tx(repo_.conn());
   Case target = *c;
+  auto from = c->status;
   if (!staff && c->status == Status::Closed) {
     // A closed case stays closed: the comment starts a new case that follows it.
     target.follows_case_id = c->id;
@@ -221,6 +240,9 @@ core::Result<Commented> CaseService::comment(const identity::Principal& p, core:
     target.resolved_at.reset();
     target.closed_at.reset();
     target.external_id.reset();
+    target.clock = {};
+    target.rating.reset();
+    from = Status::New;
     target.created_at = target.updated_at = now;
     target.number = repo_.nextNumber(target.org_id);
     target.id = repo_.insert(target);
@@ -246,7 +268,7 @@ core::Result<Commented> CaseService::comment(const identity::Principal& p, core:
   bool requester = target.requester && target.requester->id == p.user.id;
   if (!staff && !requester) repo_.addParticipant(target.id, p.user.id, target.company_id);
   target.updated_at = now;
-  repo_.updateState(target);
+  store(target, from, staff && !internal, now);
   repo_.indexForSearch(target.id);
   if (!internal) {
     recordEvent(target, "case.commented", commentEventData(target, m, out.attachments));
@@ -313,13 +335,42 @@ core::Result<Seen> CaseService::update(const identity::Principal& p, core::CaseI
   }
   if (changed) {
     next.updated_at = now;
-    repo_.updateState(next);
+    store(next, c->status, false, now);
   }
   if (status_changed && staff) notifier_.statusChanged(next, p.user.id);
   if (reassigned) notifier_.assigned(next, p.user.id);
   tx.commit();
   seen->detail = detail(next, seen->side);
   return std::move(*seen);
+}
+
+core::Result<Seen> CaseService::rate(const identity::Principal& p, core::CaseId id, int stars,
+                                     const std::string& comment) {
+  auto v = visible(p, id);
+  if (!v) return fail(v.error());
+  const auto& c = v->item;
+  if (!c.requester || c.requester->id != p.user.id || v->seen.side == Side::Staff) {
+    return fail(Error::forbidden("errors.cases.rating_is_the_requesters"));
+  }
+  if (stars < 1 || stars > 5) return fail(Error::invalid("errors.cases.bad_rating", "stars"));
+  if (comment.size() > kMaxRatingComment || !core::isCleanUtf8(comment, true)) {
+    return fail(Error::invalid("errors.cases.bad_rating_comment", "comment")
+                    .with("max", std::to_string(kMaxRatingComment)));
+  }
+  if (c.status != Status::Resolved && c.status != Status::Closed) {
+    return fail(Error::conflict("errors.cases.rate_when_resolved"));
+  }
+  Case next = c;
+  next.rating = Rating{stars, comment, clock_.now()};
+  storage::Transaction tx(repo_.conn());
+  if (!repo_.rate(c.id, *next.rating)) return fail(Error::conflict("errors.cases.rated_already"));
+  tx.commit();
+  v->seen.detail = detail(next, v->seen.side);
+  return std::move(v->seen);
+}
+
+bool CaseService::worksInbox(const identity::Principal& p) {
+  return staffWorksInbox(policy_.staff(p));
 }
 
 core::Result<Attachment> CaseService::attach(const identity::Principal& p, core::CaseId id,
@@ -340,7 +391,7 @@ core::Result<Attachment> CaseService::attach(const identity::Principal& p, core:
       storeAttachments(*c, std::move(*checked), files, std::nullopt, p, staff, internal, now);
   Case next = *c;
   next.updated_at = now;
-  repo_.updateState(next);
+  store(next, c->status, false, now);
   tx.commit();
   return std::move(stored.front());
 }
@@ -495,7 +546,6 @@ core::Result<CaseUpserted> CaseService::upsert(const access::Company& company,
     c.updated_at = now;
     c.number = repo_.nextNumber(c.org_id);
     c.id = repo_.insert(c);
-    if (c.resolved_at) repo_.updateState(c);  // the insert leaves the times of resolution out
   } else {
     bool changed = c.subject != existing->subject || c.description != existing->description ||
                    c.site_id != existing->site_id || c.category_id != existing->category_id ||
@@ -523,7 +573,6 @@ core::Result<CaseUpserted> CaseService::upsert(const access::Company& company,
     if (changed || !u.comments.empty()) {
       c.updated_at = now;
       repo_.updateContent(c);
-      repo_.updateState(c);
     }
   }
   std::vector<Comment> added;
@@ -551,9 +600,13 @@ core::Result<CaseUpserted> CaseService::upsert(const access::Company& company,
     added.push_back(std::move(m));
   }
   out.comments_added = static_cast<int>(added.size());
+  // The state with its clock (the insert leaves the times of resolution and the clock out).
+  bool responded = std::any_of(added.begin(), added.end(),
+                               [](const Comment& m) { return m.by_staff && !m.internal; });
+  store(c, existing ? existing->status : Status::New, responded, now);
   repo_.indexForSearch(c.id);
   // The people of the case hear of it as of staff's own changes (nobody is the actor).
-  if (!existing) notifier_.opened(c, core::UserId{});
+  if (!existing) notifier_.opened(c, core::UserId{}, settings_.load(c.org_id).support_email);
   if (status_changed) notifier_.statusChanged(c, core::UserId{});
   if (reassigned) notifier_.assigned(c, core::UserId{});
   for (const auto& m : added) {
@@ -570,7 +623,7 @@ bool CaseService::mayOpen(const identity::Principal& p) {
 
 std::vector<std::pair<std::int64_t, std::string>> CaseService::categories(
     const identity::Principal& p) {
-  if (auto staff = policy_.staff(p); staff && worksInbox(staff)) {
+  if (auto staff = policy_.staff(p); staff && staffWorksInbox(staff)) {
     return repo_.categories(staff->org_id);
   }
   std::vector<core::OrgId> orgs;
@@ -591,7 +644,7 @@ std::vector<std::pair<std::int64_t, std::string>> CaseService::categories(
 std::vector<CaseService::Openable> CaseService::openable(
     const identity::Principal& p, std::optional<core::CompanyId> for_company) {
   std::vector<Openable> out;
-  if (auto staff = policy_.staff(p); staff && worksInbox(staff)) {
+  if (auto staff = policy_.staff(p); staff && staffWorksInbox(staff)) {
     if (!for_company) return out;
     auto a = policy_.company(p, *for_company);
     if (!a || a->basis != Basis::Staff) return out;
@@ -628,11 +681,16 @@ int CaseService::closeResolved() {
       continue;
     }
     changeStatus(*c, Status::Closed, std::nullopt, clock_.now());
-    repo_.updateState(*c);
+    store(*c, Status::Resolved, false, clock_.now());
     tx.commit();
     ++closed;
   }
   return closed;
+}
+
+void CaseService::store(Case& c, Status from, bool responded, std::int64_t now) {
+  advanceClock(c, settings_.load(c.org_id), from, responded, now);
+  repo_.updateState(c);
 }
 
 void CaseService::recordEvent(const Case& c, const std::string& type, const std::string& data) {

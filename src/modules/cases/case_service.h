@@ -12,6 +12,7 @@
 #include "modules/cases/case.h"
 #include "modules/cases/case_notifier.h"
 #include "modules/cases/case_repository.h"
+#include "modules/cases/support_settings_repository.h"
 
 namespace portico::cases {
 
@@ -49,9 +50,11 @@ struct Commented {
 // public comments only, case.status_changed) and its mails (CaseNotifier). Thread-safe.
 class CaseService {
  public:
-  CaseService(CaseRepository& repo, files::FileStore& files, access::Policy& policy,
-              events::EventLog& events, CaseNotifier& notifier, const core::Clock& clock)
+  CaseService(CaseRepository& repo, SupportSettingsRepository& settings, files::FileStore& files,
+              access::Policy& policy, events::EventLog& events, CaseNotifier& notifier,
+              const core::Clock& clock)
       : repo_(repo),
+        settings_(settings),
         files_(files),
         policy_(policy),
         events_(events),
@@ -89,6 +92,15 @@ class CaseService {
   // resolved or waiting one again; staff may also set any status, the priority and the assignee
   // (one of the organization's support staff). Conflict for a change a status does not allow.
   core::Result<Seen> update(const identity::Principal& p, core::CaseId id, const CaseUpdate& u);
+
+  // The requester rates their resolved (or closed) case: 1 to 5 stars and a comment of at most
+  // kMaxRatingComment bytes, once. InvalidInput naming stars or comment; Forbidden for anyone
+  // but the requester; Conflict for a case not resolved yet or rated already. Staff see the
+  // rating on the case (its JSON and page); no event (the contract names none for it).
+  core::Result<Seen> rate(const identity::Principal& p, core::CaseId id, int stars,
+                          const std::string& comment);
+  // True if the caller works the support inbox (service levels, assignees, templates).
+  bool worksInbox(const identity::Principal& p);
 
   // Where the caller may open a case: a company with support.open (not through an agent), with
   // the sites of it that the caller sees ({id, name}).
@@ -143,6 +155,10 @@ class CaseService {
   void changeStatus(Case& c, Status to, std::optional<core::UserId> actor, std::int64_t now);
   // The same without the event (the ERP's own change).
   void setStatus(Case& c, Status to, std::optional<core::UserId> actor, std::int64_t now);
+  // Writes the case's state (CaseRepository::updateState) with its service-level clock moved to
+  // `now` (advanceClock): from status `from`, `responded` if staff's public reply is now.
+  // REQUIRES: a transaction.
+  void store(Case& c, Status from, bool responded, std::int64_t now);
   void recordEvent(const Case& c, const std::string& type, const std::string& data);
   // The uploads checked, each with the name and type to keep; the first refused as an Error.
   core::Result<std::vector<Attachment>> checkUploads(const std::vector<Upload>& files);
@@ -155,6 +171,7 @@ class CaseService {
                                            bool internal, std::int64_t now);
 
   CaseRepository& repo_;
+  SupportSettingsRepository& settings_;
   files::FileStore& files_;
   access::Policy& policy_;
   events::EventLog& events_;

@@ -141,5 +141,54 @@ TEST_F(CaseNotificationsTest, APreferenceTurnedOffOrALostRightStopsTheMail) {
   EXPECT_TRUE(to(newMails(), "bob@a.example").empty());
 }
 
+TEST_F(CaseNotificationsTest, NewCasesAreMailedToTheSupportAddressOfTheSettings) {
+  auto admin = server.staffMember("Vendor", "alex@vendor.example", "admin");
+  newMails();
+  open(bob, {{"subject", "Nobody hears"}});
+  EXPECT_TRUE(newMails().empty());  // no support address yet
+
+  auto r = call("PUT", "/api/v1/staff/support-settings", admin,
+                {{"time_zone", "UTC"},
+                 {"work_days", {1, 2, 3, 4, 5}},
+                 {"day_start", "08:00"},
+                 {"day_end", "17:00"},
+                 {"support_email", "helpdesk@vendor.example"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto fresh = open(bob, {{"subject", "Scanner offline"},
+                          {"description", "Since the power cut."},
+                          {"priority", "high"}});
+  auto mails = to(newMails(), "helpdesk@vendor.example");
+  ASSERT_EQ(mails.size(), 1u);
+  const auto& m = mails[0];
+  auto number = fresh["number"].get<std::string>();
+  EXPECT_NE(m.find("Subject: [" + number + "] New case: Scanner offline\r\n"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("Since the power cut."), std::string::npos);
+  EXPECT_NE(m.find("Bob Member"), std::string::npos);
+  EXPECT_NE(m.find("High"), std::string::npos);
+  auto fresh_id = std::to_string(fresh["id"].get<std::int64_t>());
+  EXPECT_NE(m.find("/cases/" + fresh_id), std::string::npos);
+  EXPECT_NE(m.find("In-Reply-To: <case-" + fresh_id + "@"), std::string::npos) << m;
+
+  // The ERP's new cases too; its update of a known case is no new case.
+  auto erp = server.request("POST", "/api/v1/integration/cases",
+                            json({{"external_id", "ERP-77"},
+                                  {"company_external_id", "A"},
+                                  {"subject", "From the ERP"},
+                                  {"description", "Filed by phone."}})
+                                .dump(),
+                            {"Authorization: Bearer " + key, "Content-Type: application/json"});
+  ASSERT_EQ(erp.status, 201) << erp.body;  // created
+  EXPECT_EQ(to(newMails(), "helpdesk@vendor.example").size(), 1u);
+  erp = server.request("POST", "/api/v1/integration/cases",
+                       json({{"external_id", "ERP-77"},
+                             {"company_external_id", "A"},
+                             {"subject", "From the ERP, again"}})
+                           .dump(),
+                       {"Authorization: Bearer " + key, "Content-Type: application/json"});
+  ASSERT_EQ(erp.status, 200) << erp.body;
+  EXPECT_TRUE(to(newMails(), "helpdesk@vendor.example").empty());
+}
+
 }  // namespace
 }  // namespace portico::testing
