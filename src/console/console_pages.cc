@@ -65,6 +65,7 @@ constexpr Section kSections[] = {
     {StaffCapability::Deliveries, "/staff/deliveries", "deliveries"},
     {StaffCapability::Integration, "/staff/webhooks", "webhooks"},
     {StaffCapability::SupportSettings, "/staff/support-settings", "support_settings"},
+    {StaffCapability::SupportSettings, "/staff/case-categories", "case_categories"},
 };
 
 // The checked boxes of a group, each named `prefix` + an id ("permission.invoices.view"): the

@@ -33,6 +33,29 @@ class Pages {
                 });
     routes.page("POST", "/staff/support-settings", access::StaffCapability::SupportSettings,
                 [this](Request&, Context& c, const StaffRole& s) { return save(c, s); });
+    routes.page(
+        "GET", "/staff/case-categories", access::StaffCapability::SupportSettings,
+        [this](Request&, Context& c, const StaffRole& s) { return categories(c, s, "", 200); });
+    routes.page(
+        "POST", "/staff/case-categories", access::StaffCapability::SupportSettings,
+        [this](Request&, Context& c, const StaffRole& s) {
+          auto done = settings_.addCategory(s, formField(c, "name"), actorOf(c));
+          if (!done) return categoryFailed(c, s, done.error());
+          c.next_notice = core::Message{"notices.case_categories.added", {{"name", done->name}}};
+          return Response::redirect("/staff/case-categories");
+        });
+    routes.page(
+        "POST", "/staff/case-categories/{id}", access::StaffCapability::SupportSettings,
+        [this](Request& r, Context& c, const StaffRole& s) {
+          auto done =
+              settings_.renameCategory(s, r.idParam("id"), formField(c, "name"), actorOf(c));
+          if (!done) return categoryFailed(c, s, done.error());
+          c.next_notice = core::Message{"notices.case_categories.renamed", {{"name", done->name}}};
+          return Response::redirect("/staff/case-categories");
+        });
+    routes.page("POST", "/staff/case-categories/{id}/delete",
+                access::StaffCapability::SupportSettings,
+                [this](Request& r, Context& c, const StaffRole& s) { return remove(r, c, s); });
   }
 
  private:
@@ -123,6 +146,51 @@ class Pages {
         settings_.save(s, std::move(*in), {c.principal->user.id, c.origin.ip, c.origin.request_id});
     if (!done) return failed(done.error());
     return Response::redirect("/staff/support-settings?saved=1");
+  }
+
+  static audit::Actor actorOf(const Context& c) {
+    return {c.principal->user.id, c.origin.ip, c.origin.request_id};
+  }
+
+  // The categories with a form to add one and, on each, forms to rename and delete it.
+  Response categories(const Context& c, const StaffRole& s, const std::string& error,
+                      int status) const {
+    json items = json::array();
+    for (const auto& k : settings_.categories(s)) {
+      items.push_back(
+          {{"id", k.id},
+           {"name", k.name},
+           {"cases", pages_.text(c, core::Message{"case_categories.case_count",
+                                                  {{"count", std::to_string(k.cases)}}})}});
+    }
+    json data = {{"items", items},
+                 {"empty", items.empty()},
+                 {"name", formField(c, "name")},
+                 {"max", kMaxCategoryName}};
+    if (!error.empty()) data["error"] = error;
+    return pages_.render(c, "case_categories", std::move(data), status);
+  }
+  Response categoryFailed(const Context& c, const StaffRole& s, const core::Error& e) const {
+    if (e.code == core::ErrorCode::NotFound) return pages_.error(c, e);
+    return categories(c, s, pages_.message(c, e), http::statusFor(e.code));
+  }
+  Response remove(const Request& r, Context& c, const StaffRole& s) const {
+    auto k = settings_.category(s, r.idParam("id"));
+    if (!k) return pages_.error(c, k.error());
+    auto path = "/staff/case-categories/" + std::to_string(k->id);
+    if (!access::confirmed(c)) {
+      return pages_.confirm(c, {{"confirm.delete_case_category.heading", {}},
+                                {"confirm.delete_case_category.question",
+                                 {{"name", k->name}, {"count", std::to_string(k->cases)}}},
+                                {"confirm.delete_case_category.button", {}},
+                                path + "/delete",
+                                "/staff/case-categories",
+                                {}});
+    }
+    auto done = settings_.removeCategory(s, k->id, actorOf(c));
+    if (!done) return categoryFailed(c, s, done.error());
+    c.next_notice = core::Message{"notices.case_categories.removed", {{"name", k->name}}};
+    return Response::redirect("/staff/case-categories");
   }
 
   SupportSettingsService& settings_;

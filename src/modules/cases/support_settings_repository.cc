@@ -27,6 +27,22 @@ constexpr std::string_view kClearTargets = "DELETE FROM support_targets WHERE or
 constexpr std::string_view kInsertTarget =
     "INSERT INTO support_targets (org_id, priority, first_response_minutes, resolution_minutes)"
     " VALUES (?, ?, ?, ?)";
+constexpr std::string_view kCategories =
+    "SELECT k.id, k.name, (SELECT count(*) FROM cases c WHERE c.category_id = k.id)"
+    " FROM case_categories k WHERE k.org_id = ? ORDER BY k.name, k.id";
+constexpr std::string_view kCategory =
+    "SELECT k.id, k.name, (SELECT count(*) FROM cases c WHERE c.category_id = k.id)"
+    " FROM case_categories k WHERE k.org_id = ? AND k.id = ?";
+constexpr std::string_view kCategoryNamed =
+    "SELECT id FROM case_categories WHERE org_id = ? AND name = ?";
+constexpr std::string_view kInsertCategory =
+    "INSERT INTO case_categories (org_id, name, created_at) VALUES (?, ?, ?) RETURNING id";
+constexpr std::string_view kRenameCategory =
+    "UPDATE case_categories SET name = ? WHERE org_id = ? AND id = ?";
+constexpr std::string_view kUncategorize =
+    "UPDATE cases SET category_id = NULL WHERE org_id = ? AND category_id = ?";
+constexpr std::string_view kRemoveCategory =
+    "DELETE FROM case_categories WHERE org_id = ? AND id = ?";
 
 }  // namespace
 
@@ -82,6 +98,47 @@ void SupportSettingsRepository::save(core::OrgId org, const SupportSettings& s, 
               t.resolution_minutes)
         .run();
   }
+}
+
+std::vector<Category> SupportSettingsRepository::categories(core::OrgId org) {
+  Query q(conn(), kCategories);
+  q.bind(org.value);
+  std::vector<Category> out;
+  while (q.next()) out.push_back({q.getInt(0), q.getText(1), q.getInt(2)});
+  return out;
+}
+
+std::optional<Category> SupportSettingsRepository::category(core::OrgId org, std::int64_t id) {
+  Query q(conn(), kCategory);
+  q.bind(org.value, id);
+  if (!q.next()) return std::nullopt;
+  return Category{q.getInt(0), q.getText(1), q.getInt(2)};
+}
+
+std::optional<std::int64_t> SupportSettingsRepository::categoryNamed(core::OrgId org,
+                                                                     const std::string& name) {
+  Query q(conn(), kCategoryNamed);
+  q.bind(org.value, name);
+  if (!q.next()) return std::nullopt;
+  return q.getInt(0);
+}
+
+std::int64_t SupportSettingsRepository::insertCategory(core::OrgId org, const std::string& name,
+                                                       std::int64_t now) {
+  Query q(conn(), kInsertCategory);
+  q.bind(org.value, name, now);
+  q.next();
+  return q.getInt(0);
+}
+
+void SupportSettingsRepository::renameCategory(core::OrgId org, std::int64_t id,
+                                               const std::string& name) {
+  Query(conn(), kRenameCategory).bind(name, org.value, id).run();
+}
+
+void SupportSettingsRepository::removeCategory(core::OrgId org, std::int64_t id) {
+  Query(conn(), kUncategorize).bind(org.value, id).run();
+  Query(conn(), kRemoveCategory).bind(org.value, id).run();
 }
 
 }  // namespace portico::cases

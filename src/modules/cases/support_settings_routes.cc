@@ -40,6 +40,22 @@ core::Result<std::optional<std::int64_t>> minutesField(const json& target, const
   return std::optional<std::int64_t>(it->get<std::int64_t>());
 }
 
+// The body {name} of a new or renamed category.
+core::Result<std::string> categoryNameField(const Request& r) {
+  auto body = objectBody(r, {"name"});
+  if (!body) return fail(body.error());
+  auto name = body->find("name");
+  if (name == body->end() || !name->is_string()) {
+    return fail(Error::invalid("errors.case_categories.bad_name", "name")
+                    .with("max", std::to_string(kMaxCategoryName)));
+  }
+  return name->get<std::string>();
+}
+
+json categoryToJson(const Category& k) {
+  return {{"id", k.id}, {"name", k.name}, {"cases", k.cases}};
+}
+
 }  // namespace
 
 core::Result<SupportSettings> readSupportSettings(const nlohmann::json& object) {
@@ -137,6 +153,37 @@ void registerSupportSettingsRoutes(access::StaffRoutes& routes, SupportSettingsS
                auto saved = settings.save(s, std::move(*in), actorOf(c));
                if (!saved) return http::jsonError(saved.error());
                return Response::json(200, supportSettingsToJson(*saved).dump());
+             });
+
+  routes.api("GET", "/api/v1/staff/case-categories", access::StaffCapability::SupportSettings,
+             [&settings](Request&, Context&, const StaffRole& s) {
+               json items = json::array();
+               for (const auto& k : settings.categories(s)) items.push_back(categoryToJson(k));
+               return Response::json(200, json{{"items", items}}.dump());
+             });
+  routes.api("POST", "/api/v1/staff/case-categories", access::StaffCapability::SupportSettings,
+             [&settings](Request& r, Context& c, const StaffRole& s) {
+               auto name = categoryNameField(r);
+               if (!name) return http::jsonError(name.error());
+               auto done = settings.addCategory(s, *name, actorOf(c));
+               if (!done) return http::jsonError(done.error());
+               return Response::json(201, categoryToJson(*done).dump());
+             });
+  routes.api("PATCH", "/api/v1/staff/case-categories/{id}",
+             access::StaffCapability::SupportSettings,
+             [&settings](Request& r, Context& c, const StaffRole& s) {
+               auto name = categoryNameField(r);
+               if (!name) return http::jsonError(name.error());
+               auto done = settings.renameCategory(s, r.idParam("id"), *name, actorOf(c));
+               if (!done) return http::jsonError(done.error());
+               return Response::json(200, categoryToJson(*done).dump());
+             });
+  routes.api("DELETE", "/api/v1/staff/case-categories/{id}",
+             access::StaffCapability::SupportSettings,
+             [&settings](Request& r, Context& c, const StaffRole& s) {
+               auto done = settings.removeCategory(s, r.idParam("id"), actorOf(c));
+               if (!done) return http::jsonError(done.error());
+               return Response::noContent();
              });
 }
 

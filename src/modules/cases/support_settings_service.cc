@@ -53,6 +53,15 @@ core::Status check(const SupportSettings& s) {
   return {};
 }
 
+core::Result<std::string> categoryName(const std::string& in) {
+  auto name = std::string(core::trim(in));
+  if (name.empty() || name.size() > kMaxCategoryName || !core::isCleanUtf8(name)) {
+    return fail(Error::invalid("errors.case_categories.bad_name", "name")
+                    .with("max", std::to_string(kMaxCategoryName)));
+  }
+  return name;
+}
+
 }  // namespace
 
 SupportSettings SupportSettingsService::get(const access::StaffRole& staff) {
@@ -74,6 +83,70 @@ core::Result<SupportSettings> SupportSettingsService::save(const access::StaffRo
       actor, {"support_settings.updated", std::nullopt, staff.org_id, std::nullopt, detail.dump()});
   tx.commit();
   return in;
+}
+
+std::vector<Category> SupportSettingsService::categories(const access::StaffRole& staff) {
+  return repo_.categories(staff.org_id);
+}
+
+core::Result<Category> SupportSettingsService::category(const access::StaffRole& staff,
+                                                        std::int64_t id) {
+  auto k = repo_.category(staff.org_id, id);
+  if (!k) return fail(Error::notFound("errors.case_categories.no_such_category"));
+  return *k;
+}
+
+core::Result<Category> SupportSettingsService::addCategory(const access::StaffRole& staff,
+                                                           const std::string& in,
+                                                           const audit::Actor& actor) {
+  auto name = categoryName(in);
+  if (!name) return fail(name.error());
+  storage::Transaction tx(repo_.conn());
+  if (repo_.categoryNamed(staff.org_id, *name)) {
+    return fail(Error::conflict("errors.case_categories.name_taken").with("name", *name));
+  }
+  if (repo_.categories(staff.org_id).size() >= kMaxCategories) {
+    return fail(Error::conflict("errors.case_categories.too_many")
+                    .with("max", std::to_string(kMaxCategories)));
+  }
+  auto id = repo_.insertCategory(staff.org_id, *name, clock_.now());
+  audit_.record(actor, {"case_category.created", std::nullopt, staff.org_id, std::nullopt,
+                        nlohmann::json{{"name", *name}}.dump()});
+  tx.commit();
+  return Category{id, *name, 0};
+}
+
+core::Result<Category> SupportSettingsService::renameCategory(const access::StaffRole& staff,
+                                                              std::int64_t id,
+                                                              const std::string& in,
+                                                              const audit::Actor& actor) {
+  auto name = categoryName(in);
+  if (!name) return fail(name.error());
+  storage::Transaction tx(repo_.conn());
+  auto k = repo_.category(staff.org_id, id);
+  if (!k) return fail(Error::notFound("errors.case_categories.no_such_category"));
+  if (k->name == *name) return *k;
+  if (repo_.categoryNamed(staff.org_id, *name)) {
+    return fail(Error::conflict("errors.case_categories.name_taken").with("name", *name));
+  }
+  repo_.renameCategory(staff.org_id, id, *name);
+  audit_.record(actor, {"case_category.renamed", std::nullopt, staff.org_id, std::nullopt,
+                        nlohmann::json{{"from", k->name}, {"to", *name}}.dump()});
+  tx.commit();
+  k->name = *name;
+  return *k;
+}
+
+core::Status SupportSettingsService::removeCategory(const access::StaffRole& staff, std::int64_t id,
+                                                    const audit::Actor& actor) {
+  storage::Transaction tx(repo_.conn());
+  auto k = repo_.category(staff.org_id, id);
+  if (!k) return fail(Error::notFound("errors.case_categories.no_such_category"));
+  repo_.removeCategory(staff.org_id, id);
+  audit_.record(actor, {"case_category.removed", std::nullopt, staff.org_id, std::nullopt,
+                        nlohmann::json{{"name", k->name}, {"cases", k->cases}}.dump()});
+  tx.commit();
+  return {};
 }
 
 }  // namespace portico::cases

@@ -27,6 +27,20 @@ class SupportSettingsService {
   core::Result<SupportSettings> save(const access::StaffRole& staff, SupportSettings in,
                                      const audit::Actor& actor);
 
+  // The categories customers and the ERP file cases under. A name is 1 to kMaxCategoryName
+  // characters of clean text, unique in the organization (InvalidInput naming `name`; Conflict
+  // for a name taken); at most kMaxCategories (Conflict). Audited as case_category.created,
+  // .renamed and .removed; a removed category's cases keep no category. NotFound for a category
+  // of another organization.
+  std::vector<Category> categories(const access::StaffRole& staff);
+  core::Result<Category> category(const access::StaffRole& staff, std::int64_t id);
+  core::Result<Category> addCategory(const access::StaffRole& staff, const std::string& name,
+                                     const audit::Actor& actor);
+  core::Result<Category> renameCategory(const access::StaffRole& staff, std::int64_t id,
+                                        const std::string& name, const audit::Actor& actor);
+  core::Status removeCategory(const access::StaffRole& staff, std::int64_t id,
+                              const audit::Actor& actor);
+
  private:
   SupportSettingsRepository& repo_;
   audit::AuditLog& audit_;
