@@ -242,7 +242,11 @@ void searchClause(ListSql& s, bool staff, const std::vector<std::string>& words)
                   " WHERE public_text @@ to_tsquery('simple', ?))");
   } else {
     if (!staff) match = "{number subject description comments} : (" + match + ")";
-    s.sql(" AND c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)");
+    // A customer's scope is a few companies: its index finds their cases, each then looked up
+    // in the matches (the unary + keeps SQLite from starting at the matches instead, a lookup of
+    // each in the table; from a staff member's scope, the organization's every case, it should).
+    s.sql(staff ? " AND c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)"
+                : " AND +c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)");
   }
   s.arg(match);
 }
@@ -284,8 +288,8 @@ ListSql where(Dialect d, const CaseScope& scope, const CaseFilter& f,
   return s;
 }
 
-// The condition that starts a page after a cursor, and the order of a sort.
-void pageAfter(ListSql& s, Sort sort, const std::optional<CaseCursor>& after) {
+// The condition that starts a page after a cursor; returns the ORDER BY of the sort.
+std::string pageAfter(ListSql& s, Sort sort, const std::optional<CaseCursor>& after) {
   const char* order = " ORDER BY c.id DESC";
   const char* cond = " AND c.id < ?";
   bool keyed = false;
@@ -317,7 +321,7 @@ void pageAfter(ListSql& s, Sort sort, const std::optional<CaseCursor>& after) {
     if (keyed) s.arg(after->key).arg(after->key);
     s.arg(after->id);
   }
-  s.sql(order);
+  return order;
 }
 
 std::optional<Person> personAt(Query& q, int k) {
@@ -430,9 +434,11 @@ void CaseRepository::updateContent(const Case& c) {
 
 std::vector<Case> CaseRepository::list(const CaseScope& scope, const CaseFilter& filter) {
   auto s = where(conn().dialect(), scope, filter, searchWords(filter.query), true);
-  pageAfter(s, filter.sort, filter.after);
-  s.sql(" LIMIT ?").arg(static_cast<std::int64_t>(filter.limit) + 1);
-  Query q(conn(), "SELECT " CASE_COLUMNS CASE_FROM + s.text());
+  auto order = pageAfter(s, filter.sort, filter.after);
+  s.sql(order).sql(" LIMIT ?").arg(static_cast<std::int64_t>(filter.limit) + 1);
+  // The page's ids first, from the indexes alone where the sort allows; then their rows.
+  Query q(conn(), "SELECT " CASE_COLUMNS CASE_FROM " WHERE c.id IN (SELECT c.id FROM cases c" +
+                      s.text() + ")" + order);
   s.bindTo(q);
   std::vector<Case> out;
   while (q.next()) out.push_back(readCase(q));
