@@ -4,8 +4,8 @@
 #include <string>
 
 #include "modules/cases/case_service.h"
-#include "modules/cases/case_template.h"
-#include "modules/cases/service_level.h"
+#include "modules/cases/case_templates/case_template.h"
+#include "modules/cases/support_settings/service_level.h"
 
 namespace portico::cases {
 

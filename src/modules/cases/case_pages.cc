@@ -7,8 +7,8 @@
 #include "directory/directory_fields.h"
 #include "http/multipart.h"
 #include "modules/cases/case_routes.h"
-#include "modules/cases/service_level.h"
-#include "modules/cases/template_pages.h"
+#include "modules/cases/case_templates/template_pages.h"
+#include "modules/cases/support_settings/service_level.h"
 
 namespace portico::cases {
 namespace {

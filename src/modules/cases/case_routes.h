@@ -5,7 +5,7 @@
 #include "http/multipart.h"
 #include "identity/guard.h"
 #include "modules/cases/case_service.h"
-#include "modules/cases/template_service.h"
+#include "modules/cases/case_templates/template_service.h"
 
 namespace portico::cases {
 

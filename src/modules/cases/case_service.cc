@@ -5,7 +5,7 @@
 #include "core/text.h"
 #include "http/content_sniff.h"
 #include "modules/cases/case_json.h"
-#include "modules/cases/service_level.h"
+#include "modules/cases/support_settings/service_level.h"
 #include "storage/db.h"
 
 namespace portico::cases {

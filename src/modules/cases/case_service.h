@@ -12,7 +12,7 @@
 #include "modules/cases/case.h"
 #include "modules/cases/case_notifier.h"
 #include "modules/cases/case_repository.h"
-#include "modules/cases/support_settings_repository.h"
+#include "modules/cases/support_settings/support_settings_repository.h"
 
 namespace portico::cases {
 

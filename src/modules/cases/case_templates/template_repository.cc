@@ -1,4 +1,4 @@
-#include "modules/cases/template_repository.h"
+#include "modules/cases/case_templates/template_repository.h"
 
 namespace portico::cases {
 namespace {

@@ -1,4 +1,4 @@
-#include "modules/cases/support_settings_routes.h"
+#include "modules/cases/support_settings/support_settings_routes.h"
 
 #include "core/text.h"
 #include "http/error_response.h"

@@ -1,4 +1,4 @@
-#include "modules/cases/case_template.h"
+#include "modules/cases/case_templates/case_template.h"
 
 #include <array>
 #include <utility>

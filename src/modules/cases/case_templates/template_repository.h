@@ -4,7 +4,7 @@
 #include <optional>
 #include <vector>
 
-#include "modules/cases/case_template.h"
+#include "modules/cases/case_templates/case_template.h"
 #include "storage/db.h"
 
 namespace portico::cases {

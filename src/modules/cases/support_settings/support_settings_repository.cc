@@ -1,4 +1,4 @@
-#include "modules/cases/support_settings_repository.h"
+#include "modules/cases/support_settings/support_settings_repository.h"
 
 namespace portico::cases {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "access/policy.h"
 #include "identity/guard.h"
-#include "modules/cases/template_service.h"
+#include "modules/cases/case_templates/template_service.h"
 #include "web/views.h"
 
 namespace portico::cases {

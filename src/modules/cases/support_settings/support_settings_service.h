@@ -4,7 +4,7 @@
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/result.h"
-#include "modules/cases/support_settings_repository.h"
+#include "modules/cases/support_settings/support_settings_repository.h"
 
 namespace portico::cases {
 

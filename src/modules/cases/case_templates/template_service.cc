@@ -1,4 +1,4 @@
-#include "modules/cases/template_service.h"
+#include "modules/cases/case_templates/template_service.h"
 
 #include <nlohmann/json.hpp>
 

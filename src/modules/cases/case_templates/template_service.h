@@ -9,7 +9,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "modules/cases/case_service.h"
-#include "modules/cases/template_repository.h"
+#include "modules/cases/case_templates/template_repository.h"
 
 namespace portico::cases {
 

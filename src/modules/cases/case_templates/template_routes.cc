@@ -1,4 +1,4 @@
-#include "modules/cases/template_routes.h"
+#include "modules/cases/case_templates/template_routes.h"
 
 #include "access/access_pages.h"
 #include "core/text.h"

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "identity/guard.h"
-#include "modules/cases/template_service.h"
+#include "modules/cases/case_templates/template_service.h"
 
 namespace portico::cases {
 

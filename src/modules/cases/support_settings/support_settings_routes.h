@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access/staff_routes.h"
-#include "modules/cases/support_settings_service.h"
+#include "modules/cases/support_settings/support_settings_service.h"
 #include "web/views.h"
 
 namespace portico::cases {

@@ -1,4 +1,4 @@
-#include "modules/cases/service_level.h"
+#include "modules/cases/support_settings/service_level.h"
 
 #include <algorithm>
 

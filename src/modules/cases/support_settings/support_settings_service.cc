@@ -1,4 +1,4 @@
-#include "modules/cases/support_settings_service.h"
+#include "modules/cases/support_settings/support_settings_service.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>

@@ -1,10 +1,10 @@
-#include "modules/cases/template_pages.h"
+#include "modules/cases/case_templates/template_pages.h"
 
 #include <nlohmann/json.hpp>
 
 #include "access/access_pages.h"
 #include "core/text.h"
-#include "modules/cases/template_routes.h"
+#include "modules/cases/case_templates/template_routes.h"
 
 namespace portico::cases {
 namespace {

@@ -4,7 +4,7 @@
 #include "access/access_pages.h"
 #include "core/text.h"
 #include "modules/cases/case_json.h"
-#include "modules/cases/support_settings_routes.h"
+#include "modules/cases/support_settings/support_settings_routes.h"
 
 namespace portico::cases {
 namespace {

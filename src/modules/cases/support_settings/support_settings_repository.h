@@ -1,6 +1,6 @@
 #pragma once
 
-#include "modules/cases/service_level.h"
+#include "modules/cases/support_settings/service_level.h"
 #include "storage/db.h"
 
 namespace portico::cases {
