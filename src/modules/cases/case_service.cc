@@ -38,7 +38,20 @@ core::Result<CasePage> CaseService::list(const identity::Principal& p, const Cas
   CaseScope scope;
   scope.user = p.user.id;
   bool any = false;
-  if (auto staff = policy_.staff(p); staff && access::Policy::staffSeesRecords(*staff)) {
+  auto staff = policy_.staff(p);
+  bool inbox = staffWorksInbox(staff);
+  // The service levels and the assignees are the inbox's, not the customers' (nor those of staff
+  // who see the records without working the inbox).
+  if (!inbox) {
+    if (filter.sort == Sort::Due) {
+      return fail(Error::invalid("errors.cases.staff_only_filter", "sort"));
+    }
+    if (filter.assignee) {
+      return fail(Error::invalid("errors.cases.staff_only_filter", "assignee_id"));
+    }
+    if (filter.breached) return fail(Error::invalid("errors.cases.staff_only_filter", "breached"));
+  }
+  if (staff && access::Policy::staffSeesRecords(*staff)) {
     if (filter.company) {
       auto a = policy_.company(p, *filter.company);
       if (!a || a->basis != Basis::Staff) {
@@ -50,13 +63,6 @@ core::Result<CasePage> CaseService::list(const identity::Principal& p, const Cas
     if (staff->role == "department_admin") scope.departments = staff->departments;
     any = true;
   } else {
-    // The service levels and the assignees are the inbox's, not the customers'.
-    if (filter.sort == Sort::Due) {
-      return fail(Error::invalid("errors.cases.staff_only_filter", "sort"));
-    }
-    if (filter.assignee)
-      return fail(Error::invalid("errors.cases.staff_only_filter", "assignee_id"));
-    if (filter.breached) return fail(Error::invalid("errors.cases.staff_only_filter", "breached"));
     bool found = !filter.company;
     for (const auto& a : policy_.memberships(p)) {
       if (!a.can(Permission::SupportView)) continue;
@@ -88,7 +94,7 @@ core::Result<CasePage> CaseService::list(const identity::Principal& p, const Cas
       page.next_cursor = cursorText(filter.sort, cursorAfter(filter.sort, page.items.back()));
     }
     counted = repo_.counts(scope, filter);
-    if (scope.org && !page.items.empty()) {
+    if (scope.org && inbox && !page.items.empty()) {
       auto settings = settings_.load(*scope.org);
       for (auto& c : page.items) c.service_level = serviceLevel(c, settings, scope.now);
     }

@@ -443,5 +443,62 @@ TEST_F(ServiceLevelTest, StaffSetTheSettingsInTheConsole) {
   EXPECT_EQ(sam.get("/staff/support-settings").status, 403);
 }
 
+TEST_F(ServiceLevelTest, TargetsDoneWhileTheClockStandsAreMet) {
+  settle(
+      aroundTheClock({{"urgent", {{"first_response_minutes", 30}, {"resolution_minutes", 480}}}}));
+  // Resolved straight from waiting, with staff's first reply written while it waited.
+  auto id = open(bob, {{"priority", "urgent"}})["id"].get<std::int64_t>();
+  patch(id, {{"status", "waiting_third_party"}});
+  server.clock().advance(60);
+  reply(support, id, "The supplier is on it.");
+  auto replied = now();
+  auto s = staffView(id)["service_level"];
+  EXPECT_EQ(s["first_response"]["state"], "met");
+  EXPECT_EQ(s["first_response"]["done_at"], at(replied));
+  EXPECT_EQ(s["resolution"]["state"], "paused");
+  server.clock().advance(60);
+  patch(id, {{"status", "resolved"}});
+  s = staffView(id)["service_level"];
+  EXPECT_EQ(s["resolution"]["state"], "met");
+  EXPECT_EQ(s["resolution"]["done_at"], at(now()));
+  EXPECT_TRUE(s["resolution"]["breached_at"].is_null());
+
+  // Resolved without any reply: both targets are done then.
+  auto quiet = open(bob, {{"priority", "urgent"}})["id"].get<std::int64_t>();
+  server.clock().advance(60);
+  patch(quiet, {{"status", "resolved"}});
+  s = staffView(quiet)["service_level"];
+  EXPECT_EQ(s["first_response"]["state"], "met");
+  EXPECT_EQ(s["first_response"]["done_at"], at(now()));
+  EXPECT_EQ(s["resolution"]["done_at"], at(now()));
+}
+
+TEST_F(ServiceLevelTest, ATargetTheCalendarCannotReachIsRefused) {
+  // Monday to Friday, 08:00 to 17:00: 500,000 working minutes are more than three years.
+  auto r = call("PUT", "/api/v1/staff/support-settings", boss,
+                {{"time_zone", "UTC"},
+                 {"work_days", {1, 2, 3, 4, 5}},
+                 {"day_start", "08:00"},
+                 {"day_end", "17:00"},
+                 {"targets", {{"low", {{"resolution_minutes", 500000}}}}}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["error"]["field"], "targets");
+  EXPECT_NE(r.body.find("longer than this calendar"), std::string::npos) << r.body;
+  // Around the clock the same target fits.
+  settle(aroundTheClock({{"low", {{"resolution_minutes", 500000}}}}));
+}
+
+TEST_F(ServiceLevelTest, StaffOutsideTheInboxGetNoServiceLevels) {
+  settle(aroundTheClock({{"normal", {{"first_response_minutes", 10}}}}));
+  open(bob);
+  auto writer = server.staffMember("Vendor", "cc@vendor.example", "content_creator");
+  auto r = call("GET", "/api/v1/cases", writer);
+  ASSERT_EQ(r.status, 200) << r.body;
+  for (const auto& item : r.json()["items"]) EXPECT_FALSE(item.contains("service_level"));
+  for (const auto* query : {"?sort=due", "?breached=true", "?assignee_id=1"}) {
+    EXPECT_EQ(call("GET", std::string("/api/v1/cases") + query, writer).status, 400) << query;
+  }
+}
+
 }  // namespace
 }  // namespace portico::testing

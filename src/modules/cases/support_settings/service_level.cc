@@ -90,6 +90,13 @@ std::string_view targetStateName(TargetState s) {
 
 namespace {
 
+// When a resolved or closed case stopped: its resolution, or its closing (a case closed straight
+// from open has no resolution); nullopt while it runs or waits.
+std::optional<std::int64_t> endOf(const Case& c) {
+  if (!stopped(c.status)) return std::nullopt;
+  return c.resolved_at ? c.resolved_at : c.closed_at;
+}
+
 TargetView view(bool done, std::optional<std::int64_t> done_at, std::optional<std::int64_t> due,
                 std::optional<std::int64_t> breached, bool runs, bool target, std::int64_t now) {
   TargetView v;
@@ -100,7 +107,8 @@ TargetView view(bool done, std::optional<std::int64_t> done_at, std::optional<st
   if (breached) {
     v.state = TargetState::Breached;
   } else if (done) {
-    v.state = due ? TargetState::Met : TargetState::None;
+    // Done in time: also when it was done while the clock stood (no due time then).
+    v.state = due || target ? TargetState::Met : TargetState::None;
   } else if (due) {
     v.state = TargetState::Pending;
   } else {
@@ -114,15 +122,17 @@ TargetView view(bool done, std::optional<std::int64_t> done_at, std::optional<st
 TargetView firstResponseView(const Case& c, const Targets& t, std::int64_t now) {
   const auto& k = c.clock;
   bool done = k.first_response_at.has_value() || stopped(c.status);
-  return view(done, k.first_response_at, k.first_response_due, k.first_response_breached,
-              clockRuns(c.status), t.first_response_minutes.has_value(), now);
+  // Without a reply, a case resolved or closed is done with its first response then.
+  auto done_at = k.first_response_at ? k.first_response_at : endOf(c);
+  return view(done, done_at, k.first_response_due, k.first_response_breached, clockRuns(c.status),
+              t.first_response_minutes.has_value(), now);
 }
 
 TargetView resolutionView(const Case& c, const Targets& t, std::int64_t now) {
   const auto& k = c.clock;
   bool done = stopped(c.status);
-  return view(done, done ? c.resolved_at : std::nullopt, k.resolution_due, k.resolution_breached,
-              clockRuns(c.status), t.resolution_minutes.has_value(), now);
+  return view(done, endOf(c), k.resolution_due, k.resolution_breached, clockRuns(c.status),
+              t.resolution_minutes.has_value(), now);
 }
 
 ServiceLevel serviceLevel(const Case& c, const SupportSettings& s, std::int64_t now) {

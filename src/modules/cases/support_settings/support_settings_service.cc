@@ -11,7 +11,7 @@ namespace {
 using core::Error;
 using core::fail;
 
-core::Status check(const SupportSettings& s) {
+core::Status check(const SupportSettings& s, std::int64_t now) {
   const auto& c = s.calendar;
   if (!core::isTimeZone(c.time_zone)) {
     return fail(Error::invalid("errors.support_settings.bad_time_zone", "time_zone"));
@@ -44,6 +44,12 @@ core::Status check(const SupportSettings& s) {
                         .with("priority", std::string(kPriorities[i]))
                         .with("max", std::to_string(kMaxTargetMinutes)));
       }
+      // The clock finds due times up to core::kCalendarHorizonDays ahead: a target this
+      // calendar's working time does not reach by then would never fall due.
+      if (*m && !core::addWorkingSeconds(c, now, **m * 60)) {
+        return fail(Error::invalid("errors.support_settings.target_beyond_calendar", "targets")
+                        .with("priority", std::string(kPriorities[i])));
+      }
     }
   }
   if (!s.support_email.empty() &&
@@ -73,9 +79,9 @@ core::Result<SupportSettings> SupportSettingsService::save(const access::StaffRo
                                                            const audit::Actor& actor) {
   std::sort(in.holidays.begin(), in.holidays.end(),
             [](const Holiday& a, const Holiday& b) { return a.day < b.day; });
-  if (auto ok = check(in); !ok) return fail(ok.error());
   in.calendar.holidays.clear();
   for (const auto& h : in.holidays) in.calendar.holidays.push_back(h.day);
+  if (auto ok = check(in, clock_.now()); !ok) return fail(ok.error());
   nlohmann::json detail = {{"time_zone", in.calendar.time_zone}, {"holidays", in.holidays.size()}};
   storage::Transaction tx(repo_.conn());
   repo_.save(staff.org_id, in, clock_.now());
