@@ -212,11 +212,11 @@ core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase
   storage::Transaction tx(repo_.conn());
   c.number = repo_.nextNumber(c.org_id);
   c.id = repo_.insert(c);
-  store(c, Status::New, false, c.created_at);
+  auto settings = store(c, Status::New, false, c.created_at);
   storeAttachments(c, std::move(*checked), files, std::nullopt, p, by_staff, false, c.created_at);
   repo_.indexForSearch(c.id);
   recordEvent(c, "case.created", caseEventData(c));
-  notifier_.opened(c, p.user.id, settings_.load(c.org_id).support_email);
+  notifier_.opened(c, p.user.id, settings.support_email);
   tx.commit();
   Seen seen = standing(p, c).value_or(Seen{{}, Side::Customer, true});
   seen.detail = detail(c, seen.side);
@@ -609,10 +609,10 @@ core::Result<CaseUpserted> CaseService::upsert(const access::Company& company,
   // The state with its clock (the insert leaves the times of resolution and the clock out).
   bool responded = std::any_of(added.begin(), added.end(),
                                [](const Comment& m) { return m.by_staff && !m.internal; });
-  store(c, existing ? existing->status : Status::New, responded, now);
+  auto settings = store(c, existing ? existing->status : Status::New, responded, now);
   repo_.indexForSearch(c.id);
   // The people of the case hear of it as of staff's own changes (nobody is the actor).
-  if (!existing) notifier_.opened(c, core::UserId{}, settings_.load(c.org_id).support_email);
+  if (!existing) notifier_.opened(c, core::UserId{}, settings.support_email);
   if (status_changed) notifier_.statusChanged(c, core::UserId{});
   if (reassigned) notifier_.assigned(c, core::UserId{});
   for (const auto& m : added) {
@@ -694,9 +694,11 @@ int CaseService::closeResolved() {
   return closed;
 }
 
-void CaseService::store(Case& c, Status from, bool responded, std::int64_t now) {
-  advanceClock(c, settings_.load(c.org_id), from, responded, now);
+SupportSettings CaseService::store(Case& c, Status from, bool responded, std::int64_t now) {
+  auto settings = settings_.load(c.org_id);
+  advanceClock(c, settings, from, responded, now);
   repo_.updateState(c);
+  return settings;
 }
 
 void CaseService::recordEvent(const Case& c, const std::string& type, const std::string& data) {

@@ -157,8 +157,8 @@ class CaseService {
   void setStatus(Case& c, Status to, std::optional<core::UserId> actor, std::int64_t now);
   // Writes the case's state (CaseRepository::updateState) with its service-level clock moved to
   // `now` (advanceClock): from status `from`, `responded` if staff's public reply is now.
-  // REQUIRES: a transaction.
-  void store(Case& c, Status from, bool responded, std::int64_t now);
+  // Returns the settings it used, for the mails that follow. REQUIRES: a transaction.
+  SupportSettings store(Case& c, Status from, bool responded, std::int64_t now);
   void recordEvent(const Case& c, const std::string& type, const std::string& data);
   // The uploads checked, each with the name and type to keep; the first refused as an Error.
   core::Result<std::vector<Attachment>> checkUploads(const std::vector<Upload>& files);

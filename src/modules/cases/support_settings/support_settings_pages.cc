@@ -142,8 +142,7 @@ class Pages {
     };
     auto in = readSupportSettings(body);
     if (!in) return failed(in.error());
-    auto done =
-        settings_.save(s, std::move(*in), {c.principal->user.id, c.origin.ip, c.origin.request_id});
+    auto done = settings_.save(s, std::move(*in), actorOf(c));
     if (!done) return failed(done.error());
     return Response::redirect("/staff/support-settings?saved=1");
   }
