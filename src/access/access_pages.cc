@@ -113,11 +113,16 @@ Response PageRenderer::render(const Context& c, const std::string& name, json da
   if (staff && Policy::staffMay(*staff, kConsoleStart)) data["staff_console"] = true;
   // Support, for those who see cases: staff who read their customers' records, and members or
   // agents who hold support.view somewhere.
-  bool support = staff && Policy::staffSeesRecords(*staff);
-  for (const auto& a : support ? std::vector<CompanyAccess>{} : policy_.memberships(*c.principal)) {
+  // Documents (My pages), for those who see agreements and orders, quotes or invoices.
+  bool records = staff && Policy::staffSeesRecords(*staff);
+  bool support = records, documents = records;
+  for (const auto& a : records ? std::vector<CompanyAccess>{} : policy_.memberships(*c.principal)) {
     support = support || a.can(Permission::SupportView);
+    documents = documents || a.can(Permission::OrdersView) || a.can(Permission::QuotesView) ||
+                a.can(Permission::InvoicesView);
   }
   if (support) data["support_menu"] = true;
+  if (documents) data["documents_menu"] = true;
   return Response::html(status, views_.page(name, c.lang, data));
 }
 

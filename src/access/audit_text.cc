@@ -49,6 +49,12 @@ constexpr EventChoice kEventChoices[] = {
     {"organization", "licences.", "licences", false},
     {"organization", "api_key.", "api_key", false},
     {"organization", "delivery.", "delivery", false},
+    {"records", "case.", "case", true},
+    {"records", "agreement.", "agreement", true},
+    {"records", "order.", "order", true},
+    {"records", "quote.", "quote", true},
+    {"records", "invoice.", "invoice", true},
+    {"records", "documents.", "documents", true},
 };
 
 // Detail keys shown first, in this order (who or what it is about, then old values before new

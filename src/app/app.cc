@@ -42,6 +42,9 @@
 #include "modules/cases/support_settings/service_level.h"
 #include "modules/cases/support_settings/support_settings_routes.h"
 #include "modules/cases/case_templates/template_routes.h"
+#include "modules/documents/document_integration.h"
+#include "modules/documents/document_pages.h"
+#include "modules/documents/document_routes.h"
 #include "modules/emails/email_routes.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
@@ -142,6 +145,8 @@ struct App::Impl {
                      clock),
         template_repo(db),
         template_service(template_repo, case_repo, case_service, policy, audit, clock),
+        document_repo(db),
+        document_service(document_repo, policy, audit, clock),
         idempotency_repo(db),
         idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
@@ -314,6 +319,7 @@ struct App::Impl {
     access::registerCompanyKind(kinds, access_repo, audit, clock);
     directory::registerDirectoryKinds(kinds, directory_repo, access_repo, audit, clock);
     cases::registerCaseKind(kinds, case_service, access_repo, audit);
+    documents::registerDocumentKinds(kinds, document_service, access_repo, audit);
     integration::registerIntegrationRoutes(*guarded, kinds, db, views);
     page_state.push_back(console::registerWebhookPages(*staff_routes, *webhooks, views));
     events::registerEventsApi(*guarded, event_log, *webhooks);
@@ -327,6 +333,9 @@ struct App::Impl {
                                                              support_settings_service, views));
     page_state.push_back(
         cases::registerCasePages(*guarded, policy, case_service, template_service, views));
+    documents::registerDocumentRoutes(*guarded, document_service, throttle);
+    page_state.push_back(
+        documents::registerDocumentPages(*guarded, policy, document_service, throttle, views));
     // Last: the document describes every route registered above (and itself).
     guarded->api("GET", "/api/v1/openapi.json", identity::Access::Public,
                  [this](http::Request&, identity::Context&) {
@@ -374,6 +383,8 @@ struct App::Impl {
   cases::CaseService case_service;
   cases::TemplateRepository template_repo;
   cases::TemplateService template_service;
+  documents::DocumentRepository document_repo;
+  documents::DocumentService document_service;
   integration::IdempotencyRepository idempotency_repo;
   integration::Idempotency idempotency;
   integration::Kinds kinds;

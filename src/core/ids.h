@@ -18,5 +18,6 @@ using OrgId = Id<struct OrgTag>;
 using SessionId = Id<struct SessionTag>;
 using CompanyId = Id<struct CompanyTag>;
 using CaseId = Id<struct CaseTag>;
+using DocumentId = Id<struct DocumentTag>;
 
 }  // namespace portico::core

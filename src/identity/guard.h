@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "http/error_response.h"
 #include "http/multipart.h"
 #include "http/router.h"
@@ -74,6 +75,13 @@ struct Context {
   std::optional<core::Message> notice;
   std::optional<core::Message> next_notice;
 };
+
+// Who acts, for the audit log: the signed-in user (if any), the request's address and id.
+inline audit::Actor auditActor(const Context& c) {
+  std::optional<core::UserId> user;
+  if (c.principal) user = c.principal->user.id;
+  return {user, c.origin.ip, c.origin.request_id};
+}
 
 using GuardedHandler = std::function<http::Response(http::Request&, Context&)>;
 

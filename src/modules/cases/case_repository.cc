@@ -1,13 +1,14 @@
 #include "modules/cases/case_repository.h"
 
 #include <functional>
-#include <nlohmann/json.hpp>
-#include <variant>
+
+#include "storage/list_sql.h"
 
 namespace portico::cases {
 namespace {
 
 using storage::Dialect;
+using storage::ListSql;
 using storage::Query;
 
 #define CASE_COLUMNS                                                                          \
@@ -143,46 +144,6 @@ constexpr std::string_view kSitesOf =
     "SELECT id, name FROM sites WHERE company_id = ? ORDER BY name, id";
 constexpr std::string_view kPerson =
     "SELECT id, first_name, last_name, email FROM users WHERE id = ?";
-
-// A list's statement, made of only the conditions in use, so that the database can use its
-// indexes (cases_company_status, cases_org_due, ...) for the scope and the filters; its
-// parameters in order. The statement's text depends only on which conditions are in use, so the
-// connection's cache of prepared statements holds a few of them.
-class ListSql {
- public:
-  explicit ListSql(Dialect d) : d_(d) {}
-  ListSql& sql(std::string_view text) {
-    text_ += text;
-    return *this;
-  }
-  template <typename T>
-  ListSql& arg(T value) {
-    params_.emplace_back(std::move(value));
-    return *this;
-  }
-  // " <column> IN <ids>" with the ids in one parameter, however many.
-  ListSql& in(std::string_view column, const std::vector<std::int64_t>& ids) {
-    text_ += column;
-    if (d_ == Dialect::Postgres) {
-      std::string array = "{";
-      for (auto id : ids) array += (array.size() > 1 ? "," : "") + std::to_string(id);
-      text_ += " = ANY (?::bigint[])";
-      return arg(array + "}");
-    }
-    text_ += " IN (SELECT value FROM json_each(?))";
-    return arg(nlohmann::json(ids).dump());
-  }
-  Dialect dialect() const { return d_; }
-  const std::string& text() const { return text_; }
-  void bindTo(Query& q) const {
-    for (const auto& p : params_) std::visit([&q](const auto& v) { q.bind(v); }, p);
-  }
-
- private:
-  Dialect d_;
-  std::string text_;
-  std::vector<std::variant<std::int64_t, std::string>> params_;
-};
 
 constexpr std::string_view kFollows =
     "(c.requester_id = ? OR EXISTS (SELECT 1 FROM case_participants p"

@@ -1,0 +1,313 @@
+#include "modules/documents/document_repository.h"
+
+#include <functional>
+#include <nlohmann/json.hpp>
+
+#include "storage/list_sql.h"
+
+namespace portico::documents {
+namespace {
+
+using nlohmann::json;
+using storage::Dialect;
+using storage::ListSql;
+using storage::Query;
+
+#define DOCUMENT_COLUMNS                                                                       \
+  "d.id, d.org_id, d.company_id, co.name, d.kind, d.number, d.external_id, d.status, d.title," \
+  " d.currency, d.subtotal, d.vat, d.total, d.paid, d.doc_date, d.until_date, d.site_id,"      \
+  " COALESCE(s.name, ''), d.delivery_address, d.reference, d.owner_id, d.language, d.lines,"   \
+  " d.created_at, d.updated_at"
+#define DOCUMENT_FROM                                           \
+  " FROM documents d JOIN companies co ON co.id = d.company_id" \
+  " LEFT JOIN sites s ON s.id = d.site_id"
+
+constexpr std::string_view kFind = "SELECT " DOCUMENT_COLUMNS DOCUMENT_FROM " WHERE d.id = ?";
+constexpr std::string_view kFindExternal =
+    "SELECT " DOCUMENT_COLUMNS DOCUMENT_FROM
+    " WHERE d.org_id = ? AND d.kind = ? AND d.external_id = ?";
+constexpr std::string_view kInsert =
+    "INSERT INTO documents (org_id, company_id, kind, number, external_id, status, title,"
+    " currency, subtotal, vat, total, paid, doc_date, until_date, site_id, delivery_address,"
+    " reference, owner_id, language, lines, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kUpdate =
+    "UPDATE documents SET number = ?, external_id = ?, status = ?, title = ?, currency = ?,"
+    " subtotal = ?, vat = ?, total = ?, paid = ?, doc_date = ?, until_date = ?, site_id = ?,"
+    " delivery_address = ?, reference = ?, owner_id = ?, language = ?, lines = ?, updated_at = ?"
+    " WHERE id = ?";
+constexpr std::string_view kChanges =
+    "SELECT h.field, h.old_value, h.new_value, u.first_name, u.last_name, h.created_at"
+    " FROM document_changes h LEFT JOIN users u ON u.id = h.actor_id WHERE h.document_id = ?"
+    " ORDER BY h.id";
+constexpr std::string_view kInsertChange =
+    "INSERT INTO document_changes (company_id, document_id, actor_id, field, old_value, new_value,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kSiteExternal =
+    "SELECT id FROM sites WHERE company_id = ? AND external_id = ?";
+constexpr std::string_view kMemberByEmail =
+    "SELECT u.id FROM memberships m JOIN users u ON u.id = m.user_id"
+    " WHERE m.company_id = ? AND u.email = ?";
+
+std::string linesText(const std::vector<Line>& lines) {
+  json out = json::array();
+  for (const auto& l : lines) {
+    json j = {{"description", l.description},
+              {"quantity", l.quantity},
+              {"unit_price", l.unit_price},
+              {"vat_rate", l.vat_rate},
+              {"amount", l.amount}};
+    if (!l.sku.empty()) j["sku"] = l.sku;
+    if (!l.unit.empty()) j["unit"] = l.unit;
+    if (l.product_id) j["product_id"] = *l.product_id;
+    if (!l.price_rule.empty()) j["price_rule"] = l.price_rule;
+    out.push_back(std::move(j));
+  }
+  return out.dump();
+}
+
+std::vector<Line> linesFrom(const std::string& text) {
+  std::vector<Line> out;
+  auto all = json::parse(text, nullptr, false);
+  if (!all.is_array()) return out;
+  for (const auto& j : all) {
+    Line l;
+    l.description = j.value("description", "");
+    l.quantity = j.value("quantity", std::int64_t{0});
+    l.unit_price = j.value("unit_price", std::int64_t{0});
+    l.vat_rate = j.value("vat_rate", std::int64_t{0});
+    l.amount = j.value("amount", std::int64_t{0});
+    l.sku = j.value("sku", "");
+    l.unit = j.value("unit", "");
+    if (j.contains("product_id")) l.product_id = j["product_id"].get<std::int64_t>();
+    l.price_rule = j.value("price_rule", "");
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+Document readDocument(Query& q) {
+  Document d;
+  d.id = core::DocumentId{q.getInt(0)};
+  d.org_id = core::OrgId{q.getInt(1)};
+  d.company_id = core::CompanyId{q.getInt(2)};
+  d.company_name = q.getText(3);
+  d.kind = kindFromPlural(q.getText(4) + "s").value_or(Kind::Invoice);
+  d.number = q.getText(5);
+  d.external_id = q.getOptText(6);
+  d.status = q.getText(7);
+  d.title = q.getText(8);
+  d.currency = q.getText(9);
+  d.subtotal = q.getInt(10);
+  d.vat = q.getInt(11);
+  d.total = q.getInt(12);
+  d.paid = q.getInt(13);
+  d.date = q.getText(14);
+  d.until = q.getOptText(15);
+  d.site_id = q.getOptInt(16);
+  d.site_name = q.getText(17);
+  d.delivery_address = q.getText(18);
+  d.reference = q.getText(19);
+  if (auto owner = q.getOptInt(20)) d.owner = core::UserId{*owner};
+  d.language = q.getText(21);
+  d.lines = linesFrom(q.getText(22));
+  d.created_at = q.getInt(23);
+  d.updated_at = q.getInt(24);
+  return d;
+}
+
+std::optional<std::int64_t> ownerId(const Document& d) {
+  if (!d.owner) return std::nullopt;
+  return d.owner->value;
+}
+
+// The records a customer sees: every record of some companies and sites, and their own of
+// others. No term: nothing.
+void customerScope(ListSql& s, const DocumentScope& scope) {
+  std::vector<std::function<void()>> terms;
+  if (!scope.companies.empty()) terms.emplace_back([&] { s.in("d.company_id", scope.companies); });
+  if (!scope.sites.empty()) terms.emplace_back([&] { s.in("d.site_id", scope.sites); });
+  if (!scope.own_companies.empty() || !scope.own_sites.empty()) {
+    terms.emplace_back([&] {
+      s.sql("((");
+      if (!scope.own_companies.empty()) s.in("d.company_id", scope.own_companies);
+      if (!scope.own_companies.empty() && !scope.own_sites.empty()) s.sql(" OR ");
+      if (!scope.own_sites.empty()) s.in("d.site_id", scope.own_sites);
+      s.sql(") AND d.owner_id = ?").arg(scope.user.value).sql(")");
+    });
+  }
+  if (terms.empty()) {
+    s.sql(" WHERE 1 = 0");
+    return;
+  }
+  s.sql(" WHERE (");
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (i > 0) s.sql(" OR ");
+    terms[i]();
+  }
+  s.sql(")");
+}
+
+// `text` as a LIKE pattern that finds it anywhere, its own % and _ taken literally.
+std::string containing(const std::string& text) {
+  std::string out = "%";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+  }
+  return out + "%";
+}
+
+// The WHERE of a list and of its totals: the scope, the kind and the filters in use.
+ListSql where(Dialect dialect, const DocumentScope& scope, const DocumentFilter& f,
+              const std::string& today) {
+  ListSql s(dialect);
+  bool staff = scope.org.has_value();
+  if (staff) {
+    s.sql(" WHERE d.org_id = ?").arg(scope.org->value);
+    if (scope.departments) {
+      s.sql(" AND d.company_id IN (SELECT id FROM companies WHERE");
+      s.in(" department_id", *scope.departments).sql(")");
+    }
+  } else {
+    customerScope(s, scope);
+  }
+  s.sql(" AND d.kind = ?").arg(std::string(kindName(f.kind)));
+  if (!staff && f.kind == Kind::Quote) s.sql(" AND d.status <> 'draft'");
+  if (f.company) s.sql(" AND d.company_id = ?").arg(f.company->value);
+  if (f.site_id) s.sql(" AND d.site_id = ?").arg(*f.site_id);
+  if (f.kind == Kind::Quote && f.status == "sent") {
+    s.sql(" AND d.status = 'sent' AND (d.until_date IS NULL OR d.until_date >= ?)").arg(today);
+  } else if (f.kind == Kind::Quote && f.status == "expired") {
+    s.sql(" AND (d.status = 'expired' OR (d.status = 'sent' AND d.until_date < ?))").arg(today);
+  } else if (!f.status.empty()) {
+    s.sql(" AND d.status = ?").arg(f.status);
+  }
+  if (f.overdue) {
+    s.sql(" AND d.status IN ('issued', 'partially_paid') AND d.until_date < ?").arg(today);
+  }
+  if (f.from) s.sql(" AND d.doc_date >= ?").arg(*f.from);
+  if (f.to) s.sql(" AND d.doc_date <= ?").arg(*f.to);
+  if (!f.query.empty()) {
+    auto pattern = containing(f.query);
+    s.sql(
+         " AND (lower(d.number) LIKE ? ESCAPE '\\' OR lower(d.title) LIKE ? ESCAPE '\\'"
+         " OR lower(d.reference) LIKE ? ESCAPE '\\')")
+        .arg(pattern)
+        .arg(pattern)
+        .arg(pattern);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::optional<Document> DocumentRepository::find(core::DocumentId id) {
+  Query q(conn(), kFind);
+  q.bind(id.value);
+  if (!q.next()) return std::nullopt;
+  return readDocument(q);
+}
+
+std::optional<Document> DocumentRepository::findByExternalId(core::OrgId org, Kind kind,
+                                                             const std::string& external_id) {
+  Query q(conn(), kFindExternal);
+  q.bind(org.value, kindName(kind), external_id);
+  if (!q.next()) return std::nullopt;
+  return readDocument(q);
+}
+
+core::DocumentId DocumentRepository::insert(const Document& d) {
+  Query(conn(), kInsert)
+      .bind(d.org_id.value, d.company_id.value, kindName(d.kind), d.number, d.external_id, d.status,
+            d.title, d.currency, d.subtotal, d.vat, d.total, d.paid, d.date, d.until, d.site_id,
+            d.delivery_address, d.reference, ownerId(d), d.language, linesText(d.lines),
+            d.created_at, d.updated_at)
+      .run();
+  return core::DocumentId{conn().lastInsertId()};
+}
+
+void DocumentRepository::update(const Document& d) {
+  Query(conn(), kUpdate)
+      .bind(d.number, d.external_id, d.status, d.title, d.currency, d.subtotal, d.vat, d.total,
+            d.paid, d.date, d.until, d.site_id, d.delivery_address, d.reference, ownerId(d),
+            d.language, linesText(d.lines), d.updated_at, d.id.value)
+      .run();
+}
+
+std::vector<Document> DocumentRepository::list(const DocumentScope& scope,
+                                               const DocumentFilter& filter,
+                                               const std::string& today) {
+  auto s = where(conn().dialect(), scope, filter, today);
+  if (filter.after) {
+    s.sql(" AND (d.doc_date < ? OR (d.doc_date = ? AND d.id < ?))")
+        .arg(filter.after->date)
+        .arg(filter.after->date)
+        .arg(filter.after->id);
+  }
+  s.sql(" ORDER BY d.doc_date DESC, d.id DESC LIMIT ?")
+      .arg(static_cast<std::int64_t>(filter.limit) + 1);
+  // The page's ids first, from the indexes alone; then their rows.
+  Query q(conn(), "SELECT " DOCUMENT_COLUMNS DOCUMENT_FROM
+                  " WHERE d.id IN (SELECT d.id FROM documents d" +
+                      s.text() + ") ORDER BY d.doc_date DESC, d.id DESC");
+  s.bindTo(q);
+  std::vector<Document> out;
+  while (q.next()) out.push_back(readDocument(q));
+  return out;
+}
+
+std::vector<Total> DocumentRepository::totals(const DocumentScope& scope,
+                                              const DocumentFilter& filter,
+                                              const std::string& today) {
+  auto s = where(conn().dialect(), scope, filter, today);
+  Query q(conn(),
+          "SELECT d.currency, SUM(d.total), SUM(d.total - d.paid), count(*) FROM documents d" +
+              s.text() + " GROUP BY d.currency ORDER BY d.currency");
+  s.bindTo(q);
+  std::vector<Total> out;
+  while (q.next()) out.push_back({q.getText(0), q.getInt(1), q.getInt(2), q.getInt(3)});
+  return out;
+}
+
+std::vector<Change> DocumentRepository::changes(core::DocumentId id) {
+  Query q(conn(), kChanges);
+  q.bind(id.value);
+  std::vector<Change> out;
+  while (q.next()) {
+    Change c{q.getText(0), q.getOptText(1), q.getOptText(2), std::nullopt, q.getInt(5)};
+    if (!q.isNull(3)) c.actor_name = q.getText(3) + " " + q.getText(4);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+void DocumentRepository::insertChange(const Document& d, std::optional<core::UserId> actor,
+                                      const std::string& field,
+                                      const std::optional<std::string>& old_value,
+                                      const std::optional<std::string>& new_value,
+                                      std::int64_t at) {
+  std::optional<std::int64_t> actor_id;
+  if (actor) actor_id = actor->value;
+  Query(conn(), kInsertChange)
+      .bind(d.company_id.value, d.id.value, actor_id, field, old_value, new_value, at)
+      .run();
+}
+
+std::optional<std::int64_t> DocumentRepository::siteByExternalId(core::CompanyId company,
+                                                                 const std::string& external_id) {
+  Query q(conn(), kSiteExternal);
+  q.bind(company.value, external_id);
+  if (!q.next()) return std::nullopt;
+  return q.getInt(0);
+}
+
+std::optional<core::UserId> DocumentRepository::memberByEmail(core::CompanyId company,
+                                                              const std::string& email) {
+  Query q(conn(), kMemberByEmail);
+  q.bind(company.value, email);
+  if (!q.next()) return std::nullopt;
+  return core::UserId{q.getInt(0)};
+}
+
+}  // namespace portico::documents

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modules/documents/document.h"
+#include "storage/db.h"
+
+namespace portico::documents {
+
+// Which records a list may show: the policy's decision, in the shape the SQL needs. A customer's
+// scope is the union of its four lists (each may be empty); staff see an organization's records,
+// or only those of some departments' companies.
+struct DocumentScope {
+  std::vector<std::int64_t> companies;      // every record of these companies
+  std::vector<std::int64_t> sites;          // every record at these sites
+  std::vector<std::int64_t> own_companies;  // the user's own records (placed, requested) in these
+  std::vector<std::int64_t> own_sites;      // … and at these sites
+  core::UserId user;
+  std::optional<core::OrgId> org;  // staff: every record of the organization …
+  std::optional<std::vector<std::int64_t>> departments;  // … in these departments' companies
+};
+
+// The documents tables. Named SQL only; no permission logic (the service decides the scope).
+// Thread-safe: each thread uses its own connection.
+class DocumentRepository {
+ public:
+  explicit DocumentRepository(storage::Db& db) : db_(db) {}
+  storage::Connection& conn() { return db_.connection(); }
+
+  std::optional<Document> find(core::DocumentId id);
+  // The organization's record of `kind` that the ERP knows as `external_id`.
+  std::optional<Document> findByExternalId(core::OrgId org, Kind kind,
+                                           const std::string& external_id);
+  // Throws storage::ConstraintError when the number or external id is taken.
+  core::DocumentId insert(const Document& d);
+  // Writes everything but the id, organization, company, kind and creation time.
+  void update(const Document& d);
+  // The scope's records under `filter`, newest first from its cursor, at most filter.limit + 1
+  // (to tell whether another page follows). Customers (no scope.org) never see draft quotes.
+  // `today` decides expired quotes and overdue invoices.
+  std::vector<Document> list(const DocumentScope& scope, const DocumentFilter& filter,
+                             const std::string& today);
+  // The sums of every record under the same scope and filters (the cursor aside), by currency.
+  std::vector<Total> totals(const DocumentScope& scope, const DocumentFilter& filter,
+                            const std::string& today);
+
+  std::vector<Change> changes(core::DocumentId id);
+  void insertChange(const Document& d, std::optional<core::UserId> actor, const std::string& field,
+                    const std::optional<std::string>& old_value,
+                    const std::optional<std::string>& new_value, std::int64_t at);
+
+  // The site of `company` that the ERP knows as `external_id`.
+  std::optional<std::int64_t> siteByExternalId(core::CompanyId company,
+                                               const std::string& external_id);
+  // A login with a membership in `company`, by its e-mail address (lower case).
+  std::optional<core::UserId> memberByEmail(core::CompanyId company, const std::string& email);
+
+ private:
+  storage::Db& db_;
+};
+
+}  // namespace portico::documents

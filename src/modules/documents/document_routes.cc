@@ -1,0 +1,114 @@
+#include "modules/documents/document_routes.h"
+
+#include "access/access_pages.h"
+#include "core/business_hours.h"
+#include "core/text.h"
+#include "http/error_response.h"
+#include "modules/documents/document_json.h"
+
+namespace portico::documents {
+namespace {
+
+using core::Error;
+using core::fail;
+using http::Request;
+using http::Response;
+using identity::Access;
+using identity::Context;
+
+constexpr int kMaxLimit = 200;
+constexpr int kPageSize = 50;
+
+}  // namespace
+
+core::Result<DocumentFilter> parseFilter(const Request& r, Kind kind) {
+  if (!r.query()) return fail(Error::invalid("errors.access.bad_query"));
+  DocumentFilter f;
+  f.kind = kind;
+  f.limit = kPageSize;
+  auto id = [&](const char* name, std::int64_t max) -> core::Result<std::optional<std::int64_t>> {
+    auto v = access::queryField(r, name);
+    if (v.empty()) return std::optional<std::int64_t>();
+    auto n = core::positiveNumber(v, max);
+    if (!n) return fail(access::numberOutOfRange(name, max));
+    return n;
+  };
+  auto company = id("company_id", INT64_MAX);
+  auto site = id("site_id", INT64_MAX);
+  auto limit = id("limit", kMaxLimit);
+  for (const auto* v : {&company, &site, &limit}) {
+    if (!*v) return fail(v->error());
+  }
+  if (*company) f.company = core::CompanyId{**company};
+  f.site_id = *site;
+  if (*limit) f.limit = static_cast<int>(**limit);
+  f.status = access::queryField(r, "status");
+  auto overdue = access::queryField(r, "overdue");
+  if (!overdue.empty() && overdue != "true" && overdue != "false" && overdue != "1") {
+    return fail(Error::invalid("errors.documents.bad_overdue", "overdue"));
+  }
+  f.overdue = overdue == "true" || overdue == "1";
+  for (auto [name, out] : {std::pair{"from", &f.from}, std::pair{"to", &f.to}}) {
+    auto v = access::queryField(r, name);
+    if (v.empty()) continue;
+    if (!core::parseDate(v)) {
+      return fail(Error::invalid("errors.documents.bad_date", name).with("field", name));
+    }
+    *out = v;
+  }
+  f.query = std::string(core::trim(access::queryField(r, "q")));
+  if (auto v = access::queryField(r, "cursor"); !v.empty()) {
+    f.after = parseCursor(v);
+    if (!f.after) return fail(Error::invalid("errors.documents.bad_cursor", "cursor"));
+  }
+  return f;
+}
+
+core::Result<Response> csvExport(const Context& c, DocumentService& service,
+                                 identity::Throttle& throttle, const DocumentFilter& filter) {
+  if (auto ok = throttle.takeNow(throttle.heavyExport(c.principal->user.id)); !ok) {
+    return fail(ok.error());
+  }
+  bool truncated = false;
+  auto all = service.exportList(*c.principal, filter, identity::auditActor(c), &truncated);
+  if (!all) return fail(all.error());
+  auto res = Response::text(200, pageToCsv(*all, filter.kind));
+  res.setHeader("Content-Type", "text/csv; charset=utf-8");
+  res.setHeader("Content-Disposition",
+                "attachment; filename=\"" + std::string(kindPlural(filter.kind)) + ".csv\"");
+  res.setHeader("Cache-Control", "no-store");
+  // Where a longer list was cut, the next record's cursor: ?cursor= of the list call goes on.
+  if (truncated) res.setHeader("X-Truncated", "true");
+  return res;
+}
+
+void registerDocumentRoutes(identity::GuardedRoutes& routes, DocumentService& service,
+                            identity::Throttle& throttle) {
+  for (auto kind : kKinds) {
+    auto base = "/api/v1/" + std::string(kindPlural(kind));
+    routes.api("GET", base, Access::SignedIn, [&service, kind](Request& r, Context& c) {
+      auto f = parseFilter(r, kind);
+      if (!f) return http::jsonError(f.error());
+      auto page = service.list(*c.principal, *f);
+      if (!page) return http::jsonError(page.error());
+      return Response::json(200, pageToJson(*page).dump());
+    });
+    routes.api(
+        "GET", base + ".csv", Access::SignedIn,
+        [&service, &throttle, kind](Request& r, Context& c) {
+          auto f = parseFilter(r, kind);
+          if (!f) return http::jsonError(f.error());
+          auto csv = csvExport(c, service, throttle, *f);
+          if (!csv) return http::jsonError(csv.error());
+          return std::move(*csv);
+        },
+        http::Execution::Worker);
+    routes.api("GET", base + "/{id}", Access::SignedIn, [&service, kind](Request& r, Context& c) {
+      auto seen = service.find(*c.principal, kind, core::DocumentId{r.idParam("id")});
+      if (!seen) return http::jsonError(seen.error());
+      return Response::json(200, seenToJson(*seen).dump());
+    });
+  }
+}
+
+}  // namespace portico::documents

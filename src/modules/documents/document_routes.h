@@ -1,0 +1,28 @@
+#pragma once
+
+#include "identity/guard.h"
+#include "identity/throttle.h"
+#include "modules/documents/document_service.h"
+
+namespace portico::documents {
+
+// The records' filters of a list request, the same for the API and the pages:
+// ?company_id=&site_id=&status=&overdue=true&from=&to=&q=&limit= (≤ 200)&cursor=
+core::Result<DocumentFilter> parseFilter(const http::Request& r, Kind kind);
+
+// A list as a CSV download ("invoices.csv"), for the API and the pages: `filter` without its
+// cursor and limit, up to kMaxExportRows; audited in each company it reads; counted in the
+// caller's heavy exports (RateLimited past them).
+core::Result<http::Response> csvExport(const identity::Context& c, DocumentService& service,
+                                       identity::Throttle& throttle, const DocumentFilter& filter);
+
+// The records' routes, for each kind (agreements, orders, quotes, invoices). Each is a signed-in
+// route whose service asks the policy (a record the caller may not see is 404):
+//   GET /api/v1/{kind} (company_id, site_id, status, overdue (invoices), from, to, q, limit,
+//       cursor): {items, next_cursor, totals}
+//   GET /api/v1/{kind}.csv (the same filters): the whole list as CSV
+//   GET /api/v1/{kind}/{id}: the record with its lines and history
+void registerDocumentRoutes(identity::GuardedRoutes& routes, DocumentService& service,
+                            identity::Throttle& throttle);
+
+}  // namespace portico::documents

@@ -1,0 +1,245 @@
+#include "modules/documents/document_service.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/business_hours.h"
+
+namespace portico::documents {
+namespace {
+
+using access::Basis;
+using access::Permission;
+using core::Error;
+using core::fail;
+
+Error conflictAt(std::string key, std::string field) {
+  auto e = Error::conflict(std::move(key));
+  e.field = std::move(field);
+  return e;
+}
+
+Error noSuch(Kind k) {
+  switch (k) {
+    case Kind::Agreement:
+      return Error::notFound("errors.documents.no_such_agreement");
+    case Kind::Order:
+      return Error::notFound("errors.documents.no_such_order");
+    case Kind::Quote:
+      return Error::notFound("errors.documents.no_such_quote");
+    case Kind::Invoice:
+      break;
+  }
+  return Error::notFound("errors.documents.no_such_invoice");
+}
+
+}  // namespace
+
+access::Permission DocumentService::viewPermission(Kind k) {
+  switch (k) {
+    case Kind::Agreement:
+    case Kind::Order:
+      return Permission::OrdersView;
+    case Kind::Quote:
+      return Permission::QuotesView;
+    case Kind::Invoice:
+      return Permission::InvoicesView;
+  }
+  return Permission::InvoicesView;
+}
+
+std::string DocumentService::today() const {
+  auto now = clock_.now();
+  return core::dateText(static_cast<std::int32_t>((now >= 0 ? now : now - 86399) / 86400));
+}
+
+core::Result<DocumentScope> DocumentService::scope(const identity::Principal& p,
+                                                   const DocumentFilter& filter) {
+  DocumentScope scope;
+  scope.user = p.user.id;
+  auto permission = viewPermission(filter.kind);
+  auto staff = policy_.staff(p);
+  if (staff && access::Policy::staffSeesRecords(*staff)) {
+    if (filter.company) {
+      auto a = policy_.company(p, *filter.company);
+      if (!a || a->basis != Basis::Staff)
+        return fail(Error::notFound("errors.documents.no_such_company"));
+    }
+    scope.org = staff->org_id;
+    if (staff->role == "department_admin") scope.departments = staff->departments;
+    return scope;
+  }
+  bool found = !filter.company;
+  for (const auto& a : policy_.memberships(p)) {
+    if (!a.can(permission)) continue;
+    if (filter.company && a.company.id != *filter.company) continue;
+    found = true;
+    auto& companies = a.own_records_only ? scope.own_companies : scope.companies;
+    auto& sites = a.own_records_only ? scope.own_sites : scope.sites;
+    if (a.all_sites) {
+      companies.push_back(a.company.id.value);
+    } else {
+      sites.insert(sites.end(), a.sites.begin(), a.sites.end());
+    }
+  }
+  if (!found) return fail(Error::notFound("errors.documents.no_such_company"));
+  return scope;
+}
+
+core::Result<DocumentPage> DocumentService::list(const identity::Principal& p,
+                                                 const DocumentFilter& filter) {
+  if (!filter.status.empty() && !isStatus(filter.kind, filter.status)) {
+    return fail(Error::invalid("errors.documents.bad_status", "status"));
+  }
+  if (filter.overdue && filter.kind != Kind::Invoice) {
+    return fail(Error::invalid("errors.documents.overdue_for_invoices", "overdue"));
+  }
+  if (filter.query.size() > kMaxQuery) {
+    return fail(Error::invalid("errors.documents.query_too_long", "q")
+                    .with("max", std::to_string(kMaxQuery)));
+  }
+  if (filter.from && filter.to && *filter.from > *filter.to) {
+    return fail(Error::invalid("errors.documents.from_after_to", "from"));
+  }
+  auto s = scope(p, filter);
+  if (!s) return fail(s.error());
+  DocumentPage page;
+  page.today = today();
+  page.items = repo_.list(*s, filter, page.today);
+  if (static_cast<int>(page.items.size()) > filter.limit) {
+    page.items.pop_back();
+    page.next = Cursor{page.items.back().date, page.items.back().id.value};
+  }
+  page.totals = repo_.totals(*s, filter, page.today);
+  return page;
+}
+
+std::optional<access::CompanyAccess> DocumentService::seeing(const identity::Principal& p,
+                                                             const Document& d) {
+  auto a = policy_.company(p, d.company_id);
+  if (!a || !a->can(viewPermission(d.kind))) return std::nullopt;
+  if (a->basis == Basis::Staff) return a;
+  if (d.kind == Kind::Quote && d.status == "draft") return std::nullopt;
+  if (!a->all_sites && (!d.site_id || !a->seesSite(*d.site_id))) return std::nullopt;
+  if (a->own_records_only && d.owner != p.user.id) return std::nullopt;
+  return a;
+}
+
+core::Result<Seen> DocumentService::find(const identity::Principal& p, Kind kind,
+                                         core::DocumentId id) {
+  auto d = repo_.find(id);
+  if (!d || d->kind != kind) return fail(noSuch(kind));
+  auto a = seeing(p, *d);
+  if (!a) return fail(noSuch(kind));
+  Seen seen{std::move(*d), repo_.changes(id), a->basis == Basis::Staff, today()};
+  return seen;
+}
+
+core::Result<DocumentPage> DocumentService::exportList(const identity::Principal& p,
+                                                       DocumentFilter filter,
+                                                       const audit::Actor& actor, bool* truncated) {
+  filter.after.reset();
+  filter.limit = 500;
+  DocumentPage all;
+  *truncated = false;
+  while (true) {
+    auto page = list(p, filter);
+    if (!page) return page;
+    if (all.items.empty()) {
+      all.totals = page->totals;
+      all.today = page->today;
+    }
+    for (auto& d : page->items) {
+      if (static_cast<int>(all.items.size()) == kMaxExportRows) {
+        *truncated = true;
+        break;
+      }
+      all.items.push_back(std::move(d));
+    }
+    if (*truncated || !page->next) break;
+    filter.after = page->next;
+  }
+  if (*truncated) all.next = Cursor{all.items.back().date, all.items.back().id.value};
+  // One entry in each company's audit log: how many of its records left in the file.
+  std::map<std::int64_t, std::pair<core::OrgId, std::int64_t>> per_company;
+  for (const auto& d : all.items) {
+    auto& [org, n] = per_company[d.company_id.value];
+    org = d.org_id;
+    ++n;
+  }
+  for (const auto& [company, what] : per_company) {
+    audit_.record(
+        actor, {"documents.exported", std::nullopt, what.first, core::CompanyId{company},
+                nlohmann::json{{"kind", kindPlural(filter.kind)}, {"count", what.second}}.dump()});
+  }
+  return all;
+}
+
+bool DocumentService::maySee(const identity::Principal& p, Kind kind) {
+  auto staff = policy_.staff(p);
+  if (staff && access::Policy::staffSeesRecords(*staff)) return true;
+  auto permission = viewPermission(kind);
+  auto all = policy_.memberships(p);
+  return std::any_of(all.begin(), all.end(), [&](const auto& a) { return a.can(permission); });
+}
+
+std::vector<std::pair<std::int64_t, std::string>> DocumentService::companies(
+    const identity::Principal& p, Kind kind) {
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  auto staff = policy_.staff(p);
+  if (staff && access::Policy::staffSeesRecords(*staff)) return out;
+  for (const auto& a : policy_.memberships(p)) {
+    if (a.can(viewPermission(kind))) out.emplace_back(a.company.id.value, a.company.name);
+  }
+  return out;
+}
+
+core::Result<DocumentUpserted> DocumentService::upsert(const access::Company& company,
+                                                       const DocumentUpsert& u) {
+  auto now = clock_.now();
+  Document d = u.document;
+  d.org_id = company.org_id;
+  d.company_id = company.id;
+  d.company_name = company.name;
+  if (u.site_external_id) {
+    auto site = repo_.siteByExternalId(company.id, *u.site_external_id);
+    if (!site) {
+      return fail(Error::invalid("errors.integration.unknown_site", "site_external_id")
+                      .with("external_id", *u.site_external_id));
+    }
+    d.site_id = site;
+  }
+  if (u.owner_email) {
+    auto owner = repo_.memberByEmail(company.id, *u.owner_email);
+    if (!owner) return fail(Error::invalid("errors.documents.unknown_owner", "owner_email"));
+    d.owner = owner;
+  }
+  auto existing = repo_.findByExternalId(company.org_id, d.kind, *d.external_id);
+  if (d.date.empty()) d.date = existing ? existing->date : today();
+  try {
+    if (!existing) {
+      d.status = u.status.value_or(std::string(defaultStatus(d.kind)));
+      d.created_at = d.updated_at = now;
+      d.id = repo_.insert(d);
+      return DocumentUpserted{std::move(d), true};
+    }
+    if (existing->company_id != company.id) {
+      return fail(conflictAt("errors.integration.company_fixed", "company_external_id"));
+    }
+    d.id = existing->id;
+    d.status = u.status.value_or(existing->status);
+    d.created_at = existing->created_at;
+    d.updated_at = now;
+    if (!u.owner_email) d.owner = existing->owner;
+    repo_.update(d);
+    if (d.status != existing->status) {
+      repo_.insertChange(d, std::nullopt, "status", existing->status, d.status, now);
+    }
+    return DocumentUpserted{std::move(d), false};
+  } catch (const storage::ConstraintError&) {
+    return fail(conflictAt("errors.documents.number_taken", "number"));
+  }
+}
+
+}  // namespace portico::documents

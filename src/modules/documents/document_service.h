@@ -1,0 +1,102 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "access/policy.h"
+#include "audit/audit_log.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "modules/documents/document.h"
+#include "modules/documents/document_repository.h"
+
+namespace portico::documents {
+
+// A record as the caller may see it, with its history.
+struct Seen {
+  Document document;
+  std::vector<Change> changes;
+  bool staff = false;  // seen as the vendor's staff (draft quotes too)
+  std::string today;   // the date its status was seen on
+};
+
+// A record from the ERP (document_integration.h reads it): the whole record each time.
+struct DocumentUpsert {
+  Document document;  // kind, number, external_id, currency, lines, totals, dates, …
+  std::string company_external_id;
+  std::optional<std::string> status;  // left out: kept (a new record: the kind's first)
+  std::optional<std::string> site_external_id;
+  std::optional<std::string> owner_email;  // the portal user who placed or requested it
+};
+
+struct DocumentUpserted {
+  Document document;
+  bool created = false;
+};
+
+// The most records one export writes.
+inline constexpr int kMaxExportRows = 10000;
+
+// Agreements, orders, quotes and invoices of companies, as their people and the vendor's staff
+// read them, and as the ERP writes them.
+//
+// Who sees a record (anything else is NotFound, never Forbidden, so ids leak nothing): those who
+// hold the kind's view permission (agreements and orders: orders.view; quotes: quotes.view;
+// invoices: invoices.view) in its company and see its site (a record without a site: those who
+// see every site); a member whose membership sees only their own records sees those they placed
+// or requested. Agents read. Staff who read their customers' records see the organization's (a
+// department administrator: their departments'), draft quotes too; customers never see drafts.
+// Thread-safe.
+class DocumentService {
+ public:
+  DocumentService(DocumentRepository& repo, access::Policy& policy, audit::AuditLog& audit,
+                  const core::Clock& clock)
+      : repo_(repo), policy_(policy), audit_(audit), clock_(clock) {}
+
+  static access::Permission viewPermission(Kind k);
+
+  // The records of filter.kind the caller may see under `filter`, newest first, with the totals
+  // per currency of all of them. NotFound if filter.company is not one where the caller sees
+  // them; InvalidInput naming the filter at fault (a status not of the kind, overdue for anything
+  // but invoices, a query longer than kMaxQuery, from after to).
+  core::Result<DocumentPage> list(const identity::Principal& p, const DocumentFilter& filter);
+  // One record of `kind`, with its history.
+  core::Result<Seen> find(const identity::Principal& p, Kind kind, core::DocumentId id);
+  // Every record under `filter` (its cursor and limit aside), at most kMaxExportRows, for a CSV
+  // file; audited ("documents.exported") in each company whose records it holds. `truncated`
+  // tells whether more would have followed.
+  core::Result<DocumentPage> exportList(const identity::Principal& p, DocumentFilter filter,
+                                        const audit::Actor& actor, bool* truncated);
+  // True if the caller holds `kind`'s view permission somewhere (or reads customers' records as
+  // staff): whether the menu names the kind.
+  bool maySee(const identity::Principal& p, Kind kind);
+  // The companies whose records of `kind` the caller sees through a membership or an agent
+  // ({id, name}, by name), for a list's company filter; none for staff (they name one by id).
+  std::vector<std::pair<std::int64_t, std::string>> companies(const identity::Principal& p,
+                                                              Kind kind);
+
+  // Inserts or updates the record the organization's ERP knows as u.document.external_id, in
+  // `company` (the record's company_external_id, found by the caller). Unknown site or owner:
+  // InvalidInput naming the field; a number another record of the kind has: Conflict naming
+  // number; a record stays with the company it was created in (Conflict naming
+  // company_external_id). A status change is in the record's history (by nobody). Audited by the
+  // caller. REQUIRES: a transaction is open on this thread's connection (the integration
+  // framework's).
+  core::Result<DocumentUpserted> upsert(const access::Company& company, const DocumentUpsert& u);
+
+  // Today's date in UTC ("YYYY-MM-DD"): what decides overdue invoices and expired quotes.
+  std::string today() const;
+
+ private:
+  // The caller's access that lets them see `d`, or nullopt.
+  std::optional<access::CompanyAccess> seeing(const identity::Principal& p, const Document& d);
+  core::Result<DocumentScope> scope(const identity::Principal& p, const DocumentFilter& filter);
+
+  DocumentRepository& repo_;
+  access::Policy& policy_;
+  audit::AuditLog& audit_;
+  const core::Clock& clock_;
+};
+
+}  // namespace portico::documents
