@@ -42,6 +42,7 @@
 #include "modules/cases/support_settings/service_level.h"
 #include "modules/cases/support_settings/support_settings_routes.h"
 #include "modules/cases/case_templates/template_routes.h"
+#include "app/demo_documents.h"
 #include "modules/documents/document_integration.h"
 #include "modules/documents/document_pages.h"
 #include "modules/documents/document_routes.h"
@@ -568,6 +569,7 @@ std::string App::seedDemo() {
   }
   i.access_repo.insertOrgRole(*org, "accounts_payable", "Accounts payable", accounts, now);
   seedDemoCases(i.db, i.case_repo, i.support_settings_repo, i.repo, *org, acme_se, acme_de, now);
+  seedDemoDocuments(i.document_repo, *org, acme_se, acme_de, now);
   out +=
       "Companies: anna@acme.example is an administrator of Acme Sverige AB and a user of Acme "
       "Deutschland GmbH; fiona@facility.example works for the agent Facility Partners AB, which "

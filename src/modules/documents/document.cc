@@ -1,6 +1,7 @@
 #include "modules/documents/document.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/business_hours.h"
 #include "core/text.h"
@@ -81,6 +82,18 @@ std::string_view untilName(Kind k) {
       return "due_date";
   }
   return "due_date";
+}
+
+Totals totalsOf(const std::vector<Line>& lines) {
+  Totals t;
+  std::map<std::int64_t, std::int64_t> per_rate;
+  for (const auto& l : lines) {
+    t.subtotal += l.amount;
+    per_rate[l.vat_rate] += l.amount;
+  }
+  for (auto [rate, sum] : per_rate) t.vat += core::percentOf(sum, rate);
+  t.total = t.subtotal + t.vat;
+  return t;
 }
 
 std::string effectiveStatus(const Document& d, const std::string& today) {

@@ -16,8 +16,9 @@ namespace portico::documents {
 // permission; they share their shape: a number, a company (and maybe a site), dates, lines in one
 // currency and totals.
 enum class Kind { Agreement, Order, Quote, Invoice };
-inline constexpr std::array<Kind, 4> kKinds = {Kind::Agreement, Kind::Order, Kind::Quote,
-                                               Kind::Invoice};
+// In the order the pages show them: what customers look for most first.
+inline constexpr std::array<Kind, 4> kKinds = {Kind::Invoice, Kind::Quote, Kind::Order,
+                                               Kind::Agreement};
 
 // "agreement", "order", "quote", "invoice": the database's and the audit log's name.
 std::string_view kindName(Kind k);
@@ -52,6 +53,15 @@ struct Line {
   std::optional<std::int64_t> product_id;  // the store's product, when the line is one
   std::string price_rule;                  // the store: the price list rule that made the price
 };
+
+// What a record's lines sum to: their amounts, the VAT of each rate on its lines' sum (rounded
+// once per rate, half away from zero), and the two together.
+struct Totals {
+  std::int64_t subtotal = 0;
+  std::int64_t vat = 0;
+  std::int64_t total = 0;
+};
+Totals totalsOf(const std::vector<Line>& lines);
 
 // A record of one of the kinds. Dates are "YYYY-MM-DD".
 struct Document {

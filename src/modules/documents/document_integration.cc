@@ -1,6 +1,5 @@
 #include "modules/documents/document_integration.h"
 
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/business_hours.h"
@@ -181,15 +180,8 @@ core::Result<DocumentUpsert> readDocument(Kind kind, const json& record) {
       d.lines.push_back(std::move(*l));
     }
   }
-  // The totals: as sent, else from the lines (the VAT per rate, each rate's sum rounded once).
-  std::int64_t subtotal = 0;
-  std::map<std::int64_t, std::int64_t> per_rate;
-  for (const auto& l : d.lines) {
-    subtotal += l.amount;
-    per_rate[l.vat_rate] += l.amount;
-  }
-  std::int64_t vat = 0;
-  for (auto [rate, sum] : per_rate) vat += core::percentOf(sum, rate);
+  // The totals: as sent, else from the lines.
+  auto computed = totalsOf(d.lines);
   auto given_subtotal = amount(record, "subtotal", d.currency);
   auto given_vat = amount(record, "vat", d.currency);
   auto given_total = amount(record, "total", d.currency);
@@ -197,8 +189,8 @@ core::Result<DocumentUpsert> readDocument(Kind kind, const json& record) {
   for (const auto* v : {&given_subtotal, &given_vat, &given_total, &given_paid}) {
     if (!*v) return fail(v->error());
   }
-  d.subtotal = given_subtotal->value_or(subtotal);
-  d.vat = given_vat->value_or(vat);
+  d.subtotal = given_subtotal->value_or(computed.subtotal);
+  d.vat = given_vat->value_or(computed.vat);
   d.total = given_total->value_or(d.subtotal + d.vat);
   if (std::abs(d.subtotal) > core::kMaxMinor || std::abs(d.total) > core::kMaxMinor) {
     return fail(Error::invalid("errors.documents.bad_amount", "total").with("field", "total"));
