@@ -14,6 +14,8 @@ pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(OATH REQUIRED IMPORTED_TARGET liboath)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+# PDFs: cairo draws, pango shapes and lays out the text (any script).
+pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo cairo-pdf)
 
 # libunistring (Unicode normalisation of passwords) ships no pkg-config file.
 find_path(UNISTRING_INCLUDE uninorm.h REQUIRED)

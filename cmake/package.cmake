@@ -29,7 +29,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # portico_VERSION_ARCH.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # the shared libraries' packages, by dpkg-shlibdeps
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, tzdata")  # the postinst's system user; time zones
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, tzdata, fonts-dejavu-core, fonts-wqy-microhei")
+# (the postinst's system user; time zones; the fonts of the PDFs, Chinese, Japanese and Korean too)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nginx, postgresql, sqlite3")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/debian/conffiles

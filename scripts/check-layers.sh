@@ -7,6 +7,7 @@ declare -A allowed=(
   [storage]="core storage"
   [files]="core storage files"
   [http]="core http"
+  [pdf]="core pdf"
   [notify]="core notify"
   [jobs]="core storage jobs"
   [web]="core http web"
@@ -16,9 +17,9 @@ declare -A allowed=(
   [integration]="core storage jobs http notify web audit identity events integration"
   [access]="core storage jobs http notify web audit identity events integration access"
   [directory]="core storage jobs http notify web audit identity events integration access directory"
-  [modules]="core storage files jobs http notify web audit identity events integration access directory"
-  [console]="core storage files jobs http notify web audit identity events integration access directory console"
-  [app]="core storage files jobs http notify web audit identity events integration access directory modules console app"
+  [modules]="core storage files pdf jobs http notify web audit identity events integration access directory"
+  [console]="core storage files pdf jobs http notify web audit identity events integration access directory console"
+  [app]="core storage files pdf jobs http notify web audit identity events integration access directory modules console app"
 )
 status=0
 for dir in "${!allowed[@]}"; do

@@ -3,7 +3,9 @@
 # into the binary at build time) and playwright-core (drives Debian's chromium in the browser test).
 # clang and its runtime build the fuzz targets (make fuzz); PostgreSQL's server runs the tests on
 # PostgreSQL (a throw-away cluster of their own, never the system's). dpkg-dev and file let CPack
-# find the Debian package's library dependencies (make deb).
+# find the Debian package's library dependencies (make deb). cairo and pango render the PDFs (with
+# the DejaVu fonts, and WenQuanYi for Chinese, Japanese and Korean); poppler-utils' pdftotext reads
+# them back in the tests.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -14,6 +16,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libkainjow-mustache-dev libgtest-dev libgmock-dev libexpected-dev libhowardhinnant-date-dev tzdata
   john-data chromium oathtool python3 nginx curl
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei poppler-utils
   dpkg-dev file
   clang libclang-rt-14-dev
 )

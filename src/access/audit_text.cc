@@ -49,6 +49,7 @@ constexpr EventChoice kEventChoices[] = {
     {"organization", "licences.", "licences", false},
     {"organization", "api_key.", "api_key", false},
     {"organization", "delivery.", "delivery", false},
+    {"organization", "document_settings.", "document_settings", false},
     {"records", "case.", "case", true},
     {"records", "agreement.", "agreement", true},
     {"records", "order.", "order", true},

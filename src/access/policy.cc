@@ -69,6 +69,8 @@ std::string_view capabilityName(StaffCapability c) {
       return "templates";
     case StaffCapability::SupportSettings:
       return "support_settings";
+    case StaffCapability::DocumentSettings:
+      return "document_settings";
     case StaffCapability::Support:
       return "support";
   }

@@ -34,6 +34,9 @@ enum class StaffCapability {
   // The organization's support settings: working calendar, service-level targets, support
   // address. Administrators only.
   SupportSettings,
+  // What the organization's documents print about it: letterhead, logo, payment details.
+  // Administrators only.
+  DocumentSettings,
 };
 std::string_view capabilityName(StaffCapability capability);
 

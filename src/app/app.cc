@@ -15,6 +15,7 @@
 #include "access/invite_pages.h"
 #include "access/policy.h"
 #include "access/staff_routes.h"
+#include "app/demo_documents.h"
 #include "app/openapi.h"
 #include "audit/audit_log.h"
 #include "console/console_api.h"
@@ -39,13 +40,13 @@
 #include "modules/cases/case_integration.h"
 #include "modules/cases/case_pages.h"
 #include "modules/cases/case_routes.h"
+#include "modules/cases/case_templates/template_routes.h"
 #include "modules/cases/support_settings/service_level.h"
 #include "modules/cases/support_settings/support_settings_routes.h"
-#include "modules/cases/case_templates/template_routes.h"
-#include "app/demo_documents.h"
 #include "modules/documents/document_integration.h"
 #include "modules/documents/document_pages.h"
 #include "modules/documents/document_routes.h"
+#include "modules/documents/document_settings/document_settings_routes.h"
 #include "modules/emails/email_routes.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
@@ -147,7 +148,11 @@ struct App::Impl {
         template_repo(db),
         template_service(template_repo, case_repo, case_service, policy, audit, clock),
         document_repo(db),
-        document_service(document_repo, policy, audit, clock),
+        document_settings_repo(db),
+        document_settings(document_settings_repo, file_store, audit, clock),
+        document_pdf(views),
+        document_service(document_repo, policy, audit, file_store, document_settings, document_pdf,
+                         clock),
         idempotency_repo(db),
         idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
@@ -336,6 +341,8 @@ struct App::Impl {
         cases::registerCasePages(*guarded, policy, case_service, template_service, views));
     documents::registerDocumentRoutes(*guarded, document_service, throttle);
     page_state.push_back(
+        documents::registerDocumentSettingsRoutes(*staff_routes, policy, document_settings, views));
+    page_state.push_back(
         documents::registerDocumentPages(*guarded, policy, document_service, throttle, views));
     // Last: the document describes every route registered above (and itself).
     guarded->api("GET", "/api/v1/openapi.json", identity::Access::Public,
@@ -385,6 +392,9 @@ struct App::Impl {
   cases::TemplateRepository template_repo;
   cases::TemplateService template_service;
   documents::DocumentRepository document_repo;
+  documents::DocumentSettingsRepository document_settings_repo;
+  documents::DocumentSettingsService document_settings;
+  documents::DocumentPdf document_pdf;
   documents::DocumentService document_service;
   integration::IdempotencyRepository idempotency_repo;
   integration::Idempotency idempotency;
@@ -569,7 +579,7 @@ std::string App::seedDemo() {
   }
   i.access_repo.insertOrgRole(*org, "accounts_payable", "Accounts payable", accounts, now);
   seedDemoCases(i.db, i.case_repo, i.support_settings_repo, i.repo, *org, acme_se, acme_de, now);
-  seedDemoDocuments(i.document_repo, *org, acme_se, acme_de, now);
+  seedDemoDocuments(i.document_repo, i.document_settings_repo, *org, acme_se, acme_de, now);
   out +=
       "Companies: anna@acme.example is an administrator of Acme Sverige AB and a user of Acme "
       "Deutschland GmbH; fiona@facility.example works for the agent Facility Partners AB, which "

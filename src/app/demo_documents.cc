@@ -46,9 +46,20 @@ std::string dayText(std::int64_t now, int days) {
 
 }  // namespace
 
-void seedDemoDocuments(documents::DocumentRepository& repo, core::OrgId org,
+void seedDemoDocuments(documents::DocumentRepository& repo,
+                       documents::DocumentSettingsRepository& settings, core::OrgId org,
                        core::CompanyId acme_se, core::CompanyId acme_de, std::int64_t now) {
   storage::Transaction tx(repo.conn());
+  documents::DocumentSettings letterhead;
+  letterhead.legal_name = "Northwind Water Services AB";
+  letterhead.address = "Sveavägen 44\n111 34 Stockholm\nSweden";
+  letterhead.org_number = "556123-4567";
+  letterhead.vat_number = "SE556123456701";
+  letterhead.contact = "+46 8 555 010 00 · billing@northwind.example";
+  letterhead.payment_details =
+      "Bankgiro 5555-1234\nIBAN SE35 5000 0000 0549 1000 0003 · BIC ESSESESS";
+  letterhead.updated_at = now;
+  settings.put(org, letterhead);
   auto add = [&](core::CompanyId company, Kind kind, const std::string& number,
                  const std::string& status, const std::string& title, int date,
                  std::optional<int> until, std::vector<Line> lines,
@@ -72,6 +83,8 @@ void seedDemoDocuments(documents::DocumentRepository& repo, core::OrgId org,
     d.date = dayText(now, date);
     if (until) d.until = dayText(now, *until);
     d.language = language;
+    d.billing_address =
+        company == acme_se ? "Box 1024\n411 40 Göteborg" : "Postfach 2200\n20095 Hamburg";
     d.created_at = d.updated_at = now + date * 86400;
     repo.insert(d);
   };

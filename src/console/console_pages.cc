@@ -66,6 +66,7 @@ constexpr Section kSections[] = {
     {StaffCapability::Integration, "/staff/webhooks", "webhooks"},
     {StaffCapability::SupportSettings, "/staff/support-settings", "support_settings"},
     {StaffCapability::SupportSettings, "/staff/case-categories", "case_categories"},
+    {StaffCapability::DocumentSettings, "/staff/document-settings", "document_settings"},
 };
 
 // The checked boxes of a group, each named `prefix` + an id ("permission.invoices.view"): the

@@ -69,6 +69,7 @@ struct Document {
   core::OrgId org_id;
   core::CompanyId company_id;
   std::string company_name;
+  std::string company_org_number;
   Kind kind = Kind::Invoice;
   std::string number;
   std::optional<std::string> external_id;
@@ -85,9 +86,15 @@ struct Document {
   std::string site_name;
   std::string delivery_address;
   std::string reference;              // the customer's own reference
+  std::string billing_address;        // the customer's address as the record prints it
+  std::string payment_reference;      // invoices: what a payment names (OCR); "" the number
   std::optional<core::UserId> owner;  // who placed or requested it in the portal
   std::string language = "en";        // the language the record is written in
   std::vector<Line> lines;
+  // The record's PDF once there is one: the ERP's, or Portico's frozen at its first print.
+  std::optional<std::int64_t> pdf_file_id;
+  std::string pdf_sha256;
+  std::string pdf_source;  // "erp" or "portal"
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
 

@@ -139,6 +139,12 @@ core::Result<DocumentUpsert> readDocument(Kind kind, const json& record) {
   auto reference = directory::textField(record, "reference", false, kMaxTitle);
   if (!reference) return fail(reference.error());
   d.reference = std::move(*reference);
+  auto billing = directory::textField(record, "billing_address", false, kMaxText, "", true);
+  if (!billing) return fail(billing.error());
+  d.billing_address = std::move(*billing);
+  auto payment_reference = directory::textField(record, "payment_reference", false, kMaxNumber);
+  if (!payment_reference) return fail(payment_reference.error());
+  d.payment_reference = std::move(*payment_reference);
   auto language = directory::textField(record, "language", false, 5, "en");
   if (!language) return fail(language.error());
   if (std::find(std::begin(web::kLanguages), std::end(web::kLanguages), *language) ==

@@ -48,9 +48,13 @@ json documentToJson(const Document& d, const std::string& today, bool detail) {
             {"total", moneyToJson(d.money(d.total))},
             {"reference", d.reference},
             {"delivery_address", d.delivery_address},
+            {"billing_address", d.billing_address},
+            {"pdf_url", "/api/v1/" + std::string(kindPlural(d.kind)) + "/" +
+                            std::to_string(d.id.value) + "/pdf"},
             {"language", d.language},
             {"updated_at", core::rfc3339(d.updated_at)}};
   if (d.kind == Kind::Invoice) {
+    j["payment_reference"] = d.payment_reference.empty() ? d.number : d.payment_reference;
     j["paid"] = moneyToJson(d.money(d.paid));
     j["outstanding"] = moneyToJson(d.money(d.outstanding()));
     j["overdue"] = isOverdue(d, today);

@@ -44,6 +44,14 @@ class Pages {
             return std::move(*csv);
           },
           http::Execution::Worker);
+      routes.page(
+          "GET", base + "/{id}/pdf", Access::SignedIn,
+          [this, kind](Request& r, Context& c) {
+            auto pdf = service_.pdf(*c.principal, kind, core::DocumentId{r.idParam("id")});
+            if (!pdf) return pages_.error(c, pdf.error());
+            return pdfDownload(r, *pdf);
+          },
+          http::Execution::Worker);
       routes.page("GET", base + "/{id}", Access::SignedIn,
                   [this, kind](Request& r, Context& c) { return show(r, c, kind); });
     }

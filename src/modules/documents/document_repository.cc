@@ -17,7 +17,8 @@ using storage::Query;
   "d.id, d.org_id, d.company_id, co.name, d.kind, d.number, d.external_id, d.status, d.title," \
   " d.currency, d.subtotal, d.vat, d.total, d.paid, d.doc_date, d.until_date, d.site_id,"      \
   " COALESCE(s.name, ''), d.delivery_address, d.reference, d.owner_id, d.language, d.lines,"   \
-  " d.created_at, d.updated_at"
+  " d.created_at, d.updated_at, d.billing_address, d.payment_reference, d.pdf_file_id,"        \
+  " d.pdf_sha256, d.pdf_source, co.org_number"
 #define DOCUMENT_FROM                                           \
   " FROM documents d JOIN companies co ON co.id = d.company_id" \
   " LEFT JOIN sites s ON s.id = d.site_id"
@@ -29,12 +30,21 @@ constexpr std::string_view kFindExternal =
 constexpr std::string_view kInsert =
     "INSERT INTO documents (org_id, company_id, kind, number, external_id, status, title,"
     " currency, subtotal, vat, total, paid, doc_date, until_date, site_id, delivery_address,"
-    " reference, owner_id, language, lines, created_at, updated_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " reference, owner_id, language, lines, created_at, updated_at, billing_address,"
+    " payment_reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+    " ?, ?)";
 constexpr std::string_view kUpdate =
     "UPDATE documents SET number = ?, external_id = ?, status = ?, title = ?, currency = ?,"
     " subtotal = ?, vat = ?, total = ?, paid = ?, doc_date = ?, until_date = ?, site_id = ?,"
-    " delivery_address = ?, reference = ?, owner_id = ?, language = ?, lines = ?, updated_at = ?"
+    " delivery_address = ?, reference = ?, owner_id = ?, language = ?, lines = ?, updated_at = ?,"
+    " billing_address = ?, payment_reference = ? WHERE id = ?";
+// Keeps a PDF for the record unless it has one already (a frozen print is never replaced), or
+// (the ERP's) in any case.
+constexpr std::string_view kFreezePdf =
+    "UPDATE documents SET pdf_file_id = ?, pdf_sha256 = ?, pdf_source = 'portal'"
+    " WHERE id = ? AND pdf_file_id IS NULL";
+constexpr std::string_view kErpPdf =
+    "UPDATE documents SET pdf_file_id = ?, pdf_sha256 = ?, pdf_source = 'erp', updated_at = ?"
     " WHERE id = ?";
 constexpr std::string_view kChanges =
     "SELECT h.field, h.old_value, h.new_value, u.first_name, u.last_name, h.created_at"
@@ -113,6 +123,12 @@ Document readDocument(Query& q) {
   d.lines = linesFrom(q.getText(22));
   d.created_at = q.getInt(23);
   d.updated_at = q.getInt(24);
+  d.billing_address = q.getText(25);
+  d.payment_reference = q.getText(26);
+  d.pdf_file_id = q.getOptInt(27);
+  d.pdf_sha256 = q.getOptText(28).value_or("");
+  d.pdf_source = q.getOptText(29).value_or("");
+  d.company_org_number = q.getText(30);
   return d;
 }
 
@@ -222,7 +238,7 @@ core::DocumentId DocumentRepository::insert(const Document& d) {
       .bind(d.org_id.value, d.company_id.value, kindName(d.kind), d.number, d.external_id, d.status,
             d.title, d.currency, d.subtotal, d.vat, d.total, d.paid, d.date, d.until, d.site_id,
             d.delivery_address, d.reference, ownerId(d), d.language, linesText(d.lines),
-            d.created_at, d.updated_at)
+            d.created_at, d.updated_at, d.billing_address, d.payment_reference)
       .run();
   return core::DocumentId{conn().lastInsertId()};
 }
@@ -231,8 +247,20 @@ void DocumentRepository::update(const Document& d) {
   Query(conn(), kUpdate)
       .bind(d.number, d.external_id, d.status, d.title, d.currency, d.subtotal, d.vat, d.total,
             d.paid, d.date, d.until, d.site_id, d.delivery_address, d.reference, ownerId(d),
-            d.language, linesText(d.lines), d.updated_at, d.id.value)
+            d.language, linesText(d.lines), d.updated_at, d.billing_address, d.payment_reference,
+            d.id.value)
       .run();
+}
+
+bool DocumentRepository::freezePdf(core::DocumentId id, std::int64_t file_id,
+                                   const std::string& sha256) {
+  Query(conn(), kFreezePdf).bind(file_id, sha256, id.value).run();
+  return conn().changes() > 0;
+}
+
+void DocumentRepository::setErpPdf(core::DocumentId id, std::int64_t file_id,
+                                   const std::string& sha256, std::int64_t now) {
+  Query(conn(), kErpPdf).bind(file_id, sha256, now, id.value).run();
 }
 
 std::vector<Document> DocumentRepository::list(const DocumentScope& scope,

@@ -36,8 +36,14 @@ class DocumentRepository {
                                            const std::string& external_id);
   // Throws storage::ConstraintError when the number or external id is taken.
   core::DocumentId insert(const Document& d);
-  // Writes everything but the id, organization, company, kind and creation time.
+  // Writes everything but the id, organization, company, kind, PDF and creation time.
   void update(const Document& d);
+  // Keeps file `file_id` as the record's PDF rendered by Portico, unless it has a PDF already:
+  // false then (a frozen print is never replaced).
+  bool freezePdf(core::DocumentId id, std::int64_t file_id, const std::string& sha256);
+  // Keeps file `file_id` as the ERP's own PDF of the record, in place of any.
+  void setErpPdf(core::DocumentId id, std::int64_t file_id, const std::string& sha256,
+                 std::int64_t now);
   // The scope's records under `filter`, newest first from its cursor, at most filter.limit + 1
   // (to tell whether another page follows). Customers (no scope.org) never see draft quotes.
   // `today` decides expired quotes and overdue invoices.

@@ -3,6 +3,7 @@
 #include "access/access_pages.h"
 #include "core/business_hours.h"
 #include "core/text.h"
+#include "http/download.h"
 #include "http/error_response.h"
 #include "modules/documents/document_json.h"
 
@@ -64,6 +65,16 @@ core::Result<DocumentFilter> parseFilter(const Request& r, Kind kind) {
   return f;
 }
 
+Response pdfDownload(const Request& r, Pdf& pdf) {
+  auto tag = "\"" + pdf.sha256 + "\"";
+  if (!pdf.sha256.empty() && r.header("if-none-match") == tag) {
+    Response res{304, {}, {}, {}, {}};
+    res.setHeader("ETag", tag);
+    return res;
+  }
+  return http::download(std::move(pdf.bytes), "application/pdf", pdf.filename, pdf.sha256);
+}
+
 core::Result<Response> csvExport(const Context& c, DocumentService& service,
                                  identity::Throttle& throttle, const DocumentFilter& filter) {
   if (auto ok = throttle.takeNow(throttle.heavyExport(c.principal->user.id)); !ok) {
@@ -103,6 +114,31 @@ void registerDocumentRoutes(identity::GuardedRoutes& routes, DocumentService& se
           return std::move(*csv);
         },
         http::Execution::Worker);
+    routes.api(
+        "GET", base + "/{id}/pdf", Access::SignedIn,
+        [&service, kind](Request& r, Context& c) {
+          auto pdf = service.pdf(*c.principal, kind, core::DocumentId{r.idParam("id")});
+          if (!pdf) return http::jsonError(pdf.error());
+          return pdfDownload(r, *pdf);
+        },
+        http::Execution::Worker);
+    routes.api(
+        "PUT", "/api/v1/integration/" + std::string(kindPlural(kind)) + "/{external_id}/pdf",
+        Access::ApiKey,
+        [&service, kind](Request& r, Context& c) {
+          if (auto type = r.header("content-type"); !type.starts_with("application/pdf")) {
+            return http::jsonError(Error::unsupportedMediaType("errors.documents.pdf_expected"));
+          }
+          auto done = service.putErpPdf(*c.integration_org, kind, r.param("external_id"), r.body,
+                                        identity::auditActor(c));
+          if (!done) return http::jsonError(done.error());
+          return Response::json(200, nlohmann::json{{"id", done->id.value},
+                                                    {"number", done->number},
+                                                    {"pdf_sha256", done->pdf_sha256},
+                                                    {"pdf_source", done->pdf_source}}
+                                         .dump());
+        },
+        http::Execution::Worker, kMaxPdfBytes + 4096);
     routes.api("GET", base + "/{id}", Access::SignedIn, [&service, kind](Request& r, Context& c) {
       auto seen = service.find(*c.principal, kind, core::DocumentId{r.idParam("id")});
       if (!seen) return http::jsonError(seen.error());

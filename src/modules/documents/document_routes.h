@@ -16,12 +16,18 @@ core::Result<DocumentFilter> parseFilter(const http::Request& r, Kind kind);
 core::Result<http::Response> csvExport(const identity::Context& c, DocumentService& service,
                                        identity::Throttle& throttle, const DocumentFilter& filter);
 
+// A record's PDF as a download (API and pages), with its SHA-256 as the ETag (If-None-Match
+// with it answers 304).
+http::Response pdfDownload(const http::Request& r, Pdf& pdf);
+
 // The records' routes, for each kind (agreements, orders, quotes, invoices). Each is a signed-in
 // route whose service asks the policy (a record the caller may not see is 404):
 //   GET /api/v1/{kind} (company_id, site_id, status, overdue (invoices), from, to, q, limit,
 //       cursor): {items, next_cursor, totals}
 //   GET /api/v1/{kind}.csv (the same filters): the whole list as CSV
 //   GET /api/v1/{kind}/{id}: the record with its lines and history
+//   GET /api/v1/{kind}/{id}/pdf: its PDF (DocumentService::pdf)
+//   PUT /api/v1/integration/{kind}/{external_id}/pdf (API key; application/pdf): the ERP's own
 void registerDocumentRoutes(identity::GuardedRoutes& routes, DocumentService& service,
                             identity::Throttle& throttle);
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/business_hours.h"
+#include "core/text.h"
 
 namespace portico::documents {
 namespace {
@@ -134,6 +135,70 @@ core::Result<Seen> DocumentService::find(const identity::Principal& p, Kind kind
   if (!a) return fail(noSuch(kind));
   Seen seen{std::move(*d), repo_.changes(id), a->basis == Basis::Staff, today()};
   return seen;
+}
+
+core::Result<Pdf> DocumentService::pdf(const identity::Principal& p, Kind kind,
+                                       core::DocumentId id) {
+  auto seen = find(p, kind, id);
+  if (!seen) return fail(seen.error());
+  auto& d = seen->document;
+  Pdf out{"", std::string(kindName(kind)) + "-" + d.number + ".pdf", ""};
+  if (d.pdf_file_id) {
+    if (auto bytes = files_.read(d.org_id, *d.pdf_file_id)) {
+      out.bytes = std::move(*bytes);
+      out.sha256 = d.pdf_sha256;
+      return out;
+    }
+  }
+  out.bytes = renderer_.render(d, settings_.letterhead(d.org_id));
+  bool freezes = kind == Kind::Invoice || (kind == Kind::Quote && d.status != "draft");
+  if (!freezes) {
+    out.sha256 = core::sha256Hex(out.bytes);
+    return out;
+  }
+  storage::Transaction tx(repo_.conn());
+  auto stored = files_.put(d.org_id, out.bytes, clock_.now());
+  bool frozen = repo_.freezePdf(d.id, stored.id, stored.sha256);
+  tx.commit();
+  if (!frozen) {  // another request froze its print first: that one is the document
+    auto again = repo_.find(d.id);
+    if (again && again->pdf_file_id) {
+      if (auto bytes = files_.read(d.org_id, *again->pdf_file_id)) {
+        out.bytes = std::move(*bytes);
+        out.sha256 = again->pdf_sha256;
+        return out;
+      }
+    }
+  }
+  out.sha256 = stored.sha256;
+  return out;
+}
+
+core::Result<Document> DocumentService::putErpPdf(core::OrgId org, Kind kind,
+                                                  const std::string& external_id,
+                                                  const std::string& bytes,
+                                                  const audit::Actor& actor) {
+  if (!bytes.starts_with("%PDF-")) {
+    return fail(Error::unsupportedMediaType("errors.documents.pdf_expected"));
+  }
+  if (bytes.size() > kMaxPdfBytes) {
+    return fail(Error::invalid("errors.documents.pdf_too_large")
+                    .with("max", std::to_string(kMaxPdfBytes / (1024 * 1024))));
+  }
+  storage::Transaction tx(repo_.conn());
+  auto d = repo_.findByExternalId(org, kind, external_id);
+  if (!d) return fail(noSuch(kind));
+  auto now = clock_.now();
+  auto stored = files_.put(org, bytes, now);
+  repo_.setErpPdf(d->id, stored.id, stored.sha256, now);
+  audit_.record(actor,
+                {std::string(kindName(kind)) + ".pdf_received", std::nullopt, org, d->company_id,
+                 nlohmann::json{{"number", d->number}, {"sha256", stored.sha256}}.dump()});
+  tx.commit();
+  d->pdf_file_id = stored.id;
+  d->pdf_sha256 = stored.sha256;
+  d->pdf_source = "erp";
+  return *d;
 }
 
 core::Result<DocumentPage> DocumentService::exportList(const identity::Principal& p,

@@ -8,8 +8,11 @@
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "files/file_store.h"
 #include "modules/documents/document.h"
+#include "modules/documents/document_pdf.h"
 #include "modules/documents/document_repository.h"
+#include "modules/documents/document_settings/document_settings.h"
 
 namespace portico::documents {
 
@@ -35,6 +38,16 @@ struct DocumentUpserted {
   bool created = false;
 };
 
+// A record's PDF to download.
+struct Pdf {
+  std::string bytes;
+  std::string filename;  // "invoice-F-1001.pdf"
+  std::string sha256;
+};
+
+// The largest PDF the ERP may send for a record.
+inline constexpr std::size_t kMaxPdfBytes = 10 * 1024 * 1024;
+
 // The most records one export writes.
 inline constexpr int kMaxExportRows = 10000;
 
@@ -51,8 +64,15 @@ inline constexpr int kMaxExportRows = 10000;
 class DocumentService {
  public:
   DocumentService(DocumentRepository& repo, access::Policy& policy, audit::AuditLog& audit,
-                  const core::Clock& clock)
-      : repo_(repo), policy_(policy), audit_(audit), clock_(clock) {}
+                  files::FileStore& files, DocumentSettingsService& settings,
+                  const DocumentPdf& renderer, const core::Clock& clock)
+      : repo_(repo),
+        policy_(policy),
+        audit_(audit),
+        files_(files),
+        settings_(settings),
+        renderer_(renderer),
+        clock_(clock) {}
 
   static access::Permission viewPermission(Kind k);
 
@@ -85,6 +105,17 @@ class DocumentService {
   // framework's).
   core::Result<DocumentUpserted> upsert(const access::Company& company, const DocumentUpsert& u);
 
+  // The record's PDF, for whoever may see the record: the ERP's own when it sent one; else the
+  // one Portico renders (DocumentPdf). An invoice's, and a quote's once it is no draft, is frozen
+  // at its first print: kept with its SHA-256, so that every reprint is the same document, even
+  // after the ERP changed the record.
+  core::Result<Pdf> pdf(const identity::Principal& p, Kind kind, core::DocumentId id);
+  // The ERP's own PDF of its record `external_id` of `kind`, in place of any: NotFound for a
+  // record the organization does not have, UnsupportedMediaType for bytes that are not a PDF,
+  // InvalidInput past kMaxPdfBytes. Audited (<kind>.pdf_received).
+  core::Result<Document> putErpPdf(core::OrgId org, Kind kind, const std::string& external_id,
+                                   const std::string& bytes, const audit::Actor& actor);
+
   // Today's date in UTC ("YYYY-MM-DD"): what decides overdue invoices and expired quotes.
   std::string today() const;
 
@@ -96,6 +127,9 @@ class DocumentService {
   DocumentRepository& repo_;
   access::Policy& policy_;
   audit::AuditLog& audit_;
+  files::FileStore& files_;
+  DocumentSettingsService& settings_;
+  const DocumentPdf& renderer_;
   const core::Clock& clock_;
 };
 
