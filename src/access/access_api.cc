@@ -239,7 +239,7 @@ void registerMembersApi(CompanyRoutes& routes, MembershipService& members) {
                  return http::jsonError(core::Error::notFound("errors.access.no_such_member"));
                auto change = parseRights(r.body);
                if (!change) return http::jsonError(change.error());
-               auto s = members.changeRights(a, user, *change, actorOf(c));
+               auto s = members.changeRights(*c.principal, a, user, *change, actorOf(c));
                if (!s) return http::jsonError(s.error());
                for (const auto& m : members.members(a)) {
                  if (m.user_id == user) return Response::json(200, memberJson(m).dump());

@@ -157,6 +157,7 @@ json PageRenderer::permissionList(const Context& c, const PermissionSet& set) co
 }
 
 Response PageRenderer::error(const Context& c, const core::Error& e) const {
+  if (e.code == core::ErrorCode::StepUpRequired) return stepUp(c);
   const char* heading = e.code == core::ErrorCode::NotFound    ? "error.not_found"
                         : e.code == core::ErrorCode::Forbidden ? "error.forbidden"
                                                                : "error.generic";
@@ -169,6 +170,17 @@ Response PageRenderer::error(const Context& c, const core::Error& e) const {
     r.setHeader("Retry-After", std::to_string(e.retry_after_s > 0 ? e.retry_after_s : 1));
   }
   return r;
+}
+
+Response PageRenderer::stepUp(const Context& c) const {
+  json fields = json::array();
+  for (const auto& [name, value] : c.form) {
+    if (name != "csrf") fields.push_back({{"name", name}, {"value", value}});
+  }
+  json data = {
+      {"title", views_.translate(c.lang, "step_up.title")}, {"action", c.path}, {"fields", fields}};
+  if (c.step_up_error) data["error"] = views_.message(c.lang, *c.step_up_error);
+  return render(c, "step_up", std::move(data), 403);
 }
 
 Response PageRenderer::notFound(const Context& c) const {
@@ -724,7 +736,9 @@ void Pages::registerAll(identity::GuardedRoutes& routes) {
                             http::statusFor(change.error().code), form);
             }
             auto s = deps_.members.changeRights(
-                a, m->user_id, *change, {c.principal->user.id, c.origin.ip, c.origin.request_id});
+                *c.principal, a, m->user_id, *change,
+                {c.principal->user.id, c.origin.ip, c.origin.request_id});
+            if (!s && s.error().code == core::ErrorCode::StepUpRequired) return pages_.stepUp(c);
             if (!s) {
               return member(c, a, *m, pages_.message(c, s.error()), http::statusFor(s.error().code),
                             form);

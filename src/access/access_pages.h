@@ -67,6 +67,10 @@ class PageRenderer {
                         int status = 200) const;
   // The error page for `e`, with its status (404 for NotFound, 403 for Forbidden, …).
   http::Response error(const identity::Context& c, const core::Error& e) const;
+  // The step-up prompt in place of a page action that needs one (StepUpRequired; error() shows
+  // it): a code field, and the action's form fields carried along, posting back to the action,
+  // which then carries on (identity::GuardedRoutes checks the code first).
+  http::Response stepUp(const identity::Context& c) const;
   // 404: no such company among the caller's.
   http::Response notFound(const identity::Context& c) const;
   std::string translate(const identity::Context& c, std::string_view key) const {

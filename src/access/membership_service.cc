@@ -85,7 +85,8 @@ bool MembershipService::withinSites(const CompanyAccess& caller, const Member& t
   return !target.all_sites && inside(target.sites) && !all_sites && inside(sites);
 }
 
-core::Status MembershipService::changeRights(const CompanyAccess& caller, core::UserId target,
+core::Status MembershipService::changeRights(const identity::Principal& p,
+                                             const CompanyAccess& caller, core::UserId target,
                                              const RightsChange& change,
                                              const audit::Actor& actor) {
   if (change.role && change.permissions) {
@@ -127,6 +128,9 @@ core::Status MembershipService::changeRights(const CompanyAccess& caller, core::
   }
   if (!caller.all_sites && !withinSites(caller, *current, all_sites, sites)) {
     return fail(Error::forbidden("errors.access.change_within_sites"));
+  }
+  if (step_up_) {
+    if (auto s = step_up_->requireStepUp(p, caller.company.org_id); !s) return s;
   }
   repo_.setRights(caller.company.id, target, role, permissions, all_sites, sites);
   bool own = change.own_records_only.value_or(current->own_records_only);

@@ -27,6 +27,8 @@ class MembershipService {
   void setNotifier(identity::IdentityService* notifier) { notifier_ = notifier; }
   // Records user.rights_changed and user.removed events with the changes, if set.
   void setEvents(events::EventLog* events) { events_ = events; }
+  // The step-up check of changeRights (none: no step-up asked).
+  void setStepUp(identity::StepUp* step_up) { step_up_ = step_up; }
 
   // The members the caller may see: all of them, or for a caller who sees only some sites those
   // who see one of them (Policy::seesMember).
@@ -38,8 +40,11 @@ class MembershipService {
   // (callers who are not staff), when granting more than the caller holds or outside the caller's
   // sites; Conflict when a caller who is not staff would leave the company without a member who
   // manages users.
-  core::Status changeRights(const CompanyAccess& caller, core::UserId target,
-                            const RightsChange& change, const audit::Actor& actor);
+  // Once the change is found allowed, it needs a step-up of `p` (identity::StepUp:
+  // StepUpRequired, nothing changed).
+  core::Status changeRights(const identity::Principal& p, const CompanyAccess& caller,
+                            core::UserId target, const RightsChange& change,
+                            const audit::Actor& actor);
   // Removes the membership at once: the user's next request already fails for this company.
   // The same rules (NotFound, Forbidden, Conflict) as changeRights; removing oneself too.
   core::Status remove(const CompanyAccess& caller, core::UserId target, const audit::Actor& actor);
@@ -66,6 +71,7 @@ class MembershipService {
   const core::Clock& clock_;
   identity::IdentityService* notifier_ = nullptr;
   events::EventLog* events_ = nullptr;
+  identity::StepUp* step_up_ = nullptr;
 };
 
 }  // namespace portico::access

@@ -71,6 +71,8 @@ std::string_view capabilityName(StaffCapability c) {
       return "support_settings";
     case StaffCapability::DocumentSettings:
       return "document_settings";
+    case StaffCapability::Security:
+      return "security";
     case StaffCapability::Support:
       return "support";
   }

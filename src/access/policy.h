@@ -37,6 +37,8 @@ enum class StaffCapability {
   // What the organization's documents print about it: letterhead, logo, payment details.
   // Administrators only.
   DocumentSettings,
+  // The organization's security settings (step-up before sensitive actions). Administrators only.
+  Security,
 };
 std::string_view capabilityName(StaffCapability capability);
 

@@ -287,6 +287,7 @@ struct App::Impl {
     web::registerStaticAssets(router);
     identity_service->setSignupGrants(&signup_grants);
     members.setNotifier(identity_service.get());
+    members.setStepUp(identity_service.get());
     case_notifier.setIdentity(identity_service.get());
     members.setEvents(&event_log);
     signup_grants.setEvents(&event_log);

@@ -352,6 +352,24 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
         return answer(console.setLicenceLimit(s, limit, actorOf(c)), 200, licencesJson);
       });
 
+  // Security: step-up before sensitive actions.
+  routes.api("GET", "/api/v1/staff/security", StaffCapability::Security,
+             [&console](Request&, Context&, const StaffRole& s) {
+               return Response::json(200, json{{"step_up", console.stepUpRequired(s)}}.dump());
+             });
+  routes.api("PUT", "/api/v1/staff/security", StaffCapability::Security,
+             [&console](Request& r, Context& c, const StaffRole& s) {
+               auto b = body(r);
+               if (!b) return http::jsonError(b.error());
+               auto on = b->find("step_up");
+               if (on == b->end() || !on->is_boolean()) {
+                 return http::jsonError(
+                     core::Error::invalid("errors.console.step_up_not_boolean", "step_up"));
+               }
+               console.setStepUpRequired(s, on->get<bool>(), actorOf(c));
+               return Response::json(200, json{{"step_up", console.stepUpRequired(s)}}.dump());
+             });
+
   // Logins.
   routes.api("GET", "/api/v1/staff/users", StaffCapability::Users,
              [&console](Request& r, Context&, const StaffRole& s) {

@@ -67,6 +67,7 @@ constexpr Section kSections[] = {
     {StaffCapability::SupportSettings, "/staff/support-settings", "support_settings"},
     {StaffCapability::SupportSettings, "/staff/case-categories", "case_categories"},
     {StaffCapability::DocumentSettings, "/staff/document-settings", "document_settings"},
+    {StaffCapability::Security, "/staff/security", "security"},
 };
 
 // The checked boxes of a group, each named `prefix` + an id ("permission.invoices.view"): the
@@ -849,6 +850,17 @@ void Pages::registerAll() {
           });
 
   // Licences.
+  rt.page("GET", "/staff/security", StaffCapability::Security,
+          [this, &con](Request& r, Context& c, const StaffRole& s) {
+            return render(
+                c, "security",
+                {{"step_up", con.stepUpRequired(s)}, {"saved", queryField(r, "saved") == "1"}});
+          });
+  rt.page("POST", "/staff/security", StaffCapability::Security,
+          [&con](Request&, Context& c, const StaffRole& s) {
+            con.setStepUpRequired(s, formField(c, "step_up_on") == "1", actorOf(c));
+            return Response::redirect("/staff/security?saved=1");
+          });
   rt.page("GET", "/staff/licences", StaffCapability::Licences,
           [this](Request& r, Context& c, const StaffRole& s) { return licences(r, c, s); });
   rt.page("POST", "/staff/licences", StaffCapability::Licences,

@@ -388,6 +388,17 @@ Licences ConsoleService::licences(const StaffRole& staff) {
                   invitations_.seatsInUse(staff.org_id, clock_.now())};
 }
 
+bool ConsoleService::stepUpRequired(const StaffRole& staff) {
+  return identity_.stepUpRequired(staff.org_id);
+}
+
+void ConsoleService::setStepUpRequired(const StaffRole& staff, bool on, const audit::Actor& actor) {
+  storage::Transaction tx(repo_.conn());
+  identity_.setStepUpRequired(staff.org_id, on);
+  record(actor, staff, "organization.step_up", std::nullopt, {{"step_up", on}});
+  tx.commit();
+}
+
 core::Result<Licences> ConsoleService::setLicenceLimit(const StaffRole& staff,
                                                        std::optional<int> limit,
                                                        const audit::Actor& actor) {

@@ -89,6 +89,11 @@ class ConsoleService {
                                  const nlohmann::json& body, const audit::Actor& actor);
 
   Licences licences(const access::StaffRole& staff);
+  // Whether the organization asks for a step-up (a second factor in the last 5 minutes) before
+  // paying, accepting a quote, revealing a credential or changing someone's rights: on by
+  // default. Administrators only (StaffCapability::Security). Audited (organization.step_up).
+  bool stepUpRequired(const access::StaffRole& staff);
+  void setStepUpRequired(const access::StaffRole& staff, bool on, const audit::Actor& actor);
   core::Result<Licences> setLicenceLimit(const access::StaffRole& staff, std::optional<int> limit,
                                          const audit::Actor& actor);
 

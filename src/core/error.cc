@@ -14,6 +14,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "unauthenticated";
     case ErrorCode::Forbidden:
       return "forbidden";
+    case ErrorCode::StepUpRequired:
+      return "step_up_required";
     case ErrorCode::RateLimited:
       return "rate_limited";
     case ErrorCode::Unavailable:

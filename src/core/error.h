@@ -15,6 +15,7 @@ enum class ErrorCode {
   Conflict,
   Unauthenticated,
   Forbidden,
+  StepUpRequired,  // allowed, once a second factor is entered again (identity/step_up.h)
   RateLimited,
   Unavailable,
   PayloadTooLarge,

@@ -18,6 +18,7 @@ int statusFor(core::ErrorCode code) {
     case ErrorCode::Unauthenticated:
       return 401;
     case ErrorCode::Forbidden:
+    case ErrorCode::StepUpRequired:
       return 403;
     case ErrorCode::RateLimited:
       return 429;

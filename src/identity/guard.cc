@@ -296,6 +296,24 @@ http::Response GuardedRoutes::servePage(http::Request& r, Access access,
   if (ctx.principal && r.method == "GET") {
     ctx.notice = IdentityService::noticeOf(ctx.principal->session);
   }
+  ctx.path = r.path;
+  // A form that carries a step-up code (the pages' prompt for an action that needs one): the
+  // code is checked first, so that the action runs with the fresh second factor; a wrong code
+  // leaves the action to ask again, saying why.
+  if (r.method == "POST" && ctx.principal) {
+    auto it = std::find_if(ctx.form.begin(), ctx.form.end(),
+                           [](const auto& f) { return f.first == "step_up_code"; });
+    if (it != ctx.form.end()) {
+      auto code = std::string(core::trim(it->second));
+      ctx.form.erase(it);
+      auto until = identity_.stepUp(*ctx.principal, code, "", ctx.origin);
+      if (until) {
+        ctx.principal->session.step_up_at = *until - IdentityService::kStepUpSeconds;
+      } else {
+        ctx.step_up_error = until.error();
+      }
+    }
+  }
   auto resp = handler(r, ctx);
   if (ctx.principal) {
     bool redirect = resp.status >= 300 && resp.status < 400;

@@ -74,6 +74,10 @@ struct Context {
   // longer has access to Acme AB").
   std::optional<core::Message> notice;
   std::optional<core::Message> next_notice;
+  // Pages: the request's path (where a prompt posts back to), and the refusal of a step-up code
+  // the form carried ("step_up_code": checked before the handler runs; see servePage).
+  std::string path;
+  std::optional<core::Error> step_up_error;
 };
 
 // Who acts, for the audit log: the signed-in user (if any), the request's address and id.

@@ -161,6 +161,15 @@ void registerIdentityApi(GuardedRoutes& routes, IdentityService& identity) {
     return ok(200, {{"mfa", "done"}});
   });
 
+  // A second factor again, for the actions that need a step-up (identity/step_up.h).
+  routes.api("POST", "/api/v1/auth/step-up", Access::SignedIn, [&identity](Request& r, Context& c) {
+    auto f = readFields(r, {{"code", 16}, {"recovery_code", 64}});
+    if (f.error) return *f.error;
+    auto until = identity.stepUp(*c.principal, f["code"], f["recovery_code"], c.origin);
+    if (!until) return err(until.error());
+    return ok(200, {{"step_up_until", core::rfc3339(*until)}});
+  });
+
   routes.api("POST", "/api/v1/auth/recovery-codes", Access::SignedIn,
              [&identity](Request&, Context& c) {
                auto codes = identity.regenerateRecoveryCodes(*c.principal, c.origin);

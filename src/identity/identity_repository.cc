@@ -50,13 +50,17 @@ constexpr std::string_view kFindPrincipal =
     "SELECT s.id, s.user_id, s.kind, s.mfa_done, s.csrf_token, s.created_at, s.last_seen_at,"
     " s.ip, s.user_agent, u.email, u.first_name, u.last_name, u.language, u.status,"
     " u.totp_secret IS NOT NULL, u.sms_phone, u.created_at,"
-    " (SELECT value FROM access_version WHERE id = 1), s.notice"
+    " (SELECT value FROM access_version WHERE id = 1), s.notice, s.step_up_at"
     " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?";
 constexpr std::string_view kSetSessionNotice =
     "UPDATE sessions SET notice = ? WHERE id = ? AND user_id = ?";
 constexpr std::string_view kTouchSession = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 constexpr std::string_view kCompleteMfa =
-    "UPDATE sessions SET mfa_done = 1, token_hash = COALESCE(?, token_hash) WHERE id = ?";
+    "UPDATE sessions SET mfa_done = 1, token_hash = COALESCE(?, token_hash), step_up_at = ?"
+    " WHERE id = ?";
+constexpr std::string_view kStepUp = "UPDATE sessions SET step_up_at = ? WHERE id = ?";
+constexpr std::string_view kOrgStepUp = "SELECT step_up FROM organizations WHERE id = ?";
+constexpr std::string_view kSetOrgStepUp = "UPDATE organizations SET step_up = ? WHERE id = ?";
 constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE id = ?";
 constexpr std::string_view kDeleteUserSession = "DELETE FROM sessions WHERE id = ? AND user_id = ?";
 constexpr std::string_view kDeleteUserSessions = "DELETE FROM sessions WHERE user_id = ?";
@@ -280,6 +284,7 @@ std::optional<Principal> IdentityRepository::findPrincipal(const std::string& to
   p.user.created_at = q.getInt(16);
   p.access_version = q.getInt(17);
   p.session.notice = q.getOptText(18).value_or("");
+  p.session.step_up_at = q.getInt(19);
   return p;
 }
 
@@ -293,8 +298,23 @@ void IdentityRepository::touchSession(core::SessionId id, std::int64_t now) {
 }
 
 void IdentityRepository::completeMfa(core::SessionId id,
-                                     const std::optional<std::string>& new_token_hash) {
-  Query(conn(), kCompleteMfa).bind(new_token_hash, id.value).run();
+                                     const std::optional<std::string>& new_token_hash,
+                                     std::int64_t now) {
+  Query(conn(), kCompleteMfa).bind(new_token_hash, now, id.value).run();
+}
+
+void IdentityRepository::stepUp(core::SessionId id, std::int64_t now) {
+  Query(conn(), kStepUp).bind(now, id.value).run();
+}
+
+bool IdentityRepository::orgStepUp(core::OrgId org) {
+  Query q(conn(), kOrgStepUp);
+  q.bind(org.value);
+  return !q.next() || q.getInt(0) != 0;
+}
+
+void IdentityRepository::setOrgStepUp(core::OrgId org, bool on) {
+  Query(conn(), kSetOrgStepUp).bind(on, org.value).run();
 }
 
 void IdentityRepository::deleteSession(core::SessionId id) {

@@ -70,8 +70,15 @@ class IdentityRepository {
   // Only while the session is still `user`'s (an id of an ended session may be reused).
   void setSessionNotice(core::SessionId id, core::UserId user,
                         const std::optional<std::string>& notice);
-  // Marks the session's 2FA done; a new token hash replaces the old one when given.
-  void completeMfa(core::SessionId id, const std::optional<std::string>& new_token_hash);
+  // Marks the session's second factor done at `now` (its step-up time too), with a new token
+  // hash for a web session.
+  void completeMfa(core::SessionId id, const std::optional<std::string>& new_token_hash,
+                   std::int64_t now);
+  // A second factor entered again in the session (a step-up).
+  void stepUp(core::SessionId id, std::int64_t now);
+  // Whether the organization asks for a step-up before sensitive actions (on unless turned off).
+  bool orgStepUp(core::OrgId org);
+  void setOrgStepUp(core::OrgId org, bool on);
   void deleteSession(core::SessionId id);
   // Ends one session of the user; false if the user has no such session.
   bool deleteUserSession(core::UserId user, core::SessionId id);

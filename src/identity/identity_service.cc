@@ -276,7 +276,7 @@ std::string IdentityService::finishMfa(const Principal& p) {
     token = core::randomToken(32);  // a new cookie value once the second factor is done
     new_hash = core::sha256Hex(token);
   }
-  repo_.completeMfa(p.session.id, new_hash);
+  repo_.completeMfa(p.session.id, new_hash, clock_.now());
   return token;
 }
 
@@ -427,6 +427,17 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
   if (code.empty() == recovery_code.empty()) {
     return fail(Error::invalid("errors.identity.code_or_recovery", "code"));
   }
+  std::optional<storage::Transaction> tx;
+  auto method = checkSecondFactor(p, code, recovery_code, origin, tx);
+  if (!method) return fail(method.error());
+  std::string token = signedIn(p, *method, false, origin);
+  tx->commit();
+  return token;
+}
+
+core::Result<std::string> IdentityService::checkSecondFactor(
+    const Principal& p, const std::string& code, const std::string& recovery_code,
+    const Origin& origin, std::optional<storage::Transaction>& tx) {
   auto user = repo_.findUser(p.user.id);
   if (!user || !user->hasSecondFactor()) {
     return fail(Error::forbidden("errors.identity.mfa_not_set_up"));
@@ -447,7 +458,7 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
   }
   throttle_.hit(ip_bucket);
 
-  storage::Transaction tx(repo_.conn());
+  tx.emplace(repo_.conn());
   std::string method;
   if (!recovery_code.empty()) {
     if (repo_.useRecoveryCode(p.user.id, core::sha256Hex(normalizeRecoveryCode(recovery_code)),
@@ -476,7 +487,7 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
     }
   }
   if (method.empty()) {
-    tx.commit();  // keeps the replay audit entry
+    tx->commit();  // keeps the replay audit entry
     audit_.record(actor(origin, p.user.id),
                   {"mfa.failed",
                    {},
@@ -489,13 +500,37 @@ core::Result<std::string> IdentityService::verifyMfa(const Principal& p, const s
                     : Error::invalid("errors.identity.bad_recovery_code", "recovery_code"));
   }
   throttle_.clear(bucket);
-  std::string token = signedIn(p, method, false, origin);
-  if (method == "recovery_code") {
-    notifyUser(*user, "recovery_code_used");
-  }
-  tx.commit();
-  return token;
+  if (method == "recovery_code") notifyUser(*user, "recovery_code_used");
+  return method;
 }
+
+core::Result<std::int64_t> IdentityService::stepUp(const Principal& p, const std::string& code,
+                                                   const std::string& recovery_code,
+                                                   const Origin& origin) {
+  if (!p.mfaDone()) return fail(Error::forbidden("errors.identity.mfa_first"));
+  if (code.empty() == recovery_code.empty()) {
+    return fail(Error::invalid("errors.identity.code_or_recovery", "code"));
+  }
+  std::optional<storage::Transaction> tx;
+  auto method = checkSecondFactor(p, code, recovery_code, origin, tx);
+  if (!method) return fail(method.error());
+  auto now = clock_.now();
+  repo_.stepUp(p.session.id, now);
+  audit_.record(actor(origin, p.user.id), {"mfa.step_up", {}, {}, {}, detail({{"mfa", *method}})});
+  tx->commit();
+  return now + kStepUpSeconds;
+}
+
+core::Status IdentityService::requireStepUp(const Principal& p, core::OrgId org) {
+  if (!repo_.orgStepUp(org)) return {};
+  if (clock_.now() - p.session.step_up_at <= kStepUpSeconds) return {};
+  return fail(
+      Error{core::ErrorCode::StepUpRequired, "errors.identity.step_up_required", {}, 0, {}});
+}
+
+bool IdentityService::stepUpRequired(core::OrgId org) { return repo_.orgStepUp(org); }
+
+void IdentityService::setStepUpRequired(core::OrgId org, bool on) { repo_.setOrgStepUp(org, on); }
 
 core::Result<std::vector<std::string>> IdentityService::regenerateRecoveryCodes(
     const Principal& p, const Origin& origin) {

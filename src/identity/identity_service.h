@@ -15,6 +15,7 @@
 #include "identity/notifications.h"
 #include "identity/password.h"
 #include "identity/secret_box.h"
+#include "identity/step_up.h"
 #include "identity/throttle.h"
 #include "jobs/queue.h"
 #include "notify/mailer.h"
@@ -101,7 +102,7 @@ inline constexpr std::string_view kMailJob = "mail";  // {to, template, subject,
 inline constexpr std::string_view kSmsJob = "sms";    // {to, text}
 inline constexpr std::string_view kPasswordResetJob = "password_reset";  // {email, ip, request_id}
 
-class IdentityService {
+class IdentityService : public StepUp {
  public:
   IdentityService(IdentityRepository& repo, Throttle& throttle, audit::AuditLog& audit,
                   const core::Clock& clock, const PasswordHasher& hasher, const SecretBox& secrets,
@@ -141,6 +142,20 @@ class IdentityService {
   // session token (rotated for web sessions; API tokens stay the same).
   core::Result<std::string> verifyMfa(const Principal& p, const std::string& code,
                                       const std::string& recovery_code, const Origin& origin);
+  // A second factor entered again in a signed-in session (TOTP, SMS or a recovery code), checked
+  // and throttled as at sign-in: the session may then do what needs a step-up for
+  // kStepUpSeconds. Returns until when. Audited (mfa.step_up).
+  core::Result<std::int64_t> stepUp(const Principal& p, const std::string& code,
+                                    const std::string& recovery_code, const Origin& origin);
+  // Paying, accepting a quote, revealing a credential and changing someone's rights in `org`'s
+  // companies need a second factor entered in the session within kStepUpSeconds (at sign-in or
+  // by stepUp), unless the organization turned step-up off: StepUpRequired otherwise.
+  core::Status requireStepUp(const Principal& p, core::OrgId org) override;
+  static constexpr std::int64_t kStepUpSeconds = 5 * 60;
+  // Whether `org` asks for step-ups (on by default), and turning it on or off (the console
+  // audits it).
+  bool stepUpRequired(core::OrgId org);
+  void setStepUpRequired(core::OrgId org, bool on);
   // A new set of recovery codes (REQUIRES: 2FA done).
   core::Result<std::vector<std::string>> regenerateRecoveryCodes(const Principal& p,
                                                                  const Origin& origin);
@@ -257,6 +272,13 @@ class IdentityService {
   core::Status mayChangeFactors(const Principal& p) const;
   // Marks the session signed in; returns its new token for web sessions, "" for API ones.
   std::string finishMfa(const Principal& p);
+  // Checks a TOTP or SMS code, or a recovery code, of the signed-in user with the guessing
+  // limits: the method that matched ("totp", "sms", "recovery_code"), or the refusal (audited).
+  // Past the limits it opens `tx`, in which the caller records what the factor allows.
+  core::Result<std::string> checkSecondFactor(const Principal& p, const std::string& code,
+                                              const std::string& recovery_code,
+                                              const Origin& origin,
+                                              std::optional<storage::Transaction>& tx);
   // A sign-in completed with the second factor `method` ("totp", "sms", "recovery_code"), or by
   // enrolling it when the first sign-in set it up: finishMfa(), the last sign-in time and the
   // "login.succeeded" audit entry, in the caller's transaction. Returns finishMfa()'s token.

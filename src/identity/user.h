@@ -48,7 +48,8 @@ struct Session {
   std::int64_t last_seen_at = 0;
   std::string ip;
   std::string user_agent;
-  std::string notice;  // a message for the next page (JSON: key and args), or empty
+  std::string notice;           // a message for the next page (JSON: key and args), or empty
+  std::int64_t step_up_at = 0;  // when its last second factor was entered (sign-in, step-up)
 };
 
 // The signed-in caller of a request: a session and its user.

@@ -210,10 +210,10 @@ TEST_F(IntegrationApiTest, ASiteOfAnotherCompanyIsNoSiteOfTheContact) {
 }
 
 TEST_F(IntegrationApiTest, AnUnknownKindIs404) {
-  auto r = upsert("invoices", {{"external_id", "I-1"}}, key);
+  auto r = upsert("spaceships", {{"external_id", "I-1"}}, key);
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.errorCode(), "not_found");
-  EXPECT_EQ(bulk("invoices", "{}\n", key).status, 404);
+  EXPECT_EQ(bulk("spaceships", "{}\n", key).status, 404);
   EXPECT_EQ(bulk("1", "{}\n", key).status, 404);
 }
 

@@ -1,0 +1,125 @@
+// Step-up: an action that needs a fresh second factor (here changing someone's rights) is
+// refused with 403 step_up_required once the last code is older than 5 minutes, until the
+// caller enters one again (POST /api/v1/auth/step-up, or the pages' prompt, which then carries
+// on with the action); an organization may turn it off.
+#include "core/text.h"
+#include "support/company_fixture.h"
+
+namespace portico::testing {
+namespace {
+
+using json = nlohmann::json;
+
+class StepUpTest : public CompanyTest {
+ protected:
+  StepUpTest() {
+    setBob({{"role", "administrator"}});
+    carl = member("carl@a.example");
+    carl_id = userId(carl);
+  }
+  HttpResult changeCarl(const std::string& token, const std::string& role) {
+    return call(
+        "PATCH",
+        "/api/v1/companies/" + std::to_string(company) + "/users/" + std::to_string(carl_id), token,
+        {{"role", role}});
+  }
+  std::string carlsRole() {
+    auto users = call("GET", "/api/v1/companies/" + std::to_string(company) + "/users", ada).json();
+    for (const auto& u : users["items"]) {
+      if (u["id"] == carl_id) return u["role"];
+    }
+    return "";
+  }
+  std::string carl;
+  std::int64_t carl_id = 0;
+};
+
+TEST_F(StepUpTest, AStaleSecondFactorIsAskedForAgainBeforeARightsChange) {
+  // Just signed in: the sign-in's code counts.
+  ASSERT_EQ(changeCarl(bob, "member").status, 200);
+  server.clock().advance(6 * 60);
+  auto r = changeCarl(bob, "read_only");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(r.errorCode(), "step_up_required");
+  EXPECT_EQ(carlsRole(), "member");  // nothing changed
+  // A wrong code is refused; the right one opens 5 minutes.
+  r = call("POST", "/api/v1/auth/step-up", bob, {{"code", "000000"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  auto code = server.totpCode(bob_secret);
+  r = call("POST", "/api/v1/auth/step-up", bob, {{"code", code}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["step_up_until"], core::rfc3339(server.clock().now() + 300));
+  // The same code again is a replay.
+  EXPECT_EQ(call("POST", "/api/v1/auth/step-up", bob, {{"code", code}}).status, 400);
+  EXPECT_EQ(changeCarl(bob, "read_only").status, 200);
+  EXPECT_EQ(carlsRole(), "read_only");
+  server.clock().advance(4 * 60);
+  EXPECT_EQ(changeCarl(bob, "member").status, 200);
+  server.clock().advance(2 * 60);
+  EXPECT_EQ(changeCarl(bob, "user").errorCode(), "step_up_required");
+  // Neither or both of code and recovery code: 400.
+  EXPECT_EQ(call("POST", "/api/v1/auth/step-up", bob, json::object()).status, 400);
+  auto log = call("GET", "/api/v1/staff/audit?event=mfa.step_up",
+                  server.staffMember("Vendor", "audit@vendor.example", "admin"))
+                 .json();
+  EXPECT_EQ(log["items"].size(), 1u) << log.dump();
+}
+
+TEST_F(StepUpTest, ARecoveryCodeStepsUpToo) {
+  std::vector<std::string> codes;
+  auto token = server.signedInUser("rita@elsewhere.example", nullptr, &codes);
+  ASSERT_FALSE(codes.empty());
+  server.clock().advance(6 * 60);
+  auto r = call("POST", "/api/v1/auth/step-up", token, {{"recovery_code", codes[0]}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  r = call("POST", "/api/v1/auth/step-up", token, {{"recovery_code", codes[0]}});
+  EXPECT_EQ(r.status, 400) << r.body;  // used once
+}
+
+TEST_F(StepUpTest, GuessingStepUpCodesIsThrottled) {
+  long last = 0;
+  for (int i = 0; i < 12 && last != 429; ++i) {
+    last = call("POST", "/api/v1/auth/step-up", bob, {{"code", "123456"}}).status;
+  }
+  EXPECT_EQ(last, 429);
+}
+
+TEST_F(StepUpTest, AnOrganizationMayTurnStepUpOff) {
+  auto admin = server.staffMember("Vendor", "admin@vendor.example", "admin");
+  EXPECT_EQ(call("GET", "/api/v1/staff/security", admin).json()["step_up"], true);
+  EXPECT_EQ(call("PUT", "/api/v1/staff/security", admin, {{"step_up", "no"}}).status, 400);
+  EXPECT_EQ(call("PUT", "/api/v1/staff/security", support, {{"step_up", false}}).status, 403);
+  auto r = call("PUT", "/api/v1/staff/security", admin, {{"step_up", false}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["step_up"], false);
+  server.clock().advance(6 * 60);
+  EXPECT_EQ(changeCarl(bob, "read_only").status, 200);
+  ASSERT_EQ(call("PUT", "/api/v1/staff/security", admin, {{"step_up", true}}).status, 200);
+  EXPECT_EQ(changeCarl(bob, "member").errorCode(), "step_up_required");
+}
+
+TEST_F(StepUpTest, ThePagesAskForTheCodeInPlaceAndThenCarryOn) {
+  auto b = signIn("bob@a.example", bob_secret);
+  auto path = "/companies/" + std::to_string(company) + "/users/" + std::to_string(carl_id);
+  server.clock().advance(6 * 60);
+  auto page = b.get(path);
+  ASSERT_EQ(page.status, 200) << page.body;
+  auto r = b.submit(path, {{"role", "read_only"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("Confirm it is you"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("name=\"role\" value=\"read_only\""), std::string::npos);
+  EXPECT_NE(r.body.find("action=\"" + path + "\""), std::string::npos);
+  EXPECT_EQ(carlsRole(), "user");
+  // A wrong code: the prompt again, saying so.
+  r = b.submit(path, {{"role", "read_only"}, {"step_up_code", "000000"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("Confirm it is you"), std::string::npos);
+  EXPECT_NE(r.body.find("role=\"alert\""), std::string::npos) << r.body;
+  // The right one: the change is made.
+  r = b.submit(path, {{"role", "read_only"}, {"step_up_code", server.totpCode(bob_secret)}});
+  EXPECT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(carlsRole(), "read_only");
+}
+
+}  // namespace
+}  // namespace portico::testing
