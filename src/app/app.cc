@@ -152,7 +152,7 @@ struct App::Impl {
         document_settings(document_settings_repo, file_store, audit, clock),
         document_pdf(views),
         document_service(document_repo, policy, audit, file_store, document_settings, document_pdf,
-                         clock),
+                         event_log, clock),
         idempotency_repo(db),
         idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
@@ -288,6 +288,7 @@ struct App::Impl {
     identity_service->setSignupGrants(&signup_grants);
     members.setNotifier(identity_service.get());
     members.setStepUp(identity_service.get());
+    document_service.setStepUp(identity_service.get());
     case_notifier.setIdentity(identity_service.get());
     members.setEvents(&event_log);
     signup_grants.setEvents(&event_log);

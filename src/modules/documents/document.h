@@ -117,6 +117,33 @@ struct Change {
   std::int64_t at = 0;
 };
 
+// A customer's decision on a quote.
+struct Decision {
+  std::string decision;  // "accepted" or "declined"
+  std::string signer_name;
+  std::string reason;
+  std::optional<core::UserId> user;
+  std::string user_name;
+  std::string ip;
+  std::string user_agent;
+  std::string pdf_sha256;  // of the frozen PDF that was accepted
+  std::int64_t at = 0;
+};
+
+// A customer's request for a new quote.
+struct QuoteRequest {
+  std::int64_t id = 0;
+  core::OrgId org_id;
+  core::CompanyId company_id;
+  std::string company_name;
+  std::optional<core::UserId> user;
+  std::string text;
+  std::vector<std::pair<std::int64_t, std::int64_t>> lines;  // {product id, quantity (milli)}
+  std::int64_t created_at = 0;
+};
+inline constexpr std::size_t kMaxRequestText = 5000;
+inline constexpr std::size_t kMaxDecisionText = 2000;
+
 // Where a list starts: after the record of this date and id (newest first).
 struct Cursor {
   std::string date;

@@ -78,7 +78,37 @@ json seenToJson(const Seen& s) {
                        {"at", core::rfc3339(c.at)}});
   }
   j["history"] = std::move(history);
+  if (s.document.kind == Kind::Quote) {
+    if (s.decision) {
+      const auto& x = *s.decision;
+      json d = {{"decision", x.decision},    {"signer_name", x.signer_name},
+                {"reason", x.reason},        {"by", x.user ? json(x.user_name) : json(nullptr)},
+                {"at", core::rfc3339(x.at)}, {"pdf_sha256", x.pdf_sha256}};
+      if (s.staff) {  // where it came from: for the vendor's records
+        d["ip"] = x.ip;
+        d["user_agent"] = x.user_agent;
+      }
+      j["decision"] = std::move(d);
+    } else {
+      j["decision"] = nullptr;
+    }
+    j["may_decide"] = s.may_decide;
+  }
   return j;
+}
+
+json quoteRequestToJson(const QuoteRequest& r) {
+  json lines = json::array();
+  for (const auto& [product, quantity] : r.lines) {
+    lines.push_back({{"product_id", product}, {"quantity", core::quantityText(quantity)}});
+  }
+  return {{"id", r.id},
+          {"company_id", r.company_id.value},
+          {"company_name", r.company_name},
+          {"text", r.text},
+          {"lines", std::move(lines)},
+          {"status", "requested"},
+          {"created_at", core::rfc3339(r.created_at)}};
 }
 
 json pageToJson(const DocumentPage& page) {

@@ -14,7 +14,11 @@ nlohmann::json moneyToJson(const core::Money& m);
 // delivery_address} and for invoices {paid, outstanding, overdue}; with `detail` also its lines
 // (and the caller's history of it, from `seen`).
 nlohmann::json documentToJson(const Document& d, const std::string& today, bool detail);
+// …with, for a quote, its decision ({decision, signer_name, reason, by, at, pdf_sha256}, and for
+// staff ip and user_agent; null before one) and may_decide.
 nlohmann::json seenToJson(const Seen& s);
+// {id, company_id, company_name, text, lines: [{product_id, quantity}], status, created_at}
+nlohmann::json quoteRequestToJson(const QuoteRequest& r);
 // {items, next_cursor, totals: [{currency, count, total, outstanding}]}
 nlohmann::json pageToJson(const DocumentPage& page);
 // A list as a CSV file (RFC 4180, a header line first), in English column names, amounts as the

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access/access_pages.h"
+#include "core/text.h"
 #include "http/url.h"
 #include "modules/documents/document_routes.h"
 
@@ -30,6 +31,14 @@ class Pages {
   void registerAll(identity::GuardedRoutes& routes) {
     routes.page("GET", "/documents", Access::SignedIn,
                 [this](Request&, Context& c) { return start(c); });
+    routes.page("POST", "/quotes/{id}/accept", Access::SignedIn,
+                [this](Request& r, Context& c) { return decide(r, c, true); });
+    routes.page("POST", "/quotes/{id}/decline", Access::SignedIn,
+                [this](Request& r, Context& c) { return decide(r, c, false); });
+    routes.page("GET", "/quote-requests/new", Access::SignedIn,
+                [this](Request&, Context& c) { return requestForm(c, "", 200); });
+    routes.page("POST", "/quote-requests/new", Access::SignedIn,
+                [this](Request&, Context& c) { return request(c); });
     for (auto kind : kKinds) {
       auto base = "/" + std::string(kindPlural(kind));
       routes.page("GET", base, Access::SignedIn,
@@ -53,7 +62,7 @@ class Pages {
           },
           http::Execution::Worker);
       routes.page("GET", base + "/{id}", Access::SignedIn,
-                  [this, kind](Request& r, Context& c) { return show(r, c, kind); });
+                  [this, kind](Request& r, Context& c) { return show(r, c, kind, "", 200); });
     }
   }
 
@@ -170,7 +179,8 @@ class Pages {
         {"filtered", filtered},
         {"totals", totals},
         {"has_totals", !totals.empty()},
-        {"export_link", base + ".csv" + (query.empty() ? "" : "?" + query)}};
+        {"export_link", base + ".csv" + (query.empty() ? "" : "?" + query)},
+        {"may_request", kind == Kind::Quote && !service_.requestable(*c.principal).empty()}};
     if (page->next) {
       data["older_link"] = base + "?" + (query.empty() ? "" : query + "&") +
                            "cursor=" + http::percentEncode(cursorText(*page->next));
@@ -178,7 +188,65 @@ class Pages {
     return pages_.render(c, "documents", std::move(data));
   }
 
-  Response show(const Request& r, const Context& c, Kind kind) const {
+  // Accepts or declines a quote from its page; a refusal shows the page again, saying why, and a
+  // stale second factor the step-up prompt (which then carries on here).
+  Response decide(const Request& r, Context& c, bool accept) const {
+    core::DocumentId id{r.idParam("id")};
+    auto done = accept
+                    ? service_.accept(*c.principal, id, access::formField(c, "name"),
+                                      access::formField(c, "terms") == "1", c.origin)
+                    : service_.decline(*c.principal, id, access::formField(c, "reason"), c.origin);
+    if (!done) {
+      if (done.error().code == core::ErrorCode::StepUpRequired ||
+          done.error().code == core::ErrorCode::NotFound) {
+        return pages_.error(c, done.error());
+      }
+      return show(r, c, Kind::Quote, pages_.message(c, done.error()),
+                  http::statusFor(done.error().code));
+    }
+    c.next_notice = core::Message{
+        accept ? "notices.documents.quote_accepted" : "notices.documents.quote_declined",
+        {{"number", done->document.number}}};
+    return Response::redirect("/quotes/" + std::to_string(id.value));
+  }
+
+  Response requestForm(const Context& c, const std::string& error, int status) const {
+    json companies = json::array();
+    auto chosen = access::formField(c, "company_id");
+    for (const auto& [id, name] : service_.requestable(*c.principal)) {
+      companies.push_back(
+          {{"value", id}, {"label", name}, {"selected", chosen == std::to_string(id)}});
+    }
+    if (companies.empty()) {
+      return pages_.error(c, core::Error::forbidden("errors.documents.may_not_request"));
+    }
+    json data = {{"companies", companies},
+                 {"text", access::formField(c, "text")},
+                 {"max", kMaxRequestText},
+                 {"title", pages_.translate(c, "documents.request.title")}};
+    if (!error.empty()) data["error"] = error;
+    return pages_.render(c, "quote_request", std::move(data), status);
+  }
+
+  Response request(Context& c) const {
+    auto company = core::positiveNumber(access::formField(c, "company_id"), INT64_MAX);
+    if (!company) {
+      return requestForm(
+          c, pages_.message(c, core::Error::invalid("errors.documents.company_required")), 400);
+    }
+    auto done = service_.requestQuote(*c.principal, core::CompanyId{*company},
+                                      access::formField(c, "text"), {}, c.origin);
+    if (!done) {
+      if (done.error().code == core::ErrorCode::NotFound) return pages_.error(c, done.error());
+      return requestForm(c, pages_.message(c, done.error()), http::statusFor(done.error().code));
+    }
+    c.next_notice =
+        core::Message{"notices.documents.quote_requested", {{"company", done->company_name}}};
+    return Response::redirect("/quotes");
+  }
+
+  Response show(const Request& r, const Context& c, Kind kind, const std::string& error,
+                int status) const {
     auto seen = service_.find(*c.principal, kind, core::DocumentId{r.idParam("id")});
     if (!seen) return pages_.error(c, seen.error());
     const auto& d = seen->document;
@@ -228,7 +296,28 @@ class Pages {
         {"outstanding", money(c, d.outstanding(), d.currency)},
         {"history", history},
         {"has_history", !history.empty()}};
-    return pages_.render(c, "document", std::move(data));
+    if (kind == Kind::Quote) {
+      data["may_decide"] = seen->may_decide;
+      data["decide_path"] = base + "/" + std::to_string(d.id.value);
+      data["signer"] = access::formField(c, "name").empty()
+                           ? c.principal->user.first_name + " " + c.principal->user.last_name
+                           : access::formField(c, "name");
+      data["reason"] = access::formField(c, "reason");
+      if (seen->decision) {
+        const auto& x = *seen->decision;
+        bool accepted = x.decision == "accepted";
+        data["decision"] = {
+            {"accepted", accepted},
+            {"text", pages_.text(c, {accepted ? "documents.decision.accepted"
+                                              : "documents.decision.declined",
+                                     {{"name", accepted ? x.signer_name : x.user_name},
+                                      {"time", access::timeText(x.at)}}})},
+            {"reason", orNull(x.reason)},
+            {"sha256", orNull(x.pdf_sha256)}};
+      }
+    }
+    if (!error.empty()) data["error"] = error;
+    return pages_.render(c, "document", std::move(data), status);
   }
 
   DocumentService& service_;

@@ -46,6 +46,19 @@ constexpr std::string_view kFreezePdf =
 constexpr std::string_view kErpPdf =
     "UPDATE documents SET pdf_file_id = ?, pdf_sha256 = ?, pdf_source = 'erp', updated_at = ?"
     " WHERE id = ?";
+constexpr std::string_view kSetStatus =
+    "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kInsertDecision =
+    "INSERT INTO quote_decisions (document_id, company_id, decision, signer_name, reason, user_id,"
+    " ip, user_agent, pdf_sha256, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT DO NOTHING";
+constexpr std::string_view kDecision =
+    "SELECT q.decision, q.signer_name, q.reason, q.user_id, u.first_name, u.last_name, q.ip,"
+    " q.user_agent, q.pdf_sha256, q.decided_at FROM quote_decisions q"
+    " LEFT JOIN users u ON u.id = q.user_id WHERE q.document_id = ?";
+constexpr std::string_view kInsertQuoteRequest =
+    "INSERT INTO quote_requests (org_id, company_id, user_id, text, lines, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kChanges =
     "SELECT h.field, h.old_value, h.new_value, u.first_name, u.last_name, h.created_at"
     " FROM document_changes h LEFT JOIN users u ON u.id = h.actor_id WHERE h.document_id = ?"
@@ -296,6 +309,52 @@ std::vector<Total> DocumentRepository::totals(const DocumentScope& scope,
   std::vector<Total> out;
   while (q.next()) out.push_back({q.getText(0), q.getInt(1), q.getInt(2), q.getInt(3)});
   return out;
+}
+
+void DocumentRepository::setStatus(const Document& d) {
+  Query(conn(), kSetStatus).bind(d.status, d.updated_at, d.id.value).run();
+}
+
+bool DocumentRepository::insertDecision(const Document& d, const Decision& x) {
+  std::optional<std::int64_t> user;
+  if (x.user) user = x.user->value;
+  Query(conn(), kInsertDecision)
+      .bind(d.id.value, d.company_id.value, x.decision, x.signer_name, x.reason, user, x.ip,
+            x.user_agent, x.pdf_sha256, x.at)
+      .run();
+  return conn().changes() > 0;
+}
+
+std::optional<Decision> DocumentRepository::decision(core::DocumentId id) {
+  Query q(conn(), kDecision);
+  q.bind(id.value);
+  if (!q.next()) return std::nullopt;
+  Decision x;
+  x.decision = q.getText(0);
+  x.signer_name = q.getText(1);
+  x.reason = q.getText(2);
+  if (auto u = q.getOptInt(3)) {
+    x.user = core::UserId{*u};
+    x.user_name = q.getText(4) + " " + q.getText(5);
+  }
+  x.ip = q.getText(6);
+  x.user_agent = q.getText(7);
+  x.pdf_sha256 = q.getText(8);
+  x.at = q.getInt(9);
+  return x;
+}
+
+std::int64_t DocumentRepository::insertQuoteRequest(const QuoteRequest& r) {
+  json lines = json::array();
+  for (const auto& [product, quantity] : r.lines) {
+    lines.push_back({{"product_id", product}, {"quantity", quantity}});
+  }
+  std::optional<std::int64_t> user;
+  if (r.user) user = r.user->value;
+  Query(conn(), kInsertQuoteRequest)
+      .bind(r.org_id.value, r.company_id.value, user, r.text, lines.dump(), r.created_at)
+      .run();
+  return conn().lastInsertId();
 }
 
 std::vector<Change> DocumentRepository::changes(core::DocumentId id) {

@@ -53,6 +53,13 @@ class DocumentRepository {
   std::vector<Total> totals(const DocumentScope& scope, const DocumentFilter& filter,
                             const std::string& today);
 
+  // Writes the record's status and updated_at.
+  void setStatus(const Document& d);
+  // Records the decision on quote `d` unless it has one: false if it had.
+  bool insertDecision(const Document& d, const Decision& decision);
+  std::optional<Decision> decision(core::DocumentId id);
+  std::int64_t insertQuoteRequest(const QuoteRequest& r);
+
   std::vector<Change> changes(core::DocumentId id);
   void insertChange(const Document& d, std::optional<core::UserId> actor, const std::string& field,
                     const std::optional<std::string>& old_value,

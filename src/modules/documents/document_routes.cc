@@ -93,8 +93,84 @@ core::Result<Response> csvExport(const Context& c, DocumentService& service,
   return res;
 }
 
+core::Result<RequestedQuote> parseQuoteRequest(const Request& r) {
+  auto body = identity::parseJsonObject(r.body);
+  if (!body) return fail(body.error());
+  RequestedQuote q;
+  auto company = body->find("company_id");
+  if (company == body->end() || !company->is_number_integer() || company->get<std::int64_t>() < 1) {
+    return fail(Error::invalid("errors.documents.company_required", "company_id"));
+  }
+  q.company = core::CompanyId{company->get<std::int64_t>()};
+  auto text = body->find("text");
+  if (text != body->end() && !text->is_null()) {
+    if (!text->is_string()) return fail(Error::invalid("errors.documents.request_text", "text"));
+    q.text = text->get<std::string>();
+  }
+  auto lines = body->find("lines");
+  if (lines != body->end() && !lines->is_null()) {
+    if (!lines->is_array()) {
+      return fail(Error::invalid("errors.integration.not_array", "lines").with("field", "lines"));
+    }
+    for (std::size_t i = 0; i < lines->size(); ++i) {
+      const auto& l = (*lines)[i];
+      auto at = "lines[" + std::to_string(i) + "]";
+      if (!l.is_object() || !l.contains("product_id") || !l["product_id"].is_number_integer()) {
+        return fail(Error::invalid("errors.documents.unknown_product", at + ".product_id"));
+      }
+      std::string given = "1";
+      if (l.contains("quantity")) {
+        given = l["quantity"].is_string() ? l["quantity"].get<std::string>()
+                : l["quantity"].is_number_integer()
+                    ? std::to_string(l["quantity"].get<std::int64_t>())
+                    : std::string();
+      }
+      auto quantity = core::parseQuantity(given);
+      if (!quantity) {
+        return fail(Error::invalid("errors.documents.bad_quantity", at + ".quantity")
+                        .with("field", at + ".quantity"));
+      }
+      q.lines.emplace_back(l["product_id"].get<std::int64_t>(), *quantity);
+    }
+  }
+  return q;
+}
+
 void registerDocumentRoutes(identity::GuardedRoutes& routes, DocumentService& service,
                             identity::Throttle& throttle) {
+  routes.api("POST", "/api/v1/quotes/{id}/accept", Access::SignedIn,
+             [&service](Request& r, Context& c) {
+               auto body = identity::parseJsonObject(r.body);
+               if (!body) return http::jsonError(body.error());
+               auto name = body->find("name");
+               auto terms = body->find("terms_accepted");
+               auto seen = service.accept(
+                   *c.principal, core::DocumentId{r.idParam("id")},
+                   name != body->end() && name->is_string() ? name->get<std::string>() : "",
+                   terms != body->end() && terms->is_boolean() && terms->get<bool>(), c.origin);
+               if (!seen) return http::jsonError(seen.error());
+               return Response::json(200, seenToJson(*seen).dump());
+             });
+  routes.api("POST", "/api/v1/quotes/{id}/decline", Access::SignedIn,
+             [&service](Request& r, Context& c) {
+               auto body = identity::parseJsonObject(r.body);
+               if (!body) return http::jsonError(body.error());
+               auto reason = body->find("reason");
+               auto seen = service.decline(
+                   *c.principal, core::DocumentId{r.idParam("id")},
+                   reason != body->end() && reason->is_string() ? reason->get<std::string>() : "",
+                   c.origin);
+               if (!seen) return http::jsonError(seen.error());
+               return Response::json(200, seenToJson(*seen).dump());
+             });
+  routes.api(
+      "POST", "/api/v1/quote-requests", Access::SignedIn, [&service](Request& r, Context& c) {
+        auto q = parseQuoteRequest(r);
+        if (!q) return http::jsonError(q.error());
+        auto done = service.requestQuote(*c.principal, q->company, q->text, q->lines, c.origin);
+        if (!done) return http::jsonError(done.error());
+        return Response::json(201, quoteRequestToJson(*done).dump());
+      });
   for (auto kind : kKinds) {
     auto base = "/api/v1/" + std::string(kindPlural(kind));
     routes.api("GET", base, Access::SignedIn, [&service, kind](Request& r, Context& c) {

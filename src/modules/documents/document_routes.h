@@ -16,6 +16,15 @@ core::Result<DocumentFilter> parseFilter(const http::Request& r, Kind kind);
 core::Result<http::Response> csvExport(const identity::Context& c, DocumentService& service,
                                        identity::Throttle& throttle, const DocumentFilter& filter);
 
+// A request for a new quote as the API sends it: {company_id, text?, lines?: [{product_id,
+// quantity?}]}. InvalidInput naming the field at fault.
+struct RequestedQuote {
+  core::CompanyId company;
+  std::string text;
+  std::vector<std::pair<std::int64_t, std::int64_t>> lines;  // {product id, quantity (milli)}
+};
+core::Result<RequestedQuote> parseQuoteRequest(const http::Request& r);
+
 // A record's PDF as a download (API and pages), with its SHA-256 as the ETag (If-None-Match
 // with it answers 304).
 http::Response pdfDownload(const http::Request& r, Pdf& pdf);
@@ -28,6 +37,9 @@ http::Response pdfDownload(const http::Request& r, Pdf& pdf);
 //   GET /api/v1/{kind}/{id}: the record with its lines and history
 //   GET /api/v1/{kind}/{id}/pdf: its PDF (DocumentService::pdf)
 //   PUT /api/v1/integration/{kind}/{external_id}/pdf (API key; application/pdf): the ERP's own
+// and for quotes (DocumentService::accept, decline, requestQuote; step-up applies):
+//   POST /api/v1/quotes/{id}/accept {name, terms_accepted: true}, …/decline {reason}: the quote
+//   POST /api/v1/quote-requests {company_id, text, lines?}: 201 the request
 void registerDocumentRoutes(identity::GuardedRoutes& routes, DocumentService& service,
                             identity::Throttle& throttle);
 

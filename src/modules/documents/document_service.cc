@@ -133,8 +133,144 @@ core::Result<Seen> DocumentService::find(const identity::Principal& p, Kind kind
   if (!d || d->kind != kind) return fail(noSuch(kind));
   auto a = seeing(p, *d);
   if (!a) return fail(noSuch(kind));
-  Seen seen{std::move(*d), repo_.changes(id), a->basis == Basis::Staff, today()};
+  Seen seen{std::move(*d), repo_.changes(id), a->basis == Basis::Staff, today(), {}, false};
+  if (kind == Kind::Quote) {
+    seen.decision = repo_.decision(id);
+    seen.may_decide = !seen.decision && a->can(Permission::QuotesAccept) &&
+                      a->basis != Basis::Agent &&
+                      effectiveStatus(seen.document, seen.today) == "sent";
+  }
   return seen;
+}
+
+core::Result<Seen> DocumentService::decidable(const identity::Principal& p, core::DocumentId id) {
+  auto seen = find(p, Kind::Quote, id);
+  if (!seen) return seen;
+  auto a = policy_.company(p, seen->document.company_id);
+  if (!a || !a->can(Permission::QuotesAccept) || a->basis == Basis::Agent) {
+    return fail(Error::forbidden("errors.documents.may_not_decide"));
+  }
+  if (seen->decision) return fail(Error::conflict("errors.documents.quote_decided"));
+  auto status = effectiveStatus(seen->document, seen->today);
+  if (status == "expired") return fail(Error::conflict("errors.documents.quote_expired"));
+  if (status != "sent") return fail(Error::conflict("errors.documents.quote_not_open"));
+  return seen;
+}
+
+core::Result<Seen> DocumentService::decide(const identity::Principal& p, core::DocumentId id,
+                                           Decision x, const identity::Origin& origin) {
+  auto seen = decidable(p, id);
+  if (!seen) return seen;
+  if (!step_up_) {
+    return fail(
+        Error{core::ErrorCode::StepUpRequired, "errors.identity.step_up_required", {}, 0, {}});
+  }
+  if (auto ok = step_up_->requireStepUp(p, seen->document.org_id); !ok) return fail(ok.error());
+  if (x.decision == "accepted") {
+    auto frozen = pdf(p, Kind::Quote, id);  // the document that is accepted
+    if (!frozen) return fail(frozen.error());
+    x.pdf_sha256 = frozen->sha256;
+  }
+  x.user = p.user.id;
+  x.at = clock_.now();
+  auto& d = seen->document;
+  storage::Transaction tx(repo_.conn());
+  if (!repo_.insertDecision(d, x)) return fail(Error::conflict("errors.documents.quote_decided"));
+  auto old = d.status;
+  d.status = x.decision;
+  d.updated_at = x.at;
+  repo_.setStatus(d);
+  repo_.insertChange(d, p.user.id, "status", old, d.status, x.at);
+  nlohmann::json data = {{"id", d.id.value},
+                         {"number", d.number},
+                         {"external_id", d.external_id ? nlohmann::json(*d.external_id) : nullptr},
+                         {"status", d.status},
+                         {"by", {{"id", p.user.id.value}, {"email", p.user.email}}},
+                         {"at", core::rfc3339(x.at)}};
+  if (x.decision == "accepted") {
+    data["signer_name"] = x.signer_name;
+    data["pdf_sha256"] = x.pdf_sha256;
+  } else {
+    data["reason"] = x.reason;
+  }
+  auto event = x.decision == "accepted" ? "quote.accepted" : "quote.declined";
+  events_.record({d.org_id, event, d.company_id, "quote", d.id.value, data.dump()});
+  audit_.record({p.user.id, origin.ip, origin.request_id},
+                {event, std::nullopt, d.org_id, d.company_id,
+                 nlohmann::json{{"number", d.number}, {"name", x.signer_name}}.dump()});
+  tx.commit();
+  return find(p, Kind::Quote, id);
+}
+
+core::Result<Seen> DocumentService::accept(const identity::Principal& p, core::DocumentId id,
+                                           const std::string& name, bool terms_accepted,
+                                           const identity::Origin& origin) {
+  auto signer = std::string(core::trim(name));
+  if (signer.empty() || core::codePointCount(signer) > 200 || !core::isCleanUtf8(signer)) {
+    return fail(Error::invalid("errors.documents.signer_name", "name"));
+  }
+  if (!terms_accepted) {
+    return fail(Error::invalid("errors.documents.terms_not_accepted", "terms_accepted"));
+  }
+  return decide(p, id, {"accepted", signer, "", {}, "", origin.ip, origin.user_agent, "", 0},
+                origin);
+}
+
+core::Result<Seen> DocumentService::decline(const identity::Principal& p, core::DocumentId id,
+                                            const std::string& reason,
+                                            const identity::Origin& origin) {
+  auto why = std::string(core::trim(reason));
+  if (why.empty() || why.size() > kMaxDecisionText || !core::isCleanUtf8(why, true)) {
+    return fail(Error::invalid("errors.documents.decline_reason", "reason")
+                    .with("max", std::to_string(kMaxDecisionText)));
+  }
+  return decide(p, id, {"declined", "", why, {}, "", origin.ip, origin.user_agent, "", 0}, origin);
+}
+
+std::vector<std::pair<std::int64_t, std::string>> DocumentService::requestable(
+    const identity::Principal& p) {
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  for (const auto& a : policy_.memberships(p)) {
+    if (a.basis != Basis::Agent && a.can(Permission::QuotesAccept)) {
+      out.emplace_back(a.company.id.value, a.company.name);
+    }
+  }
+  return out;
+}
+
+core::Result<QuoteRequest> DocumentService::requestQuote(
+    const identity::Principal& p, core::CompanyId company, const std::string& text,
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& lines,
+    const identity::Origin& origin) {
+  auto a = policy_.company(p, company);
+  if (!a) return fail(Error::notFound("errors.documents.no_such_company"));
+  if (!a->can(Permission::QuotesAccept) || a->basis == Basis::Agent) {
+    return fail(Error::forbidden("errors.documents.may_not_request"));
+  }
+  auto what = std::string(core::trim(text));
+  if (what.empty() || what.size() > kMaxRequestText || !core::isCleanUtf8(what, true)) {
+    return fail(Error::invalid("errors.documents.request_text", "text")
+                    .with("max", std::to_string(kMaxRequestText)));
+  }
+  // The store's products come with the store; until then no product is one a request can name.
+  if (!lines.empty()) {
+    return fail(Error::invalid("errors.documents.unknown_product", "lines[0].product_id"));
+  }
+  QuoteRequest r{0,     a->company.org_id, company, a->company.name, p.user.id, what,
+                 lines, clock_.now()};
+  storage::Transaction tx(repo_.conn());
+  r.id = repo_.insertQuoteRequest(r);
+  nlohmann::json data = {{"id", r.id},
+                         {"text", r.text},
+                         {"lines", nlohmann::json::array()},
+                         {"by", {{"id", p.user.id.value}, {"email", p.user.email}}},
+                         {"at", core::rfc3339(r.created_at)}};
+  events_.record({r.org_id, "quote.requested", company, "quote_request", r.id, data.dump()});
+  audit_.record(
+      {p.user.id, origin.ip, origin.request_id},
+      {"quote.requested", std::nullopt, r.org_id, company, nlohmann::json{{"id", r.id}}.dump()});
+  tx.commit();
+  return r;
 }
 
 core::Result<Pdf> DocumentService::pdf(const identity::Principal& p, Kind kind,

@@ -8,7 +8,10 @@
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "events/event_log.h"
 #include "files/file_store.h"
+#include "identity/identity_service.h"
+#include "identity/step_up.h"
 #include "modules/documents/document.h"
 #include "modules/documents/document_pdf.h"
 #include "modules/documents/document_repository.h"
@@ -20,8 +23,10 @@ namespace portico::documents {
 struct Seen {
   Document document;
   std::vector<Change> changes;
-  bool staff = false;  // seen as the vendor's staff (draft quotes too)
-  std::string today;   // the date its status was seen on
+  bool staff = false;                // seen as the vendor's staff (draft quotes too)
+  std::string today;                 // the date its status was seen on
+  std::optional<Decision> decision;  // a quote's, once decided
+  bool may_decide = false;           // the caller may accept or decline this quote now
 };
 
 // A record from the ERP (document_integration.h reads it): the whole record each time.
@@ -65,14 +70,18 @@ class DocumentService {
  public:
   DocumentService(DocumentRepository& repo, access::Policy& policy, audit::AuditLog& audit,
                   files::FileStore& files, DocumentSettingsService& settings,
-                  const DocumentPdf& renderer, const core::Clock& clock)
+                  const DocumentPdf& renderer, events::EventLog& events, const core::Clock& clock)
       : repo_(repo),
         policy_(policy),
         audit_(audit),
         files_(files),
         settings_(settings),
         renderer_(renderer),
+        events_(events),
         clock_(clock) {}
+  // The step-up check of accepting and declining quotes (and paying). Until it is set, those
+  // actions are refused as needing a step-up.
+  void setStepUp(identity::StepUp* step_up) { step_up_ = step_up; }
 
   static access::Permission viewPermission(Kind k);
 
@@ -116,12 +125,39 @@ class DocumentService {
   core::Result<Document> putErpPdf(core::OrgId org, Kind kind, const std::string& external_id,
                                    const std::string& bytes, const audit::Actor& actor);
 
+  // Accepts a quote in the name of `name`, who accepts the terms; or declines it for `reason`.
+  // Only a sent quote that has not expired, once; by someone who holds quotes.accept in its
+  // company (Forbidden otherwise; NotFound for a quote the caller does not see). InvalidInput
+  // naming name, terms_accepted or reason; Conflict for a quote not open (any more). Needs a
+  // step-up (StepUpRequired). An acceptance freezes the quote's PDF first and keeps its SHA-256
+  // with the signer's name, the time, the address and the browser. The status changes (history
+  // by the caller), audited (quote.accepted / quote.declined) and the ERP hears of it (the event
+  // of the same name).
+  core::Result<Seen> accept(const identity::Principal& p, core::DocumentId id,
+                            const std::string& name, bool terms_accepted,
+                            const identity::Origin& origin);
+  core::Result<Seen> decline(const identity::Principal& p, core::DocumentId id,
+                             const std::string& reason, const identity::Origin& origin);
+  // A request for a new quote in one of the caller's companies (quotes.accept there): free text
+  // (required, at most kMaxRequestText) and/or products of the store with quantities. Audited
+  // and sent to the ERP (quote.requested). InvalidInput naming the field (an unknown product).
+  core::Result<QuoteRequest> requestQuote(
+      const identity::Principal& p, core::CompanyId company, const std::string& text,
+      const std::vector<std::pair<std::int64_t, std::int64_t>>& lines,
+      const identity::Origin& origin);
+  // The companies where the caller may request quotes ({id, name}).
+  std::vector<std::pair<std::int64_t, std::string>> requestable(const identity::Principal& p);
+
   // Today's date in UTC ("YYYY-MM-DD"): what decides overdue invoices and expired quotes.
   std::string today() const;
 
  private:
   // The caller's access that lets them see `d`, or nullopt.
   std::optional<access::CompanyAccess> seeing(const identity::Principal& p, const Document& d);
+  // The quote `id` as the caller may decide on it now (see accept()).
+  core::Result<Seen> decidable(const identity::Principal& p, core::DocumentId id);
+  core::Result<Seen> decide(const identity::Principal& p, core::DocumentId id, Decision x,
+                            const identity::Origin& origin);
   core::Result<DocumentScope> scope(const identity::Principal& p, const DocumentFilter& filter);
 
   DocumentRepository& repo_;
@@ -130,6 +166,8 @@ class DocumentService {
   files::FileStore& files_;
   DocumentSettingsService& settings_;
   const DocumentPdf& renderer_;
+  events::EventLog& events_;
+  identity::StepUp* step_up_ = nullptr;
   const core::Clock& clock_;
 };
 
