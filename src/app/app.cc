@@ -47,6 +47,7 @@
 #include "modules/documents/document_pages.h"
 #include "modules/documents/document_routes.h"
 #include "modules/documents/document_settings/document_settings_routes.h"
+#include "modules/documents/payments/payment_routes.h"
 #include "modules/emails/email_routes.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
@@ -153,6 +154,7 @@ struct App::Impl {
         document_pdf(views),
         document_service(document_repo, policy, audit, file_store, document_settings, document_pdf,
                          event_log, clock),
+        payment_repo(db),
         idempotency_repo(db),
         idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
@@ -289,6 +291,18 @@ struct App::Impl {
     members.setNotifier(identity_service.get());
     members.setStepUp(identity_service.get());
     document_service.setStepUp(identity_service.get());
+    std::unique_ptr<documents::PaymentProvider> provider;
+    if (config.payments == "demo") {
+      provider = std::make_unique<documents::DemoProvider>();
+    } else if (config.payments == "manual") {
+      provider = std::make_unique<documents::ManualProvider>();
+    } else {
+      throw std::runtime_error("--payments must be manual or demo");
+    }
+    payments = std::make_unique<documents::PaymentService>(
+        payment_repo, document_repo, document_service, policy, event_log, audit,
+        std::move(provider), config.public_url, clock);
+    payments->setStepUp(identity_service.get());
     case_notifier.setIdentity(identity_service.get());
     members.setEvents(&event_log);
     signup_grants.setEvents(&event_log);
@@ -342,6 +356,8 @@ struct App::Impl {
     page_state.push_back(
         cases::registerCasePages(*guarded, policy, case_service, template_service, views));
     documents::registerDocumentRoutes(*guarded, document_service, throttle);
+    page_state.push_back(documents::registerPaymentRoutes(
+        *guarded, policy, *payments, document_service, document_settings, views));
     page_state.push_back(
         documents::registerDocumentSettingsRoutes(*staff_routes, policy, document_settings, views));
     page_state.push_back(
@@ -398,6 +414,8 @@ struct App::Impl {
   documents::DocumentSettingsService document_settings;
   documents::DocumentPdf document_pdf;
   documents::DocumentService document_service;
+  documents::PaymentRepository payment_repo;
+  std::unique_ptr<documents::PaymentService> payments;
   integration::IdempotencyRepository idempotency_repo;
   integration::Idempotency idempotency;
   integration::Kinds kinds;

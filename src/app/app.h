@@ -33,6 +33,9 @@ struct AppConfig {
   bool allow_private_webhooks = false;  // webhooks may reach loopback and private addresses
   // HOST:PORT of GET /metrics (Prometheus text), never on the public port; empty: no metrics.
   std::string metrics_listen;
+  // How customers pay invoices: "manual" (bank transfer; paid when the ERP says so) or "demo" (a
+  // local test checkout; `portico demo` and the tests).
+  std::string payments = "manual";
 };
 
 // The message of an error in English, for the command line.

@@ -59,6 +59,12 @@ void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
   cmd->add_flag("--allow-private-webhooks", c.allow_private_webhooks,
                 "Let webhooks reach loopback, private and link-local addresses (an ERP on the "
                 "same network)");
+  cmd->add_option(
+         "--payments", c.payments,
+         "How invoices are paid: manual (bank transfer, paid when the ERP says so) or demo "
+         "(a local test checkout)")
+      ->check(CLI::IsMember({"manual", "demo"}))
+      ->capture_default_str();
   cmd->add_flag(
       "--no-access-log", [&c](std::int64_t) { c.server.access_log = false; },
       "Do not log each request");
@@ -249,6 +255,7 @@ int main(int argc, char** argv) {
   demo_config.db_path = "var/demo.db";
   demo_config.mail_outbox = "var/outbox/mail";
   demo_config.sms_outbox = "var/outbox/sms";
+  demo_config.payments = "demo";
   std::string demo_listen = "127.0.0.1:8080";
   auto* demo_cmd =
       cli.add_subcommand("demo", "Create a fresh database full of demo data, then serve");

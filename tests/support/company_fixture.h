@@ -17,7 +17,7 @@ class CompanyTest : public ::testing::Test {
  protected:
   using json = nlohmann::json;
 
-  CompanyTest() {
+  explicit CompanyTest(app::AppConfig config = {}) : server(std::move(config)) {
     server.initOrganization("Vendor", "owner@vendor.example");
     key = *server.app().createApiKey("Vendor", "ERP");
     std::tie(company, ada) = server.companyWithAdmin(key, "A", "ada@a.example");

@@ -296,6 +296,11 @@ class Pages {
         {"outstanding", money(c, d.outstanding(), d.currency)},
         {"history", history},
         {"has_history", !history.empty()}};
+    data["id"] = d.id.value;
+    if (kind == Kind::Invoice) {
+      data["may_pay"] = seen->may_pay;
+      if (seen->open_checkout) data["open_payment"] = *seen->open_checkout;
+    }
     if (kind == Kind::Quote) {
       data["may_decide"] = seen->may_decide;
       data["decide_path"] = base + "/" + std::to_string(d.id.value);

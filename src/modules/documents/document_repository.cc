@@ -59,6 +59,11 @@ constexpr std::string_view kDecision =
 constexpr std::string_view kInsertQuoteRequest =
     "INSERT INTO quote_requests (org_id, company_id, user_id, text, lines, created_at)"
     " VALUES (?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kCloseOpenPayments =
+    "UPDATE payments SET status = 'paid', paid_at = ?, updated_at = ?"
+    " WHERE document_id = ? AND status = 'open'";
+constexpr std::string_view kOpenCheckout =
+    "SELECT checkout_url FROM payments WHERE document_id = ? AND status = 'open'";
 constexpr std::string_view kChanges =
     "SELECT h.field, h.old_value, h.new_value, u.first_name, u.last_name, h.created_at"
     " FROM document_changes h LEFT JOIN users u ON u.id = h.actor_id WHERE h.document_id = ?"
@@ -342,6 +347,17 @@ std::optional<Decision> DocumentRepository::decision(core::DocumentId id) {
   x.pdf_sha256 = q.getText(8);
   x.at = q.getInt(9);
   return x;
+}
+
+std::optional<std::string> DocumentRepository::openCheckout(core::DocumentId id) {
+  Query q(conn(), kOpenCheckout);
+  q.bind(id.value);
+  if (!q.next()) return std::nullopt;
+  return q.getText(0);
+}
+
+void DocumentRepository::closeOpenPayments(core::DocumentId id, std::int64_t now) {
+  Query(conn(), kCloseOpenPayments).bind(now, now, id.value).run();
 }
 
 std::int64_t DocumentRepository::insertQuoteRequest(const QuoteRequest& r) {

@@ -59,6 +59,11 @@ class DocumentRepository {
   bool insertDecision(const Document& d, const Decision& decision);
   std::optional<Decision> decision(core::DocumentId id);
   std::int64_t insertQuoteRequest(const QuoteRequest& r);
+  // Closes invoice `id`'s open payment as paid: the ERP says the invoice is paid (a bank
+  // transfer, payments/payment.h ManualProvider).
+  void closeOpenPayments(core::DocumentId id, std::int64_t now);
+  // Where the payer of invoice `id`'s open payment goes, if it has one.
+  std::optional<std::string> openCheckout(core::DocumentId id);
 
   std::vector<Change> changes(core::DocumentId id);
   void insertChange(const Document& d, std::optional<core::UserId> actor, const std::string& field,

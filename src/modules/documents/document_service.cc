@@ -133,7 +133,15 @@ core::Result<Seen> DocumentService::find(const identity::Principal& p, Kind kind
   if (!d || d->kind != kind) return fail(noSuch(kind));
   auto a = seeing(p, *d);
   if (!a) return fail(noSuch(kind));
-  Seen seen{std::move(*d), repo_.changes(id), a->basis == Basis::Staff, today(), {}, false};
+  Seen seen{
+      std::move(*d), repo_.changes(id), a->basis == Basis::Staff, today(), {}, false, false, {}};
+  if (kind == Kind::Invoice) {
+    const auto& doc = seen.document;
+    seen.may_pay = a->can(Permission::InvoicesPay) && a->basis != Basis::Agent &&
+                   (doc.status == "issued" || doc.status == "partially_paid") &&
+                   doc.outstanding() > 0;
+    seen.open_checkout = repo_.openCheckout(id);
+  }
   if (kind == Kind::Quote) {
     seen.decision = repo_.decision(id);
     seen.may_decide = !seen.decision && a->can(Permission::QuotesAccept) &&
@@ -437,6 +445,7 @@ core::Result<DocumentUpserted> DocumentService::upsert(const access::Company& co
     if (d.status != existing->status) {
       repo_.insertChange(d, std::nullopt, "status", existing->status, d.status, now);
     }
+    if (d.kind == Kind::Invoice && d.status == "paid") repo_.closeOpenPayments(d.id, now);
     return DocumentUpserted{std::move(d), false};
   } catch (const storage::ConstraintError&) {
     return fail(conflictAt("errors.documents.number_taken", "number"));

@@ -27,6 +27,8 @@ struct Seen {
   std::string today;                 // the date its status was seen on
   std::optional<Decision> decision;  // a quote's, once decided
   bool may_decide = false;           // the caller may accept or decline this quote now
+  bool may_pay = false;              // the caller may pay this invoice (invoices.pay, unpaid)
+  std::optional<std::string> open_checkout;  // an invoice's open payment: where its payer goes
 };
 
 // A record from the ERP (document_integration.h reads it): the whole record each time.

@@ -12,6 +12,7 @@ namespace portico::testing {
 
 class DocumentTest : public CompanyTest {
  protected:
+  explicit DocumentTest(app::AppConfig config = {}) : CompanyTest(std::move(config)) {}
   // The date `days` from the fake clock's today ("YYYY-MM-DD").
   std::string day(int days = 0) {
     return core::dateText(static_cast<std::int32_t>(server.clock().now() / 86400 + days));

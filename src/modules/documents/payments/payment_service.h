@@ -1,0 +1,102 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "access/policy.h"
+#include "audit/audit_log.h"
+#include "core/clock.h"
+#include "events/event_log.h"
+#include "identity/identity_service.h"
+#include "identity/step_up.h"
+#include "modules/documents/document_repository.h"
+#include "modules/documents/document_service.h"
+#include "modules/documents/payments/payment.h"
+#include "storage/db.h"
+
+namespace portico::documents {
+
+// The payments and payment_events tables. Thread-safe: each thread uses its own connection.
+class PaymentRepository {
+ public:
+  explicit PaymentRepository(storage::Db& db) : db_(db) {}
+  storage::Connection& conn() { return db_.connection(); }
+  // Throws storage::ConstraintError when the invoice has an open payment already.
+  std::int64_t insert(const Payment& p);
+  void setCheckout(std::int64_t id, const std::string& provider_ref, const std::string& url,
+                   std::int64_t now);
+  void setStatus(std::int64_t id, const std::string& status, std::optional<std::int64_t> paid_at,
+                 std::int64_t now);
+  std::optional<Payment> find(std::int64_t id);
+  std::optional<Payment> findByRef(const std::string& provider, const std::string& ref);
+  std::optional<Payment> open(core::DocumentId invoice);
+  // Records that the provider's event was processed: false if it was already.
+  bool processOnce(core::OrgId org, const std::string& provider, const std::string& event_id,
+                   std::int64_t now);
+
+ private:
+  storage::Db& db_;
+};
+
+// Paying invoices through the configured PaymentProvider. Thread-safe.
+class PaymentService {
+ public:
+  PaymentService(PaymentRepository& repo, DocumentRepository& documents, DocumentService& service,
+                 access::Policy& policy, events::EventLog& events, audit::AuditLog& audit,
+                 std::unique_ptr<PaymentProvider> provider, std::string public_url,
+                 const core::Clock& clock)
+      : repo_(repo),
+        documents_(documents),
+        service_(service),
+        policy_(policy),
+        events_(events),
+        audit_(audit),
+        provider_(std::move(provider)),
+        public_url_(std::move(public_url)),
+        clock_(clock) {}
+  void setStepUp(identity::StepUp* step_up) { step_up_ = step_up; }
+  const PaymentProvider& provider() const { return *provider_; }
+
+  // Opens a payment of what is left to pay of an invoice the caller sees, with invoices.pay in
+  // its company (Forbidden otherwise; agents never pay). Conflict for an invoice with nothing to
+  // pay (paid, void, credited) and for one with an open payment already. Needs a step-up. The
+  // payment and its invoice.payment_started event are written in one transaction, then the
+  // provider opens the checkout (Unavailable if it cannot: the payment is marked failed).
+  // Audited (invoice.payment_started).
+  core::Result<Payment> start(const identity::Principal& p, core::DocumentId invoice,
+                              const identity::Origin& origin);
+  // A payment the caller may see (that of an invoice they see): NotFound otherwise.
+  core::Result<Payment> find(const identity::Principal& p, std::int64_t id);
+  // The invoice's open payment, if any (for its page).
+  std::optional<Payment> openPayment(core::DocumentId invoice);
+
+  // The provider says payment `provider_ref` is paid, in its event `event_id`: the payment is
+  // paid, the invoice's paid amount grows by it (status partially_paid or paid, in its history),
+  // audited, and the ERP hears invoice.paid. An event processed before changes nothing (true
+  // all the same); NotFound for an unknown payment; Conflict for one not open.
+  core::Status complete(const std::string& provider, const std::string& provider_ref,
+                        const std::string& event_id);
+  // The payer left the checkout (the demo page's Cancel): the payment is cancelled, and the
+  // invoice may be paid again.
+  core::Status cancel(const std::string& provider, const std::string& provider_ref);
+  // The demo checkout's payment by its token, for its page: the payer's own open one only.
+  core::Result<Payment> demoCheckout(const identity::Principal& p, const std::string& token);
+
+  // Absolute: the public URL before a path of this portal.
+  std::string absolute(const std::string& url) const;
+
+ private:
+  PaymentRepository& repo_;
+  DocumentRepository& documents_;
+  DocumentService& service_;
+  access::Policy& policy_;
+  events::EventLog& events_;
+  audit::AuditLog& audit_;
+  std::unique_ptr<PaymentProvider> provider_;
+  std::string public_url_;
+  identity::StepUp* step_up_ = nullptr;
+  const core::Clock& clock_;
+};
+
+}  // namespace portico::documents
