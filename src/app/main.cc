@@ -59,6 +59,11 @@ void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
   cmd->add_flag("--allow-private-webhooks", c.allow_private_webhooks,
                 "Let webhooks reach loopback, private and link-local addresses (an ERP on the "
                 "same network)");
+  cmd->add_option("--step-up-seconds", c.limits.step_up_s,
+                  "How long a second factor lets a session pay, accept quotes and change rights "
+                  "before it is asked again")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
   cmd->add_option(
          "--payments", c.payments,
          "How invoices are paid: manual (bank transfer, paid when the ERP says so) or demo "

@@ -308,7 +308,7 @@ http::Response GuardedRoutes::servePage(http::Request& r, Access access,
       ctx.form.erase(it);
       auto until = identity_.stepUp(*ctx.principal, code, "", ctx.origin);
       if (until) {
-        ctx.principal->session.step_up_at = *until - IdentityService::kStepUpSeconds;
+        ctx.principal->session.step_up_at = *until - identity_.stepUpWindow();
       } else {
         ctx.step_up_error = until.error();
       }

@@ -518,12 +518,12 @@ core::Result<std::int64_t> IdentityService::stepUp(const Principal& p, const std
   repo_.stepUp(p.session.id, now);
   audit_.record(actor(origin, p.user.id), {"mfa.step_up", {}, {}, {}, detail({{"mfa", *method}})});
   tx->commit();
-  return now + kStepUpSeconds;
+  return now + stepUpWindow();
 }
 
 core::Status IdentityService::requireStepUp(const Principal& p, core::OrgId org) {
   if (!repo_.orgStepUp(org)) return {};
-  if (clock_.now() - p.session.step_up_at <= kStepUpSeconds) return {};
+  if (clock_.now() - p.session.step_up_at <= stepUpWindow()) return {};
   return fail(
       Error{core::ErrorCode::StepUpRequired, "errors.identity.step_up_required", {}, 0, {}});
 }

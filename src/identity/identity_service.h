@@ -27,6 +27,7 @@ namespace portico::identity {
 // Time limits and counters of sign-in; defaults follow SECURITY.md §(b).
 struct IdentityLimits {
   int session_idle_s = 30 * 60;
+  int step_up_s = 5 * 60;  // a second factor lets a session do what needs a step-up this long
   int session_absolute_s = 12 * 60 * 60;
   int pending_mfa_s = 10 * 60;     // a password-only session must finish 2FA within this
   int max_sessions_per_user = 10;  // the oldest is ended beyond it
@@ -144,14 +145,15 @@ class IdentityService : public StepUp {
                                       const std::string& recovery_code, const Origin& origin);
   // A second factor entered again in a signed-in session (TOTP, SMS or a recovery code), checked
   // and throttled as at sign-in: the session may then do what needs a step-up for
-  // kStepUpSeconds. Returns until when. Audited (mfa.step_up).
+  // stepUpWindow() seconds. Returns until when. Audited (mfa.step_up).
   core::Result<std::int64_t> stepUp(const Principal& p, const std::string& code,
                                     const std::string& recovery_code, const Origin& origin);
   // Paying, accepting a quote, revealing a credential and changing someone's rights in `org`'s
-  // companies need a second factor entered in the session within kStepUpSeconds (at sign-in or
+  // companies need a second factor entered in the session within stepUpWindow() (at sign-in or
   // by stepUp), unless the organization turned step-up off: StepUpRequired otherwise.
   core::Status requireStepUp(const Principal& p, core::OrgId org) override;
-  static constexpr std::int64_t kStepUpSeconds = 5 * 60;
+  // How long a second factor counts for a step-up: IdentityLimits::step_up_s (5 minutes).
+  std::int64_t stepUpWindow() const { return limits_.step_up_s; }
   // Whether `org` asks for step-ups (on by default), and turning it on or off (the console
   // audits it).
   bool stepUpRequired(core::OrgId org);

@@ -182,13 +182,13 @@ export const DEMO_PASSWORD = 'correct horse battery staple';
 
 // Starts `portico demo` on a free port with its outboxes in a temporary folder: its base URL and
 // the TOTP keys it printed, by e-mail.
-export async function startDemo(h) {
+export async function startDemo(h, extraArgs = []) {
   const tmp = await h.tempDir();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   await h.startServer(['demo', '--db', path.join(tmp, 'demo.db'), '--listen', `127.0.0.1:${port}`,
     '--public-url', base, '--mail-outbox', path.join(tmp, 'mail'), '--sms-outbox',
-    path.join(tmp, 'sms'), '--no-access-log'], base);
+    path.join(tmp, 'sms'), '--no-access-log', ...extraArgs], base);
   const keys = {};
   for (const m of h.serverOutput.matchAll(/^ {2}(\S+@\S+) {2}TOTP key ([A-Z2-7]+)/gm)) {
     keys[m[1]] = base32Decode(m[2]);
