@@ -7,9 +7,11 @@ namespace portico::core {
 namespace {
 
 // Currencies whose minor unit is not a hundredth (ISO 4217's list of exponents).
-constexpr std::array<std::string_view, 16> kNoDecimals = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY",
+constexpr std::array<std::string_view, 17> kNoDecimals = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY",
                                                           "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
-                                                          "VND", "VUV", "XAF", "XOF"};
+                                                          "VND", "VUV", "XAF", "XOF", "XPF"};
+// Units of account with four decimals: not amounts an invoice is written in.
+constexpr std::array<std::string_view, 2> kFourDecimals = {"CLF", "UYW"};
 constexpr std::array<std::string_view, 7> kThreeDecimals = {"BHD", "IQD", "JOD", "KWD",
                                                             "LYD", "OMR", "TND"};
 
@@ -81,6 +83,9 @@ Wide roundedDivide(Wide a, Wide b) {
 
 bool isCurrencyCode(std::string_view code) {
   if (code.size() != 3) return false;
+  for (auto c : kFourDecimals) {
+    if (c == code) return false;
+  }
   for (char ch : code) {
     if (ch < 'A' || ch > 'Z') return false;
   }

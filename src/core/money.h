@@ -19,7 +19,8 @@ struct Money {
 // The largest amount an amount may have, in minor units: sums of many stay far from overflow.
 inline constexpr std::int64_t kMaxMinor = 999'999'999'999'999;  // < 2^50
 
-// True if `code` is three upper-case ASCII letters (the shape of an ISO 4217 code).
+// True if `code` is three upper-case ASCII letters (the shape of an ISO 4217 code), and not one
+// of the units of account with four decimals (CLF, UYW), which no invoice is written in.
 bool isCurrencyCode(std::string_view code);
 // The number of decimals of the currency's minor unit: 0 (JPY, KRW, ISK, …), 3 (BHD, KWD, …),
 // else 2.

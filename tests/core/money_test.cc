@@ -86,6 +86,8 @@ TEST(MoneyTest, KnowsTheShapeAndDecimalsOfCurrencies) {
   EXPECT_EQ(currencyDecimals("SEK"), 2);
   EXPECT_EQ(currencyDecimals("JPY"), 0);
   EXPECT_EQ(currencyDecimals("KWD"), 3);
+  EXPECT_EQ(currencyDecimals("XPF"), 0);
+  EXPECT_FALSE(isCurrencyCode("CLF"));  // four decimals: a unit of account, not an invoice's
 }
 
 }  // namespace

@@ -99,7 +99,12 @@ struct Document {
   std::int64_t updated_at = 0;
 
   core::Money money(std::int64_t minor) const { return {minor, currency}; }
-  std::int64_t outstanding() const { return total - paid; }
+  // What is still to be paid: of an unpaid invoice (issued, partly paid), else nothing.
+  std::int64_t outstanding() const {
+    return kind == Kind::Invoice && (status == "issued" || status == "partially_paid")
+               ? total - paid
+               : 0;
+  }
 };
 
 // The status as customers see it on `today` ("YYYY-MM-DD"): a sent quote past its date is

@@ -205,7 +205,7 @@ core::Result<DocumentUpsert> readDocument(Kind kind, const json& record) {
     if (kind != Kind::Invoice) {
       return fail(Error::invalid("errors.documents.paid_for_invoices", "paid"));
     }
-    d.paid = **given_paid;
+    u.paid = **given_paid;
   }
   return u;
 }

@@ -61,7 +61,18 @@ constexpr std::string_view kInsertQuoteRequest =
     " VALUES (?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kCloseOpenPayments =
     "UPDATE payments SET status = 'paid', paid_at = ?, updated_at = ?"
+    " WHERE document_id = ? AND status = 'open' AND provider = 'manual'";
+constexpr std::string_view kCancelOpenPayments =
+    "UPDATE payments SET status = 'cancelled', updated_at = ?"
     " WHERE document_id = ? AND status = 'open'";
+constexpr std::string_view kPaidThroughPortal =
+    "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE document_id = ? AND status = 'paid'"
+    " AND provider <> 'manual'";
+constexpr std::string_view kDecideStatus =
+    "UPDATE documents SET status = ?, updated_at = ? WHERE id = ? AND status = 'sent'";
+constexpr std::string_view kUnfreezePortalPdf =
+    "UPDATE documents SET pdf_file_id = NULL, pdf_sha256 = NULL, pdf_source = NULL"
+    " WHERE id = ? AND pdf_source = 'portal'";
 constexpr std::string_view kOpenCheckout =
     "SELECT checkout_url FROM payments WHERE document_id = ? AND status = 'open'";
 constexpr std::string_view kChanges =
@@ -225,8 +236,8 @@ ListSql where(Dialect dialect, const DocumentScope& scope, const DocumentFilter&
   if (!f.query.empty()) {
     auto pattern = containing(f.query);
     s.sql(
-         " AND (lower(d.number) LIKE ? ESCAPE '\\' OR lower(d.title) LIKE ? ESCAPE '\\'"
-         " OR lower(d.reference) LIKE ? ESCAPE '\\')")
+         " AND (lower(d.number) LIKE lower(?) ESCAPE '\\' OR lower(d.title) LIKE lower(?)"
+         " ESCAPE '\\' OR lower(d.reference) LIKE lower(?) ESCAPE '\\')")
         .arg(pattern)
         .arg(pattern)
         .arg(pattern);
@@ -307,9 +318,12 @@ std::vector<Total> DocumentRepository::totals(const DocumentScope& scope,
                                               const DocumentFilter& filter,
                                               const std::string& today) {
   auto s = where(conn().dialect(), scope, filter, today);
-  Query q(conn(),
-          "SELECT d.currency, SUM(d.total), SUM(d.total - d.paid), count(*) FROM documents d" +
-              s.text() + " GROUP BY d.currency ORDER BY d.currency");
+  Query q(
+      conn(),
+      "SELECT d.currency, SUM(d.total),"
+      " SUM(CASE WHEN d.status IN ('issued', 'partially_paid') THEN d.total - d.paid ELSE 0 END),"
+      " count(*) FROM documents d" +
+          s.text() + " GROUP BY d.currency ORDER BY d.currency");
   s.bindTo(q);
   std::vector<Total> out;
   while (q.next()) out.push_back({q.getText(0), q.getInt(1), q.getInt(2), q.getInt(3)});
@@ -347,6 +361,26 @@ std::optional<Decision> DocumentRepository::decision(core::DocumentId id) {
   x.pdf_sha256 = q.getText(8);
   x.at = q.getInt(9);
   return x;
+}
+
+void DocumentRepository::cancelOpenPayments(core::DocumentId id, std::int64_t now) {
+  Query(conn(), kCancelOpenPayments).bind(now, id.value).run();
+}
+
+std::int64_t DocumentRepository::paidThroughPortal(core::DocumentId id) {
+  Query q(conn(), kPaidThroughPortal);
+  q.bind(id.value);
+  q.next();
+  return q.getInt(0);
+}
+
+bool DocumentRepository::decideStatus(const Document& d) {
+  Query(conn(), kDecideStatus).bind(d.status, d.updated_at, d.id.value).run();
+  return conn().changes() > 0;
+}
+
+void DocumentRepository::unfreezePortalPdf(core::DocumentId id) {
+  Query(conn(), kUnfreezePortalPdf).bind(id.value).run();
 }
 
 std::optional<std::string> DocumentRepository::openCheckout(core::DocumentId id) {

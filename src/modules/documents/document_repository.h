@@ -62,6 +62,15 @@ class DocumentRepository {
   // Closes invoice `id`'s open payment as paid: the ERP says the invoice is paid (a bank
   // transfer, payments/payment.h ManualProvider).
   void closeOpenPayments(core::DocumentId id, std::int64_t now);
+  // Cancels invoice `id`'s open payment (it was voided or credited: nothing is to be paid).
+  void cancelOpenPayments(core::DocumentId id, std::int64_t now);
+  // What has been paid of invoice `id` through the portal's providers.
+  std::int64_t paidThroughPortal(core::DocumentId id);
+  // Sets quote `d`'s status from "sent" to d.status: false if it is no longer sent.
+  bool decideStatus(const Document& d);
+  // Forgets the print Portico froze of a record (not the ERP's): its content changed before
+  // anyone accepted it.
+  void unfreezePortalPdf(core::DocumentId id);
   // Where the payer of invoice `id`'s open payment goes, if it has one.
   std::optional<std::string> openCheckout(core::DocumentId id);
 

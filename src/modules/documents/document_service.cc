@@ -137,7 +137,7 @@ core::Result<Seen> DocumentService::find(const identity::Principal& p, Kind kind
       std::move(*d), repo_.changes(id), a->basis == Basis::Staff, today(), {}, false, false, {}};
   if (kind == Kind::Invoice) {
     const auto& doc = seen.document;
-    seen.may_pay = a->can(Permission::InvoicesPay) && a->basis != Basis::Agent &&
+    seen.may_pay = a->can(Permission::InvoicesPay) && a->basis == Basis::Membership &&
                    (doc.status == "issued" || doc.status == "partially_paid") &&
                    doc.outstanding() > 0;
     seen.open_checkout = repo_.openCheckout(id);
@@ -145,7 +145,7 @@ core::Result<Seen> DocumentService::find(const identity::Principal& p, Kind kind
   if (kind == Kind::Quote) {
     seen.decision = repo_.decision(id);
     seen.may_decide = !seen.decision && a->can(Permission::QuotesAccept) &&
-                      a->basis != Basis::Agent &&
+                      a->basis == Basis::Membership &&
                       effectiveStatus(seen.document, seen.today) == "sent";
   }
   return seen;
@@ -155,7 +155,8 @@ core::Result<Seen> DocumentService::decidable(const identity::Principal& p, core
   auto seen = find(p, Kind::Quote, id);
   if (!seen) return seen;
   auto a = policy_.company(p, seen->document.company_id);
-  if (!a || !a->can(Permission::QuotesAccept) || a->basis == Basis::Agent) {
+  // The customer's own people decide: never an agent, nor the vendor's staff for them.
+  if (!a || !a->can(Permission::QuotesAccept) || a->basis != Basis::Membership) {
     return fail(Error::forbidden("errors.documents.may_not_decide"));
   }
   if (seen->decision) return fail(Error::conflict("errors.documents.quote_decided"));
@@ -187,7 +188,7 @@ core::Result<Seen> DocumentService::decide(const identity::Principal& p, core::D
   auto old = d.status;
   d.status = x.decision;
   d.updated_at = x.at;
-  repo_.setStatus(d);
+  if (!repo_.decideStatus(d)) return fail(Error::conflict("errors.documents.quote_not_open"));
   repo_.insertChange(d, p.user.id, "status", old, d.status, x.at);
   nlohmann::json data = {{"id", d.id.value},
                          {"number", d.number},
@@ -239,7 +240,7 @@ std::vector<std::pair<std::int64_t, std::string>> DocumentService::requestable(
     const identity::Principal& p) {
   std::vector<std::pair<std::int64_t, std::string>> out;
   for (const auto& a : policy_.memberships(p)) {
-    if (a.basis != Basis::Agent && a.can(Permission::QuotesAccept)) {
+    if (a.basis == Basis::Membership && a.can(Permission::QuotesAccept)) {
       out.emplace_back(a.company.id.value, a.company.name);
     }
   }
@@ -252,7 +253,7 @@ core::Result<QuoteRequest> DocumentService::requestQuote(
     const identity::Origin& origin) {
   auto a = policy_.company(p, company);
   if (!a) return fail(Error::notFound("errors.documents.no_such_company"));
-  if (!a->can(Permission::QuotesAccept) || a->basis == Basis::Agent) {
+  if (!a->can(Permission::QuotesAccept) || a->basis != Basis::Membership) {
     return fail(Error::forbidden("errors.documents.may_not_request"));
   }
   auto what = std::string(core::trim(text));
@@ -332,6 +333,10 @@ core::Result<Document> DocumentService::putErpPdf(core::OrgId org, Kind kind,
   storage::Transaction tx(repo_.conn());
   auto d = repo_.findByExternalId(org, kind, external_id);
   if (!d) return fail(noSuch(kind));
+  // The document a customer accepted stays the one they accepted.
+  if (kind == Kind::Quote && repo_.decision(d->id)) {
+    return fail(Error::conflict("errors.documents.quote_decided"));
+  }
   auto now = clock_.now();
   auto stored = files_.put(org, bytes, now);
   repo_.setErpPdf(d->id, stored.id, stored.sha256, now);
@@ -429,6 +434,7 @@ core::Result<DocumentUpserted> DocumentService::upsert(const access::Company& co
   try {
     if (!existing) {
       d.status = u.status.value_or(std::string(defaultStatus(d.kind)));
+      d.paid = u.paid.value_or(0);
       d.created_at = d.updated_at = now;
       d.id = repo_.insert(d);
       return DocumentUpserted{std::move(d), true};
@@ -438,14 +444,29 @@ core::Result<DocumentUpserted> DocumentService::upsert(const access::Company& co
     }
     d.id = existing->id;
     d.status = u.status.value_or(existing->status);
+    d.paid = u.paid.value_or(existing->paid);
     d.created_at = existing->created_at;
     d.updated_at = now;
     if (!u.owner_email) d.owner = existing->owner;
+    if (d.kind == Kind::Invoice) {
+      // What was paid through the portal stays paid until the ERP's own figure covers it (it
+      // may sync before it has read invoice.paid): never a second payment of the same amount.
+      auto portal = repo_.paidThroughPortal(d.id);
+      if (portal > d.paid) d.paid = portal;
+      if (portal > 0 && (d.status == "issued" || d.status == "partially_paid")) {
+        d.status = d.paid >= d.total ? "paid" : "partially_paid";
+      }
+    }
     repo_.update(d);
     if (d.status != existing->status) {
       repo_.insertChange(d, std::nullopt, "status", existing->status, d.status, now);
     }
     if (d.kind == Kind::Invoice && d.status == "paid") repo_.closeOpenPayments(d.id, now);
+    if (d.kind == Kind::Invoice && (d.status == "void" || d.status == "credited")) {
+      repo_.cancelOpenPayments(d.id, now);
+    }
+    // An undecided quote the ERP rewrote: its next print is of what it says now.
+    if (d.kind == Kind::Quote && !repo_.decision(d.id)) repo_.unfreezePortalPdf(d.id);
     return DocumentUpserted{std::move(d), false};
   } catch (const storage::ConstraintError&) {
     return fail(conflictAt("errors.documents.number_taken", "number"));

@@ -38,6 +38,7 @@ struct DocumentUpsert {
   std::optional<std::string> status;  // left out: kept (a new record: the kind's first)
   std::optional<std::string> site_external_id;
   std::optional<std::string> owner_email;  // the portal user who placed or requested it
+  std::optional<std::int64_t> paid;        // invoices: left out, kept
 };
 
 struct DocumentUpserted {

@@ -63,6 +63,33 @@ TEST_F(DemoPaymentTest, AnOverdueInvoiceIsPaidThroughTheTestCheckoutOnce) {
   EXPECT_EQ(events[0]["data"]["external_id"], "OD-1");
   // Paid: nothing left to pay.
   EXPECT_EQ(pay(bob, id).status, 409);
+  // The ERP's next sync, before it read invoice.paid, does not undo the payment.
+  invoice("OD-1", {{"due_date", day(-3)}, {"status", "issued"}});
+  auto synced = call("GET", path("invoices", id), bob).json();
+  EXPECT_EQ(synced["status"], "paid");
+  EXPECT_EQ(synced["outstanding"]["amount"], "0.00");
+  EXPECT_EQ(pay(bob, id).status, 409);
+}
+
+TEST_F(DemoPaymentTest, AnInvoiceVoidedDuringItsCheckoutIsNotPaid) {
+  auto id = invoice("VD-1");
+  auto r = pay(bob, id);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto url = local(r.json()["checkout_url"].get<std::string>());
+  invoice("VD-1", {{"status", "void"}});  // the open checkout is cancelled with it
+  auto b = signIn("bob@a.example", bob_secret);
+  EXPECT_EQ(b.submit(url, {{"action", "pay"}}).status, 409);
+  auto j = call("GET", path("invoices", id), bob).json();
+  EXPECT_EQ(j["status"], "void");
+  EXPECT_EQ(j["outstanding"]["amount"], "0.00");  // nothing to pay on a void invoice
+  EXPECT_TRUE(events("invoice.paid").empty());
+}
+
+TEST_F(DemoPaymentTest, TheVendorsStaffNeverPayForTheCustomer) {
+  auto id = invoice("ST-1");
+  auto admin = server.staffMember("Vendor", "admin@vendor.example", "admin");
+  EXPECT_EQ(pay(admin, id).status, 403);
+  EXPECT_EQ(call("GET", path("invoices", id), admin).json()["status"], "issued");
 }
 
 TEST_F(DemoPaymentTest, APartlyPaidInvoicePaysWhatIsLeftAndACancelledCheckoutMayBeRetried) {

@@ -58,6 +58,10 @@ TEST_F(DocumentQuoteTest, AcceptingASentQuoteRecordsTheSignatureAndTellsTheErp) 
   EXPECT_EQ(events[0]["data"]["signer_name"], "Bob Member");
   EXPECT_EQ(events[0]["data"]["pdf_sha256"], j["decision"]["pdf_sha256"]);
   EXPECT_EQ(events[0]["data"]["by"]["email"], "bob@a.example");
+  // The accepted document stays the one accepted: the ERP's PDF for it is refused.
+  auto erp_pdf = server.request("PUT", "/api/v1/integration/quotes/Q-1/pdf", "%PDF-1.4\n%%EOF\n",
+                                {"Content-Type: application/pdf", "Authorization: Bearer " + key});
+  EXPECT_EQ(erp_pdf.status, 409) << erp_pdf.body;
   // Once.
   EXPECT_EQ(accept(bob, id).status, 409);
   EXPECT_EQ(call("POST", path("quotes", id) + "/decline", bob, {{"reason", "no"}}).status, 409);
@@ -89,8 +93,31 @@ TEST_F(DocumentQuoteTest, OnlyAnOpenQuoteWithASignatureCanBeAccepted) {
   EXPECT_EQ(accept(bob, open).status, 403);
   EXPECT_EQ(call("GET", path("quotes", open), bob).json()["may_decide"], false);
   EXPECT_EQ(accept(support, open).status, 403);  // the vendor's support staff read
+  // Nor does the vendor's administrator sign for the customer.
+  auto admin = server.staffMember("Vendor", "admin@vendor.example", "admin");
+  EXPECT_EQ(accept(admin, open).status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/quote-requests", admin, {{"company_id", company}, {"text", "x"}})
+                .status,
+            403);
   EXPECT_EQ(call("GET", path("quotes", open), ada).json()["status"], "sent");
   EXPECT_TRUE(events("quote.accepted").empty());
+}
+
+TEST_F(DocumentQuoteTest, AQuoteTheErpRewroteBeforeItsAcceptancePrintsAnew) {
+  auto id = quote("Q-1");
+  auto first = call("GET", path("quotes", id) + "/pdf", bob).header("etag");
+  upsert("quotes", {{"external_id", "Q-1"},
+                    {"company_external_id", "A"},
+                    {"number", "Q-1"},
+                    {"currency", "SEK"},
+                    {"status", "sent"},
+                    {"valid_until", day(10)},
+                    {"lines", {{{"description", "Pump"}, {"unit_price", "1500.00"}}}}});
+  auto second = call("GET", path("quotes", id) + "/pdf", bob).header("etag");
+  EXPECT_NE(first, second);
+  auto r = accept(bob, id);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ("\"" + r.json()["decision"]["pdf_sha256"].get<std::string>() + "\"", second);
 }
 
 TEST_F(DocumentQuoteTest, AcceptingNeedsAFreshSecondFactor) {

@@ -113,7 +113,8 @@ core::Result<Payment> PaymentService::start(const identity::Principal& p, core::
   if (!seen) return fail(seen.error());
   const auto& d = seen->document;
   auto a = policy_.company(p, d.company_id);
-  if (!a || !a->can(Permission::InvoicesPay) || a->basis == Basis::Agent) {
+  // The customer's own people pay: never an agent, nor the vendor's staff for them.
+  if (!a || !a->can(Permission::InvoicesPay) || a->basis != Basis::Membership) {
     return fail(Error::forbidden("errors.payments.may_not_pay"));
   }
   if ((d.status != "issued" && d.status != "partially_paid") || d.outstanding() <= 0) {
@@ -203,6 +204,18 @@ core::Status PaymentService::complete(const std::string& provider, const std::st
   if (pay->status != "open") return fail(Error::conflict("errors.payments.not_open"));
   auto d = documents_.find(pay->document_id);
   if (!d) return fail(Error::notFound("errors.payments.no_such_payment"));
+  if ((d->status != "issued" && d->status != "partially_paid") ||
+      d->currency != pay->amount.currency) {
+    // Paid for an invoice that was voided or credited meanwhile: the money is the provider's to
+    // refund; the payment is kept as failed (the audit says so), the invoice untouched.
+    repo_.setStatus(pay->id, "failed", std::nullopt, now);
+    audit_.record(
+        {pay->user, "", ""},
+        {"invoice.payment_refused", std::nullopt, d->org_id, d->company_id,
+         json{{"number", d->number}, {"provider", provider}, {"status", d->status}}.dump()});
+    tx.commit();
+    return fail(Error::conflict("errors.payments.not_payable"));
+  }
   repo_.setStatus(pay->id, "paid", now, now);
   auto old = d->status;
   d->paid += pay->amount.minor;
