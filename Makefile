@@ -30,7 +30,8 @@ test: build
 test-asan: deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPORTICO_SANITIZE=ON >/dev/null
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && ctest --output-on-failure -j $(JOBS) -LE browser
+	cd build-asan && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/support/lsan.supp \
+	  ctest --output-on-failure -j $(JOBS) -LE browser
 
 # The libFuzzer targets of fuzz/ (clang, ASan + UBSan, in build-fuzz), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 20
