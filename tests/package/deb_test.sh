@@ -95,7 +95,9 @@ for script in postinst prerm postrm; do
 done
 ok "the package has postinst, prerm and postrm"
 depends=$(dpkg-deb -f "$deb" Depends)
-for dep in adduser libc6 libsqlite3-0 libpq5 libsodium23; do
+# The PDFs need pango and cairo, and fonts (DejaVu; WenQuanYi for Chinese, Japanese and Korean).
+for dep in adduser libc6 libsqlite3-0 libpq5 libsodium23 libpangocairo-1.0-0 libcairo2 \
+  fonts-dejavu-core fonts-wqy-microhei; do
   grep -qE "(^|, )$dep( |,|$)" <<<"$depends" || die "the package does not depend on $dep: $depends"
 done
 ok "the package depends on its libraries (dpkg-shlibdeps): $(tr ',' '\n' <<<"$depends" | wc -l) packages"
