@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +37,16 @@ class ListSql {
   }
   // "<column> IN <ids>" with the ids in one parameter, however many.
   ListSql& in(std::string_view column, const std::vector<std::int64_t>& ids);
+  // " WHERE (…)": the records a customer sees, the union of every record of `companies` and of
+  // `sites`, and of their own records (`own`, which appends its condition) of `own_companies`
+  // and `own_sites`; with none of the four, " WHERE 1 = 0". The columns name the record's
+  // company and site ("c.company_id", "c.site_id").
+  ListSql& customerScope(std::string_view company_column, std::string_view site_column,
+                         const std::vector<std::int64_t>& companies,
+                         const std::vector<std::int64_t>& sites,
+                         const std::vector<std::int64_t>& own_companies,
+                         const std::vector<std::int64_t>& own_sites,
+                         const std::function<void(ListSql&)>& own);
   Dialect dialect() const { return d_; }
   const std::string& text() const { return text_; }
   void bindTo(Query& q) const {

@@ -149,33 +149,6 @@ constexpr std::string_view kFollows =
     "(c.requester_id = ? OR EXISTS (SELECT 1 FROM case_participants p"
     " WHERE p.case_id = c.id AND p.user_id = ?))";
 
-// The cases a customer sees: every case of some companies and sites, and their own cases (opened
-// or followed) of others. No term: nothing.
-void customerScope(ListSql& s, const CaseScope& scope) {
-  std::vector<std::function<void()>> terms;
-  if (!scope.companies.empty()) terms.emplace_back([&] { s.in("c.company_id", scope.companies); });
-  if (!scope.sites.empty()) terms.emplace_back([&] { s.in("c.site_id", scope.sites); });
-  if (!scope.own_companies.empty() || !scope.own_sites.empty()) {
-    terms.emplace_back([&] {
-      s.sql("((");
-      if (!scope.own_companies.empty()) s.in("c.company_id", scope.own_companies);
-      if (!scope.own_companies.empty() && !scope.own_sites.empty()) s.sql(" OR ");
-      if (!scope.own_sites.empty()) s.in("c.site_id", scope.own_sites);
-      s.sql(") AND ").sql(kFollows).arg(scope.user.value).arg(scope.user.value).sql(")");
-    });
-  }
-  if (terms.empty()) {
-    s.sql(" WHERE 1 = 0");
-    return;
-  }
-  s.sql(" WHERE (");
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (i > 0) s.sql(" OR ");
-    terms[i]();
-  }
-  s.sql(")");
-}
-
 // The cases staff see: the organization's, or those of their departments' companies.
 void staffScope(ListSql& s, const CaseScope& scope) {
   s.sql(" WHERE c.org_id = ?").arg(scope.org->value);
@@ -227,7 +200,11 @@ ListSql where(Dialect d, const CaseScope& scope, const CaseFilter& f,
   if (staff) {
     staffScope(s, scope);
   } else {
-    customerScope(s, scope);
+    // Every case of some companies and sites, and the user's own (opened or followed) of others.
+    s.customerScope("c.company_id", "c.site_id", scope.companies, scope.sites, scope.own_companies,
+                    scope.own_sites, [&scope](ListSql& own) {
+                      own.sql(kFollows).arg(scope.user.value).arg(scope.user.value);
+                    });
   }
   if (with_status && f.status) s.sql(" AND c.status = ?").arg(std::string(statusName(*f.status)));
   if (!f.priority.empty()) s.sql(" AND c.priority = ?").arg(f.priority);

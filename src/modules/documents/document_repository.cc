@@ -166,33 +166,6 @@ std::optional<std::int64_t> ownerId(const Document& d) {
   return d.owner->value;
 }
 
-// The records a customer sees: every record of some companies and sites, and their own of
-// others. No term: nothing.
-void customerScope(ListSql& s, const DocumentScope& scope) {
-  std::vector<std::function<void()>> terms;
-  if (!scope.companies.empty()) terms.emplace_back([&] { s.in("d.company_id", scope.companies); });
-  if (!scope.sites.empty()) terms.emplace_back([&] { s.in("d.site_id", scope.sites); });
-  if (!scope.own_companies.empty() || !scope.own_sites.empty()) {
-    terms.emplace_back([&] {
-      s.sql("((");
-      if (!scope.own_companies.empty()) s.in("d.company_id", scope.own_companies);
-      if (!scope.own_companies.empty() && !scope.own_sites.empty()) s.sql(" OR ");
-      if (!scope.own_sites.empty()) s.in("d.site_id", scope.own_sites);
-      s.sql(") AND d.owner_id = ?").arg(scope.user.value).sql(")");
-    });
-  }
-  if (terms.empty()) {
-    s.sql(" WHERE 1 = 0");
-    return;
-  }
-  s.sql(" WHERE (");
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (i > 0) s.sql(" OR ");
-    terms[i]();
-  }
-  s.sql(")");
-}
-
 // `text` as a LIKE pattern that finds it anywhere, its own % and _ taken literally.
 std::string containing(const std::string& text) {
   std::string out = "%";
@@ -215,7 +188,10 @@ ListSql where(Dialect dialect, const DocumentScope& scope, const DocumentFilter&
       s.in(" department_id", *scope.departments).sql(")");
     }
   } else {
-    customerScope(s, scope);
+    // Every record of some companies and sites, and the user's own (placed, requested) of others.
+    s.customerScope("d.company_id", "d.site_id", scope.companies, scope.sites, scope.own_companies,
+                    scope.own_sites,
+                    [&scope](ListSql& own) { own.sql("d.owner_id = ?").arg(scope.user.value); });
   }
   s.sql(" AND d.kind = ?").arg(std::string(kindName(f.kind)));
   if (!staff && f.kind == Kind::Quote) s.sql(" AND d.status <> 'draft'");
