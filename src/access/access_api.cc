@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "access/member_events.h"
+#include "core/money.h"
 #include "core/random.h"
 #include "core/text.h"
 #include "http/error_response.h"
@@ -370,6 +371,12 @@ void registerCompanyKind(integration::Kinds& kinds, AccessRepository& repo, audi
           }
           u.managed = managed->get<bool>();
         }
+        if (auto currency = body.find("currency"); currency != body.end() && !currency->is_null()) {
+          if (!currency->is_string() || !core::isCurrencyCode(currency->get<std::string>())) {
+            return core::fail(core::Error::invalid("errors.access.bad_currency", "currency"));
+          }
+          u.currency = currency->get<std::string>();
+        }
         return u;
       },
       [&repo, &audit, &clock](const integration::Caller& caller, const CompanyUpsert& u,
@@ -381,12 +388,13 @@ void registerCompanyKind(integration::Kinds& kinds, AccessRepository& repo, audi
         audit.record(caller.actor, {created ? "company.created" : "company.updated", std::nullopt,
                                     caller.org, company.id, std::move(detail)});
         if (answer) {
-          *answer = json{{"id", company.id.value},
-                         {"external_id", u.external_id},
-                         {"name", company.name},
-                         {"org_number", company.org_number},
-                         {"managed", company.managed}}
-                        .dump();
+          json j = {{"id", company.id.value},
+                    {"external_id", u.external_id},
+                    {"name", company.name},
+                    {"org_number", company.org_number},
+                    {"managed", company.managed}};
+          if (u.currency) j["currency"] = *u.currency;
+          *answer = j.dump();
         }
         return integration::Upserted{company.id.value, created};
       }));

@@ -115,14 +115,17 @@ Response PageRenderer::render(const Context& c, const std::string& name, json da
   // agents who hold support.view somewhere.
   // Documents (My pages), for those who see agreements and orders, quotes or invoices.
   bool records = staff && Policy::staffSeesRecords(*staff);
-  bool support = records, documents = records;
+  // The store, for members and agents who hold store.view somewhere (staff name a company).
+  bool support = records, documents = records, store = false;
   for (const auto& a : records ? std::vector<CompanyAccess>{} : policy_.memberships(*c.principal)) {
     support = support || a.can(Permission::SupportView);
     documents = documents || a.can(Permission::OrdersView) || a.can(Permission::QuotesView) ||
                 a.can(Permission::InvoicesView);
+    store = store || a.can(Permission::StoreView);
   }
   if (support) data["support_menu"] = true;
   if (documents) data["documents_menu"] = true;
+  if (store) data["store_menu"] = true;
   return Response::html(status, views_.page(name, c.lang, data));
 }
 

@@ -73,9 +73,10 @@ constexpr std::string_view kFindCompanyByExternal =
     "SELECT " COMPANY_COLUMNS " FROM companies c WHERE c.org_id = ? AND c.external_id = ?";
 constexpr std::string_view kInsertCompany =
     "INSERT INTO companies (org_id, external_id, name, org_number, managed, created_at,"
-    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    " updated_at, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kUpdateCompany =
-    "UPDATE companies SET name = ?, org_number = ?, managed = ?, updated_at = ? WHERE id = ?";
+    "UPDATE companies SET name = ?, org_number = ?, managed = ?, updated_at = ?,"
+    " currency = COALESCE(?, currency) WHERE id = ?";
 constexpr std::string_view kInsertApiKey =
     "INSERT INTO api_keys (org_id, name, key_hash, created_at) VALUES (?, ?, ?, ?)";
 constexpr std::string_view kFindApiKey =
@@ -422,7 +423,7 @@ std::pair<Company, bool> AccessRepository::upsertCompany(core::OrgId org, const 
   if (auto existing = findCompanyByExternalId(org, u.external_id)) {
     bool managed = u.managed.value_or(existing->managed);
     Query(conn(), kUpdateCompany)
-        .bind(u.name, u.org_number, managed, now, existing->id.value)
+        .bind(u.name, u.org_number, managed, now, u.currency, existing->id.value)
         .run();
     existing->name = u.name;
     existing->org_number = u.org_number;
@@ -431,7 +432,7 @@ std::pair<Company, bool> AccessRepository::upsertCompany(core::OrgId org, const 
   }
   bool managed = u.managed.value_or(true);
   Query(conn(), kInsertCompany)
-      .bind(org.value, u.external_id, u.name, u.org_number, managed, now, now)
+      .bind(org.value, u.external_id, u.name, u.org_number, managed, now, now, u.currency)
       .run();
   Company c;
   c.id = core::CompanyId{conn().lastInsertId()};

@@ -103,6 +103,7 @@ struct CompanyUpsert {
   std::string name;
   std::string org_number;
   std::optional<bool> managed;
+  std::optional<std::string> currency;  // what it buys in (the store); left out: kept
 };
 
 }  // namespace portico::access

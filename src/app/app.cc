@@ -16,6 +16,7 @@
 #include "access/policy.h"
 #include "access/staff_routes.h"
 #include "app/demo_documents.h"
+#include "app/demo_store.h"
 #include "app/openapi.h"
 #include "audit/audit_log.h"
 #include "console/console_api.h"
@@ -48,6 +49,9 @@
 #include "modules/documents/document_routes.h"
 #include "modules/documents/document_settings/document_settings_routes.h"
 #include "modules/documents/payments/payment_routes.h"
+#include "modules/documents/store/store_integration.h"
+#include "modules/documents/store/store_pages.h"
+#include "modules/documents/store/store_routes.h"
 #include "modules/emails/email_routes.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
@@ -155,6 +159,8 @@ struct App::Impl {
         document_service(document_repo, policy, audit, file_store, document_settings, document_pdf,
                          event_log, clock),
         payment_repo(db),
+        store_repo(db),
+        store_service(store_repo, document_repo, policy, audit, event_log, clock),
         idempotency_repo(db),
         idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
@@ -291,6 +297,7 @@ struct App::Impl {
     members.setNotifier(identity_service.get());
     members.setStepUp(identity_service.get());
     document_service.setStepUp(identity_service.get());
+    document_service.setQuoteProducts(&store_service);
     std::unique_ptr<documents::PaymentProvider> provider;
     if (config.payments == "demo") {
       provider = std::make_unique<documents::DemoProvider>();
@@ -342,6 +349,7 @@ struct App::Impl {
     directory::registerDirectoryKinds(kinds, directory_repo, access_repo, audit, clock);
     cases::registerCaseKind(kinds, case_service, access_repo, audit);
     documents::registerDocumentKinds(kinds, document_service, access_repo, audit);
+    documents::registerStoreKinds(kinds, store_service, audit);
     integration::registerIntegrationRoutes(*guarded, kinds, db, views);
     page_state.push_back(console::registerWebhookPages(*staff_routes, *webhooks, views));
     events::registerEventsApi(*guarded, event_log, *webhooks);
@@ -356,6 +364,9 @@ struct App::Impl {
     page_state.push_back(
         cases::registerCasePages(*guarded, policy, case_service, template_service, views));
     documents::registerDocumentRoutes(*guarded, document_service, throttle);
+    documents::registerStoreRoutes(*guarded, store_service, document_service);
+    page_state.push_back(
+        documents::registerStorePages(*guarded, policy, store_service, document_service, views));
     page_state.push_back(documents::registerPaymentRoutes(
         *guarded, policy, *payments, document_service, document_settings, views));
     page_state.push_back(
@@ -415,6 +426,8 @@ struct App::Impl {
   documents::DocumentPdf document_pdf;
   documents::DocumentService document_service;
   documents::PaymentRepository payment_repo;
+  documents::StoreRepository store_repo;
+  documents::StoreService store_service;
   std::unique_ptr<documents::PaymentService> payments;
   integration::IdempotencyRepository idempotency_repo;
   integration::Idempotency idempotency;
@@ -562,12 +575,12 @@ std::string App::seedDemo() {
       out += "  " + std::string(u.email) + "  no 2FA yet: the first sign-in sets it up\n";
     }
   }
-  auto company = [&](const char* ext, const char* name) {
-    return i.access_repo.upsertCompany(*org, {ext, name, "", true}, now).first.id;
+  auto company = [&](const char* ext, const char* name, const char* currency) {
+    return i.access_repo.upsertCompany(*org, {ext, name, "", true, currency}, now).first.id;
   };
-  auto acme_se = company("C-1001", "Acme Sverige AB");
-  auto acme_de = company("C-1002", "Acme Deutschland GmbH");
-  company("C-1003", "Globex Service Oy");
+  auto acme_se = company("C-1001", "Acme Sverige AB", "SEK");
+  auto acme_de = company("C-1002", "Acme Deutschland GmbH", "EUR");
+  company("C-1003", "Globex Service Oy", "EUR");
   auto member = [&](const char* email, core::CompanyId c, const char* role) {
     auto u = i.repo.findUserByEmail(email);
     i.access_repo.putMembership(c, u->id, role, *access::presetPermissions(role), std::nullopt,
@@ -600,6 +613,7 @@ std::string App::seedDemo() {
   i.access_repo.insertOrgRole(*org, "accounts_payable", "Accounts payable", accounts, now);
   seedDemoCases(i.db, i.case_repo, i.support_settings_repo, i.repo, *org, acme_se, acme_de, now);
   seedDemoDocuments(i.document_repo, i.document_settings_repo, *org, acme_se, acme_de, now);
+  seedDemoStore(i.db.connection(), i.store_service, *org, now);
   out +=
       "Companies: anna@acme.example is an administrator of Acme Sverige AB and a user of Acme "
       "Deutschland GmbH; fiona@facility.example works for the agent Facility Partners AB, which "

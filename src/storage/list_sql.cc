@@ -2,6 +2,15 @@
 
 namespace portico::storage {
 
+std::string likeContaining(std::string_view text) {
+  std::string out = "%";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+  }
+  return out + "%";
+}
+
 ListSql& ListSql::in(std::string_view column, const std::vector<std::int64_t>& ids) {
   text_ += column;
   std::string list;

@@ -12,6 +12,10 @@
 
 namespace portico::storage {
 
+// `text` as a LIKE pattern (with ESCAPE '\\') that finds it anywhere, its own %, _ and \ taken
+// literally, ASCII letters in lower case (compare with lower(column)).
+std::string likeContaining(std::string_view text);
+
 // A list's statement, made of only the conditions in use, so that the database can use its
 // indexes for the scope and the filters; its parameters in order. The statement's text depends
 // only on which conditions are in use, so the connection's cache of prepared statements holds a

@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "directory/directory_fields.h"
 #include "modules/documents/document_json.h"
+#include "modules/documents/record_fields.h"
 #include "web/views.h"
 
 namespace portico::documents {
@@ -23,50 +24,6 @@ constexpr std::size_t kMaxTitle = 200;
 constexpr std::size_t kMaxText = 2000;
 constexpr std::size_t kMaxLines = 1000;
 
-Error at(Error e, const std::string& prefix) {
-  e.field = prefix + (e.field.empty() ? "" : "." + e.field);
-  return e;
-}
-
-// The decimal at `key` of `j` as read by `parse` (a string, or where `integers` an integer),
-// nullopt if absent or null.
-template <typename Parse>
-core::Result<std::optional<std::int64_t>> decimal(const json& j, const char* key, bool integers,
-                                                  const char* message, Parse parse) {
-  if (!j.contains(key) || j[key].is_null()) return std::optional<std::int64_t>{};
-  const auto& v = j[key];
-  std::optional<std::int64_t> out;
-  if (v.is_string()) {
-    out = parse(v.get<std::string>());
-  } else if (integers && v.is_number_integer()) {
-    out = parse(std::to_string(v.get<std::int64_t>()));
-  }
-  if (!out) return fail(Error::invalid(message, key).with("field", key));
-  return std::optional<std::int64_t>{out};
-}
-
-core::Result<std::optional<std::int64_t>> amount(const json& j, const char* key,
-                                                 const std::string& currency) {
-  return decimal(j, key, false, "errors.documents.bad_amount",
-                 [&](const std::string& t) { return core::parseAmount(t, currency); });
-}
-
-core::Result<std::optional<std::string>> date(const json& j, const char* key) {
-  if (!j.contains(key) || j[key].is_null()) return std::optional<std::string>{};
-  if (!j[key].is_string() || !core::parseDate(j[key].get<std::string>())) {
-    return fail(Error::invalid("errors.documents.bad_date", key).with("field", key));
-  }
-  return std::optional<std::string>{j[key].get<std::string>()};
-}
-
-core::Result<std::optional<std::string>> optionalText(const json& j, const char* key,
-                                                      std::size_t max, bool multiline = false) {
-  if (!j.contains(key) || j[key].is_null()) return std::optional<std::string>{};
-  auto v = directory::textField(j, key, false, max, "", multiline);
-  if (!v) return fail(v.error());
-  return std::optional<std::string>{std::move(*v)};
-}
-
 core::Result<Line> readLine(const json& j, const std::string& currency) {
   if (!j.is_object()) return fail(Error::invalid("errors.integration.not_object", ""));
   Line l;
@@ -79,21 +36,20 @@ core::Result<Line> readLine(const json& j, const std::string& currency) {
   auto unit = directory::textField(j, "unit", false, 20);
   if (!unit) return fail(unit.error());
   l.unit = std::move(*unit);
-  auto quantity =
-      decimal(j, "quantity", true, "errors.documents.bad_quantity", core::parseQuantity);
+  auto quantity = quantityField(j, "quantity");
   if (!quantity) return fail(quantity.error());
   l.quantity = quantity->value_or(1000);
-  auto price = amount(j, "unit_price", currency);
+  auto price = amountField(j, "unit_price", currency);
   if (!price) return fail(price.error());
   if (!*price) {
     return fail(Error::invalid("errors.documents.amount_required", "unit_price")
                     .with("field", "unit_price"));
   }
   l.unit_price = **price;
-  auto rate = decimal(j, "vat_rate", true, "errors.documents.bad_vat_rate", core::parseRate);
+  auto rate = rateField(j, "vat_rate");
   if (!rate) return fail(rate.error());
   l.vat_rate = rate->value_or(0);
-  auto given = amount(j, "amount", currency);
+  auto given = amountField(j, "amount", currency);
   if (!given) return fail(given.error());
   if (*given) {
     l.amount = **given;
@@ -124,7 +80,7 @@ core::Result<DocumentUpsert> readDocument(Kind kind, const json& record) {
   if (!core::isCurrencyCode(d.currency)) {
     return fail(Error::invalid("errors.documents.bad_currency", "currency"));
   }
-  auto status = optionalText(record, "status", 40);
+  auto status = optionalTextField(record, "status", 40);
   if (!status) return fail(status.error());
   if (*status && !isStatus(kind, **status)) {
     return fail(Error::invalid("errors.documents.bad_status", "status"));
@@ -152,17 +108,17 @@ core::Result<DocumentUpsert> readDocument(Kind kind, const json& record) {
     return fail(Error::invalid("errors.documents.bad_language", "language"));
   }
   d.language = std::move(*language);
-  auto doc_date = date(record, "date");
+  auto doc_date = dateField(record, "date");
   if (!doc_date) return fail(doc_date.error());
   d.date = doc_date->value_or("");
   auto until_key = std::string(untilName(kind));
-  auto until = date(record, until_key.c_str());
+  auto until = dateField(record, until_key.c_str());
   if (!until) return fail(until.error());
   d.until = *until;
-  auto site = optionalText(record, "site_external_id", kMaxExternalId);
+  auto site = optionalTextField(record, "site_external_id", kMaxExternalId);
   if (!site) return fail(site.error());
   if (*site && !(*site)->empty()) u.site_external_id = std::move(*site);
-  auto owner = optionalText(record, "owner_email", 254);
+  auto owner = optionalTextField(record, "owner_email", 254);
   if (!owner) return fail(owner.error());
   if (*owner && !(*owner)->empty()) {
     auto email = core::asciiLower(**owner);
@@ -182,16 +138,16 @@ core::Result<DocumentUpsert> readDocument(Kind kind, const json& record) {
     }
     for (std::size_t i = 0; i < lines.size(); ++i) {
       auto l = readLine(lines[i], d.currency);
-      if (!l) return fail(at(l.error(), "lines[" + std::to_string(i) + "]"));
+      if (!l) return fail(underField(l.error(), "lines[" + std::to_string(i) + "]"));
       d.lines.push_back(std::move(*l));
     }
   }
   // The totals: as sent, else from the lines.
   auto computed = totalsOf(d.lines);
-  auto given_subtotal = amount(record, "subtotal", d.currency);
-  auto given_vat = amount(record, "vat", d.currency);
-  auto given_total = amount(record, "total", d.currency);
-  auto given_paid = amount(record, "paid", d.currency);
+  auto given_subtotal = amountField(record, "subtotal", d.currency);
+  auto given_vat = amountField(record, "vat", d.currency);
+  auto given_total = amountField(record, "total", d.currency);
+  auto given_paid = amountField(record, "paid", d.currency);
   for (const auto* v : {&given_subtotal, &given_vat, &given_total, &given_paid}) {
     if (!*v) return fail(v->error());
   }

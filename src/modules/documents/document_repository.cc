@@ -166,16 +166,6 @@ std::optional<std::int64_t> ownerId(const Document& d) {
   return d.owner->value;
 }
 
-// `text` as a LIKE pattern that finds it anywhere, its own % and _ taken literally.
-std::string containing(const std::string& text) {
-  std::string out = "%";
-  for (char ch : text) {
-    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-    out += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-  }
-  return out + "%";
-}
-
 // The WHERE of a list and of its totals: the scope, the kind and the filters in use.
 ListSql where(Dialect dialect, const DocumentScope& scope, const DocumentFilter& f,
               const std::string& today) {
@@ -210,7 +200,7 @@ ListSql where(Dialect dialect, const DocumentScope& scope, const DocumentFilter&
   if (f.from) s.sql(" AND d.doc_date >= ?").arg(*f.from);
   if (f.to) s.sql(" AND d.doc_date <= ?").arg(*f.to);
   if (!f.query.empty()) {
-    auto pattern = containing(f.query);
+    auto pattern = storage::likeContaining(f.query);
     s.sql(
          " AND (lower(d.number) LIKE lower(?) ESCAPE '\\' OR lower(d.title) LIKE lower(?)"
          " ESCAPE '\\' OR lower(d.reference) LIKE lower(?) ESCAPE '\\')")

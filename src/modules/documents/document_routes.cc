@@ -107,8 +107,17 @@ core::Result<RequestedQuote> parseQuoteRequest(const Request& r) {
     if (!text->is_string()) return fail(Error::invalid("errors.documents.request_text", "text"));
     q.text = text->get<std::string>();
   }
-  auto lines = body->find("lines");
-  if (lines != body->end() && !lines->is_null()) {
+  auto lines = parseProductLines(*body);
+  if (!lines) return fail(lines.error());
+  q.lines = std::move(*lines);
+  return q;
+}
+
+core::Result<std::vector<std::pair<std::int64_t, std::int64_t>>> parseProductLines(
+    const nlohmann::json& body) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  auto lines = body.find("lines");
+  if (lines != body.end() && !lines->is_null()) {
     if (!lines->is_array()) {
       return fail(Error::invalid("errors.integration.not_array", "lines").with("field", "lines"));
     }
@@ -130,10 +139,10 @@ core::Result<RequestedQuote> parseQuoteRequest(const Request& r) {
         return fail(Error::invalid("errors.documents.bad_quantity", at + ".quantity")
                         .with("field", at + ".quantity"));
       }
-      q.lines.emplace_back(l["product_id"].get<std::int64_t>(), *quantity);
+      out.emplace_back(l["product_id"].get<std::int64_t>(), *quantity);
     }
   }
-  return q;
+  return out;
 }
 
 void registerDocumentRoutes(identity::GuardedRoutes& routes, DocumentService& service,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "identity/guard.h"
 #include "identity/throttle.h"
 #include "modules/documents/document_service.h"
@@ -24,6 +26,10 @@ struct RequestedQuote {
   std::vector<std::pair<std::int64_t, std::int64_t>> lines;  // {product id, quantity (milli)}
 };
 core::Result<RequestedQuote> parseQuoteRequest(const http::Request& r);
+// The products of a request's `lines` ([{product_id, quantity?}], quantity a decimal string or
+// an integer, 1 when left out; absent or null: none), for quote requests and orders.
+core::Result<std::vector<std::pair<std::int64_t, std::int64_t>>> parseProductLines(
+    const nlohmann::json& body);
 
 // A record's PDF as a download (API and pages), with its SHA-256 as the ETag (If-None-Match
 // with it answers 304).

@@ -257,13 +257,19 @@ core::Result<QuoteRequest> DocumentService::requestQuote(
     return fail(Error::forbidden("errors.documents.may_not_request"));
   }
   auto what = std::string(core::trim(text));
-  if (what.empty() || what.size() > kMaxRequestText || !core::isCleanUtf8(what, true)) {
+  if ((what.empty() && lines.empty()) || what.size() > kMaxRequestText ||
+      !core::isCleanUtf8(what, true)) {
     return fail(Error::invalid("errors.documents.request_text", "text")
                     .with("max", std::to_string(kMaxRequestText)));
   }
-  // The store's products come with the store; until then no product is one a request can name.
+  nlohmann::json products = nlohmann::json::array();
   if (!lines.empty()) {
-    return fail(Error::invalid("errors.documents.unknown_product", "lines[0].product_id"));
+    if (!products_) {
+      return fail(Error::invalid("errors.documents.unknown_product", "lines[0].product_id"));
+    }
+    auto described = products_->describe(*a, lines);
+    if (!described) return fail(described.error());
+    products = std::move(*described);
   }
   QuoteRequest r{0,     a->company.org_id, company, a->company.name, p.user.id, what,
                  lines, clock_.now()};
@@ -271,7 +277,7 @@ core::Result<QuoteRequest> DocumentService::requestQuote(
   r.id = repo_.insertQuoteRequest(r);
   nlohmann::json data = {{"id", r.id},
                          {"text", r.text},
-                         {"lines", nlohmann::json::array()},
+                         {"lines", products},
                          {"by", {{"id", p.user.id.value}, {"email", p.user.email}}},
                          {"at", core::rfc3339(r.created_at)}};
   events_.record({r.org_id, "quote.requested", company, "quote_request", r.id, data.dump()});

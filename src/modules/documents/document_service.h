@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,18 @@ inline constexpr std::size_t kMaxPdfBytes = 10 * 1024 * 1024;
 // The most records one export writes.
 inline constexpr int kMaxExportRows = 10000;
 
+// What the store tells of the products a quote request names.
+class QuoteProducts {
+ public:
+  virtual ~QuoteProducts() = default;
+  // The lines ({product id, quantity in thousandths}) as the ERP hears them (the products'
+  // external ids, SKUs, names and quantities), or InvalidInput naming lines[i].product_id for a
+  // product the company may not see, lines[i].quantity for a quantity of none.
+  virtual core::Result<nlohmann::json> describe(
+      const access::CompanyAccess& company,
+      const std::vector<std::pair<std::int64_t, std::int64_t>>& lines) = 0;
+};
+
 // Agreements, orders, quotes and invoices of companies, as their people and the vendor's staff
 // read them, and as the ERP writes them.
 //
@@ -85,6 +98,9 @@ class DocumentService {
   // The step-up check of accepting and declining quotes (and paying). Until it is set, those
   // actions are refused as needing a step-up.
   void setStepUp(identity::StepUp* step_up) { step_up_ = step_up; }
+  // The store, which knows the products a quote request may name. Until it is set, a request
+  // naming products is refused.
+  void setQuoteProducts(QuoteProducts* products) { products_ = products; }
 
   static access::Permission viewPermission(Kind k);
 
@@ -142,8 +158,9 @@ class DocumentService {
   core::Result<Seen> decline(const identity::Principal& p, core::DocumentId id,
                              const std::string& reason, const identity::Origin& origin);
   // A request for a new quote in one of the caller's companies (quotes.accept there): free text
-  // (required, at most kMaxRequestText) and/or products of the store with quantities. Audited
-  // and sent to the ERP (quote.requested). InvalidInput naming the field (an unknown product).
+  // (at most kMaxRequestText) and/or products of the store with quantities (QuoteProducts: the
+  // company must see them), one of the two at least. Audited and sent to the ERP
+  // (quote.requested, with the products). InvalidInput naming the field (an unknown product).
   core::Result<QuoteRequest> requestQuote(
       const identity::Principal& p, core::CompanyId company, const std::string& text,
       const std::vector<std::pair<std::int64_t, std::int64_t>>& lines,
@@ -171,6 +188,7 @@ class DocumentService {
   const DocumentPdf& renderer_;
   events::EventLog& events_;
   identity::StepUp* step_up_ = nullptr;
+  QuoteProducts* products_ = nullptr;
   const core::Clock& clock_;
 };
 
