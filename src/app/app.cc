@@ -613,6 +613,11 @@ std::string App::seedDemo() {
   i.access_repo.insertOrgRole(*org, "accounts_payable", "Accounts payable", accounts, now);
   seedDemoCases(i.db, i.case_repo, i.support_settings_repo, i.repo, *org, acme_se, acme_de, now);
   seedDemoDocuments(i.document_repo, i.document_settings_repo, *org, acme_se, acme_de, now);
+  // Where Acme Sverige AB has goods delivered (the store's direct delivery).
+  i.directory_repo.insertSite(
+      {0, acme_se, "ACME-STH", "Huvudkontor Stockholm", "Sveavägen 10\n111 57 Stockholm"});
+  i.directory_repo.insertSite(
+      {0, acme_se, "ACME-GBG", "Lager Göteborg", "Lindholmspiren 3\n417 56 Göteborg"});
   seedDemoStore(i.db.connection(), i.store_service, *org, now);
   out +=
       "Companies: anna@acme.example is an administrator of Acme Sverige AB and a user of Acme "

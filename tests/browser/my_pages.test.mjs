@@ -1,7 +1,8 @@
 // Real-browser end-to-end test of My pages against `portico demo`: a customer finds the overdue
 // invoices of her companies, pays one through the demo provider after the step-up prompt (a
 // second factor again, asked in place, that then carries on to the checkout), and accepts a quote
-// with her typed name after the prompt again. Every page at phone width and on a desktop with
+// with her typed name after the prompt again; then orders from the store at Acme Sverige AB's own
+// prices, delivered straight to one of its sites, without a line of JavaScript. Every page at phone width and on a desktop with
 // axe-core (expectPath).
 //
 //   node tests/browser/my_pages.test.mjs
@@ -107,6 +108,42 @@ async function main(h) {
   assert.ok(text.includes(`${ANNA.name} ${t('documents.decision.accepted').split('{name} ')[1].split(' {time}')[0]}`),
     `the quote does not say who accepted it: ${text}`);
   step(`anna: quote ${QUOTE} accepted`);
+
+  // 4. The store, at Acme Sverige AB's prices (its framework agreement: 41 900 SEK for the
+  //    AquaPure 500, whose list price shows struck through), into the cart and ordered to a site.
+  await clickAndWait(anna, anna.getByRole('banner').getByRole('link', { name: t('nav.store'), exact: true }));
+  await expectPath(anna, '/store');
+  await anna.getByLabel(t('documents.company'), { exact: true }).selectOption({ label: 'Acme Sverige AB' });
+  await anna.getByLabel(t('store.search'), { exact: true }).fill('AquaPure 500');
+  await clickAndWait(anna, anna.getByRole('button', { name: t('store.find'), exact: true }));
+  await expectPath(anna, pathOf(anna));
+  const row = anna.getByRole('row').filter({ hasText: 'AquaPure 500 vattenrenare' });
+  const priced = (await row.innerText()).replace(/\s+/g, ' ');
+  assert.match(priced, /41 900,00 SEK/, `not the company's price: ${priced}`);
+  assert.match(priced, /48 900,00 SEK/, `no list price beside it: ${priced}`);
+  await row.getByLabel(new RegExp(`^${t('store.quantity')}`)).fill('2');
+  await clickAndWait(anna, row.getByRole('button', { name: new RegExp(`^${t('store.cart.add')}`) }));
+  await expectPath(anna, pathOf(anna));
+  assert.ok(pathOf(anna).startsWith('/store/cart?company_id='), `not in the cart: ${anna.url()}`);
+  assert.equal((await anna.getByRole('status').innerText()).trim(), t('notices.store.added'));
+  text = await mainText(anna);
+  assert.match(text, /83 800,00 SEK/, `the cart's sum is not 2 × 41 900: ${text}`);
+  await anna.getByLabel(t('store.checkout.to_site')).check();
+  const sites = anna.getByLabel(t('store.checkout.site'), { exact: true });
+  await sites.selectOption(await sites.locator('option', { hasText: 'Lager Göteborg' }).getAttribute('value'));
+  await anna.getByLabel(t('store.checkout.reference'), { exact: true }).fill('IO-2026-118');
+  await clickAndWait(anna, anna.getByRole('button', { name: t('store.checkout.place'), exact: true }));
+  const orderPath = pathOf(anna);
+  assert.ok(orderPath.startsWith('/orders/'), `not on the order: ${anna.url()} ${await alertsOf(anna)}`);
+  await expectPath(anna, orderPath);
+  const notice = (await anna.getByRole('status').innerText()).trim();
+  const number = notice.match(/W-\d+/)?.[0];
+  assert.equal(notice, fill(t('notices.store.ordered'), { number }));
+  text = await mainText(anna);
+  for (const expected of ['Lager Göteborg', 'Lindholmspiren 3', 'IO-2026-118', '104 750,00 SEK']) {
+    assert.ok(text.includes(expected), `the order does not show ${expected}: ${text}`);
+  }
+  step(`anna: order ${number} placed, to Lager Göteborg`);
 }
 
 await new Harness({ timeoutMs: 180_000 }).run(main);
