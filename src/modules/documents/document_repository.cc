@@ -27,6 +27,8 @@ constexpr std::string_view kFind = "SELECT " DOCUMENT_COLUMNS DOCUMENT_FROM " WH
 constexpr std::string_view kFindExternal =
     "SELECT " DOCUMENT_COLUMNS DOCUMENT_FROM
     " WHERE d.org_id = ? AND d.kind = ? AND d.external_id = ?";
+constexpr std::string_view kFindNumber =
+    "SELECT " DOCUMENT_COLUMNS DOCUMENT_FROM " WHERE d.org_id = ? AND d.kind = ? AND d.number = ?";
 constexpr std::string_view kInsert =
     "INSERT INTO documents (org_id, company_id, kind, number, external_id, status, title,"
     " currency, subtotal, vat, total, paid, doc_date, until_date, site_id, delivery_address,"
@@ -224,6 +226,14 @@ std::optional<Document> DocumentRepository::findByExternalId(core::OrgId org, Ki
                                                              const std::string& external_id) {
   Query q(conn(), kFindExternal);
   q.bind(org.value, kindName(kind), external_id);
+  if (!q.next()) return std::nullopt;
+  return readDocument(q);
+}
+
+std::optional<Document> DocumentRepository::findByNumber(core::OrgId org, Kind kind,
+                                                         const std::string& number) {
+  Query q(conn(), kFindNumber);
+  q.bind(org.value, kindName(kind), number);
   if (!q.next()) return std::nullopt;
   return readDocument(q);
 }

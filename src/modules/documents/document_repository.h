@@ -34,6 +34,8 @@ class DocumentRepository {
   // The organization's record of `kind` that the ERP knows as `external_id`.
   std::optional<Document> findByExternalId(core::OrgId org, Kind kind,
                                            const std::string& external_id);
+  // The organization's record of `kind` numbered `number`.
+  std::optional<Document> findByNumber(core::OrgId org, Kind kind, const std::string& number);
   // Throws storage::ConstraintError when the number or external id is taken.
   core::DocumentId insert(const Document& d);
   // Writes everything but the id, organization, company, kind, PDF and creation time.

@@ -436,6 +436,14 @@ core::Result<DocumentUpserted> DocumentService::upsert(const access::Company& co
     d.owner = owner;
   }
   auto existing = repo_.findByExternalId(company.org_id, d.kind, *d.external_id);
+  // An order placed in the store has no external id until the ERP first writes it by its number
+  // (the order.placed event's): that record is the ERP's from then on.
+  if (!existing && d.kind == Kind::Order) {
+    if (auto placed = repo_.findByNumber(company.org_id, d.kind, d.number);
+        placed && !placed->external_id) {
+      existing = std::move(placed);
+    }
+  }
   if (d.date.empty()) d.date = existing ? existing->date : today();
   try {
     if (!existing) {

@@ -127,10 +127,11 @@ class DocumentService {
   // Inserts or updates the record the organization's ERP knows as u.document.external_id, in
   // `company` (the record's company_external_id, found by the caller). Unknown site or owner:
   // InvalidInput naming the field; a number another record of the kind has: Conflict naming
-  // number; a record stays with the company it was created in (Conflict naming
-  // company_external_id). A status change is in the record's history (by nobody). Audited by the
-  // caller. REQUIRES: a transaction is open on this thread's connection (the integration
-  // framework's).
+  // number (except an order placed in the store, which has no external id until the ERP writes
+  // it by its number: the upsert adopts it); a record stays with the company it was created in
+  // (Conflict naming company_external_id). A status change is in the record's history (by nobody).
+  // Audited by the caller. REQUIRES: a transaction is open on this thread's connection (the
+  // integration framework's).
   core::Result<DocumentUpserted> upsert(const access::Company& company, const DocumentUpsert& u);
 
   // The record's PDF, for whoever may see the record: the ERP's own when it sent one; else the

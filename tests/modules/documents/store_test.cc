@@ -212,6 +212,24 @@ TEST_F(StoreTest, AnOrderIsPricedDeliveredAndTold) {
           .json();
   ASSERT_EQ(log["items"].size(), 1u) << log.dump();
   EXPECT_EQ(log["items"][0]["event"], "order.placed");
+  // The ERP adopts the order by its number, and from then on keeps it up to date.
+  json erp = {{"external_id", "SO-1"},
+              {"company_external_id", "A"},
+              {"number", o["number"]},
+              {"currency", "SEK"},
+              {"status", "confirmed"},
+              {"reference", "PO-77"},
+              {"lines", {{{"description", "Hose"}, {"quantity", "3"}, {"unit_price", "150.00"}}}}};
+  auto adopted = upsert("orders", erp);
+  ASSERT_EQ(adopted.status, 200) << adopted.body;
+  EXPECT_EQ(adopted.json()["id"], id);
+  auto seen = call("GET", path("orders", id), ada).json();
+  EXPECT_EQ(seen["status"], "confirmed");
+  EXPECT_EQ(seen["external_id"], "SO-1");
+  EXPECT_EQ(listed(ada, "/api/v1/orders").size(), 1u);
+  // Another record of the ERP with the same number is refused: the order is SO-1's now.
+  erp["external_id"] = "SO-2";
+  EXPECT_EQ(upsert("orders", erp).status, 409);
   // A typed address, by someone who sees every site.
   r = order(ada, company, {{{"product_id", filter}}}, {{"address", "Dock 4\nHarbour Road 1"}});
   ASSERT_EQ(r.status, 201) << r.body;

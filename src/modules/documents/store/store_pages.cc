@@ -128,7 +128,7 @@ class Pages {
                  {"companies", switcher},
                  {"has_companies", !switcher.empty()},
                  {"categories", categories},
-                 {"category", f->category},
+                 {"category", orNull(f->category)},
                  {"q", f->query},
                  {"rows", rows},
                  {"has_rows", !rows.empty()},
@@ -289,6 +289,7 @@ class Pages {
     o.reference = access::formField(c, "reference");
     auto placed = store_.placeOrder(*c.principal, o, c.origin);
     if (!placed) return refused(c, *company, placed.error());
+    store_.clearCart(*c.principal, *company);  // what it held is the order now
     c.next_notice = core::Message{"notices.store.ordered", {{"number", placed->number}}};
     return Response::redirect("/orders/" + std::to_string(placed->id.value));
   }

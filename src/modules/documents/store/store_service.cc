@@ -335,9 +335,6 @@ core::Result<Document> StoreService::placeOrder(const identity::Principal& p,
   d.number = "W-" + std::to_string(d.id.value);
   documents_.update(d);
   documents_.insertChange(d, p.user.id, "status", std::nullopt, d.status, d.created_at);
-  // The products' own lines: what the order holds was just written; the basket it came from is
-  // done with.
-  repo_.clearCart(p.user.id, order.company);
   json data = {{"id", d.id.value},
                {"number", d.number},
                {"currency", d.currency},
