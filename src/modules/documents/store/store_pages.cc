@@ -221,7 +221,6 @@ class Pages {
                  {"priced", cart->priced},
                  {"may_checkout",
                   may_order && cart->priced && !lines.empty() && (!sites.empty() || may_type)},
-                 {"may_order", may_order},
                  {"may_quote", may_quote && !lines.empty()},
                  {"sites", sites},
                  {"has_sites", !sites.empty()},
