@@ -49,10 +49,12 @@
 #include "modules/documents/document_routes.h"
 #include "modules/documents/document_settings/document_settings_routes.h"
 #include "modules/documents/payments/payment_routes.h"
+#include "modules/documents/payments/stripe.h"
 #include "modules/documents/store/store_integration.h"
 #include "modules/documents/store/store_pages.h"
 #include "modules/documents/store/store_routes.h"
 #include "modules/emails/email_routes.h"
+#include "notify/http_client.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
 #include "notify/webhook_client.h"
@@ -303,13 +305,25 @@ struct App::Impl {
       provider = std::make_unique<documents::DemoProvider>();
     } else if (config.payments == "manual") {
       provider = std::make_unique<documents::ManualProvider>();
+    } else if (config.payments == "stripe") {
+      if (config.stripe_secret_key.empty() || config.stripe_webhook_secret.empty()) {
+        throw std::runtime_error(
+            "--payments stripe needs the secret key (--stripe-secret-key-file) and the webhook's "
+            "signing secret (--stripe-webhook-secret-file)");
+      }
+      provider = std::make_unique<documents::StripeProvider>(
+          documents::StripeConfig{config.stripe_api_url, config.stripe_secret_key,
+                                  config.stripe_webhook_secret},
+          http_client);
     } else {
-      throw std::runtime_error("--payments must be manual or demo");
+      throw std::runtime_error("--payments must be manual, demo or stripe");
     }
     payments = std::make_unique<documents::PaymentService>(
         payment_repo, document_repo, document_service, policy, event_log, audit,
         std::move(provider), config.public_url, clock);
     payments->setStepUp(identity_service.get());
+    // Open checkouts whose webhook never came are asked about; a day-old demo checkout expires.
+    job_runner.housekeeping("payments", [this] { payments->reconcile(); });
     case_notifier.setIdentity(identity_service.get());
     members.setEvents(&event_log);
     signup_grants.setEvents(&event_log);
@@ -437,6 +451,7 @@ struct App::Impl {
   std::unique_ptr<notify::SmsSender> sms;
   std::unique_ptr<identity::IdentityService> identity_service;
   std::unique_ptr<notify::WebhookClient> webhook_client;
+  notify::HttpClient http_client;  // the payment provider's API
   std::unique_ptr<events::WebhookService> webhooks;
   http::Router router;
   std::unique_ptr<identity::GuardedRoutes> guarded;

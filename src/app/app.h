@@ -33,9 +33,12 @@ struct AppConfig {
   bool allow_private_webhooks = false;  // webhooks may reach loopback and private addresses
   // HOST:PORT of GET /metrics (Prometheus text), never on the public port; empty: no metrics.
   std::string metrics_listen;
-  // How customers pay invoices: "manual" (bank transfer; paid when the ERP says so) or "demo" (a
-  // local test checkout; `portico demo` and the tests).
+  // How customers pay invoices: "manual" (bank transfer; paid when the ERP says so), "demo" (a
+  // local test checkout; `portico demo` and the tests) or "stripe" (Stripe Checkout).
   std::string payments = "manual";
+  std::string stripe_api_url = "https://api.stripe.com";
+  std::string stripe_secret_key;      // "sk_…"
+  std::string stripe_webhook_secret;  // the webhook endpoint's signing secret, "whsec_…"
 };
 
 // The message of an error in English, for the command line.

@@ -11,6 +11,7 @@
 #include "access/access_pages.h"
 #include "app/app.h"
 #include "core/clock.h"
+#include "core/text.h"
 #include "storage/migrator.h"
 #include "storage/postgres/pg_db.h"
 #include "storage/sqlite/sqlite_db.h"
@@ -19,6 +20,17 @@ namespace {
 
 using portico::app::App;
 using portico::app::AppConfig;
+
+// A secret kept in a file of its own (not on the command line, where `ps` shows it): its first
+// line, without surrounding whitespace.
+std::string readSecretFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) throw CLI::ValidationError(path, "cannot be read");
+  auto secret = std::string(portico::core::trim(line));
+  if (secret.empty()) throw CLI::ValidationError(path, "is empty");
+  return secret;
+}
 
 void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
   cmd->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
@@ -64,12 +76,22 @@ void addServeFlags(CLI::App* cmd, AppConfig& c, std::string& listen) {
                   "before it is asked again")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
-  cmd->add_option(
-         "--payments", c.payments,
-         "How invoices are paid: manual (bank transfer, paid when the ERP says so) or demo "
-         "(a local test checkout)")
-      ->check(CLI::IsMember({"manual", "demo"}))
+  cmd->add_option("--payments", c.payments,
+                  "How invoices are paid: manual (bank transfer, paid when the ERP says so), demo "
+                  "(a local test checkout) or stripe (Stripe Checkout)")
+      ->check(CLI::IsMember({"manual", "demo", "stripe"}))
       ->capture_default_str();
+  cmd->add_option("--stripe-api-url", c.stripe_api_url, "Stripe's API (--payments stripe)")
+      ->capture_default_str();
+  cmd->add_option_function<std::string>(
+      "--stripe-secret-key-file",
+      [&c](const std::string& path) { c.stripe_secret_key = readSecretFile(path); },
+      "File with the Stripe account's secret key, sk_… (--payments stripe)");
+  cmd->add_option_function<std::string>(
+      "--stripe-webhook-secret-file",
+      [&c](const std::string& path) { c.stripe_webhook_secret = readSecretFile(path); },
+      "File with the signing secret, whsec_…, of the Stripe webhook endpoint that sends "
+      "checkout.session.* events to /api/v1/payments/stripe/webhook (--payments stripe)");
   cmd->add_flag(
       "--no-access-log", [&c](std::int64_t) { c.server.access_log = false; },
       "Do not log each request");

@@ -34,6 +34,18 @@ std::string sha256Hex(std::string_view data) {
   return hexEncode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
+std::string hmacSha256(std::string_view key, std::string_view message) {
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
+                              key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()),
+                                message.size());
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  sodium_memzero(&state, sizeof state);
+  return std::string(reinterpret_cast<const char*>(mac.data()), mac.size());
+}
+
 bool constantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;

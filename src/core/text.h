@@ -17,6 +17,9 @@ std::string hexEncode(std::string_view bytes);
 // SHA-256 of `data` as lower-case hex; how tokens are stored (never the token itself).
 std::string sha256Hex(std::string_view data);
 
+// HMAC-SHA256 of `message` keyed with `key`: the 32 raw bytes.
+std::string hmacSha256(std::string_view key, std::string_view message);
+
 // Compares in time independent of where the strings differ (length may leak).
 bool constantTimeEquals(std::string_view a, std::string_view b);
 

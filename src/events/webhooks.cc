@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/random.h"
+#include "core/text.h"
 #include "notify/webhook_url.h"
 
 namespace portico::events {
@@ -44,15 +45,9 @@ std::optional<std::string> signature(const std::string& whsec, const std::string
   auto key = unbase64(std::string_view(whsec).substr(6));
   if (!key || key->empty()) return std::nullopt;
   std::string signed_content = message_id + "." + std::to_string(timestamp_s) + "." + body;
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key->data()),
-                              key->size());
-  crypto_auth_hmacsha256_update(
-      &state, reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size());
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_final(&state, mac);
+  auto mac = core::hmacSha256(*key, signed_content);
   sodium_memzero(key->data(), key->size());
-  return "v1," + base64(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
+  return "v1," + base64(mac);
 }
 
 std::string newSecret() { return "whsec_" + base64(core::randomBytes(24)); }

@@ -1,6 +1,5 @@
 #include "notify/sms.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <atomic>
@@ -11,6 +10,7 @@
 
 #include "core/random.h"
 #include "core/text.h"
+#include "notify/http_client.h"
 
 namespace portico::notify {
 
@@ -62,27 +62,13 @@ core::Status HttpSmsGateway::send(const std::string& to, const std::string& text
   if (!isE164(to)) {
     return core::fail(core::Error::invalid("errors.notify.bad_phone", "phone"));
   }
-  std::string body = nlohmann::json{{"to", to}, {"text", text}}.dump();
-  CURL* curl = curl_easy_init();
-  if (!curl) {
-    return core::fail(core::Error::unavailable("errors.notify.sms_unavailable"));
-  }
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  curl_easy_setopt(curl, CURLOPT_URL, url_.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 15L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  auto discard = +[](char*, std::size_t size, std::size_t n, void*) { return size * n; };
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-  CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  if (rc != CURLE_OK || status < 200 || status >= 300) {
+  HttpCall call;
+  call.method = "POST";
+  call.url = url_;
+  call.content_type = "application/json";
+  call.body = nlohmann::json{{"to", to}, {"text", text}}.dump();
+  auto answer = HttpClient().send(call);
+  if (answer.status < 200 || answer.status >= 300) {
     return core::fail(core::Error::unavailable("errors.notify.sms_refused"));
   }
   return {};

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <memory>
 
+#include "notify/curl_easy.h"
 #include "notify/webhook_url.h"
 
 namespace portico::notify {
@@ -52,11 +53,6 @@ std::size_t header(char* data, std::size_t size, std::size_t n, void* userdata) 
   return size * n;
 }
 
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
 }  // namespace
 
 std::optional<std::int64_t> parseRetryAfter(const std::string& value, std::int64_t now_s) {
@@ -72,30 +68,15 @@ std::optional<std::int64_t> parseRetryAfter(const std::string& value, std::int64
 
 WebhookResponse WebhookClient::post(const WebhookRequest& request) const {
   WebhookResponse out;
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  auto headers = curlHeaders("application/json", request.headers);
+  auto curl = curlEasy(request.url, headers.get(), 15L, &request.body);
   if (!curl) {
     out.error = "the HTTP client could not start";
     return out;
   }
   Call call;
   call.allow_private = allow_private_;
-  curl_slist* raw = curl_slist_append(nullptr, "Content-Type: application/json");
-  for (const auto& [name, value] : request.headers) {
-    raw = curl_slist_append(raw, (name + ": " + value).c_str());
-  }
-  raw = curl_slist_append(raw, "Expect:");  // no 100-continue round trip
-  std::unique_ptr<curl_slist, CurlDeleter> headers(raw);
   CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_PROXY, "");  // never a proxy from the environment
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.c_str());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "Portico-Webhooks/1");
   curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, openSocket);
   curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &call);

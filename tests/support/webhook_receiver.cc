@@ -35,6 +35,11 @@ void WebhookReceiver::script(std::vector<Answer> answers) {
   for (auto& a : answers) script_.push_back(std::move(a));
 }
 
+void WebhookReceiver::respondWith(std::function<Answer(const Request&)> responder) {
+  std::lock_guard lock(mutex_);
+  responder_ = std::move(responder);
+}
+
 std::vector<WebhookReceiver::Request> WebhookReceiver::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
@@ -97,17 +102,22 @@ void WebhookReceiver::serve(int fd) {
   }
   r.body = data.substr(head_end + 4, length);
   Answer answer;
+  std::function<Answer(const Request&)> responder;
   {
     std::lock_guard lock(mutex_);
     requests_.push_back(r);
     if (!script_.empty()) {
       answer = script_.front();
       script_.pop_front();
+    } else {
+      responder = responder_;
     }
   }
+  if (responder) answer = responder(r);  // outside the lock: it may ask for requests()
   std::string out = "HTTP/1.1 " + std::to_string(answer.status) + " Scripted\r\n";
   for (const auto& h : answer.headers) out += h + "\r\n";
-  out += "Content-Length: 2\r\nConnection: close\r\n\r\nok";
+  out += "Content-Length: " + std::to_string(answer.body.size()) + "\r\nConnection: close\r\n\r\n" +
+         answer.body;
   ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
 }
 

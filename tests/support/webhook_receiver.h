@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -12,8 +13,8 @@ namespace portico::testing {
 
 // An HTTP server on 127.0.0.1 that receives webhooks, for tests of their delivery: it records
 // each request (method, path, headers with lower-cased names, body) and answers the next scripted
-// answer (status and extra headers), or 200 once the script is used up. One connection at a time;
-// each answer closes its connection.
+// answer (status, extra headers, body), or the responder's answer once the script is used up (200
+// without one). One connection at a time; each answer closes its connection.
 class WebhookReceiver {
  public:
   struct Request {
@@ -29,6 +30,7 @@ class WebhookReceiver {
   struct Answer {
     int status = 200;
     std::vector<std::string> headers;  // "Name: value"
+    std::string body = "ok";
   };
 
   WebhookReceiver();
@@ -40,6 +42,9 @@ class WebhookReceiver {
   std::string url(const std::string& path = "/hooks") const;
   // Answers these, in order, to the next requests.
   void script(std::vector<Answer> answers);
+  // Answers every request the script does not (a peer that speaks an API: support/fake_stripe.h).
+  // Before the first request.
+  void respondWith(std::function<Answer(const Request&)> responder);
   std::vector<Request> requests() const;
   int connections() const { return connections_.load(); }
 
@@ -53,6 +58,7 @@ class WebhookReceiver {
   std::atomic<int> connections_{0};
   mutable std::mutex mutex_;
   std::deque<Answer> script_;
+  std::function<Answer(const Request&)> responder_;
   std::vector<Request> requests_;
   std::thread acceptor_;
 };

@@ -31,11 +31,15 @@ class Pages {
       : payments_(payments), documents_(documents), settings_(settings), pages_(views, policy) {}
 
   void registerAll(identity::GuardedRoutes& routes) {
-    routes.page("POST", "/invoices/{id}/pay", Access::SignedIn, [this](Request& r, Context& c) {
-      auto p = payments_.start(*c.principal, core::DocumentId{r.idParam("id")}, c.origin);
-      if (!p) return pages_.error(c, p.error());
-      return Response::redirect(p->checkout_url);
-    });
+    // A worker thread: the provider may be called over the network.
+    routes.page(
+        "POST", "/invoices/{id}/pay", Access::SignedIn,
+        [this](Request& r, Context& c) {
+          auto p = payments_.start(*c.principal, core::DocumentId{r.idParam("id")}, c.origin);
+          if (!p) return pages_.error(c, p.error());
+          return Response::redirect(p->checkout_url);
+        },
+        http::Execution::Worker);
     routes.page("GET", "/payments/{id}", Access::SignedIn,
                 [this](Request& r, Context& c) { return payment(r, c); });
     routes.page("GET", "/pay/demo/{token}", Access::SignedIn,
@@ -104,11 +108,24 @@ std::shared_ptr<void> registerPaymentRoutes(identity::GuardedRoutes& routes, acc
                                             PaymentService& payments, DocumentService& documents,
                                             DocumentSettingsService& settings,
                                             const web::Views& views) {
-  routes.api("POST", "/api/v1/invoices/{id}/payments", Access::SignedIn,
-             [&payments](Request& r, Context& c) {
-               auto p = payments.start(*c.principal, core::DocumentId{r.idParam("id")}, c.origin);
-               if (!p) return http::jsonError(p.error());
-               return Response::json(201, paymentToJson(payments, *p).dump());
+  routes.api(
+      "POST", "/api/v1/invoices/{id}/payments", Access::SignedIn,
+      [&payments](Request& r, Context& c) {
+        auto p = payments.start(*c.principal, core::DocumentId{r.idParam("id")}, c.origin);
+        if (!p) return http::jsonError(p.error());
+        return Response::json(201, paymentToJson(payments, *p).dump());
+      },
+      http::Execution::Worker);
+  // The provider's events: no session or key, the provider's signature over the body instead.
+  routes.api("POST", "/api/v1/payments/{provider}/webhook", Access::Public,
+             [&payments](Request& r, Context&) {
+               if (r.param("provider") != payments.provider().name()) {
+                 return http::jsonError(core::Error::notFound("errors.payments.no_webhook"));
+               }
+               const auto& provider = payments.provider();
+               auto done = payments.webhook(r.header(provider.signatureHeader()), r.body);
+               if (!done) return http::jsonError(done.error());
+               return Response::json(200, R"({"received":true})");
              });
   auto pages = std::make_shared<Pages>(policy, payments, documents, settings, views);
   pages->registerAll(routes);

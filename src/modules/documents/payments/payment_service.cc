@@ -29,6 +29,10 @@ constexpr std::string_view kSetStatus =
 constexpr std::string_view kFind = PAYMENT_COLUMNS " WHERE id = ?";
 constexpr std::string_view kFindRef = PAYMENT_COLUMNS " WHERE provider = ? AND provider_ref = ?";
 constexpr std::string_view kOpen = PAYMENT_COLUMNS " WHERE document_id = ? AND status = 'open'";
+constexpr std::string_view kOpenUntouched = PAYMENT_COLUMNS
+    " WHERE provider = ? AND status = 'open' AND updated_at < ?"
+    " ORDER BY updated_at, id LIMIT ?";
+constexpr std::string_view kTouch = "UPDATE payments SET updated_at = ? WHERE id = ?";
 constexpr std::string_view kProcessOnce =
     "INSERT INTO payment_events (org_id, provider, event_id, processed_at) VALUES (?, ?, ?, ?)"
     " ON CONFLICT DO NOTHING";
@@ -92,6 +96,19 @@ std::optional<Payment> PaymentRepository::findByRef(const std::string& provider,
 
 std::optional<Payment> PaymentRepository::open(core::DocumentId invoice) {
   return one(conn(), kOpen, [&](Query& q) { q.bind(invoice.value); });
+}
+
+std::vector<Payment> PaymentRepository::openUntouched(const std::string& provider,
+                                                      std::int64_t before, int limit) {
+  Query q(conn(), kOpenUntouched);
+  q.bind(provider, before, static_cast<std::int64_t>(limit));
+  std::vector<Payment> out;
+  while (q.next()) out.push_back(readPayment(q));
+  return out;
+}
+
+void PaymentRepository::touch(std::int64_t id, std::int64_t now) {
+  Query(conn(), kTouch).bind(now, id).run();
 }
 
 bool PaymentRepository::processOnce(core::OrgId org, const std::string& provider,
@@ -241,13 +258,69 @@ core::Status PaymentService::complete(const std::string& provider, const std::st
 }
 
 core::Status PaymentService::cancel(const std::string& provider, const std::string& provider_ref) {
+  return end(provider, provider_ref, "cancelled");
+}
+
+core::Status PaymentService::end(const std::string& provider, const std::string& provider_ref,
+                                 const std::string& status) {
   storage::Transaction tx(repo_.conn());
   auto pay = repo_.findByRef(provider, provider_ref);
   if (!pay) return fail(Error::notFound("errors.payments.no_such_payment"));
   if (pay->status != "open") return fail(Error::conflict("errors.payments.not_open"));
-  repo_.setStatus(pay->id, "cancelled", std::nullopt, clock_.now());
+  repo_.setStatus(pay->id, status, std::nullopt, clock_.now());
   tx.commit();
   return {};
+}
+
+core::Status PaymentService::settle(const std::string& provider_ref, CheckoutState state,
+                                    const std::string& event_id) {
+  std::string provider(provider_->name());
+  switch (state) {
+    case CheckoutState::Paid:
+      return complete(provider, provider_ref, event_id);
+    case CheckoutState::Expired:
+      return end(provider, provider_ref, "cancelled");
+    case CheckoutState::Failed:
+      return end(provider, provider_ref, "failed");
+    case CheckoutState::Open:
+      break;
+  }
+  return {};
+}
+
+core::Status PaymentService::webhook(std::string_view signature, std::string_view body) {
+  auto event = provider_->webhook(signature, body, clock_.now());
+  if (!event) return fail(event.error());
+  if (event->provider_ref.empty()) return {};  // not about a checkout
+  auto done = settle(event->provider_ref, event->state, event->id);
+  if (!done && (done.error().code == core::ErrorCode::NotFound ||
+                done.error().code == core::ErrorCode::Conflict)) {
+    return {};  // another system's checkout, or one settled already (or refused, and audited)
+  }
+  return done;
+}
+
+int PaymentService::reconcile(int limit) {
+  auto now = clock_.now();
+  auto open = repo_.openUntouched(std::string(provider_->name()), now - kReconcileAfterS, limit);
+  int changed = 0;
+  for (const auto& pay : open) {
+    if (pay.provider_ref.empty()) {  // the checkout never opened: nothing can be paid through it
+      storage::Transaction tx(repo_.conn());
+      repo_.setStatus(pay.id, "failed", std::nullopt, now);
+      tx.commit();
+      ++changed;
+      continue;
+    }
+    auto state = provider_->poll(pay, now);
+    if (!state) break;  // the provider cannot tell now: the next round asks again
+    if (*state == CheckoutState::Open) {
+      repo_.touch(pay.id, clock_.now());
+      continue;
+    }
+    if (settle(pay.provider_ref, *state, "reconcile:" + pay.provider_ref)) ++changed;
+  }
+  return changed;
 }
 
 core::Result<Payment> PaymentService::demoCheckout(const identity::Principal& p,

@@ -3,6 +3,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "access/policy.h"
 #include "audit/audit_log.h"
@@ -31,6 +33,9 @@ class PaymentRepository {
   std::optional<Payment> find(std::int64_t id);
   std::optional<Payment> findByRef(const std::string& provider, const std::string& ref);
   std::optional<Payment> open(core::DocumentId invoice);
+  // Open payments through `provider` not updated since `before`, the least recently first.
+  std::vector<Payment> openUntouched(const std::string& provider, std::int64_t before, int limit);
+  void touch(std::int64_t id, std::int64_t now);
   // Records that the provider's event was processed: false if it was already.
   bool processOnce(core::OrgId org, const std::string& provider, const std::string& event_id,
                    std::int64_t now);
@@ -80,6 +85,22 @@ class PaymentService {
   // The payer left the checkout (the demo page's Cancel): the payment is cancelled, and the
   // invoice may be paid again.
   core::Status cancel(const std::string& provider, const std::string& provider_ref);
+
+  // The provider's webhook, its signature header and body as received: the provider verifies
+  // and reads it (InvalidInput when it is not the provider's), then a paid checkout completes its
+  // payment (once, however often the event comes) and an expired or failed one ends it, so that
+  // the invoice may be paid again. An event about nothing of ours, or about a payment that is no
+  // longer open, changes nothing and is no error (the provider would send it again and again).
+  core::Status webhook(std::string_view signature, std::string_view body);
+
+  // How long an open checkout is left to its webhook before the reconcile round asks.
+  static constexpr std::int64_t kReconcileAfterS = 10 * 60;
+  // The reconcile round (the job runner's housekeeping, every 10 minutes, on any node): asks the
+  // provider about open payments untouched for kReconcileAfterS, the least recently asked first,
+  // at most `limit`; completes the paid ones and ends the expired and failed ones, as their
+  // webhook would have. A payment whose checkout never opened (the node stopped in between) is
+  // failed. Stops at the first question the provider cannot answer. The number changed.
+  int reconcile(int limit = 100);
   // The demo checkout's payment by its token, for its page: the payer's own open one only.
   core::Result<Payment> demoCheckout(const identity::Principal& p, const std::string& token);
 
@@ -87,6 +108,13 @@ class PaymentService {
   std::string absolute(const std::string& url) const;
 
  private:
+  // Ends an open payment without money: "cancelled" or "failed". Conflict when it is not open.
+  core::Status end(const std::string& provider, const std::string& provider_ref,
+                   const std::string& status);
+  // What the provider says of a checkout, applied: `event_id` makes a payment once.
+  core::Status settle(const std::string& provider_ref, CheckoutState state,
+                      const std::string& event_id);
+
   PaymentRepository& repo_;
   DocumentRepository& documents_;
   DocumentService& service_;
