@@ -253,7 +253,7 @@ void registerMembersApi(CompanyRoutes& routes, MembershipService& members) {
                core::UserId user{r.idParam("user_id")};
                if (!user)
                  return http::jsonError(core::Error::notFound("errors.access.no_such_member"));
-               auto s = members.remove(a, user, actorOf(c));
+               auto s = members.remove(*c.principal, a, user, actorOf(c));
                if (!s) return http::jsonError(s.error());
                return Response::noContent();
              });

@@ -769,8 +769,9 @@ void Pages::registerAll(identity::GuardedRoutes& routes) {
                                         companyPath(a) + "#members",
                                         {}});
             }
-            auto s = deps_.members.remove(a, m->user_id,
+            auto s = deps_.members.remove(*c.principal, a, m->user_id,
                                           {c.principal->user.id, c.origin.ip, c.origin.request_id});
+            if (!s && s.error().code == core::ErrorCode::StepUpRequired) return pages_.stepUp(c);
             if (!s)
               return company(c, a, pages_.message(c, s.error()), http::statusFor(s.error().code));
             c.next_notice = core::Message{"notices.access.removed", args};
@@ -799,6 +800,9 @@ void Pages::registerAll(identity::GuardedRoutes& routes) {
             n.companies.push_back(ic);
             auto email = n.email;
             auto inv = deps_.invitations.invite(*c.principal, std::move(n), c.origin);
+            if (!inv && inv.error().code == core::ErrorCode::StepUpRequired) {
+              return pages_.stepUp(c);
+            }
             if (!inv) {
               return company(c, a, pages_.message(c, inv.error()),
                              http::statusFor(inv.error().code), form);

@@ -139,6 +139,8 @@ core::Result<Invitation> InvitationService::inviteToAgent(
 
 core::Result<Invitation> InvitationService::store(const identity::Principal& p, Invitation inv,
                                                   const identity::Origin& origin) {
+  // An invitation gives rights: like changing someone's, it needs a recent second factor.
+  if (auto s = identity_.requireStepUp(p, inv.org_id); !s) return fail(s.error());
   inv.created_at = clock_.now();
   inv.expires_at = inv.created_at + kExpirySeconds;
   std::string token = core::randomToken(32);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/access_pages.h"
 #include "http/error_response.h"
 
 namespace portico::access {
@@ -32,7 +33,11 @@ class InvitePages {
  public:
   InvitePages(Policy& policy, AccessRepository& repo, InvitationService& invitations,
               const web::Views& views)
-      : policy_(policy), repo_(repo), invitations_(invitations), views_(views) {}
+      : policy_(policy),
+        repo_(repo),
+        invitations_(invitations),
+        views_(views),
+        pages_(views, policy) {}
 
   // An empty person's row, in the inviter's language.
   static Row blankRow(const Context& c) {
@@ -174,6 +179,9 @@ class InvitePages {
           ++sent;
           continue;
         }
+        // Asked before the first is sent (the window then covers the rest): the prompt posts
+        // every row again.
+        if (inv.error().code == core::ErrorCode::StepUpRequired) return pages_.stepUp(c);
         errors.push_back(inv.error());
       }
       for (const auto& e : errors) row.errors.push_back(views_.message(c.lang, e));
@@ -196,6 +204,7 @@ class InvitePages {
   AccessRepository& repo_;
   InvitationService& invitations_;
   const web::Views& views_;
+  PageRenderer pages_;
 };
 
 }  // namespace

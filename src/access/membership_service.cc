@@ -177,12 +177,15 @@ core::Status MembershipService::mayRemove(const CompanyAccess& caller, core::Use
   return {};
 }
 
-core::Status MembershipService::remove(const CompanyAccess& caller, core::UserId target,
-                                       const audit::Actor& actor) {
+core::Status MembershipService::remove(const identity::Principal& p, const CompanyAccess& caller,
+                                       core::UserId target, const audit::Actor& actor) {
   storage::Transaction tx(repo_.conn());
   auto all = repo_.members(caller.company.id);
   auto found = removable(caller, all, target);
   if (!found) return fail(found.error());
+  if (step_up_ && target != p.user.id) {
+    if (auto s = step_up_->requireStepUp(p, caller.company.org_id); !s) return s;
+  }
   const Member* current = &*found;
   repo_.deleteMembership(caller.company.id, target);
   audit_.record(actor, {"membership.removed", target, caller.company.org_id, caller.company.id,

@@ -47,7 +47,9 @@ class MembershipService {
                             const audit::Actor& actor);
   // Removes the membership at once: the user's next request already fails for this company.
   // The same rules (NotFound, Forbidden, Conflict) as changeRights; removing oneself too.
-  core::Status remove(const CompanyAccess& caller, core::UserId target, const audit::Actor& actor);
+  // Removing someone else needs a step-up of `p`, as changeRights does; leaving does not.
+  core::Status remove(const identity::Principal& p, const CompanyAccess& caller,
+                      core::UserId target, const audit::Actor& actor);
   // What remove() would answer, without removing: a page asks for confirmation only of what it
   // may do.
   core::Status mayRemove(const CompanyAccess& caller, core::UserId target);

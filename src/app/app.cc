@@ -299,6 +299,7 @@ struct App::Impl {
     members.setNotifier(identity_service.get());
     members.setStepUp(identity_service.get());
     document_service.setStepUp(identity_service.get());
+    document_settings.setStepUp(identity_service.get());
     document_service.setQuoteProducts(&store_service);
     std::unique_ptr<documents::PaymentProvider> provider;
     if (config.payments == "demo") {

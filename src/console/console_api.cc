@@ -320,14 +320,16 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
              [&console](Request& r, Context& c, const StaffRole& s) {
                auto b = body(r);
                if (!b) return http::jsonError(b.error());
-               return answer(console.saveRole(s, true, *b, actorOf(c)), 201, roleJson);
+               return answer(console.saveRole(*c.principal, s, true, *b, actorOf(c)), 201,
+                             roleJson);
              });
   routes.api("PUT", "/api/v1/staff/roles/{key}", StaffCapability::Roles,
              [&console](Request& r, Context& c, const StaffRole& s) {
                auto b = body(r);
                if (!b) return http::jsonError(b.error());
                (*b)["key"] = r.param("key");
-               return answer(console.saveRole(s, false, *b, actorOf(c)), 200, roleJson);
+               return answer(console.saveRole(*c.principal, s, false, *b, actorOf(c)), 200,
+                             roleJson);
              });
 
   // Licences.
@@ -366,7 +368,8 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
                  return http::jsonError(
                      core::Error::invalid("errors.console.step_up_not_boolean", "step_up"));
                }
-               console.setStepUpRequired(s, on->get<bool>(), actorOf(c));
+               auto set = console.setStepUpRequired(*c.principal, s, on->get<bool>(), actorOf(c));
+               if (!set) return http::jsonError(set.error());
                return Response::json(200, json{{"step_up", console.stepUpRequired(s)}}.dump());
              });
 

@@ -772,6 +772,9 @@ void Pages::registerAll() {
               n.last_name = formField(c, "last_name");
               n.language = c.lang;
               auto inv = invitations_.inviteToAgent(*c.principal, s, agent, *name, n, c.origin);
+              if (!inv && inv.error().code == core::ErrorCode::StepUpRequired) {
+                return pages_.stepUp(c);
+              }
               if (!inv) sent = core::fail(inv.error());
             } else {
               sent = core::fail(name.error());
@@ -857,8 +860,10 @@ void Pages::registerAll() {
                 {{"step_up", con.stepUpRequired(s)}, {"saved", queryField(r, "saved") == "1"}});
           });
   rt.page("POST", "/staff/security", StaffCapability::Security,
-          [&con](Request&, Context& c, const StaffRole& s) {
-            con.setStepUpRequired(s, formField(c, "step_up_on") == "1", actorOf(c));
+          [this, &con](Request&, Context& c, const StaffRole& s) {
+            auto set = con.setStepUpRequired(*c.principal, s, formField(c, "step_up_on") == "1",
+                                             actorOf(c));
+            if (!set) return pages_.error(c, set.error());  // the step-up prompt
             return Response::redirect("/staff/security?saved=1");
           });
   rt.page("GET", "/staff/licences", StaffCapability::Licences,
@@ -924,7 +929,7 @@ void Pages::registerAll() {
   rt.page("POST", "/staff/roles", StaffCapability::Roles,
           [this, &con](Request& r, Context& c, const StaffRole& s) {
             auto form = roleForm(c);
-            auto saved = con.saveRole(s, true, form, actorOf(c));
+            auto saved = con.saveRole(*c.principal, s, true, form, actorOf(c));
             if (!saved) return roles(r, c, s, &saved.error(), form);
             return Response::redirect("/staff/roles?saved=1");
           });
@@ -934,9 +939,10 @@ void Pages::registerAll() {
           [this, &con](Request& r, Context& c, const StaffRole& s) {
             auto form = roleForm(c);
             form["key"] = r.param("key");  // the key names the role; it never changes
-            auto saved = con.saveRole(s, false, form, actorOf(c));
+            auto saved = con.saveRole(*c.principal, s, false, form, actorOf(c));
             if (!saved) {
-              if (saved.error().code == core::ErrorCode::NotFound) {
+              if (saved.error().code == core::ErrorCode::NotFound ||
+                  saved.error().code == core::ErrorCode::StepUpRequired) {
                 return pages_.error(c, saved.error());
               }
               return role(r, c, s, &saved.error(), form);

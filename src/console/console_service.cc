@@ -343,7 +343,8 @@ core::Result<OrgRole> ConsoleService::role(const StaffRole& staff, const std::st
   return fail(Error::notFound("errors.console.no_such_role"));
 }
 
-core::Result<OrgRole> ConsoleService::saveRole(const StaffRole& staff, bool create,
+core::Result<OrgRole> ConsoleService::saveRole(const identity::Principal& principal,
+                                               const StaffRole& staff, bool create,
                                                const json& body, const audit::Actor& actor) {
   auto key = name(body, "key", 40, "");
   if (!key) return fail(key.error());
@@ -369,6 +370,10 @@ core::Result<OrgRole> ConsoleService::saveRole(const StaffRole& staff, bool crea
     }
     permissions.add(*p);
   }
+  // Changing a role changes the rights of everyone who holds it: a recent second factor first.
+  if (!create) {
+    if (auto s = identity_.requireStepUp(principal, staff.org_id); !s) return fail(s.error());
+  }
   storage::Transaction tx(repo_.conn());
   if (create) {
     if (!access_.insertOrgRole(staff.org_id, *key, *label, permissions, clock_.now())) {
@@ -392,11 +397,17 @@ bool ConsoleService::stepUpRequired(const StaffRole& staff) {
   return identity_.stepUpRequired(staff.org_id);
 }
 
-void ConsoleService::setStepUpRequired(const StaffRole& staff, bool on, const audit::Actor& actor) {
+core::Status ConsoleService::setStepUpRequired(const identity::Principal& p, const StaffRole& staff,
+                                               bool on, const audit::Actor& actor) {
+  // Turning the protection off is itself protected.
+  if (!on && identity_.stepUpRequired(staff.org_id)) {
+    if (auto s = identity_.requireStepUp(p, staff.org_id); !s) return s;
+  }
   storage::Transaction tx(repo_.conn());
   identity_.setStepUpRequired(staff.org_id, on);
   record(actor, staff, "organization.step_up", std::nullopt, {{"step_up", on}});
   tx.commit();
+  return {};
 }
 
 core::Result<Licences> ConsoleService::setLicenceLimit(const StaffRole& staff,

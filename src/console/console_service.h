@@ -83,9 +83,11 @@ class ConsoleService {
   // One of them; NotFound if the organization has no role `key`.
   core::Result<OrgRole> role(const access::StaffRole& staff, const std::string& key);
   // Creates (`create`) or changes a role from key, name and permissions (at least one); changing
-  // one rewrites the permissions of every membership that has it. InvalidInput naming the field
-  // at fault, Conflict for a key taken, NotFound for changing a role that does not exist.
-  core::Result<OrgRole> saveRole(const access::StaffRole& staff, bool create,
+  // one rewrites the permissions of every membership that has it, so it needs a step-up of
+  // `principal` (StepUpRequired). InvalidInput naming the field at fault, Conflict for a key
+  // taken, NotFound for changing a role that does not exist.
+  core::Result<OrgRole> saveRole(const identity::Principal& principal,
+                                 const access::StaffRole& staff, bool create,
                                  const nlohmann::json& body, const audit::Actor& actor);
 
   Licences licences(const access::StaffRole& staff);
@@ -93,7 +95,9 @@ class ConsoleService {
   // paying, accepting a quote, revealing a credential or changing someone's rights: on by
   // default. Administrators only (StaffCapability::Security). Audited (organization.step_up).
   bool stepUpRequired(const access::StaffRole& staff);
-  void setStepUpRequired(const access::StaffRole& staff, bool on, const audit::Actor& actor);
+  // Turning it off needs a step-up of `p` (StepUpRequired, nothing changed).
+  core::Status setStepUpRequired(const identity::Principal& p, const access::StaffRole& staff,
+                                 bool on, const audit::Actor& actor);
   core::Result<Licences> setLicenceLimit(const access::StaffRole& staff, std::optional<int> limit,
                                          const audit::Actor& actor);
 

@@ -7,7 +7,8 @@
 namespace portico::identity {
 
 // The step-up check that sensitive actions ask (paying, accepting a quote, revealing a
-// credential, changing someone's rights): a second factor entered in the session in the last
+// credential, inviting, changing or removing someone's rights, changing a role or the payment
+// details on invoices, turning step-up off): a second factor entered in the session in the last
 // minutes. IdentityService implements it; services take this interface.
 class StepUp {
  public:

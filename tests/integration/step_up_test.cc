@@ -1,4 +1,5 @@
-// Step-up: an action that needs a fresh second factor (here changing someone's rights) is
+// Step-up: an action that needs a fresh second factor (changing someone's rights, inviting,
+// removing someone, changing a role, the payment details on invoices, turning step-up off) is
 // refused with 403 step_up_required once the last code is older than 5 minutes, until the
 // caller enters one again (POST /api/v1/auth/step-up, or the pages' prompt, which then carries
 // on with the action); an organization may turn it off.
@@ -119,6 +120,102 @@ TEST_F(StepUpTest, ThePagesAskForTheCodeInPlaceAndThenCarryOn) {
   r = b.submit(path, {{"role", "read_only"}, {"step_up_code", server.totpCode(bob_secret)}});
   EXPECT_EQ(r.status, 303) << r.body;
   EXPECT_EQ(carlsRole(), "read_only");
+}
+
+TEST_F(StepUpTest, InvitingAndRemovingSomeoneNeedAFreshSecondFactorButLeavingDoesNot) {
+  auto users = "/api/v1/companies/" + std::to_string(company) + "/users/";
+  auto invite = [&] {
+    return call("POST", "/api/v1/invitations", bob,
+                {{"email", "dora@a.example"},
+                 {"first_name", "Dora"},
+                 {"last_name", "Doe"},
+                 {"language", "en"},
+                 {"companies", json::array({{{"company_id", company}, {"role", "user"}}})}});
+  };
+  auto mails = server.mails().size();
+  server.clock().advance(6 * 60);
+  auto r = invite();
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(r.errorCode(), "step_up_required");
+  EXPECT_EQ(server.mails().size(), mails);  // nobody was invited
+  r = call("DELETE", users + std::to_string(carl_id), bob);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(r.errorCode(), "step_up_required");
+  EXPECT_EQ(carlsRole(), "user");  // still a member
+  // A refusal for another reason comes first: no prompt for what may not be done at all.
+  EXPECT_EQ(call("DELETE", users + "999999", bob).status, 404);
+
+  server.stepUp(bob, bob_secret);
+  EXPECT_EQ(invite().status, 201);
+  EXPECT_EQ(server.mails().size(), mails + 1);
+  EXPECT_EQ(call("DELETE", users + std::to_string(carl_id), bob).status, 204);
+  EXPECT_EQ(carlsRole(), "");
+  // Leaving a company oneself needs no fresh factor.
+  server.clock().advance(6 * 60);
+  EXPECT_EQ(call("DELETE", users + std::to_string(bob_id), bob).status, 204);
+}
+
+TEST_F(StepUpTest, ARoleThePaymentDetailsAndTurningStepUpOffNeedAFreshSecondFactor) {
+  std::string secret;
+  auto admin = server.staffMember("Vendor", "admin@vendor.example", "admin", &secret);
+  auto role = [&](const std::string& method, const std::string& path, const std::string& name) {
+    json body = {{"name", name}, {"permissions", json::array({"support.view"})}};
+    if (method == "POST") body["key"] = "field";
+    return call(method, path, admin, body);
+  };
+  auto role_name = [&] {
+    auto roles = call("GET", "/api/v1/staff/roles", admin).json();
+    for (const auto& r : roles["items"]) {
+      if (r["key"] == "field") return r["name"].get<std::string>();
+    }
+    return std::string();
+  };
+  auto settings = [&](const std::string& legal_name, const std::string& account) {
+    return call("PUT", "/api/v1/staff/document-settings", admin,
+                {{"legal_name", legal_name}, {"payment_details", account}});
+  };
+  ASSERT_EQ(role("POST", "/api/v1/staff/roles", "Field").status, 201);
+  ASSERT_EQ(settings("Vendor AB", "Bankgiro 123-4567").status, 200);
+  server.clock().advance(6 * 60);
+  // What changes nobody's rights or money asks for nothing.
+  auto r = settings("Vendor Aktiebolag", "Bankgiro 123-4567");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(call("PUT", "/api/v1/staff/security", admin, {{"step_up", true}}).status, 200);
+  // What does is refused and changes nothing.
+  for (const auto& refused : std::vector<HttpResult>{
+           role("PUT", "/api/v1/staff/roles/field", "Field service"),
+           settings("Vendor Aktiebolag", "IBAN SE00 9999 9999"),
+           call("PUT", "/api/v1/staff/security", admin, {{"step_up", false}})}) {
+    EXPECT_EQ(refused.status, 403) << refused.body;
+    EXPECT_EQ(refused.errorCode(), "step_up_required");
+  }
+  EXPECT_EQ(role_name(), "Field");
+  EXPECT_EQ(call("GET", "/api/v1/staff/document-settings", admin).json()["payment_details"],
+            "Bankgiro 123-4567");
+  EXPECT_EQ(call("GET", "/api/v1/staff/security", admin).json()["step_up"], true);
+
+  server.stepUp(admin, secret);
+  EXPECT_EQ(role("PUT", "/api/v1/staff/roles/field", "Field service").status, 200);
+  EXPECT_EQ(role_name(), "Field service");
+  EXPECT_EQ(settings("Vendor Aktiebolag", "IBAN SE00 9999 9999").status, 200);
+  EXPECT_EQ(call("PUT", "/api/v1/staff/security", admin, {{"step_up", false}}).status, 200);
+  auto log = call("GET", "/api/v1/staff/audit?event=document_settings.updated", admin).json();
+  ASSERT_EQ(log["items"].size(), 3u) << log.dump();
+  EXPECT_NE(log["items"][0].dump().find("payment_details_changed"), std::string::npos);
+}
+
+TEST_F(StepUpTest, RemovingSomeoneOnThePageAsksForTheCodeAfterTheConfirmation) {
+  auto b = signIn("bob@a.example", bob_secret);
+  auto path =
+      "/companies/" + std::to_string(company) + "/users/" + std::to_string(carl_id) + "/remove";
+  server.clock().advance(6 * 60);
+  auto r = b.submit(path, {{"confirmed", "1"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("Confirm it is you"), std::string::npos) << r.body;
+  EXPECT_EQ(carlsRole(), "user");
+  r = b.submit(path, {{"confirmed", "1"}, {"step_up_code", server.totpCode(bob_secret)}});
+  EXPECT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(carlsRole(), "");
 }
 
 }  // namespace

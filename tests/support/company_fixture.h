@@ -20,7 +20,8 @@ class CompanyTest : public ::testing::Test {
   explicit CompanyTest(app::AppConfig config = {}) : server(std::move(config)) {
     server.initOrganization("Vendor", "owner@vendor.example");
     key = *server.app().createApiKey("Vendor", "ERP");
-    std::tie(company, ada) = server.companyWithAdmin(key, "A", "ada@a.example");
+    std::tie(company, ada) = server.companyWithAdmin(key, "A", "ada@a.example", &ada_secret);
+    ada_factor_at = server.clock().now();
     std::tie(other_company, olga) = server.companyWithAdmin(key, "B", "olga@b.example");
     bob = member("bob@a.example", &bob_secret);
     bob_id = userId(bob);
@@ -35,8 +36,13 @@ class CompanyTest : public ::testing::Test {
     if (!body.is_null()) h.push_back("Content-Type: application/json");
     return server.request(method, path, body.is_null() ? "" : body.dump(), h);
   }
-  // A login that Ada invites to company A as a user, signed in with 2FA: its token.
+  // A login that Ada invites to company A as a user, signed in with 2FA: its token. Ada steps up
+  // first when the clock has moved past her last second factor.
   std::string member(const std::string& email, std::string* secret = nullptr) {
+    if (server.clock().now() - ada_factor_at >= 5 * 60) {
+      server.stepUp(ada, ada_secret);
+      ada_factor_at = server.clock().now();
+    }
     auto r = call("POST", "/api/v1/invitations", ada,
                   {{"email", email},
                    {"first_name", "Bob"},
@@ -92,7 +98,8 @@ class CompanyTest : public ::testing::Test {
     return b;
   }
 
-  std::string key, ada, olga, bob, support, bob_secret, sam_secret;
+  std::string key, ada, olga, bob, support, bob_secret, sam_secret, ada_secret;
+  std::int64_t ada_factor_at = 0;  // when Ada last entered a second factor
   std::int64_t company = 0, other_company = 0, bob_id = 0, site1 = 0, site2 = 0;
 };
 

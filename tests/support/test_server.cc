@@ -282,7 +282,8 @@ std::string TestServer::signInAndEnrol(const std::string& email, std::string* se
 
 std::pair<std::int64_t, std::string> TestServer::companyWithAdmin(const std::string& api_key,
                                                                   const std::string& ext,
-                                                                  const std::string& email) {
+                                                                  const std::string& email,
+                                                                  std::string* secret_out) {
   auto c = post("/api/v1/integration/companies", {{"external_id", ext}, {"name", "Company " + ext}},
                 api_key);
   EXPECT_EQ(c.status, 201) << c.body;
@@ -295,7 +296,12 @@ std::pair<std::int64_t, std::string> TestServer::companyWithAdmin(const std::str
                                    {"last_name", "Admin"},
                                    {"password", kPassword}});
   EXPECT_EQ(r.status, 201) << r.body;
-  return {c.json().value("id", std::int64_t{0}), signInAndEnrol(email)};
+  return {c.json().value("id", std::int64_t{0}), signInAndEnrol(email, secret_out)};
+}
+
+void TestServer::stepUp(const std::string& token, const std::string& secret) {
+  auto r = post("/api/v1/auth/step-up", {{"code", totpCode(secret)}}, token);
+  EXPECT_EQ(r.status, 200) << r.body;
 }
 
 std::string TestServer::staffMember(const std::string& org, const std::string& email,

@@ -66,10 +66,15 @@ class TestServer {
   // `secret_out` receives the raw TOTP secret (for signing in a browser too).
   std::string signInAndEnrol(const std::string& email, std::string* secret_out = nullptr);
   // Upserts company `ext` with `api_key`, mails its admin signup link to `email`, registers
-  // through it and signs in: {company id, session token}.
+  // through it and signs in: {company id, session token}. `secret_out` receives the admin's raw
+  // TOTP secret.
   std::pair<std::int64_t, std::string> companyWithAdmin(const std::string& api_key,
                                                         const std::string& ext,
-                                                        const std::string& email);
+                                                        const std::string& email,
+                                                        std::string* secret_out = nullptr);
+  // A fresh second factor for session `token` (POST /api/v1/auth/step-up with the current code of
+  // `secret`), for tests that move the clock past the step-up window before a protected change.
+  void stepUp(const std::string& token, const std::string& secret);
 
   // A new login that is staff of the organization named `org` with `role` (admin,
   // department_admin, content_creator, support, personnel), signed in with 2FA: its token.

@@ -131,9 +131,9 @@ TEST_F(DemoPaymentTest, OnlyThoseWhoMayPayAnUnpaidInvoicePay) {
   r = pay(bob, id);
   ASSERT_EQ(r.status, 201);
   auto url = local(r.json()["checkout_url"].get<std::string>());
-  std::string ada_secret;
-  auto other = member("carl@a.example", &ada_secret);
-  auto c = signIn("carl@a.example", ada_secret);
+  std::string carl_secret;
+  auto other = member("carl@a.example", &carl_secret);
+  auto c = signIn("carl@a.example", carl_secret);
   EXPECT_EQ(c.get(url).status, 404);
   EXPECT_EQ(c.submit(url, {{"action", "pay"}}).status, 404);
   EXPECT_EQ(call("GET", path("invoices", id), bob).json()["status"], "issued");

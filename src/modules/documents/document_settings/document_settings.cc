@@ -89,14 +89,22 @@ DocumentSettings DocumentSettingsService::get(const access::StaffRole& staff) {
   return repo_.get(staff.org_id);
 }
 
-DocumentSettings DocumentSettingsService::save(const access::StaffRole& staff, DocumentSettings in,
-                                               const audit::Actor& actor) {
+core::Result<DocumentSettings> DocumentSettingsService::save(const identity::Principal& p,
+                                                             const access::StaffRole& staff,
+                                                             DocumentSettings in,
+                                                             const audit::Actor& actor) {
   storage::Transaction tx(repo_.conn());
-  in.logo_file_id = repo_.get(staff.org_id).logo_file_id;
+  auto current = repo_.get(staff.org_id);
+  bool new_account = in.payment_details != current.payment_details;
+  if (new_account && step_up_) {
+    if (auto s = step_up_->requireStepUp(p, staff.org_id); !s) return fail(s.error());
+  }
+  in.logo_file_id = current.logo_file_id;
   in.updated_at = clock_.now();
   repo_.put(staff.org_id, in);
-  audit_.record(actor, {"document_settings.updated", std::nullopt, staff.org_id, std::nullopt,
-                        json{{"name", in.legal_name}}.dump()});
+  audit_.record(actor,
+                {"document_settings.updated", std::nullopt, staff.org_id, std::nullopt,
+                 json{{"name", in.legal_name}, {"payment_details_changed", new_account}}.dump()});
   tx.commit();
   return in;
 }

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "files/file_store.h"
+#include "identity/step_up.h"
 #include "storage/db.h"
 
 namespace portico::documents {
@@ -65,10 +66,14 @@ class DocumentSettingsService {
                           audit::AuditLog& audit, const core::Clock& clock)
       : repo_(repo), files_(files), audit_(audit), clock_(clock) {}
 
+  void setStepUp(identity::StepUp* step_up) { step_up_ = step_up; }
+
   DocumentSettings get(const access::StaffRole& staff);
-  // Replaces the texts (the logo stays). Audited (document_settings.updated).
-  DocumentSettings save(const access::StaffRole& staff, DocumentSettings in,
-                        const audit::Actor& actor);
+  // Replaces the texts (the logo stays). New payment details (the bank account every invoice
+  // asks customers to pay to) need a step-up of `p` (StepUpRequired, nothing changed). Audited
+  // (document_settings.updated, saying whether the payment details changed).
+  core::Result<DocumentSettings> save(const identity::Principal& p, const access::StaffRole& staff,
+                                      DocumentSettings in, const audit::Actor& actor);
   // Sets the logo: a PNG of at most kMaxLogoBytes (UnsupportedMediaType for anything else,
   // InvalidInput when too large or unreadable). Audited (document_settings.logo_changed).
   core::Result<DocumentSettings> setLogo(const access::StaffRole& staff, const std::string& png,
@@ -82,6 +87,7 @@ class DocumentSettingsService {
   files::FileStore& files_;
   audit::AuditLog& audit_;
   const core::Clock& clock_;
+  identity::StepUp* step_up_ = nullptr;
 };
 
 }  // namespace portico::documents

@@ -42,7 +42,9 @@ class Pages {
                     return form(c, body, false, pages_.message(c, in.error()),
                                 http::statusFor(in.error().code));
                   }
-                  settings_.save(s, std::move(*in), identity::auditActor(c));
+                  auto saved =
+                      settings_.save(*c.principal, s, std::move(*in), identity::auditActor(c));
+                  if (!saved) return pages_.error(c, saved.error());  // the step-up prompt
                   return Response::redirect("/staff/document-settings?saved=1");
                 });
     routes.page("POST", "/staff/document-settings/logo", StaffCapability::DocumentSettings,
@@ -107,10 +109,9 @@ std::shared_ptr<void> registerDocumentSettingsRoutes(access::StaffRoutes& routes
                if (!body) return http::jsonError(body.error());
                auto in = readDocumentSettings(*body);
                if (!in) return http::jsonError(in.error());
-               return Response::json(
-                   200,
-                   documentSettingsToJson(settings.save(s, std::move(*in), identity::auditActor(c)))
-                       .dump());
+               auto saved = settings.save(*c.principal, s, std::move(*in), identity::auditActor(c));
+               if (!saved) return http::jsonError(saved.error());
+               return Response::json(200, documentSettingsToJson(*saved).dump());
              });
   routes.api(
       "PUT", "/api/v1/staff/document-settings/logo", StaffCapability::DocumentSettings,
