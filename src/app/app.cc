@@ -321,7 +321,7 @@ struct App::Impl {
     }
     payments = std::make_unique<documents::PaymentService>(
         payment_repo, document_repo, document_service, policy, event_log, audit,
-        std::move(provider), config.public_url, clock);
+        std::move(provider), config.public_url, views, clock);
     payments->setStepUp(identity_service.get());
     // Open checkouts whose webhook never came are asked about; a day-old demo checkout expires.
     job_runner.housekeeping("payments", [this] { payments->reconcile(); });

@@ -255,6 +255,13 @@ TEST_F(StripePaymentTest, EventsAboutNothingOfOursAreAnsweredAndChangeNothing) {
             404);
 }
 
+TEST_F(StripePaymentTest, TheCheckoutNamesTheInvoiceInThePayersLanguage) {
+  ASSERT_EQ(call("PATCH", "/api/v1/me", bob, {{"language", "sv"}}).status, 200);
+  opened(invoice("L-1"));
+  EXPECT_EQ(stripe.sessions().back().form.at("line_items[0][price_data][product_data][name]"),
+            "Faktura F-L-1");
+}
+
 TEST(StripeConfigTest, StripeWithoutItsSecretsDoesNotStart) {
   app::AppConfig c;
   c.payments = "stripe";

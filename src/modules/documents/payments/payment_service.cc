@@ -176,13 +176,14 @@ core::Result<Payment> PaymentService::start(const identity::Principal& p, core::
     tx.commit();
   }
   // The provider outside the transaction: a network call never holds the database.
-  CheckoutRequest request{pay.id,
-                          pay.amount,
-                          "Invoice " + d.number,
-                          d.payment_reference.empty() ? d.number : d.payment_reference,
-                          absolute("/invoices/" + std::to_string(d.id.value)),
-                          "portico-payment-" + std::to_string(pay.id),
-                          p.user.email};
+  CheckoutRequest request{
+      pay.id,
+      pay.amount,
+      views_.message(p.user.language, "payments.checkout_description", {{"number", d.number}}),
+      d.payment_reference.empty() ? d.number : d.payment_reference,
+      absolute("/invoices/" + std::to_string(d.id.value)),
+      "portico-payment-" + std::to_string(pay.id),
+      p.user.email};
   auto checkout = provider_->start(request);
   now = clock_.now();
   storage::Transaction tx(repo_.conn());

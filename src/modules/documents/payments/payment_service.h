@@ -16,6 +16,7 @@
 #include "modules/documents/document_service.h"
 #include "modules/documents/payments/payment.h"
 #include "storage/db.h"
+#include "web/views.h"
 
 namespace portico::documents {
 
@@ -50,7 +51,7 @@ class PaymentService {
   PaymentService(PaymentRepository& repo, DocumentRepository& documents, DocumentService& service,
                  access::Policy& policy, events::EventLog& events, audit::AuditLog& audit,
                  std::unique_ptr<PaymentProvider> provider, std::string public_url,
-                 const core::Clock& clock)
+                 const web::Views& views, const core::Clock& clock)
       : repo_(repo),
         documents_(documents),
         service_(service),
@@ -59,6 +60,7 @@ class PaymentService {
         audit_(audit),
         provider_(std::move(provider)),
         public_url_(std::move(public_url)),
+        views_(views),
         clock_(clock) {}
   void setStepUp(identity::StepUp* step_up) { step_up_ = step_up; }
   const PaymentProvider& provider() const { return *provider_; }
@@ -124,6 +126,7 @@ class PaymentService {
   std::unique_ptr<PaymentProvider> provider_;
   std::string public_url_;
   identity::StepUp* step_up_ = nullptr;
+  const web::Views& views_;  // the checkout's description, in the payer's language
   const core::Clock& clock_;
 };
 
