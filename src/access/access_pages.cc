@@ -180,8 +180,11 @@ Response PageRenderer::stepUp(const Context& c) const {
   for (const auto& [name, value] : c.form) {
     if (name != "csrf") fields.push_back({{"name", name}, {"value", value}});
   }
-  json data = {
-      {"title", views_.translate(c.lang, "step_up.title")}, {"action", c.path}, {"fields", fields}};
+  json data = {{"title", views_.translate(c.lang, "step_up.title")},
+               {"action", c.path},
+               {"fields", fields},
+               {"sms", c.principal && c.principal->user.sms_phone.has_value()},
+               {"sms_sent", c.step_up_sms_sent}};
   if (c.step_up_error) data["error"] = views_.message(c.lang, *c.step_up_error);
   return render(c, "step_up", std::move(data), 403);
 }

@@ -301,6 +301,18 @@ http::Response GuardedRoutes::servePage(http::Request& r, Access access,
   // code is checked first, so that the action runs with the fresh second factor; a wrong code
   // leaves the action to ask again, saying why.
   if (r.method == "POST" && ctx.principal) {
+    // "Text me a code": the code goes to the login's phone, and the action asks for it again.
+    auto sms = std::find_if(ctx.form.begin(), ctx.form.end(),
+                            [](const auto& f) { return f.first == "step_up_sms"; });
+    if (sms != ctx.form.end()) {
+      ctx.form.erase(sms);
+      std::erase_if(ctx.form, [](const auto& f) { return f.first == "step_up_code"; });
+      if (auto sent = identity_.sendSmsCode(*ctx.principal, ctx.origin)) {
+        ctx.step_up_sms_sent = true;
+      } else {
+        ctx.step_up_error = sent.error();
+      }
+    }
     auto it = std::find_if(ctx.form.begin(), ctx.form.end(),
                            [](const auto& f) { return f.first == "step_up_code"; });
     if (it != ctx.form.end()) {

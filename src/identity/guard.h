@@ -75,9 +75,11 @@ struct Context {
   std::optional<core::Message> notice;
   std::optional<core::Message> next_notice;
   // Pages: the request's path (where a prompt posts back to), and the refusal of a step-up code
-  // the form carried ("step_up_code": checked before the handler runs; see servePage).
+  // the form carried ("step_up_code": checked before the handler runs; see servePage), or that
+  // the prompt's "text me a code" ("step_up_sms") sent one.
   std::string path;
   std::optional<core::Error> step_up_error;
+  bool step_up_sms_sent = false;
 };
 
 // Who acts, for the audit log: the signed-in user (if any), the request's address and id.

@@ -3,6 +3,8 @@
 // refused with 403 step_up_required once the last code is older than 5 minutes, until the
 // caller enters one again (POST /api/v1/auth/step-up, or the pages' prompt, which then carries
 // on with the action); an organization may turn it off.
+#include <regex>
+
 #include "core/text.h"
 #include "support/company_fixture.h"
 
@@ -216,6 +218,34 @@ TEST_F(StepUpTest, RemovingSomeoneOnThePageAsksForTheCodeAfterTheConfirmation) {
   r = b.submit(path, {{"confirmed", "1"}, {"step_up_code", server.totpCode(bob_secret)}});
   EXPECT_EQ(r.status, 303) << r.body;
   EXPECT_EQ(carlsRole(), "");
+}
+
+TEST_F(StepUpTest, ThePromptTextsACodeToSomeoneWhoHasAPhoneForIt) {
+  auto b = signIn("bob@a.example", bob_secret);
+  auto path = "/companies/" + std::to_string(company) + "/users/" + std::to_string(carl_id);
+  server.clock().advance(6 * 60);
+  auto r = b.submit(path, {{"role", "read_only"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.body.find("name=\"step_up_sms\""), std::string::npos);  // no phone: no button
+  server.sql("UPDATE users SET sms_phone = '+46701234567' WHERE email = 'bob@a.example'");
+  r = b.submit(path, {{"role", "read_only"}});
+  ASSERT_NE(r.body.find("name=\"step_up_sms\""), std::string::npos) << r.body;
+  auto texts = server.texts().size();
+  r = b.submit(path, {{"role", "read_only"}, {"step_up_sms", "1"}, {"step_up_code", ""}});
+  EXPECT_EQ(r.status, 403);  // the prompt again, saying the code is on its way
+  EXPECT_NE(r.body.find("role=\"status\""), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("role=\"alert\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("name=\"role\" value=\"read_only\""), std::string::npos);
+  EXPECT_EQ(carlsRole(), "user");
+  ASSERT_EQ(server.texts().size(), texts + 1);
+  auto sms = json::parse(server.texts().back());
+  EXPECT_EQ(sms["to"], "+46701234567");
+  std::smatch m;
+  std::string text = sms["text"];
+  ASSERT_TRUE(std::regex_search(text, m, std::regex("([0-9]{6})")));
+  r = b.submit(path, {{"role", "read_only"}, {"step_up_code", m[1].str()}});
+  EXPECT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(carlsRole(), "read_only");
 }
 
 }  // namespace
