@@ -320,8 +320,13 @@ struct App::Impl {
       throw std::runtime_error("--payments must be manual, demo or stripe");
     }
     payments = std::make_unique<documents::PaymentService>(
-        payment_repo, document_repo, document_service, policy, event_log, audit,
+        payment_repo, document_repo, document_service, policy, event_log, audit, job_queue,
         std::move(provider), config.public_url, views, clock);
+    document_service.setOpenCheckouts(payments.get());
+    job_runner.handle(
+        documents::PaymentService::kCloseCheckoutJob,
+        [this](const jobs::Job& job) { return payments->closeCheckout(job); },
+        documents::PaymentService::closeCheckoutPolicy());
     payments->setStepUp(identity_service.get());
     // Open checkouts whose webhook never came are asked about; a day-old demo checkout expires.
     job_runner.housekeeping("payments", [this] { payments->reconcile(); });

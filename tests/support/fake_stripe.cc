@@ -112,6 +112,20 @@ WebhookReceiver::Answer FakeStripe::handle(const WebhookReceiver::Request& r) {
     }
     return error(404, "invalid_request_error", "No such checkout.session: '" + id + "'");
   }
+  const std::string expire = "/expire";
+  if (r.method == "POST" && r.path.starts_with(prefix + "/") && r.path.ends_with(expire)) {
+    auto id = r.path.substr(prefix.size() + 1, r.path.size() - prefix.size() - 1 - expire.size());
+    for (auto& s : sessions_) {
+      if (s.id != id) continue;
+      if (s.status != "open") {
+        return error(400, "invalid_request_error",
+                     "Only Checkout Sessions with a status in [\"open\"] can be expired.");
+      }
+      s.status = "expired";
+      return {200, {"Content-Type: application/json"}, sessionJson(s).dump()};
+    }
+    return error(404, "invalid_request_error", "No such checkout.session: '" + id + "'");
+  }
   if (r.method != "POST" || r.path != prefix) {
     return error(404, "invalid_request_error", "Unrecognized request URL.");
   }

@@ -14,7 +14,8 @@ namespace portico::testing {
 // A stand-in for Stripe's API on 127.0.0.1, for tests of the stripe payment provider. It speaks
 // the documented calls the portal makes: POST /v1/checkout/sessions (form-encoded; the secret key
 // as bearer; an Idempotency-Key sent again answers the session it made, with other parameters
-// 400 idempotency_error) and GET /v1/checkout/sessions/{id}; other paths 404, a wrong key 401,
+// 400 idempotency_error), GET /v1/checkout/sessions/{id} and POST …/{id}/expire (400 for a
+// session that is not open); other paths 404, a wrong key 401,
 // a session without its required parameters 400, each answered with Stripe's error object. As
 // Stripe does, it makes the events of a session and signs them for the portal's webhook (HMAC-
 // SHA256 through OpenSSL, not the portal's own code).

@@ -476,7 +476,9 @@ core::Result<DocumentUpserted> DocumentService::upsert(const access::Company& co
       repo_.insertChange(d, std::nullopt, "status", existing->status, d.status, now);
     }
     if (d.kind == Kind::Invoice && d.status == "paid") repo_.closeOpenPayments(d.id, now);
-    if (d.kind == Kind::Invoice && (d.status == "void" || d.status == "credited")) {
+    bool settled = d.status == "paid" || d.status == "void" || d.status == "credited";
+    if (d.kind == Kind::Invoice && settled) {
+      if (checkouts_) checkouts_->endOpenCheckout(d.id, now);
       repo_.cancelOpenPayments(d.id, now);
     }
     // An undecided quote the ERP rewrote: its next print is of what it says now.

@@ -72,6 +72,15 @@ class QuoteProducts {
       const std::vector<std::pair<std::int64_t, std::int64_t>>& lines) = 0;
 };
 
+// What becomes of an invoice's open checkout when the ERP settles the invoice another way (paid
+// by bank, voided, credited): the payments concern ends the payment and has its provider close
+// the checkout (a job, in the caller's transaction), so that nobody pays it afterwards.
+class OpenCheckouts {
+ public:
+  virtual ~OpenCheckouts() = default;
+  virtual void endOpenCheckout(core::DocumentId invoice, std::int64_t now) = 0;
+};
+
 // Agreements, orders, quotes and invoices of companies, as their people and the vendor's staff
 // read them, and as the ERP writes them.
 //
@@ -101,6 +110,7 @@ class DocumentService {
   // The store, which knows the products a quote request may name. Until it is set, a request
   // naming products is refused.
   void setQuoteProducts(QuoteProducts* products) { products_ = products; }
+  void setOpenCheckouts(OpenCheckouts* checkouts) { checkouts_ = checkouts; }
 
   static access::Permission viewPermission(Kind k);
 
@@ -190,6 +200,7 @@ class DocumentService {
   events::EventLog& events_;
   identity::StepUp* step_up_ = nullptr;
   QuoteProducts* products_ = nullptr;
+  OpenCheckouts* checkouts_ = nullptr;
   const core::Clock& clock_;
 };
 

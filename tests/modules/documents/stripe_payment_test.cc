@@ -262,6 +262,40 @@ TEST_F(StripePaymentTest, TheCheckoutNamesTheInvoiceInThePayersLanguage) {
             "Faktura F-L-1");
 }
 
+TEST_F(StripePaymentTest, AnInvoiceTheErpSettlesMeanwhileHasItsCheckoutClosedAtStripe) {
+  auto voided = invoice("V-1");
+  auto voided_session = opened(voided);
+  auto by_bank = invoice("B-1");
+  auto by_bank_session = opened(by_bank);
+  auto finished = invoice("F-1");
+  auto finished_session = opened(finished);
+  stripe.setState(finished_session, "complete", "paid");  // paid, its webhook not yet in
+  invoice("V-1", {{"status", "void"}});
+  invoice("B-1", {{"status", "paid"}, {"paid", "1249.88"}});
+  invoice("F-1", {{"status", "credited"}});
+  stripe.failNext(2, 503);  // Stripe away at first: the job is retried
+  server.app().jobRunner().runDue();
+  server.clock().advance(60);  // past the first retry's wait
+  server.app().jobRunner().runDue();
+  auto state = [&](const std::string& id) {
+    for (const auto& s : stripe.sessions()) {
+      if (s.id == id) return s.status;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(state(voided_session), "expired");
+  EXPECT_EQ(state(by_bank_session), "expired");
+  EXPECT_EQ(state(finished_session), "complete");  // nothing left to close
+  // A late event about any of them changes nothing.
+  for (const auto& s : {voided_session, by_bank_session, finished_session}) {
+    EXPECT_EQ(send("evt_" + s, "checkout.session.completed", s).status, 200);
+  }
+  EXPECT_TRUE(events("invoice.paid").empty());
+  EXPECT_EQ(status(voided), "void");
+  EXPECT_EQ(status(by_bank), "paid");
+  EXPECT_EQ(status(finished), "credited");
+}
+
 TEST(StripeConfigTest, StripeWithoutItsSecretsDoesNotStart) {
   app::AppConfig c;
   c.payments = "stripe";

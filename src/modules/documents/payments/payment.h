@@ -74,6 +74,12 @@ class PaymentProvider {
   // for a provider that sends none.
   virtual core::Result<ProviderEvent> webhook(std::string_view signature, std::string_view body,
                                               std::int64_t now) const;
+  // Closes an open checkout so that it can no longer be paid (the invoice was settled another
+  // way). Done when it is closed or finished already; Unavailable to be tried again.
+  virtual core::Status close(const std::string& provider_ref) {
+    (void)provider_ref;
+    return {};
+  }
   // The (lower-case) name of the webhook's signature header.
   virtual std::string_view signatureHeader() const { return "x-no-webhook"; }
 };

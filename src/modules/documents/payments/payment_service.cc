@@ -301,6 +301,25 @@ core::Status PaymentService::webhook(std::string_view signature, std::string_vie
   return done;
 }
 
+void PaymentService::endOpenCheckout(core::DocumentId invoice, std::int64_t) {
+  auto pay = repo_.open(invoice);
+  if (!pay || pay->provider_ref.empty() || pay->provider != provider_->name()) return;
+  jobs_.enqueue(kCloseCheckoutJob,
+                json{{"payment_id", pay->id}, {"provider_ref", pay->provider_ref}}.dump(),
+                closeCheckoutPolicy());
+}
+
+jobs::Outcome PaymentService::closeCheckout(const jobs::Job& job) {
+  auto j = json::parse(job.payload, nullptr, false);
+  if (!j.is_object() || !j.contains("provider_ref") || !j["provider_ref"].is_string()) {
+    return jobs::Outcome::failed("not a checkout to close");
+  }
+  if (auto s = provider_->close(j["provider_ref"].get<std::string>()); !s) {
+    return jobs::Outcome::retry("the payment provider could not be reached");
+  }
+  return jobs::Outcome::done();
+}
+
 int PaymentService::reconcile(int limit) {
   auto now = clock_.now();
   auto open = repo_.openUntouched(std::string(provider_->name()), now - kReconcileAfterS, limit);

@@ -12,6 +12,8 @@
 #include "events/event_log.h"
 #include "identity/identity_service.h"
 #include "identity/step_up.h"
+#include "jobs/queue.h"
+#include "jobs/runner.h"
 #include "modules/documents/document_repository.h"
 #include "modules/documents/document_service.h"
 #include "modules/documents/payments/payment.h"
@@ -46,18 +48,22 @@ class PaymentRepository {
 };
 
 // Paying invoices through the configured PaymentProvider. Thread-safe.
-class PaymentService {
+class PaymentService final : public OpenCheckouts {
  public:
+  // The job that has the provider close a checkout whose invoice was settled another way.
+  static constexpr const char* kCloseCheckoutJob = "payments.close_checkout";
+
   PaymentService(PaymentRepository& repo, DocumentRepository& documents, DocumentService& service,
                  access::Policy& policy, events::EventLog& events, audit::AuditLog& audit,
-                 std::unique_ptr<PaymentProvider> provider, std::string public_url,
-                 const web::Views& views, const core::Clock& clock)
+                 jobs::Queue& jobs, std::unique_ptr<PaymentProvider> provider,
+                 std::string public_url, const web::Views& views, const core::Clock& clock)
       : repo_(repo),
         documents_(documents),
         service_(service),
         policy_(policy),
         events_(events),
         audit_(audit),
+        jobs_(jobs),
         provider_(std::move(provider)),
         public_url_(std::move(public_url)),
         views_(views),
@@ -103,6 +109,13 @@ class PaymentService {
   // webhook would have. A payment whose checkout never opened (the node stopped in between) is
   // failed. Stops at the first question the provider cannot answer. The number changed.
   int reconcile(int limit = 100);
+
+  // OpenCheckouts, in the caller's transaction (the ERP's upsert, which then ends the payment):
+  // the invoice's open checkout at a provider gets a kCloseCheckoutJob.
+  void endOpenCheckout(core::DocumentId invoice, std::int64_t now) override;
+  // A kCloseCheckoutJob: the provider closes the checkout; retried while it cannot be reached.
+  jobs::Outcome closeCheckout(const jobs::Job& job);
+  static jobs::RetryPolicy closeCheckoutPolicy() { return {24LL * 3600 * 1000, 30'000, 3600'000}; }
   // The demo checkout's payment by its token, for its page: the payer's own open one only.
   core::Result<Payment> demoCheckout(const identity::Principal& p, const std::string& token);
 
@@ -123,6 +136,7 @@ class PaymentService {
   access::Policy& policy_;
   events::EventLog& events_;
   audit::AuditLog& audit_;
+  jobs::Queue& jobs_;
   std::unique_ptr<PaymentProvider> provider_;
   std::string public_url_;
   identity::StepUp* step_up_ = nullptr;

@@ -191,6 +191,25 @@ core::Result<CheckoutState> StripeProvider::poll(const Payment& payment, std::in
   return sessionState(text(j, "status"), text(j, "payment_status"));
 }
 
+core::Status StripeProvider::close(const std::string& provider_ref) {
+  if (!isStripeId(provider_ref)) return {};
+  notify::HttpCall c;
+  c.method = "POST";
+  c.url = config_.api_url + "/v1/checkout/sessions/" + provider_ref + "/expire";
+  c.content_type = "application/x-www-form-urlencoded";
+  c.headers.emplace_back("Idempotency-Key", "portico-expire-" + provider_ref);
+  auto answer = call(std::move(c));
+  if (answer) return {};
+  // Stripe refuses to expire a session that is complete or expired already: nothing to close.
+  notify::HttpCall get;
+  get.url = config_.api_url + "/v1/checkout/sessions/" + provider_ref;
+  auto state = call(std::move(get));
+  if (!state) return fail(state.error());
+  auto j = json::parse(*state, nullptr, false);
+  if (j.is_object() && text(j, "status") != "open") return {};
+  return fail(unreachable());
+}
+
 core::Result<ProviderEvent> StripeProvider::webhook(std::string_view signature,
                                                     std::string_view body, std::int64_t now) const {
   if (auto ok = verifyStripeSignature(signature, body, config_.webhook_secret, now); !ok) {

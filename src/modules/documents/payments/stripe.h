@@ -56,6 +56,8 @@ class StripeProvider final : public PaymentProvider {
   core::Result<ProviderEvent> webhook(std::string_view signature, std::string_view body,
                                       std::int64_t now) const override;
   std::string_view signatureHeader() const override { return "stripe-signature"; }
+  // POST /v1/checkout/sessions/{id}/expire; a session that is no longer open is done.
+  core::Status close(const std::string& provider_ref) override;
 
  private:
   // Sends a call to the API (twice when the first gets no answer, a 409, 429 or 5xx; the
