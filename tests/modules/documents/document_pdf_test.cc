@@ -193,6 +193,14 @@ TEST_F(DocumentPdfTest, AdministratorsKeepTheDocumentSettingsAndTheLogo) {
   EXPECT_EQ(logo("GIF89a", "image/png", admin).status, 415);
   EXPECT_EQ(logo(kPng, "image/gif", admin).status, 415);
   EXPECT_EQ(logo(kPng, "image/png", support).status, 403);  // not an administrator
+  // A small file that claims a huge image (every PDF would decode it), and one without its header.
+  auto huge = std::string(kPng);
+  huge.replace(16, 4, std::string("\x00\x00\x27\x10", 4));  // 10,000 pixels wide
+  auto r0 = logo(huge, "image/png", admin);
+  EXPECT_EQ(r0.status, 400) << r0.body;
+  EXPECT_EQ(r0.errorMessage(), "The logo may be at most 4000 pixels wide and high");
+  EXPECT_EQ(logo(std::string(kPng).substr(0, 12), "image/png", admin).status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/staff/document-settings", admin).json()["logo"], false);
   auto r = logo(kPng, "image/png", admin);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["logo"], true);

@@ -109,6 +109,22 @@ core::Result<DocumentSettings> DocumentSettingsService::save(const identity::Pri
   return in;
 }
 
+std::optional<std::pair<std::uint32_t, std::uint32_t>> pngSize(std::string_view png) {
+  // The signature (8 bytes), then the IHDR chunk: length 13, "IHDR", width and height (big-endian).
+  if (png.size() < 24 || png.substr(0, 8) != std::string_view("\x89PNG\r\n\x1a\n", 8) ||
+      png.substr(8, 8) != std::string_view("\0\0\0\x0dIHDR", 8)) {
+    return std::nullopt;
+  }
+  auto be32 = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(png[at + i]);
+    return v;
+  };
+  auto w = be32(16), h = be32(20);
+  if (w == 0 || h == 0) return std::nullopt;
+  return std::pair{w, h};
+}
+
 core::Result<DocumentSettings> DocumentSettingsService::setLogo(const access::StaffRole& staff,
                                                                 const std::string& png,
                                                                 const audit::Actor& actor) {
@@ -118,6 +134,12 @@ core::Result<DocumentSettings> DocumentSettingsService::setLogo(const access::St
   if (png.size() > kMaxLogoBytes) {
     return fail(Error::invalid("errors.document_settings.logo_too_large", "logo")
                     .with("max", std::to_string(kMaxLogoBytes / 1024)));
+  }
+  auto size = pngSize(png);
+  if (!size) return fail(Error::invalid("errors.document_settings.logo_unreadable", "logo"));
+  if (size->first > kMaxLogoPixels || size->second > kMaxLogoPixels) {
+    return fail(Error::invalid("errors.document_settings.logo_too_many_pixels", "logo")
+                    .with("max", std::to_string(kMaxLogoPixels)));
   }
   storage::Transaction tx(repo_.conn());
   auto s = repo_.get(staff.org_id);

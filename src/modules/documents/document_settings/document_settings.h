@@ -4,6 +4,8 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "access/policy.h"
 #include "audit/audit_log.h"
@@ -35,6 +37,11 @@ struct Letterhead {
 };
 
 inline constexpr std::size_t kMaxLogoBytes = 512 * 1024;
+// A logo's largest side in pixels: every PDF decodes it, so a small file that unpacks to a huge
+// image is refused.
+inline constexpr std::uint32_t kMaxLogoPixels = 4000;
+// A PNG's width and height, from its IHDR chunk (which must come first); nullopt if it has none.
+std::optional<std::pair<std::uint32_t, std::uint32_t>> pngSize(std::string_view png);
 
 // Reads {legal_name?, address?, org_number?, vat_number?, contact?, payment_details?} (each
 // clean text; address and payment_details may hold lines): InvalidInput naming the field.
@@ -74,8 +81,9 @@ class DocumentSettingsService {
   // (document_settings.updated, saying whether the payment details changed).
   core::Result<DocumentSettings> save(const identity::Principal& p, const access::StaffRole& staff,
                                       DocumentSettings in, const audit::Actor& actor);
-  // Sets the logo: a PNG of at most kMaxLogoBytes (UnsupportedMediaType for anything else,
-  // InvalidInput when too large or unreadable). Audited (document_settings.logo_changed).
+  // Sets the logo: a PNG of at most kMaxLogoBytes and kMaxLogoPixels a side (UnsupportedMediaType
+  // for anything else, InvalidInput when too large or unreadable). Audited
+  // (document_settings.logo_changed).
   core::Result<DocumentSettings> setLogo(const access::StaffRole& staff, const std::string& png,
                                          const audit::Actor& actor);
   DocumentSettings removeLogo(const access::StaffRole& staff, const audit::Actor& actor);
