@@ -104,7 +104,7 @@ void seedDemoStore(storage::Connection& conn, documents::StoreService& store, co
   store.upsertProduct(org, industrial);
 
   // December's campaign for every customer: 10 % off filters, until the month's end.
-  auto today = core::dateText(static_cast<std::int32_t>(now / 86400));
+  auto today = core::utcDateText(now);
   PriceListUpsert campaign;
   campaign.list.external_id = "KAMPANJ";
   campaign.list.name = "Filterkampanj";

@@ -83,6 +83,11 @@ std::string dateText(std::int32_t days) {
   return date::format("%F", date::sys_days(date::days(days)));
 }
 
+std::string utcDateText(std::int64_t seconds) {
+  auto days = (seconds >= 0 ? seconds : seconds - 86399) / 86400;  // floor, before 1970 too
+  return dateText(static_cast<std::int32_t>(days));
+}
+
 std::optional<int> parseClockTime(std::string_view text) {
   if (text.size() != 5 || text[2] != ':') return std::nullopt;
   int h = 0, m = 0;

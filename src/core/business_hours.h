@@ -27,6 +27,9 @@ bool isValidCalendar(const BusinessCalendar& c);
 // and a real date.
 std::optional<std::int32_t> parseDate(std::string_view text);
 std::string dateText(std::int32_t days);
+// The UTC date of a moment (seconds since 1970), "YYYY-MM-DD": what "today" is for due dates,
+// validity and price lists.
+std::string utcDateText(std::int64_t seconds);
 // "HH:MM" (00:00 … 24:00) as minutes after midnight; nullopt otherwise.
 std::optional<int> parseClockTime(std::string_view text);
 std::string clockTimeText(int minutes);

@@ -91,6 +91,14 @@ TEST(BusinessHoursTest, ACalendarWithoutWorkingTimeHasNoDueTime) {
             std::nullopt);
 }
 
+TEST(BusinessHoursTest, TheUtcDateOfAMomentChangesAtMidnightUtc) {
+  EXPECT_EQ(utcDateText(0), "1970-01-01");
+  EXPECT_EQ(utcDateText(86399), "1970-01-01");
+  EXPECT_EQ(utcDateText(86400), "1970-01-02");
+  EXPECT_EQ(utcDateText(-1), "1969-12-31");  // floored, not truncated towards zero
+  EXPECT_EQ(utcDateText(1'796'428'799), "2026-12-04");
+}
+
 TEST(BusinessHoursTest, DatesAndClockTimesParseStrictly) {
   EXPECT_EQ(parseDate("1970-01-02"), 1);
   EXPECT_EQ(dateText(*parseDate("2024-02-29")), "2024-02-29");

@@ -50,10 +50,7 @@ access::Permission DocumentService::viewPermission(Kind k) {
   return Permission::InvoicesView;
 }
 
-std::string DocumentService::today() const {
-  auto now = clock_.now();
-  return core::dateText(static_cast<std::int32_t>((now >= 0 ? now : now - 86399) / 86400));
-}
+std::string DocumentService::today() const { return core::utcDateText(clock_.now()); }
 
 core::Result<DocumentScope> DocumentService::scope(const identity::Principal& p,
                                                    const DocumentFilter& filter) {

@@ -34,10 +34,7 @@ core::Result<std::string> cleanText(const std::string& text, std::size_t max, bo
 
 }  // namespace
 
-std::string StoreService::today() const {
-  auto now = clock_.now();
-  return core::dateText(static_cast<std::int32_t>((now >= 0 ? now : now - 86399) / 86400));
-}
+std::string StoreService::today() const { return core::utcDateText(clock_.now()); }
 
 std::vector<AppliedList> StoreService::listsFor(const access::CompanyAccess& a,
                                                 std::vector<PriceList>& storage) {
