@@ -13,12 +13,16 @@ using storage::Dialect;
 using storage::ListSql;
 using storage::Query;
 
-#define DOCUMENT_COLUMNS                                                                       \
+// A record's columns, with its lines (LINES: "d.lines") or without them ("'[]'": a list, which
+// never shows them, need not read and parse ten lines a row).
+#define DOCUMENT_COLUMNS_WITH(LINES)                                                           \
   "d.id, d.org_id, d.company_id, co.name, d.kind, d.number, d.external_id, d.status, d.title," \
   " d.currency, d.subtotal, d.vat, d.total, d.paid, d.doc_date, d.until_date, d.site_id,"      \
-  " COALESCE(s.name, ''), d.delivery_address, d.reference, d.owner_id, d.language, d.lines,"   \
-  " d.created_at, d.updated_at, d.billing_address, d.payment_reference, d.pdf_file_id,"        \
+  " COALESCE(s.name, ''), d.delivery_address, d.reference, d.owner_id, d.language, " LINES     \
+  ", d.created_at, d.updated_at, d.billing_address, d.payment_reference, d.pdf_file_id,"       \
   " d.pdf_sha256, d.pdf_source, co.org_number"
+#define DOCUMENT_COLUMNS DOCUMENT_COLUMNS_WITH("d.lines")
+#define LISTED_COLUMNS DOCUMENT_COLUMNS_WITH("'[]'")
 #define DOCUMENT_FROM                                           \
   " FROM documents d JOIN companies co ON co.id = d.company_id" \
   " LEFT JOIN sites s ON s.id = d.site_id"
@@ -151,7 +155,7 @@ Document readDocument(Query& q) {
   d.reference = q.getText(19);
   if (auto owner = q.getOptInt(20)) d.owner = core::UserId{*owner};
   d.language = q.getText(21);
-  d.lines = linesFrom(q.getText(22));
+  if (auto lines = q.getText(22); lines != "[]") d.lines = linesFrom(lines);
   d.created_at = q.getInt(23);
   d.updated_at = q.getInt(24);
   d.billing_address = q.getText(25);
@@ -281,7 +285,7 @@ std::vector<Document> DocumentRepository::list(const DocumentScope& scope,
   s.sql(" ORDER BY d.doc_date DESC, d.id DESC LIMIT ?")
       .arg(static_cast<std::int64_t>(filter.limit) + 1);
   // The page's ids first, from the indexes alone; then their rows.
-  Query q(conn(), "SELECT " DOCUMENT_COLUMNS DOCUMENT_FROM
+  Query q(conn(), "SELECT " LISTED_COLUMNS DOCUMENT_FROM
                   " WHERE d.id IN (SELECT d.id FROM documents d" +
                       s.text() + ") ORDER BY d.doc_date DESC, d.id DESC");
   s.bindTo(q);

@@ -48,7 +48,7 @@ class DocumentRepository {
                  std::int64_t now);
   // The scope's records under `filter`, newest first from its cursor, at most filter.limit + 1
   // (to tell whether another page follows). Customers (no scope.org) never see draft quotes.
-  // `today` decides expired quotes and overdue invoices.
+  // `today` decides expired quotes and overdue invoices. Without their lines (a list shows none).
   std::vector<Document> list(const DocumentScope& scope, const DocumentFilter& filter,
                              const std::string& today);
   // The sums of every record under the same scope and filters (the cursor aside), by currency.
