@@ -232,8 +232,8 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
                  }
                  ids.push_back(v.get<std::int64_t>());
                }
-               auto st =
-                   console.setDepartments(s, core::UserId{r.idParam("user_id")}, ids, actorOf(c));
+               auto st = console.setDepartments(*c.principal, s, core::UserId{r.idParam("user_id")},
+                                                ids, actorOf(c));
                return st ? Response::noContent() : http::jsonError(st.error());
              });
 
@@ -260,7 +260,8 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
         auto e = identity::stringField(*b, "email", 254);
         if (!e) return http::jsonError(e.error());
         if (!b->contains("first_name")) {
-          return answer(console.addAgentUser(s, r.idParam("id"), *e, actorOf(c)), 200, agentJson);
+          return answer(console.addAgentUser(*c.principal, s, r.idParam("id"), *e, actorOf(c)), 200,
+                        agentJson);
         }
         // Someone without a login: an invitation into the agent.
         auto agent = console.agentToInvite(s, r.idParam("id"), *e);
@@ -285,7 +286,7 @@ void registerConsoleApi(access::StaffRoutes& routes, ConsoleService& console,
       });
   routes.api("DELETE", "/api/v1/staff/agents/{id}/users/{user_id}", StaffCapability::Agents,
              [&console](Request& r, Context& c, const StaffRole& s) {
-               auto st = console.removeAgentUser(s, r.idParam("id"),
+               auto st = console.removeAgentUser(*c.principal, s, r.idParam("id"),
                                                  core::UserId{r.idParam("user_id")}, actorOf(c));
                return st ? Response::noContent() : http::jsonError(st.error());
              });

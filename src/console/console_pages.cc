@@ -723,9 +723,10 @@ void Pages::registerAll() {
               }
               ids.push_back(*id);
             }
-            if (done) done = con.setDepartments(s, user, ids, actorOf(c));
+            if (done) done = con.setDepartments(*c.principal, s, user, ids, actorOf(c));
             if (!done) {
-              if (done.error().code == core::ErrorCode::NotFound) {
+              if (done.error().code == core::ErrorCode::NotFound ||
+                  done.error().code == core::ErrorCode::StepUpRequired) {
                 return pages_.error(c, done.error());
               }
               return departments(r, c, s, pages_.message(c, done.error()),
@@ -752,7 +753,10 @@ void Pages::registerAll() {
           [this, &con](Request& r, Context& c, const StaffRole& s) {
             auto agent = r.idParam("id");
             auto email = formField(c, "email");
-            auto added = con.addAgentUser(s, agent, email, actorOf(c));
+            auto added = con.addAgentUser(*c.principal, s, agent, email, actorOf(c));
+            if (!added && added.error().code == core::ErrorCode::StepUpRequired) {
+              return pages_.stepUp(c);
+            }
             if (!added) {
               return agents(c, s, pages_.message(c, added.error()),
                             http::statusFor(added.error().code), agent, email);
@@ -799,8 +803,11 @@ void Pages::registerAll() {
                                     {{"email", email}}});
         }
         auto removed =
-            user ? con.removeAgentUser(s, r.idParam("id"), user->id, actorOf(c))
+            user ? con.removeAgentUser(*c.principal, s, r.idParam("id"), user->id, actorOf(c))
                  : core::Status(core::fail(core::Error::notFound("console.agents.no_such_login")));
+        if (!removed && removed.error().code == core::ErrorCode::StepUpRequired) {
+          return pages_.stepUp(c);
+        }
         if (!removed) {
           return agents(c, s, pages_.message(c, removed.error()),
                         http::statusFor(removed.error().code));

@@ -188,7 +188,8 @@ std::vector<DepartmentAdmin> ConsoleService::departmentAdmins(const StaffRole& s
   return repo_.departmentAdmins(staff.org_id);
 }
 
-core::Status ConsoleService::setDepartments(const StaffRole& staff, core::UserId user,
+core::Status ConsoleService::setDepartments(const identity::Principal& p, const StaffRole& staff,
+                                            core::UserId user,
                                             const std::vector<std::int64_t>& chosen,
                                             const audit::Actor& actor) {
   // A department named twice is administered once.
@@ -205,6 +206,7 @@ core::Status ConsoleService::setDepartments(const StaffRole& staff, core::UserId
       return fail(Error::invalid("errors.console.bad_departments", "departments"));
     }
   }
+  if (auto s = identity_.requireStepUp(p, staff.org_id); !s) return s;
   storage::Transaction tx(repo_.conn());
   repo_.setStaffDepartments(staff.org_id, user, departments);
   record(actor, staff, "staff.departments_changed", std::nullopt, {{"departments", departments}},
@@ -239,7 +241,8 @@ core::Result<std::string> ConsoleService::agentToInvite(const StaffRole& staff, 
   return a->name;
 }
 
-core::Result<Agent> ConsoleService::addAgentUser(const StaffRole& staff, std::int64_t agent,
+core::Result<Agent> ConsoleService::addAgentUser(const identity::Principal& p,
+                                                 const StaffRole& staff, std::int64_t agent,
                                                  const std::string& email,
                                                  const audit::Actor& actor) {
   if (!repo_.agent(staff.org_id, agent))
@@ -251,6 +254,7 @@ core::Result<Agent> ConsoleService::addAgentUser(const StaffRole& staff, std::in
   if (repo_.staffRole(staff.org_id, *user)) {
     return fail(Error::invalid("errors.console.staff_not_agent", "email"));
   }
+  if (auto s = identity_.requireStepUp(p, staff.org_id); !s) return fail(s.error());
   storage::Transaction tx(repo_.conn());
   invitations_.joinAgent(agent, *user);
   record(actor, staff, "agent.user_added", std::nullopt, {{"agent", agent}}, *user);
@@ -258,10 +262,12 @@ core::Result<Agent> ConsoleService::addAgentUser(const StaffRole& staff, std::in
   return *repo_.agent(staff.org_id, agent);
 }
 
-core::Status ConsoleService::removeAgentUser(const StaffRole& staff, std::int64_t agent,
-                                             core::UserId user, const audit::Actor& actor) {
+core::Status ConsoleService::removeAgentUser(const identity::Principal& p, const StaffRole& staff,
+                                             std::int64_t agent, core::UserId user,
+                                             const audit::Actor& actor) {
   if (!repo_.agent(staff.org_id, agent))
     return fail(Error::notFound("errors.console.no_such_agent"));
+  if (auto s = identity_.requireStepUp(p, staff.org_id); !s) return s;
   storage::Transaction tx(repo_.conn());
   if (!invitations_.leaveAgent(agent, user)) {
     return fail(Error::notFound("errors.console.not_agent_login"));

@@ -53,8 +53,9 @@ class ConsoleService {
   // Sets the departments a department administrator administers (none: they reach no customer).
   // NotFound if `user` is not staff of the organization; InvalidInput if their role is not
   // department_admin or a department is not the organization's.
-  core::Status setDepartments(const access::StaffRole& staff, core::UserId user,
-                              const std::vector<std::int64_t>& departments,
+  // Needs a step-up of `p` (it changes what the department administrator may do).
+  core::Status setDepartments(const identity::Principal& p, const access::StaffRole& staff,
+                              core::UserId user, const std::vector<std::int64_t>& departments,
                               const audit::Actor& actor);
 
   std::vector<Agent> agents(const access::StaffRole& staff);
@@ -65,10 +66,13 @@ class ConsoleService {
   // Conflict if the e-mail has a login already (add that login instead).
   core::Result<std::string> agentToInvite(const access::StaffRole& staff, std::int64_t agent,
                                           const std::string& email);
-  core::Result<Agent> addAgentUser(const access::StaffRole& staff, std::int64_t agent,
-                                   const std::string& email, const audit::Actor& actor);
-  core::Status removeAgentUser(const access::StaffRole& staff, std::int64_t agent,
-                               core::UserId user, const audit::Actor& actor);
+  // Adding and removing an agent's login give and take its customers' access: a step-up of `p`
+  // first (StepUpRequired, nothing changed), once the change is found allowed.
+  core::Result<Agent> addAgentUser(const identity::Principal& p, const access::StaffRole& staff,
+                                   std::int64_t agent, const std::string& email,
+                                   const audit::Actor& actor);
+  core::Status removeAgentUser(const identity::Principal& p, const access::StaffRole& staff,
+                               std::int64_t agent, core::UserId user, const audit::Actor& actor);
 
   std::vector<PersonnelRecord> personnel(const access::StaffRole& staff);
   // name, title, phone, and optionally the e-mail of a staff login of the organization to link.

@@ -206,6 +206,28 @@ TEST_F(StepUpTest, ARoleThePaymentDetailsAndTurningStepUpOffNeedAFreshSecondFact
   EXPECT_NE(log["items"][0].dump().find("payment_details_changed"), std::string::npos);
 }
 
+TEST_F(StepUpTest, GivingOrTakingAnAgentsLoginNeedsAFreshSecondFactor) {
+  std::string secret;
+  auto admin = server.staffMember("Vendor", "admin@vendor.example", "admin", &secret);
+  auto a = call("POST", "/api/v1/staff/agents", admin, {{"name", "Facility Partners"}});
+  ASSERT_EQ(a.status, 201) << a.body;
+  auto users =
+      "/api/v1/staff/agents/" + std::to_string(a.json()["id"].get<std::int64_t>()) + "/users";
+  server.clock().advance(6 * 60);
+  auto r = call("POST", users, admin, {{"email", "carl@a.example"}});
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(r.errorCode(), "step_up_required");
+  server.stepUp(admin, secret);
+  r = call("POST", users, admin, {{"email", "carl@a.example"}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  server.clock().advance(6 * 60);
+  r = call("DELETE", users + "/" + std::to_string(carl_id), admin);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(r.errorCode(), "step_up_required");
+  server.stepUp(admin, secret);
+  EXPECT_EQ(call("DELETE", users + "/" + std::to_string(carl_id), admin).status, 204);
+}
+
 TEST_F(StepUpTest, RemovingSomeoneOnThePageAsksForTheCodeAfterTheConfirmation) {
   auto b = signIn("bob@a.example", bob_secret);
   auto path =

@@ -58,6 +58,11 @@ void FakeStripe::setState(const std::string& id, const std::string& status,
   }
 }
 
+void FakeStripe::beforeCreate(std::function<void()> hook) {
+  std::lock_guard lock(mutex_);
+  before_create_ = std::move(hook);
+}
+
 void FakeStripe::failNext(int n, int status) {
   std::lock_guard lock(mutex_);
   fail_next_ = n;
@@ -96,10 +101,22 @@ std::string FakeStripe::signature(const std::string& body, std::int64_t t,
 }
 
 WebhookReceiver::Answer FakeStripe::handle(const WebhookReceiver::Request& r) {
+  std::function<void()> hook;
+  {
+    std::lock_guard lock(mutex_);
+    if (r.method == "POST" && r.path == "/v1/checkout/sessions") hook = before_create_;
+  }
+  if (hook) hook();  // outside the lock: it may call the portal, which may call here
   std::lock_guard lock(mutex_);
+  auto key = r.header("idempotency-key");
+  if (auto saved = saved_failures_.find(key); !key.empty() && saved != saved_failures_.end()) {
+    return saved->second;
+  }
   if (fail_next_ > 0) {
     --fail_next_;
-    return error(fail_status_, "api_error", "Something went wrong on Stripe's end.");
+    auto answer = error(fail_status_, "api_error", "Something went wrong on Stripe's end.");
+    if (fail_status_ >= 500 && !key.empty()) saved_failures_[key] = answer;
+    return answer;
   }
   if (r.header("authorization") != std::string("Bearer ") + kSecretKey) {
     return error(401, "invalid_request_error", "Invalid API Key provided.");
@@ -135,7 +152,6 @@ WebhookReceiver::Answer FakeStripe::handle(const WebhookReceiver::Request& r) {
   auto params = http::parseFormEncoded(r.body);
   if (!params) return error(400, "invalid_request_error", "Malformed parameters.");
   std::map<std::string, std::string> form(params->begin(), params->end());
-  auto key = r.header("idempotency-key");
   for (const auto& s : sessions_) {
     if (key.empty() || s.idempotency_key != key) continue;
     if (s.form != form) {

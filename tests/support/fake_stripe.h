@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -42,8 +43,11 @@ class FakeStripe {
   // What the payer's checkout does to a session.
   void setState(const std::string& id, const std::string& status,
                 const std::string& payment_status);
-  // The next `n` calls get `status` (500: Stripe is having trouble) before any work.
+  // The next `n` calls get `status` (500: Stripe is having trouble) before any work; as Stripe
+  // does, a 5xx answered to an Idempotency-Key is answered again to that key.
   void failNext(int n, int status = 500);
+  // Runs before a session is made (what happens meanwhile elsewhere: the ERP's sync).
+  void beforeCreate(std::function<void()> hook);
   // An event of `type` ("checkout.session.completed", …) about session `id` as it is now.
   std::string event(const std::string& event_id, const std::string& type,
                     const std::string& session_id) const;
@@ -58,6 +62,8 @@ class FakeStripe {
   std::vector<Session> sessions_;
   int fail_next_ = 0;
   int fail_status_ = 500;
+  std::map<std::string, WebhookReceiver::Answer> saved_failures_;  // by idempotency key
+  std::function<void()> before_create_;
   WebhookReceiver server_;  // last: it stops before the state it reads goes
 };
 

@@ -142,7 +142,7 @@ TEST_F(StripePaymentTest, AWebhookNotSignedWithTheEndpointsSecretWithinFiveMinut
 
 TEST_F(StripePaymentTest, ARetriedCreateMakesOneSessionAndStripeAwayFailsOnlyThatPayment) {
   auto id = invoice("S-3");
-  stripe.failNext(1, 500);
+  stripe.failNext(1, 429);  // the rate limit: tried again with the same key
   auto r = pay(id);
   ASSERT_EQ(r.status, 201) << r.body;
   auto calls = stripe.calls();
@@ -151,10 +151,11 @@ TEST_F(StripePaymentTest, ARetriedCreateMakesOneSessionAndStripeAwayFailsOnlyTha
   EXPECT_EQ(stripe.sessions().size(), 1u);
 
   auto other = invoice("S-4");
-  stripe.failNext(2, 503);
+  stripe.failNext(1, 500);  // kept by Stripe for the key: not tried again with it
   r = pay(other);
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(r.errorCode(), "unavailable");
+  EXPECT_EQ(stripe.calls().size(), 3u);
   EXPECT_EQ(stripe.sessions().size(), 1u);
   EXPECT_EQ(status(other), "issued");
   // Nothing was charged; the failed payment blocks no other: the next try opens a session, with
@@ -167,6 +168,11 @@ TEST_F(StripePaymentTest, ARetriedCreateMakesOneSessionAndStripeAwayFailsOnlyTha
 }
 
 TEST_F(StripePaymentTest, TheReconcileRoundSettlesCheckoutsWhoseWebhookNeverCame) {
+  // The oldest: a session Stripe does not know (made with another account's key).
+  auto unknown = invoice("R-0");
+  opened(unknown);
+  server.sql("UPDATE payments SET provider_ref = 'cs_test_gone' WHERE provider_ref = ?",
+             {stripe.sessions().back().id});
   auto paid = invoice("R-1");
   auto expired = invoice("R-2");
   auto waiting = invoice("R-3");
@@ -187,7 +193,7 @@ TEST_F(StripePaymentTest, TheReconcileRoundSettlesCheckoutsWhoseWebhookNeverCame
 
   server.clock().advance(11 * 60);
   server.app().jobRunner().runHousekeeping();
-  EXPECT_EQ(asked(), 3);
+  EXPECT_EQ(asked(), 4);  // the unknown one blocks none of the others
   EXPECT_EQ(status(paid), "paid");
   EXPECT_EQ(events("invoice.paid").size(), 1u);
   stepUp();
@@ -198,12 +204,24 @@ TEST_F(StripePaymentTest, TheReconcileRoundSettlesCheckoutsWhoseWebhookNeverCame
   EXPECT_EQ(events("invoice.paid").size(), 1u);
   // The next round asks again only about what is still open and was not asked just now.
   server.app().jobRunner().runHousekeeping();
-  EXPECT_EQ(asked(), 3);
-  // Stripe away: the round stops and changes nothing.
+  EXPECT_EQ(asked(), 4);
+  // Stripe away: the round stops after three unanswered questions and changes nothing.
   server.clock().advance(11 * 60);
   stripe.failNext(10, 500);
   server.app().jobRunner().runHousekeeping();
+  EXPECT_EQ(asked(), 7);
   EXPECT_EQ(pay(waiting).status, 409);
+  // Past any checkout's life, a payment Stripe cannot tell about is failed (its invoice may be
+  // paid again).
+  stripe.failNext(0);
+  for (int i = 0; i < 5; ++i) {
+    server.clock().advance(12 * 3600);
+    server.app().jobRunner().runHousekeeping();
+  }
+  storage::Query q(server.app().db().connection(),
+                   "SELECT status FROM payments WHERE provider_ref = 'cs_test_gone'");
+  ASSERT_TRUE(q.next());
+  EXPECT_EQ(q.getText(0), "failed");
 }
 
 TEST_F(StripePaymentTest, ADelayedPaymentIsPaidWhenItSucceedsAndAFailedOrExpiredOneMayBeRetried) {
@@ -294,6 +312,21 @@ TEST_F(StripePaymentTest, AnInvoiceTheErpSettlesMeanwhileHasItsCheckoutClosedAtS
   EXPECT_EQ(status(voided), "void");
   EXPECT_EQ(status(by_bank), "paid");
   EXPECT_EQ(status(finished), "credited");
+  // The money Stripe took for the credited one is not lost without a word: the audit says so.
+  auto admin = server.staffMember("Vendor", "admin@vendor.example", "admin");
+  auto log = call("GET", "/api/v1/staff/audit?event=invoice.payment_refused", admin).json();
+  ASSERT_EQ(log["items"].size(), 1u) << log.dump();
+  EXPECT_NE(log["items"][0].dump().find("F-F-1"), std::string::npos) << log.dump();
+}
+
+TEST_F(StripePaymentTest, AnInvoiceSettledWhileItsCheckoutOpensIsNotPaidThroughIt) {
+  auto id = invoice("W-1");
+  stripe.beforeCreate([&] { invoice("W-1", {{"status", "void"}}); });
+  auto r = pay(id);
+  EXPECT_EQ(r.status, 409) << r.body;
+  ASSERT_EQ(stripe.sessions().size(), 1u);
+  server.app().jobRunner().runDue();
+  EXPECT_EQ(stripe.sessions()[0].status, "expired");
 }
 
 TEST(StripeConfigTest, StripeWithoutItsSecretsDoesNotStart) {

@@ -23,7 +23,8 @@ constexpr std::string_view kInsert =
     "INSERT INTO payments (org_id, company_id, document_id, provider, status, amount, currency,"
     " user_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)";
 constexpr std::string_view kSetCheckout =
-    "UPDATE payments SET provider_ref = ?, checkout_url = ?, updated_at = ? WHERE id = ?";
+    "UPDATE payments SET provider_ref = ?, checkout_url = ?, updated_at = ?"
+    " WHERE id = ? AND status = 'open'";
 constexpr std::string_view kSetStatus =
     "UPDATE payments SET status = ?, paid_at = ?, updated_at = ? WHERE id = ?";
 constexpr std::string_view kFind = PAYMENT_COLUMNS " WHERE id = ?";
@@ -75,9 +76,10 @@ std::int64_t PaymentRepository::insert(const Payment& p) {
   return conn().lastInsertId();
 }
 
-void PaymentRepository::setCheckout(std::int64_t id, const std::string& provider_ref,
+bool PaymentRepository::setCheckout(std::int64_t id, const std::string& provider_ref,
                                     const std::string& url, std::int64_t now) {
   Query(conn(), kSetCheckout).bind(provider_ref, url, now, id).run();
+  return conn().changes() > 0;
 }
 
 void PaymentRepository::setStatus(std::int64_t id, const std::string& status,
@@ -192,7 +194,12 @@ core::Result<Payment> PaymentService::start(const identity::Principal& p, core::
     tx.commit();
     return fail(checkout.error());
   }
-  repo_.setCheckout(pay.id, checkout->provider_ref, checkout->checkout_url, now);
+  if (!repo_.setCheckout(pay.id, checkout->provider_ref, checkout->checkout_url, now)) {
+    // The ERP settled the invoice while the provider opened the checkout: close it unpaid.
+    closeLater(checkout->provider_ref);
+    tx.commit();
+    return fail(Error::conflict("errors.payments.nothing_to_pay"));
+  }
   tx.commit();
   pay.provider_ref = checkout->provider_ref;
   pay.checkout_url = checkout->checkout_url;
@@ -219,9 +226,23 @@ core::Status PaymentService::complete(const std::string& provider, const std::st
   if (!pay) return fail(Error::notFound("errors.payments.no_such_payment"));
   auto now = clock_.now();
   if (!repo_.processOnce(pay->org_id, provider, event_id, now)) return {};  // seen before
-  if (pay->status != "open") return fail(Error::conflict("errors.payments.not_open"));
+  if (pay->status == "paid") return fail(Error::conflict("errors.payments.not_open"));
   auto d = documents_.find(pay->document_id);
   if (!d) return fail(Error::notFound("errors.payments.no_such_payment"));
+  if (pay->status != "open") {
+    // Money taken through a checkout the portal had ended (the ERP settled the invoice before
+    // the payer finished): never lost without a word. The audit says so, once; the provider
+    // refunds it.
+    audit_.record({pay->user, "", ""},
+                  {"invoice.payment_refused", std::nullopt, d->org_id, d->company_id,
+                   json{{"number", d->number},
+                        {"provider", provider},
+                        {"status", pay->status},
+                        {"amount", core::amountText(pay->amount.minor, pay->amount.currency)}}
+                       .dump()});
+    tx.commit();
+    return fail(Error::conflict("errors.payments.not_payable"));
+  }
   if ((d->status != "issued" && d->status != "partially_paid") ||
       d->currency != pay->amount.currency) {
     // Paid for an invoice that was voided or credited meanwhile: the money is the provider's to
@@ -304,8 +325,11 @@ core::Status PaymentService::webhook(std::string_view signature, std::string_vie
 void PaymentService::endOpenCheckout(core::DocumentId invoice, std::int64_t) {
   auto pay = repo_.open(invoice);
   if (!pay || pay->provider_ref.empty() || pay->provider != provider_->name()) return;
-  jobs_.enqueue(kCloseCheckoutJob,
-                json{{"payment_id", pay->id}, {"provider_ref", pay->provider_ref}}.dump(),
+  closeLater(pay->provider_ref);
+}
+
+void PaymentService::closeLater(const std::string& provider_ref) {
+  jobs_.enqueue(kCloseCheckoutJob, json{{"provider_ref", provider_ref}}.dump(),
                 closeCheckoutPolicy());
 }
 
@@ -323,7 +347,7 @@ jobs::Outcome PaymentService::closeCheckout(const jobs::Job& job) {
 int PaymentService::reconcile(int limit) {
   auto now = clock_.now();
   auto open = repo_.openUntouched(std::string(provider_->name()), now - kReconcileAfterS, limit);
-  int changed = 0;
+  int changed = 0, unanswered = 0;
   for (const auto& pay : open) {
     if (pay.provider_ref.empty()) {  // the checkout never opened: nothing can be paid through it
       storage::Transaction tx(repo_.conn());
@@ -333,7 +357,21 @@ int PaymentService::reconcile(int limit) {
       continue;
     }
     auto state = provider_->poll(pay, now);
-    if (!state) break;  // the provider cannot tell now: the next round asks again
+    if (!state) {
+      // Not answered about this one: to the back of the queue, so it blocks no other. Long past
+      // any checkout's life it is failed (a payment made through it after all is still recorded
+      // when its event comes: complete()). A provider away answers nothing: stop.
+      if (now - pay.created_at > kGiveUpAfterS) {
+        storage::Transaction tx(repo_.conn());
+        repo_.setStatus(pay.id, "failed", std::nullopt, now);
+        tx.commit();
+        ++changed;
+      } else {
+        repo_.touch(pay.id, clock_.now());
+      }
+      if (++unanswered >= 3) break;
+      continue;
+    }
     if (*state == CheckoutState::Open) {
       repo_.touch(pay.id, clock_.now());
       continue;

@@ -29,7 +29,8 @@ class PaymentRepository {
   storage::Connection& conn() { return db_.connection(); }
   // Throws storage::ConstraintError when the invoice has an open payment already.
   std::int64_t insert(const Payment& p);
-  void setCheckout(std::int64_t id, const std::string& provider_ref, const std::string& url,
+  // False when the payment is no longer open (the ERP settled its invoice meanwhile).
+  bool setCheckout(std::int64_t id, const std::string& provider_ref, const std::string& url,
                    std::int64_t now);
   void setStatus(std::int64_t id, const std::string& status, std::optional<std::int64_t> paid_at,
                  std::int64_t now);
@@ -87,7 +88,8 @@ class PaymentService final : public OpenCheckouts {
   // The provider says payment `provider_ref` is paid, in its event `event_id`: the payment is
   // paid, the invoice's paid amount grows by it (status partially_paid or paid, in its history),
   // audited, and the ERP hears invoice.paid. An event processed before changes nothing (true
-  // all the same); NotFound for an unknown payment; Conflict for one not open.
+  // all the same); NotFound for an unknown payment; Conflict for one not open (one the portal
+  // ended before the money came is audited as invoice.payment_refused: the provider refunds it).
   core::Status complete(const std::string& provider, const std::string& provider_ref,
                         const std::string& event_id);
   // The payer left the checkout (the demo page's Cancel): the payment is cancelled, and the
@@ -103,11 +105,15 @@ class PaymentService final : public OpenCheckouts {
 
   // How long an open checkout is left to its webhook before the reconcile round asks.
   static constexpr std::int64_t kReconcileAfterS = 10 * 60;
-  // The reconcile round (the job runner's housekeeping, every 10 minutes, on any node): asks the
-  // provider about open payments untouched for kReconcileAfterS, the least recently asked first,
-  // at most `limit`; completes the paid ones and ends the expired and failed ones, as their
-  // webhook would have. A payment whose checkout never opened (the node stopped in between) is
-  // failed. Stops at the first question the provider cannot answer. The number changed.
+  // An open payment the provider cannot tell about this long is failed (a checkout lives a day).
+  static constexpr std::int64_t kGiveUpAfterS = 2 * 24 * 3600;
+  // The reconcile round (the job runner's housekeeping, every 10 minutes on every worker; safe
+  // on several at once): asks the provider about open payments untouched for kReconcileAfterS,
+  // the least recently asked first, at most `limit`; completes the paid ones and ends the expired
+  // and failed ones, as their webhook would have. A payment whose checkout never opened (the node
+  // stopped in between), or that the provider cannot tell about for kGiveUpAfterS, is failed;
+  // one it cannot tell about now goes to the back; after three unanswered the round stops. The
+  // number changed.
   int reconcile(int limit = 100);
 
   // OpenCheckouts, in the caller's transaction (the ERP's upsert, which then ends the payment):
@@ -126,6 +132,8 @@ class PaymentService final : public OpenCheckouts {
   // Ends an open payment without money: "cancelled" or "failed". Conflict when it is not open.
   core::Status end(const std::string& provider, const std::string& provider_ref,
                    const std::string& status);
+  // A kCloseCheckoutJob for the checkout, in the caller's transaction.
+  void closeLater(const std::string& provider_ref);
   // What the provider says of a checkout, applied: `event_id` makes a payment once.
   core::Status settle(const std::string& provider_ref, CheckoutState state,
                       const std::string& event_id);

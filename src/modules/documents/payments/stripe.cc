@@ -131,8 +131,9 @@ core::Result<std::string> StripeProvider::call(notify::HttpCall c) const {
   notify::HttpAnswer answer;
   for (int attempt = 0; attempt < 2; ++attempt) {
     answer = http_.send(c);
-    bool retry =
-        answer.status == 0 || answer.status == 409 || answer.status == 429 || answer.status >= 500;
+    // Stripe keeps the first answer of an idempotency key, a 500 too: only what it did not
+    // answer (no answer, a concurrent request with the key, the rate limit) is worth a retry.
+    bool retry = answer.status == 0 || answer.status == 409 || answer.status == 429;
     if (!retry) break;
   }
   auto path = c.url.substr(config_.api_url.size());
@@ -197,7 +198,7 @@ core::Status StripeProvider::close(const std::string& provider_ref) {
   c.method = "POST";
   c.url = config_.api_url + "/v1/checkout/sessions/" + provider_ref + "/expire";
   c.content_type = "application/x-www-form-urlencoded";
-  c.headers.emplace_back("Idempotency-Key", "portico-expire-" + provider_ref);
+  // expiring twice is harmless: no idempotency key
   auto answer = call(std::move(c));
   if (answer) return {};
   // Stripe refuses to expire a session that is complete or expired already: nothing to close.

@@ -60,7 +60,7 @@ class StripeProvider final : public PaymentProvider {
   core::Status close(const std::string& provider_ref) override;
 
  private:
-  // Sends a call to the API (twice when the first gets no answer, a 409, 429 or 5xx; the
+  // Sends a call to the API (twice when the first gets no answer, a 409 or a 429; the
   // idempotency key makes that safe). The answer's JSON, or Unavailable.
   core::Result<std::string> call(notify::HttpCall call) const;
 
