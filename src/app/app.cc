@@ -312,6 +312,11 @@ struct App::Impl {
             "--payments stripe needs the secret key (--stripe-secret-key-file) and the webhook's "
             "signing secret (--stripe-webhook-secret-file)");
       }
+      const auto& api = config.stripe_api_url;  // the secret key goes there: never in clear
+      bool loopback = api.starts_with("http://127.0.0.1:") || api.starts_with("http://localhost:");
+      if (!api.starts_with("https://") && !loopback) {
+        throw std::runtime_error("--stripe-api-url must be https:// (or a loopback test server)");
+      }
       provider = std::make_unique<documents::StripeProvider>(
           documents::StripeConfig{config.stripe_api_url, config.stripe_secret_key,
                                   config.stripe_webhook_secret},
@@ -448,6 +453,7 @@ struct App::Impl {
   documents::PaymentRepository payment_repo;
   documents::StoreRepository store_repo;
   documents::StoreService store_service;
+  notify::HttpClient http_client;  // the payment provider's API (outlives the provider)
   std::unique_ptr<documents::PaymentService> payments;
   integration::IdempotencyRepository idempotency_repo;
   integration::Idempotency idempotency;
@@ -457,7 +463,6 @@ struct App::Impl {
   std::unique_ptr<notify::SmsSender> sms;
   std::unique_ptr<identity::IdentityService> identity_service;
   std::unique_ptr<notify::WebhookClient> webhook_client;
-  notify::HttpClient http_client;  // the payment provider's API
   std::unique_ptr<events::WebhookService> webhooks;
   http::Router router;
   std::unique_ptr<identity::GuardedRoutes> guarded;

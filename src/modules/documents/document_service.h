@@ -73,8 +73,9 @@ class QuoteProducts {
 };
 
 // What becomes of an invoice's open checkout when the ERP settles the invoice another way (paid
-// by bank, voided, credited): the payments concern ends the payment and has its provider close
-// the checkout (a job, in the caller's transaction), so that nobody pays it afterwards.
+// by bank, voided, credited): before the upsert cancels the open payment, the payments concern
+// has its provider close the checkout (a job, in the caller's transaction), so that nobody pays
+// it afterwards.
 class OpenCheckouts {
  public:
   virtual ~OpenCheckouts() = default;

@@ -329,10 +329,14 @@ TEST_F(StripePaymentTest, AnInvoiceSettledWhileItsCheckoutOpensIsNotPaidThroughI
   EXPECT_EQ(stripe.sessions()[0].status, "expired");
 }
 
-TEST(StripeConfigTest, StripeWithoutItsSecretsDoesNotStart) {
+TEST(StripeConfigTest, StripeWithoutItsSecretsOrOverHttpDoesNotStart) {
   app::AppConfig c;
   c.payments = "stripe";
   c.stripe_secret_key = FakeStripe::kSecretKey;  // the webhook's secret missing
+  EXPECT_THROW(TestServer server(c), std::runtime_error);
+  // Nor with an API in clear, where the secret key would travel.
+  c.stripe_webhook_secret = FakeStripe::kWebhookSecret;
+  c.stripe_api_url = "http://api.stripe.example";
   EXPECT_THROW(TestServer server(c), std::runtime_error);
 }
 

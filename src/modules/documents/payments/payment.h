@@ -75,7 +75,8 @@ class PaymentProvider {
   virtual core::Result<ProviderEvent> webhook(std::string_view signature, std::string_view body,
                                               std::int64_t now) const;
   // Closes an open checkout so that it can no longer be paid (the invoice was settled another
-  // way). Done when it is closed or finished already; Unavailable to be tried again.
+  // way). Done when it is closed or finished already (paid too: its event then reaches
+  // PaymentService::complete, which audits it); Unavailable to be tried again.
   virtual core::Status close(const std::string& provider_ref) {
     (void)provider_ref;
     return {};
