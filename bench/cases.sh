@@ -81,34 +81,12 @@
 
 set -euo pipefail
 
+# (PORTICO_BIN may be relative to the caller's directory: resolved before lib.sh changes into ROOT)
 if [[ -n "${PORTICO_BIN:-}" ]]; then PORTICO_BIN="$(realpath -m "$PORTICO_BIN")"; fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
 source "$ROOT/bench/lib.sh"
+bench_settings_db cases.sh "$@" # WITH_PG, the load's settings (DURATION, RUNS...), EMAIL...
 
-WITH_PG=1
-ARGS=()
-for arg in "$@"; do
-  if [[ "$arg" == --sqlite-only ]]; then WITH_PG=0; else ARGS+=("$arg"); fi
-done
-bench_args cases.sh "${ARGS[@]}"
-if ((WRITE_DOCS && !WITH_PG)); then
-  echo "cases.sh: the docs need both databases: --write-docs without --sqlite-only" >&2
-  exit 2
-fi
-
-if ((QUICK)); then
-  DURATION="${BENCH_DURATION:-3s}"; RUNS="${BENCH_RUNS:-1}"; WARMUP="${BENCH_WARMUP:-1s}"
-  QUIET_WAIT="${BENCH_QUIET_WAIT:-0}"; MAX_TRIES=1
-else
-  DURATION="${BENCH_DURATION:-10s}"; RUNS="${BENCH_RUNS:-3}"; WARMUP="${BENCH_WARMUP:-2s}"
-fi
-THREADS="${BENCH_THREADS:-2}"
-CONNS="${BENCH_CONNECTIONS:-64}"
-LUA="$ROOT/bench/auth.lua"
-PASSWORD="correct horse battery staple"
-ORG="Northwind Service"
-EMAIL="anna@acme.example"
 STAFF_EMAIL="staff@northwind.example"
 N_CASES="${BENCH_CASES:-1000000}"
 N_COMPANIES="${BENCH_COMPANIES:-10000}"
@@ -123,43 +101,12 @@ SECTION="## Support cases at scale (issue 11)"
 
 # ---------------------------------------------------------------- tools, binary
 require_tools wrk oathtool curl procps sqlite3
-if ((WITH_PG)); then
-  command -v psql >/dev/null 2>&1 && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 ||
-    install_missing postgresql postgresql-client
-fi
-if [[ -n "${PORTICO_BIN:-}" ]]; then
-  BIN="$PORTICO_BIN"
-  [[ -x "$BIN" ]] || die "PORTICO_BIN is not an executable: $BIN"
-else
-  ensure_binary
-fi
+if ((WITH_PG)); then require_postgres; fi
+use_portico_bin
 make_workdir portico-cases
 chmod 755 "$WORK" # the cluster's server may run as the user postgres
 
-PG_DIR="$WORK/pg"
-bench_cleanup() { # stops the cluster; with BENCH_KEEP_TMP=1 its data directory stays
-  ((WITH_PG)) || return 0
-  if [[ "$KEEP_TMP" == 1 && -f "$PG_DIR/data/postmaster.pid" ]]; then
-    local pg_ctl
-    pg_ctl="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)/pg_ctl"
-    if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1
-    else "$pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1; fi
-  else
-    bash tests/support/pg_cluster.sh stop "$PG_DIR" >/dev/null 2>&1
-  fi
-}
-bench_server_pids() { # the postmaster and its backends
-  local pm
-  pm="$(head -n1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)" || return 0
-  echo "$pm"
-  pgrep -P "$pm" 2>/dev/null || true
-}
-now_s() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b - a }'; }
-thousands() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); o = "";
-    while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) }
-    print s o }'; }
-http_status() { curl -s -o "${3:-/dev/null}" -w '%{http_code}' -H "Authorization: Bearer $1" "$2" || true; }
 
 # ---------------------------------------------------------------- the data set
 # The SQL that adds the data set to a demo database, for sqlite3 or psql (see the header). Reads
@@ -384,37 +331,14 @@ SQL
   unset -f h pad least seq
 }
 
-# One query (or, without one, the SQL on stdin) on a database.
+# (on_sqlite and on_postgres run a query, or without one the SQL on stdin: bench/lib.sh)
 SQLITE_DB="$WORK/portico.db"
-on_sqlite() { if (($#)); then sqlite3 -bail "$SQLITE_DB" "$1"; else sqlite3 -bail "$SQLITE_DB"; fi; }
-on_postgres() { if (($#)); then psql "$PG_URL" -Atq -v ON_ERROR_STOP=1 -c "$1"; else psql "$PG_URL" -Atq -v ON_ERROR_STOP=1; fi; }
-
-demo_into() { # db key-file log: `portico demo` until it serves, then stop it
-  local port pid
-  port="$(free_port)" || die "no free port"
-  "$BIN" demo --db "$1" --key-file "$2" --mail-outbox "$WORK/mail" --sms-outbox "$WORK/sms" \
-    --listen "127.0.0.1:$port" --no-access-log >"$3" 2>&1 &
-  pid=$!
-  DEMO_PID=$pid
-  wait_serving "$pid" "$3"
-  stop_pid "$pid"
-  DEMO_PID=""
-}
-
 NOW="$(date +%s)" # the same clock for both data sets
 DBS=(sqlite)
 if ((WITH_PG)); then DBS+=(postgres); fi
 declare -A DEMO_SECS_OF=() SEED_SECS_OF=() TOTP_OF=() COUNTS_OF=() SIZE_OF=() CHECK_OF=()
 
-if ((WITH_PG)); then
-  log "starting a durable PostgreSQL cluster in $PG_DIR"
-  ADMIN_URL="$(PG_CLUSTER_DURABLE=1 bash tests/support/pg_cluster.sh start "$PG_DIR")"
-  psql "$ADMIN_URL" -qc 'CREATE DATABASE portico_bench'
-  PG_URL="${ADMIN_URL%/*}/portico_bench"
-  PG_VERSION="$(psql "$ADMIN_URL" -Atc 'SHOW server_version' | awk '{print $1}')"
-fi
-db_url() { if [[ "$1" == sqlite ]]; then echo "$SQLITE_DB"; else echo "$PG_URL"; fi; }
-key_file() { if [[ "$1" == sqlite ]]; then echo "$SQLITE_DB.key"; else echo "$WORK/pg.key"; fi; }
+if ((WITH_PG)); then start_pg_cluster "$WORK/pg"; fi
 
 # What the data set must be, counted from the rows (the same on both databases).
 count_sql() {
@@ -497,23 +421,7 @@ COMMENTS_AVG="$(awk -v m="$M_ALL" -v k="$K_ALL" 'BEGIN { printf "%.2f", m / k }'
 SEARCH_PCT="$(awk -v s="$SEARCH_ALL" -v k="$K_ALL" 'BEGIN { printf "%.1f", 100 * s / k }')"
 
 # ---------------------------------------------------------------- servers
-serve() { # db port -> the pid in SERVED_PID
-  : >"$WORK/serve-$1.log"
-  "$BIN" serve --db "$(db_url "$1")" --key-file "$(key_file "$1")" --listen "127.0.0.1:$2" \
-    --mail-outbox "$WORK/mail-$1" --sms-outbox "$WORK/sms-$1" --no-access-log >"$WORK/serve-$1.log" 2>&1 &
-  SERVED_PID=$!
-  EXTRA_PIDS+=("$SERVED_PID")
-  wait_serving "$SERVED_PID" "$WORK/serve-$1.log"
-}
-declare -A URL_BASE=() TOKEN_DB=()
-PORT=""
-for db in "${DBS[@]}"; do
-  PORT="$(free_port "$PORT")" || die "no free port"
-  serve "$db" "$PORT"
-  URL_BASE[$db]="http://127.0.0.1:$PORT"
-  sign_in "${URL_BASE[$db]}" "$EMAIL" "$PASSWORD" "${TOTP_OF[$db]}"
-  TOKEN_DB[$db]="$SIGNED_IN_TOKEN"
-done
+serve_signed_in # URL_BASE, TOKEN_DB
 
 short() { if [[ "$1" == sqlite ]]; then echo sqlite; else echo pg; fi; }
 KINDS=(me open search)
@@ -570,45 +478,13 @@ if ((QUICK)); then log "--quick: not waiting for a quiet machine, disturbed runs
 wait_quiet || QUIET_OK=0
 IDLE_BUSY=$LAST_BUSY; IDLE_STEAL=$LAST_STEAL
 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
-WRK_ARGS=(-t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA")
-WRK_CMD="wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/auth.lua URL"
-# A slow call leaves requests queued in its server when wrk stops: wait until the servers are
-# idle again (at most 15% of the CPUs busy), so that the next run does not pay for them.
-wait_idle() {
-  local start=$SECONDS busy
-  while busy="$(cpu_busy_pct)"; ((busy > 15)); do
-    if ((SECONDS - start >= 120)); then
-      log "WARNING: the CPUs are still ${busy}% busy 120 s after the last run; going on"
-      return 0
-    fi
-  done
-}
-before_run() { # name url: idle servers, the session, and a check that the URL still answers 200
-  wait_idle
-  export PORTICO_TOKEN="${TOKEN_OF[$1]}"
-  local status
-  status="$(http_status "$PORTICO_TOKEN" "$2")"
-  [[ "$status" == 200 ]] || die "before a $1 run, $2 answered $status"
-}
-log "warm-up: $WARMUP each (not counted)"
-for name in "${NAMES[@]}"; do
-  export PORTICO_TOKEN="${TOKEN_OF[$name]}"
-  run_wrk /dev/null -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "${URL_OF[$name]}" || die "warm-up of $name failed"
-done
-for ((r = 1; r <= RUNS; r++)); do
-  for name in "${NAMES[@]}"; do measure "$name" "${URL_OF[$name]}" "$r"; done
-done
-for name in "${NAMES[@]}"; do
-  [[ "$(http_status "${TOKEN_OF[$name]}" "${URL_OF[$name]}")" == 200 ]] || log "WARNING: after the runs, $name no longer answers 200"
-done
-for pid in "${EXTRA_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || die "a portico server is no longer running"; done
+before_run() { wait_idle; check_session "$1" "$2"; } # name url: idle servers, the session, the URL still 200
+measure_names # WRK_ARGS, WRK_CMD
+check_after_runs
 
 # ---------------------------------------------------------------- summary
-declare -A RPS=() P99=() RATIO=() RPS_RANGE=() P99_RANGE=() WHAT_OF=()
-for name in "${NAMES[@]}"; do
-  read -ra v <<<"${RPS_OF[$name]}"; RPS[$name]="$(median "${v[@]}")"; RPS_RANGE[$name]="$(range "${v[@]}")"
-  read -ra v <<<"${P99_OF[$name]}"; P99[$name]="$(median "${v[@]}")"; P99_RANGE[$name]="$(range "${v[@]}")"
-done
+summarize_runs # RPS P99 RPS_RANGE P99_RANGE, PER_RUN, SPREAD
+declare -A RATIO=() WHAT_OF=()
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = (b > 0 ? a / b : 0); printf (r > 0 && r < 0.1 ? "%.3f" : "%.2f"), r }'; }
 for db in "${DBS[@]}"; do
   s="$(short "$db")"
@@ -655,11 +531,6 @@ table() { # db: the summary table of one database
     echo "| $name | ${WHAT_OF[$name]} | ${BYTES_OF[$name]} | ${ALONE_OF[$name]} | ${RPS[$name]} | ${P99[$name]} | ${RATIO[$name]} | $target | ${NON2XX_OF[$name]} | ${SOCKERR_OF[$name]} |"
   done
 }
-PER_RUN="| run | name | req/s | p99 ms | requests | non-2xx/3xx | socket errors | CPU of other processes | steal |
-| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${RUN_ROWS%$'\n'}"
-SPREAD=""
-for name in "${NAMES[@]}"; do SPREAD+="${SPREAD:+; }$name ${RPS_RANGE[$name]} req/s, p99 ${P99_RANGE[$name]} ms"; done
 DATASET="$(thousands "$K_ALL") cases ($(thousands "$N_CASES") generated, $(thousands $((N_CASES / N_COMPANIES))) in each of $(thousands "$N_COMPANIES") generated companies; $(thousands "$C_ALL") companies in all), $(thousands "$M_ALL") comments ($COMMENTS_AVG a case, $(thousands "$NOTES_ALL") of them internal notes), $(thousands "$S_ALL") rows in the search index, $(thousands "$U_ALL") users; statuses ${STATUSES//,/, }; \`$EMAIL\` is a member of $ANNA_COMPANIES companies with $(thousands "$ANNA_CASES") cases ($(thousands "$ANNA_OPEN") open); \"$SEARCH_WORD\" is in $(thousands "$SEARCH_ALL") cases ($SEARCH_PCT%), $(thousands "$SEARCH_ANNA") of them hers; \"$MISS_WORD\" in none"
 
 echo

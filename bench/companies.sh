@@ -77,25 +77,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/bench/lib.sh"
-bench_args companies.sh "$@"
+bench_settings companies.sh "$@" # the load's settings (DURATION, RUNS...), EMAIL...
 
-if ((QUICK)); then
-  DURATION="${BENCH_DURATION:-3s}"
-  RUNS="${BENCH_RUNS:-1}"
-  WARMUP="${BENCH_WARMUP:-1s}"
-  QUIET_WAIT="${BENCH_QUIET_WAIT:-0}"
-  MAX_TRIES=1
-else
-  DURATION="${BENCH_DURATION:-10s}"
-  RUNS="${BENCH_RUNS:-3}"
-  WARMUP="${BENCH_WARMUP:-2s}"
-fi
-THREADS="${BENCH_THREADS:-2}"
-CONNS="${BENCH_CONNECTIONS:-64}"
-LUA="$ROOT/bench/auth.lua"
-PASSWORD="correct horse battery staple"
-ORG="Northwind Service"
-EMAIL="anna@acme.example"
 STAFF_EMAIL="staff@northwind.example"
 N_COMPANIES=10000
 N_USERS=100000
@@ -108,14 +91,7 @@ require_tools wrk oathtool curl procps sqlite3
 ensure_binary
 make_workdir portico-companies
 
-now_s() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-thousands() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); o = "";
-    while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) }
-    print s o }'; }
-http_status() { # token url [outfile]
-  curl -s -o "${3:-/dev/null}" -w '%{http_code}' -H "Authorization: Bearer $1" "$2" || true
-}
 wait_healthz() { # pid logfile url: until GET /healthz answers 200 (30 s at most)
   local pid="$1" logfile="$2" url="$3" i
   for ((i = 0; i < 300; i++)); do
@@ -234,12 +210,7 @@ LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
 WRK_ARGS=(-t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA")
 WRK_CMD="wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/auth.lua URL"
 
-before_run() { # name url: the right session, and a check that the URL still answers 200
-  export PORTICO_TOKEN="${TOKEN_OF[$1]}"
-  local status
-  status="$(http_status "$PORTICO_TOKEN" "$2")"
-  [[ "$status" == 200 ]] || die "before a $1 run, GET $2 answered $status"
-}
+before_run() { check_session "$1" "$2" "GET $2"; } # name url: the right session, and the URL still 200
 
 log "warm-up: $WARMUP each (not counted)"
 for name in "${NAMES[@]}"; do

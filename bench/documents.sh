@@ -103,40 +103,21 @@
 
 set -euo pipefail
 
+# (PORTICO_BIN may be relative to the caller's directory: resolved before lib.sh changes into ROOT)
 if [[ -n "${PORTICO_BIN:-}" ]]; then PORTICO_BIN="$(realpath -m "$PORTICO_BIN")"; fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
 source "$ROOT/bench/lib.sh"
-
-WITH_PG=1
-ARGS=()
-for arg in "$@"; do
-  if [[ "$arg" == --sqlite-only ]]; then WITH_PG=0; else ARGS+=("$arg"); fi
-done
-bench_args documents.sh "${ARGS[@]}"
-if ((WRITE_DOCS && !WITH_PG)); then
-  echo "documents.sh: the docs need both databases: --write-docs without --sqlite-only" >&2
-  exit 2
-fi
+bench_settings_db documents.sh "$@" # WITH_PG, the load's settings (DURATION, RUNS...), EMAIL...
 
 if ((QUICK)); then
-  DURATION="${BENCH_DURATION:-3s}"; RUNS="${BENCH_RUNS:-1}"; WARMUP="${BENCH_WARMUP:-1s}"
-  QUIET_WAIT="${BENCH_QUIET_WAIT:-0}"; MAX_TRIES=1
   N_INVOICES="${BENCH_INVOICES:-20000}"; N_COMPANIES="${BENCH_COMPANIES:-1000}"
 else
-  DURATION="${BENCH_DURATION:-10s}"; RUNS="${BENCH_RUNS:-3}"; WARMUP="${BENCH_WARMUP:-2s}"
   N_INVOICES="${BENCH_INVOICES:-1000000}"; N_COMPANIES="${BENCH_COMPANIES:-10000}"
 fi
 N_PRODUCTS="${BENCH_PRODUCTS:-5000}"
 PER_REQUEST="${BENCH_PER_REQUEST:-5000}"
 PG_BULK="${BENCH_PG_BULK:-100000}"
 N_PDFS="${BENCH_PDFS:-20}"
-THREADS="${BENCH_THREADS:-2}"
-CONNS="${BENCH_CONNECTIONS:-64}"
-LUA="$ROOT/bench/auth.lua"
-PASSWORD="correct horse battery staple"
-ORG="Northwind Service"
-EMAIL="anna@acme.example"
 ANNA_EXTRA=20 # anna's generated companies: every (N_COMPANIES / ANNA_EXTRA)th
 PAGE=20
 STATUS="issued"
@@ -159,45 +140,14 @@ done
 
 # ---------------------------------------------------------------- tools, binary
 require_tools wrk nginx oathtool curl procps python3 sqlite3
-if ((WITH_PG)); then
-  command -v psql >/dev/null 2>&1 && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 ||
-    install_missing postgresql postgresql-client
-fi
-if [[ -n "${PORTICO_BIN:-}" ]]; then
-  BIN="$PORTICO_BIN"
-  [[ -x "$BIN" ]] || die "PORTICO_BIN is not an executable: $BIN"
-else
-  ensure_binary
-fi
+if ((WITH_PG)); then require_postgres; fi
+use_portico_bin
 make_workdir portico-documents
 chmod 755 "$WORK" # the cluster's server may run as the user postgres, nginx's workers as nobody
 
-PG_DIR="$WORK/pg"
-bench_cleanup() { # stops the cluster; with BENCH_KEEP_TMP=1 its data directory stays
-  ((WITH_PG)) || return 0
-  if [[ "$KEEP_TMP" == 1 && -f "$PG_DIR/data/postmaster.pid" ]]; then
-    local pg_ctl
-    pg_ctl="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)/pg_ctl"
-    if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1
-    else "$pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1; fi
-  else
-    bash tests/support/pg_cluster.sh stop "$PG_DIR" >/dev/null 2>&1
-  fi
-}
-bench_server_pids() { # the postmaster and its backends
-  local pm
-  pm="$(head -n1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)" || return 0
-  echo "$pm"
-  pgrep -P "$pm" 2>/dev/null || true
-}
-now_s() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b - a }'; }
 secs2() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%d", (b > a ? n / (b - a) : 0) }'; }
-thousands() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); o = "";
-    while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) }
-    print s o }'; }
-http_status() { curl -s -o "${3:-/dev/null}" -w '%{http_code}' -H "Authorization: Bearer $1" "$2" || true; }
 lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 
 # ---------------------------------------------------------------- the NDJSON files
@@ -404,44 +354,12 @@ INVOICE_BYTES="$(stat -c %s "${INVOICE_FILES[@]}" | awk '{ n += $1 } END { print
 log "NDJSON written in $GEN_SECS s: $N_REQUESTS invoice files, $(mib $((INVOICE_BYTES / 1024)))"
 
 # ---------------------------------------------------------------- databases
-SQLITE_DB="$WORK/portico.db"
-on_sqlite() { if (($#)); then sqlite3 -bail "$SQLITE_DB" "$1"; else sqlite3 -bail "$SQLITE_DB"; fi; }
-on_postgres() { if (($#)); then psql "$PG_URL" -Atq -v ON_ERROR_STOP=1 -c "$1"; else psql "$PG_URL" -Atq -v ON_ERROR_STOP=1; fi; }
-
-demo_into() { # db key-file log: `portico demo` until it serves, then stop it
-  local port pid
-  port="$(free_port)" || die "no free port"
-  "$BIN" demo --db "$1" --key-file "$2" --mail-outbox "$WORK/mail" --sms-outbox "$WORK/sms" \
-    --listen "127.0.0.1:$port" --no-access-log >"$3" 2>&1 &
-  pid=$!
-  DEMO_PID=$pid
-  wait_serving "$pid" "$3"
-  stop_pid "$pid"
-  DEMO_PID=""
-}
-
+SQLITE_DB="$WORK/portico.db" # (on_sqlite, on_postgres, db_url, key_file, serve_db: bench/lib.sh)
 DBS=(sqlite)
 if ((WITH_PG)); then DBS+=(postgres); fi
-if ((WITH_PG)); then
-  log "starting a durable PostgreSQL cluster in $PG_DIR"
-  ADMIN_URL="$(PG_CLUSTER_DURABLE=1 bash tests/support/pg_cluster.sh start "$PG_DIR")"
-  psql "$ADMIN_URL" -qc 'CREATE DATABASE portico_bench'
-  PG_URL="${ADMIN_URL%/*}/portico_bench"
-  PG_VERSION="$(psql "$ADMIN_URL" -Atc 'SHOW server_version' | awk '{print $1}')"
-fi
-db_url() { if [[ "$1" == sqlite ]]; then echo "$SQLITE_DB"; else echo "$PG_URL"; fi; }
-key_file() { if [[ "$1" == sqlite ]]; then echo "$SQLITE_DB.key"; else echo "$WORK/pg.key"; fi; }
+if ((WITH_PG)); then start_pg_cluster "$WORK/pg"; fi
 short() { if [[ "$1" == sqlite ]]; then echo sqlite; else echo pg; fi; }
 label() { if [[ "$1" == sqlite ]]; then echo SQLite; else echo PostgreSQL; fi; }
-
-serve() { # db port -> the pid in SERVED_PID
-  : >"$WORK/serve-$1.log"
-  "$BIN" serve --db "$(db_url "$1")" --key-file "$(key_file "$1")" --listen "127.0.0.1:$2" \
-    --mail-outbox "$WORK/mail-$1" --sms-outbox "$WORK/sms-$1" --no-access-log >>"$WORK/serve-$1.log" 2>&1 &
-  SERVED_PID=$!
-  EXTRA_PIDS+=("$SERVED_PID")
-  wait_serving "$SERVED_PID" "$WORK/serve-$1.log"
-}
 
 # POSTs FILE... to /api/v1/integration/KIND/bulk one after the other, each answer to
 # WORK/answers/KIND-N.json, each request's seconds appended to WORK/answers/KIND.times; sets
@@ -493,7 +411,7 @@ for db in "${DBS[@]}"; do
     --name bench 2>>"$WORK/api-key-$db.log" | tail -n 1)"
   [[ "$KEY" == pk_* ]] || { cat "$WORK/api-key-$db.log" >&2; die "$db: no API key from portico api-key create"; }
   PORT="$(free_port)" || die "no free port"
-  serve "$db" "$PORT"
+  serve_db "$db" "$PORT"
   IMPORT_PID="$SERVED_PID"
   URL="http://127.0.0.1:$PORT"
 
@@ -627,16 +545,9 @@ fi
 # What the measured servers run (build/ may be rebuilt while the script goes on).
 RUN_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 RUN_BUILT="$(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC')"
-declare -A URL_BASE=() TOKEN_DB=() STORE_COMPANY_OF=()
-PORT=""
-for db in "${DBS[@]}"; do
-  PORT="$(free_port "$PORT")" || die "no free port"
-  serve "$db" "$PORT"
-  URL_BASE[$db]="http://127.0.0.1:$PORT"
-  sign_in "${URL_BASE[$db]}" "$EMAIL" "$PASSWORD" "${TOTP_OF[$db]}"
-  TOKEN_DB[$db]="$SIGNED_IN_TOKEN"
-  STORE_COMPANY_OF[$db]="$("on_$db" "SELECT id FROM companies WHERE external_id = 'B-00001'")"
-done
+serve_signed_in # URL_BASE, TOKEN_DB
+declare -A STORE_COMPANY_OF=()
+for db in "${DBS[@]}"; do STORE_COMPANY_OF[$db]="$("on_$db" "SELECT id FROM companies WHERE external_id = 'B-00001'")"; done
 
 KINDS=(invoices store)
 path_of() { # kind db
@@ -686,28 +597,8 @@ log "every URL answers 200 with a full page ($EMAIL: $(thousands "$ANNA_INVOICES
 mkdir -p "$WORK/www"
 cp "$WORK/sqlite-invoices.json" "$WORK/www/invoices.json"
 cp "$WORK/sqlite-store.json" "$WORK/www/products.json"
-chmod 755 "$WORK/www"
-chmod 644 "$WORK/www"/*.json
 NPORT="$(free_port "$PORT")" || die "no free port"
-write_nginx_conf <<EOF # (as root, its workers run as nobody: the files are world-readable)
-    default_type application/json;
-    server {
-        listen 127.0.0.1:$NPORT;
-        root $WORK/www;
-    }
-EOF
-log "starting nginx on 127.0.0.1:$NPORT"
-"$NGINX" -p "$WORK/" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" >"$WORK/nginx.out" 2>&1 &
-NGINX_PID=$!
-NURL="http://127.0.0.1:$NPORT"
-for ((i = 0; i < 100; i++)); do
-  kill -0 "$NGINX_PID" 2>/dev/null || break
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' "$NURL/invoices.json" || true)" == 200 ]] && break
-  sleep 0.1
-done
-[[ "$(curl -s -o /dev/null -w '%{http_code}' "$NURL/invoices.json" || true)" == 200 ]] ||
-  { cat "$WORK/nginx.out" "$WORK/nginx-error.log" >&2 2>/dev/null || true; die "nginx did not come up"; }
-mapfile -t NGINX_PIDS < <(echo "$NGINX_PID"; pgrep -P "$NGINX_PID" 2>/dev/null || true)
+start_static_nginx "$NPORT" invoices.json # NGINX_PID, NGINX_PIDS, NURL
 declare -A NGINX_FILE=([invoices]=invoices.json [store]=products.json)
 for kind in "${KINDS[@]}"; do
   name="nginx-$kind"
@@ -781,45 +672,13 @@ for db in "${DBS[@]}"; do
 done
 
 # ---------------------------------------------------------------- load
-WRK_ARGS=(-t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA")
-WRK_CMD="wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/auth.lua URL"
-# A slow call leaves requests queued in its server when wrk stops: wait until the servers are
-# idle again (at most 15% of the CPUs busy), so that the next run does not pay for them.
-wait_idle() {
-  local start=$SECONDS busy
-  while busy="$(cpu_busy_pct)"; ((busy > 15)); do
-    if ((SECONDS - start >= 120)); then
-      log "WARNING: the CPUs are still ${busy}% busy 120 s after the last run; going on"
-      return 0
-    fi
-  done
-}
-before_run() { # name url: idle servers, the session, and a check that the URL still answers 200
-  wait_idle
-  export PORTICO_TOKEN="${TOKEN_OF[$1]}"
-  local status
-  status="$(http_status "$PORTICO_TOKEN" "$2")"
-  [[ "$status" == 200 ]] || die "before a $1 run, $2 answered $status"
-}
-log "warm-up: $WARMUP each (not counted)"
-for name in "${NAMES[@]}"; do
-  export PORTICO_TOKEN="${TOKEN_OF[$name]}"
-  run_wrk /dev/null -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "${URL_OF[$name]}" || die "warm-up of $name failed"
-done
-for ((r = 1; r <= RUNS; r++)); do
-  for name in "${NAMES[@]}"; do measure "$name" "${URL_OF[$name]}" "$r"; done
-done
-for name in "${NAMES[@]}"; do
-  [[ "$(http_status "${TOKEN_OF[$name]}" "${URL_OF[$name]}")" == 200 ]] || log "WARNING: after the runs, $name no longer answers 200"
-done
-for pid in "${EXTRA_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || die "a portico server is no longer running"; done
+before_run() { wait_idle; check_session "$1" "$2"; } # name url: idle servers, the session, the URL still 200
+measure_names # WRK_ARGS, WRK_CMD
+check_after_runs
 
 # ---------------------------------------------------------------- summary
-declare -A RPS=() P99=() RATIO=() RPS_RANGE=() P99_RANGE=() WHAT_OF=() TARGET_OF=()
-for name in "${NAMES[@]}"; do
-  read -ra v <<<"${RPS_OF[$name]}"; RPS[$name]="$(median "${v[@]}")"; RPS_RANGE[$name]="$(range "${v[@]}")"
-  read -ra v <<<"${P99_OF[$name]}"; P99[$name]="$(median "${v[@]}")"; P99_RANGE[$name]="$(range "${v[@]}")"
-done
+summarize_runs # RPS P99 RPS_RANGE P99_RANGE, PER_RUN, SPREAD
+declare -A RATIO=() WHAT_OF=() TARGET_OF=()
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = (b > 0 ? a / b : 0); printf (r > 0 && r < 0.1 ? "%.3f" : "%.2f"), r }'; }
 for name in "${NAMES[@]}"; do RATIO[$name]="$(ratio "${RPS[$name]}" "${RPS[nginx-${name#*-}]}")"; done
 WHAT_OF[nginx-invoices]="nginx, static file of the bytes of sqlite-invoices (the reference)"
@@ -889,11 +748,6 @@ pdf_table() {
     echo "| $(label "$db") | ${PDF_MED_OF[$db]} / ${PDF_MAX_OF[$db]} | ${FROZEN_OF[$db]} | ${ORDER_MED_OF[$db]} / ${ORDER_MAX_OF[$db]} | ${PDF_BYTES_OF[$db]} / ${ORDER_BYTES_OF[$db]} | $target |"
   done
 }
-PER_RUN="| run | name | req/s | p99 ms | requests | non-2xx/3xx | socket errors | CPU of other processes | steal |
-| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${RUN_ROWS%$'\n'}"
-SPREAD=""
-for name in "${NAMES[@]}"; do SPREAD+="${SPREAD:+; }$name ${RPS_RANGE[$name]} req/s, p99 ${P99_RANGE[$name]} ms"; done
 DATASET="$(thousands "$I_ALL") invoices ($(thousands "$N_INVOICES") generated, $(thousands $((N_INVOICES / N_COMPANIES))) in each of $(thousands "$N_COMPANIES") generated companies, with $(thousands "$I_LINES") lines), statuses ${STATUSES_OF[sqlite]//,/, }; $(thousands "$O_ALL") orders; $(thousands "$P_ALL") products, $(thousands "$L_ALL") price lists naming $(thousands "$PLC_ALL") companies; \`$EMAIL\` is a member of $ANNA_COMPANIES companies with $(thousands "$ANNA_INVOICES") invoices ($(thousands "$ANNA_STATUS") $STATUS)"
 
 echo

@@ -1,17 +1,22 @@
 # shellcheck shell=bash disable=SC2034 # (globals set here are read by the sourcing script)
-# bench/lib.sh - functions shared by the bench/*.sh scripts. Source it (after
-# `set -euo pipefail` and setting ROOT, the repository root, which must be the current
-# directory); it does nothing on its own.
+# bench/lib.sh - functions shared by the bench/*.sh scripts. Source it after
+# `set -euo pipefail` and setting ROOT, the repository root: it changes into ROOT (a script that
+# takes a path from its caller, as PORTICO_BIN, resolves it before) and does nothing else on its
+# own.
 #
 # The scripts keep their state in globals, which these functions read and set:
 #   WORK          the temporary directory (make_workdir)
+#   PG_DIR        the PostgreSQL cluster of start_pg_cluster, if one was started
 #   PORTICO_PID   the portico server under test; NGINX_PID and NGINX_PIDS (master + workers)
-#                 for run.sh; DEMO_PID for companies.sh's seeding server. cleanup stops them all.
+#                 for nginx; DEMO_PID for a seeding `portico demo` (demo_into, companies.sh). cleanup
+#                 stops them all, and the cluster of start_pg_cluster.
 #   RUNS          the number of counted runs (for the log lines)
 #   QUIET_WAIT    seconds wait_quiet waits for a quiet machine [BENCH_QUIET_WAIT, 300]
 #   MAX_TRIES     tries of a disturbed run, the last one is kept [3]
 #   before_run    if the script defines this function, measure calls it as
 #                 `before_run NAME URL` before every try (e.g. to set PORTICO_TOKEN)
+
+cd "$ROOT" || exit
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -48,6 +53,41 @@ bench_args() { # name args...
   fi
 }
 
+# bench_args, then the settings of the load from the BENCH_* overrides - DURATION RUNS WARMUP
+# THREADS CONNS LUA; with --quick shorter runs, QUIET_WAIT 0 unless set and MAX_TRIES 1 - and the
+# demo's organization ORG and user EMAIL, who signs in with PASSWORD.
+bench_settings() { # name args...
+  bench_args "$@"
+  if ((QUICK)); then
+    DURATION="${BENCH_DURATION:-3s}"; RUNS="${BENCH_RUNS:-1}"; WARMUP="${BENCH_WARMUP:-1s}"
+    QUIET_WAIT="${BENCH_QUIET_WAIT:-0}"; MAX_TRIES=1
+  else
+    DURATION="${BENCH_DURATION:-10s}"; RUNS="${BENCH_RUNS:-3}"; WARMUP="${BENCH_WARMUP:-2s}"
+  fi
+  THREADS="${BENCH_THREADS:-2}"
+  CONNS="${BENCH_CONNECTIONS:-64}"
+  LUA="$ROOT/bench/auth.lua"
+  PASSWORD="correct horse battery staple"
+  ORG="Northwind Service"
+  EMAIL="anna@acme.example"
+}
+
+# bench_settings for a benchmark on SQLite and PostgreSQL, which also takes --sqlite-only: sets
+# WITH_PG, 0 with it (PostgreSQL left out; the docs need both, so not with --write-docs), else 1.
+bench_settings_db() { # name args...
+  local name="$1" arg args=()
+  shift
+  WITH_PG=1
+  for arg in "$@"; do
+    if [[ "$arg" == --sqlite-only ]]; then WITH_PG=0; else args+=("$arg"); fi
+  done
+  bench_settings "$name" "${args[@]}"
+  if ((WRITE_DOCS && !WITH_PG)); then
+    echo "$name: the docs need both databases: --write-docs without --sqlite-only" >&2
+    exit 2
+  fi
+}
+
 # Installs the packages whose command is missing (procps for pgrep; nginx also where it is
 # installed outside PATH) and sets NGINX, the nginx binary.
 require_tools() { # package...
@@ -63,6 +103,12 @@ require_tools() { # package...
   NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
 }
 
+require_postgres() { # installs PostgreSQL (server and psql) if psql or the server is missing
+  if ! { command -v psql >/dev/null 2>&1 && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; }; then
+    install_missing postgresql postgresql-client
+  fi
+}
+
 BIN="$ROOT/build/src/app/portico"
 ensure_binary() { # builds build/src/app/portico with ninja if it is missing
   if [[ ! -x "$BIN" ]]; then
@@ -75,6 +121,14 @@ ensure_binary() { # builds build/src/app/portico with ninja if it is missing
   fi
   [[ -x "$BIN" ]] || die "no binary at $BIN after building"
 }
+use_portico_bin() { # BIN: the binary of PORTICO_BIN (an absolute path) if it is set, else ensure_binary's
+  if [[ -n "${PORTICO_BIN:-}" ]]; then
+    BIN="$PORTICO_BIN"
+    [[ -x "$BIN" ]] || die "PORTICO_BIN is not an executable: $BIN"
+  else
+    ensure_binary
+  fi
+}
 
 # ---------------------------------------------------------------- temp dir + cleanup
 WORK=""
@@ -82,6 +136,7 @@ PORTICO_PID=""
 NGINX_PID=""
 NGINX_PIDS=()
 DEMO_PID=""
+PG_DIR=""
 SAMPLER_PID=""
 WRK_PID=""
 EXTRA_PIDS=() # more servers of a benchmark: stopped on exit, their CPU time counted as the servers'
@@ -112,6 +167,7 @@ cleanup() {
   local p
   for p in "${EXTRA_PIDS[@]}"; do stop_pid "$p"; done
   if declare -F bench_cleanup >/dev/null; then bench_cleanup || true; fi
+  stop_pg_cluster || true
   if [[ "$KEEP_TMP" == 1 ]]; then
     log "kept temp dir $WORK"
   else
@@ -159,6 +215,15 @@ demo_totp_key() { # email logfile: the TOTP key `portico demo` printed for that 
 }
 
 json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+http_status() { # token url [outfile]: the status of GET url with the bearer token (000 if it fails)
+  curl -s -o "${3:-/dev/null}" -w '%{http_code}' -H "Authorization: Bearer $1" "$2" || true
+}
+now_s() { date +%s.%N; } # the time in seconds, to the nanosecond
+thousands() { # n: with a comma between groups of three digits ("1,000,000")
+  awk -v n="$1" 'BEGIN { s = sprintf("%d", n); o = "";
+    while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) }
+    print s o }'
+}
 
 # Sign in: password, then the TOTP code. A code can be refused at the edge of a
 # 30 s window, so try up to 3 windows.
@@ -181,6 +246,83 @@ sign_in() { # url email password totp-key -> sets SIGNED_IN_TOKEN
     sleep $((31 - $(date +%s) % 30))
   done
   [[ -n "$SIGNED_IN_TOKEN" ]] || die "could not complete the TOTP step"
+}
+
+# ---------------------------------------------------------------- the databases
+# A benchmark on both databases names them sqlite and postgres: the SQLite file SQLITE_DB and the
+# database PG_URL of a PostgreSQL cluster of its own (start_pg_cluster).
+on_sqlite() { # [sql]: runs the query on SQLITE_DB, or without one the SQL on stdin
+  if (($#)); then sqlite3 -bail "$SQLITE_DB" "$1"; else sqlite3 -bail "$SQLITE_DB"; fi
+}
+on_postgres() { # [sql]: runs the query on PG_URL (unaligned, no headers), or without one the SQL on stdin
+  if (($#)); then psql "$PG_URL" -Atq -v ON_ERROR_STOP=1 -c "$1"; else psql "$PG_URL" -Atq -v ON_ERROR_STOP=1; fi
+}
+db_url() { if [[ "$1" == sqlite ]]; then echo "$SQLITE_DB"; else echo "$PG_URL"; fi; } # db: its --db
+key_file() { if [[ "$1" == sqlite ]]; then echo "$SQLITE_DB.key"; else echo "$WORK/pg.key"; fi; } # db: its --key-file
+
+# Starts a durable PostgreSQL cluster of its own in DIR (tests/support/pg_cluster.sh with
+# PG_CLUSTER_DURABLE=1) and creates the database portico_bench in it: sets PG_DIR, ADMIN_URL (the
+# cluster's database postgres), PG_URL and PG_VERSION. cleanup stops it (stop_pg_cluster), and
+# cpu_mark counts its processes as the servers' (pg_server_pids).
+start_pg_cluster() { # dir
+  PG_DIR="$1"
+  log "starting a durable PostgreSQL cluster in $PG_DIR"
+  ADMIN_URL="$(PG_CLUSTER_DURABLE=1 bash tests/support/pg_cluster.sh start "$PG_DIR")"
+  psql "$ADMIN_URL" -qc 'CREATE DATABASE portico_bench'
+  PG_URL="${ADMIN_URL%/*}/portico_bench"
+  PG_VERSION="$(psql "$ADMIN_URL" -Atc 'SHOW server_version' | awk '{print $1}')"
+}
+stop_pg_cluster() { # stops the cluster of start_pg_cluster, if any; with BENCH_KEEP_TMP=1 its data directory stays
+  [[ -n "$PG_DIR" ]] || return 0
+  if [[ "$KEEP_TMP" == 1 && -f "$PG_DIR/data/postmaster.pid" ]]; then
+    local pg_ctl
+    pg_ctl="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)/pg_ctl"
+    if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1
+    else "$pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1; fi
+  else
+    bash tests/support/pg_cluster.sh stop "$PG_DIR" >/dev/null 2>&1
+  fi
+}
+pg_server_pids() { # the postmaster of the cluster of start_pg_cluster and its backends (none without one)
+  local pm
+  [[ -n "$PG_DIR" ]] || return 0
+  pm="$(head -n1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)" || return 0
+  echo "$pm"
+  pgrep -P "$pm" 2>/dev/null || true
+}
+
+demo_into() { # db key-file log: `portico demo` on that database until it serves, then stop it
+  local port pid
+  port="$(free_port)" || die "no free port"
+  "$BIN" demo --db "$1" --key-file "$2" --mail-outbox "$WORK/mail" --sms-outbox "$WORK/sms" \
+    --listen "127.0.0.1:$port" --no-access-log >"$3" 2>&1 &
+  pid=$!
+  DEMO_PID=$pid
+  wait_serving "$pid" "$3"
+  stop_pid "$pid"
+  DEMO_PID=""
+}
+serve_db() { # db port: `portico serve --no-access-log` on it until it serves -> the pid in SERVED_PID and EXTRA_PIDS
+  : >"$WORK/serve-$1.log"
+  "$BIN" serve --db "$(db_url "$1")" --key-file "$(key_file "$1")" --listen "127.0.0.1:$2" \
+    --mail-outbox "$WORK/mail-$1" --sms-outbox "$WORK/sms-$1" --no-access-log >>"$WORK/serve-$1.log" 2>&1 &
+  SERVED_PID=$!
+  EXTRA_PIDS+=("$SERVED_PID")
+  wait_serving "$SERVED_PID" "$WORK/serve-$1.log"
+}
+# Serves every database of DBS (serve_db) on a free port of its own and signs in there as EMAIL
+# (PASSWORD, the TOTP key TOTP_OF[db]): sets URL_BASE[db], TOKEN_DB[db] and PORT, the last port.
+serve_signed_in() {
+  local db
+  declare -gA URL_BASE=() TOKEN_DB=()
+  PORT=""
+  for db in "${DBS[@]}"; do
+    PORT="$(free_port "$PORT")" || die "no free port"
+    serve_db "$db" "$PORT"
+    URL_BASE[$db]="http://127.0.0.1:$PORT"
+    sign_in "${URL_BASE[$db]}" "$EMAIL" "$PASSWORD" "${TOTP_OF[$db]}"
+    TOKEN_DB[$db]="$SIGNED_IN_TOKEN"
+  done
 }
 
 # ---------------------------------------------------------------- RSS sampler
@@ -300,8 +442,9 @@ cpu_mark() { # sets C_TOTAL C_BUSY C_STEAL C_OURS (jiffies); run in the main she
   C_BUSY=$((u + n + sy + irq + sirq))
   C_STEAL=$st
   C_OURS=0
-  # (bench_server_pids: a benchmark's servers that come and go, e.g. database backends)
-  for p in "$PORTICO_PID" "${NGINX_PIDS[@]}" "${EXTRA_PIDS[@]}" \
+  # (bench_server_pids: a benchmark's servers that come and go, e.g. database backends; those of
+  # the cluster of start_pg_cluster count without it)
+  for p in "$PORTICO_PID" "${NGINX_PIDS[@]}" "${EXTRA_PIDS[@]}" $(pg_server_pids) \
     $(if declare -F bench_server_pids >/dev/null; then bench_server_pids; fi); do
     if read -ra f <"/proc/$p/stat" 2>/dev/null; then C_OURS=$((C_OURS + f[13] + f[14])); fi
   done
@@ -364,6 +507,66 @@ measure() { # name url idx -> appends to RPS_OF P99_OF and the totals, a row to 
   done
   RPS_OF[$name]="${RPS_OF[$name]:-}${RPS_OF[$name]:+ }$R_RPS"
   P99_OF[$name]="${P99_OF[$name]:-}${P99_OF[$name]:+ }$R_P99"
+}
+
+# The load over NAMES, each with its URL_OF and its session TOKEN_OF: sets WRK_ARGS and WRK_CMD,
+# warms every URL up for WARMUP (not counted), then measures RUNS rounds of NAMES in that order.
+# shellcheck disable=SC2153 # (NAMES, URL_OF and TOKEN_OF are the script's)
+measure_names() {
+  local name r
+  WRK_ARGS=(-t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA")
+  WRK_CMD="wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/auth.lua URL"
+  log "warm-up: $WARMUP each (not counted)"
+  for name in "${NAMES[@]}"; do
+    export PORTICO_TOKEN="${TOKEN_OF[$name]}"
+    run_wrk /dev/null -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "${URL_OF[$name]}" || die "warm-up of $name failed"
+  done
+  for ((r = 1; r <= RUNS; r++)); do
+    for name in "${NAMES[@]}"; do measure "$name" "${URL_OF[$name]}" "$r"; done
+  done
+}
+# A slow call leaves requests queued in its server when wrk stops: wait until the servers are
+# idle again (at most 15% of the CPUs busy, 120 s at most), so that the next run does not pay for them.
+wait_idle() {
+  local start=$SECONDS busy
+  while busy="$(cpu_busy_pct)"; ((busy > 15)); do
+    if ((SECONDS - start >= 120)); then
+      log "WARNING: the CPUs are still ${busy}% busy 120 s after the last run; going on"
+      return 0
+    fi
+  done
+}
+# For before_run: exports PORTICO_TOKEN, the session TOKEN_OF[name], and dies unless URL still
+# answers 200 with it (WHAT names the URL in the message; the URL itself without it).
+check_session() { # name url [what]
+  export PORTICO_TOKEN="${TOKEN_OF[$1]}"
+  local status
+  status="$(http_status "$PORTICO_TOKEN" "$2")"
+  [[ "$status" == 200 ]] || die "before a $1 run, ${3:-$2} answered $status"
+}
+# After the runs: a WARNING for every name of NAMES whose URL no longer answers 200 with its session
+# (its runs may have measured error responses); dies if a server of EXTRA_PIDS is no longer running.
+check_after_runs() {
+  local name pid
+  for name in "${NAMES[@]}"; do
+    [[ "$(http_status "${TOKEN_OF[$name]}" "${URL_OF[$name]}")" == 200 ]] || log "WARNING: after the runs, $name no longer answers 200"
+  done
+  for pid in "${EXTRA_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || die "a portico server is no longer running"; done
+}
+# The counted runs of every name of NAMES: the median and the range of req/s (RPS, RPS_RANGE) and of
+# p99 (P99, P99_RANGE); PER_RUN, the Markdown table of every run; SPREAD, the ranges in one line.
+summarize_runs() {
+  local name v
+  declare -gA RPS=() P99=() RPS_RANGE=() P99_RANGE=()
+  for name in "${NAMES[@]}"; do
+    read -ra v <<<"${RPS_OF[$name]}"; RPS[$name]="$(median "${v[@]}")"; RPS_RANGE[$name]="$(range "${v[@]}")"
+    read -ra v <<<"${P99_OF[$name]}"; P99[$name]="$(median "${v[@]}")"; P99_RANGE[$name]="$(range "${v[@]}")"
+  done
+  PER_RUN="| run | name | req/s | p99 ms | requests | non-2xx/3xx | socket errors | CPU of other processes | steal |
+| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${RUN_ROWS%$'\n'}"
+  SPREAD=""
+  for name in "${NAMES[@]}"; do SPREAD+="${SPREAD:+; }$name ${RPS_RANGE[$name]} req/s, p99 ${P99_RANGE[$name]} ms"; done
 }
 
 # ---------------------------------------------------------------- docs
@@ -486,4 +689,34 @@ EOC
     cat
     echo "}"
   } >"$WORK/nginx.conf"
+}
+
+# Starts nginx serving the files of WORK/www as JSON on 127.0.0.1:PORT (WORK, WORK/www and the files
+# made world-readable: as root, its workers run as nobody) and waits until FILE answers 200 (10 s at
+# most): sets NGINX_PID, NGINX_PIDS (master + workers) and NURL.
+start_static_nginx() { # port file
+  local port="$1" file="$2" ok=0 i
+  chmod 755 "$WORK" "$WORK/www"
+  chmod 644 "$WORK/www"/*
+  write_nginx_conf <<EOF
+    default_type application/json;
+    server {
+        listen 127.0.0.1:$port;
+        root $WORK/www;
+    }
+EOF
+  log "starting nginx on 127.0.0.1:$port"
+  "$NGINX" -p "$WORK/" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" >"$WORK/nginx.out" 2>&1 &
+  NGINX_PID=$!
+  NURL="http://127.0.0.1:$port"
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$NGINX_PID" 2>/dev/null || break
+    if [[ "$(curl -s -o /dev/null -w '%{http_code}' "$NURL/$file" || true)" == 200 ]]; then ok=1; break; fi
+    sleep 0.1
+  done
+  if ((!ok)); then
+    cat "$WORK/nginx.out" "$WORK/nginx-error.log" >&2 2>/dev/null || true
+    die "nginx did not come up"
+  fi
+  mapfile -t NGINX_PIDS < <(echo "$NGINX_PID"; pgrep -P "$NGINX_PID" 2>/dev/null || true)
 }

@@ -47,72 +47,35 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/bench/lib.sh"
-bench_args postgres.sh "$@"
+bench_settings postgres.sh "$@" # the load's settings (DURATION, RUNS...), EMAIL...
 
-if ((QUICK)); then
-  DURATION="${BENCH_DURATION:-3s}"; RUNS="${BENCH_RUNS:-1}"; WARMUP="${BENCH_WARMUP:-1s}"
-  QUIET_WAIT="${BENCH_QUIET_WAIT:-0}"; MAX_TRIES=1
-else
-  DURATION="${BENCH_DURATION:-10s}"; RUNS="${BENCH_RUNS:-3}"; WARMUP="${BENCH_WARMUP:-2s}"
-fi
-THREADS="${BENCH_THREADS:-2}"
-CONNS="${BENCH_CONNECTIONS:-64}"
-LUA="$ROOT/bench/auth.lua"
-PASSWORD="correct horse battery staple"
-ORG="Northwind Service"
-EMAIL="anna@acme.example"
 N_COMPANIES=10000
 N_USERS=100000
 ANNA_EXTRA=20
 SECTION="## PostgreSQL and two nodes (issue 10)"
 
 require_tools wrk nginx oathtool curl procps sqlite3
-command -v psql >/dev/null 2>&1 && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 ||
-  install_missing postgresql postgresql-client
+require_postgres
 ensure_binary
 make_workdir portico-postgres
 chmod 755 "$WORK" # the cluster's server may run as the user postgres
 
-PG_DIR="$WORK/pg"
+PG_DIR="$WORK/pg" # the cluster (start_pg_cluster; bench/lib.sh counts its processes as the servers')
+# It is removed on exit, with BENCH_KEEP_TMP=1 too (stop_pg_cluster alone would keep its data).
 bench_cleanup() { bash tests/support/pg_cluster.sh stop "$PG_DIR" >/dev/null 2>&1; }
-bench_server_pids() { # the postmaster and its backends
-  local pm
-  pm="$(head -n1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)" || return 0
-  echo "$pm"
-  pgrep -P "$pm" 2>/dev/null || true
-}
-http_status() { curl -s -o "${3:-/dev/null}" -w '%{http_code}' -H "Authorization: Bearer $1" "$2" || true; }
-now_s() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # ---------------------------------------------------------------- databases
-log "starting a durable PostgreSQL cluster in $PG_DIR"
-ADMIN_URL="$(PG_CLUSTER_DURABLE=1 bash tests/support/pg_cluster.sh start "$PG_DIR")"
-psql "$ADMIN_URL" -qc 'CREATE DATABASE portico_bench'
-PG_URL="${ADMIN_URL%/*}/portico_bench"
-PG_VERSION="$(psql "$ADMIN_URL" -Atc 'SHOW server_version' | awk '{print $1}')"
+start_pg_cluster "$PG_DIR" # PG_URL, PG_VERSION
 SQLITE_DB="$WORK/portico.db"
 
-demo_into() { # db key-file log: `portico demo` until it answers, then stop it
-  local port pid
-  port="$(free_port)" || die "no free port"
-  "$BIN" demo --db "$1" --key-file "$2" --mail-outbox "$WORK/mail" --sms-outbox "$WORK/sms" \
-    --listen "127.0.0.1:$port" --no-access-log >"$3" 2>&1 &
-  pid=$!
-  DEMO_PID=$pid
-  wait_serving "$pid" "$3"
-  stop_pid "$pid"
-  DEMO_PID=""
-}
 T0="$(now_s)"
 demo_into "$SQLITE_DB" "$SQLITE_DB.key" "$WORK/demo-sqlite.log"
 demo_into "$PG_URL" "$WORK/pg.key" "$WORK/demo-pg.log"
 SQLITE_KEY="$(demo_totp_key "$EMAIL" "$WORK/demo-sqlite.log")"
 PG_KEY="$(demo_totp_key "$EMAIL" "$WORK/demo-pg.log")"
 
-# One query (or, without one, the SQL on stdin) on either database.
-on_sqlite() { if (($#)); then sqlite3 -bail "$SQLITE_DB" "$1"; else sqlite3 -bail "$SQLITE_DB"; fi; }
-on_postgres() { if (($#)); then psql "$PG_URL" -Atq -v ON_ERROR_STOP=1 -c "$1"; else psql "$PG_URL" -Atq -v ON_ERROR_STOP=1; fi; }
+# (on_sqlite and on_postgres run a query, or without one the SQL on stdin: bench/lib.sh)
 seed() { # sqlite|postgres
   ORG_ID="$("on_$1" "SELECT id FROM organizations WHERE name = '$ORG'")"
   ANNA_ID="$("on_$1" "SELECT id FROM users WHERE email = '$EMAIL'")"
@@ -223,17 +186,8 @@ QUIET_OK=1
 wait_quiet || QUIET_OK=0
 IDLE_BUSY=$LAST_BUSY; IDLE_STEAL=$LAST_STEAL
 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
-WRK_ARGS=(-t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA")
-WRK_CMD="wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/auth.lua URL"
 before_run() { export PORTICO_TOKEN="${TOKEN_OF[$1]}"; }
-log "warm-up: $WARMUP each (not counted)"
-for name in "${NAMES[@]}"; do
-  before_run "$name"
-  run_wrk /dev/null -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" "${URL_OF[$name]}" || die "warm-up of $name failed"
-done
-for ((r = 1; r <= RUNS; r++)); do
-  for name in "${NAMES[@]}"; do measure "$name" "${URL_OF[$name]}" "$r"; done
-done
+measure_names # WRK_ARGS, WRK_CMD
 for name in "${NAMES[@]}"; do
   [[ "$(http_status "${TOKEN_OF[$name]}" "${URL_OF[$name]}")" == 200 ]] || die "after the runs, $name no longer answers 200"
 done

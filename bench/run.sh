@@ -115,35 +115,12 @@ log "signed in as $EMAIL; /api/v1/me answers 200 with $ME_BYTES bytes"
 
 # ---------------------------------------------------------------- nginx
 NPORT="$(free_port "$PPORT")" || die "no free port"
-chmod 755 "$WORK" "$WORK/www"
-chmod 644 "$WORK/www/me.json"
-write_nginx_conf <<EOF # (as root, its workers run as nobody: the file is world-readable)
-    default_type application/json;
-    server {
-        listen 127.0.0.1:$NPORT;
-        root $WORK/www;
-    }
-EOF
-log "starting nginx on 127.0.0.1:$NPORT"
-"$NGINX" -p "$WORK/" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" >"$WORK/nginx.out" 2>&1 &
-NGINX_PID=$!
-NURL="http://127.0.0.1:$NPORT"
-ok=0
-for ((i = 0; i < 100; i++)); do
-  kill -0 "$NGINX_PID" 2>/dev/null || break
-  if [[ "$(curl -s -o /dev/null -w '%{http_code}' "$NURL/me.json" || true)" == 200 ]]; then ok=1; break; fi
-  sleep 0.1
-done
-if [[ $ok != 1 ]]; then
-  cat "$WORK/nginx.out" "$WORK/nginx-error.log" >&2 2>/dev/null || true
-  die "nginx did not come up"
-fi
+start_static_nginx "$NPORT" me.json # NGINX_PID, NGINX_PIDS (for the RSS sampler), NURL
 N_BYTES="$(curl -sS "$NURL/me.json" | wc -c)"
 [[ "$N_BYTES" == "$ME_BYTES" ]] || die "nginx serves $N_BYTES bytes, expected $ME_BYTES"
 log "nginx serves /me.json: 200 with $N_BYTES bytes"
 
 # ---------------------------------------------------------------- RSS sampler
-mapfile -t NGINX_PIDS < <(echo "$NGINX_PID"; pgrep -P "$NGINX_PID" 2>/dev/null || true)
 start_rss_sampler
 
 # ---------------------------------------------------------------- is the machine quiet?
