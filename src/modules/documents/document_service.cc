@@ -475,7 +475,7 @@ core::Result<DocumentUpserted> DocumentService::upsert(const access::Company& co
     if (d.kind == Kind::Invoice && d.status == "paid") repo_.closeOpenPayments(d.id, now);
     bool settled = d.status == "paid" || d.status == "void" || d.status == "credited";
     if (d.kind == Kind::Invoice && settled) {
-      if (checkouts_) checkouts_->endOpenCheckout(d.id, now);
+      if (checkouts_) checkouts_->endOpenCheckout(d.id);
       repo_.cancelOpenPayments(d.id, now);
     }
     // An undecided quote the ERP rewrote: its next print is of what it says now.

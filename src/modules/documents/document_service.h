@@ -79,7 +79,7 @@ class QuoteProducts {
 class OpenCheckouts {
  public:
   virtual ~OpenCheckouts() = default;
-  virtual void endOpenCheckout(core::DocumentId invoice, std::int64_t now) = 0;
+  virtual void endOpenCheckout(core::DocumentId invoice) = 0;
 };
 
 // Agreements, orders, quotes and invoices of companies, as their people and the vendor's staff

@@ -77,10 +77,7 @@ class PaymentProvider {
   // Closes an open checkout so that it can no longer be paid (the invoice was settled another
   // way). Done when it is closed or finished already (paid too: its event then reaches
   // PaymentService::complete, which audits it); Unavailable to be tried again.
-  virtual core::Status close(const std::string& provider_ref) {
-    (void)provider_ref;
-    return {};
-  }
+  virtual core::Status close(const std::string& /*provider_ref*/) { return {}; }
   // The (lower-case) name of the webhook's signature header.
   virtual std::string_view signatureHeader() const { return "x-no-webhook"; }
 };

@@ -322,7 +322,7 @@ core::Status PaymentService::webhook(std::string_view signature, std::string_vie
   return done;
 }
 
-void PaymentService::endOpenCheckout(core::DocumentId invoice, std::int64_t) {
+void PaymentService::endOpenCheckout(core::DocumentId invoice) {
   auto pay = repo_.open(invoice);
   if (!pay || pay->provider_ref.empty() || pay->provider != provider_->name()) return;
   closeLater(pay->provider_ref);

@@ -118,7 +118,7 @@ class PaymentService final : public OpenCheckouts {
 
   // OpenCheckouts, in the caller's transaction (the ERP's upsert, which then ends the payment):
   // the invoice's open checkout at a provider gets a kCloseCheckoutJob.
-  void endOpenCheckout(core::DocumentId invoice, std::int64_t now) override;
+  void endOpenCheckout(core::DocumentId invoice) override;
   // A kCloseCheckoutJob: the provider closes the checkout; retried while it cannot be reached.
   jobs::Outcome closeCheckout(const jobs::Job& job);
   static jobs::RetryPolicy closeCheckoutPolicy() { return {24LL * 3600 * 1000, 30'000, 3600'000}; }
