@@ -1,6 +1,7 @@
 #include "modules/documents/document_json.h"
 
 #include "access/audit_api.h"
+#include "core/json_writer.h"
 #include "core/text.h"
 
 namespace portico::documents {
@@ -13,58 +14,82 @@ json moneyToJson(const core::Money& m) {
 
 namespace {
 
-json lineToJson(const Line& l, const std::string& currency) {
-  json j = {{"description", l.description},
-            {"quantity", core::quantityText(l.quantity)},
-            {"unit", l.unit},
-            {"unit_price", moneyToJson({l.unit_price, currency})},
-            {"vat_rate", core::rateText(l.vat_rate)},
-            {"amount", moneyToJson({l.amount, currency})}};
-  j["sku"] = l.sku.empty() ? json(nullptr) : json(l.sku);
-  if (l.product_id) j["product_id"] = *l.product_id;
-  if (!l.price_rule.empty()) j["price_rule"] = l.price_rule;
-  return j;
+json optional(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+
+void writeMoney(core::JsonWriter& w, std::int64_t minor, const std::string& currency) {
+  w.beginObject()
+      .field("amount", core::amountText(minor, currency))
+      .field("currency", currency)
+      .endObject();
 }
 
-json optional(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+void writeDocument(core::JsonWriter& w, const Document& d, const std::string& today, bool detail) {
+  w.beginObject()
+      .field("id", d.id.value)
+      .field("company_id", d.company_id.value)
+      .field("company_name", d.company_name)
+      .field("site_id", d.site_id);
+  w.key("site_name");
+  if (d.site_id) {
+    w.value(d.site_name);
+  } else {
+    w.null();
+  }
+  w.field("external_id", d.external_id)
+      .field("number", d.number)
+      .field("status", effectiveStatus(d, today))
+      .field("title", d.title)
+      .field("date", d.date)
+      .field(untilName(d.kind), d.until)
+      .field("currency", d.currency);
+  writeMoney(w.key("subtotal"), d.subtotal, d.currency);
+  writeMoney(w.key("vat"), d.vat, d.currency);
+  writeMoney(w.key("total"), d.total, d.currency);
+  w.field("reference", d.reference)
+      .field("delivery_address", d.delivery_address)
+      .field("billing_address", d.billing_address)
+      .field("pdf_url", "/api/v1/" + std::string(kindPlural(d.kind)) + "/" +
+                            std::to_string(d.id.value) + "/pdf")
+      .field("language", d.language)
+      .field("updated_at", core::rfc3339(d.updated_at));
+  if (d.kind == Kind::Invoice) {
+    w.field("payment_reference", d.payment_reference.empty() ? d.number : d.payment_reference);
+    writeMoney(w.key("paid"), d.paid, d.currency);
+    writeMoney(w.key("outstanding"), d.outstanding(), d.currency);
+    w.field("overdue", isOverdue(d, today));
+  }
+  if (detail) {
+    w.key("lines").beginArray();
+    for (const auto& l : d.lines) {
+      w.beginObject()
+          .field("description", l.description)
+          .field("quantity", core::quantityText(l.quantity))
+          .field("unit", l.unit);
+      writeMoney(w.key("unit_price"), l.unit_price, d.currency);
+      w.field("vat_rate", core::rateText(l.vat_rate));
+      writeMoney(w.key("amount"), l.amount, d.currency);
+      w.key("sku");
+      if (l.sku.empty()) {
+        w.null();
+      } else {
+        w.value(l.sku);
+      }
+      if (l.product_id) w.field("product_id", *l.product_id);
+      if (!l.price_rule.empty()) w.field("price_rule", l.price_rule);
+      w.endObject();
+    }
+    w.endArray();
+  }
+  w.endObject();
+}
 
 }  // namespace
 
 json documentToJson(const Document& d, const std::string& today, bool detail) {
-  json j = {{"id", d.id.value},
-            {"company_id", d.company_id.value},
-            {"company_name", d.company_name},
-            {"site_id", d.site_id ? json(*d.site_id) : json(nullptr)},
-            {"site_name", d.site_id ? json(d.site_name) : json(nullptr)},
-            {"external_id", optional(d.external_id)},
-            {"number", d.number},
-            {"status", effectiveStatus(d, today)},
-            {"title", d.title},
-            {"date", d.date},
-            {std::string(untilName(d.kind)), optional(d.until)},
-            {"currency", d.currency},
-            {"subtotal", moneyToJson(d.money(d.subtotal))},
-            {"vat", moneyToJson(d.money(d.vat))},
-            {"total", moneyToJson(d.money(d.total))},
-            {"reference", d.reference},
-            {"delivery_address", d.delivery_address},
-            {"billing_address", d.billing_address},
-            {"pdf_url", "/api/v1/" + std::string(kindPlural(d.kind)) + "/" +
-                            std::to_string(d.id.value) + "/pdf"},
-            {"language", d.language},
-            {"updated_at", core::rfc3339(d.updated_at)}};
-  if (d.kind == Kind::Invoice) {
-    j["payment_reference"] = d.payment_reference.empty() ? d.number : d.payment_reference;
-    j["paid"] = moneyToJson(d.money(d.paid));
-    j["outstanding"] = moneyToJson(d.money(d.outstanding()));
-    j["overdue"] = isOverdue(d, today);
-  }
-  if (detail) {
-    json lines = json::array();
-    for (const auto& l : d.lines) lines.push_back(lineToJson(l, d.currency));
-    j["lines"] = std::move(lines);
-  }
-  return j;
+  std::string out;
+  core::JsonWriter w(out);
+  writeDocument(w, d, today, detail);
+  return json::parse(out);
 }
 
 json seenToJson(const Seen& s) {
@@ -111,19 +136,28 @@ json quoteRequestToJson(const QuoteRequest& r) {
           {"created_at", core::rfc3339(r.created_at)}};
 }
 
-json pageToJson(const DocumentPage& page) {
-  json items = json::array();
-  for (const auto& d : page.items) items.push_back(documentToJson(d, page.today, false));
-  json totals = json::array();
-  for (const auto& t : page.totals) {
-    totals.push_back({{"currency", t.currency},
-                      {"count", t.count},
-                      {"total", moneyToJson({t.total, t.currency})},
-                      {"outstanding", moneyToJson({t.outstanding, t.currency})}});
+std::string pageToJson(const DocumentPage& page) {
+  std::string out;
+  out.reserve(1024 + page.items.size() * 800);
+  core::JsonWriter w(out);
+  w.beginObject().key("items").beginArray();
+  for (const auto& d : page.items) writeDocument(w, d, page.today, false);
+  w.endArray();
+  w.key("next_cursor");
+  if (page.next) {
+    w.value(cursorText(*page.next));
+  } else {
+    w.null();
   }
-  return {{"items", std::move(items)},
-          {"next_cursor", page.next ? json(cursorText(*page.next)) : json(nullptr)},
-          {"totals", std::move(totals)}};
+  w.key("totals").beginArray();
+  for (const auto& t : page.totals) {
+    w.beginObject().field("currency", t.currency).field("count", t.count);
+    writeMoney(w.key("total"), t.total, t.currency);
+    writeMoney(w.key("outstanding"), t.outstanding, t.currency);
+    w.endObject();
+  }
+  w.endArray().endObject();
+  return out;
 }
 
 std::string pageToCsv(const DocumentPage& page, Kind kind) {

@@ -19,8 +19,9 @@ nlohmann::json documentToJson(const Document& d, const std::string& today, bool 
 nlohmann::json seenToJson(const Seen& s);
 // {id, company_id, company_name, text, lines: [{product_id, quantity}], status, created_at}
 nlohmann::json quoteRequestToJson(const QuoteRequest& r);
-// {items, next_cursor, totals: [{currency, count, total, outstanding}]}
-nlohmann::json pageToJson(const DocumentPage& page);
+// {items, next_cursor, totals: [{currency, count, total, outstanding}]}, written directly (a list
+// is answered at every request).
+std::string pageToJson(const DocumentPage& page);
 // A list as a CSV file (RFC 4180, a header line first), in English column names, amounts as the
 // API writes them.
 std::string pageToCsv(const DocumentPage& page, Kind kind);

@@ -187,7 +187,7 @@ void registerDocumentRoutes(identity::GuardedRoutes& routes, DocumentService& se
       if (!f) return http::jsonError(f.error());
       auto page = service.list(*c.principal, *f);
       if (!page) return http::jsonError(page.error());
-      return Response::json(200, pageToJson(*page).dump());
+      return Response::json(200, pageToJson(*page));
     });
     routes.api(
         "GET", base + ".csv", Access::SignedIn,

@@ -129,6 +129,51 @@ TEST_F(StoreTest, EachCompanySeesItsOwnPricesFromTheMostSpecificRule) {
   EXPECT_FALSE(b[filter].contains("price_rule"));
 }
 
+TEST_F(StoreTest, WhatTheErpChangesShowsAtTheNextRequest) {
+  // What a company's prices are made of is kept between requests; every change of a product or
+  // a price list of the organization, and of the company's currency, is seen at once.
+  auto before = call("GET", "/api/v1/store/products?company_id=" + std::to_string(company), ada);
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(before.json()["categories"], json({"Filters", "Pumps"}));
+  auto valve = product("P-VALVE", "Valve", "Valves", "10.00");
+  product("P-PUMP", "Pump", "Pumps", "2000.00");
+  auto a = catalogue(ada, company);
+  EXPECT_EQ(a.size(), 5u);
+  EXPECT_EQ(a[valve]["price"]["amount"], "9.50");  // everyone's 5 %
+  EXPECT_EQ(a[pump]["price"]["amount"], "1900.00");
+  auto after = call("GET", "/api/v1/store/products?company_id=" + std::to_string(company), ada);
+  EXPECT_EQ(after.json()["categories"], json({"Filters", "Pumps", "Valves"}));
+  // A's own list now names the valve; then no longer names A at all.
+  ASSERT_EQ(
+      upsert("price-lists", {{"external_id", "A-LIST"},
+                             {"name", "Agreement A"},
+                             {"currency", "SEK"},
+                             {"company_external_ids", {"A"}},
+                             {"rules", {{{"product_external_id", "P-VALVE"}, {"price", "7.00"}}}}})
+          .status,
+      200);
+  a = catalogue(ada, company);
+  EXPECT_EQ(a[valve]["price"]["amount"], "7.00");
+  EXPECT_EQ(a.count(secret), 0u);  // no longer named for A
+  ASSERT_EQ(
+      upsert("price-lists", {{"external_id", "A-LIST"},
+                             {"name", "Agreement A"},
+                             {"currency", "SEK"},
+                             {"company_external_ids", json::array()},
+                             {"rules", {{{"product_external_id", "P-VALVE"}, {"price", "7.00"}}}}})
+          .status,
+      200);
+  a = catalogue(ada, company);
+  EXPECT_EQ(a[valve]["price"]["amount"], "9.50");
+  // The company's currency: A now buys in EUR, in which nothing has a price.
+  ASSERT_EQ(upsert("companies", {{"external_id", "A"}, {"name", "Company A"}, {"currency", "EUR"}})
+                .status,
+            200);
+  auto eur = call("GET", "/api/v1/store/products?company_id=" + std::to_string(company), ada);
+  EXPECT_EQ(eur.json()["currency"], "EUR");
+  EXPECT_TRUE(eur.json()["items"][0]["price"].is_null()) << eur.body;
+}
+
 TEST_F(StoreTest, TheCatalogueFiltersByCategoryAndTextAndPages) {
   auto filters = catalogue(ada, company, "&category=Filters");
   EXPECT_EQ(filters.size(), 2u);

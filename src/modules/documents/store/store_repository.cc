@@ -1,7 +1,10 @@
 #include "modules/documents/store/store_repository.h"
 
+#include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
 
+#include "core/random.h"
 #include "storage/list_sql.h"
 
 namespace portico::documents {
@@ -56,6 +59,13 @@ constexpr std::string_view kPriceListsFor =
     " FROM price_list_companies pc JOIN price_lists l ON l.id = pc.price_list_id"
     " WHERE pc.company_id = ? AND l.active = 1 AND l.all_companies = 0 AND l.org_id = ?";
 constexpr std::string_view kCompanyCurrency = "SELECT currency FROM companies WHERE id = ?";
+constexpr std::string_view kStoreVersion =
+    "SELECT COALESCE((SELECT version FROM store_versions WHERE org_id = ?), 0),"
+    " (SELECT currency FROM companies WHERE id = ?)";
+constexpr std::string_view kTouchStore =
+    "INSERT INTO store_versions (org_id, version) VALUES (?, ?)"
+    " ON CONFLICT (org_id) DO UPDATE SET version = excluded.version";
+constexpr std::string_view kPriceListOrg = "SELECT org_id FROM price_lists WHERE id = ?";
 constexpr std::string_view kSite =
     "SELECT id, company_id, external_id, name, address FROM sites WHERE id = ?";
 constexpr std::string_view kSites =
@@ -208,7 +218,9 @@ std::int64_t StoreRepository::insertProduct(const Product& p) {
             p.unit, p.vat_rate, licencesText(p.licences), pricesText(p.list_prices), p.restricted,
             p.active, p.created_at, p.updated_at)
       .run();
-  return conn().lastInsertId();
+  auto id = conn().lastInsertId();
+  touch(p.org_id);
+  return id;
 }
 
 void StoreRepository::updateProduct(const Product& p) {
@@ -217,6 +229,7 @@ void StoreRepository::updateProduct(const Product& p) {
             licencesText(p.licences), pricesText(p.list_prices), p.restricted, p.active,
             p.updated_at, p.id)
       .run();
+  touch(p.org_id);
 }
 
 std::vector<Product> StoreRepository::listProducts(
@@ -295,7 +308,9 @@ std::int64_t StoreRepository::insertPriceList(const PriceList& l) {
       .bind(l.org_id.value, l.external_id, l.name, l.currency, l.priority, l.all_companies,
             l.valid_from, l.valid_until, l.active, rulesText(l.rules), l.created_at, l.updated_at)
       .run();
-  return conn().lastInsertId();
+  auto id = conn().lastInsertId();
+  touch(l.org_id);
+  return id;
 }
 
 void StoreRepository::updatePriceList(const PriceList& l) {
@@ -303,12 +318,32 @@ void StoreRepository::updatePriceList(const PriceList& l) {
       .bind(l.name, l.currency, l.priority, l.all_companies, l.valid_from, l.valid_until, l.active,
             rulesText(l.rules), l.updated_at, l.id)
       .run();
+  touch(l.org_id);
 }
 
 void StoreRepository::setPriceListCompanies(std::int64_t list,
                                             const std::vector<std::int64_t>& companies) {
   Query(conn(), kClearPriceListCompanies).bind(list).run();
   for (auto c : companies) Query(conn(), kInsertPriceListCompany).bind(list, c).run();
+  Query q(conn(), kPriceListOrg);
+  q.bind(list);
+  if (q.next()) touch(core::OrgId{q.getInt(0)});
+}
+
+void StoreRepository::touch(core::OrgId org) {
+  std::int64_t version = 0;
+  auto bytes = core::randomBytes(sizeof version);
+  std::memcpy(&version, bytes.data(), sizeof version);
+  version &= std::numeric_limits<std::int64_t>::max();  // positive; never 0
+  Query(conn(), kTouchStore).bind(org.value, version == 0 ? 1 : version).run();
+}
+
+std::pair<std::int64_t, std::optional<std::string>> StoreRepository::storeVersion(
+    core::OrgId org, core::CompanyId company) {
+  Query q(conn(), kStoreVersion);
+  q.bind(org.value, company.value);
+  if (!q.next()) return {0, std::nullopt};
+  return {q.getInt(0), q.getOptText(1)};
 }
 
 std::vector<PriceList> StoreRepository::priceListsFor(core::OrgId org, core::CompanyId company,

@@ -21,6 +21,8 @@ class StoreRepository {
   std::optional<Product> findProduct(std::int64_t id);
   std::optional<Product> findProductByExternalId(core::OrgId org, const std::string& external_id);
   // Inserts p (p.id 0) or writes everything of it but the organization and creation time.
+  // Every write of a product or a price list (and its companies) gives the organization's store
+  // a new version (storeVersion).
   std::int64_t insertProduct(const Product& p);
   void updateProduct(const Product& p);
   // The organization's active products under `filter` by name from its cursor, at most
@@ -46,6 +48,11 @@ class StoreRepository {
                                        std::vector<bool>* chosen);
   // The company's own currency, from the ERP.
   std::optional<std::string> companyCurrency(core::CompanyId company);
+  // The version of the organization's store (0 before its first product or price list; a new
+  // random one at every change, so that a rolled-back change's version never comes back) and
+  // the company's own currency, in one statement.
+  std::pair<std::int64_t, std::optional<std::string>> storeVersion(core::OrgId org,
+                                                                   core::CompanyId company);
 
   std::optional<DeliverySite> site(std::int64_t id);
   // The company's sites, by name.
@@ -63,6 +70,8 @@ class StoreRepository {
   void clearCart(core::UserId user, core::CompanyId company);
 
  private:
+  void touch(core::OrgId org);
+
   storage::Db& db_;
 };
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access/access_pages.h"
+#include "core/json_writer.h"
 #include "core/money.h"
 #include "core/text.h"
 #include "http/error_response.h"
@@ -86,31 +87,41 @@ core::Result<ProductFilter> parseProductFilter(const Request& r) {
   return f;
 }
 
-json pricedProductToJson(const PricedProduct& pp) {
+void writePricedProduct(core::JsonWriter& w, const PricedProduct& pp) {
   const auto& p = pp.product;
-  json licences = json::array();
+  w.beginObject()
+      .field("id", p.id)
+      .field("external_id", p.external_id)
+      .field("sku", p.sku)
+      .field("name", p.name)
+      .field("description", p.description)
+      .field("category", p.category)
+      .field("family", p.family)
+      .field("unit", p.unit)
+      .field("vat_rate", core::rateText(p.vat_rate))
+      .key("licences")
+      .beginArray();
   for (const auto& l : p.licences) {
-    licences.push_back({{"name", l.name}, {"description", l.description}});
+    w.beginObject().field("name", l.name).field("description", l.description).endObject();
   }
-  json j = {{"id", p.id},
-            {"external_id", p.external_id},
-            {"sku", p.sku},
-            {"name", p.name},
-            {"description", p.description},
-            {"category", p.category},
-            {"family", p.family},
-            {"unit", p.unit},
-            {"vat_rate", core::rateText(p.vat_rate)},
-            {"licences", licences},
-            {"price", nullptr}};
-  if (pp.price) {
-    j["price"] = moneyToJson({pp.price->unit_price, pp.price->currency});
-    if (!pp.price->rule.empty()) j["price_rule"] = pp.price->rule;
+  w.endArray();
+  auto money = [&w](const char* name, std::int64_t minor, const std::string& currency) {
+    w.key(name)
+        .beginObject()
+        .field("amount", core::amountText(minor, currency))
+        .field("currency", currency)
+        .endObject();
+  };
+  if (!pp.price) {
+    w.key("price").null();
+  } else {
+    money("price", pp.price->unit_price, pp.price->currency);
+    if (!pp.price->rule.empty()) w.field("price_rule", pp.price->rule);
     if (pp.price->list_price && *pp.price->list_price != pp.price->unit_price) {
-      j["list_price"] = moneyToJson({*pp.price->list_price, pp.price->currency});
+      money("list_price", *pp.price->list_price, pp.price->currency);
     }
   }
-  return j;
+  w.endObject();
 }
 
 void registerStoreRoutes(identity::GuardedRoutes& routes, StoreService& store,
@@ -122,13 +133,20 @@ void registerStoreRoutes(identity::GuardedRoutes& routes, StoreService& store,
     if (!f) return http::jsonError(f.error());
     auto page = store.catalogue(*c.principal, *company, *f);
     if (!page) return http::jsonError(page.error());
-    json items = json::array();
-    for (const auto& p : page->items) items.push_back(pricedProductToJson(p));
-    json out = {{"items", items},
-                {"next_cursor", page->next ? json(productCursorText(*page->next)) : json(nullptr)},
-                {"currency", page->currency},
-                {"categories", page->categories}};
-    return Response::json(200, out.dump());
+    std::string out;
+    core::JsonWriter w(out);
+    w.beginObject().key("items").beginArray();
+    for (const auto& p : page->items) writePricedProduct(w, p);
+    w.endArray().key("next_cursor");
+    if (page->next) {
+      w.value(productCursorText(*page->next));
+    } else {
+      w.null();
+    }
+    w.field("currency", page->currency).key("categories").beginArray();
+    for (const auto& category : page->categories) w.value(category);
+    w.endArray().endObject();
+    return Response::json(200, std::move(out));
   });
   routes.api("GET", "/api/v1/store/products/{id}", Access::SignedIn,
              [&store](Request& r, Context& c) {
@@ -143,7 +161,10 @@ void registerStoreRoutes(identity::GuardedRoutes& routes, StoreService& store,
                }
                auto p = store.product(*c.principal, *company, r.idParam("id"), quantity);
                if (!p) return http::jsonError(p.error());
-               return Response::json(200, pricedProductToJson(*p).dump());
+               std::string out;
+               core::JsonWriter w(out);
+               writePricedProduct(w, *p);
+               return Response::json(200, std::move(out));
              });
   routes.api("POST", "/api/v1/orders", Access::SignedIn,
              [&store, &documents](Request& r, Context& c) {

@@ -1,7 +1,6 @@
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "core/json_writer.h"
 #include "http/message.h"
 #include "identity/guard.h"
 #include "modules/documents/document_service.h"
@@ -16,7 +15,7 @@ core::Result<ProductFilter> parseProductFilter(const http::Request& r);
 // A product as the store answers it: {id, external_id, sku, name, description, category,
 // family, unit, vat_rate, licences: [{name, description}], price: {amount, currency} or null
 // (no price: ask for a quote), and where a rule made the price list_price and price_rule}.
-nlohmann::json pricedProductToJson(const PricedProduct& p);
+void writePricedProduct(core::JsonWriter& w, const PricedProduct& p);
 
 // The store's API, each a signed-in route whose service asks the policy:
 //   GET  /api/v1/store/products?company_id= (category, q, limit, cursor): {items, next_cursor,

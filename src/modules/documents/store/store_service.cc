@@ -36,24 +36,41 @@ core::Result<std::string> cleanText(const std::string& text, std::size_t max, bo
 
 std::string StoreService::today() const { return core::utcDateText(clock_.now()); }
 
-std::vector<AppliedList> StoreService::listsFor(const access::CompanyAccess& a,
-                                                std::vector<PriceList>& storage) {
+std::shared_ptr<const StorePricing> StoreService::pricingFor(const access::CompanyAccess& a) {
+  // The version first: what is read after it is at least as new, so an entry is never older
+  // than the version it is kept under.
+  auto [version, company_currency] = repo_.storeVersion(a.company.org_id, a.company.id);
+  {
+    std::lock_guard lock(mutex_);
+    auto found = pricing_.find(a.company.id.value);
+    if (found != pricing_.end() && found->second->version == version &&
+        found->second->company_currency == company_currency) {
+      return found->second;
+    }
+  }
+  auto made = std::make_shared<StorePricing>();
+  made->version = version;
+  made->company_currency = company_currency;
   std::vector<bool> chosen;
-  storage = repo_.priceListsFor(a.company.org_id, a.company.id, &chosen);
-  std::vector<AppliedList> out;
-  for (std::size_t i = 0; i < storage.size(); ++i) out.push_back({&storage[i], chosen[i]});
-  return ranked(std::move(out));
-}
-
-std::vector<std::int64_t> StoreService::restrictedIds(core::OrgId org,
-                                                      const std::vector<AppliedList>& lists) {
+  made->storage = repo_.priceListsFor(a.company.org_id, a.company.id, &chosen);
+  std::vector<AppliedList> lists;
+  for (std::size_t i = 0; i < made->storage.size(); ++i) {
+    lists.push_back({&made->storage[i], chosen[i]});
+  }
+  made->lists = ranked(std::move(lists));
+  made->currency = storeCurrency(company_currency, made->lists);
   std::vector<std::string> named;
-  for (const auto& a : lists) {
-    for (const auto& r : a.list->rules) {
+  for (const auto& applied : made->lists) {
+    for (const auto& r : applied.list->rules) {
       if (r.target == PriceRule::Target::Product) named.push_back(r.product_external_id);
     }
   }
-  return repo_.productIds(org, named);
+  made->restricted = repo_.productIds(a.company.org_id, named);
+  made->categories = repo_.categories(a.company.org_id, made->restricted);
+  std::lock_guard lock(mutex_);
+  if (pricing_.size() >= kMaxPricing) pricing_.clear();
+  pricing_[a.company.id.value] = made;
+  return made;
 }
 
 std::vector<std::pair<std::int64_t, std::string>> StoreService::companies(
@@ -78,13 +95,12 @@ core::Result<Catalogue> StoreService::catalogue(const identity::Principal& p,
     return fail(Error::invalid("errors.documents.query_too_long", "q")
                     .with("max", std::to_string(kMaxQuery)));
   }
-  std::vector<PriceList> storage;
-  auto lists = listsFor(*a, storage);
-  auto restricted = restrictedIds(a->company.org_id, lists);
+  auto pricing = pricingFor(*a);
+  const auto& lists = pricing->lists;
   Catalogue out;
-  out.currency = storeCurrency(repo_.companyCurrency(company), lists);
+  out.currency = pricing->currency;
   auto day = today();
-  auto products = repo_.listProducts(a->company.org_id, filter, restricted);
+  auto products = repo_.listProducts(a->company.org_id, filter, pricing->restricted);
   if (products.size() > static_cast<std::size_t>(filter.limit)) {
     products.pop_back();
     out.next = ProductCursor{products.back().name, products.back().id};
@@ -93,7 +109,7 @@ core::Result<Catalogue> StoreService::catalogue(const identity::Principal& p,
     auto price = priceOf(product, 1000, lists, out.currency, day);
     out.items.push_back({std::move(product), std::move(price)});
   }
-  out.categories = repo_.categories(a->company.org_id, restricted);
+  out.categories = pricing->categories;
   return out;
 }
 
@@ -105,12 +121,12 @@ core::Result<PricedProduct> StoreService::product(const identity::Principal& p,
     return fail(Error::notFound("errors.store.no_such_company"));
   }
   auto product = repo_.findProduct(id);
-  std::vector<PriceList> storage;
-  auto lists = listsFor(*a, storage);
+  auto pricing = pricingFor(*a);
+  const auto& lists = pricing->lists;
   if (!product || product->org_id != a->company.org_id || !visibleTo(*product, lists)) {
     return fail(Error::notFound("errors.store.no_such_product"));
   }
-  auto currency = storeCurrency(repo_.companyCurrency(company), lists);
+  auto currency = pricing->currency;
   auto price = priceOf(*product, quantity, lists, currency, today());
   return PricedProduct{std::move(*product), std::move(price)};
 }
@@ -136,12 +152,12 @@ bool StoreService::mayOrder(const identity::Principal& p, core::CompanyId compan
 core::Result<Cart> StoreService::cart(const identity::Principal& p, core::CompanyId company) {
   auto a = shopper(p, company);
   if (!a) return fail(a.error());
-  std::vector<PriceList> storage;
-  auto lists = listsFor(*a, storage);
+  auto pricing = pricingFor(*a);
+  const auto& lists = pricing->lists;
   Cart out;
   out.company_id = company;
   out.company_name = a->company.name;
-  out.currency = storeCurrency(repo_.companyCurrency(company), lists);
+  out.currency = pricing->currency;
   auto day = today();
   std::vector<Line> lines;
   for (auto [id, quantity] : repo_.cart(p.user.id, company)) {
@@ -181,8 +197,8 @@ core::Status StoreService::setCartLine(const identity::Principal& p, core::Compa
     return {};
   }
   auto found = repo_.findProduct(product);
-  std::vector<PriceList> storage;
-  auto lists = listsFor(*a, storage);
+  auto pricing = pricingFor(*a);
+  const auto& lists = pricing->lists;
   if (!found || found->org_id != a->company.org_id || !visibleTo(*found, lists)) {
     return fail(Error::notFound("errors.store.no_such_product"));
   }
@@ -235,9 +251,9 @@ core::Result<Document> StoreService::placeOrder(const identity::Principal& p,
     return fail(Error::invalid("errors.integration.too_many", "lines")
                     .with("max", std::to_string(kMaxOrderLines)));
   }
-  std::vector<PriceList> storage;
-  auto lists = listsFor(*a, storage);
-  auto currency = storeCurrency(repo_.companyCurrency(order.company), lists);
+  auto pricing = pricingFor(*a);
+  const auto& lists = pricing->lists;
+  auto currency = pricing->currency;
   auto day = today();
   Document d;
   d.org_id = a->company.org_id;
@@ -366,8 +382,8 @@ core::Result<json> StoreService::describe(
     return fail(Error::invalid("errors.integration.too_many", "lines")
                     .with("max", std::to_string(kMaxOrderLines)));
   }
-  std::vector<PriceList> storage;
-  auto lists = listsFor(a, storage);
+  auto pricing = pricingFor(a);
+  const auto& lists = pricing->lists;
   json out = json::array();
   for (std::size_t i = 0; i < lines.size(); ++i) {
     auto [id, quantity] = lines[i];

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -26,6 +29,23 @@ struct OrderRequest {
   std::optional<std::int64_t> site_id;
   std::string address;
   std::string reference;
+};
+
+// What a company's prices are made of: its price lists, ranked; the restricted products they
+// name; the currency it buys in; the categories it sees. Kept between requests under the
+// version of the organization's store and the company's own currency it was made from.
+struct StorePricing {
+  std::int64_t version = 0;
+  std::optional<std::string> company_currency;
+  std::vector<PriceList> storage;
+  std::vector<AppliedList> lists;  // point into storage: never copied
+  std::vector<std::int64_t> restricted;
+  std::string currency;
+  std::vector<std::string> categories;
+
+  StorePricing() = default;
+  StorePricing(const StorePricing&) = delete;
+  StorePricing& operator=(const StorePricing&) = delete;
 };
 
 // A product from the ERP and what the upsert did.
@@ -114,10 +134,12 @@ class StoreService : public QuoteProducts {
   core::Result<PriceListUpserted> upsertPriceList(core::OrgId org, const PriceListUpsert& u);
 
  private:
-  // The price lists that apply to a company (kept in `storage`), ranked.
-  std::vector<AppliedList> listsFor(const access::CompanyAccess& a,
-                                    std::vector<PriceList>& storage);
-  std::vector<std::int64_t> restrictedIds(core::OrgId org, const std::vector<AppliedList>& lists);
+  // The most companies whose pricing is kept; past it, all are forgotten and made again.
+  static constexpr std::size_t kMaxPricing = 4096;
+
+  // The company's pricing: the one kept if the store's version and the company's currency
+  // have not moved since it was made (one statement), else made again from the database.
+  std::shared_ptr<const StorePricing> pricingFor(const access::CompanyAccess& a);
   core::Result<access::CompanyAccess> shopper(const identity::Principal& p,
                                               core::CompanyId company);
   std::string today() const;
@@ -128,6 +150,8 @@ class StoreService : public QuoteProducts {
   audit::AuditLog& audit_;
   events::EventLog& events_;
   const core::Clock& clock_;
+  std::mutex mutex_;
+  std::unordered_map<std::int64_t, std::shared_ptr<const StorePricing>> pricing_;  // by company
 };
 
 }  // namespace portico::documents
