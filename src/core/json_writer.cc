@@ -4,20 +4,22 @@
 
 namespace portico::core {
 
-JsonWriter& JsonWriter::key(std::string_view name) {
+void JsonWriter::quoted(std::string_view s) {
   separate();
   out_ += '"';
-  appendJsonEscaped(out_, name);
-  out_ += "\":";
+  appendJsonEscaped(out_, s);
+  out_ += '"';
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  quoted(name);
+  out_ += ':';
   comma_ = false;
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::string_view s) {
-  separate();
-  out_ += '"';
-  appendJsonEscaped(out_, s);
-  out_ += '"';
+  quoted(s);
   comma_ = true;
   return *this;
 }

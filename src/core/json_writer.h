@@ -50,6 +50,7 @@ class JsonWriter {
  private:
   JsonWriter& open(char bracket);
   JsonWriter& close(char bracket);
+  void quoted(std::string_view s);  // after a comma if one is due
   void separate() {
     if (comma_) out_ += ',';
   }

@@ -12,10 +12,6 @@ json moneyToJson(const core::Money& m) {
   return {{"amount", core::amountText(m.minor, m.currency)}, {"currency", m.currency}};
 }
 
-namespace {
-
-json optional(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
-
 void writeMoney(core::JsonWriter& w, std::int64_t minor, const std::string& currency) {
   w.beginObject()
       .field("amount", core::amountText(minor, currency))
@@ -23,19 +19,18 @@ void writeMoney(core::JsonWriter& w, std::int64_t minor, const std::string& curr
       .endObject();
 }
 
+namespace {
+
+json optional(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+
 void writeDocument(core::JsonWriter& w, const Document& d, const std::string& today, bool detail) {
   w.beginObject()
       .field("id", d.id.value)
       .field("company_id", d.company_id.value)
       .field("company_name", d.company_name)
-      .field("site_id", d.site_id);
-  w.key("site_name");
-  if (d.site_id) {
-    w.value(d.site_name);
-  } else {
-    w.null();
-  }
-  w.field("external_id", d.external_id)
+      .field("site_id", d.site_id)
+      .field("site_name", d.site_id ? std::optional<std::string_view>(d.site_name) : std::nullopt)
+      .field("external_id", d.external_id)
       .field("number", d.number)
       .field("status", effectiveStatus(d, today))
       .field("title", d.title)
@@ -68,12 +63,7 @@ void writeDocument(core::JsonWriter& w, const Document& d, const std::string& to
       writeMoney(w.key("unit_price"), l.unit_price, d.currency);
       w.field("vat_rate", core::rateText(l.vat_rate));
       writeMoney(w.key("amount"), l.amount, d.currency);
-      w.key("sku");
-      if (l.sku.empty()) {
-        w.null();
-      } else {
-        w.value(l.sku);
-      }
+      w.field("sku", l.sku.empty() ? std::nullopt : std::optional<std::string_view>(l.sku));
       if (l.product_id) w.field("product_id", *l.product_id);
       if (!l.price_rule.empty()) w.field("price_rule", l.price_rule);
       w.endObject();
@@ -142,14 +132,10 @@ std::string pageToJson(const DocumentPage& page) {
   core::JsonWriter w(out);
   w.beginObject().key("items").beginArray();
   for (const auto& d : page.items) writeDocument(w, d, page.today, false);
-  w.endArray();
-  w.key("next_cursor");
-  if (page.next) {
-    w.value(cursorText(*page.next));
-  } else {
-    w.null();
-  }
-  w.key("totals").beginArray();
+  w.endArray()
+      .field("next_cursor", page.next ? std::optional(cursorText(*page.next)) : std::nullopt)
+      .key("totals")
+      .beginArray();
   for (const auto& t : page.totals) {
     w.beginObject().field("currency", t.currency).field("count", t.count);
     writeMoney(w.key("total"), t.total, t.currency);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/json_writer.h"
 #include "modules/documents/document_service.h"
 
 namespace portico::documents {
@@ -19,6 +20,8 @@ nlohmann::json documentToJson(const Document& d, const std::string& today, bool 
 nlohmann::json seenToJson(const Seen& s);
 // {id, company_id, company_name, text, lines: [{product_id, quantity}], status, created_at}
 nlohmann::json quoteRequestToJson(const QuoteRequest& r);
+// Money as the API writes it: {amount: "1234.50", currency}.
+void writeMoney(core::JsonWriter& w, std::int64_t minor, const std::string& currency);
 // {items, next_cursor, totals: [{currency, count, total, outstanding}]}, written directly (a list
 // is answered at every request).
 std::string pageToJson(const DocumentPage& page);

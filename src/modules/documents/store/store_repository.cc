@@ -58,14 +58,13 @@ constexpr std::string_view kPriceListsFor =
     " UNION ALL SELECT " PRICE_LIST_COLUMNS
     " FROM price_list_companies pc JOIN price_lists l ON l.id = pc.price_list_id"
     " WHERE pc.company_id = ? AND l.active = 1 AND l.all_companies = 0 AND l.org_id = ?";
-constexpr std::string_view kCompanyCurrency = "SELECT currency FROM companies WHERE id = ?";
 constexpr std::string_view kStoreVersion =
     "SELECT COALESCE((SELECT version FROM store_versions WHERE org_id = ?), 0),"
     " (SELECT currency FROM companies WHERE id = ?)";
 constexpr std::string_view kTouchStore =
     "INSERT INTO store_versions (org_id, version) VALUES (?, ?)"
     " ON CONFLICT (org_id) DO UPDATE SET version = excluded.version";
-constexpr std::string_view kPriceListOrg = "SELECT org_id FROM price_lists WHERE id = ?";
+
 constexpr std::string_view kSite =
     "SELECT id, company_id, external_id, name, address FROM sites WHERE id = ?";
 constexpr std::string_view kSites =
@@ -321,13 +320,10 @@ void StoreRepository::updatePriceList(const PriceList& l) {
   touch(l.org_id);
 }
 
-void StoreRepository::setPriceListCompanies(std::int64_t list,
-                                            const std::vector<std::int64_t>& companies) {
-  Query(conn(), kClearPriceListCompanies).bind(list).run();
-  for (auto c : companies) Query(conn(), kInsertPriceListCompany).bind(list, c).run();
-  Query q(conn(), kPriceListOrg);
-  q.bind(list);
-  if (q.next()) touch(core::OrgId{q.getInt(0)});
+void StoreRepository::setPriceListCompanies(const PriceList& l) {
+  Query(conn(), kClearPriceListCompanies).bind(l.id).run();
+  for (auto c : l.companies) Query(conn(), kInsertPriceListCompany).bind(l.id, c).run();
+  touch(l.org_id);
 }
 
 void StoreRepository::touch(core::OrgId org) {
@@ -356,13 +352,6 @@ std::vector<PriceList> StoreRepository::priceListsFor(core::OrgId org, core::Com
     if (chosen) chosen->push_back(!out.back().all_companies);
   }
   return out;
-}
-
-std::optional<std::string> StoreRepository::companyCurrency(core::CompanyId company) {
-  Query q(conn(), kCompanyCurrency);
-  q.bind(company.value);
-  if (!q.next()) return std::nullopt;
-  return q.getOptText(0);
 }
 
 namespace {

@@ -40,14 +40,12 @@ class StoreRepository {
                                                      const std::string& external_id);
   std::int64_t insertPriceList(const PriceList& l);
   void updatePriceList(const PriceList& l);
-  // Makes `companies` the list's companies.
-  void setPriceListCompanies(std::int64_t list, const std::vector<std::int64_t>& companies);
+  // Makes l.companies the companies of list l.id.
+  void setPriceListCompanies(const PriceList& l);
   // The organization's active price lists that apply to `company`: for every customer, or
   // naming it (chosen).
   std::vector<PriceList> priceListsFor(core::OrgId org, core::CompanyId company,
                                        std::vector<bool>* chosen);
-  // The company's own currency, from the ERP.
-  std::optional<std::string> companyCurrency(core::CompanyId company);
   // The version of the organization's store (0 before its first product or price list; a new
   // random one at every change, so that a rolled-back change's version never comes back) and
   // the company's own currency, in one statement.

@@ -105,20 +105,13 @@ void writePricedProduct(core::JsonWriter& w, const PricedProduct& pp) {
     w.beginObject().field("name", l.name).field("description", l.description).endObject();
   }
   w.endArray();
-  auto money = [&w](const char* name, std::int64_t minor, const std::string& currency) {
-    w.key(name)
-        .beginObject()
-        .field("amount", core::amountText(minor, currency))
-        .field("currency", currency)
-        .endObject();
-  };
   if (!pp.price) {
     w.key("price").null();
   } else {
-    money("price", pp.price->unit_price, pp.price->currency);
+    writeMoney(w.key("price"), pp.price->unit_price, pp.price->currency);
     if (!pp.price->rule.empty()) w.field("price_rule", pp.price->rule);
     if (pp.price->list_price && *pp.price->list_price != pp.price->unit_price) {
-      money("list_price", *pp.price->list_price, pp.price->currency);
+      writeMoney(w.key("list_price"), *pp.price->list_price, pp.price->currency);
     }
   }
   w.endObject();
@@ -137,13 +130,12 @@ void registerStoreRoutes(identity::GuardedRoutes& routes, StoreService& store,
     core::JsonWriter w(out);
     w.beginObject().key("items").beginArray();
     for (const auto& p : page->items) writePricedProduct(w, p);
-    w.endArray().key("next_cursor");
-    if (page->next) {
-      w.value(productCursorText(*page->next));
-    } else {
-      w.null();
-    }
-    w.field("currency", page->currency).key("categories").beginArray();
+    w.endArray()
+        .field("next_cursor",
+               page->next ? std::optional(productCursorText(*page->next)) : std::nullopt)
+        .field("currency", page->currency)
+        .key("categories")
+        .beginArray();
     for (const auto& category : page->categories) w.value(category);
     w.endArray().endObject();
     return Response::json(200, std::move(out));

@@ -444,7 +444,7 @@ core::Result<PriceListUpserted> StoreService::upsertPriceList(core::OrgId org,
     l.id = repo_.insertPriceList(l);
     created = true;
   }
-  repo_.setPriceListCompanies(l.id, l.companies);
+  repo_.setPriceListCompanies(l);
   return PriceListUpserted{std::move(l), created};
 }
 
