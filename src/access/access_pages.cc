@@ -79,6 +79,15 @@ core::Error numberOutOfRange(const char* field, std::int64_t max) {
       .with("max", std::to_string(max));
 }
 
+core::Result<std::optional<std::int64_t>> queryNumber(const http::Request& r, const char* name,
+                                                      std::int64_t max) {
+  auto v = queryField(r, name);
+  if (v.empty()) return std::optional<std::int64_t>();
+  auto n = core::positiveNumber(v, max);
+  if (!n) return core::fail(numberOutOfRange(name, max));
+  return n;
+}
+
 std::string queryField(const Request& r, std::string_view name) {
   auto q = r.query();
   if (!q) return {};

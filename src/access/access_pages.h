@@ -36,6 +36,10 @@ std::string formField(const identity::Context& c, std::string_view name);
 std::string queryField(const http::Request& r, std::string_view name);
 // InvalidInput naming `field`: it must be a number from 1 to `max`.
 core::Error numberOutOfRange(const char* field, std::int64_t max);
+// Query parameter `name` as a number from 1 to `max` (a list's ids and limit): nullopt when it is
+// absent or empty, numberOutOfRange when it is anything else.
+core::Result<std::optional<std::int64_t>> queryNumber(const http::Request& r, const char* name,
+                                                      std::int64_t max = INT64_MAX);
 
 // The staff console's start page needs this capability; the layout links the console for staff
 // who hold it.

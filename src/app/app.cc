@@ -44,6 +44,8 @@
 #include "modules/cases/case_templates/template_routes.h"
 #include "modules/cases/support_settings/service_level.h"
 #include "modules/cases/support_settings/support_settings_routes.h"
+#include "modules/devices/device_integration.h"
+#include "modules/devices/device_routes.h"
 #include "modules/documents/document_integration.h"
 #include "modules/documents/document_pages.h"
 #include "modules/documents/document_routes.h"
@@ -163,6 +165,8 @@ struct App::Impl {
         payment_repo(db),
         store_repo(db),
         store_service(store_repo, document_repo, policy, audit, event_log, clock),
+        device_repo(db),
+        device_service(device_repo, policy, audit, event_log, clock),
         idempotency_repo(db),
         idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
@@ -375,6 +379,7 @@ struct App::Impl {
     cases::registerCaseKind(kinds, case_service, access_repo, audit);
     documents::registerDocumentKinds(kinds, document_service, access_repo, audit);
     documents::registerStoreKinds(kinds, store_service, audit);
+    devices::registerDeviceKind(kinds, device_service, access_repo, audit);
     integration::registerIntegrationRoutes(*guarded, kinds, db, views);
     page_state.push_back(console::registerWebhookPages(*staff_routes, *webhooks, views));
     events::registerEventsApi(*guarded, event_log, *webhooks);
@@ -389,6 +394,7 @@ struct App::Impl {
     page_state.push_back(
         cases::registerCasePages(*guarded, policy, case_service, template_service, views));
     documents::registerDocumentRoutes(*guarded, document_service, throttle);
+    devices::registerDeviceRoutes(*guarded, device_service);
     documents::registerStoreRoutes(*guarded, store_service, document_service);
     page_state.push_back(
         documents::registerStorePages(*guarded, policy, store_service, document_service, views));
@@ -453,6 +459,8 @@ struct App::Impl {
   documents::PaymentRepository payment_repo;
   documents::StoreRepository store_repo;
   documents::StoreService store_service;
+  devices::DeviceRepository device_repo;
+  devices::DeviceService device_service;
   notify::HttpClient http_client;  // the payment provider's API (outlives the provider)
   std::unique_ptr<documents::PaymentService> payments;
   integration::IdempotencyRepository idempotency_repo;

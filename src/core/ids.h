@@ -19,5 +19,6 @@ using SessionId = Id<struct SessionTag>;
 using CompanyId = Id<struct CompanyTag>;
 using CaseId = Id<struct CaseTag>;
 using DocumentId = Id<struct DocumentTag>;
+using DeviceId = Id<struct DeviceTag>;
 
 }  // namespace portico::core

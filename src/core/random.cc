@@ -31,4 +31,12 @@ std::string randomDigits(int digits) {
   return out;
 }
 
+std::string randomCode(std::size_t length, std::string_view alphabet) {
+  std::string out;
+  out.reserve(length);
+  auto n = static_cast<std::uint32_t>(alphabet.size());
+  for (std::size_t i = 0; i < length; ++i) out.push_back(alphabet[randombytes_uniform(n)]);
+  return out;
+}
+
 }  // namespace portico::core

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace portico::core {
 
@@ -18,5 +19,8 @@ std::string randomBytes(std::size_t bytes);
 
 // A uniformly random number of `digits` decimal digits, zero-padded ("042917").
 std::string randomDigits(int digits);
+
+// `length` characters, each uniformly random from `alphabet` (at most 256 distinct characters).
+std::string randomCode(std::size_t length, std::string_view alphabet);
 
 }  // namespace portico::core

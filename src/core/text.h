@@ -10,6 +10,8 @@ namespace portico::core {
 
 // URL-safe base64 without padding (RFC 4648 §5).
 std::string base64UrlEncode(std::string_view bytes);
+// The bytes that base64UrlEncode wrote as `text`; nullopt for anything else.
+std::optional<std::string> base64UrlDecode(std::string_view text);
 
 // Lower-case hex of bytes.
 std::string hexEncode(std::string_view bytes);

@@ -24,6 +24,7 @@ const std::vector<std::string_view>& eventTypes() {
                                                        "service.credentials_reset",
                                                        "domain.change_requested",
                                                        "affiliate.withdrawal_requested",
+                                                       "device.updated",
                                                        "job.status_changed",
                                                        "user.invited",
                                                        "user.joined",

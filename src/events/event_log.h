@@ -14,8 +14,9 @@
 
 namespace portico::events {
 
-// The event types an ERP may read and subscribe to (PRODUCT.md's list). Later modules emit the
-// ones that are not emitted yet.
+// The event types an ERP may read and subscribe to (PRODUCT.md's list, and device.updated: a
+// customer renamed a device or moved it to another site). Later modules emit the ones that are
+// not emitted yet.
 const std::vector<std::string_view>& eventTypes();
 bool isEventType(std::string_view type);
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "core/random.h"
 
 namespace portico::core {
@@ -75,6 +77,34 @@ TEST(TextTest, ParsesRfc3339TimesStrictly) {
         "1970-01-01T00:00:00+01:00"}) {
     EXPECT_FALSE(parseRfc3339(bad)) << bad;
   }
+}
+
+TEST(TextTest, Base64UrlDecodeReadsWhatEncodeWroteAndNothingElse) {
+  for (std::string bytes : {std::string(), std::string("a"), std::string("Grüße"),
+                            std::string("\0\xff\x10", 3), randomBytes(33)}) {
+    EXPECT_EQ(base64UrlDecode(base64UrlEncode(bytes)), bytes);
+  }
+  EXPECT_FALSE(base64UrlDecode("a+b/"));  // the standard alphabet, not the URL-safe one
+  EXPECT_FALSE(base64UrlDecode("YQ=="));  // padding
+  EXPECT_FALSE(base64UrlDecode("Y Q"));
+  EXPECT_FALSE(base64UrlDecode("Y"));  // no whole byte
+}
+
+TEST(TextTest, RandomCodesUseOnlyTheirAlphabetAndDiffer) {
+  constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::set<std::string> seen;
+  std::set<char> used;
+  for (int i = 0; i < 200; ++i) {
+    auto code = randomCode(10, kAlphabet);
+    ASSERT_EQ(code.size(), 10u);
+    for (char c : code) {
+      EXPECT_NE(kAlphabet.find(c), std::string_view::npos) << code;
+      used.insert(c);
+    }
+    seen.insert(code);
+  }
+  EXPECT_EQ(seen.size(), 200u);              // 200 codes of 49 bits each: no two alike
+  EXPECT_EQ(used.size(), kAlphabet.size());  // each character turns up in 2,000 drawn
 }
 
 }  // namespace

@@ -78,6 +78,10 @@ class CaseRepository {
   void indexForSearch(core::CaseId id);
 
   bool siteOfCompany(std::int64_t site, core::CompanyId company);
+  // The site of `company`'s device `device` (nullopt inside: it is at none); nullopt if the
+  // company has no such device.
+  std::optional<std::optional<std::int64_t>> deviceSite(std::int64_t device,
+                                                        core::CompanyId company);
   // The organization's categories, by name: {id, name}.
   std::vector<std::pair<std::int64_t, std::string>> categories(core::OrgId org);
   // The category's name, if it is one of the organization's.

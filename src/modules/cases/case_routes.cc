@@ -33,19 +33,12 @@ core::Result<CaseFilter> parseFilter(const Request& r) {
   if (!r.query()) return fail(Error::invalid("errors.access.bad_query"));
   CaseFilter f;
   f.limit = kPageSize;
-  auto id = [&](const char* name, std::int64_t max) -> core::Result<std::optional<std::int64_t>> {
-    auto v = access::queryField(r, name);
-    if (v.empty()) return std::optional<std::int64_t>();
-    auto n = core::positiveNumber(v, max);
-    if (!n) return fail(access::numberOutOfRange(name, max));
-    return n;
-  };
-  auto company = id("company_id", INT64_MAX);
-  auto site = id("site_id", INT64_MAX);
-  auto device = id("device_id", INT64_MAX);
-  auto requester = id("requester_id", INT64_MAX);
-  auto assignee = id("assignee_id", INT64_MAX);
-  auto limit = id("limit", kMaxLimit);
+  auto company = access::queryNumber(r, "company_id");
+  auto site = access::queryNumber(r, "site_id");
+  auto device = access::queryNumber(r, "device_id");
+  auto requester = access::queryNumber(r, "requester_id");
+  auto assignee = access::queryNumber(r, "assignee_id");
+  auto limit = access::queryNumber(r, "limit", kMaxLimit);
   for (const auto* v : {&company, &site, &device, &requester, &assignee, &limit}) {
     if (!*v) return fail(v->error());
   }

@@ -188,12 +188,22 @@ core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase
   c.subject = nc.subject;
   c.description = nc.description;
   c.priority = nc.priority;
-  c.device_id = nc.device_id;
-  if (nc.site_id) {
-    if (!repo_.siteOfCompany(*nc.site_id, c.company_id) || !a->seesSite(*nc.site_id)) {
+  auto site = nc.site_id;
+  if (nc.device_id) {
+    // A device of the company that the caller sees; the case is at the device's site unless it
+    // names another.
+    auto at = repo_.deviceSite(*nc.device_id, c.company_id);
+    if (!at || (!a->all_sites && (!*at || !a->seesSite(**at)))) {
+      return fail(Error::invalid("errors.cases.bad_device", "device_id"));
+    }
+    c.device_id = nc.device_id;
+    if (!site) site = *at;
+  }
+  if (site) {
+    if (!repo_.siteOfCompany(*site, c.company_id) || !a->seesSite(*site)) {
       return fail(Error::invalid("errors.cases.bad_site", "site_id"));
     }
-    c.site_id = nc.site_id;
+    c.site_id = site;
   } else if (!a->all_sites) {
     return fail(Error::invalid("errors.cases.site_required", "site_id"));
   }

@@ -27,16 +27,9 @@ core::Result<DocumentFilter> parseFilter(const Request& r, Kind kind) {
   DocumentFilter f;
   f.kind = kind;
   f.limit = kPageSize;
-  auto id = [&](const char* name, std::int64_t max) -> core::Result<std::optional<std::int64_t>> {
-    auto v = access::queryField(r, name);
-    if (v.empty()) return std::optional<std::int64_t>();
-    auto n = core::positiveNumber(v, max);
-    if (!n) return fail(access::numberOutOfRange(name, max));
-    return n;
-  };
-  auto company = id("company_id", INT64_MAX);
-  auto site = id("site_id", INT64_MAX);
-  auto limit = id("limit", kMaxLimit);
+  auto company = access::queryNumber(r, "company_id");
+  auto site = access::queryNumber(r, "site_id");
+  auto limit = access::queryNumber(r, "limit", kMaxLimit);
   for (const auto* v : {&company, &site, &limit}) {
     if (!*v) return fail(v->error());
   }

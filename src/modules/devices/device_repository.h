@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modules/devices/device.h"
+#include "storage/db.h"
+
+namespace portico::devices {
+
+// Which devices a list may show: the policy's decision, in the shape the SQL needs. A customer's
+// scope is every device of some companies and every device at some sites; staff see an
+// organization's devices, or only those of some departments' companies.
+struct Scope {
+  std::vector<std::int64_t> companies;
+  std::vector<std::int64_t> sites;
+  std::optional<core::OrgId> org;
+  std::optional<std::vector<std::int64_t>> departments;
+};
+
+// The devices table. Named SQL only; no permission logic (the service decides the scope).
+// Thread-safe: each thread uses its own connection.
+class DeviceRepository {
+ public:
+  explicit DeviceRepository(storage::Db& db) : db_(db) {}
+  storage::Connection& conn() { return db_.connection(); }
+
+  std::optional<Device> find(core::DeviceId id);
+  // The devices whose code is `code`, in any organization (a scan names none): one, or none, all
+  // but surely, since codes are drawn at random from 2^48.
+  std::vector<Device> findByCode(const std::string& code);
+  // The organization's device that the ERP knows as `external_id`.
+  std::optional<Device> findByExternalId(core::OrgId org, const std::string& external_id);
+  // The organization's device of serial `serial`.
+  std::optional<Device> findBySerial(core::OrgId org, const std::string& serial);
+  // Throws storage::ConstraintError when the serial, external id or code is taken in the
+  // organization.
+  core::DeviceId insert(const Device& d);
+  // Writes everything but the id, organization, company, code and creation time.
+  void update(const Device& d);
+  // Gives device `id` a new code. Throws storage::ConstraintError when another device of the
+  // organization has it.
+  void setCode(core::DeviceId id, const std::string& code, std::int64_t at);
+  // The scope's devices under `filter`, by name from its cursor, at most filter.limit + 1 (to
+  // tell whether another page follows). Without their properties (a list shows none).
+  std::vector<Device> list(const Scope& scope, const Filter& filter);
+
+  bool siteOfCompany(std::int64_t site, core::CompanyId company);
+  // The site of `company` that the ERP knows as `external_id`.
+  std::optional<std::int64_t> siteByExternalId(core::CompanyId company,
+                                               const std::string& external_id);
+  // The sites of `company`, by name: {id, name}.
+  std::vector<std::pair<std::int64_t, std::string>> sitesOf(core::CompanyId company);
+
+ private:
+  storage::Db& db_;
+};
+
+}  // namespace portico::devices
