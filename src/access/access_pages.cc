@@ -125,16 +125,20 @@ Response PageRenderer::render(const Context& c, const std::string& name, json da
   // Documents (My pages), for those who see agreements and orders, quotes or invoices.
   bool records = staff && Policy::staffSeesRecords(*staff);
   // The store, for members and agents who hold store.view somewhere (staff name a company).
-  bool support = records, documents = records, store = false;
+  // Devices, for those who see devices: services.view, in a membership that sees the company's
+  // records (not only their own).
+  bool support = records, documents = records, store = false, devices = records;
   for (const auto& a : records ? std::vector<CompanyAccess>{} : policy_.memberships(*c.principal)) {
     support = support || a.can(Permission::SupportView);
     documents = documents || a.can(Permission::OrdersView) || a.can(Permission::QuotesView) ||
                 a.can(Permission::InvoicesView);
     store = store || a.can(Permission::StoreView);
+    devices = devices || (a.can(Permission::ServicesView) && !a.own_records_only);
   }
   if (support) data["support_menu"] = true;
   if (documents) data["documents_menu"] = true;
   if (store) data["store_menu"] = true;
+  if (devices) data["devices_menu"] = true;
   return Response::html(status, views_.page(name, c.lang, data));
 }
 

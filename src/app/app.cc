@@ -23,6 +23,7 @@
 #include "console/console_pages.h"
 #include "console/deliveries_pages.h"
 #include "console/webhook_pages.h"
+#include "core/business_hours.h"
 #include "core/random.h"
 #include "directory/directory_api.h"
 #include "directory/directory_integration.h"
@@ -45,6 +46,7 @@
 #include "modules/cases/support_settings/service_level.h"
 #include "modules/cases/support_settings/support_settings_routes.h"
 #include "modules/devices/device_integration.h"
+#include "modules/devices/device_pages.h"
 #include "modules/devices/device_routes.h"
 #include "modules/documents/document_integration.h"
 #include "modules/documents/document_pages.h"
@@ -395,6 +397,8 @@ struct App::Impl {
         cases::registerCasePages(*guarded, policy, case_service, template_service, views));
     documents::registerDocumentRoutes(*guarded, document_service, throttle);
     devices::registerDeviceRoutes(*guarded, device_service);
+    page_state.push_back(
+        devices::registerDevicePages(*guarded, policy, device_service, views, config.public_url));
     documents::registerStoreRoutes(*guarded, store_service, document_service);
     page_state.push_back(
         documents::registerStorePages(*guarded, policy, store_service, document_service, views));
@@ -488,6 +492,97 @@ App::App(AppConfig config, const core::Clock& clock) {
 }
 
 App::~App() = default;
+
+// The devices of Acme Sverige AB at its two sites (one with a fault, one due for service) and of
+// Acme Deutschland GmbH, so that the Devices pages and their QR codes have something to show.
+void seedDemoDevices(devices::DeviceService& service, const access::Company& acme_se,
+                     const access::Company& acme_de, storage::Db& db, std::int64_t now) {
+  auto day = [now](int days) {
+    return std::optional<std::string>(
+        core::dateText(static_cast<std::int32_t>(now / 86400 + days)));
+  };
+  struct Demo {
+    const access::Company* company;
+    const char* external_id;
+    const char* name;
+    const char* serial;
+    const char* model;
+    devices::Status status;
+    const char* site;
+    std::vector<std::pair<std::string, std::string>> properties;
+    int last, next;  // days from today
+  };
+  const Demo demo[] = {
+      {&acme_se,
+       "D-1",
+       "Värmepump tak",
+       "NW-HP-20931",
+       "Northwind HP-12",
+       devices::Status::Ok,
+       "ACME-STH",
+       {{"Capacity", "12 kW"}, {"Refrigerant", "R32"}},
+       -120,
+       60},
+      {&acme_se,
+       "D-2",
+       "Kylaggregat serverrum",
+       "NW-CH-88412",
+       "Northwind CH-4",
+       devices::Status::Fault,
+       "ACME-STH",
+       {{"Capacity", "4 kW"}, {"Refrigerant", "R290"}},
+       -300,
+       -5},
+      {&acme_se,
+       "D-3",
+       "Ventilationsaggregat",
+       "NW-AH-55120",
+       "Northwind AH-900",
+       devices::Status::Attention,
+       "ACME-GBG",
+       {{"Airflow", "900 l/s"}, {"Filter", "F7"}},
+       -30,
+       150},
+      {&acme_se,
+       "D-4",
+       "Portautomatik lager",
+       "NW-GA-10077",
+       "Northwind GA-2",
+       devices::Status::Offline,
+       "ACME-GBG",
+       {{"Power", "230 V"}},
+       -400,
+       10},
+      {&acme_de,
+       "D-5",
+       "Wärmepumpe Halle 1",
+       "NW-HP-31007",
+       "Northwind HP-20",
+       devices::Status::Ok,
+       "",
+       {{"Capacity", "20 kW"}, {"Refrigerant", "R32"}},
+       -60,
+       120},
+  };
+  storage::Transaction tx(db.connection());
+  for (const auto& d : demo) {
+    devices::Upsert u;
+    u.external_id = d.external_id;
+    u.company_external_id = d.company->external_id.value_or("");
+    u.name = d.name;
+    u.serial = d.serial;
+    u.model = d.model;
+    u.status = d.status;
+    if (*d.site) u.site_external_id = d.site;
+    u.properties = d.properties;
+    u.last_service = day(d.last);
+    u.next_service = day(d.next);
+    if (auto done = service.upsert(*d.company, u); !done) {
+      throw std::runtime_error("demo: " + englishMessage(done.error()));
+    }
+  }
+  tx.commit();
+}
 
 // A few support cases with their conversation, so that the Support pages have something to show.
 namespace {
@@ -653,6 +748,8 @@ std::string App::seedDemo() {
   i.directory_repo.insertSite(
       {0, acme_se, "ACME-GBG", "Lager Göteborg", "Lindholmspiren 3\n417 56 Göteborg"});
   seedDemoStore(i.db.connection(), i.store_service, *org, now);
+  seedDemoDevices(i.device_service, *i.access_repo.findCompany(acme_se),
+                  *i.access_repo.findCompany(acme_de), i.db, now);
   out +=
       "Companies: anna@acme.example is an administrator of Acme Sverige AB and a user of Acme "
       "Deutschland GmbH; fiona@facility.example works for the agent Facility Partners AB, which "

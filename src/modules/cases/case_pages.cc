@@ -239,13 +239,25 @@ class Pages {
                  {"description", chosen("description")},
                  {"title", pages_.translate(c, "cases.open_case")}};
     if (companies.size() == 1) data["company"] = companies[0];
+    // A case about a device (from its page): the device's company, the device named.
+    auto device = core::positiveNumber(chosen("device_id"), INT64_MAX);
+    if (device && for_company) {
+      if (auto name = cases_.deviceName(*c.principal, *for_company, *device)) {
+        data["device"] = {{"id", std::to_string(*device)}, {"name", *name}};
+        for (auto& company : data["companies"]) {
+          if (company["selected"].get<bool>()) data["company"] = company;
+        }
+        data["one_company"] = data.contains("company");
+      }
+    }
     if (!error.empty()) data["error"] = error;
     return pages_.render(c, "case_new", std::move(data), status);
   }
 
   // The new-case form, for staff filled from case template `template` if one is asked for.
   Response startForm(const Request& r, const Context& c) const {
-    json posted = {{"company_id", queryField(r, "company_id")}};
+    json posted = {{"company_id", queryField(r, "company_id")},
+                   {"device_id", queryField(r, "device_id")}};
     if (auto id = core::positiveNumber(queryField(r, "template"), INT64_MAX)) {
       auto t = templates_.find(*c.principal, *id);
       if (!t || t->kind != TemplateKind::Case) {
@@ -256,7 +268,8 @@ class Pages {
                 {"description", t->body},
                 {"priority", t->priority.value_or("normal")},
                 {"category_id", t->category_id ? std::to_string(*t->category_id) : ""},
-                {"company_id", queryField(r, "company_id")}};
+                {"company_id", queryField(r, "company_id")},
+                {"device_id", queryField(r, "device_id")}};
     }
     return form(c, posted, "", 200);
   }
@@ -265,7 +278,8 @@ class Pages {
     json posted = {
         {"company_id", formField(c, "company_id")},   {"site_id", formField(c, "site_id")},
         {"category_id", formField(c, "category_id")}, {"priority", formField(c, "priority")},
-        {"subject", formField(c, "subject")},         {"description", formField(c, "description")}};
+        {"subject", formField(c, "subject")},         {"description", formField(c, "description")},
+        {"device_id", formField(c, "device_id")}};
     auto failed = [&](const Error& e) {
       return form(c, posted, pages_.message(c, e), http::statusFor(e.code));
     };
@@ -276,6 +290,10 @@ class Pages {
     if (auto site = formField(c, "site_id"); !site.empty()) {
       nc.site_id = core::positiveNumber(site, INT64_MAX);
       if (!nc.site_id) return failed(Error::invalid("errors.cases.bad_site", "site_id"));
+    }
+    if (auto device = formField(c, "device_id"); !device.empty()) {
+      nc.device_id = core::positiveNumber(device, INT64_MAX);
+      if (!nc.device_id) return failed(Error::invalid("errors.cases.bad_device", "device_id"));
     }
     if (auto p = formField(c, "priority"); !p.empty()) nc.priority = p;
     if (auto cat = formField(c, "category_id"); !cat.empty()) {

@@ -113,8 +113,8 @@ constexpr std::string_view kIndexPostgres =
     " SET public_text = EXCLUDED.public_text, notes_text = EXCLUDED.notes_text";
 
 constexpr std::string_view kSiteOfCompany = "SELECT 1 FROM sites WHERE id = ? AND company_id = ?";
-constexpr std::string_view kDeviceSite =
-    "SELECT site_id FROM devices WHERE id = ? AND company_id = ?";
+constexpr std::string_view kDevice =
+    "SELECT name, site_id FROM devices WHERE id = ? AND company_id = ?";
 constexpr std::string_view kCategories =
     "SELECT id, name FROM case_categories WHERE org_id = ? ORDER BY name, id";
 constexpr std::string_view kCategoryOfOrg =
@@ -542,12 +542,12 @@ void CaseRepository::indexForSearch(core::CaseId id) {
       .run();
 }
 
-std::optional<std::optional<std::int64_t>> CaseRepository::deviceSite(std::int64_t device,
-                                                                      core::CompanyId company) {
-  Query q(conn(), kDeviceSite);
+std::optional<CaseRepository::DeviceRef> CaseRepository::device(std::int64_t device,
+                                                                core::CompanyId company) {
+  Query q(conn(), kDevice);
   q.bind(device, company.value);
   if (!q.next()) return std::nullopt;
-  return q.getOptInt(0);
+  return DeviceRef{q.getText(0), q.getOptInt(1)};
 }
 
 bool CaseRepository::siteOfCompany(std::int64_t site, core::CompanyId company) {

@@ -78,10 +78,13 @@ class CaseRepository {
   void indexForSearch(core::CaseId id);
 
   bool siteOfCompany(std::int64_t site, core::CompanyId company);
-  // The site of `company`'s device `device` (nullopt inside: it is at none); nullopt if the
-  // company has no such device.
-  std::optional<std::optional<std::int64_t>> deviceSite(std::int64_t device,
-                                                        core::CompanyId company);
+  // `company`'s device `device` (its name and site, if it is at one); nullopt if the company has
+  // no such device.
+  struct DeviceRef {
+    std::string name;
+    std::optional<std::int64_t> site;
+  };
+  std::optional<DeviceRef> device(std::int64_t device, core::CompanyId company);
   // The organization's categories, by name: {id, name}.
   std::vector<std::pair<std::int64_t, std::string>> categories(core::OrgId org);
   // The category's name, if it is one of the organization's.

@@ -169,6 +169,22 @@ core::Result<Seen> CaseService::find(const identity::Principal& p, core::CaseId 
   return std::move(v->seen);
 }
 
+std::optional<CaseRepository::DeviceRef> CaseService::deviceFor(const access::CompanyAccess& a,
+                                                                std::int64_t device) {
+  auto d = repo_.device(device, a.company.id);
+  if (!d || (!a.all_sites && (!d->site || !a.seesSite(*d->site)))) return std::nullopt;
+  return d;
+}
+
+std::optional<std::string> CaseService::deviceName(const identity::Principal& p,
+                                                   core::CompanyId company, std::int64_t device) {
+  auto a = policy_.company(p, company);
+  if (!a || !a->can(Permission::SupportView)) return std::nullopt;
+  auto d = deviceFor(*a, device);
+  if (!d) return std::nullopt;
+  return d->name;
+}
+
 core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase& nc,
                                      const std::vector<Upload>& files) {
   auto a = policy_.company(p, nc.company_id);
@@ -192,12 +208,10 @@ core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase
   if (nc.device_id) {
     // A device of the company that the caller sees; the case is at the device's site unless it
     // names another.
-    auto at = repo_.deviceSite(*nc.device_id, c.company_id);
-    if (!at || (!a->all_sites && (!*at || !a->seesSite(**at)))) {
-      return fail(Error::invalid("errors.cases.bad_device", "device_id"));
-    }
+    auto device = deviceFor(*a, *nc.device_id);
+    if (!device) return fail(Error::invalid("errors.cases.bad_device", "device_id"));
     c.device_id = nc.device_id;
-    if (!site) site = *at;
+    if (!site) site = device->site;
   }
   if (site) {
     if (!repo_.siteOfCompany(*site, c.company_id) || !a->seesSite(*site)) {

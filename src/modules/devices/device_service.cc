@@ -46,6 +46,7 @@ Seen DeviceService::seen(const identity::Principal& p, const access::CompanyAcce
     s.may_rotate = staff && access::Policy::staffMay(*staff, access::StaffCapability::Customers) &&
                    access::Policy::staffReaches(*staff, a.company);
   }
+  s.may_unplace = s.may_manage && (s.staff || a.all_sites);
   if (s.may_manage) {
     for (auto& site : repo_.sitesOf(d.company_id)) {
       if (a.all_sites || a.seesSite(site.first)) s.sites.push_back(std::move(site));

@@ -23,6 +23,7 @@ struct Seen {
   bool may_manage = false;     // may rename it and move it (devices.manage)
   bool may_rotate = false;     // may give it a new code (staff who administer the customer)
   bool may_open_case = false;  // may open a case on it (support.open)
+  bool may_unplace = false;    // may_manage, and may say it is at none of the sites
   // The company's sites the caller may move it to ({id, name}, by name), when may_manage.
   std::vector<std::pair<std::int64_t, std::string>> sites;
 };
