@@ -396,7 +396,7 @@ struct App::Impl {
     page_state.push_back(
         cases::registerCasePages(*guarded, policy, case_service, template_service, views));
     documents::registerDocumentRoutes(*guarded, document_service, throttle);
-    devices::registerDeviceRoutes(*guarded, device_service);
+    devices::registerDeviceRoutes(*guarded, device_service, config.public_url);
     page_state.push_back(
         devices::registerDevicePages(*guarded, policy, device_service, views, config.public_url));
     documents::registerStoreRoutes(*guarded, store_service, document_service);

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/qr.h"
 #include "core/random.h"
 #include "core/text.h"
 #include "identity/totp.h"
@@ -266,7 +267,7 @@ core::Result<TotpEnrolment> IdentityService::enrollTotp(const Principal& p, cons
   repo_.setTotpPending(p.user.id, secrets_.seal(secret));
   audit_.record(actor(origin, p.user.id), {"mfa.totp.enrolment_started", {}, {}, {}, "{}"});
   auto uri = Totp::otpauthUri(kIssuer, p.user.email, secret);
-  return TotpEnrolment{Totp::base32(secret), uri, qrSvg(uri)};
+  return TotpEnrolment{Totp::base32(secret), uri, core::qrSvg(uri, "QR code")};
 }
 
 std::string IdentityService::finishMfa(const Principal& p) {

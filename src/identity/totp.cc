@@ -1,7 +1,6 @@
 #include "identity/totp.h"
 
 #include <liboath/oath.h>
-#include <qrencode.h>
 #include <sodium.h>
 
 #include <cstdlib>
@@ -86,31 +85,6 @@ std::string Totp::otpauthUri(std::string_view issuer, std::string_view account,
   std::string label = http::percentEncode(issuer) + ":" + http::percentEncode(account);
   return "otpauth://totp/" + label + "?secret=" + base32(secret) +
          "&issuer=" + http::percentEncode(issuer) + "&algorithm=SHA1&digits=6&period=30";
-}
-
-std::string qrSvg(std::string_view text) {
-  std::string input(text);
-  std::unique_ptr<QRcode, decltype(&QRcode_free)> qr(
-      QRcode_encodeString8bit(input.c_str(), 0, QR_ECLEVEL_M), &QRcode_free);
-  if (!qr) {
-    throw std::runtime_error("QR encoding failed");
-  }
-  const int quiet = 4;
-  const int size = qr->width + 2 * quiet;
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +
-                    std::to_string(size) + " " + std::to_string(size) +
-                    "\" width=\"220\" height=\"220\" shape-rendering=\"crispEdges\" role=\"img\" "
-                    "aria-label=\"QR code\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"
-                    "<path fill=\"#000\" d=\"";
-  for (int y = 0; y < qr->width; ++y) {
-    for (int x = 0; x < qr->width; ++x) {
-      if (qr->data[y * qr->width + x] & 1) {
-        svg += "M" + std::to_string(x + quiet) + " " + std::to_string(y + quiet) + "h1v1h-1z";
-      }
-    }
-  }
-  svg += "\"/></svg>";
-  return svg;
 }
 
 }  // namespace portico::identity

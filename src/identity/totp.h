@@ -34,7 +34,4 @@ class Totp {
                                 std::string_view secret);
 };
 
-// An SVG image of the QR code of `text` (libqrencode), dark modules on white, with a quiet zone.
-std::string qrSvg(std::string_view text);
-
 }  // namespace portico::identity

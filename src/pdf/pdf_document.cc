@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/qr.h"
+
 namespace portico::pdf {
 namespace {
 
@@ -65,8 +67,8 @@ struct Document::State {
   }
 };
 
-Document::Document(const Metadata& m) : s_(std::make_unique<State>()) {
-  s_->surface = cairo_pdf_surface_create_for_stream(append, &s_->bytes, kWidth, kHeight);
+Document::Document(const Metadata& m, double width, double height) : s_(std::make_unique<State>()) {
+  s_->surface = cairo_pdf_surface_create_for_stream(append, &s_->bytes, width, height);
   if (cairo_surface_status(s_->surface) != CAIRO_STATUS_SUCCESS) {
     throw std::runtime_error("pdf: cannot create a PDF surface");
   }
@@ -120,6 +122,27 @@ void Document::fill(double x, double y, double w, double h, double gray) {
   cairo_save(s_->cr);
   cairo_set_source_rgb(s_->cr, gray, gray, gray);
   cairo_rectangle(s_->cr, x, y, w, h);
+  cairo_fill(s_->cr);
+  cairo_restore(s_->cr);
+}
+
+void Document::qr(double x, double y, double size, std::string_view text) {
+  auto code = core::qrEncode(text);
+  constexpr int kQuiet = 4;
+  double module = size / (code.width + 2 * kQuiet);
+  fill(x, y, size, size, 1);
+  cairo_save(s_->cr);
+  cairo_set_source_rgb(s_->cr, 0, 0, 0);
+  for (int row = 0; row < code.width; ++row) {
+    for (int col = 0; col < code.width; ++col) {
+      if (code.at(col, row)) {
+        cairo_rectangle(s_->cr, x + (col + kQuiet) * module, y + (row + kQuiet) * module, module,
+                        module);
+      }
+    }
+  }
+  // One fill for all modules: adjacent squares leave no hairline between them.
+  cairo_set_antialias(s_->cr, CAIRO_ANTIALIAS_NONE);
   cairo_fill(s_->cr);
   cairo_restore(s_->cr);
 }

@@ -25,15 +25,18 @@ struct TextStyle {
   double gray = 0;
 };
 
-// A PDF of A4 pages drawn in points from the top left (x to the right, y down), with text laid
-// out by pango (real shaping: any script, right-to-left included) in the DejaVu fonts. Not
-// thread-safe; one per rendering (each thread may render its own at once).
+// A PDF of pages (A4 unless told) drawn in points from the top left (x to the right, y down),
+// with text laid out by pango (real shaping: any script, right-to-left included) in the DejaVu
+// fonts. Not thread-safe; one per rendering (each thread may render its own at once).
 class Document {
  public:
   static constexpr double kWidth = 595.28;  // A4, points
   static constexpr double kHeight = 841.89;
 
-  explicit Document(const Metadata& m);
+  static constexpr double kPointsPerMm = 72 / 25.4;
+
+  // Every page `width` × `height` points.
+  explicit Document(const Metadata& m, double width = kWidth, double height = kHeight);
   ~Document();
   Document(const Document&) = delete;
   Document& operator=(const Document&) = delete;
@@ -49,6 +52,9 @@ class Document {
   void line(double x1, double y1, double x2, double y2, double width = 0.5, double gray = 0);
   // A rectangle filled in grey level `gray`.
   void fill(double x, double y, double w, double h, double gray);
+  // The QR code of `text` (core::qrEncode), `size` points square with its quiet zone inside,
+  // top left at (x, y): black modules on white.
+  void qr(double x, double y, double size, std::string_view text);
   // A PNG image scaled to fit `max_w` × `max_h` (keeping its proportions), top left at (x, y).
   // False (and nothing drawn) for bytes that are not a PNG.
   bool image(double x, double y, double max_w, double max_h, std::string_view png);

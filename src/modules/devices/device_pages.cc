@@ -3,10 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "access/access_pages.h"
+#include "core/qr.h"
 #include "core/text.h"
 #include "http/error_response.h"
 #include "http/url.h"
-#include "identity/totp.h"
 #include "modules/devices/device_routes.h"
 
 namespace portico::devices {
@@ -40,6 +40,14 @@ class Pages {
   void registerAll(identity::GuardedRoutes& routes) {
     routes.page("GET", "/devices", Access::SignedIn,
                 [this](Request& r, Context& c) { return list(r, c); });
+    routes.page(
+        "GET", "/devices/labels.pdf", Access::SignedIn,
+        [this](Request& r, Context& c) {
+          auto pdf = labelsDownload(r, c, service_, public_url_);
+          if (!pdf) return pages_.error(c, pdf.error());
+          return std::move(*pdf);
+        },
+        http::Execution::Worker);
     routes.page("GET", "/devices/{id}", Access::SignedIn,
                 [this](Request& r, Context& c) { return show(r, c, "", 200); });
     routes.page("POST", "/devices/{id}", Access::SignedIn,
@@ -105,7 +113,21 @@ class Pages {
                       {"needs_attention", d.status != Status::Ok},
                       {"next_service", orNull(d.next_service)}});
     }
+    // Printing labels: the companies where the caller manages devices (staff: the one filtered).
+    json label_companies = json::array();
+    auto printable = service_.labelCompanies(*c.principal);
+    if (printable.empty() && f->company) {
+      if (auto name = service_.mayPrintLabels(*c.principal, *f->company)) {
+        printable.emplace_back(f->company->value, *name);
+      }
+    }
+    for (const auto& [id, name] : printable) {
+      label_companies.push_back(
+          {{"value", id}, {"label", name}, {"selected", f->company && f->company->value == id}});
+    }
     json data = {{"title", pages_.translate(c, "devices.title")},
+                 {"label_companies", label_companies},
+                 {"may_print", !label_companies.empty()},
                  {"statuses", statuses},
                  {"companies", companies},
                  {"has_companies", !companies.empty()},
@@ -152,7 +174,8 @@ class Pages {
         {"code", grouped(d.code)},
         {"scan_path", "/d/" + d.code},
         // Inline, so that it prints with the page; the image's text alternative is the code.
-        {"qr_svg", identity::qrSvg(public_url_ + "/d/" + d.code)},
+        {"qr_svg", core::qrSvg(public_url_ + "/d/" + d.code,
+                               pages_.text(c, {"devices.qr_label", {{"code", grouped(d.code)}}}))},
         {"cases_link", "/cases?device_id=" + id},
         {"open_case_link",
          seen->may_open_case ? json("/cases/new?company_id=" + std::to_string(d.company_id.value) +

@@ -41,6 +41,7 @@ constexpr std::string_view kSetCode =
 constexpr std::string_view kSiteOfCompany = "SELECT 1 FROM sites WHERE id = ? AND company_id = ?";
 constexpr std::string_view kSiteExternal =
     "SELECT id FROM sites WHERE company_id = ? AND external_id = ?";
+constexpr std::string_view kOrganizationName = "SELECT name FROM organizations WHERE id = ?";
 constexpr std::string_view kSitesOf =
     "SELECT id, name FROM sites WHERE company_id = ? ORDER BY name, id";
 
@@ -187,6 +188,12 @@ std::optional<std::int64_t> DeviceRepository::siteByExternalId(core::CompanyId c
   q.bind(company.value, external_id);
   if (!q.next()) return std::nullopt;
   return q.getInt(0);
+}
+
+std::string DeviceRepository::organizationName(core::OrgId org) {
+  Query q(conn(), kOrganizationName);
+  q.bind(org.value);
+  return q.next() ? q.getText(0) : std::string();
 }
 
 std::vector<std::pair<std::int64_t, std::string>> DeviceRepository::sitesOf(

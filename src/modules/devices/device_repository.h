@@ -51,6 +51,8 @@ class DeviceRepository {
   // The site of `company` that the ERP knows as `external_id`.
   std::optional<std::int64_t> siteByExternalId(core::CompanyId company,
                                                const std::string& external_id);
+  // The organization's name ("" if there is none of that id).
+  std::string organizationName(core::OrgId org);
   // The sites of `company`, by name: {id, name}.
   std::vector<std::pair<std::int64_t, std::string>> sitesOf(core::CompanyId company);
 

@@ -2,6 +2,7 @@
 
 #include "access/access_pages.h"
 #include "core/text.h"
+#include "http/download.h"
 #include "http/error_response.h"
 #include "modules/devices/device_json.h"
 
@@ -69,7 +70,37 @@ core::Result<Filter> parseFilter(const Request& r) {
   return f;
 }
 
-void registerDeviceRoutes(identity::GuardedRoutes& routes, DeviceService& devices) {
+core::Result<Response> labelsDownload(const Request& r, const Context& c, DeviceService& devices,
+                                      const std::string& public_url) {
+  if (!r.query()) return fail(Error::invalid("errors.access.bad_query"));
+  auto company = access::queryNumber(r, "company_id");
+  if (!company) return fail(company.error());
+  if (!*company) return fail(Error::invalid("errors.devices.company_required", "company_id"));
+  auto site = access::queryNumber(r, "site_id");
+  if (!site) return fail(site.error());
+  auto format = LabelFormat::Sheet;
+  if (auto v = access::queryField(r, "format"); !v.empty()) {
+    auto parsed = parseLabelFormat(v);
+    if (!parsed) return fail(Error::invalid("errors.devices.bad_label_format", "format"));
+    format = *parsed;
+  }
+  auto set = devices.labels(*c.principal, {core::CompanyId{**company}, *site});
+  if (!set) return fail(set.error());
+  if (set->devices.empty()) return fail(Error::notFound("errors.devices.no_labels"));
+  return http::download(renderLabels(set->devices, format, set->vendor, public_url),
+                        "application/pdf", "device-labels.pdf", "");
+}
+
+void registerDeviceRoutes(identity::GuardedRoutes& routes, DeviceService& devices,
+                          const std::string& public_url) {
+  routes.api(
+      "GET", "/api/v1/devices/labels.pdf", Access::SignedIn,
+      [&devices, public_url](Request& r, Context& c) {
+        auto pdf = labelsDownload(r, c, devices, public_url);
+        if (!pdf) return http::jsonError(pdf.error());
+        return std::move(*pdf);
+      },
+      http::Execution::Worker);
   routes.api("GET", "/api/v1/devices", Access::SignedIn, [&devices](Request& r, Context& c) {
     auto f = parseFilter(r);
     if (!f) return http::jsonError(f.error());

@@ -197,6 +197,66 @@ core::Result<Seen> DeviceService::rotateCode(const identity::Principal& p, core:
   return find(p, id);
 }
 
+core::Result<access::CompanyAccess> DeviceService::labelling(const identity::Principal& p,
+                                                             core::CompanyId company) {
+  auto a = policy_.company(p, company);
+  if (!a || !a->can(Permission::ServicesView) ||
+      (a->own_records_only && a->basis != Basis::Staff)) {
+    return fail(Error::notFound("errors.devices.no_such_company"));
+  }
+  if (!a->can(Permission::DevicesManage) || a->basis == Basis::Agent) {
+    return fail(Error::forbidden("errors.devices.may_not_manage"));
+  }
+  return std::move(*a);
+}
+
+std::optional<std::string> DeviceService::mayPrintLabels(const identity::Principal& p,
+                                                         core::CompanyId company) {
+  auto a = labelling(p, company);
+  if (!a) return std::nullopt;
+  return a->company.name;
+}
+
+core::Result<LabelSet> DeviceService::labels(const identity::Principal& p, const LabelRequest& r) {
+  auto a = labelling(p, r.company);
+  if (!a) return fail(a.error());
+  bool every_site = a->basis == Basis::Staff || a->all_sites;
+  if (r.site_id &&
+      (!repo_.siteOfCompany(*r.site_id, r.company) || (!every_site && !a->seesSite(*r.site_id)))) {
+    return fail(Error::invalid("errors.devices.bad_site", "site_id"));
+  }
+  Scope scope;
+  if (every_site) {
+    scope.companies.push_back(r.company.value);
+  } else {
+    scope.sites = a->sites;
+  }
+  Filter f;
+  f.company = r.company;
+  f.site_id = r.site_id;
+  f.limit = static_cast<int>(kMaxLabels);
+  LabelSet out;
+  out.devices = repo_.list(scope, f);
+  if (out.devices.size() > kMaxLabels) {
+    return fail(Error::invalid("errors.devices.too_many_labels", "site_id")
+                    .with("max", std::to_string(kMaxLabels)));
+  }
+  out.vendor = repo_.organizationName(a->company.org_id);
+  return out;
+}
+
+std::vector<std::pair<std::int64_t, std::string>> DeviceService::labelCompanies(
+    const identity::Principal& p) {
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  for (const auto& a : policy_.memberships(p)) {
+    if (a.can(Permission::ServicesView) && a.can(Permission::DevicesManage) &&
+        a.basis == Basis::Membership && !a.own_records_only) {
+      out.emplace_back(a.company.id.value, a.company.name);
+    }
+  }
+  return out;
+}
+
 bool DeviceService::maySee(const identity::Principal& p) {
   auto staff = policy_.staff(p);
   if (staff && access::Policy::staffSeesRecords(*staff)) return true;

@@ -12,6 +12,7 @@
 #include "events/event_log.h"
 #include "identity/user.h"
 #include "modules/devices/device.h"
+#include "modules/devices/device_labels.h"
 #include "modules/devices/device_repository.h"
 
 namespace portico::devices {
@@ -26,6 +27,16 @@ struct Seen {
   bool may_unplace = false;    // may_manage, and may say it is at none of the sites
   // The company's sites the caller may move it to ({id, name}, by name), when may_manage.
   std::vector<std::pair<std::int64_t, std::string>> sites;
+};
+
+// Which devices to print labels for: a company's, or those at one of its sites.
+struct LabelRequest {
+  core::CompanyId company;
+  std::optional<std::int64_t> site_id;
+};
+struct LabelSet {
+  std::vector<Device> devices;  // by name
+  std::string vendor;           // the organization's name, printed on every label
 };
 
 struct Upserted {
@@ -68,6 +79,16 @@ class DeviceService {
   // ("device.code_rotated").
   core::Result<Seen> rotateCode(const identity::Principal& p, core::DeviceId id,
                                 const audit::Actor& actor);
+  // The devices of r.company (at r.site_id) whose labels the caller may print: devices.manage in
+  // the company (NotFound if the caller does not see it, Forbidden without the permission; an
+  // agent never), those at the sites the caller sees. InvalidInput naming site_id for a site
+  // that is not the company's or that the caller does not see, or for more than kMaxLabels.
+  core::Result<LabelSet> labels(const identity::Principal& p, const LabelRequest& r);
+  // The company's name if the caller may print its labels (as labels() decides).
+  std::optional<std::string> mayPrintLabels(const identity::Principal& p, core::CompanyId company);
+  // The companies whose labels the caller may print through a membership ({id, name}, by name);
+  // staff name the company in the list's filter.
+  std::vector<std::pair<std::int64_t, std::string>> labelCompanies(const identity::Principal& p);
   // True if the caller holds services.view somewhere (or reads customers' records as staff):
   // whether the menu names devices.
   bool maySee(const identity::Principal& p);
@@ -84,6 +105,9 @@ class DeviceService {
   core::Result<Upserted> upsert(const access::Company& company, const Upsert& u);
 
  private:
+  // The caller's access to `company` if it may print its labels (see labels()).
+  core::Result<access::CompanyAccess> labelling(const identity::Principal& p,
+                                                core::CompanyId company);
   // The caller's access to `d`'s company if it may see `d`.
   std::optional<access::CompanyAccess> seeing(const identity::Principal& p, const Device& d);
   core::Result<Scope> scope(const identity::Principal& p, const Filter& filter);

@@ -2,12 +2,11 @@
 // organization's letterhead (read back with poppler's pdftotext), in the record's language,
 // frozen at the first print of an invoice or a sent quote, or the ERP's own; and the document
 // settings that feed the letterhead.
-#include <cstdio>
-#include <fstream>
 #include <regex>
 
 #include "core/text.h"
 #include "modules/documents/document_fixture.h"
+#include "support/pdf_text.h"
 
 namespace portico::testing {
 namespace {
@@ -38,16 +37,7 @@ class DocumentPdfTest : public DocumentTest {
   // What `tool` (poppler's) says of a PDF; by default its text, as pdftotext reads it (its -layout
   // keeps each line together).
   std::string text(const std::string& pdf, const std::string& tool = "pdftotext -layout") {
-    auto file = server.dir() + "/read.pdf";
-    std::ofstream(file, std::ios::binary) << pdf;
-    std::string out;
-    auto to_stdout = tool.starts_with("pdftotext") ? " -" : "";
-    FILE* p = popen((tool + " '" + file + "'" + to_stdout + " 2>&1").c_str(), "r");
-    if (!p) return out;
-    char buf[4096];
-    for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    pclose(p);
-    return out;
+    return popplerRead(server.dir(), pdf, tool);
   }
   bool has(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
