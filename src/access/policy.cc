@@ -99,6 +99,50 @@ bool Policy::staffMay(const StaffRole& staff, StaffCapability capability) {
 
 bool Policy::staffSeesRecords(const StaffRole& staff) { return staff.role != "personnel"; }
 
+std::optional<RecordScope> Policy::recordScope(const identity::Principal& p, Permission view,
+                                               std::optional<core::CompanyId> company,
+                                               OwnRecords own) {
+  RecordScope scope;
+  auto staff_role = staff(p);
+  if (staff_role && staffSeesRecords(*staff_role)) {
+    if (company) {
+      auto a = this->company(p, *company);
+      if (!a || a->basis != Basis::Staff || !a->can(view)) return std::nullopt;
+    }
+    scope.org = staff_role->org_id;
+    if (staff_role->role == "department_admin") scope.departments = staff_role->departments;
+    return scope;
+  }
+  bool found = !company;
+  for (const auto& a : memberships(p)) {
+    if (!a.can(view) || (a.own_records_only && own == OwnRecords::None)) continue;
+    if (company && a.company.id != *company) continue;
+    found = true;
+    auto& companies = a.own_records_only ? scope.own_companies : scope.companies;
+    auto& sites = a.own_records_only ? scope.own_sites : scope.sites;
+    if (a.all_sites) {
+      companies.push_back(a.company.id.value);
+    } else {
+      sites.insert(sites.end(), a.sites.begin(), a.sites.end());
+    }
+  }
+  if (!found) return std::nullopt;
+  return scope;
+}
+
+std::optional<CompanyAccess> Policy::recordAccess(const identity::Principal& p, Permission view,
+                                                  core::CompanyId company,
+                                                  std::optional<std::int64_t> site,
+                                                  std::optional<core::UserId> owner,
+                                                  OwnRecords own) {
+  auto a = this->company(p, company);
+  if (!a || !a->can(view)) return std::nullopt;
+  if (a->basis == Basis::Staff) return a;
+  if (!a->all_sites && (!site || !a->seesSite(*site))) return std::nullopt;
+  if (a->own_records_only && (own == OwnRecords::None || owner != p.user.id)) return std::nullopt;
+  return a;
+}
+
 bool Policy::staffReaches(const StaffRole& staff, const Company& company) {
   if (staff.org_id != company.org_id) return false;
   if (staff.role != "department_admin") return true;

@@ -61,6 +61,23 @@ struct Explanation {
   std::vector<ExplainStep> steps;
 };
 
+// Which records of a kind a list may show a caller, as the policy decides it, in the shape the
+// SQL needs (storage::ListSql::customerScope): a customer's scope is the union of its four lists
+// (each may be empty); staff see an organization's records, or only those of some departments'
+// companies.
+struct RecordScope {
+  std::vector<std::int64_t> companies;      // every record of these companies
+  std::vector<std::int64_t> sites;          // every record at these sites
+  std::vector<std::int64_t> own_companies;  // the caller's own records in these companies
+  std::vector<std::int64_t> own_sites;      // … and at these sites
+  std::optional<core::OrgId> org;           // staff: every record of the organization …
+  std::optional<std::vector<std::int64_t>> departments;  // … in these departments' companies
+};
+// What a membership that sees only its own records (CompanyAccess::own_records_only) sees of a
+// kind: its own records (those it placed, requested or opened), or none of that kind at all
+// (records that are the company's and nobody's own: devices, visits).
+enum class OwnRecords { Own, None };
+
 // The one authorization policy: what a principal may see and do in which company, and what a
 // staff member may do in the console. Every handler that touches a company's records asks it.
 // Thread-safe. A user's memberships are cached per thread and checked against the access
@@ -102,6 +119,21 @@ class Policy {
   // True if the staff role reads the records (the *.view permissions) of the customers it
   // reaches: every role but personnel.
   static bool staffSeesRecords(const StaffRole& staff);
+  // The records of the kind that `view` guards which a list may show the caller: staff who read
+  // records, their organization's (a department administrator's: their departments'); anyone
+  // else those of the companies and sites where they hold `view`, as `own` says for memberships
+  // that see only their own records. Narrowed to `company` when given: nullopt if the caller does
+  // not hold `view` there (callers answer 404).
+  std::optional<RecordScope> recordScope(const identity::Principal& p, Permission view,
+                                         std::optional<core::CompanyId> company, OwnRecords own);
+  // The caller's access to a record of the kind that `view` guards, of `company`, at `site`
+  // (none: at no site), placed by `owner`, if the caller may see it: `view` there, and unless
+  // staff the site in scope (a record at no site: for those who see every site) and, for a
+  // membership that sees only its own records, as `own` says. nullopt otherwise (404).
+  std::optional<CompanyAccess> recordAccess(const identity::Principal& p, Permission view,
+                                            core::CompanyId company,
+                                            std::optional<std::int64_t> site,
+                                            std::optional<core::UserId> owner, OwnRecords own);
   // True if the staff member reaches `company` in the console: same organization, and for a
   // department administrator one of their departments.
   static bool staffReaches(const StaffRole& staff, const Company& company);

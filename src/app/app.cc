@@ -58,6 +58,8 @@
 #include "modules/documents/store/store_pages.h"
 #include "modules/documents/store/store_routes.h"
 #include "modules/emails/email_routes.h"
+#include "modules/service_jobs/service_job_integration.h"
+#include "modules/service_jobs/service_job_routes.h"
 #include "notify/http_client.h"
 #include "notify/mailer.h"
 #include "notify/sms.h"
@@ -169,6 +171,8 @@ struct App::Impl {
         store_service(store_repo, document_repo, policy, audit, event_log, clock),
         device_repo(db),
         device_service(device_repo, policy, audit, event_log, clock),
+        service_job_repo(db),
+        service_job_service(service_job_repo, policy, clock),
         idempotency_repo(db),
         idempotency(idempotency_repo, clock, secrets) {
     storage::migrate(db, storage::builtinMigrations());
@@ -382,6 +386,7 @@ struct App::Impl {
     documents::registerDocumentKinds(kinds, document_service, access_repo, audit);
     documents::registerStoreKinds(kinds, store_service, audit);
     devices::registerDeviceKind(kinds, device_service, access_repo, audit);
+    service_jobs::registerServiceJobKind(kinds, service_job_service, access_repo, audit);
     integration::registerIntegrationRoutes(*guarded, kinds, db, views);
     page_state.push_back(console::registerWebhookPages(*staff_routes, *webhooks, views));
     events::registerEventsApi(*guarded, event_log, *webhooks);
@@ -397,6 +402,7 @@ struct App::Impl {
         cases::registerCasePages(*guarded, policy, case_service, template_service, views));
     documents::registerDocumentRoutes(*guarded, document_service, throttle);
     devices::registerDeviceRoutes(*guarded, device_service, config.public_url);
+    service_jobs::registerServiceJobRoutes(*guarded, service_job_service);
     page_state.push_back(
         devices::registerDevicePages(*guarded, policy, device_service, views, config.public_url));
     documents::registerStoreRoutes(*guarded, store_service, document_service);
@@ -465,6 +471,8 @@ struct App::Impl {
   documents::StoreService store_service;
   devices::DeviceRepository device_repo;
   devices::DeviceService device_service;
+  service_jobs::ServiceJobRepository service_job_repo;
+  service_jobs::ServiceJobService service_job_service;
   notify::HttpClient http_client;  // the payment provider's API (outlives the provider)
   std::unique_ptr<documents::PaymentService> payments;
   integration::IdempotencyRepository idempotency_repo;

@@ -20,5 +20,6 @@ using CompanyId = Id<struct CompanyTag>;
 using CaseId = Id<struct CaseTag>;
 using DocumentId = Id<struct DocumentTag>;
 using DeviceId = Id<struct DeviceTag>;
+using ServiceJobId = Id<struct ServiceJobTag>;
 
 }  // namespace portico::core

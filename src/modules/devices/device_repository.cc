@@ -146,7 +146,7 @@ std::vector<Device> DeviceRepository::list(const Scope& scope, const Filter& f) 
     }
   } else {
     s.customerScope("v.company_id", "v.site_id", scope.companies, scope.sites, {}, {},
-                    [](ListSql&) {});
+                    [](ListSql&) {});  // OwnRecords::None: the own lists are empty
   }
   if (f.company) s.sql(" AND v.company_id = ?").arg(f.company->value);
   if (f.site_id) s.sql(" AND v.site_id = ?").arg(*f.site_id);

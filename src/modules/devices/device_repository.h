@@ -5,20 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "access/policy.h"
 #include "modules/devices/device.h"
 #include "storage/db.h"
 
 namespace portico::devices {
 
-// Which devices a list may show: the policy's decision, in the shape the SQL needs. A customer's
-// scope is every device of some companies and every device at some sites; staff see an
-// organization's devices, or only those of some departments' companies.
-struct Scope {
-  std::vector<std::int64_t> companies;
-  std::vector<std::int64_t> sites;
-  std::optional<core::OrgId> org;
-  std::optional<std::vector<std::int64_t>> departments;
-};
+// Which devices a list may show: the policy's decision (no own records: a device is nobody's).
+using Scope = access::RecordScope;
 
 // The devices table. Named SQL only; no permission logic (the service decides the scope).
 // Thread-safe: each thread uses its own connection.

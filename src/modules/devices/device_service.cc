@@ -28,12 +28,8 @@ nlohmann::json siteJson(const Device& d) {
 
 std::optional<access::CompanyAccess> DeviceService::seeing(const identity::Principal& p,
                                                            const Device& d) {
-  auto a = policy_.company(p, d.company_id);
-  if (!a || !a->can(Permission::ServicesView)) return std::nullopt;
-  if (a->basis == Basis::Staff) return a;
-  if (a->own_records_only) return std::nullopt;
-  if (!a->all_sites && (!d.site_id || !a->seesSite(*d.site_id))) return std::nullopt;
-  return a;
+  return policy_.recordAccess(p, Permission::ServicesView, d.company_id, d.site_id, std::nullopt,
+                              access::OwnRecords::None);
 }
 
 Seen DeviceService::seen(const identity::Principal& p, const access::CompanyAccess& a, Device d) {
@@ -57,32 +53,10 @@ Seen DeviceService::seen(const identity::Principal& p, const access::CompanyAcce
 }
 
 core::Result<Scope> DeviceService::scope(const identity::Principal& p, const Filter& filter) {
-  Scope scope;
-  auto staff = policy_.staff(p);
-  if (staff && access::Policy::staffSeesRecords(*staff)) {
-    if (filter.company) {
-      auto a = policy_.company(p, *filter.company);
-      if (!a || a->basis != Basis::Staff) {
-        return fail(Error::notFound("errors.devices.no_such_company"));
-      }
-    }
-    scope.org = staff->org_id;
-    if (staff->role == "department_admin") scope.departments = staff->departments;
-    return scope;
-  }
-  bool found = !filter.company;
-  for (const auto& a : policy_.memberships(p)) {
-    if (!a.can(Permission::ServicesView) || a.own_records_only) continue;
-    if (filter.company && a.company.id != *filter.company) continue;
-    found = true;
-    if (a.all_sites) {
-      scope.companies.push_back(a.company.id.value);
-    } else {
-      scope.sites.insert(scope.sites.end(), a.sites.begin(), a.sites.end());
-    }
-  }
-  if (!found) return fail(Error::notFound("errors.devices.no_such_company"));
-  return scope;
+  auto scope =
+      policy_.recordScope(p, Permission::ServicesView, filter.company, access::OwnRecords::None);
+  if (!scope) return fail(Error::notFound("errors.devices.no_such_company"));
+  return std::move(*scope);
 }
 
 core::Result<Page> DeviceService::list(const identity::Principal& p, const Filter& filter) {

@@ -5,22 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "access/policy.h"
 #include "modules/documents/document.h"
 #include "storage/db.h"
 
 namespace portico::documents {
 
-// Which records a list may show: the policy's decision, in the shape the SQL needs. A customer's
-// scope is the union of its four lists (each may be empty); staff see an organization's records,
-// or only those of some departments' companies.
-struct DocumentScope {
-  std::vector<std::int64_t> companies;      // every record of these companies
-  std::vector<std::int64_t> sites;          // every record at these sites
-  std::vector<std::int64_t> own_companies;  // the user's own records (placed, requested) in these
-  std::vector<std::int64_t> own_sites;      // … and at these sites
+// Which records a list may show: the policy's decision (the own records are those the user placed
+// or requested), and whose own records they are.
+struct DocumentScope : access::RecordScope {
   core::UserId user;
-  std::optional<core::OrgId> org;  // staff: every record of the organization …
-  std::optional<std::vector<std::int64_t>> departments;  // … in these departments' companies
 };
 
 // The documents tables. Named SQL only; no permission logic (the service decides the scope).

@@ -54,35 +54,10 @@ std::string DocumentService::today() const { return core::utcDateText(clock_.now
 
 core::Result<DocumentScope> DocumentService::scope(const identity::Principal& p,
                                                    const DocumentFilter& filter) {
-  DocumentScope scope;
-  scope.user = p.user.id;
-  auto permission = viewPermission(filter.kind);
-  auto staff = policy_.staff(p);
-  if (staff && access::Policy::staffSeesRecords(*staff)) {
-    if (filter.company) {
-      auto a = policy_.company(p, *filter.company);
-      if (!a || a->basis != Basis::Staff)
-        return fail(Error::notFound("errors.documents.no_such_company"));
-    }
-    scope.org = staff->org_id;
-    if (staff->role == "department_admin") scope.departments = staff->departments;
-    return scope;
-  }
-  bool found = !filter.company;
-  for (const auto& a : policy_.memberships(p)) {
-    if (!a.can(permission)) continue;
-    if (filter.company && a.company.id != *filter.company) continue;
-    found = true;
-    auto& companies = a.own_records_only ? scope.own_companies : scope.companies;
-    auto& sites = a.own_records_only ? scope.own_sites : scope.sites;
-    if (a.all_sites) {
-      companies.push_back(a.company.id.value);
-    } else {
-      sites.insert(sites.end(), a.sites.begin(), a.sites.end());
-    }
-  }
-  if (!found) return fail(Error::notFound("errors.documents.no_such_company"));
-  return scope;
+  auto scope =
+      policy_.recordScope(p, viewPermission(filter.kind), filter.company, access::OwnRecords::Own);
+  if (!scope) return fail(Error::notFound("errors.documents.no_such_company"));
+  return DocumentScope{std::move(*scope), p.user.id};
 }
 
 core::Result<DocumentPage> DocumentService::list(const identity::Principal& p,
@@ -115,12 +90,12 @@ core::Result<DocumentPage> DocumentService::list(const identity::Principal& p,
 
 std::optional<access::CompanyAccess> DocumentService::seeing(const identity::Principal& p,
                                                              const Document& d) {
-  auto a = policy_.company(p, d.company_id);
-  if (!a || !a->can(viewPermission(d.kind))) return std::nullopt;
-  if (a->basis == Basis::Staff) return a;
-  if (d.kind == Kind::Quote && d.status == "draft") return std::nullopt;
-  if (!a->all_sites && (!d.site_id || !a->seesSite(*d.site_id))) return std::nullopt;
-  if (a->own_records_only && d.owner != p.user.id) return std::nullopt;
+  auto a = policy_.recordAccess(p, viewPermission(d.kind), d.company_id, d.site_id, d.owner,
+                                access::OwnRecords::Own);
+  // Draft quotes are the vendor's alone.
+  if (a && a->basis != Basis::Staff && d.kind == Kind::Quote && d.status == "draft") {
+    return std::nullopt;
+  }
   return a;
 }
 
