@@ -5,7 +5,7 @@
 # PostgreSQL (a throw-away cluster of their own, never the system's). dpkg-dev and file let CPack
 # find the Debian package's library dependencies (make deb). cairo and pango render the PDFs (with
 # the DejaVu fonts, and WenQuanYi for Chinese, Japanese and Korean); poppler-utils' pdftotext reads
-# them back in the tests.
+# them back in the tests, and zbar-tools' zbarimg scans the QR codes of the devices' labels.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -16,7 +16,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libkainjow-mustache-dev libgtest-dev libgmock-dev libexpected-dev libhowardhinnant-date-dev tzdata
   john-data chromium oathtool python3 nginx curl
-  libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei poppler-utils
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei poppler-utils zbar-tools
   dpkg-dev file
   clang libclang-rt-14-dev
 )

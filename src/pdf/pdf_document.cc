@@ -5,6 +5,7 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 
 #include "core/qr.h"
@@ -129,22 +130,30 @@ void Document::fill(double x, double y, double w, double h, double gray) {
 void Document::qr(double x, double y, double size, std::string_view text) {
   auto code = core::qrEncode(text);
   constexpr int kQuiet = 4;
-  double module = size / (code.width + 2 * kQuiet);
-  fill(x, y, size, size, 1);
-  cairo_save(s_->cr);
-  cairo_set_source_rgb(s_->cr, 0, 0, 0);
-  for (int row = 0; row < code.width; ++row) {
-    for (int col = 0; col < code.width; ++col) {
-      if (code.at(col, row)) {
-        cairo_rectangle(s_->cr, x + (col + kQuiet) * module, y + (row + kQuiet) * module, module,
-                        module);
-      }
+  int side = code.width + 2 * kQuiet;
+  // An image of one pixel a module, scaled up without smoothing: each code is one small image in
+  // the PDF (a few hundred bytes) rather than hundreds of rectangles to write and compress.
+  auto* img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side);
+  cairo_surface_flush(img);
+  auto* pixels = cairo_image_surface_get_data(img);
+  int stride = cairo_image_surface_get_stride(img);
+  for (int row = 0; row < side; ++row) {
+    auto* line = reinterpret_cast<std::uint32_t*>(pixels + row * stride);
+    for (int col = 0; col < side; ++col) {
+      int r = row - kQuiet, c = col - kQuiet;
+      bool dark = r >= 0 && c >= 0 && r < code.width && c < code.width && code.at(c, r);
+      line[col] = dark ? 0x000000u : 0xFFFFFFu;
     }
   }
-  // One fill for all modules: adjacent squares leave no hairline between them.
-  cairo_set_antialias(s_->cr, CAIRO_ANTIALIAS_NONE);
-  cairo_fill(s_->cr);
+  cairo_surface_mark_dirty(img);
+  cairo_save(s_->cr);
+  cairo_translate(s_->cr, x, y);
+  cairo_scale(s_->cr, size / side, size / side);
+  cairo_set_source_surface(s_->cr, img, 0, 0);
+  cairo_pattern_set_filter(cairo_get_source(s_->cr), CAIRO_FILTER_NEAREST);
+  cairo_paint(s_->cr);
   cairo_restore(s_->cr);
+  cairo_surface_destroy(img);
 }
 
 bool Document::image(double x, double y, double max_w, double max_h, std::string_view png) {

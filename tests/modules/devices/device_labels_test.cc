@@ -3,8 +3,10 @@
 // and only of the devices they see. Read back with poppler's pdftotext and pdfinfo.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "modules/devices/device_fixture.h"
 #include "support/pdf_text.h"
@@ -46,6 +48,26 @@ TEST_F(DeviceLabelsTest, ASheetHoldsFourteenLabelsWithNameSerialCodeAndVendor) {
   EXPECT_EQ(text.find("Olga"), std::string::npos);
   // The same devices print the same bytes.
   EXPECT_EQ(call("GET", labels(ofA()), ada).body, r.body);
+}
+
+TEST_F(DeviceLabelsTest, EveryQrCodeScansAsTheDevicesAddress) {
+  std::vector<std::string> codes;
+  for (int i = 0; i < 14; ++i) codes.push_back(device("D" + std::to_string(10 + i))["code"]);
+  auto r = call("GET", labels(ofA()), ada);
+  ASSERT_EQ(r.status, 200) << r.body;
+  // The sheet as a printer would have it (300 dpi), scanned as a phone would.
+  auto sheet = server.dir() + "/sheet";
+  std::ofstream(sheet + ".pdf", std::ios::binary) << r.body;
+  auto scan =
+      commandOutput("pdftoppm -png -r 300 -f 1 -l 1 -singlefile '" + sheet + ".pdf' '" + sheet +
+                    "' && zbarimg -q --raw -Sdisable -Sqrcode.enable '" + sheet + ".png'");
+  for (const auto& code : codes) {
+    EXPECT_NE(scan.find("/d/" + code + "\n"), std::string::npos) << code << "\n" << scan;
+  }
+  // Fourteen codes, each once (zbarimg may also say things on its standard error).
+  std::size_t found = 0;
+  for (auto at = scan.find("/d/"); at != std::string::npos; at = scan.find("/d/", at + 1)) ++found;
+  EXPECT_EQ(found, 14u) << scan;
 }
 
 TEST_F(DeviceLabelsTest, TapeLabelsAreOneA62MmPageEach) {
