@@ -125,8 +125,8 @@ Response PageRenderer::render(const Context& c, const std::string& name, json da
   // Documents (My pages), for those who see agreements and orders, quotes or invoices.
   bool records = staff && Policy::staffSeesRecords(*staff);
   // The store, for members and agents who hold store.view somewhere (staff name a company).
-  // Devices, for those who see devices: services.view, in a membership that sees the company's
-  // records (not only their own).
+  // Devices and service visits, for those who see them: services.view, in a membership that sees
+  // the company's records (not only their own).
   bool support = records, documents = records, store = false, devices = records;
   for (const auto& a : records ? std::vector<CompanyAccess>{} : policy_.memberships(*c.principal)) {
     support = support || a.can(Permission::SupportView);

@@ -59,6 +59,7 @@
 #include "modules/documents/store/store_routes.h"
 #include "modules/emails/email_routes.h"
 #include "modules/service_jobs/service_job_integration.h"
+#include "modules/service_jobs/service_job_pages.h"
 #include "modules/service_jobs/service_job_routes.h"
 #include "notify/http_client.h"
 #include "notify/mailer.h"
@@ -403,6 +404,8 @@ struct App::Impl {
     documents::registerDocumentRoutes(*guarded, document_service, throttle);
     devices::registerDeviceRoutes(*guarded, device_service, config.public_url);
     service_jobs::registerServiceJobRoutes(*guarded, service_job_service);
+    page_state.push_back(
+        service_jobs::registerServiceJobPages(*guarded, policy, service_job_service, views));
     page_state.push_back(
         devices::registerDevicePages(*guarded, policy, device_service, views, config.public_url));
     documents::registerStoreRoutes(*guarded, store_service, document_service);

@@ -177,6 +177,7 @@ class Pages {
         {"qr_svg", core::qrSvg(public_url_ + "/d/" + d.code,
                                pages_.text(c, {"devices.qr_label", {{"code", grouped(d.code)}}}))},
         {"cases_link", "/cases?device_id=" + id},
+        {"jobs_link", "/jobs?device_id=" + id},
         {"open_case_link",
          seen->may_open_case ? json("/cases/new?company_id=" + std::to_string(d.company_id.value) +
                                     "&device_id=" + id)

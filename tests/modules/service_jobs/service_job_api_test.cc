@@ -215,5 +215,47 @@ TEST_F(ServiceJobApiTest, ADevicesVisitsAreFoundByTheDevice) {
             std::vector<std::int64_t>{with["id"]});
 }
 
+TEST_F(ServiceJobApiTest, APersonReadsTheVisitsAtTheirSitesOnTheirPages) {
+  auto d =
+      call(
+          "POST", "/api/v1/integration/devices", key,
+          {{"external_id", "D1"}, {"company_external_id", "A"}, {"name", "Pump"}, {"serial", "P1"}})
+          .json();
+  auto visit = job("W1", {{"title", "Filter change"},
+                          {"personnel_email", "tove@vendor.example"},
+                          {"device_external_ids", {"D1"}},
+                          {"notes", "Bring the long ladder"},
+                          {"parts", {{{"description", "Filter F7"}, {"quantity", "2"}}}}});
+  job("B1", {{"company_external_id", "B"}, {"site_external_id", "S-B"}, {"title", "Olga's visit"}});
+  auto b = signIn("bob@a.example", bob_secret);
+  EXPECT_NE(b.get("/").body.find("href=\"/jobs\""), std::string::npos);
+  auto list = b.get("/jobs");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_NE(list.body.find("Filter change"), std::string::npos);
+  EXPECT_NE(list.body.find("Tove Tekniker"), std::string::npos);
+  EXPECT_EQ(list.body.find("Olga"), std::string::npos);
+  EXPECT_NE(b.get("/jobs?q=nothing-like-this").body.find("No visit matches these filters."),
+            std::string::npos);
+  auto id = std::to_string(visit["id"].get<std::int64_t>());
+  auto page = b.get("/jobs/" + id);
+  ASSERT_EQ(page.status, 200) << page.body;
+  for (const char* text : {"Street 1, S-N", "openstreetmap.org/search?query=",
+                           "Bring the long ladder", "Filter F7", "Scheduled"}) {
+    EXPECT_NE(page.body.find(text), std::string::npos) << text;
+  }
+  auto device = std::to_string(d["id"].get<std::int64_t>());
+  EXPECT_NE(page.body.find("href=\"/devices/" + device + "\""), std::string::npos);
+  // The device's visits, from its page.
+  EXPECT_NE(b.get("/devices/" + device).body.find("href=\"/jobs?device_id=" + device + "\""),
+            std::string::npos);
+  EXPECT_NE(b.get("/jobs?device_id=" + device).body.find("Filter change"), std::string::npos);
+  // Another company's visit, or one without services.view: not found.
+  auto theirs = listed(olga, "/api/v1/jobs")[0];
+  EXPECT_EQ(b.get("/jobs/" + std::to_string(theirs)).status, 404);
+  setBob({{"permissions", {"support.view"}}});
+  EXPECT_EQ(b.get("/jobs/" + id).status, 404);
+  EXPECT_EQ(b.get("/cases").body.find("href=\"/jobs\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace portico::testing
