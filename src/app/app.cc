@@ -595,6 +595,71 @@ void seedDemoDevices(devices::DeviceService& service, const access::Company& acm
   tx.commit();
 }
 
+// Service visits at Acme Sverige AB's sites: one done last month, the fault's repair tomorrow, the
+// yearly service next month.
+void seedDemoJobs(service_jobs::ServiceJobService& service, const access::Company& acme_se,
+                  storage::Db& db, std::int64_t now) {
+  auto day = (now / 86400) * 86400;
+  struct Demo {
+    const char* external_id;
+    const char* number;
+    const char* title;
+    const char* site;
+    int days;
+    service_jobs::Status status;
+    std::vector<std::string> devices;
+    const char* notes;
+  };
+  const Demo demo[] = {
+      {"J-1",
+       "SV-2001",
+       "Byte av filter",
+       "ACME-GBG",
+       -30,
+       service_jobs::Status::Done,
+       {"D-3"},
+       "Filter F7 bytt, flödet kontrollerat."},
+      {"J-2",
+       "SV-2002",
+       "Felsökning kylaggregat",
+       "ACME-STH",
+       1,
+       service_jobs::Status::Scheduled,
+       {"D-2"},
+       ""},
+      {"J-3",
+       "SV-2003",
+       "Årlig service värmepump",
+       "ACME-STH",
+       30,
+       service_jobs::Status::Scheduled,
+       {"D-1"},
+       ""},
+  };
+  storage::Transaction tx(db.connection());
+  for (const auto& d : demo) {
+    service_jobs::Upsert u;
+    u.external_id = d.external_id;
+    u.company_external_id = acme_se.external_id.value_or("");
+    u.number = d.number;
+    u.title = d.title;
+    u.site_external_id = d.site;
+    u.window_start = day + d.days * 86400 + 8 * 3600;
+    u.window_end = u.window_start + 3 * 3600;
+    u.status = d.status;
+    u.device_external_ids = d.devices;
+    if (*d.notes) u.notes = d.notes;
+    if (d.status == service_jobs::Status::Done) {
+      u.minutes_spent = 75;
+      u.parts = std::vector<service_jobs::Part>{{"Filter F7 592×592", "2"}};
+    }
+    if (auto done = service.upsert(acme_se, u); !done) {
+      throw std::runtime_error("demo: " + englishMessage(done.error()));
+    }
+  }
+  tx.commit();
+}
+
 // A few support cases with their conversation, so that the Support pages have something to show.
 namespace {
 void seedDemoCases(storage::Db& db, cases::CaseRepository& repo,
@@ -761,6 +826,7 @@ std::string App::seedDemo() {
   seedDemoStore(i.db.connection(), i.store_service, *org, now);
   seedDemoDevices(i.device_service, *i.access_repo.findCompany(acme_se),
                   *i.access_repo.findCompany(acme_de), i.db, now);
+  seedDemoJobs(i.service_job_service, *i.access_repo.findCompany(acme_se), i.db, now);
   out +=
       "Companies: anna@acme.example is an administrator of Acme Sverige AB and a user of Acme "
       "Deutschland GmbH; fiona@facility.example works for the agent Facility Partners AB, which "
