@@ -169,10 +169,15 @@ core::Result<Seen> CaseService::find(const identity::Principal& p, core::CaseId 
   return std::move(v->seen);
 }
 
-std::optional<CaseRepository::DeviceRef> CaseService::deviceFor(const access::CompanyAccess& a,
+std::optional<CaseRepository::DeviceRef> CaseService::deviceFor(const identity::Principal& p,
+                                                                core::CompanyId company,
                                                                 std::int64_t device) {
-  auto d = repo_.device(device, a.company.id);
-  if (!d || (!a.all_sites && (!d->site || !a.seesSite(*d->site)))) return std::nullopt;
+  auto d = repo_.device(device, company);
+  // Seen as the devices' pages see it: services.view there, and its site in scope.
+  if (!d || !policy_.recordAccess(p, Permission::ServicesView, company, d->site, std::nullopt,
+                                  access::OwnRecords::None)) {
+    return std::nullopt;
+  }
   return d;
 }
 
@@ -180,7 +185,7 @@ std::optional<std::string> CaseService::deviceName(const identity::Principal& p,
                                                    core::CompanyId company, std::int64_t device) {
   auto a = policy_.company(p, company);
   if (!a || !a->can(Permission::SupportView)) return std::nullopt;
-  auto d = deviceFor(*a, device);
+  auto d = deviceFor(p, company, device);
   if (!d) return std::nullopt;
   return d->name;
 }
@@ -208,7 +213,7 @@ core::Result<Seen> CaseService::open(const identity::Principal& p, const NewCase
   if (nc.device_id) {
     // A device of the company that the caller sees; the case is at the device's site unless it
     // names another.
-    auto device = deviceFor(*a, *nc.device_id);
+    auto device = deviceFor(p, c.company_id, *nc.device_id);
     if (!device) return fail(Error::invalid("errors.cases.bad_device", "device_id"));
     c.device_id = nc.device_id;
     if (!site) site = device->site;

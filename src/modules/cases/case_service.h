@@ -114,8 +114,8 @@ class CaseService {
   // The categories the caller may choose for a new case: those of the organizations of the
   // companies in openable(), by name ({id, name}).
   std::vector<std::pair<std::int64_t, std::string>> categories(const identity::Principal& p);
-  // The name of `company`'s device `device` if the caller sees it there (support.view, and its
-  // site): what the form to open a case about it shows.
+  // The name of `company`'s device `device` if the caller may open cases there and see the device
+  // (deviceFor): what the form to open a case about it shows.
   std::optional<std::string> deviceName(const identity::Principal& p, core::CompanyId company,
                                         std::int64_t device);
   // True if openable() has a company (without reading any sites).
@@ -143,10 +143,10 @@ class CaseService {
   int closeResolved();
 
  private:
-  // `a`'s company's device `device` if the caller sees its site (a device at no site: those who
-  // see every site).
-  std::optional<CaseRepository::DeviceRef> deviceFor(const access::CompanyAccess& a,
-                                                     std::int64_t device);
+  // `company`'s device `device` if the caller may see it (access::Policy::recordAccess with
+  // services.view: its site in scope; never for a membership that sees only its own records).
+  std::optional<CaseRepository::DeviceRef> deviceFor(const identity::Principal& p,
+                                                     core::CompanyId company, std::int64_t device);
   // The caller's standing towards `c`, or nullopt if they may not see it.
   std::optional<Seen> standing(const identity::Principal& p, const Case& c);
   // Case `id` with the caller's standing: NotFound if they may not see it.

@@ -60,7 +60,7 @@ struct Cursor {
 std::string cursorText(const Cursor& c);
 std::optional<Cursor> parseCursor(std::string_view text);
 
-inline constexpr std::size_t kMaxQuery = 200;  // bytes of ?q=
+inline constexpr std::size_t kMaxQuery = 200;  // characters of ?q=
 inline constexpr int kMaxLimit = 200;
 inline constexpr int kPageSize = 50;
 

@@ -36,6 +36,8 @@ constexpr std::string_view kInsert =
 constexpr std::string_view kUpdate =
     "UPDATE devices SET site_id = ?, external_id = ?, name = ?, serial = ?, model = ?, status = ?,"
     " properties = ?, last_service = ?, next_service = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kRename =
+    "UPDATE devices SET name = ?, site_id = ?, updated_at = ? WHERE id = ?";
 constexpr std::string_view kSetCode =
     "UPDATE devices SET code = ?, code_rotated_at = ?, updated_at = ? WHERE id = ?";
 constexpr std::string_view kSiteOfCompany = "SELECT 1 FROM sites WHERE id = ? AND company_id = ?";
@@ -130,6 +132,10 @@ void DeviceRepository::update(const Device& d) {
       .bind(d.site_id, d.external_id, d.name, d.serial, d.model, statusName(d.status),
             propertiesText(d), d.last_service, d.next_service, d.updated_at, d.id.value)
       .run();
+}
+
+void DeviceRepository::rename(const Device& d) {
+  Query(conn(), kRename).bind(d.name, d.site_id, d.updated_at, d.id.value).run();
 }
 
 void DeviceRepository::setCode(core::DeviceId id, const std::string& code, std::int64_t at) {

@@ -34,6 +34,8 @@ class DeviceRepository {
   core::DeviceId insert(const Device& d);
   // Writes everything but the id, organization, company, code and creation time.
   void update(const Device& d);
+  // Writes the name, site and updated_at that a person changed (nothing the ERP writes).
+  void rename(const Device& d);
   // Gives device `id` a new code. Throws storage::ConstraintError when another device of the
   // organization has it.
   void setCode(core::DeviceId id, const std::string& code, std::int64_t at);

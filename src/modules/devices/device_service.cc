@@ -60,7 +60,10 @@ core::Result<Scope> DeviceService::scope(const identity::Principal& p, const Fil
 }
 
 core::Result<Page> DeviceService::list(const identity::Principal& p, const Filter& filter) {
-  if (filter.query.size() > kMaxQuery) {
+  if (!core::isCleanUtf8(filter.query)) {
+    return fail(Error::invalid("errors.devices.bad_query", "q"));
+  }
+  if (core::codePointCount(filter.query) > kMaxQuery) {
     return fail(Error::invalid("errors.devices.query_too_long", "q")
                     .with("max", std::to_string(kMaxQuery)));
   }
@@ -128,11 +131,14 @@ core::Result<Seen> DeviceService::update(const identity::Principal& p, core::Dev
       d.site_id = site;
     }
   }
+  if (!change.name && !change.site_id) {
+    return fail(Error::invalid("errors.devices.nothing_to_change"));
+  }
   if (changed.empty()) return found;
   d.updated_at = clock_.now();
   {
     storage::Transaction tx(repo_.conn());
-    repo_.update(d);
+    repo_.rename(d);  // only what changed here: what the ERP wrote meanwhile stays
     nlohmann::json data = {
         {"id", d.id.value},
         {"external_id", d.external_id ? nlohmann::json(*d.external_id) : nlohmann::json(nullptr)},

@@ -33,6 +33,20 @@ bool mayMove(Status from, Status to) {
   return static_cast<int>(to) == static_cast<int>(from) + 1;
 }
 
+bool sameVisit(const Job& a, const Job& b) {
+  auto parts = [](const Job& j) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& p : j.parts) out.emplace_back(p.description, p.quantity);
+    return out;
+  };
+  return a.site_id == b.site_id && a.external_id == b.external_id && a.number == b.number &&
+         a.title == b.title && a.description == b.description && a.status == b.status &&
+         a.window_start == b.window_start && a.window_end == b.window_end &&
+         a.personnel_id == b.personnel_id && a.case_id == b.case_id &&
+         a.device_ids == b.device_ids && a.notes == b.notes && a.minutes_spent == b.minutes_spent &&
+         parts(a) == parts(b) && a.signed_by == b.signed_by && a.signed_at == b.signed_at;
+}
+
 std::string cursorText(const Cursor& c) {
   return std::to_string(c.window_start) + "." + std::to_string(c.id);
 }

@@ -57,6 +57,10 @@ struct Job {
   std::int64_t updated_at = 0;
 };
 
+// True if `a` and `b` say the same of the visit (everything but ids' names, revision and times of
+// writing): an upsert that changes nothing leaves the job, and its revision, as they are.
+bool sameVisit(const Job& a, const Job& b);
+
 // Where a page of a list starts: after the job of this window start and id (newest first).
 struct Cursor {
   std::int64_t window_start = 0;
@@ -66,7 +70,7 @@ struct Cursor {
 std::string cursorText(const Cursor& c);
 std::optional<Cursor> parseCursor(std::string_view text);
 
-inline constexpr std::size_t kMaxQuery = 200;
+inline constexpr std::size_t kMaxQuery = 200;  // characters of ?q=
 inline constexpr int kMaxLimit = 200;
 inline constexpr int kPageSize = 50;
 

@@ -42,7 +42,10 @@ core::Result<Scope> ServiceJobService::scope(const identity::Principal& p, const
 }
 
 core::Result<Page> ServiceJobService::list(const identity::Principal& p, const Filter& filter) {
-  if (filter.query.size() > kMaxQuery) {
+  if (!core::isCleanUtf8(filter.query)) {
+    return fail(Error::invalid("errors.service_jobs.bad_query", "q"));
+  }
+  if (core::codePointCount(filter.query) > kMaxQuery) {
     return fail(Error::invalid("errors.service_jobs.query_too_long", "q")
                     .with("max", std::to_string(kMaxQuery)));
   }
@@ -120,6 +123,8 @@ core::Result<Upserted> ServiceJobService::upsert(const access::Company& company,
   if (u.notes) j.notes = *u.notes;
   if (u.minutes_spent) j.minutes_spent = *u.minutes_spent;
   if (u.parts) j.parts = *u.parts;
+  // Nothing new (a nightly re-sync): the job, and the revision a technician's app holds, stay.
+  if (existing && sameVisit(*existing, j)) return Upserted{std::move(*existing), false};
   auto now = clock_.now();
   j.updated_at = now;
   try {

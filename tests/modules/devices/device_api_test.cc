@@ -268,10 +268,14 @@ TEST_F(DeviceApiTest, ABadChangeIsRefusedAndChangesNothing) {
   EXPECT_EQ(d["name"], "Heat pump D1");
   EXPECT_EQ(d["site_id"], north);
   EXPECT_EQ(events("device.updated").size(), 0u);
-  // A manager who sees only North cannot move the device to South, nor take it off every site.
+  EXPECT_EQ(call("PATCH", path(id), ada, json::object()).status, 400);
+  // A manager who sees only North cannot move the device to South, nor take it off every site,
+  // nor change a device at South at all (not found).
+  auto at_south = deviceId("S1", {{"site_external_id", "S-S"}});
   setBob({{"sites", json::array({north})}});
   EXPECT_EQ(call("PATCH", path(id), bob, {{"site_id", south}}).status, 400);
   EXPECT_EQ(call("PATCH", path(id), bob, {{"site_id", nullptr}}).status, 400);
+  EXPECT_EQ(call("PATCH", path(at_south), bob, {{"name", "Mine"}}).status, 404);
   EXPECT_EQ(call("GET", path(id), ada).json()["site_id"], north);
 }
 
@@ -341,7 +345,41 @@ TEST_F(DeviceApiTest, ACaseOpenedOnADeviceIsAtTheDevicesSite) {
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_EQ(r.json()["error"]["field"], "device_id");
   }
+  // Support cases alone (no services.view): no device to name, and none to learn of by trying.
+  setBob({{"sites", "all"}, {"role", "support_user"}});
+  r = call("POST", "/api/v1/cases", bob,
+           {{"company_id", company},
+            {"subject", "Noisy"},
+            {"description", "It rattles"},
+            {"device_id", at_north}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["error"]["field"], "device_id");
   EXPECT_EQ(server.scalar("SELECT count(*) FROM cases"), 1);
+}
+
+TEST_F(DeviceApiTest, AnotherOrganizationsCodeNamesNothingHere) {
+  server.initOrganization("Rival", "owner@rival.example");
+  auto rival_key = *server.app().createApiKey("Rival", "ERP");
+  ASSERT_EQ(call("POST", "/api/v1/integration/companies", rival_key,
+                 {{"external_id", "R1"}, {"name", "Rival customer"}})
+                .status,
+            201);
+  auto r = call("POST", "/api/v1/integration/devices", rival_key,
+                {{"external_id", "D1"},
+                 {"company_external_id", "R1"},
+                 {"name", "Theirs"},
+                 {"serial", "SN-D1"}});  // the same external id and serial as ours may be
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto theirs = r.json();
+  auto ours = device("D1");
+  EXPECT_NE(theirs["code"], ours["code"]);
+  for (const auto& token : {ada, support}) {
+    EXPECT_EQ(
+        call("GET", "/api/v1/devices/by-code/" + theirs["code"].get<std::string>(), token).status,
+        404);
+    EXPECT_EQ(call("GET", path(theirs["id"].get<std::int64_t>()), token).status, 404);
+  }
+  EXPECT_EQ(listed(support, "/api/v1/devices"), std::vector<std::int64_t>{ours["id"]});
 }
 
 }  // namespace

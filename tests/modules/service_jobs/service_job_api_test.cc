@@ -114,7 +114,19 @@ TEST_F(ServiceJobApiTest, TheErpWritesAVisitWithItsTechnicianCaseAndDevices) {
   EXPECT_EQ(j["device_ids"], json::array());
   EXPECT_EQ(j["parts"].size(), 1u);
   EXPECT_EQ(j["revision"], 2);
-  EXPECT_EQ(server.scalar("SELECT count(*) FROM audit_log WHERE event LIKE 'job.%'"), 2);
+  // The same record again (a re-sync): nothing changes, the revision neither.
+  r = upsert({{"external_id", "W1"},
+              {"company_external_id", "A"},
+              {"number", "J-100"},
+              {"title", "Annual service (moved)"},
+              {"site_external_id", "S-S"},
+              {"window_start", at(48)},
+              {"window_end", at(50)},
+              {"status", "en_route"}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["revision"], 2);
+  // Every write of the ERP is in the audit log, the one that changed nothing too.
+  EXPECT_EQ(server.scalar("SELECT count(*) FROM audit_log WHERE event LIKE 'job.%'"), 3);
 }
 
 TEST_F(ServiceJobApiTest, AFaultyRecordIsRefusedNamingItsFieldAndWritesNothing) {
