@@ -36,8 +36,8 @@ constexpr std::string_view kInsert =
 constexpr std::string_view kUpdate =
     "UPDATE devices SET site_id = ?, external_id = ?, name = ?, serial = ?, model = ?, status = ?,"
     " properties = ?, last_service = ?, next_service = ?, updated_at = ? WHERE id = ?";
-constexpr std::string_view kRename =
-    "UPDATE devices SET name = ?, site_id = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kSetName = "UPDATE devices SET name = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kSetSite = "UPDATE devices SET site_id = ?, updated_at = ? WHERE id = ?";
 constexpr std::string_view kSetCode =
     "UPDATE devices SET code = ?, code_rotated_at = ?, updated_at = ? WHERE id = ?";
 constexpr std::string_view kSiteOfCompany = "SELECT 1 FROM sites WHERE id = ? AND company_id = ?";
@@ -134,8 +134,9 @@ void DeviceRepository::update(const Device& d) {
       .run();
 }
 
-void DeviceRepository::rename(const Device& d) {
-  Query(conn(), kRename).bind(d.name, d.site_id, d.updated_at, d.id.value).run();
+void DeviceRepository::rename(const Device& d, bool name, bool site) {
+  if (name) Query(conn(), kSetName).bind(d.name, d.updated_at, d.id.value).run();
+  if (site) Query(conn(), kSetSite).bind(d.site_id, d.updated_at, d.id.value).run();
 }
 
 void DeviceRepository::setCode(core::DeviceId id, const std::string& code, std::int64_t at) {

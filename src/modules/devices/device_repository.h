@@ -34,8 +34,9 @@ class DeviceRepository {
   core::DeviceId insert(const Device& d);
   // Writes everything but the id, organization, company, code and creation time.
   void update(const Device& d);
-  // Writes the name, site and updated_at that a person changed (nothing the ERP writes).
-  void rename(const Device& d);
+  // Writes d.name (`name`) and/or d.site_id (`site`), and d.updated_at: what a person changed,
+  // and nothing else, so that what the ERP wrote meanwhile stays.
+  void rename(const Device& d, bool name, bool site);
   // Gives device `id` a new code. Throws storage::ConstraintError when another device of the
   // organization has it.
   void setCode(core::DeviceId id, const std::string& code, std::int64_t at);

@@ -138,7 +138,7 @@ core::Result<Seen> DeviceService::update(const identity::Principal& p, core::Dev
   d.updated_at = clock_.now();
   {
     storage::Transaction tx(repo_.conn());
-    repo_.rename(d);  // only what changed here: what the ERP wrote meanwhile stays
+    repo_.rename(d, changed.contains("name"), changed.contains("site_id"));
     nlohmann::json data = {
         {"id", d.id.value},
         {"external_id", d.external_id ? nlohmann::json(*d.external_id) : nlohmann::json(nullptr)},
