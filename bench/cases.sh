@@ -461,15 +461,7 @@ if ((WITH_PG)); then
 fi
 # One request at a time (after one not counted): what a call costs without a queue in front.
 declare -A ALONE_OF=()
-for name in "${NAMES[@]}"; do
-  curl -s -o /dev/null -H "Authorization: Bearer ${TOKEN_OF[$name]}" "${URL_OF[$name]}" || true
-  samples=()
-  for ((k = 0; k < 5; k++)); do
-    samples+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer ${TOKEN_OF[$name]}" "${URL_OF[$name]}" |
-      awk '{ printf "%.2f", $1 * 1000 }')")
-  done
-  ALONE_OF[$name]="$(median "${samples[@]}")"
-done
+for name in "${NAMES[@]}"; do ALONE_OF[$name]="$(alone_ms "${TOKEN_OF[$name]}" "${URL_OF[$name]}" 5)"; done
 log "every URL answers 200; the pages hold $PAGE cases ($EMAIL: $ANNA_CASES cases, $ANNA_OPEN open, $SEARCH_ANNA with \"$SEARCH_WORD\")"
 
 # ---------------------------------------------------------------- load
@@ -485,7 +477,6 @@ check_after_runs
 # ---------------------------------------------------------------- summary
 summarize_runs # RPS P99 RPS_RANGE P99_RANGE, PER_RUN, SPREAD
 declare -A RATIO=() WHAT_OF=()
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = (b > 0 ? a / b : 0); printf (r > 0 && r < 0.1 ? "%.3f" : "%.2f"), r }'; }
 for db in "${DBS[@]}"; do
   s="$(short "$db")"
   for kind in "${KINDS[@]}"; do RATIO[$s-$kind]="$(ratio "${RPS[$s-$kind]}" "${RPS[$s-me]}")"; done

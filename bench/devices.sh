@@ -126,7 +126,6 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b - a }'; }
 short() { if [[ "$1" == sqlite ]]; then echo sqlite; else echo pg; fi; }
 label() { if [[ "$1" == sqlite ]]; then echo SQLite; else echo PostgreSQL; fi; }
 lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = (b > 0 ? a / b : 0); printf (r > 0 && r < 0.1 ? "%.3f" : "%.2f"), r }'; }
 
 # ---------------------------------------------------------------- the data set
 # The devices' codes: the 10 base-29 digits (most significant first) of i * 7^18 mod 29^10, a
@@ -337,15 +336,7 @@ if ((WITH_PG)); then
 fi
 # One request at a time (after one not counted): what a call costs without a queue in front.
 declare -A ALONE_OF=()
-for name in "${NAMES[@]}"; do
-  curl -s -o /dev/null -H "Authorization: Bearer ${TOKEN_OF[$name]}" "${URL_OF[$name]}" || true
-  samples=()
-  for ((k = 0; k < 5; k++)); do
-    samples+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer ${TOKEN_OF[$name]}" "${URL_OF[$name]}" |
-      awk '{ printf "%.2f", $1 * 1000 }')")
-  done
-  ALONE_OF[$name]="$(median "${samples[@]}")"
-done
+for name in "${NAMES[@]}"; do ALONE_OF[$name]="$(alone_ms "${TOKEN_OF[$name]}" "${URL_OF[$name]}" 5)"; done
 log "every URL answers 200; the pages hold $PAGE devices ($EMAIL: $(thousands "$ANNA_DEVICES") devices, $ANNA_FAULT with a fault)"
 
 # ---------------------------------------------------------------- the label sheet
@@ -355,14 +346,6 @@ wait_quiet || QUIET_OK=0
 IDLE_BUSY=$LAST_BUSY; IDLE_STEAL=$LAST_STEAL
 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
 PDFINFO="$(command -v pdfinfo 2>/dev/null || true)"
-pdf_get() { # token url out -> prints ms; checks 200, application/pdf and the %PDF- header
-  local t status type
-  read -r status type t < <(curl -s -o "$3" -w '%{http_code} %{content_type} %{time_total}\n' \
-    -H "Authorization: Bearer $1" "$2" || true)
-  [[ "$status" == 200 && "$type" == application/pdf* && "$(head -c 5 "$3")" == "%PDF-" ]] ||
-    die "GET ${2#http://*/} answered $status $type: $(head -c 200 "$3")"
-  awk -v t="$t" 'BEGIN { printf "%.2f", t * 1000 }'
-}
 declare -A LABELS_PATH_OF=() PDF_MED_OF=() PDF_MAX_OF=() PDF_BYTES_OF=() PDF_PAGES_OF=()
 for db in "${DBS[@]}"; do
   s="$(short "$db")"

@@ -616,18 +616,7 @@ done
 
 # One request at a time (after one not counted): what a call costs without a queue in front.
 declare -A ALONE_OF=()
-alone_ms() { # token url n: the median of n requests' total time in ms
-  local k samples=()
-  for ((k = 0; k < $3; k++)); do
-    samples+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $1" "$2" |
-      awk '{ printf "%.2f", $1 * 1000 }')")
-  done
-  median "${samples[@]}"
-}
-for name in "${NAMES[@]}"; do
-  curl -s -o /dev/null -H "Authorization: Bearer ${TOKEN_OF[$name]}" "${URL_OF[$name]}" || true
-  ALONE_OF[$name]="$(alone_ms "${TOKEN_OF[$name]}" "${URL_OF[$name]}" 5)"
-done
+for name in "${NAMES[@]}"; do ALONE_OF[$name]="$(alone_ms "${TOKEN_OF[$name]}" "${URL_OF[$name]}" 5)"; done
 
 # ---------------------------------------------------------------- PDFs
 QUIET_OK=1
@@ -636,14 +625,6 @@ wait_quiet || QUIET_OK=0
 IDLE_BUSY=$LAST_BUSY; IDLE_STEAL=$LAST_STEAL
 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A PDF_MED_OF=() PDF_MAX_OF=() PDF_BYTES_OF=() FROZEN_OF=() ORDER_MED_OF=() ORDER_MAX_OF=() ORDER_BYTES_OF=()
-pdf_get() { # token url out -> prints ms; checks 200, application/pdf and the %PDF- header
-  local t status type
-  read -r status type t < <(curl -s -o "$3" -w '%{http_code} %{content_type} %{time_total}\n' \
-    -H "Authorization: Bearer $1" "$2" || true)
-  [[ "$status" == 200 && "$type" == application/pdf* && "$(head -c 5 "$3")" == "%PDF-" ]] ||
-    die "GET ${2#http://*/} answered $status $type: $(head -c 200 "$3")"
-  awk -v t="$t" 'BEGIN { printf "%.2f", t * 1000 }'
-}
 for db in "${DBS[@]}"; do
   s="$(short "$db")"
   base="${URL_BASE[$db]}"
@@ -679,7 +660,6 @@ check_after_runs
 # ---------------------------------------------------------------- summary
 summarize_runs # RPS P99 RPS_RANGE P99_RANGE, PER_RUN, SPREAD
 declare -A RATIO=() WHAT_OF=() TARGET_OF=()
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = (b > 0 ? a / b : 0); printf (r > 0 && r < 0.1 ? "%.3f" : "%.2f"), r }'; }
 for name in "${NAMES[@]}"; do RATIO[$name]="$(ratio "${RPS[$name]}" "${RPS[nginx-${name#*-}]}")"; done
 WHAT_OF[nginx-invoices]="nginx, static file of the bytes of sqlite-invoices (the reference)"
 WHAT_OF[nginx-store]="nginx, static file of the bytes of sqlite-store (the reference)"

@@ -419,6 +419,26 @@ to_ms() { # wrk latency ("880.00us", "4.88ms", "1.02s", "1.00m") -> milliseconds
     if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
     printf "%.2f", n }'
 }
+ratio() { # a b: a / b to two decimals (three below 0.1), 0 when b is 0
+  awk -v a="$1" -v b="$2" 'BEGIN { r = (b > 0 ? a / b : 0); printf (r > 0 && r < 0.1 ? "%.3f" : "%.2f"), r }'
+}
+alone_ms() { # token url n: one GET not counted, then the median of n GETs' total time in ms
+  local k samples=()
+  curl -s -o /dev/null -H "Authorization: Bearer $1" "$2" || true
+  for ((k = 0; k < $3; k++)); do
+    samples+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $1" "$2" |
+      awk '{ printf "%.2f", $1 * 1000 }')")
+  done
+  median "${samples[@]}"
+}
+pdf_get() { # token url out -> prints ms; checks 200, application/pdf and the %PDF- header
+  local t status type
+  read -r status type t < <(curl -s -o "$3" -w '%{http_code} %{content_type} %{time_total}\n' \
+    -H "Authorization: Bearer $1" "$2" || true)
+  [[ "$status" == 200 && "$type" == application/pdf* && "$(head -c 5 "$3")" == "%PDF-" ]] ||
+    die "GET ${2#http://*/} answered $status $type: $(head -c 200 "$3")"
+  awk -v t="$t" 'BEGIN { printf "%.2f", t * 1000 }'
+}
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 range() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "–" hi}'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }

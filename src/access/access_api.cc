@@ -344,6 +344,17 @@ void registerExplainApi(CompanyRoutes& routes, Policy& policy) {
              });
 }
 
+core::Result<Company> recordCompany(AccessRepository& repo, core::OrgId org,
+                                    const std::string& external_id) {
+  auto company = repo.findCompanyByExternalId(org, external_id);
+  if (!company) {
+    return core::fail(
+        core::Error::invalid("errors.integration.unknown_company", "company_external_id")
+            .with("external_id", external_id));
+  }
+  return std::move(*company);
+}
+
 void registerCompanyKind(integration::Kinds& kinds, AccessRepository& repo, audit::AuditLog& audit,
                          const core::Clock& clock) {
   kinds.add(std::make_unique<integration::KindOf<CompanyUpsert>>(

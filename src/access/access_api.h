@@ -31,6 +31,11 @@ nlohmann::json explanationJson(const Explanation& e, core::UserId subject, core:
 // The companies of the integration API (integration::Kind "companies"): {external_id, name,
 // org_number?, managed?}, upserted by external_id in the API key's organization, answered as
 // {id, external_id, name, org_number, managed}; audited as company.created / company.updated.
+// The company that an integration record names by `external_id` in the API key's organization
+// `org`: InvalidInput naming company_external_id (with the external id) when it has none. Every
+// kind of record that belongs to a company finds its company so.
+core::Result<Company> recordCompany(AccessRepository& repo, core::OrgId org,
+                                    const std::string& external_id);
 void registerCompanyKind(integration::Kinds& kinds, AccessRepository& repo, audit::AuditLog& audit,
                          const core::Clock& clock);
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/access_api.h"
 #include "core/text.h"
 #include "directory/directory_fields.h"
 
@@ -31,16 +32,6 @@ core::Status readTexts(const json& record, std::initializer_list<TextSpec> specs
     *s.target = std::move(*v);
   }
   return {};
-}
-
-core::Result<access::Company> companyOf(access::AccessRepository& companies, const Caller& caller,
-                                        const std::string& external_id) {
-  auto company = companies.findCompanyByExternalId(caller.org, external_id);
-  if (!company) {
-    return fail(Error::invalid("errors.integration.unknown_company", "company_external_id")
-                    .with("external_id", external_id));
-  }
-  return *company;
 }
 
 Error companyFixed() {
@@ -83,7 +74,7 @@ void registerDirectoryKinds(integration::Kinds& kinds, DirectoryRepository& repo
       },
       [&repo, &companies, &audit](const Caller& caller, const SiteUpsert& u,
                                   std::string* answer) -> core::Result<Upserted> {
-        auto company = companyOf(companies, caller, u.company_external_id);
+        auto company = access::recordCompany(companies, caller.org, u.company_external_id);
         if (!company) return fail(company.error());
         auto existing = repo.siteByExternalId(caller.org, u.external_id);
         if (existing && existing->company_id != company->id) return fail(companyFixed());
@@ -135,7 +126,7 @@ void registerDirectoryKinds(integration::Kinds& kinds, DirectoryRepository& repo
       },
       [&repo, &companies, &audit, &clock](const Caller& caller, const ContactUpsert& u,
                                           std::string* answer) -> core::Result<Upserted> {
-        auto company = companyOf(companies, caller, u.company_external_id);
+        auto company = access::recordCompany(companies, caller.org, u.company_external_id);
         if (!company) return fail(company.error());
         std::optional<std::int64_t> site;
         if (u.site_external_id) {

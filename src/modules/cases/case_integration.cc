@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/access_api.h"
 #include "core/text.h"
 #include "directory/directory_fields.h"
 #include "modules/cases/case_json.h"
@@ -169,11 +170,8 @@ void registerCaseKind(integration::Kinds& kinds, CaseService& service,
       "cases", readCase,
       [&service, &companies, &audit](const Caller& caller, const CaseUpsert& u,
                                      std::string* answer) -> core::Result<Upserted> {
-        auto company = companies.findCompanyByExternalId(caller.org, u.company_external_id);
-        if (!company) {
-          return fail(Error::invalid("errors.integration.unknown_company", "company_external_id")
-                          .with("external_id", u.company_external_id));
-        }
+        auto company = access::recordCompany(companies, caller.org, u.company_external_id);
+        if (!company) return fail(company.error());
         auto done = service.upsert(*company, u);
         if (!done) return fail(done.error());
         const auto& c = done->item;

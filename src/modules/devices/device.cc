@@ -41,6 +41,10 @@ std::optional<std::string> normalizeCode(std::string_view typed) {
   return out;
 }
 
+std::string groupedCode(const std::string& code) {
+  return code.size() == kCodeLength ? code.substr(0, 5) + " " + code.substr(5) : code;
+}
+
 std::string cursorText(const Cursor& c) {
   return core::base64UrlEncode(c.name) + "." + std::to_string(c.id);
 }

@@ -26,6 +26,8 @@ std::string newCode();
 // The code as a person may type it from a label: upper case, spaces and hyphens left out; nullopt
 // when it cannot be a code.
 std::optional<std::string> normalizeCode(std::string_view typed);
+// The code as printed for people to read out and type: two groups of five ("ABCDE 23456").
+std::string groupedCode(const std::string& code);
 
 // An item a company has, usually at one of its sites. Dates are "YYYY-MM-DD".
 struct Device {

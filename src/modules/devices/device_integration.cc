@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/access_api.h"
 #include "core/business_hours.h"
 #include "core/text.h"
 #include "directory/directory_fields.h"
@@ -118,11 +119,8 @@ void registerDeviceKind(integration::Kinds& kinds, DeviceService& service,
       "devices", readDevice,
       [&service, &companies, &audit](const Caller& caller, const Upsert& u,
                                      std::string* answer) -> core::Result<integration::Upserted> {
-        auto company = companies.findCompanyByExternalId(caller.org, u.company_external_id);
-        if (!company) {
-          return fail(Error::invalid("errors.integration.unknown_company", "company_external_id")
-                          .with("external_id", u.company_external_id));
-        }
+        auto company = access::recordCompany(companies, caller.org, u.company_external_id);
+        if (!company) return fail(company.error());
         auto done = service.upsert(*company, u);
         if (!done) return fail(done.error());
         const auto& d = done->device;

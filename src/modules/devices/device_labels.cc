@@ -43,10 +43,6 @@ std::string cut(const std::string& text, std::size_t max) {
   return out + "\u2026";
 }
 
-std::string grouped(const std::string& code) {
-  return code.size() == kCodeLength ? code.substr(0, 5) + " " + code.substr(5) : code;
-}
-
 void drawLabel(pdf::Document& doc, const Layout& l, double x, double y, const Device& d,
                const std::string& vendor, const std::string& url) {
   double pad = mm(l.padding);
@@ -61,7 +57,7 @@ void drawLabel(pdf::Document& doc, const Layout& l, double x, double y, const De
   pdf::TextStyle small{l.vendor_pt, false, pdf::TextStyle::Align::Left, 0.3};
   ty += doc.text(tx, ty, tw, cut(d.name, l.name_chars), name);
   ty += doc.text(tx, ty, tw, "S/N " + cut(d.serial, l.name_chars), detail);
-  doc.text(tx, ty, tw, grouped(d.code), code);
+  doc.text(tx, ty, tw, groupedCode(d.code), code);
   // The vendor at the foot of the label, whatever the name took.
   double vendor_h = doc.measure(tw, vendor, small);
   doc.text(tx, y + mm(l.label_h) - pad - vendor_h, tw, cut(vendor, l.name_chars), small);

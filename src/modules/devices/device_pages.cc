@@ -24,11 +24,6 @@ constexpr int kPageSize = 25;
 json orNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 json orNull(const std::optional<std::string>& s) { return s ? orNull(*s) : json(nullptr); }
 
-// The code as printed under the QR code: two groups of five, easier to read out and type.
-std::string grouped(const std::string& code) {
-  return code.size() == kCodeLength ? code.substr(0, 5) + " " + code.substr(5) : code;
-}
-
 class Pages {
  public:
   Pages(access::Policy& policy, DeviceService& service, const web::Views& views,
@@ -171,11 +166,12 @@ class Pages {
         {"next_service", orNull(d.next_service)},
         {"properties", properties},
         {"has_properties", !properties.empty()},
-        {"code", grouped(d.code)},
+        {"code", groupedCode(d.code)},
         {"scan_path", "/d/" + d.code},
         // Inline, so that it prints with the page; the image's text alternative is the code.
-        {"qr_svg", core::qrSvg(public_url_ + "/d/" + d.code,
-                               pages_.text(c, {"devices.qr_label", {{"code", grouped(d.code)}}}))},
+        {"qr_svg",
+         core::qrSvg(public_url_ + "/d/" + d.code,
+                     pages_.text(c, {"devices.qr_label", {{"code", groupedCode(d.code)}}}))},
         {"cases_link", "/cases?device_id=" + id},
         {"jobs_link", "/jobs?device_id=" + id},
         {"open_case_link",

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/access_api.h"
 #include "core/text.h"
 #include "directory/directory_fields.h"
 #include "modules/service_jobs/service_job_json.h"
@@ -149,11 +150,8 @@ void registerServiceJobKind(integration::Kinds& kinds, ServiceJobService& servic
       "jobs", readJob,
       [&service, &companies, &audit](const Caller& caller, const Upsert& u,
                                      std::string* answer) -> core::Result<integration::Upserted> {
-        auto company = companies.findCompanyByExternalId(caller.org, u.company_external_id);
-        if (!company) {
-          return fail(Error::invalid("errors.integration.unknown_company", "company_external_id")
-                          .with("external_id", u.company_external_id));
-        }
+        auto company = access::recordCompany(companies, caller.org, u.company_external_id);
+        if (!company) return fail(company.error());
         auto done = service.upsert(*company, u);
         if (!done) return fail(done.error());
         const auto& j = done->job;
